@@ -1,0 +1,318 @@
+"""Evaluation metrics on hand-made cases: hit@k, MRR, answer matching, abstention, citations, summaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.eval.metrics import (
+    ABSTAIN_TEXT,
+    QuestionResult,
+    answer_matches,
+    cites_evidence,
+    contains_answer,
+    doc_hit_at_k,
+    extract_citations,
+    first_doc_hit_rank,
+    first_page_hit_rank,
+    hit_cutoffs,
+    is_abstention,
+    mean_reciprocal_rank,
+    page_hit_at_k,
+    reciprocal_rank,
+    render_table,
+    score_answer,
+    score_question,
+    summarize,
+    summarize_groups,
+)
+from rag.eval.questions import Question
+
+DOC = "manu-20f-2022-09-24.pdf"
+OTHER = "3M_2018_10K.pdf"
+
+
+@pytest.fixture
+def retrieved():
+    """Ranked chunks: wrong doc on the right page, right doc wrong page, right doc right page, another hit."""
+    return [(OTHER, 53), (DOC, 10), (DOC, 54), (DOC, 53)]
+
+
+# --- retrieval -----------------------------------------------------------------------------------------------------
+
+
+def test_first_page_hit_rank_skips_right_page_of_wrong_doc(retrieved):
+    assert first_page_hit_rank(retrieved, DOC, [53, 54]) == 3
+    assert first_page_hit_rank(retrieved, DOC, [53]) == 4
+    assert first_page_hit_rank(retrieved, DOC, [99]) is None
+
+
+@pytest.mark.parametrize(("k", "expected"), [(1, False), (2, False), (3, True), (10, True)])
+def test_page_hit_at_k_boundaries(retrieved, k, expected):
+    assert page_hit_at_k(retrieved, DOC, [54], k) is expected
+
+
+def test_doc_none_means_any_document_matches(retrieved):
+    assert first_page_hit_rank(retrieved, None, [53]) == 1
+    assert first_doc_hit_rank(retrieved, None) == 1
+
+
+def test_doc_names_compare_by_file_name_case_insensitively():
+    assert page_hit_at_k([("/home/me/PDFs/MANU-20F-2022-09-24.pdf", 53)], DOC, [53], 1)
+    assert page_hit_at_k([("C:\\docs\\manu-20f-2022-09-24.pdf", 53)], DOC, [53], 1)
+    assert not page_hit_at_k([("manu-20f-2022-09-24.pdf.bak", 53)], DOC, [53], 1)
+
+
+def test_unknown_page_or_doc_never_hits():
+    assert first_page_hit_rank([(DOC, None), (None, 53)], DOC, [53]) is None
+
+
+def test_empty_retrieval_and_empty_evidence_miss():
+    assert not page_hit_at_k([], DOC, [53], 5)
+    assert not page_hit_at_k([(DOC, 53)], DOC, [], 5)
+    assert not doc_hit_at_k([], DOC, 5)
+
+
+def test_doc_hit_at_k(retrieved):
+    assert not doc_hit_at_k(retrieved, DOC, 1)
+    assert doc_hit_at_k(retrieved, DOC, 2)
+
+
+def test_k_must_be_positive(retrieved):
+    with pytest.raises(ValueError):
+        page_hit_at_k(retrieved, DOC, [53], 0)
+
+
+def test_reciprocal_rank_and_mrr():
+    assert reciprocal_rank(None) == 0.0
+    assert reciprocal_rank(4) == 0.25
+    assert mean_reciprocal_rank([1, 2, None, 4]) == pytest.approx((1 + 0.5 + 0 + 0.25) / 4)
+    assert mean_reciprocal_rank([]) is None
+
+
+# --- answer matching -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [
+        ("Capital expenditure was 1,577 million.", "$1577.00"),
+        ("$1,577", "$1577.00"),
+        ("Purchases of PP&E: (1,577)", "1577"),
+        ("adidas must pay at least £750m.", "£750 million"),
+        ("a minimum of 750 million pounds", "£750 million"),
+        ("£0.75 billion over the term", "£750 million"),
+        ("GBP 750 million", "£750 million"),
+        ("The margin was 30.8 per cent.", "30.8%"),
+        ("about 30.8 percent", "30.8%"),
+        ("EPS of $8.7", "$8.70"),
+        ("It is 5.03%", "5.03"),
+        ("€1,000", "1000"),
+        ("The Société Générale loan", "societe generale"),
+        ("They use a software subscription model.", "a software subscription model"),
+        ("SUBTASK errors are the rarest", "Subtask"),
+    ],
+)
+def test_answer_contains_gold(answer, gold):
+    assert contains_answer(answer, gold)
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [
+        ("Capital expenditure was 15,770 million.", "$1577.00"),
+        ("It was 15770.", "1577"),
+        ("It was 21577.", "1577"),
+        ("It was 1,5770.", "1577"),
+        ("It was 1577.5.", "1577"),
+        ("£750 billion", "£750 million"),
+        ("£75 million", "£750 million"),
+        ("7.5%", "75%"),
+        ("The ratio was 17.8", "17.85"),
+        ("", "£750 million"),
+        ("subtasks", "subtask"),
+        ("anything at all", ""),
+    ],
+)
+def test_answer_does_not_contain_gold(answer, gold):
+    assert not contains_answer(answer, gold)
+
+
+def test_answer_matches_any_key_or_gold():
+    assert answer_matches("The minimum is £750m.", gold="ten year deal", answer_keys=["750 million"])
+    assert answer_matches("A ten year deal.", gold="ten year deal", answer_keys=["750 million"])
+    assert not answer_matches("A five year deal.", gold="ten year deal", answer_keys=["750 million"])
+    assert not answer_matches("anything", gold="", answer_keys=[" "])
+
+
+# --- abstention ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ABSTAIN_TEXT,
+        "I don't know.",
+        "I do not know the answer to that.",
+        "Unknown",
+        "N/A",
+        "Not answerable.",
+        "The provided context doesn't mention the manager's salary.",
+        "The documents do not contain any information about the club's mascot.",
+        "The answer is not in the documents.",
+        "This is not mentioned in the provided documents.",
+        "I couldn’t find this in the sources.",
+        "I'm unable to determine that from the filing.",
+        "There is no information about ticket prices in the documents.",
+        "The exact figure cannot be determined from the excerpts.",
+        "Sorry, that question is outside the scope of these documents.",
+    ],
+)
+def test_abstention_detected(answer):
+    assert is_abstention(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "",
+        "The documents contain the answer: £750 million [manu-20f-2022-09-24.pdf, p. 53].",
+        "Revenue did not increase in fiscal 2022.",
+        "Performance is not measured through operating margin",
+        "There are none",
+        "No, Pepsico is not involved in material legal battles.",
+        "The company has no data centers.",
+        "There was no evidence of goodwill impairment.",
+        "The reports do not show that revenue fell; it rose 17%.",
+        "The club does not own a training ground outside Manchester.",
+        "I know the answer: Old Trafford.",
+    ],
+)
+def test_non_abstention_not_detected(answer):
+    assert not is_abstention(answer)
+
+
+def test_score_answer_for_answerable_and_unanswerable():
+    assert score_answer("£750m", gold="£750 million", answerable=True)
+    assert not score_answer(ABSTAIN_TEXT, gold="£750 million", answerable=True)
+    assert score_answer(ABSTAIN_TEXT, gold="Not answerable", answerable=False)
+    assert not score_answer("The mascot is Fred the Red.", gold="Not answerable", answerable=False)
+
+
+# --- citations -----------------------------------------------------------------------------------------------------
+
+
+def test_extract_citations_formats():
+    text = "£750 million [manu-20f-2022-09-24.pdf, p. 53] (see also pages 53-54); pp. 3, 5 and 7; p12; S&P 500."
+    assert extract_citations(text) == [(DOC, 53), (DOC, 54), (DOC, 3), (DOC, 5), (DOC, 7), (DOC, 12)]
+
+
+def test_citation_without_doc_name_and_far_away_name():
+    assert extract_citations("It is on page 4.") == [(None, 4)]
+    far = "From a.pdf. " + "x" * 200 + " Also page 9."
+    assert extract_citations(far) == [(None, 9)]
+
+
+def test_cites_evidence():
+    assert cites_evidence([(OTHER, 1), (DOC, 54)], DOC, [53, 54])
+    assert cites_evidence([(None, 53)], DOC, [53])
+    assert not cites_evidence([(OTHER, 53)], DOC, [53])
+    assert not cites_evidence([], DOC, [53])
+
+
+# --- per-question results and summaries ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def questions():
+    return {
+        "a": Question("Minimum guarantee?", "£750 million", (53, 54), DOC, id="a", source="mine", category="num"),
+        "b": Question("Capex?", "$1577.00", (60,), OTHER, id="b", source="fb", category="num"),
+        "c": Question("Mascot?", "Not answerable", (), DOC, answerable=False, id="c", source="mine", category="na"),
+    }
+
+
+def test_score_question_answerable(questions):
+    result = score_question(
+        questions["a"], [(DOC, 10), (DOC, 54)], answer="£750m (manu-20f-2022-09-24.pdf, page 54)", latency_s=2.0
+    )
+    assert (result.page_rank, result.doc_rank) == (2, 1)
+    assert result.correct and not result.abstained and result.cites_evidence
+
+
+def test_score_question_unanswerable_has_no_retrieval_metrics(questions):
+    result = score_question(questions["c"], [(DOC, 3)], answer=ABSTAIN_TEXT)
+    assert not result.has_evidence and result.page_rank is None and result.doc_rank is None
+    assert result.correct and result.abstained and result.cites_evidence is None
+
+
+def test_score_question_retrieval_only_and_explicit_citations(questions):
+    assert score_question(questions["b"], [(OTHER, 60)]).correct is None
+    result = score_question(questions["b"], [], answer="1,577", citations=[(OTHER, 60)])
+    assert result.correct and result.cites_evidence and result.page_rank is None
+
+
+@pytest.fixture
+def results(questions):
+    return [
+        score_question(questions["a"], [(DOC, 53)], answer="£750 million, page 53", latency_s=1.0),
+        score_question(questions["b"], [(DOC, 1), (OTHER, 2), (OTHER, 60)], answer=ABSTAIN_TEXT, latency_s=3.0),
+        score_question(questions["c"], [(DOC, 3)], answer=ABSTAIN_TEXT, latency_s=2.0),
+        QuestionResult(id="d", source="fb", category="num", page_rank=None, doc_rank=None),
+    ]
+
+
+def test_summarize_overall(results):
+    summary = summarize(results, k=5)
+    assert (summary.questions, summary.answerable, summary.unanswerable) == (4, 3, 1)
+    assert summary.hit_at == {1: pytest.approx(1 / 3), 3: pytest.approx(2 / 3), 5: pytest.approx(2 / 3)}
+    assert summary.mrr == pytest.approx((1 + 1 / 3 + 0) / 3)
+    assert summary.doc_hit == pytest.approx(2 / 3)
+    assert summary.doc_mrr == pytest.approx((1 + 1 / 2 + 0) / 3)
+    assert summary.answer_accuracy == pytest.approx(1 / 2)  # "d" has no answer: not counted
+    assert summary.abstention_accuracy == 1.0
+    assert summary.false_abstention == pytest.approx(1 / 2)
+    assert summary.cites_evidence == pytest.approx(1 / 2)
+    assert summary.median_latency_s == 2.0
+
+
+def test_summarize_empty_and_retrieval_only():
+    summary = summarize([QuestionResult(id="x", page_rank=1, doc_rank=1)], k=2)
+    assert summary.hit_at == {1: 1.0, 2: 1.0}
+    assert summary.answer_accuracy is None and summary.abstention_accuracy is None
+    assert summary.median_latency_s is None
+    assert summarize([], k=5).mrr is None
+
+
+def test_hit_cutoffs():
+    assert hit_cutoffs(5) == [1, 3, 5]
+    assert hit_cutoffs(3) == [1, 3]
+    assert hit_cutoffs(2) == [1, 2]
+    assert hit_cutoffs(1) == [1]
+
+
+def test_summarize_groups_order_and_membership(results):
+    summaries = summarize_groups(results, k=5)
+    assert [s.group for s in summaries] == [
+        "source: fb", "source: mine", "category: na", "category: num", "overall",
+    ]  # fmt: skip
+    by_group = {s.group: s for s in summaries}
+    assert by_group["source: mine"].questions == 2
+    assert by_group["category: num"].questions == 3
+
+
+def test_summarize_groups_skips_attributes_nobody_has():
+    results = [QuestionResult(id="x", page_rank=1, doc_rank=1)]
+    assert [s.group for s in summarize_groups(results, k=5)] == ["overall"]
+
+
+def test_render_table_is_aligned(results):
+    table = render_table(summarize_groups(results, k=5))
+    lines = table.splitlines()
+    assert lines[0].split()[:8] == ["group", "n", "ans", "unans", "hit@1", "hit@3", "hit@5", "MRR"]
+    assert set(lines[1]) <= {"-", " "}
+    overall = lines[-1]
+    assert overall.startswith("overall") and "33.3%" in overall and "2.00" in overall
+    assert len({len(line) for line in lines[:2]}) == 1
+    numeric_ends = {len(line) for line in lines[2:]}
+    assert len(numeric_ends) == 1, table  # right-aligned numeric columns end at the same place
+    assert render_table([]) == "(no results)"
