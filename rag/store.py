@@ -1,0 +1,238 @@
+"""The index on disk: FAISS vectors, chunks as JSON Lines, and a manifest. No pickle anywhere.
+
+Layout of the index folder (`vectorstore/` by default):
+
+    CURRENT                  name of the live version folder (replaced atomically)
+    v-<timestamp>/
+        index.faiss          inner-product index of normalised vectors (faiss.write_index)
+        chunks.jsonl         one chunk a line, in index order: id, text, metadata
+        manifest.json        embedding model, dimension, chunk settings, per-file SHA-256
+    .ingest.lock             held while an ingest runs
+
+A new version is written completely beside the live one and only then named in CURRENT, so an
+ingest that fails or is killed leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+from langchain_core.documents import Document
+from pydantic import BaseModel, Field, ValidationError
+
+from rag.config import Settings
+from rag.errors import UserError
+
+INDEX_FORMAT = 1
+POINTER = "CURRENT"
+LOCK_NAME = ".ingest.lock"
+VECTORS = "index.faiss"
+CHUNKS = "chunks.jsonl"
+MANIFEST = "manifest.json"
+
+
+class EmbeddingInfo(BaseModel):
+    model: str
+    dimension: int
+    normalized: bool = True
+
+
+class ChunkingInfo(BaseModel):
+    splitter: str
+    chunk_size: int
+    chunk_overlap: int
+
+
+class FileEntry(BaseModel):
+    sha256: str
+    size: int
+    pages: int
+    chunks: int
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Manifest(BaseModel):
+    format: int = INDEX_FORMAT
+    embedding: EmbeddingInfo
+    chunking: ChunkingInfo
+    files: dict[str, FileEntry] = Field(default_factory=dict)
+    updated_at: float = Field(default_factory=time.time)
+
+
+@dataclass
+class IndexData:
+    """An index in memory: chunks and their vectors row for row, and the manifest."""
+
+    manifest: Manifest
+    chunks: list[Document] = field(default_factory=list)
+    vectors: np.ndarray | None = None  # read from `faiss_index` on first use
+    path: Path | None = None
+    faiss_index: object | None = None  # the index as loaded from disk
+
+    def get_vectors(self) -> np.ndarray:
+        if self.vectors is None:
+            total = self.faiss_index.ntotal if self.faiss_index is not None else 0
+            if total:
+                self.vectors = np.ascontiguousarray(self.faiss_index.reconstruct_n(0, total), dtype=np.float32)
+            else:
+                self.vectors = np.zeros((0, self.manifest.embedding.dimension), dtype=np.float32)
+        return self.vectors
+
+
+def expected_settings(settings: Settings, embedding_model: str, dimension: int) -> tuple[EmbeddingInfo, ChunkingInfo]:
+    from rag.chunking import SPLITTER_NAME
+
+    return (
+        EmbeddingInfo(model=embedding_model, dimension=dimension),
+        ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap),
+    )
+
+
+def check_compatible(manifest: Manifest, settings: Settings, embedding_model: str) -> None:
+    """Refuse to mix an index built with other embeddings or chunk settings with the current ones."""
+    differences = []
+    if manifest.embedding.model != embedding_model:
+        differences.append(f"embedding model {manifest.embedding.model} (now {embedding_model})")
+    if (manifest.chunking.chunk_size, manifest.chunking.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap):
+        differences.append(
+            f"chunks {manifest.chunking.chunk_size}/{manifest.chunking.chunk_overlap} "
+            f"(now {settings.chunk_size}/{settings.chunk_overlap})"
+        )
+    if differences:
+        raise UserError(
+            f"{settings.index_dir}: the index was built with {', '.join(differences)}; "
+            "run `python -m rag.ingest --rebuild` to rebuild it with the current settings"
+        )
+
+
+def current_version(index_dir: Path) -> Path | None:
+    pointer = index_dir / POINTER
+    if not pointer.is_file():
+        return None
+    version = index_dir / pointer.read_text(encoding="utf-8").strip()
+    return version if (version / MANIFEST).is_file() else None
+
+
+def load_index(index_dir: Path) -> IndexData | None:
+    """The live index, or None when there is none yet."""
+    for _attempt in range(3):  # an ingest may swap versions while we read
+        version = current_version(index_dir)
+        if version is None:
+            return None
+        try:
+            return _read_version(version)
+        except FileNotFoundError:
+            continue
+    raise UserError(f"{index_dir}: the index keeps changing while being read; try again")
+
+
+def _read_version(version: Path) -> IndexData:
+    try:
+        manifest = Manifest.model_validate_json((version / MANIFEST).read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise UserError(f"{version / MANIFEST}: unreadable manifest ({exc.error_count()} errors); "
+                        "run `python -m rag.ingest --rebuild`") from None
+    if manifest.format != INDEX_FORMAT:
+        raise UserError(f"{version}: index format {manifest.format} is not {INDEX_FORMAT}; "
+                        "run `python -m rag.ingest --rebuild`")
+    chunks = [_document_from_json(line) for line in (version / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+    index = faiss.read_index(str(version / VECTORS))
+    if index.ntotal != len(chunks):
+        raise UserError(f"{version}: {index.ntotal} vectors but {len(chunks)} chunks; "
+                        "run `python -m rag.ingest --rebuild`")
+    return IndexData(manifest=manifest, chunks=chunks, path=version, faiss_index=index)
+
+
+def write_index(index_dir: Path, data: IndexData) -> Path:
+    """Write `data` as a new version and make it the live one; returns the new version folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    staging = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
+    staging.mkdir()
+    try:
+        faiss.write_index(_flat_index(data), str(staging / VECTORS))
+        with open(staging / CHUNKS, "w", encoding="utf-8") as out:
+            for doc in data.chunks:
+                out.write(_document_to_json(doc) + "\n")
+        data.manifest.updated_at = time.time()
+        (staging / MANIFEST).write_text(data.manifest.model_dump_json(indent=1), encoding="utf-8")
+        _fsync_folder(staging)
+        version = index_dir / f"v-{time.time_ns()}"
+        staging.rename(version)
+        _point_to(index_dir, version)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    remove_stale_versions(index_dir)
+    return version
+
+
+def _flat_index(data: IndexData):
+    index = faiss.IndexFlatIP(data.manifest.embedding.dimension)
+    vectors = data.get_vectors()
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def remove_stale_versions(index_dir: Path) -> None:
+    """Delete versions that are no longer live and staging folders left by killed ingests.
+
+    Call only while holding the ingest lock.
+    """
+    live = current_version(index_dir)
+    for entry in index_dir.iterdir():
+        if entry.is_dir() and entry != live and (entry.name.startswith("v-") or entry.name.startswith(".tmp-")):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _point_to(index_dir: Path, version: Path) -> None:
+    tmp = index_dir / f".{POINTER}.tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(version.name + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def _fsync_folder(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _document_to_json(doc: Document) -> str:
+    return json.dumps({"id": doc.id, "text": doc.page_content, "metadata": doc.metadata}, ensure_ascii=False)
+
+
+def _document_from_json(line: str) -> Document:
+    record = json.loads(line)
+    return Document(id=record.get("id"), page_content=record["text"], metadata=record["metadata"])
+
+
+def chunk_id(doc: Document) -> str:
+    return f"{doc.metadata['source']}#{doc.metadata['chunk']}"
+
+
+def as_vectorstore(data: IndexData, embeddings):
+    """The index as a LangChain FAISS vector store (scores are cosine similarities)."""
+    from langchain_community.docstore.in_memory import InMemoryDocstore
+    from langchain_community.vectorstores import FAISS
+    from langchain_community.vectorstores.utils import DistanceStrategy
+
+    index = data.faiss_index if data.faiss_index is not None else _flat_index(data)
+    ids = [doc.id or chunk_id(doc) for doc in data.chunks]
+    docstore = InMemoryDocstore({doc_id: doc for doc_id, doc in zip(ids, data.chunks)})
+    return FAISS(
+        embedding_function=embeddings,
+        index=index,
+        docstore=docstore,
+        index_to_docstore_id=dict(enumerate(ids)),
+        distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
+    )
