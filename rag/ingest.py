@@ -208,8 +208,12 @@ def ingest(
     rebuild: bool = False,
     password: str | None = None,
     progress: bool = True,
+    embeddings=None,
 ) -> IngestSummary:
-    """Bring the index in `settings.index_dir` up to date with the PDFs under `paths` (default: the data folder)."""
+    """Bring the index in `settings.index_dir` up to date with the PDFs under `paths` (default: the data folder).
+
+    `embeddings` may be an already loaded `LocalEmbeddings`; otherwise it is loaded only if there is work for it.
+    """
     paths = paths or [settings.data_dir]
     if paths == [settings.data_dir] and not settings.data_dir.is_dir():
         raise UserError(f"{settings.data_dir}: no such folder; put your PDFs there or name them on the command line")
@@ -224,12 +228,12 @@ def ingest(
         ) from None
     try:
         remove_stale_versions(settings.index_dir)  # leftovers of a killed ingest
-        return _ingest_locked(settings, paths, rebuild, password, progress)
+        return _ingest_locked(settings, paths, rebuild, password, progress, embeddings)
     finally:
         lock.release()
 
 
-def _ingest_locked(settings, paths, rebuild, password, progress) -> IngestSummary:
+def _ingest_locked(settings, paths, rebuild, password, progress, embeddings) -> IngestSummary:
     from rag.embeddings import embedding_model_name
 
     summary = IngestSummary(index_dir=str(settings.index_dir))
@@ -270,18 +274,19 @@ def _ingest_locked(settings, paths, rebuild, password, progress) -> IngestSummar
 
     texts = [doc.page_content for docs in new_chunks.values() for doc in docs]
     with clock("embed"):
-        embeddings = vectors = None
+        vectors = None
         if texts or old is None:  # a new index needs the model's dimension even when empty
-            from rag.embeddings import LocalEmbeddings
+            if embeddings is None:
+                from rag.embeddings import LocalEmbeddings
 
-            embeddings = LocalEmbeddings(settings)
+                embeddings = LocalEmbeddings(settings)
             vectors = embeddings.encode(texts, progress=progress)
         summary.chunks_embedded = len(texts)
     if old is not None and not new_chunks and not todo.removed:  # only failures: keep the index as it is
         summary.chunks_in_index = len(old.chunks)
         clock.total()
         return summary
-    dimension = embeddings.dimension if embeddings else old.manifest.embedding.dimension
+    dimension = embeddings.dimension if vectors is not None else old.manifest.embedding.dimension
     with clock("write"):
         data = _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, vectors)
         write_index(settings.index_dir, data)

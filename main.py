@@ -1,0 +1,93 @@
+"""`python main.py "question"`: answer a question from your PDFs, citing file and page, with timings.
+
+With no question, asks repeatedly at a prompt (the model stays loaded; Ctrl-D exits).
+Exit codes: 0 answered, 1 error, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag.cli import run_cli
+from rag.config import load_settings
+from rag.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
+    parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
+    parser.add_argument("-k", type=int, dest="k", help="chunks to retrieve (default 4)")
+    parser.add_argument("--backend", choices=["ctransformers", "openvino"], help="LLM backend (default ctransformers)")
+    parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
+    parser.add_argument("--model-type", help="ctransformers model type, e.g. llama (default: from the file)")
+    parser.add_argument("--device", help="OpenVINO device (default CPU)")
+    parser.add_argument("--max-new-tokens", type=int, help="answer length limit in tokens (default 256)")
+    parser.add_argument("--temperature", type=float, help="sampling temperature (default 0: deterministic)")
+    parser.add_argument("--threads", type=int, help="CPU threads for generation (default: all cores)")
+    parser.add_argument("--context-length", type=int, help="model window in tokens (default: the model's own)")
+    parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
+    parser.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.question is not None and not args.question.strip():
+        parser.print_usage(sys.stderr)
+        raise UserError("empty question", exit_code=2)
+    settings = load_settings(
+        k=args.k, backend=args.backend, model=args.model, model_type=args.model_type, device=args.device,
+        max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
+        context_length=args.context_length, index_dir=args.index_dir,
+    )
+    from rag.output import print_answer, print_json, stream_printer
+    from rag.qa import load_answerer
+
+    notice = _to_stderr
+    answerer = load_answerer(settings, announce=notice)
+    if args.question is not None:
+        answer = answerer.ask(args.question, on_token=None if args.json or args.no_stream else stream_printer(),
+                              on_notice=notice)
+        if args.json:
+            print_json(answer)
+        else:
+            print_answer(answer, streamed=not args.no_stream)
+        return 0
+    return _interactive(answerer, args)
+
+
+def _interactive(answerer, args) -> int:
+    from rag.output import print_answer, print_json, stream_printer
+
+    print(f"docqa: ask about your documents ({answerer.backend.describe()}); Ctrl-D to quit.", file=sys.stderr)
+    while True:
+        try:
+            question = input("\nQuestion: ")
+        except EOFError:
+            print(file=sys.stderr)
+            return 0
+        if not question.strip():
+            continue
+        try:
+            answer = answerer.ask(question, on_token=None if args.json or args.no_stream else stream_printer(),
+                                  on_notice=_to_stderr)
+        except UserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        if args.json:
+            print_json(answer)
+        else:
+            print_answer(answer, streamed=not args.no_stream)
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

@@ -1,0 +1,67 @@
+"""How an answer is shown in the terminal: the streamed text, numbered sources, and the timing block."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+from rag.qa import Answer
+
+TIMING_ROWS = [
+    ("embeddings_load", "embeddings load", "s"),
+    ("index_load", "index load", "s"),
+    ("model_load", "model load", "s"),
+    ("retrieval", "retrieval", "s"),
+    ("prompt_tokens", "prompt tokens", ""),
+    ("prompt_processing", "prompt processing", "s"),
+    ("ttft", "time to first token", "s"),
+    ("generated_tokens", "generated tokens", ""),
+    ("tokens_per_second", "generation speed", " tok/s"),
+    ("total", "total (this question)", "s"),
+]
+
+
+def stream_printer() -> Callable[[str], None]:
+    def write(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    return write
+
+
+def format_sources(answer: Answer) -> str:
+    if not answer.sources:
+        return "Sources: none (nothing in the index scored above the relevance threshold)"
+    lines = ["Sources:"]
+    for source in answer.sources:
+        lines.append(f"  {source.cite()}")
+        lines.append(f"      {source.snippet}")
+    return "\n".join(lines)
+
+
+def format_timings(answer: Answer) -> str:
+    lines = ["Timings:"]
+    for key, label, unit in TIMING_ROWS:
+        if key not in answer.timings:
+            continue
+        value = answer.timings[key]
+        shown = f"{value:d}" if isinstance(value, int) else f"{value:.2f}" if unit.strip() != "tok/s" else f"{value:.1f}"
+        lines.append(f"  {label:<22} {shown}{unit}")
+    return "\n".join(lines)
+
+
+def print_answer(answer: Answer, streamed: bool) -> None:
+    if streamed:
+        print()
+    else:
+        print(answer.answer)
+    print()
+    print(format_sources(answer))
+    print()
+    print(format_timings(answer))
+    sys.stdout.flush()
+
+
+def print_json(answer: Answer) -> None:
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

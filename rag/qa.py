@@ -1,0 +1,215 @@
+"""Answering a question: retrieve chunks, fit them into the model's window, stream the answer, cite pages.
+
+The pieces are LangChain components (a retriever, a prompt template, an LLM); `Answerer.ask` runs
+them in order rather than as one opaque chain because two decisions sit between retrieval and
+generation (abstain when nothing relevant was found; drop chunks that would overflow the window)
+and each stage is timed on its own.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.language_models.llms import LLM
+from langchain_core.outputs import GenerationChunk
+
+from rag.config import Settings
+from rag.errors import UserError
+from rag.llm.base import GenerationParams, LLMBackend
+from rag.prompts import fit_context, prompt_template
+from rag.retrieval import IndexRetriever
+
+ABSTAIN_TEXT = "The documents do not contain the answer to this question."
+SNIPPET_CHARS = 160
+
+
+class LocalLLM(LLM):
+    """A loaded backend as a LangChain LLM, streaming token by token."""
+
+    backend: Any
+    params: GenerationParams
+
+    @property
+    def _llm_type(self) -> str:
+        return f"docqa-{self.backend.name}"
+
+    def _params(self, stop: list[str] | None) -> GenerationParams:
+        return GenerationParams(**{**asdict(self.params), "stop": list(self.params.stop) + list(stop or [])})
+
+    def _call(self, prompt: str, stop: list[str] | None = None, run_manager=None, **kwargs: Any) -> str:
+        return "".join(chunk.text for chunk in self._stream(prompt, stop, run_manager))
+
+    def _stream(self, prompt: str, stop: list[str] | None = None, run_manager=None, **kwargs: Any
+                ) -> Iterator[GenerationChunk]:
+        for piece in self.backend.stream(prompt, self._params(stop)):
+            if run_manager:
+                run_manager.on_llm_new_token(piece)
+            yield GenerationChunk(text=piece)
+
+
+@dataclass
+class Source:
+    number: int
+    file: str
+    page: int
+    score: float
+    text: str
+    page_label: str | None = None
+
+    @property
+    def snippet(self) -> str:
+        flat = " ".join(self.text.split())
+        return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+    def cite(self) -> str:
+        label = f" (printed {self.page_label})" if self.page_label else ""
+        return f"[{self.number}] {self.file}, page {self.page}{label} (score {self.score:.2f})"
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str = ""
+    sources: list[Source] = field(default_factory=list)
+    abstained: bool = False
+    dropped_chunks: int = 0  # retrieved but left out so the prompt fits the window
+    timings: dict[str, float] = field(default_factory=dict)
+    model: str = ""
+    backend: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
+                         "score": s.score, "text": s.text} for s in self.sources],
+            "dropped_chunks": self.dropped_chunks,
+            "timings": {key: round(value, 4) for key, value in self.timings.items()},
+            "model": self.model,
+            "backend": self.backend,
+        }
+
+
+def to_sources(docs: list[Document]) -> list[Source]:
+    return [
+        Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
+               text=d.page_content, page_label=d.metadata.get("page_label"))
+        for i, d in enumerate(docs, start=1)
+    ]
+
+
+class Answerer:
+    """Everything loaded once (embeddings, index, model) to answer many questions."""
+
+    def __init__(self, settings: Settings, retriever: IndexRetriever, backend: LLMBackend,
+                 load_timings: dict[str, float]):
+        self.settings = settings
+        self.retriever = retriever
+        self.backend = backend
+        self.load_timings = load_timings
+        self.template = prompt_template(backend.chat_format)
+        self.llm = LocalLLM(backend=backend, params=self.generation_params())
+
+    def generation_params(self) -> GenerationParams:
+        s = self.settings
+        return GenerationParams(max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_k=s.top_k,
+                                top_p=s.top_p, repetition_penalty=s.repetition_penalty, stop=list(self.backend.stop))
+
+    def ask(self, question: str, on_token: Callable[[str], None] | None = None,
+            on_notice: Callable[[str], None] | None = None) -> Answer:
+        """Answer `question`, calling `on_token` with each piece of text as it is generated."""
+        question = question.strip()
+        if not question:
+            raise UserError("empty question", exit_code=2)
+        started = time.perf_counter()
+        result = Answer(question=question, model=self.backend.model_path.name, backend=self.backend.name)
+        result.timings.update(self.load_timings)
+
+        t0 = time.perf_counter()
+        docs = self.retriever.invoke(question)
+        result.timings["retrieval"] = time.perf_counter() - t0
+        relevant = [d for d in docs if d.metadata.get("score", 0.0) >= self.settings.score_threshold]
+        if not relevant:
+            result.abstained, result.answer = True, ABSTAIN_TEXT
+            if on_token:
+                on_token(ABSTAIN_TEXT)
+            result.timings["total"] = time.perf_counter() - started
+            return result
+
+        kept, dropped, _tokens = fit_context(relevant, question, self.template, self.backend.count_tokens,
+                                             self.backend.context_length, self.settings.max_new_tokens)
+        result.dropped_chunks = len(dropped)
+        if dropped and on_notice:
+            on_notice(f"note: {len(dropped)} lower-ranked chunk(s) left out to fit the model's "
+                      f"{self.backend.context_length}-token window")
+        result.sources = to_sources(kept)
+        prompt = self.template.format(context="\n\n".join(d.page_content for d in kept), question=question)
+        pieces = []
+        for piece in self.llm.stream(prompt):
+            pieces.append(piece)
+            if on_token:
+                on_token(piece)
+        result.answer = "".join(pieces).strip()
+        self._record_generation(result)
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _record_generation(self, result: Answer) -> None:
+        stats = self.backend.last_stats
+        result.timings.update({
+            "prompt_tokens": stats.prompt_tokens,
+            "prompt_processing": stats.prompt_seconds,
+            "ttft": stats.ttft_seconds,
+            "generated_tokens": stats.generated_tokens,
+            "generation": stats.generation_seconds,
+            "tokens_per_second": stats.tokens_per_second,
+        })
+
+
+def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -> Answerer:
+    """Load embeddings, the index (building it from data/ if there is none) and the model."""
+    from rag.embeddings import LocalEmbeddings, embedding_model_name
+    from rag.llm import load_backend
+    from rag.store import as_vectorstore, check_compatible, load_index
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    embeddings = LocalEmbeddings(settings)
+    timings["embeddings_load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index = load_index(settings.index_dir)
+    if index is None:
+        index = _ingest_first(settings, embeddings, announce)
+    check_compatible(index.manifest, settings, embedding_model_name(settings))
+    if not index.chunks:
+        raise UserError(f"{settings.index_dir}: the index holds no text; add PDFs with a text layer to "
+                        f"{settings.data_dir} and run `python -m rag.ingest`")
+    store = as_vectorstore(index, embeddings)
+    timings["index_load"] = time.perf_counter() - t0
+    backend = load_backend(settings, announce=announce)
+    timings["model_load"] = backend.load_seconds
+    retriever = IndexRetriever(vectorstore=store, k=settings.k)
+    return Answerer(settings, retriever, backend, timings)
+
+
+def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):
+    from rag.ingest import format_summary, ingest
+    from rag.store import load_index
+
+    has_pdfs = settings.data_dir.is_dir() and any(
+        p.suffix.lower() == ".pdf" for p in settings.data_dir.rglob("*") if p.is_file())
+    if not has_pdfs:
+        raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
+                        f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
+    announce(f"No index yet: ingesting {settings.data_dir} first (python -m rag.ingest) ...")
+    summary = ingest(settings, embeddings=embeddings)
+    announce(format_summary(summary))
+    index = load_index(settings.index_dir)
+    if index is None:
+        raise UserError(f"ingesting {settings.data_dir} produced no index; see the messages above")
+    return index

@@ -1,0 +1,72 @@
+"""Shared fixtures: generated PDFs, settings in tmp folders, the embedding model loaded once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path | None:
+    """../shared/data beside the repository (or $DOCQA_SHARED_DATA), when present."""
+    candidate = Path(os.environ.get("DOCQA_SHARED_DATA", REPO.parent / "shared" / "data"))
+    return candidate if candidate.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    folder = shared_data_dir()
+    if folder is None:
+        pytest.skip("../shared/data is not present")
+    return folder
+
+
+def write_pdf(path: Path, pages: list[str]) -> Path:
+    """A real PDF with one text per page (core font, so Latin-1 text only)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.fixture
+def make_pdf(tmp_path):
+    def _make(name: str, pages: list[str], folder: Path | None = None) -> Path:
+        return write_pdf((folder or tmp_path / "data") / name, pages)
+
+    return _make
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Settings pointing at tmp folders; models and caches are shared with the repository (prepared once)."""
+    from rag.config import load_settings
+
+    (tmp_path / "data").mkdir(exist_ok=True)
+    return load_settings(
+        data_dir=tmp_path / "data",
+        index_dir=tmp_path / "vectorstore",
+        models_dir=REPO / "models",
+        cache_dir=REPO / ".cache",
+    )
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    from rag.config import load_settings
+    from rag.embeddings import LocalEmbeddings
+
+    return LocalEmbeddings(load_settings(cache_dir=REPO / ".cache"))
