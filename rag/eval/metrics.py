@@ -7,8 +7,8 @@ Document names are compared by file name, case-insensitively, so a retrieved pat
 Answer matching (`contains_answer`) compares token sequences, not raw substrings:
 
 - text is Unicode-normalized, case-folded, accents removed; punctuation separates tokens;
-- numbers lose currency symbols (``$ £ € ¥``) and thousands separators and are compared as decimals, so
-  ``$1577.00`` matches ``1,577`` but ``1577`` never matches ``15770`` or ``1577.5``;
+- numbers lose currency symbols (``$ £ € ¥``) and thousands separators (also the Indian ``3,02,16,492``) and are
+  compared as decimals, so ``$1577.00`` matches ``1,577`` but ``1577`` never matches ``15770`` or ``1577.5``;
 - a unit word after a number (thousand/k, million/m/mn, billion/bn/b, trillion, %, percent) is dropped, so
   ``$1577.00`` matches ``1,577 million``; two numbers that both carry units must agree on the scaled value
   (``£750 million`` matches ``£0.75 billion`` but not ``£750 billion``);
@@ -110,7 +110,12 @@ _UNIT_SCALES = {
 _CURRENCY_AFTER = frozenset({"pound", "pounds", "sterling", "gbp", "dollar", "dollars", "usd", "eur", "euro", "euros"})
 _CURRENCY_BEFORE = frozenset({"gbp", "usd", "us", "eur"})
 _LEADING_ARTICLES = frozenset({"a", "an", "the"})
-_TOKEN_RE = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<pct>%)|(?P<word>[^\W\d_]+)")
+_NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?"  # 1,577,000.00
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?"  # Indian grouping: 3,02,16,492.00
+    r"|\d+(?:\.\d+)?"
+)
+_TOKEN_RE = re.compile(rf"(?P<num>{_NUMBER})|(?P<pct>%)|(?P<word>[^\W\d_]+)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,15 +224,22 @@ _INFO_WORDS = (
     r"(?:answers?|information|info|details?|data|mentions?|figures?|numbers?|references?|breakdown|specifics"
     r"|this|it)"
 )
-_QUALIFIERS = r"(?:(?:the|any|enough|sufficient|specific|such|this|that|an?|explicit|relevant|direct|detailed|clear)\s)*"
-_DOC_SAYS_NOT = rf"\b{_DOC_WORDS}\b[^.!?\n]*?\b(?:do|does|did) not "
+_QUALIFIERS = (
+    r"(?:(?:the|any|enough|sufficient|specific|such|this|that|an?|explicit|relevant|direct|detailed|clear)\s)*"
+)
+_DOC_SAYS_NOT = rf"\b{_DOC_WORDS}\b[^.!?\n]*?\b(?:do|does|did) not "  # "the provided documents do not ..."
+_IN_THE_DOCS = (
+    rf"in (?:the |these |this |any of the |any )?(?:provided |given |available |retrieved |supplied )?{_DOC_WORDS}"
+)
+# Each pattern is one way of saying "no answer here"; they run on lower-cased text with contractions expanded
+# ("doesn't" -> "does not"). Verbs like "contain"/"show" need an information-like object, so that "the reports do
+# not show a loss" is an answer, not an abstention.
 _ABSTENTION_PATTERNS = [
     rf"{_DOC_SAYS_NOT}{_SAYS_VERBS}\b",
     rf"{_DOC_SAYS_NOT}{_HOLDS_VERBS} {_QUALIFIERS}{_INFO_WORDS}\b",
     rf"\bnot (?:\w+ )?(?:mentioned|found|provided|stated|specified|available|given|included|present|contained"
-    rf"|disclosed|covered|addressed|discussed) (?:anywhere )?in (?:the |these |this |any of the |any )?"
-    rf"(?:provided |given |available |retrieved |supplied )?{_DOC_WORDS}",
-    rf"\b(?:is|are) not in (?:the |these |this |any of the |any )?(?:provided |given |available |retrieved )?{_DOC_WORDS}",
+    rf"|disclosed|covered|addressed|discussed) (?:anywhere )?{_IN_THE_DOCS}",
+    rf"\b(?:is|are) not {_IN_THE_DOCS}",
     r"\b(?:i|we) (?:do|did) not (?:know|have (?:enough |sufficient |the |any )?(?:information|data|details|context))\b",
     r"\bnot answerable\b",
     r"\b(?:can|could) not be (?:answered|determined|found|inferred|derived|calculated|computed|identified|located)\b",
@@ -237,7 +249,12 @@ _ABSTENTION_PATTERNS = [
     r"(?:information|mention|details)\b",
     r"\bthere (?:is|was) no (?:mention|reference|indication|answer)\b",
     r"\b(?:outside|beyond) the scope of\b",
-    r"^\W*(?:n/?a|unknown|not available|no answer|i do not know)\W*$",
+    rf"\b(?:none|neither) of the (?:provided |given |available |retrieved )?{_DOC_WORDS}\b",
+    rf"\bno {_DOC_WORDS} (?:mentions?|specif(?:y|ies)|states?|says?|discloses?|contains?|provides?|includes?)\b",
+    r"\b(?:information|details|data|answer) (?:is|are|was|were) not (?:provided|available|given|mentioned|stated"
+    r"|specified|included|disclosed|present)\b",
+    r"^\W*(?:n/?a|unknown|no answer|i do not know"
+    r"|not (?:mentioned|found|provided|available|stated|specified|given|disclosed|known))\W*$",
 ]
 _ABSTENTION_RE = re.compile("|".join(f"(?:{pattern})" for pattern in _ABSTENTION_PATTERNS))
 
@@ -357,7 +374,9 @@ def score_question(
     return result
 
 
-def _score_answer_into(result: QuestionResult, question: Question, answer: str, citations: Iterable[Hit] | None):
+def _score_answer_into(
+    result: QuestionResult, question: Question, answer: str, citations: Iterable[Hit] | None
+) -> None:
     cited = list(citations) if citations is not None else extract_citations(answer)
     result.answer = answer
     result.abstained = is_abstention(answer)
