@@ -72,6 +72,7 @@ def _load_sentence_transformer(path: Path, settings: Settings):
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # its load report lists a harmless unused buffer
+    transformers_logging.disable_progress_bar()
     if settings.embedding_backend == "openvino":
         return _load_openvino(path, settings, SentenceTransformer)
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)

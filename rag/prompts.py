@@ -14,6 +14,8 @@ INSTRUCTION = (
     "Use the following pieces of information to answer the user's question.\n"
     "If you don't know the answer, just say that you don't know, don't try to make up an answer."
 )
+# What the tool answers when nothing retrieved is relevant enough (the model is not asked).
+ABSTAIN_TEXT = "The documents do not contain the answer to this question."
 CLOSING = "Only return the helpful answer below and nothing else."
 
 TEMPLATES: dict[ChatFormat, str] = {

@@ -20,10 +20,9 @@ from langchain_core.outputs import GenerationChunk
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
-from rag.prompts import fit_context, prompt_template
+from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
 from rag.retrieval import IndexRetriever
 
-ABSTAIN_TEXT = "The documents do not contain the answer to this question."
 SNIPPET_CHARS = 160
 
 
@@ -172,12 +171,20 @@ class Answerer:
 
 
 def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -> Answerer:
-    """Load embeddings, the index (building it from data/ if there is none) and the model."""
+    """Load the model, the embeddings and the index (built from data/ first if there is none).
+
+    Cheap checks come first, so a missing index or model file fails before anything slow is loaded.
+    """
     from rag.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.store import as_vectorstore, check_compatible, load_index
+    from rag.store import as_vectorstore, check_compatible, current_version, load_index
 
+    if current_version(settings.index_dir) is None and not _has_pdfs(settings):
+        raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
+                        f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
+    backend = load_backend(settings, announce=announce)
+    timings["model_load"] = backend.load_seconds
     t0 = time.perf_counter()
     embeddings = LocalEmbeddings(settings)
     timings["embeddings_load"] = time.perf_counter() - t0
@@ -191,21 +198,19 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
                         f"{settings.data_dir} and run `python -m rag.ingest`")
     store = as_vectorstore(index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
-    backend = load_backend(settings, announce=announce)
-    timings["model_load"] = backend.load_seconds
     retriever = IndexRetriever(vectorstore=store, k=settings.k)
     return Answerer(settings, retriever, backend, timings)
+
+
+def _has_pdfs(settings: Settings) -> bool:
+    folder = settings.data_dir
+    return folder.is_dir() and any(p.suffix.lower() == ".pdf" and p.is_file() for p in folder.rglob("*"))
 
 
 def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):
     from rag.ingest import format_summary, ingest
     from rag.store import load_index
 
-    has_pdfs = settings.data_dir.is_dir() and any(
-        p.suffix.lower() == ".pdf" for p in settings.data_dir.rglob("*") if p.is_file())
-    if not has_pdfs:
-        raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
-                        f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     announce(f"No index yet: ingesting {settings.data_dir} first (python -m rag.ingest) ...")
     summary = ingest(settings, embeddings=embeddings)
     announce(format_summary(summary))

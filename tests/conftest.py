@@ -70,3 +70,34 @@ def embeddings():
     from rag.embeddings import LocalEmbeddings
 
     return LocalEmbeddings(load_settings(cache_dir=REPO / ".cache"))
+
+
+@pytest.fixture(scope="session")
+def llm_backend():
+    """The default ctransformers model (converted into models/ on first use), loaded once."""
+    from rag.config import load_settings
+    from rag.llm import load_backend
+
+    return load_backend(load_settings(models_dir=REPO / "models", cache_dir=REPO / ".cache"), announce=lambda m: None)
+
+
+def build_answerer(settings, embeddings, backend):
+    """An Answerer over the index in `settings.index_dir`, reusing already loaded models."""
+    from rag.qa import Answerer
+    from rag.retrieval import IndexRetriever
+    from rag.store import as_vectorstore, load_index
+
+    store = as_vectorstore(load_index(settings.index_dir), embeddings)
+    return Answerer(settings, IndexRetriever(vectorstore=store, k=settings.k), backend, {})
+
+
+@pytest.fixture(scope="session")
+def manu_index(shared_data, embeddings):
+    """The demo 20-F ingested once into .cache/tests (reused across runs while unchanged)."""
+    from rag.config import load_settings
+    from rag.ingest import ingest
+
+    settings = load_settings(data_dir=shared_data, index_dir=REPO / ".cache" / "tests" / "manu-20f-index",
+                             models_dir=REPO / "models", cache_dir=REPO / ".cache")
+    ingest(settings, [shared_data / "manu-20f-2022-09-24.pdf"], progress=False, embeddings=embeddings)
+    return settings

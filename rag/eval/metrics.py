@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from rag.eval.questions import Question
-
-ABSTAIN_TEXT = "The documents do not contain the answer to this question."
+from rag.prompts import ABSTAIN_TEXT  # noqa: F401 - re-exported for the evaluation
 
 Hit = tuple[str | None, int | None]
 """One retrieved chunk (or one citation): its document name and 1-based page; None when unknown."""

@@ -1,0 +1,85 @@
+"""Answering with the real small model: cited pages, abstention, fitting the window."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.errors import UserError
+from rag.ingest import ingest
+from rag.prompts import fit_context, prompt_template
+from rag.qa import ABSTAIN_TEXT
+
+from conftest import build_answerer
+
+KITES = [
+    "Annual report of the Zephyr Kite Company for 2023. This cover page lists no figures at all.",
+    "Staff. The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon, where every kite is sewn by hand.",
+    "Revenue for the year was 98 million euros, mostly from sales of the storm-proof Falcon kite.",
+]
+
+
+@pytest.fixture
+def kite_answerer(settings, make_pdf, embeddings, llm_backend):
+    make_pdf("kites.pdf", KITES)
+    ingest(settings, progress=False, embeddings=embeddings)
+    return build_answerer(settings, embeddings, llm_backend)
+
+
+def test_answer_cites_the_page_and_states_the_fact(kite_answerer):
+    tokens = []
+    answer = kite_answerer.ask("How many people does the Zephyr Kite Company employ?", on_token=tokens.append)
+    assert not answer.abstained
+    assert "1,234" in answer.answer or "1234" in answer.answer
+    assert answer.sources[0].file == "kites.pdf" and answer.sources[0].page == 2
+    assert len(tokens) > 1 and "".join(tokens).strip() == answer.answer
+    timings = answer.timings
+    assert timings["prompt_tokens"] > 20 and timings["generated_tokens"] >= 2
+    assert 0 < timings["ttft"] <= timings["total"]
+
+
+def test_unrelated_question_abstains_without_the_model(kite_answerer):
+    answer = kite_answerer.ask("What is the boiling point of mercury in Kelvin?")
+    assert answer.abstained and answer.answer == ABSTAIN_TEXT
+    assert answer.sources == [] and "ttft" not in answer.timings
+
+
+def test_empty_question_is_a_usage_error(kite_answerer):
+    with pytest.raises(UserError) as info:
+        kite_answerer.ask("   ")
+    assert info.value.exit_code == 2
+
+
+def test_long_context_drops_lowest_ranked_chunks(settings, make_pdf, embeddings, llm_backend):
+    pages = [f"Chapter {i}. " + f"The lighthouse keeper number {i} logged storms and ships. " * 9 for i in range(8)]
+    make_pdf("log.pdf", pages)
+    small = settings.model_copy(update={"k": 6, "context_length": 400, "max_new_tokens": 64})
+    ingest(small, progress=False, embeddings=embeddings)
+    answerer = build_answerer(small, embeddings, llm_backend)
+    answerer.backend.context_length, saved = 400, answerer.backend.context_length
+    try:
+        notices = []
+        answer = answerer.ask("What did the lighthouse keeper log?", on_notice=notices.append)
+    finally:
+        answerer.backend.context_length = saved
+    assert answer.dropped_chunks > 0 and notices and "left out" in notices[0]
+    assert len(answer.sources) + answer.dropped_chunks == 6
+    assert answer.timings["prompt_tokens"] <= 400 - 64
+
+
+def test_fit_context_keeps_order_and_refuses_an_oversized_question(llm_backend):
+    from langchain_core.documents import Document
+
+    template = prompt_template("chatml")
+    docs = [Document(page_content=f"chunk {i} " + "word " * 80) for i in range(5)]
+    kept, dropped, tokens = fit_context(docs, "q?", template, llm_backend.count_tokens, 300, 50)
+    assert kept == docs[: len(kept)] and dropped == docs[len(kept):] and 0 < len(kept) < 5 and tokens <= 250
+    with pytest.raises(UserError, match="window"):
+        fit_context(docs, "why " * 400, template, llm_backend.count_tokens, 300, 50)
+
+
+@pytest.mark.shared
+def test_adidas_question_on_the_20f(manu_index, embeddings, llm_backend):
+    answer = build_answerer(manu_index, embeddings, llm_backend).ask(
+        "How much is the minimum guarantee payable by adidas?")
+    assert "750" in answer.answer
+    assert {53, 54} & {source.page for source in answer.sources}
