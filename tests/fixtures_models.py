@@ -1,0 +1,96 @@
+"""Fixtures for the ctransformers side: the bundled SmolLM2 converted once per session, and the backend on it.
+
+Import the fixtures a test module needs (`from fixtures_models import ctransformers_settings, ...`); they are
+session-scoped, so the ~6 s conversion and ~1.5 s load happen once however many modules use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ADIDAS_QUESTION = "How much is the minimum guarantee payable by adidas?"
+ADIDAS_CONTEXT = (
+    "We have a 10-year agreement with adidas with respect to our global technical sponsorship and dual-branded "
+    "licensing rights, which began on 1 August 2015. The minimum guarantee payable by adidas over the term of the "
+    "agreement is equal to £750 million, subject to certain adjustments."
+)
+TEST_CONTEXT_LENGTH = 2048  # smaller than the model's 8192: less memory, same answers
+
+
+def chatml_prompt(context: str, question: str) -> str:
+    """The reference article's QA instruction in SmolLM2's ChatML template."""
+    system = (
+        "Use the following pieces of information to answer the user's question.\n"
+        "If you don't know the answer, just say that you don't know, don't try to make up an answer."
+    )
+    user = f"Context: {context}\nQuestion: {question}\n\nOnly return the helpful answer below and nothing else."
+    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+
+
+@dataclass
+class Prepared:
+    settings: object
+    path: Path
+    messages: list[str] = field(default_factory=list)
+
+
+# Test modules import these fixtures by name, and pytest makes one fixture per importing module even when it
+# is session-scoped; these caches keep it to one conversion, one load and one answer per session.
+_cache: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def prepared_default_model(tmp_path_factory) -> Prepared:
+    """The default model prepared the way main.py does it, into a temporary models/ folder."""
+    if "prepared" not in _cache:
+        from rag.config import load_settings
+        from rag.models.gguf_convert import ensure_default_ctransformers_model
+
+        # One thread: the tests stay quick when other processes share the CPU (two threads spin-wait then).
+        settings = load_settings(
+            models_dir=tmp_path_factory.mktemp("models"), context_length=TEST_CONTEXT_LENGTH, threads=1
+        )
+        messages: list[str] = []
+        path = ensure_default_ctransformers_model(settings, announce=messages.append)
+        _cache["prepared"] = Prepared(settings=settings, path=path, messages=messages)
+    return _cache["prepared"]
+
+
+@pytest.fixture(scope="session")
+def converted_model(prepared_default_model) -> Path:
+    return prepared_default_model.path
+
+
+@pytest.fixture(scope="session")
+def ct_backend(prepared_default_model):
+    """The backend as `load_backend` builds it for default settings (model None: the prepared default)."""
+    if "backend" not in _cache:
+        from rag.llm.ctransformers_backend import CTransformersBackend
+
+        settings = prepared_default_model.settings
+        _cache["backend"] = CTransformersBackend.from_settings(settings, announce=lambda message: None)
+    return _cache["backend"]
+
+
+@dataclass
+class Answer:
+    pieces: list[str]
+    stats: object
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+@pytest.fixture(scope="session")
+def adidas_answer(ct_backend) -> Answer:
+    """The streamed greedy answer to the adidas question from its context (48 new tokens at most)."""
+    if "answer" not in _cache:
+        from rag.llm.base import GenerationParams
+
+        pieces = list(ct_backend.stream(chatml_prompt(ADIDAS_CONTEXT, ADIDAS_QUESTION), GenerationParams(max_new_tokens=48)))
+        _cache["answer"] = Answer(pieces=pieces, stats=ct_backend.last_stats)
+    return _cache["answer"]
