@@ -1,0 +1,98 @@
+"""Fixtures for the OpenVINO side: the bundled GGUF's tokenizer, one int8 IR exported per session, the backend.
+
+Import the fixtures a test module needs (`from fixtures_openvino import openvino_ir, ...`); they are shared per
+session, so the ~1 minute export runs once however many modules use it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ADIDAS_QUESTION = "How much is the minimum guarantee payable by adidas?"
+ADIDAS_CONTEXT = (
+    "We have a 10-year agreement with adidas with respect to our global technical sponsorship and dual-branded "
+    "licensing rights, which began on 1 August 2015. The minimum guarantee payable by adidas over the term of the "
+    "agreement is equal to £750 million, subject to certain adjustments."
+)
+
+
+def chatml_prompt(context: str, question: str) -> str:
+    """The QA instruction in SmolLM2's ChatML template (what the lead's prompt module builds for chat models)."""
+    system = (
+        "Use the following pieces of information to answer the user's question.\n"
+        "If you don't know the answer, just say that you don't know, don't try to make up an answer."
+    )
+    user = f"Context: {context}\nQuestion: {question}\n\nOnly return the helpful answer below and nothing else."
+    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def has_openvino() -> bool:
+    return all(importlib.util.find_spec(name) for name in ("openvino", "openvino_genai", "optimum"))
+
+
+needs_openvino = pytest.mark.skipif(not has_openvino(), reason="the openvino extra is not installed")
+
+
+@dataclass
+class ExportedIR:
+    path: Path
+    settings: object
+    seconds: float
+    messages: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf_path() -> Path:
+    from rag.models.bundled import smollm2_gguf
+
+    return smollm2_gguf()
+
+
+@pytest.fixture(scope="session")
+def gguf_vocab(smollm2_gguf_path):
+    from rag.models.gguf_tokenizer import read_gguf_vocab
+
+    return read_gguf_vocab(smollm2_gguf_path)
+
+
+@pytest.fixture(scope="session")
+def gguf_tokenizer(gguf_vocab):
+    from rag.models.gguf_tokenizer import build_hf_tokenizer
+
+    return build_hf_tokenizer(gguf_vocab)
+
+
+@pytest.fixture(scope="session")
+def openvino_settings(tmp_path_factory):
+    from rag.config import load_settings
+
+    root = tmp_path_factory.mktemp("openvino")
+    return load_settings(models_dir=root / "models", cache_dir=root / "cache", data_dir=root / "data")
+
+
+@pytest.fixture(scope="session")
+def openvino_ir(openvino_settings) -> ExportedIR:
+    """The bundled SmolLM2 GGUF exported to an int8 IR in a tmp folder (once per session, ~1 minute)."""
+    if not has_openvino():
+        pytest.skip("the openvino extra is not installed")
+    from rag.models.openvino_export import default_openvino_model, export_openvino
+
+    messages: list[str] = []
+    started = time.perf_counter()
+    path = export_openvino(
+        None, default_openvino_model(openvino_settings), settings=openvino_settings, announce=messages.append
+    )
+    return ExportedIR(path, openvino_settings, time.perf_counter() - started, messages)
+
+
+@pytest.fixture(scope="session")
+def openvino_backend(openvino_ir):
+    """The exported IR loaded with the default engine."""
+    from rag.llm.openvino_backend import OpenVINOBackend
+
+    return OpenVINOBackend(openvino_ir.path, cache_dir=Path(openvino_ir.settings.cache_dir) / "openvino")
