@@ -6,6 +6,7 @@ session-scoped, so the ~6 s conversion and ~1.5 s load happen once however many 
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,43 @@ def chatml_prompt(context: str, question: str) -> str:
     )
     user = f"Context: {context}\nQuestion: {question}\n\nOnly return the helpful answer below and nothing else."
     return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def write_tiny_legacy_llama(path: Path) -> Path:
+    """A GGJT v3 (ggmlv3) Llama file with random F32 weights: the legacy format, small enough to write in a test.
+
+    Vocabulary as llama.cpp's converter wrote it: <unk>, <s>, </s>, the 256 byte tokens, then pieces.
+    """
+    import numpy as np
+
+    n_embd, n_mult, n_head, n_layer = 64, 32, 2, 2
+    n_ff = ((2 * (4 * n_embd) // 3 + n_mult - 1) // n_mult) * n_mult
+    vocab = [b"<unk>", b"<s>", b"</s>", *(bytes([b]) for b in range(256)), b"Hi"]
+    rng = np.random.default_rng(0)
+    out = bytearray(b"tjgg" + struct.pack("<I", 3))
+    out += struct.pack("<7I", len(vocab), n_embd, n_mult, n_head, n_layer, n_embd // n_head, 0)  # ftype 0: F32
+    for index, token in enumerate(vocab):
+        out += struct.pack("<I", len(token)) + token + struct.pack("<f", -float(index))
+
+    def tensor(name: str, *ne: int, norm: bool = False) -> None:
+        shape = ne[::-1]
+        data = np.ones(shape, np.float32) if norm else (rng.standard_normal(shape) * 0.02).astype(np.float32)
+        out.extend(struct.pack("<3I", len(ne), len(name), 0) + struct.pack(f"<{len(ne)}I", *ne) + name.encode())
+        out.extend(b"\0" * (-len(out) % 32) + data.tobytes())
+
+    tensor("tok_embeddings.weight", n_embd, len(vocab))
+    tensor("norm.weight", n_embd, norm=True)
+    tensor("output.weight", n_embd, len(vocab))
+    for i in range(n_layer):
+        for part in ("wq", "wk", "wv", "wo"):
+            tensor(f"layers.{i}.attention.{part}.weight", n_embd, n_embd)
+        tensor(f"layers.{i}.attention_norm.weight", n_embd, norm=True)
+        tensor(f"layers.{i}.feed_forward.w1.weight", n_embd, n_ff)
+        tensor(f"layers.{i}.feed_forward.w2.weight", n_ff, n_embd)
+        tensor(f"layers.{i}.feed_forward.w3.weight", n_embd, n_ff)
+        tensor(f"layers.{i}.ffn_norm.weight", n_embd, norm=True)
+    path.write_bytes(bytes(out))
+    return path
 
 
 @dataclass
@@ -91,6 +129,7 @@ def adidas_answer(ct_backend) -> Answer:
     if "answer" not in _cache:
         from rag.llm.base import GenerationParams
 
-        pieces = list(ct_backend.stream(chatml_prompt(ADIDAS_CONTEXT, ADIDAS_QUESTION), GenerationParams(max_new_tokens=48)))
+        prompt = chatml_prompt(ADIDAS_CONTEXT, ADIDAS_QUESTION)
+        pieces = list(ct_backend.stream(prompt, GenerationParams(max_new_tokens=48)))
         _cache["answer"] = Answer(pieces=pieces, stats=ct_backend.last_stats)
     return _cache["answer"]

@@ -11,8 +11,10 @@ from fixtures_models import (  # noqa: F401 (fixtures)
     chatml_prompt,
     ct_backend,
     prepared_default_model,
+    write_tiny_legacy_llama,
 )
 
+from rag.config import load_settings
 from rag.errors import ModelError
 from rag.llm.base import GenerationParams
 from rag.llm.ctransformers_backend import CTransformersBackend, StopStringFilter
@@ -87,6 +89,20 @@ def test_room_for_the_answer_is_required(ct_backend):
 def test_unconverted_gguf_is_refused_before_loading():
     with pytest.raises(ModelError, match="python -m rag.models prepare"):
         CTransformersBackend.load(smollm2_gguf())
+
+
+def test_legacy_ggml_llama2_chat_file_loads_and_streams(tmp_path):
+    # The legacy route of `--model models/llama-2-7b-chat.ggmlv3.q8_0.bin --model-type llama`, on a tiny random model.
+    path = write_tiny_legacy_llama(tmp_path / "llama-2-7b-chat.ggmlv3.q8_0.bin")
+    with pytest.raises(ModelError, match="--model-type"):
+        CTransformersBackend.from_settings(load_settings(model=path))
+    backend = CTransformersBackend.from_settings(load_settings(model=path, model_type="llama", threads=1))
+    assert (backend.chat_format, backend.context_length) == ("llama2", 4096)
+    assert backend.stop == ["</s>", "[INST]"]
+    assert backend.tokenize("Hi") == [1, 3 + ord(" "), 259]  # <s>, the leading space (a byte token), "Hi"
+    list(backend.stream("[INST] Hi [/INST]", GenerationParams(max_new_tokens=4)))
+    assert backend.last_stats.prompt_tokens == backend.count_tokens("[INST] Hi [/INST]")
+    assert backend.last_stats.generated_tokens <= 4
 
 
 @pytest.mark.parametrize(

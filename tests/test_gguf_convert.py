@@ -65,6 +65,7 @@ def test_default_model_is_converted_once_with_a_sidecar(prepared_default_model):
     path = prepared_default_model.path
     assert path.name == "SmolLM2-135M-Instruct.ctransformers.q8_0.gguf"
     assert any("Converting" in message for message in prepared_default_model.messages)
+    assert any(message.startswith(f"Wrote {path}") and "MB" in message for message in prepared_default_model.messages)
     record = json.loads(sidecar_path(path).read_text())
     assert record["source_sha256"] and record["size"] == path.stat().st_size
     again, converted, _ = ensure_converted(smollm2_gguf(), path, announce=pytest.fail)

@@ -49,9 +49,19 @@ class CTransformersBackend(LLMBackend):
 
     name = "ctransformers"
 
-    def __init__(self, llm: Any, info: ModelFileInfo, *, context_length: int, threads: int, load_seconds: float):
+    def __init__(
+        self,
+        llm: Any,
+        info: ModelFileInfo,
+        *,
+        model_type: str | None,
+        context_length: int,
+        threads: int,
+        load_seconds: float,
+    ):
         self._llm = llm
         self.info = info
+        self.model_type = model_type or info.architecture
         self.model_path = info.path
         self.context_length = context_length
         self.chat_format: ChatFormat = detect_chat_format(info)
@@ -59,7 +69,11 @@ class CTransformersBackend(LLMBackend):
         self.load_seconds = load_seconds
         self.threads = threads
         self.last_stats = StatsTimer(0).finish()
-        self._add_bos = _adds_bos_token(info)
+        legacy_llama = info.format != "gguf" and self.model_type == "llama"
+        self._add_bos = info.add_bos_token if info.add_bos_token is not None else _spm_vocab(info) or legacy_llama
+        # llama.cpp's GGUF tokenizer adds SentencePiece's leading space itself; for legacy GGML Llama files
+        # its example program (like Hugging Face's tokenizer) puts it in front of the prompt.
+        self._space_prefix = legacy_llama
         self._special = _special_token_splitter(info)
         self._end_tokens = {llm.eos_token_id, *_end_token_ids(info)}
 
@@ -88,16 +102,22 @@ class CTransformersBackend(LLMBackend):
         window = context_length or info.context_length or legacy_context_length(info.path)
         threads = threads or os.cpu_count() or 1
         ctransformers = _import_ctransformers()
-        config = ctransformers.Config(context_length=window, gpu_layers=0, threads=threads, batch_size=PROMPT_BATCH_SIZE)
+        config = ctransformers.Config(
+            context_length=window, gpu_layers=0, threads=threads, batch_size=PROMPT_BATCH_SIZE
+        )
         # GGUF files name their own architecture; the type only routes legacy GGML files.
         loader_type = None if info.format == "gguf" else model_type
         start = time.perf_counter()
         try:
             llm = ctransformers.LLM(str(info.path), loader_type, config=config)
         except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"ctransformers could not load {info.path} ({exc}); check --model-type and the file") from None
+            raise ModelError(
+                f"ctransformers could not load {info.path} ({exc}); check --model-type and that the file is complete"
+            ) from None
         seconds = time.perf_counter() - start
-        return cls(llm, info, context_length=llm.context_length, threads=threads, load_seconds=seconds)
+        return cls(
+            llm, info, model_type=model_type, context_length=llm.context_length, threads=threads, load_seconds=seconds
+        )
 
     # --- LLMBackend ---
 
@@ -107,6 +127,8 @@ class CTransformersBackend(LLMBackend):
     def tokenize(self, text: str) -> list[int]:
         """Token ids for a raw prompt: BOS if the model wants one, special tokens such as <|im_start|> as ids."""
         ids = [self._llm.bos_token_id] if self._add_bos else []
+        if self._space_prefix and text:
+            text = " " + text
         for piece, special_id in self._special(text):
             ids.extend([special_id] if special_id is not None else self._tokenize_plain(piece))
         return ids
@@ -128,7 +150,8 @@ class CTransformersBackend(LLMBackend):
             self.last_stats.prompt_seconds = prompt_seconds
 
     def describe(self) -> str:
-        return f"{self.name}: {self.model_path.name} ({self.info.format_label}, {self.chat_format}, ctx {self.context_length})"
+        details = f"{self.info.format_label}, {self.chat_format}, ctx {self.context_length}"
+        return f"{self.name}: {self.model_path.name} ({details})"
 
     # --- internals ---
 
@@ -153,7 +176,11 @@ class CTransformersBackend(LLMBackend):
         start = time.perf_counter()
         # Keeps the already evaluated common prefix (e.g. the system prompt of the previous question).
         todo = self._llm.prepare_inputs_for_generation(ids, reset=True)
-        self._llm.eval(todo, batch_size=PROMPT_BATCH_SIZE, threads=self.threads)
+        try:
+            self._llm.eval(todo, batch_size=PROMPT_BATCH_SIZE, threads=self.threads)
+        except RuntimeError as exc:
+            self._llm._context.clear()  # the cache no longer matches what was evaluated
+            raise ModelError(f"ctransformers failed to process the prompt ({exc})") from None
         return time.perf_counter() - start
 
     def _generate(self, params: GenerationParams, stops: list[str], timer: StatsTimer) -> Iterator[str]:
@@ -244,12 +271,9 @@ def _import_ctransformers():
     return ctransformers
 
 
-def _adds_bos_token(info: ModelFileInfo) -> bool:
-    if info.add_bos_token is not None:
-        return bool(info.add_bos_token)
-    if info.format == "gguf":
-        return info.tokenizer_model == "llama"  # SentencePiece Llama models start with <s>
-    return True  # legacy GGML files are Llama models with a SentencePiece vocabulary
+def _spm_vocab(info: ModelFileInfo) -> bool:
+    """A GGUF with a SentencePiece (Llama) vocabulary: those models start every prompt with <s>."""
+    return info.format == "gguf" and info.tokenizer_model == "llama"
 
 
 def _end_token_ids(info: ModelFileInfo) -> list[int]:

@@ -106,21 +106,22 @@ def ensure_converted(
     """Convert `src` to `dst` unless `dst` is already up to date. Returns (dst, converted, seconds)."""
     from filelock import FileLock
 
-    source_sha = file_sha256(src)
-    if not force and is_up_to_date(dst, source_sha):
+    if not force and _is_up_to_date_for(dst, src):
         return dst, False, 0.0
+    _check_source_file(src)
     dst.parent.mkdir(parents=True, exist_ok=True)
     # Two processes starting at once (e.g. main.py and `prepare`) convert once, not twice.
-    with FileLock(str(dst) + ".lock"):
-        if not force and is_up_to_date(dst, source_sha):
+    with FileLock(str(dst.with_name(f".{dst.name}.lock"))):
+        if not force and _is_up_to_date_for(dst, src):
             return dst, False, 0.0
         _remove_stale_temp_files(dst)
         announce(f"Converting {src.name} for ctransformers (one time, 8-bit Q8_0) -> {dst} ...")
         start = time.perf_counter()
+        source_sha = file_sha256(src)
         convert_for_ctransformers(src, dst)
         seconds = time.perf_counter() - start
         _write_sidecar(dst, src, source_sha)
-    announce(f"Converted in {seconds:.1f} s ({dst.stat().st_size / 1e6:.0f} MB).")
+    announce(f"Wrote {dst} ({dst.stat().st_size / 1e6:.0f} MB) in {seconds:.1f} s.")
     return dst, True, seconds
 
 
@@ -135,14 +136,10 @@ def prepare_cli(args, settings: Settings) -> int:
     from rag.models.bundled import smollm2_gguf
 
     src = Path(args.source) if args.source else smollm2_gguf()
-    if not src.is_file():
-        raise ModelError(f"{src}: file not found; pass the path of a GGUF file to convert")
     dst = Path(args.out) if args.out else Path(settings.models_dir) / output_name_for(src)
-    path, converted, seconds = ensure_converted(src, dst, force=args.force, announce=print)
-    size_mb = path.stat().st_size / 1e6
-    if converted:
-        print(f"Wrote {path} ({size_mb:.0f} MB) in {seconds:.1f} s.")
-    else:
+    path, converted, _ = ensure_converted(src, dst, force=args.force, announce=print)
+    if not converted:
+        size_mb = path.stat().st_size / 1e6
         print(f"Up to date: {path} ({size_mb:.0f} MB), converted from {src.name}; use --force to redo it.")
     return 0
 
@@ -163,24 +160,45 @@ def sidecar_path(dst: Path) -> Path:
 
 
 def is_up_to_date(dst: Path, source_sha: str) -> bool:
+    """True when `dst` was written by this converter version from a source with this sha256."""
+    record = _read_sidecar(dst)
+    return record is not None and record.get("source_sha256") == source_sha
+
+
+def _is_up_to_date_for(dst: Path, src: Path) -> bool:
+    record = _read_sidecar(dst)
+    if record is None or not src.is_file():
+        return False
+    if record.get("source_stamp") == _stamp(src):
+        return True  # same size and modification time: skip hashing ~100 MB on every start
+    if record.get("source_sha256") != file_sha256(src):
+        return False
+    _write_sidecar(dst, src, record["source_sha256"])  # same content, new stamp (e.g. reinstalled package)
+    return True
+
+
+def _read_sidecar(dst: Path) -> dict | None:
     sidecar = sidecar_path(dst)
     if not dst.is_file() or not sidecar.is_file():
-        return False
+        return None
     try:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return (
-        record.get("source_sha256") == source_sha
-        and record.get("converter_version") == CONVERTER_VERSION
-        and record.get("size") == dst.stat().st_size
-    )
+        return None
+    current = record.get("converter_version") == CONVERTER_VERSION and record.get("size") == dst.stat().st_size
+    return record if current else None
+
+
+def _stamp(src: Path) -> list[int]:
+    stat = src.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _write_sidecar(dst: Path, src: Path, source_sha: str) -> None:
     record = {
         "source": str(src),
         "source_sha256": source_sha,
+        "source_stamp": _stamp(src),
         "converter_version": CONVERTER_VERSION,
         "size": dst.stat().st_size,
         "format": "gguf q8_0 for ctransformers 0.2.27",
@@ -189,6 +207,17 @@ def _write_sidecar(dst: Path, src: Path, source_sha: str) -> None:
 
 
 # --- reading and checking the source ------------------------------------------------------------
+
+
+def _check_source_file(src: Path) -> None:
+    """Fail fast, before announcing a conversion, on a missing or non-GGUF source."""
+    from rag.models.inspect import inspect_model_file
+
+    if not src.exists():
+        raise ModelError(f"{src}: file not found; pass the path of a GGUF file to convert")
+    info = inspect_model_file(src)
+    if info.format != "gguf":
+        raise ModelError(f"{src}: a legacy {info.format.upper()} file; only GGUF files can be converted")
 
 
 def _open_gguf(src: Path) -> GGUFReader:
