@@ -84,6 +84,10 @@ def _load_openvino(path: Path, settings: Settings, SentenceTransformer):
         import openvino  # noqa: F401
     except ImportError as exc:
         raise missing_extra("openvino", "openvino") from exc
+    import logging
+
+    # It advises saving the exported model, which is what happens next.
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
     cached = settings.cache_dir / "embeddings-openvino" / path.resolve().name
     if (cached / "openvino" / "openvino_model.xml").is_file():
         return SentenceTransformer(str(cached), device="cpu", backend="openvino", local_files_only=True)
