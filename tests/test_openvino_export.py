@@ -216,7 +216,7 @@ def _non_llm_ir(folder: Path) -> Path:
     "make, message",
     [
         (lambda tmp: tmp / "missing", "no such folder"),
-        (lambda tmp: (tmp / "model.gguf").write_bytes(b"GGUF") and tmp / "model.gguf", "must be a folder"),
+        (lambda tmp: (tmp / "model.gguf").write_bytes(b"GGUF") and tmp / "model.gguf", "is a folder with openvino_model.xml; export this file"),
         (lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "no openvino_model.xml"),
         (lambda tmp: _non_llm_ir(tmp / "classifier"), "not a text-generation LLM"),
         (lambda tmp: _looks_like_an_llm_ir(tmp / "no-tokenizer", tokenizer=False), "missing tokenizer"),

@@ -137,8 +137,8 @@ def validate_ir_folder(folder: Path) -> dict:
     if not folder.exists():
         raise ModelError(f"{folder}: no such folder")
     if not folder.is_dir():
-        raise ModelError(f"{folder}: an OpenVINO model must be a folder with {MODEL_XML} (export one with: "
-                         "python -m rag.models export-openvino)")
+        raise ModelError(f"{folder}: an OpenVINO model is a folder with {MODEL_XML}; export this file to one with: "
+                         f"python -m rag.models export-openvino {folder}")
     if not (folder / MODEL_XML).is_file():
         raise ModelError(f"{folder}: no {MODEL_XML} here, not an OpenVINO IR folder (export one with: "
                          "python -m rag.models export-openvino)")
@@ -418,8 +418,8 @@ class _OptimumEngine:
         from transformers import StoppingCriteria, StoppingCriteriaList
 
         class Cancelled(StoppingCriteria):
-            def __call__(self, *args, **kwargs):
-                return cancel.is_set()
+            def __call__(self, input_ids, scores, **kwargs):
+                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool)
 
         ids = torch.tensor([input_ids], dtype=torch.long)
         sampling = {"do_sample": params.temperature > 0}

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -282,14 +285,8 @@ def _export_into_place(
     build = out.parent / f".{out.name}.tmp-{os.getpid()}"
     build.mkdir()
     try:
-        hf_dir = _hf_folder(source, build / "hf", announce)
-        ir_dir = build / "ir"
-        _export_ir(hf_dir, ir_dir, weight_format, announce)
-        if weight_format in ("int8", "int4"):
-            _compress_weights(ir_dir, build / "compressed", weight_format, group_size, announce)
-            shutil.rmtree(ir_dir)
-            (build / "compressed").rename(ir_dir)
-        _export_tokenizers(hf_dir, ir_dir, announce)
+        with _quiet_libraries():
+            ir_dir = _build_ir(source, build, weight_format, group_size, announce)
         metadata = {**metadata, "source": str(source.resolve()), "seconds": round(time.perf_counter() - started, 1)}
         (ir_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
         _replace(ir_dir, out)
@@ -298,6 +295,20 @@ def _export_into_place(
     elapsed = time.perf_counter() - started
     announce(f"Exported {out} ({weight_format}) in {elapsed:.0f} s, {_folder_size(out) / 1e6:.0f} MB.")
     return out
+
+
+def _build_ir(source: Path, build: Path, weight_format: str, group_size: int | None, announce: Announce) -> Path:
+    hf_dir = _hf_folder(source, build / "hf", announce)
+    ir_dir = build / "ir"
+    _export_ir(hf_dir, ir_dir, weight_format, announce)
+    if weight_format in ("int8", "int4"):
+        _compress_weights(ir_dir, build / "compressed", weight_format, group_size, announce)
+        shutil.rmtree(ir_dir)
+        (build / "compressed").rename(ir_dir)
+    else:
+        announce("[3/4] Keeping fp16 weights (no NNCF compression).")
+    _export_tokenizers(hf_dir, ir_dir, announce)
+    return ir_dir
 
 
 def _hf_folder(source: Path, target: Path, announce: Announce) -> Path:
@@ -331,7 +342,8 @@ def _export_ir(hf_dir: Path, ir_dir: Path, weight_format: str, announce: Announc
             str(hf_dir),
             output=ir_dir,
             task=TASK,
-            ov_config=OVConfig(dtype="fp16" if weight_format == "fp16" else "fp32"),
+            # "auto" loads a 16-bit checkpoint in 16 bits (a 7B model in fp32 would need 28 GB); NNCF compresses next.
+            ov_config=OVConfig(dtype="fp16" if weight_format == "fp16" else "auto"),
             convert_tokenizer=False,  # done below, where a failure is an error rather than a logged warning
             library_name="transformers",
             local_files_only=True,
@@ -356,6 +368,22 @@ def _compress_weights(ir_dir: Path, target: Path, weight_format: str, group_size
     for name in ("generation_config.json",):
         if (ir_dir / name).is_file() and not (target / name).is_file():
             shutil.copy2(ir_dir / name, target / name)
+    _forget_build_paths(target / "openvino_config.json")
+
+
+def _forget_build_paths(openvino_config: Path) -> None:
+    # optimum records the folder it quantized from (our temporary build folder), which is gone after the export.
+    config = _read_json(openvino_config)
+    if config.get("quantization_config", {}).get("tokenizer"):
+        config["quantization_config"]["tokenizer"] = None
+        openvino_config.write_text(json.dumps(config, indent=2) + "\n")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def _export_tokenizers(hf_dir: Path, ir_dir: Path, announce: Announce) -> None:
@@ -385,6 +413,29 @@ def _replace(built: Path, out: Path) -> None:
         out.rename(old)
     built.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Keep our stage messages readable: no tracer warnings, library INFO logs or per-tensor progress bars."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    loggers = {name: logging.getLogger(name) for name in ("nncf", "optimum", "optimum.intel")}
+    levels = {name: logger.level for name, logger in loggers.items()}
+    for logger in loggers.values():
+        logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+        for name, logger in loggers.items():
+            logger.setLevel(levels[name])
 
 
 def _folder_size(folder: Path) -> int:
