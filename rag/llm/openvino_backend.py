@@ -85,7 +85,7 @@ class OpenVINOBackend(LLMBackend):
             cache_dir=Path(settings.cache_dir) / "openvino",
             threads=settings.threads,
             context_length=settings.context_length,
-            engine=settings.openvino_engine,
+            engine=getattr(settings, "openvino_engine", "genai"),  # the setting lives in rag/config.py
         )
 
     def describe(self) -> str:
