@@ -9,9 +9,9 @@ and each stage is timed on its own.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.language_models.llms import LLM
@@ -22,6 +22,9 @@ from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
 from rag.retrieval import IndexRetriever
+
+if TYPE_CHECKING:
+    from rag.conversation import Turn
 
 SNIPPET_CHARS = 160
 
@@ -76,6 +79,7 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     abstained: bool = False
     dropped_chunks: int = 0  # retrieved but left out so the prompt fits the window
+    stopped: bool = False  # generation ended early on request (should_stop)
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
     backend: str = ""
@@ -120,8 +124,14 @@ class Answerer:
                                 top_p=s.top_p, repetition_penalty=s.repetition_penalty, stop=list(self.backend.stop))
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
-            on_notice: Callable[[str], None] | None = None) -> Answer:
-        """Answer `question`, calling `on_token` with each piece of text as it is generated."""
+            on_notice: Callable[[str], None] | None = None, *, history: Sequence[Turn] = (),
+            retrieval_query: str | None = None, should_stop: Callable[[], bool] | None = None) -> Answer:
+        """Answer `question`, calling `on_token` with each piece of text as it is generated.
+
+        `history` (earlier turns, see `rag.conversation`) goes into the prompt, oldest dropped first to fit;
+        `retrieval_query` replaces the question for the search; `should_stop` is checked after each piece
+        and, once true, ends generation early (the answer so far is kept and `stopped` is set).
+        """
         question = question.strip()
         if not question:
             raise UserError("empty question", exit_code=2)
@@ -130,7 +140,7 @@ class Answerer:
         result.timings.update(self.load_timings)
 
         t0 = time.perf_counter()
-        docs = self.retriever.invoke(question)
+        docs = self.retriever.invoke(retrieval_query or question)
         result.timings["retrieval"] = time.perf_counter() - t0
         relevant = [d for d in docs if d.metadata.get("score", 0.0) >= self.settings.score_threshold]
         if not relevant:
@@ -147,16 +157,38 @@ class Answerer:
             on_notice(f"note: {len(dropped)} lower-ranked chunk(s) left out to fit the model's "
                       f"{self.backend.context_length}-token window")
         result.sources = to_sources(kept)
-        prompt = self.template.format(context="\n\n".join(d.page_content for d in kept), question=question)
+        context = "\n\n".join(d.page_content for d in kept)
+        template = self._template_with(history, context, question, on_notice)
         pieces = []
-        for piece in self.llm.stream(prompt):
-            pieces.append(piece)
-            if on_token:
-                on_token(piece)
+        stream = self.llm.stream(template.format(context=context, question=question))
+        try:
+            for piece in stream:
+                pieces.append(piece)
+                if on_token:
+                    on_token(piece)
+                if should_stop and should_stop():
+                    result.stopped = True
+                    break
+        finally:
+            stream.close()  # a stopped backend stream records its stats on close
         result.answer = "".join(pieces).strip()
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
+
+    def _template_with(self, history: Sequence[Turn], context: str, question: str,
+                       on_notice: Callable[[str], None] | None):
+        if not history:
+            return self.template
+        from rag.conversation import fit_history
+
+        budget = self.backend.context_length - self.settings.max_new_tokens
+        template, kept = fit_history(self.backend.chat_format, history, context, question,
+                                     self.backend.count_tokens, budget)
+        if len(kept) < len(history) and on_notice:
+            on_notice(f"note: the {len(history) - len(kept)} oldest turn(s) of the conversation left out of "
+                      f"the prompt to keep it within the model's {self.backend.context_length}-token window")
+        return template
 
     def _record_generation(self, result: Answer) -> None:
         stats = self.backend.last_stats
