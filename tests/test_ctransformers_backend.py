@@ -61,6 +61,15 @@ def test_stop_string_split_across_tokens_is_not_emitted(ct_backend, adidas_answe
     assert not any("guarantee" in piece for piece in pieces)
 
 
+def test_character_split_over_byte_tokens_is_streamed_whole(ct_backend):
+    # "日" is not in the vocabulary: the model writes its three UTF-8 bytes (e6 97 a5) as more than one token.
+    prompt = "<|im_start|>user\nWrite the Japanese word for Japan: 日本<|im_end|>\n<|im_start|>assistant\n"
+    assert len(ct_backend.tokenize("日")) == 3
+    pieces = list(ct_backend.stream(prompt, GenerationParams(max_new_tokens=4)))
+    assert pieces[:2] == ["日", "本"] and "\ufffd" not in "".join(pieces)
+    assert len(pieces) < ct_backend.last_stats.generated_tokens == 4
+
+
 def test_sampling_with_temperature_runs(ct_backend):
     params = GenerationParams(max_new_tokens=8, temperature=0.7, top_k=40, top_p=0.9, repetition_penalty=1.1)
     assert ct_backend.generate(PROMPT, params)
