@@ -4,8 +4,9 @@ ctransformers bundles the llama.cpp of August 2023. Its GGUF loader rejects file
 tools for three reasons, all fixed here by rewriting the file with the `gguf` package:
 
 1. it requires a `tokenizer.ggml.scores` array (byte-level BPE vocabularies no longer ship one);
-2. its BPE tokenizer looks tokens up by their raw UTF-8 bytes and merges by raw text with only space and
-   newline written as GPT-2's `Ġ`/`Ċ`, while modern files store the GPT-2 byte-to-unicode mapped form;
+2. its BPE tokenizer looks tokens up by their raw UTF-8 bytes and merges whole characters by raw text
+   (only space and newline written as GPT-2's `Ġ`/`Ċ`), while modern files store tokens and byte-level
+   merges in the GPT-2 byte-to-unicode mapped form;
 3. it requires an `output.weight` tensor (models with tied embeddings only have `token_embd.weight`).
 
 Weights are dequantized and re-quantized to Q8_0 (8-bit) with `gguf.quants`; all other metadata (chat
@@ -348,7 +349,10 @@ def _unmap(text: str) -> bytes | None:
 
 
 def _unmap_token(token: bytes) -> bytes:
-    raw = _unmap(token.decode("utf-8"))
+    try:
+        raw = _unmap(token.decode("utf-8"))
+    except UnicodeDecodeError:
+        return token
     return token if raw is None else raw
 
 
