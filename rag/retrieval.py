@@ -1,12 +1,30 @@
-"""Finding the chunks that answer a question: a LangChain retriever over the project's own index."""
+"""Finding the passages that answer a question: LangChain retrievers over the project's own index.
+
+- `IndexRetriever`: dense top-k by cosine similarity (the reference article's retrieval).
+- `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
+  a question names, with small chunks of one page returned together as one passage.
+- `relevant_passages`: whether anything retrieved can answer the question at all (else the answerer abstains).
+
+Every returned passage carries its dense cosine similarity as `score` (0..1, higher is better) for display;
+the fused rank information sits in other metadata keys (`fused`, `dense_rank`, `bm25_rank`).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+
+from rag import bm25 as lexical
+
+FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
+MIN_FUZZY_LENGTH = 4
 
 
 class IndexRetriever(BaseRetriever):
@@ -22,3 +40,289 @@ class IndexRetriever(BaseRetriever):
 
 def _with_score(doc: Document, score: float) -> Document:
     return Document(id=doc.id, page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)})
+
+
+# ---------------------------------------------------------------- files named in a question
+
+
+class DocumentNames:
+    """Which indexed files a question names, from the words of their file names ("Best Buy" -> BESTBUY_2023_10K.pdf)."""
+
+    def __init__(self, sources: Iterable[str]):
+        self.sources = sorted(set(sources))
+        by_word: dict[str, set[str]] = {}
+        for source in self.sources:
+            for word in name_words(source):
+                by_word.setdefault(word, set()).add(source)
+        # A word shared by many names ("10k", "annual") names none of them.
+        limit = max(2, len(self.sources) // 3)
+        self.by_word = {word: found for word, found in by_word.items() if len(found) <= limit}
+
+    def named_in(self, question: str) -> tuple[set[str], set[str]]:
+        """The files the question names, and the question words (case-folded) that named them."""
+        files: set[str] = set()
+        words: set[str] = set()
+        for candidate, parts in _name_candidates(question):
+            found = self._lookup(candidate)
+            if found:
+                files |= found
+                words |= parts
+        return files, words
+
+    def _lookup(self, candidate: str) -> set[str]:
+        if candidate in self.by_word:
+            return self.by_word[candidate]
+        if len(candidate) < MIN_FUZZY_LENGTH:
+            return set()
+        found: set[str] = set()
+        for word, sources in self.by_word.items():
+            if len(word) >= MIN_FUZZY_LENGTH and SequenceMatcher(None, candidate, word).ratio() >= FUZZY_NAME_MATCH:
+                found |= sources
+        return found
+
+
+def name_words(source: str) -> set[str]:
+    """Words of a file name that could name it: not numbers, stopwords or hash-like strings."""
+    words = set()
+    for word in re.split(r"[^0-9a-z]+", lexical.normalize(lexical.document_title(source))):
+        digits = sum(ch.isdigit() for ch in word)
+        mostly_letters = digits < len(word) and (digits * 2 <= len(word) or len(word) <= 3)  # "3m", not "040314"
+        if len(word) >= 2 and word not in lexical.STOPWORDS and mostly_letters and len(word) <= 20:
+            words.add(word)
+    return words
+
+
+def _name_candidates(question: str) -> list[tuple[str, set[str]]]:
+    """Capitalised words of the question ("Netflix", "COSTCO", "3M"), alone and run together with the next one or
+    two ("Best Buy" -> "bestbuy", "Step-Back" -> "stepback"), each with the words it is made of."""
+    words = re.findall(r"[^\W_]+", question)
+    candidates = []
+    for start in range(len(words)):
+        for width in (1, 2, 3):
+            group = words[start:start + width]
+            if len(group) < width or not any(ch.isupper() for ch in group[0]):
+                break
+            folded = [lexical.normalize(word) for word in group]
+            if width == 1 and folded[0] in lexical.STOPWORDS:
+                break
+            candidates.append(("".join(folded), set(folded)))
+    return candidates
+
+
+# ---------------------------------------------------------------- fusion
+
+
+def top_rows(scores: np.ndarray, allowed: np.ndarray | None, limit: int, positive_only: bool = False) -> np.ndarray:
+    """Rows of the `limit` highest scores (best first), among `allowed` rows when given."""
+    candidates = np.flatnonzero(allowed) if allowed is not None else np.arange(len(scores))
+    if positive_only:
+        candidates = candidates[scores[candidates] > 0]
+    if len(candidates) > limit:
+        candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+    return candidates[np.argsort(-scores[candidates], kind="stable")]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[tuple[Sequence[int], float]], constant: int = 60) -> list[tuple[int, float]]:
+    """Items of several best-first rankings ordered by sum of weight / (constant + rank); ties keep first-seen order."""
+    fused: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[int(item)] = fused.get(int(item), 0.0) + weight / (constant + rank)
+    return sorted(fused.items(), key=lambda pair: -pair[1])
+
+
+# ---------------------------------------------------------------- passages
+
+
+def join_overlapping(texts: Sequence[str], max_overlap: int = 200) -> str:
+    """Consecutive chunk texts as one text, without repeating the overlap the splitter put between them."""
+    joined = texts[0] if texts else ""
+    for text in texts[1:]:
+        overlap = next((size for size in range(min(max_overlap, len(joined), len(text)), 0, -1)
+                        if joined.endswith(text[:size])), 0)
+        joined += ("" if overlap else "\n") + text[overlap:]
+    return joined
+
+
+class PageChunks:
+    """Where each chunk sits: rows of the same page in chunk order, so neighbours can be found."""
+
+    def __init__(self, chunks: Sequence[Document]):
+        self.chunks = chunks
+        self.rows_of_page: dict[tuple[str, int], list[int]] = {}
+        for row, doc in enumerate(chunks):
+            self.rows_of_page.setdefault(_page_key(doc), []).append(row)
+        for rows in self.rows_of_page.values():
+            rows.sort(key=lambda row: chunks[row].metadata.get("chunk", row))
+
+    def passage_rows(self, best: int, budget: int) -> list[int]:
+        """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
+        rows = self.rows_of_page[_page_key(self.chunks[best])]
+        at = rows.index(best)
+        chosen, size = [best], len(self.chunks[best].page_content)
+        for offset in range(1, len(rows)):
+            grew = False
+            for position in (at - offset, at + offset):
+                if 0 <= position < len(rows):
+                    length = len(self.chunks[rows[position]].page_content)
+                    if size + length <= budget:
+                        chosen.append(rows[position])
+                        size, grew = size + length, True
+            if not grew:
+                break
+        return sorted(chosen, key=lambda row: rows.index(row))
+
+
+def _page_key(doc: Document) -> tuple[str, int]:
+    return doc.metadata["source"], doc.metadata["page"]
+
+
+# ---------------------------------------------------------------- the hybrid retriever
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 and dense rankings fused by reciprocal rank fusion; one passage per page; files named in the question first.
+
+    `mode` "dense" or "bm25" uses one ranking alone; "dense" without file matching and with `passage_chars` 0 is
+    the reference article's retrieval (top-k chunks by cosine). The cosine `score` of a passage is the best cosine
+    similarity among its chunks.
+    """
+
+    index: Any  # rag.store.IndexData
+    embeddings: Any
+    k: int = 5
+    mode: str = "hybrid"
+    candidates: int = 50
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    rank_constant: int = 60
+    match_documents: bool = True
+    passage_chars: int = 1200
+    names: Any = None
+    pages: Any = None
+
+    def model_post_init(self, context: Any) -> None:
+        self.names = DocumentNames(doc.metadata["source"] for doc in self.index.chunks)
+        self.pages = PageChunks(self.index.chunks)
+        if self.mode != "dense":
+            self.index.get_bm25()
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        cosine = self.index.get_vectors() @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        named, _words = self.names.named_in(query) if self.match_documents else (set(), set())
+        allowed = self._rows_of(named) if named else None
+        rankings = []
+        if self.mode in ("hybrid", "dense"):
+            rankings.append((top_rows(cosine, allowed, self.candidates), self.dense_weight))
+        if self.mode in ("hybrid", "bm25"):
+            keyword = self.index.get_bm25().scores(query)
+            rankings.append((top_rows(keyword, allowed, self.candidates, positive_only=True), self.bm25_weight))
+        fused = reciprocal_rank_fusion(rankings, self.rank_constant)
+        ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
+        return self._passages(fused, cosine, ranks, named)
+
+    def _rows_of(self, sources: set[str]) -> np.ndarray:
+        return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)
+
+    def _passages(self, fused: list[tuple[int, float]], cosine: np.ndarray, ranks: list[dict[int, int]],
+                  named: set[str]) -> list[Document]:
+        passages, seen_pages = [], set()
+        for row, fused_score in fused:
+            page = _page_key(self.index.chunks[row])
+            if self.passage_chars and page in seen_pages:
+                continue
+            seen_pages.add(page)
+            rows = self.pages.passage_rows(row, self.passage_chars) if self.passage_chars else [row]
+            passages.append(self._passage(row, rows, fused_score, cosine, ranks, named))
+            if len(passages) == self.k:
+                break
+        return passages
+
+    def _passage(self, best: int, rows: list[int], fused_score: float, cosine: np.ndarray,
+                 ranks: list[dict[int, int]], named: set[str]) -> Document:
+        chunks = self.index.chunks
+        metadata = {
+            **chunks[best].metadata,
+            "score": round(float(max(cosine[row] for row in rows)), 4),
+            "fused": round(fused_score, 5),
+            "chunks": [chunks[row].metadata.get("chunk") for row in rows],
+        }
+        for name, found in zip(self._ranking_names(), ranks):
+            metadata[f"{name}_rank"] = found.get(best)
+        if named:
+            metadata["named_file"] = True
+        text = join_overlapping([chunks[row].page_content for row in rows])
+        return Document(id=chunks[best].id, page_content=text, metadata=metadata)
+
+    def _ranking_names(self) -> list[str]:
+        return {"hybrid": ["dense", "bm25"], "dense": ["dense"], "bm25": ["bm25"]}[self.mode]
+
+
+def build_retriever(settings, index, embeddings) -> HybridRetriever:
+    """The retriever the settings describe, over a loaded index (`rag.store.IndexData`)."""
+    return HybridRetriever(
+        index=index, embeddings=embeddings, k=settings.k, mode=settings.retrieval,
+        candidates=settings.fusion_candidates, dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight,
+        rank_constant=settings.rank_constant, match_documents=settings.match_documents,
+        passage_chars=settings.passage_chars,
+    )
+
+
+# ---------------------------------------------------------------- abstention
+
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def key_terms(question: str, ignore: Iterable[str] = ()) -> list[tuple[str, ...]]:
+    """The question's specific terms: numbers, and names or acronyms (capitalised words not starting a sentence).
+
+    Each term is given as the search tokens that stand for it ("FY2018": "fy2018" or "2018"); words in `ignore`
+    (those that named a file) are left out.
+    """
+    ignore = set(ignore)
+    terms: list[tuple[str, ...]] = []
+    for sentence in _SENTENCE_END_RE.split(lexical.join_thousands(question)):
+        for position, word in enumerate(_WORD_RE.findall(sentence)):
+            named = position > 0 and any(ch.isupper() for ch in word)
+            if not (named or any(ch.isdigit() for ch in word)) or lexical.normalize(word) in ignore:
+                continue
+            tokens = _term_tokens(lexical.normalize(word))
+            if tokens and tokens not in terms:
+                terms.append(tokens)
+    return terms
+
+
+def _term_tokens(word: str) -> tuple[str, ...]:
+    if word.isalpha():
+        return () if word in lexical.STOPWORDS or len(word) < 2 else (lexical.stem(word),)
+    if word.isdigit():
+        return (word,)
+    return (word, *re.findall(r"\d{3,}", word))  # "fy2018" is there when "2018" is; "4o" only as itself
+
+
+def missing_terms(question: str, passages: Sequence[Document], ignore: Iterable[str] = ()) -> list[str]:
+    """Key terms of the question that appear in none of the passages (nor their file names)."""
+    present: set[str] = set()
+    for doc in passages:
+        present.update(lexical.tokenize(lexical.chunk_search_text(doc)))
+    return [term[0] for term in key_terms(question, ignore) if not present.intersection(term)]
+
+
+def relevant_passages(question: str, passages: Sequence[Document], score_threshold: float,
+                      max_missing: float = 1.0) -> list[Document]:
+    """The passages worth answering from; empty means abstain.
+
+    A passage counts when its cosine `score` reaches `score_threshold`. The question is also refused when more
+    than `max_missing` of its key terms (years, names, figures) appear in no passage: a question about "May 2018"
+    is not answered from a page about May 2016. Words that name a passage's file (also misspelt) count as present.
+    """
+    kept = [doc for doc in passages if doc.metadata.get("score", 0.0) >= score_threshold]
+    if not kept or max_missing >= 1.0:
+        return kept
+    ignore = DocumentNames(doc.metadata["source"] for doc in kept).named_in(question)[1]
+    terms = key_terms(question, ignore)
+    if terms and len(missing_terms(question, kept, ignore)) > max_missing * len(terms):
+        return []
+    return kept

@@ -7,6 +7,7 @@ Layout of the index folder (`vectorstore/` by default):
         index.faiss          inner-product index of normalised vectors (faiss.write_index)
         chunks.jsonl         one chunk a line, in index order: id, text, metadata
         manifest.json        embedding model, dimension, chunk settings, per-file SHA-256
+        bm25.*               keyword index over the same chunks (see rag/bm25.py; JSON and .npy, no pickle)
     .ingest.lock             held while an ingest runs
 
 A new version is written completely beside the live one and only then named in CURRENT, so an
@@ -27,6 +28,7 @@ import numpy as np
 from langchain_core.documents import Document
 from pydantic import BaseModel, Field, ValidationError
 
+from rag import bm25 as lexical
 from rag.config import Settings
 from rag.errors import UserError
 
@@ -75,6 +77,7 @@ class IndexData:
     vectors: np.ndarray | None = None  # read from `faiss_index` on first use
     path: Path | None = None
     faiss_index: object | None = None  # the index as loaded from disk
+    bm25: lexical.BM25Index | None = None  # built from the chunks on first use when the folder has none
 
     def get_vectors(self) -> np.ndarray:
         if self.vectors is None:
@@ -84,6 +87,11 @@ class IndexData:
             else:
                 self.vectors = np.zeros((0, self.manifest.embedding.dimension), dtype=np.float32)
         return self.vectors
+
+    def get_bm25(self) -> lexical.BM25Index:
+        if self.bm25 is None:
+            self.bm25, _ = lexical.build_for_chunks(self.chunks)
+        return self.bm25
 
 
 def expected_settings(settings: Settings, embedding_model: str, dimension: int) -> tuple[EmbeddingInfo, ChunkingInfo]:
@@ -142,12 +150,27 @@ def _read_version(version: Path) -> IndexData:
     if manifest.format != INDEX_FORMAT:
         raise UserError(f"{version}: index format {manifest.format} is not {INDEX_FORMAT}; "
                         "run `python -m rag.ingest --rebuild`")
-    chunks = [_document_from_json(line) for line in (version / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+    chunks = _read_chunks(version)
     index = faiss.read_index(str(version / VECTORS))
     if index.ntotal != len(chunks):
         raise UserError(f"{version}: {index.ntotal} vectors but {len(chunks)} chunks; "
                         "run `python -m rag.ingest --rebuild`")
-    return IndexData(manifest=manifest, chunks=chunks, path=version, faiss_index=index)
+    return IndexData(manifest=manifest, chunks=chunks, path=version, faiss_index=index,
+                     bm25=_read_bm25(version, len(chunks)))
+
+
+def _read_chunks(version: Path) -> list[Document]:
+    return [_document_from_json(line) for line in (version / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+
+
+def _read_bm25(version: Path, rows: int) -> lexical.BM25Index | None:
+    """The saved keyword index, or None for an index written before it existed (it is then built on first use)."""
+    if not lexical.exists(version):
+        return None
+    try:
+        return lexical.load(version, rows)
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise UserError(f"{version}: unreadable BM25 index ({exc}); run `python -m rag.ingest --rebuild`") from None
 
 
 def write_index(index_dir: Path, data: IndexData) -> Path:
@@ -157,6 +180,8 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
     staging.mkdir()
     try:
         faiss.write_index(_flat_index(data), str(staging / VECTORS))
+        data.bm25, _ = lexical.build_for_chunks(data.chunks, reuse=_live_tokens(index_dir))
+        data.bm25.save(staging)
         with open(staging / CHUNKS, "w", encoding="utf-8") as out:
             for doc in data.chunks:
                 out.write(_document_to_json(doc) + "\n")
@@ -171,6 +196,25 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
         raise
     remove_stale_versions(index_dir)
     return version
+
+
+def _live_tokens(index_dir: Path):
+    """Look-up of the live version's chunk tokens by file name and text, so only new chunks are tokenized."""
+    live = current_version(index_dir)
+    if live is None or not lexical.exists(live):
+        return None
+    try:
+        chunks = _read_chunks(live)
+        saved = lexical.load(live, len(chunks))
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None  # unreadable: tokenize everything again
+    known = {lexical.token_key(doc): row for row, doc in enumerate(chunks)}
+
+    def reuse(doc: Document) -> list[str] | None:
+        row = known.get(lexical.token_key(doc))
+        return None if row is None else saved.tokens_of(row)
+
+    return reuse
 
 
 def _flat_index(data: IndexData):

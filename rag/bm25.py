@@ -1,0 +1,187 @@
+"""Keyword search over the chunks: a BM25 index (bm25s) kept in the index version folder, without pickle.
+
+Each chunk is indexed with its document's name in front of its text, so a question that names the file
+("Best Buy", "STEPBACK") finds its chunks. Files written beside the vectors (bm25s's own format: JSON, and
+.npy arrays that are read back with `allow_pickle=False`):
+
+    bm25.params.json, bm25.vocab.json        BM25 parameters, token -> column
+    bm25.data.npy, bm25.indices.npy, ...     the precomputed BM25 score matrix (sparse, CSC)
+    bm25.tokens.npz                          every chunk's tokens as column ids (flat array + offsets)
+
+The tokens let the next ingest tokenize only new chunks: BM25 weights depend on the whole corpus (IDF,
+average length), so the matrix itself is recomputed from all tokens at every write, which takes about a
+second per 15,000 chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from langchain_core.documents import Document
+
+PREFIX = "bm25."
+PARAMS = PREFIX + "params.json"
+VOCAB = PREFIX + "vocab.json"
+TOKENS = PREFIX + "tokens.npz"
+_ARRAYS = {"data_name": PREFIX + "data.npy", "indices_name": PREFIX + "indices.npy",
+           "indptr_name": PREFIX + "indptr.npy", "nnoc_name": PREFIX + "nonoccurrence.npy"}
+
+# Function words that carry no meaning for search (also "being", so it never looks like the word "Boeing").
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or other
+our ours out over own same she should so some such than that the their theirs them then there these they this
+those through to too under until up very was we were what when where which while who whom why will with would
+you your yours please give using use based answer question
+""".split())
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DIGITS_RE = re.compile(r"\d+")
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def join_thousands(text: str) -> str:
+    """1,577,000 -> 1577000 (so a figure is one token whichever way it is written)."""
+    return _THOUSANDS_RE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Case-folded text without accents, and without thousands separators (1,577 -> 1577)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return join_thousands(plain)
+
+
+def stem(word: str) -> str:
+    """Harman's "S" stemmer: plural endings only, so "expenditures" meets "expenditure" and nothing else moves."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("aies", "eies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: stemmed words without stopwords; a word mixing letters and digits ("fy2021") also
+    yields its digit and letter parts ("2021", "fy")."""
+    tokens: list[str] = []
+    for word in _WORD_RE.findall(normalize(text)):
+        if word in STOPWORDS:
+            continue
+        if word.isalpha():
+            if len(word) > 1:
+                tokens.append(stem(word))
+            continue
+        tokens.append(word)
+        if not word.isdigit():
+            tokens.extend(_DIGITS_RE.findall(word))
+            tokens.extend(_LETTERS_RE.findall(word))
+    return tokens
+
+
+def document_title(source: str) -> str:
+    """The searchable name of a file: its name without folder and extension, separators as spaces."""
+    stem_name = Path(source).stem
+    return re.sub(r"[_\-.]+", " ", stem_name).strip()
+
+
+def chunk_search_text(doc: Document) -> str:
+    return f"{document_title(doc.metadata['source'])}\n{doc.page_content}"
+
+
+def token_key(doc: Document) -> str:
+    """What a chunk's tokens depend on: its file name and its text."""
+    return f"{doc.metadata['source']}\n{doc.metadata.get('hash') or doc.page_content}"
+
+
+@dataclass
+class BM25Index:
+    """BM25 scores for every chunk of an index, row for row with chunks.jsonl."""
+
+    model: object  # bm25s.BM25
+    vocab: dict[str, int]
+    token_ids: list[np.ndarray]  # each chunk's tokens as vocab ids
+
+    @property
+    def size(self) -> int:
+        return len(self.token_ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for `query` (zeros when no query word is in the index)."""
+        ids = [self.vocab[token] for token in tokenize(query) if token in self.vocab]
+        if not ids or not self.size:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.model.get_scores_from_ids(ids), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        self.model.save(str(folder), vocab_name=VOCAB, params_name=PARAMS, show_progress=False, **_ARRAYS)
+        lengths = np.array([len(ids) for ids in self.token_ids], dtype=np.int64)
+        flat = np.concatenate(self.token_ids) if self.token_ids else np.zeros(0, dtype=np.int32)
+        np.savez(folder / TOKENS, ids=flat.astype(np.int32), offsets=np.concatenate([[0], np.cumsum(lengths)]))
+
+    def tokens_of(self, row: int) -> list[str]:
+        return [self._names[i] for i in self.token_ids[row]]
+
+    @cached_property
+    def _names(self) -> list[str]:
+        names = [""] * (max(self.vocab.values(), default=-1) + 1)
+        for token, index in self.vocab.items():
+            names[index] = token
+        return names
+
+
+def build(token_lists: Sequence[list[str]]) -> BM25Index:
+    """A BM25 index over chunks given as token lists."""
+    import bm25s
+
+    vocab: dict[str, int] = {"": 0}  # bm25s scores queries with no known word against the empty token
+    ids = [np.array([vocab.setdefault(token, len(vocab)) for token in tokens], dtype=np.int32)
+           for tokens in token_lists]
+    model = bm25s.BM25()
+    if ids:
+        model.index(([row.tolist() or [0] for row in ids], vocab), create_empty_token=False, show_progress=False)
+    return BM25Index(model=model, vocab=vocab, token_ids=ids)
+
+
+def build_for_chunks(chunks: Sequence[Document], reuse: Callable[[Document], list[str] | None] | None = None
+                     ) -> tuple[BM25Index, int]:
+    """The index for `chunks`, taking tokens from `reuse` when it knows a chunk; also how many were tokenized."""
+    token_lists, tokenized = [], 0
+    for doc in chunks:
+        tokens = reuse(doc) if reuse else None
+        if tokens is None:
+            tokens, tokenized = tokenize(chunk_search_text(doc)), tokenized + 1
+        token_lists.append(tokens)
+    return build(token_lists), tokenized
+
+
+def exists(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in (PARAMS, VOCAB, TOKENS))
+
+
+def load(folder: Path, rows: int) -> BM25Index:
+    """The BM25 index saved in an index version folder; `rows` is the number of chunks it must cover."""
+    import bm25s
+
+    model = bm25s.BM25.load(str(folder), vocab_name=VOCAB, params_name=PARAMS, allow_pickle=False,
+                            show_progress=False, **_ARRAYS)
+    vocab = json.loads((folder / VOCAB).read_text(encoding="utf-8"))
+    with np.load(folder / TOKENS, allow_pickle=False) as saved:
+        flat, offsets = saved["ids"], saved["offsets"]
+    token_ids = [flat[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+    if len(token_ids) != rows:
+        raise ValueError(f"{folder}: BM25 index covers {len(token_ids)} chunks, the index has {rows}")
+    return BM25Index(model=model, vocab=vocab, token_ids=token_ids)

@@ -1,0 +1,205 @@
+"""Hybrid retrieval: BM25 tokens, rank fusion, file names in questions, page passages, the relevance check, and the
+BM25 index kept (and updated incrementally) in the index folder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from langchain_core.documents import Document
+
+from rag import bm25
+from rag.ingest import ingest
+from rag.retrieval import (
+    DocumentNames,
+    HybridRetriever,
+    PageChunks,
+    join_overlapping,
+    key_terms,
+    reciprocal_rank_fusion,
+    relevant_passages,
+    top_rows,
+)
+from rag.store import load_index
+
+FINANCE_FILES = ["BESTBUY_2023_10K.pdf", "NETFLIX_2015_10K.pdf", "COSTCO_2021_10K.pdf", "3M_2018_10K.pdf",
+                 "BOEING_2022_10K.pdf", "2023.acl-long.386.pdf", "STEPBACK.pdf", "379f44022bb27aa53efd5d322c7b57bf.pdf"]
+
+
+def chunk(text: str, source: str = "a.pdf", page: int = 1, number: int = 0, score: float = 0.5) -> Document:
+    return Document(page_content=text, metadata={"source": source, "page": page, "chunk": number, "score": score})
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def test_tokens_match_years_figures_and_plurals():
+    tokens = bm25.tokenize("What were the FY2021 capital expenditures of 3M: $1,577 million?")
+    assert {"fy2021", "2021", "capital", "expenditure", "3m", "1577", "million"} <= set(tokens)
+    assert not {"what", "were", "the", "of"} & set(tokens)
+    assert bm25.tokenize("Net sales increased") == ["net", "sale", "increased"]
+
+
+def test_bm25_ranks_the_exact_line_item_first_and_finds_file_names():
+    chunks = [chunk("Total current assets were 8,802 million.", "BESTBUY_2023_10K.pdf"),
+              chunk("Current liabilities and other assets.", "other.pdf"),
+              chunk("Nothing relevant here at all.", "other.pdf")]
+    index, tokenized = bm25.build_for_chunks(chunks)
+    assert tokenized == 3
+    scores = index.scores("total current assets 8802")
+    assert scores.argmax() == 0 and scores[2] == 0
+    assert index.scores("bestbuy").argmax() == 0  # the file name is searchable
+    assert not index.scores("zebra").any()
+
+
+# ---------------------------------------------------------------- fusion
+
+
+def test_reciprocal_rank_fusion_sums_weighted_reciprocal_ranks():
+    fused = reciprocal_rank_fusion([([1, 2, 3], 1.0), ([3, 1], 1.0)], constant=60)
+    assert [item for item, _ in fused] == [1, 3, 2]
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused[2][1] == pytest.approx(1 / 62)
+    keyword_only = reciprocal_rank_fusion([([1, 2, 3], 0.0), ([3, 1], 1.0)], constant=60)
+    assert [item for item, _ in keyword_only][:2] == [3, 1]
+
+
+def test_top_rows_respects_the_allowed_rows_and_positive_scores():
+    scores = np.array([0.1, 0.9, 0.0, 0.5, 0.7], dtype=np.float32)
+    assert top_rows(scores, None, 3).tolist() == [1, 4, 3]
+    allowed = np.array([True, False, True, True, False])
+    assert top_rows(scores, allowed, 5).tolist() == [3, 0, 2]
+    assert top_rows(scores, allowed, 5, positive_only=True).tolist() == [3, 0]
+
+
+# ---------------------------------------------------------------- files named in a question
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many Domestic stores does Best Buy have in fiscal 2023?", {"BESTBUY_2023_10K.pdf"}),
+    ("what is total current assets in FY2023 for Bestbuy?", {"BESTBUY_2023_10K.pdf"}),
+    ("what is advertsing expense of Neflix in FY 2015?", {"NETFLIX_2015_10K.pdf"}),
+    ("What is common equity for COSTCO in FY2021?", {"COSTCO_2021_10K.pdf"}),
+    ("What is the FY2018 capital expenditure amount for 3M?", {"3M_2018_10K.pdf"}),
+    ("What score did PaLM-2L + Step-Back achieve in MMLU Physics?", {"STEPBACK.pdf"}),
+    ("Being a retailer, how long are 10K filings?", set()),
+    ("What is the revenue of the company?", set()),
+])
+def test_questions_naming_a_file_find_it(question, expected):
+    files, _words = DocumentNames(FINANCE_FILES).named_in(question)
+    assert files == expected
+
+
+# ---------------------------------------------------------------- passages
+
+
+def test_join_overlapping_drops_the_repeated_overlap():
+    assert join_overlapping(["The quick brown fox", "brown fox jumps"]) == "The quick brown fox jumps"
+    assert join_overlapping(["First part.", "Second part."]) == "First part.\nSecond part."
+
+
+def test_page_passage_grows_with_neighbours_on_the_same_page_only():
+    chunks = [chunk("a" * 100, page=1, number=0), chunk("b" * 100, page=1, number=1),
+              chunk("c" * 100, page=1, number=2), chunk("d" * 100, page=2, number=3)]
+    pages = PageChunks(chunks)
+    assert pages.passage_rows(1, 300) == [0, 1, 2]
+    assert pages.passage_rows(2, 200) == [1, 2]
+    assert pages.passage_rows(3, 1000) == [3]
+
+
+# ---------------------------------------------------------------- the relevance check
+
+
+def test_key_terms_are_years_names_and_figures():
+    assert key_terms("Who produced the document that was revised on May 2016?") == [("may",), ("2016",)]
+    assert key_terms("What score did LLaVa + Step-Back achieve in MMLU Physics?") == \
+        [("llava",), ("step",), ("back",), ("mmlu",), ("physic",)]
+    assert key_terms("What were FY2018 sales of 1,577 units? Round your answer.") == [("fy2018", "2018"), ("1577",)]
+    assert key_terms("What did Netflix earn?", ignore={"netflix"}) == []
+
+
+def test_relevance_check_refuses_a_near_miss_question():
+    page = [chunk("Florida Department of Health. Revised May 2016. Strategic priorities.", "plan.pdf")]
+    assert relevant_passages("Who produced the document that was revised on May 2016?", page, 0.3, 0.0) == page
+    assert relevant_passages("Who produced the document that was revised on May 2018?", page, 0.3, 0.0) == []
+    assert relevant_passages("Who produced the document that was revised on May 2018?", page, 0.3, 1.0) == page
+    assert relevant_passages("Anything?", [chunk("x", score=0.1)], 0.3, 1.0) == []
+
+
+def test_relevance_check_accepts_a_misspelt_file_name():
+    page = [chunk("Advertising expenses were $714.3 million in 2015.", "NETFLIX_2015_10K.pdf")]
+    assert relevant_passages("what is advertsing expense of Neflix in FY 2015?", page, 0.3, 0.0) == page
+
+
+# ---------------------------------------------------------------- over a real index
+
+
+HARDWARE = [
+    "Catalogue of the Acme Hardware Company. Cover page.",
+    "Acme sells the QX-7731 torque wrench, the brass hinge kit and steel nails in bulk.",
+    "Acme revenue for 2023 was 12 million dollars, from wrenches and hinges.",
+]
+GARDEN = [
+    "Annual report of the Bloom Garden Centre.",
+    "Bloom revenue for 2023 was 3 million dollars, mostly from roses.",
+]
+
+
+@pytest.fixture
+def two_file_index(settings, make_pdf, embeddings):
+    make_pdf("acme_hardware.pdf", HARDWARE)
+    make_pdf("bloom_garden.pdf", GARDEN)
+    ingest(settings, progress=False, embeddings=embeddings)
+    return load_index(settings.index_dir)
+
+
+def test_hybrid_passages_carry_cosine_scores_and_ranks(two_file_index, embeddings):
+    retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=3)
+    passages = retriever.invoke("Which product has the part number QX-7731?")
+    top = passages[0]
+    assert (top.metadata["source"], top.metadata["page"]) == ("acme_hardware.pdf", 2)
+    assert top.metadata["bm25_rank"] == 1 and top.metadata["dense_rank"] is not None
+    assert all(0.0 <= p.metadata["score"] <= 1.0 and p.metadata["fused"] > 0 for p in passages)
+    assert len({(p.metadata["source"], p.metadata["page"]) for p in passages}) == len(passages)  # one per page
+
+
+def test_a_named_file_is_searched_alone(two_file_index, embeddings):
+    retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=3)
+    passages = retriever.invoke("What was the revenue of Bloom in 2023?")
+    assert passages and {p.metadata["source"] for p in passages} == {"bloom_garden.pdf"}
+    assert passages[0].metadata["page"] == 2
+    everywhere = HybridRetriever(index=two_file_index, embeddings=embeddings, k=5, match_documents=False)
+    assert {p.metadata["source"] for p in everywhere.invoke("What was the revenue of Bloom in 2023?")} == \
+        {"bloom_garden.pdf", "acme_hardware.pdf"}
+
+
+def test_bm25_is_saved_with_the_index_and_updated_incrementally(settings, make_pdf, embeddings, monkeypatch):
+    make_pdf("acme_hardware.pdf", HARDWARE)
+    make_pdf("bloom_garden.pdf", GARDEN)
+    ingest(settings, progress=False, embeddings=embeddings)
+    first = load_index(settings.index_dir)
+    assert bm25.exists(first.path) and first.bm25 is not None and first.bm25.size == len(first.chunks)
+    assert not [p for p in first.path.iterdir() if p.suffix in (".pkl", ".pickle")]
+
+    calls = []
+    real_tokenize = bm25.tokenize
+    monkeypatch.setattr(bm25, "tokenize", lambda text: calls.append(text) or real_tokenize(text))
+    make_pdf("bloom_garden.pdf", ["Annual report of the Bloom Garden Centre.", "Bloom now sells tulips only."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    second = load_index(settings.index_dir)
+    assert calls == ["bloom garden\nBloom now sells tulips only."]  # only the chunk with new text was tokenized
+    rows = {doc.page_content: row for row, doc in enumerate(second.chunks)}
+    scores = second.bm25.scores("tulips")
+    assert scores.argmax() == rows["Bloom now sells tulips only."]
+    assert not second.bm25.scores("roses").any()
+    assert second.bm25.scores("torque wrench").argmax() == rows[HARDWARE[1]]
+
+
+def test_an_index_without_bm25_files_builds_them_in_memory(settings, make_pdf, embeddings):
+    make_pdf("acme_hardware.pdf", HARDWARE)
+    ingest(settings, progress=False, embeddings=embeddings)
+    version = load_index(settings.index_dir).path
+    for path in version.glob("bm25.*"):
+        path.unlink()
+    index = load_index(settings.index_dir)
+    assert index.bm25 is None
+    assert index.get_bm25().scores("QX-7731").argmax() == 1
