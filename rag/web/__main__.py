@@ -1,0 +1,51 @@
+"""`python -m rag.web [--host 127.0.0.1] [--port 7860]`: chat with your PDFs in the browser."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from rag.cli import run_cli
+from rag.config import load_settings
+from rag.llm import BACKENDS
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+DEFAULT_MAX_UPLOAD_MB = 100
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rag.web", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--backend", choices=BACKENDS, help="LLM backend to start with (default ctransformers)")
+    parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
+    parser.add_argument("--data-dir", type=Path, help="folder of your PDFs; uploads go here (default data/)")
+    parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
+    parser.add_argument("--max-upload-mb", type=int, default=DEFAULT_MAX_UPLOAD_MB,
+                        help=f"largest PDF accepted for upload, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("rag").setLevel(logging.INFO)
+    settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir)
+    from rag.web.app import build_app, serve
+    from rag.web.engine import Engine
+
+    engine = Engine(settings)
+    engine.warm_up(announce=lambda message: print(message, file=sys.stderr, flush=True))
+    app = build_app(engine, max_upload_bytes=args.max_upload_mb * 10**6)
+    print(f"docqa web UI: http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr, flush=True)
+    serve(app, args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

@@ -1,0 +1,215 @@
+"""What the web UI runs on: one set of loaded models and one index, shared by every browser session.
+
+Backends are loaded once per (backend, model, ...) and kept warm, so switching back and forth in the
+settings panel costs a load only the first time. Generation is serialised (one CPU, one model call at
+a time); uploads are ingested with the same `rag.ingest.ingest` as the CLI, then the index is reloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rag.config import Settings
+from rag.conversation import Conversation
+from rag.errors import UserError
+from rag.ingest import IngestSummary, ingest
+from rag.llm.base import LLMBackend
+from rag.qa import Answer, Answerer
+from rag.retrieval import IndexRetriever
+from rag.web.uploads import Rejected, store_uploads
+
+log = logging.getLogger("rag.web")
+
+# Settings the UI may change per question; everything else comes from rag.toml / RAG_* / flags.
+UI_SETTINGS = ("backend", "model", "k", "max_new_tokens", "temperature", "top_k", "top_p", "repetition_penalty")
+BACKEND_KEY = ("backend", "model", "model_type", "device", "openvino_engine", "context_length", "threads")
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """`settings` with UI values applied and validated (an invalid value is a UserError naming it)."""
+    values = {**settings.model_dump(), **overrides}
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise UserError(f"invalid setting: {problems}") from None
+
+
+@dataclass
+class Event:
+    """One step of a streamed answer: a text piece, a notice, the final answer, or an error."""
+
+    kind: str  # token | notice | done | error
+    text: str = ""
+    answer: Answer | None = None
+
+
+@dataclass
+class ChatSession:
+    """One browser tab: its conversation, the messages on screen, and the Stop flag of the running answer."""
+
+    conversation: Conversation = field(default_factory=Conversation)
+    messages: list[dict] = field(default_factory=list)
+    generation: int = 0  # bumped by Clear, so a stream started before it stops updating the page
+    _stop: threading.Event | None = None
+
+    def begin_answer(self) -> threading.Event:
+        self._stop = threading.Event()
+        return self._stop
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+    def clear(self) -> None:
+        """Start a new conversation; an answer still being generated is stopped and forgotten."""
+        self.stop()
+        self.generation += 1
+        self.conversation = Conversation()  # a new object: the stopped answer is recorded in the old one
+        self.messages = []
+
+
+class Engine:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.embeddings = None
+        self.index = None  # rag.store.IndexData of the live index, None while there is none
+        self.vectorstore = None
+        self.startup_error: str | None = None
+        self._backends: dict[tuple, LLMBackend] = {}
+        self._load_lock = threading.Lock()
+        self._generate_lock = threading.Lock()
+        self._index_lock = threading.Lock()
+
+    # ------------------------------------------------------------ loading
+
+    def warm_up(self, announce: Callable[[str], None]) -> None:
+        """Load the embeddings, the index (ingesting data/ first if there is none) and the default model.
+
+        A failure is kept in `startup_error` for the page to show; the UI starts regardless.
+        """
+        from rag.qa import load_answerer
+
+        try:
+            answerer = load_answerer(self.settings, announce=announce)
+        except UserError as exc:
+            self.startup_error = str(exc)
+            announce(f"warning: {exc}")
+            self._try_reload_index(announce)
+            return
+        self._backends[self._backend_key(self.settings)] = answerer.backend
+        self.vectorstore = answerer.retriever.vectorstore
+        self.embeddings = self.vectorstore.embedding_function
+        self.reload_index()
+
+    def backend(self, settings: Settings, announce: Callable[[str], None] = log.info) -> LLMBackend:
+        """The backend for `settings`, loaded on first use and then kept."""
+        key = self._backend_key(settings)
+        with self._load_lock:
+            if key not in self._backends:
+                from rag.llm import load_backend
+
+                self._backends[key] = load_backend(settings, announce=announce)
+            return self._backends[key]
+
+    def loaded_backends(self) -> list[str]:
+        return [backend.describe() for backend in self._backends.values()]
+
+    def _backend_key(self, settings: Settings) -> tuple:
+        return tuple(str(getattr(settings, name)) for name in BACKEND_KEY)
+
+    def _embeddings(self):
+        if self.embeddings is None:
+            from rag.embeddings import LocalEmbeddings
+
+            self.embeddings = LocalEmbeddings(self.settings)
+        return self.embeddings
+
+    def reload_index(self) -> None:
+        from rag.embeddings import embedding_model_name
+        from rag.store import as_vectorstore, check_compatible, load_index
+
+        index = load_index(self.settings.index_dir)
+        if index is None:
+            return
+        check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
+        self.vectorstore = as_vectorstore(index, self._embeddings())
+        self.index = index
+
+    def _try_reload_index(self, announce: Callable[[str], None]) -> None:
+        try:
+            self.reload_index()
+        except UserError as exc:
+            announce(f"warning: {exc}")
+
+    # ------------------------------------------------------------ answering
+
+    def answerer(self, **overrides: Any) -> Answerer:
+        settings = with_overrides(self.settings, **overrides)
+        if self.vectorstore is None or self.index is None or not self.index.chunks:
+            raise UserError("no documents are indexed yet: add PDFs in the Documents panel")
+        backend = self.backend(settings)
+        return Answerer(settings, IndexRetriever(vectorstore=self.vectorstore, k=settings.k), backend, {})
+
+    def stream_answer(self, session: ChatSession, question: str, overrides: dict[str, Any]) -> Iterator[Event]:
+        """Answer in a worker thread and yield its events as they come; Stop is honoured between tokens."""
+        events: queue.Queue[Event] = queue.Queue()
+        stop = session.begin_answer()
+        conversation = session.conversation
+
+        def work() -> None:
+            try:
+                answerer = self.answerer(**overrides)
+                with self._generate_lock:
+                    answer = conversation.ask(
+                        answerer, question,
+                        on_token=lambda piece: events.put(Event("token", piece)),
+                        on_notice=lambda note: events.put(Event("notice", note)),
+                        should_stop=stop.is_set,
+                    )
+                events.put(Event("done", answer=answer))
+            except UserError as exc:
+                events.put(Event("error", str(exc)))
+            except Exception as exc:  # a bug must not leave the page waiting forever
+                log.exception("answering failed")
+                events.put(Event("error", f"internal error: {type(exc).__name__}: {exc}"))
+
+        threading.Thread(target=work, name="docqa-answer", daemon=True).start()
+        while True:
+            event = events.get()
+            yield event
+            if event.kind in ("done", "error"):
+                return
+
+    # ------------------------------------------------------------ documents
+
+    def documents(self) -> list[list[Any]]:
+        """One row per indexed file: name, pages, chunks, warnings."""
+        if self.index is None:
+            return []
+        return [[name, entry.pages, entry.chunks, "; ".join(entry.warnings)]
+                for name, entry in sorted(self.index.manifest.files.items())]
+
+    def add_pdfs(self, uploads: list[tuple[Path, str]], max_bytes: int,
+                 on_stage: Callable[[str], None] = log.info) -> tuple[IngestSummary | None, list[Rejected]]:
+        """Store the valid uploads in the data folder and ingest just those files; then reload the index."""
+        with self._index_lock:
+            on_stage("checking and storing the files")
+            stored, rejected = store_uploads(uploads, self.settings.data_dir, max_bytes)
+            if not stored:
+                return None, rejected
+            on_stage(f"ingesting {len(stored)} file(s): parsing, chunking, embedding")
+            # Parse in this process: forking a server full of threads into parser processes risks deadlocks.
+            settings = with_overrides(self.settings, parse_workers=1)
+            summary = ingest(settings, stored, progress=False, embeddings=self._embeddings())
+            on_stage("loading the updated index")
+            self.reload_index()
+            return summary, rejected

@@ -1,0 +1,256 @@
+"""The Gradio page: a streamed chat with numbered, clickable sources; settings and documents panels.
+
+Every handler turns failures into a message on the page (in the chat, the status line or the ingest
+report), so a bad upload or a model that will not load never leaves the page dead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import gradio as gr
+
+from rag.errors import UserError
+from rag.ingest import IngestSummary, format_summary
+from rag.llm import BACKENDS
+from rag.qa import Answer
+from rag.web.engine import ChatSession, Engine, with_overrides
+from rag.web.uploads import Rejected
+
+log = logging.getLogger("rag.web")
+
+PDF_ROUTE = "/pdf"
+SEARCHING = "_Searching your documents…_"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+|!~-])")
+CSS = """
+#status {font-size: 0.9em}
+.gradio-container {max-width: 1400px !important}
+"""
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def escape_markdown(text: str) -> str:
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def pdf_link(file: str, page: int) -> str:
+    """Where the browser opens `file` (relative to the data folder) at `page`."""
+    return f"{PDF_ROUTE}/{quote(file)}#page={page}"
+
+
+def sources_markdown(answer: Answer) -> str:
+    if answer.abstained:
+        return "**Sources:** none scored above the relevance threshold, so the model was not asked."
+    lines = ["**Sources**"]
+    for source in answer.sources:
+        label = escape_markdown(f"{source.file}, page {source.page}")
+        lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}  \n"
+                     f"   {escape_markdown(source.snippet)}")
+    return "\n".join(lines)
+
+
+def timings_markdown(answer: Answer) -> str:
+    t = answer.timings
+    parts = [f"retrieval {t.get('retrieval', 0.0):.2f} s"]
+    if "ttft" in t:
+        parts += [f"first token {t['ttft']:.2f} s", f"{t['tokens_per_second']:.1f} tokens/s",
+                  f"{int(t['generated_tokens'])} tokens"]
+    parts.append(f"total {t.get('total', 0.0):.2f} s")
+    return "*Timings: " + " · ".join(parts) + "*"
+
+
+def answer_markdown(answer: Answer, notices: list[str]) -> str:
+    blocks = [answer.answer or "_(no answer)_"]
+    if answer.stopped:
+        blocks[0] += " _(stopped)_"
+    blocks += [f"_{escape_markdown(note)}_" for note in notices]
+    blocks += [sources_markdown(answer), timings_markdown(answer)]
+    return "\n\n".join(blocks)
+
+
+def error_markdown(message: str) -> str:
+    return f"⚠️ **Error:** {escape_markdown(message)}"
+
+
+def upload_report(summary: IngestSummary | None, rejected: list[Rejected]) -> str:
+    lines = [f"REFUSED {item.name}: {item.reason}" for item in rejected]
+    if summary is not None:
+        lines += [f"{item.status.upper():<9} {item.source}: {item.pages} pages, {item.chunks} chunks"
+                  for item in summary.files if item.status != "failed"]
+        lines.append(format_summary(summary))
+    return "\n".join(lines) or "No files."
+
+
+# ---------------------------------------------------------------- the page
+
+
+class WebUI:
+    """The handlers behind the page, over one shared Engine."""
+
+    def __init__(self, engine: Engine, max_upload_bytes: int):
+        self.engine = engine
+        self.max_upload_bytes = max_upload_bytes
+        self.sessions: dict[str, ChatSession] = {}
+
+    def session(self, request: gr.Request | None) -> ChatSession:
+        key = getattr(request, "session_hash", None) or "default"
+        return self.sessions.setdefault(key, ChatSession())
+
+    def forget_session(self, request: gr.Request) -> None:
+        session = self.sessions.pop(getattr(request, "session_hash", None) or "default", None)
+        if session:
+            session.clear()
+
+    # --- status and documents ---
+
+    def status(self) -> str:
+        engine = self.engine
+        parts = []
+        if engine.startup_error:
+            parts.append(f"⚠️ {escape_markdown(engine.startup_error)}")
+        loaded = engine.loaded_backends()
+        parts.append("Model: " + (escape_markdown(", ".join(loaded)) if loaded else "not loaded yet (loads on the first question)"))
+        files = len(engine.index.manifest.files) if engine.index else 0
+        chunks = len(engine.index.chunks) if engine.index else 0
+        parts.append(f"Index: {files} file(s), {chunks} chunks · data folder `{engine.settings.data_dir}`")
+        return " · ".join(parts)
+
+    def documents(self) -> list[list[Any]]:
+        return self.engine.documents()
+
+    # --- chat ---
+
+    def respond(self, question: str, backend: str, model: str, k: float, max_new_tokens: float,
+                temperature: float, top_k: float, top_p: float, repetition_penalty: float,
+                request: gr.Request):
+        """Stream the answer into the chat; yields (messages, question box)."""
+        session = self.session(request)
+        question = (question or "").strip()
+        if not question:
+            yield session.messages, ""
+            return
+        generation = session.generation
+        session.messages += [{"role": "user", "content": question}, {"role": "assistant", "content": SEARCHING}]
+        yield session.messages, ""
+        overrides = {"backend": backend, "model": (model or "").strip() or None, "k": int(k),
+                     "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
+                     "top_p": float(top_p), "repetition_penalty": float(repetition_penalty)}
+        text, notices = "", []
+        for event in self.engine.stream_answer(session, question, overrides):
+            if session.generation != generation:  # Clear was pressed meanwhile
+                return
+            if event.kind == "token":
+                text += event.text
+                content = text
+            elif event.kind == "notice":
+                notices.append(event.text)
+                continue
+            elif event.kind == "done":
+                content = answer_markdown(event.answer, notices)
+            else:
+                content = error_markdown(event.text)
+            session.messages[-1] = {"role": "assistant", "content": content}
+            yield session.messages, ""
+
+    def stop(self, request: gr.Request) -> None:
+        self.session(request).stop()
+
+    def clear(self, request: gr.Request):
+        self.session(request).clear()
+        return [], ""
+
+    # --- settings ---
+
+    def load_model(self, backend: str, model: str) -> str:
+        """Load (or find warm) the model chosen in the settings panel; report it in the status line."""
+        try:
+            settings = with_overrides(self.engine.settings, backend=backend, model=(model or "").strip() or None)
+            loaded = self.engine.backend(settings)
+        except UserError as exc:
+            return f"⚠️ cannot load the {backend} model: {escape_markdown(str(exc))} · " + self.status()
+        except Exception as exc:
+            log.exception("model load failed")
+            return f"⚠️ cannot load the {backend} model: {escape_markdown(f'{type(exc).__name__}: {exc}')}"
+        return f"Using {escape_markdown(loaded.describe())} · " + self.status()
+
+    # --- documents ---
+
+    def add_documents(self, files: list[str] | None, progress=gr.Progress()):
+        """Store and ingest uploaded PDFs; returns (report, documents table, upload box, status)."""
+        if not files:
+            return "No files.", self.documents(), None, self.status()
+        uploads = [(Path(path), Path(path).name) for path in files]
+        stages = iter([0.05, 0.3, 0.9])
+
+        def on_stage(text: str) -> None:
+            progress(next(stages, 0.95), desc=text)
+
+        try:
+            summary, rejected = self.engine.add_pdfs(uploads, self.max_upload_bytes, on_stage=on_stage)
+            report = upload_report(summary, rejected)
+        except UserError as exc:
+            report = f"ERROR: {exc}"
+        except Exception as exc:
+            log.exception("ingest failed")
+            report = f"ERROR (internal): {type(exc).__name__}: {exc}"
+        return report, self.documents(), None, self.status()
+
+    # --- layout ---
+
+    def build(self) -> gr.Blocks:
+        s = self.engine.settings
+        with gr.Blocks(title="docqa", analytics_enabled=False) as page:
+            gr.Markdown("## docqa: ask your PDFs\nLocal and private: the models run on this machine, "
+                        "and nothing you ask or upload leaves it.")
+            status = gr.Markdown(self.status(), elem_id="status")
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Conversation", show_label=False, height=560, elem_id="chat",
+                                      feedback_options=None, buttons=["copy"],
+                                      placeholder="Ask a question about your documents. Follow-up questions "
+                                                  "are answered with the conversation in mind.")
+                    with gr.Row():
+                        question = gr.Textbox(show_label=False, placeholder="Your question…", scale=8,
+                                              elem_id="question", autofocus=True, container=False)
+                        send = gr.Button("Send", variant="primary", scale=1, min_width=70, elem_id="send")
+                        stop = gr.Button("Stop", variant="stop", scale=1, min_width=70, elem_id="stop")
+                        clear = gr.Button("Clear", scale=1, min_width=70, elem_id="clear")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Settings", open=False, elem_id="settings"):
+                        backend = gr.Dropdown(list(BACKENDS), value=s.backend, label="Backend", elem_id="backend")
+                        model = gr.Textbox(value=str(s.model or ""), label="Model",
+                                           placeholder="empty: the backend's default model", elem_id="model")
+                        k = gr.Slider(1, max(20, s.k), value=s.k, step=1, label="Chunks retrieved (k)")
+                        max_new = gr.Slider(16, max(1024, s.max_new_tokens), value=s.max_new_tokens, step=1,
+                                            label="Max new tokens")
+                        temperature = gr.Slider(0.0, max(2.0, s.temperature), value=s.temperature, step=0.05,
+                                                label="Temperature", info="0: deterministic")
+                        top_k = gr.Slider(0, max(100, s.top_k), value=s.top_k, step=1, label="Top-k",
+                                          info="0: no limit")
+                        top_p = gr.Slider(0.05, 1.0, value=s.top_p, step=0.05, label="Top-p")
+                        repetition = gr.Slider(0.5, max(2.0, s.repetition_penalty), value=s.repetition_penalty,
+                                               step=0.05, label="Repetition penalty")
+                    with gr.Accordion("Documents", open=True, elem_id="documents"):
+                        docs = gr.Dataframe(value=self.documents(), headers=["file", "pages", "chunks", "warnings"],
+                                            interactive=False, elem_id="docs", wrap=True)
+                        upload = gr.File(label=f"Add PDFs (up to {self.max_upload_bytes // 10**6} MB each)",
+                                         file_count="multiple", file_types=[".pdf"], elem_id="upload")
+                        report = gr.Textbox(label="Ingest report", lines=6, interactive=False,
+                                            elem_id="ingest-report")
+
+            settings_inputs = [backend, model, k, max_new, temperature, top_k, top_p, repetition]
+            gr.on([question.submit, send.click], self.respond, [question, *settings_inputs], [chat, question])
+            stop.click(self.stop, None, None, queue=False)
+            clear.click(self.clear, None, [chat, question], queue=False)
+            chat.clear(self.clear, None, [chat, question], queue=False)  # the chat's own trash button
+            backend.change(self.load_model, [backend, model], [status])
+            model.submit(self.load_model, [backend, model], [status])
+            upload.upload(self.add_documents, [upload], [report, docs, upload, status])
+            page.unload(self.forget_session)
+        return page

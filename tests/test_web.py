@@ -1,0 +1,255 @@
+"""The web UI: upload checks and the PDF route (fast), and an end-to-end browser test with Playwright (slow).
+
+The browser test starts `python -m rag.web` on a free port over a copy of the demo 20-F and its index,
+drives Debian's chromium (never a Playwright browser download), and skips cleanly without
+../shared/data or /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, write_pdf
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MANU_PDF = "manu-20f-2022-09-24.pdf"
+ADIDAS = "How much is the minimum guarantee payable by adidas?"
+ANSWER_TIMEOUT_MS = 600_000  # two shared cores: the first answer can take minutes under load
+LAST_BOT_MESSAGE = "document.querySelectorAll('#chat [data-testid=\"bot\"]')"
+
+
+# ---------------------------------------------------------------- uploads and the PDF route
+
+
+def test_safe_pdf_name_keeps_uploads_inside_the_folder():
+    from rag.web.uploads import UploadError, safe_pdf_name
+
+    assert safe_pdf_name("Annual report (2023).pdf") == "Annual report (2023).pdf"
+    assert safe_pdf_name("../../etc/passwd") == "passwd.pdf"
+    assert safe_pdf_name("C:\\Users\\me\\évolution.PDF") == "évolution.pdf"
+    assert safe_pdf_name(".hidden.pdf") == "hidden.pdf"
+    assert safe_pdf_name("a;b|c$d.pdf") == "a_b_c_d.pdf"
+    with pytest.raises(UploadError):
+        safe_pdf_name("../...pdf")
+
+
+def test_store_uploads_checks_magic_size_and_names(tmp_path, make_pdf):
+    from rag.web.uploads import store_uploads
+
+    good = make_pdf("in/report.pdf", ["Some text."], folder=tmp_path)
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"<html>not a pdf</html>")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    data = tmp_path / "data"
+    stored, rejected = store_uploads(
+        [(good, "../../escape.pdf"), (fake, "fake.pdf"), (empty, "empty.pdf"), (good, "big.pdf")],
+        data, max_bytes=good.stat().st_size)
+    assert stored == [data.resolve() / "escape.pdf", data.resolve() / "big.pdf"]  # the limit itself is allowed
+    assert stored[0].read_bytes() == good.read_bytes()
+    reasons = {item.name: item.reason for item in rejected}
+    assert set(reasons) == {"fake.pdf", "empty.pdf"}
+    assert "not a PDF" in reasons["fake.pdf"] and "empty" in reasons["empty.pdf"]
+    stored, rejected = store_uploads([(good, "bigger.pdf")], data, max_bytes=good.stat().st_size - 1)
+    assert stored == [] and "upload limit" in rejected[0].reason
+    assert sorted(p.name for p in data.iterdir()) == ["big.pdf", "escape.pdf"]  # no temporary file left behind
+
+
+@pytest.fixture
+def pdf_client(settings, make_pdf, tmp_path):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from rag.web.app import add_pdf_route
+    from rag.web.engine import Engine
+
+    make_pdf("sub/doc.pdf", ["Page one.", "Page two."])
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4 outside the data folder")
+    (settings.data_dir / "notes.txt").write_text("not a pdf")
+    (settings.data_dir / "link.pdf").symlink_to(tmp_path / "secret.pdf")
+    app = FastAPI()
+    add_pdf_route(app, Engine(settings))
+    return TestClient(app)
+
+
+def test_pdf_route_serves_data_files_inline(pdf_client):
+    response = pdf_client.get("/pdf/sub/doc.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+
+
+@pytest.mark.parametrize("path", ["/pdf/../secret.pdf", "/pdf/%2e%2e/secret.pdf", "/pdf/..%2fsecret.pdf",
+                                  "/pdf/link.pdf", "/pdf/notes.txt", "/pdf/missing.pdf", "/pdf//etc/passwd"])
+def test_pdf_route_refuses_anything_outside_the_data_folder(pdf_client, path):
+    assert pdf_client.get(path).status_code == 404
+
+
+# ---------------------------------------------------------------- the browser, end to end
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"python -m rag.web exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"python -m rag.web did not answer on {url} within {timeout:.0f}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def web_server(chromium, shared_data, manu_index, tmp_path_factory):
+    """`python -m rag.web` on a free port, over copies of the 20-F and its index (uploads must not touch shared/)."""
+    root = tmp_path_factory.mktemp("web")
+    data = root / "data"
+    data.mkdir()
+    shutil.copy(shared_data / MANU_PDF, data / MANU_PDF)
+    shutil.copytree(manu_index.index_dir, root / "index")
+    port = free_port()
+    log = root / "server.log"
+    env = {**os.environ, "RAG_MODELS_DIR": str(REPO / "models"), "RAG_CACHE_DIR": str(REPO / ".cache")}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag.web", "--port", str(port), "--data-dir", str(data),
+             "--index-dir", str(root / "index")],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def last_bot_text(page) -> str:
+    return page.evaluate(f"() => {{ const m = {LAST_BOT_MESSAGE}; return m.length ? m[m.length - 1].innerText : ''; }}")
+
+
+def ask(page, question: str) -> float:
+    """Send `question`; return the seconds until the first answer text showed in the page."""
+    bots_before = page.locator("#chat [data-testid='bot']").count()
+    page.fill("#question textarea", question)
+    started = time.perf_counter()
+    page.click("#send")
+    page.wait_for_function(
+        f"""(before) => {{ const m = {LAST_BOT_MESSAGE};
+            if (m.length <= before) return false;
+            const text = m[m.length - 1].innerText.trim();
+            return text.length > 0 && !text.includes('Searching your documents'); }}""",
+        arg=bots_before, timeout=ANSWER_TIMEOUT_MS)
+    return time.perf_counter() - started
+
+
+def wait_for_complete_answer(page) -> str:
+    page.wait_for_function(
+        f"() => {{ const m = {LAST_BOT_MESSAGE}; const t = m.length ? m[m.length - 1].innerText : '';"
+        " return t.includes('Timings:') || t.includes('Error:'); }", timeout=ANSWER_TIMEOUT_MS)
+    return last_bot_text(page)
+
+
+def open_source(page, context, pattern: str) -> str:
+    """Click the first source link whose href matches `pattern`; return the URL the new tab opened."""
+    links = page.locator("#chat a[href*='#page=']")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    index = next((i for i, href in enumerate(hrefs) if re.search(pattern, href)), None)
+    assert index is not None, f"no source link matching {pattern} among {hrefs}"
+    with context.expect_page() as opened:
+        links.nth(index).click()
+    return opened.value.url
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_path):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(web_server)
+    page.wait_for_selector("#question textarea")
+
+    # The adidas question: streamed answer with 750 and the contract's page among the sources.
+    ui_ttft = ask(page, ADIDAS)
+    streamed_at_first = last_bot_text(page)
+    answer = wait_for_complete_answer(page)
+    assert "750" in answer, answer
+    assert len(answer) > len(streamed_at_first)  # text kept arriving after the first piece
+    ttft_shown = float(re.search(r"first token ([\d.]+) s", answer).group(1))
+
+    # Its source opens the PDF at that page, and the URL really serves the PDF.
+    opened = open_source(page, context, r"#page=5[34]$")
+    assert re.search(rf"/pdf/{MANU_PDF}#page=5[34]$", opened), opened
+    response = page.request.get(opened.split("#")[0])
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+    # Upload a new PDF (and a fake one), then ask about it.
+    upload = write_pdf(tmp_path / "upload" / "Zephyr kites 2023.pdf", [
+        "Annual report of the Zephyr Kite Company for 2023.",
+        "Staff. The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon."])
+    fake = tmp_path / "upload" / "notes.pdf"
+    fake.write_text("just text, not a PDF")
+    page.set_input_files("#upload input[type=file]", [str(upload), str(fake)])
+    page.wait_for_function("() => document.querySelector('#ingest-report textarea').value.includes('Files:')",
+                           timeout=ANSWER_TIMEOUT_MS)
+    report = page.input_value("#ingest-report textarea")
+    assert "ADDED     Zephyr kites 2023.pdf: 2 pages" in report and "REFUSED notes.pdf: not a PDF" in report
+    assert "Zephyr kites 2023.pdf" in page.locator("#docs").inner_text()
+    ask(page, "How many people does the Zephyr Kite Company employ?")
+    answer = wait_for_complete_answer(page)
+    assert "1,234" in answer or "1234" in answer, answer
+    assert "Zephyr kites 2023.pdf, page 2" in answer
+    page.screenshot(path=str(tmp_path / "docqa-web.png"), full_page=True)
+
+    # A follow-up, stopped after its first piece; then Clear empties the conversation.
+    ask(page, "And in which city is the workshop?")
+    page.click("#stop")
+    assert "(stopped)" in wait_for_complete_answer(page)
+    page.click("#clear")
+    page.wait_for_function(f"() => {LAST_BOT_MESSAGE}.length === 0")
+
+    assert hosts == {web_server.split("/")[2]}, f"requests left the machine: {hosts}"
+    measured = {"ui_first_token_seconds": round(ui_ttft, 2), "server_ttft_seconds": ttft_shown,
+                "screenshot": str(tmp_path / "docqa-web.png")}
+    (tmp_path / "ttft.json").write_text(json.dumps(measured))
+    print(f"\nweb UI: {measured}")
+    context.close()
