@@ -98,6 +98,35 @@ def test_pdf_route_refuses_anything_outside_the_data_folder(pdf_client, path):
     assert pdf_client.get(path).status_code == 404
 
 
+# ---------------------------------------------------------------- errors reach the page
+
+
+def respond_messages(ui, question: str, **overrides) -> list[dict]:
+    settings = ui.engine.settings
+    values = {"backend": settings.backend, "model": "", "k": 2, "max_new_tokens": 16, "temperature": 0.0,
+              "top_k": 1, "top_p": 1.0, "repetition_penalty": 1.0, **overrides}
+    *_, (messages, _box) = ui.respond(question, *values.values(), request=None)
+    return messages
+
+
+def test_no_index_and_a_bad_model_are_shown_in_the_chat(settings, make_pdf, embeddings):
+    from rag.web.engine import Engine
+    from rag.web.ui import WebUI
+
+    engine = Engine(settings)
+    ui = WebUI(engine, max_upload_bytes=10**6)
+    messages = respond_messages(ui, "Anything?")
+    assert "no documents are indexed yet" in messages[-1]["content"]
+
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."])
+    engine.embeddings = embeddings
+    report, rows, _box, status = ui.add_documents([str(settings.data_dir / "kites.pdf")])
+    assert "kites.pdf" in report and rows == [["kites.pdf", 1, 1, ""]] and "1 file(s)" in status
+    messages = respond_messages(ui, "How many people work there?", model="/nonexistent/model.gguf")
+    assert messages[-1]["content"].startswith("⚠️ **Error:**") and "model.gguf" in messages[-1]["content"]
+    assert "cannot load" in ui.load_model("ctransformers", "/nonexistent/model.gguf")
+
+
 # ---------------------------------------------------------------- the browser, end to end
 
 
@@ -214,6 +243,8 @@ def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_pa
     assert "750" in answer, answer
     assert len(answer) > len(streamed_at_first)  # text kept arriving after the first piece
     ttft_shown = float(re.search(r"first token ([\d.]+) s", answer).group(1))
+    page.click("#settings button")  # open the settings panel for the screenshot
+    page.screenshot(path=str(tmp_path / "docqa-web.png"), full_page=True)
 
     # Its source opens the PDF at that page, and the URL really serves the PDF.
     opened = open_source(page, context, r"#page=5[34]$")
@@ -238,7 +269,7 @@ def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_pa
     answer = wait_for_complete_answer(page)
     assert "1,234" in answer or "1234" in answer, answer
     assert "Zephyr kites 2023.pdf, page 2" in answer
-    page.screenshot(path=str(tmp_path / "docqa-web.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "docqa-web-upload.png"), full_page=True)
 
     # A follow-up, stopped after its first piece; then Clear empties the conversation.
     ask(page, "And in which city is the workshop?")

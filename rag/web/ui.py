@@ -218,9 +218,9 @@ class WebUI:
                     with gr.Row():
                         question = gr.Textbox(show_label=False, placeholder="Your question…", scale=8,
                                               elem_id="question", autofocus=True, container=False)
-                        send = gr.Button("Send", variant="primary", scale=1, min_width=70, elem_id="send")
-                        stop = gr.Button("Stop", variant="stop", scale=1, min_width=70, elem_id="stop")
-                        clear = gr.Button("Clear", scale=1, min_width=70, elem_id="clear")
+                        send = gr.Button("Send", variant="primary", scale=0, min_width=80, elem_id="send")
+                        stop = gr.Button("Stop", variant="stop", scale=0, min_width=80, elem_id="stop")
+                        clear = gr.Button("Clear", scale=0, min_width=80, elem_id="clear")
                 with gr.Column(scale=2):
                     with gr.Accordion("Settings", open=False, elem_id="settings"):
                         backend = gr.Dropdown(list(BACKENDS), value=s.backend, label="Backend", elem_id="backend")
