@@ -205,7 +205,8 @@ class WebUI:
 
     def build(self) -> gr.Blocks:
         s = self.engine.settings
-        with gr.Blocks(title="docqa", analytics_enabled=False) as page:
+        # Gradio keeps its own copy of each upload; drop those copies within the hour (the PDF lives on in data/).
+        with gr.Blocks(title="docqa", analytics_enabled=False, delete_cache=(600, 3600)) as page:
             gr.Markdown("## docqa: ask your PDFs\nLocal and private: the models run on this machine, "
                         "and nothing you ask or upload leaves it.")
             status = gr.Markdown(self.status(), elem_id="status")
