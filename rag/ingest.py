@@ -8,7 +8,6 @@ processes, chunks embedded in batches, and the new index is swapped in only once
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ from rag.chunking import SPLITTER_NAME, chunk_pages, make_splitter
 from rag.cli import run_cli
 from rag.config import Settings, load_settings
 from rag.errors import UserError
+from rag.hashing import sha256_file
 from rag.pdf import Page, ParsedPdf, open_pdf, read_pdf
 from rag.store import (
     LOCK_NAME,
@@ -124,14 +124,6 @@ def in_scope(source: str, paths: list[Path], folders: list[Path], data_dir: Path
     return resolved in scanned_files or any(resolved.is_relative_to(folder.resolve()) for folder in folders)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # ---------------------------------------------------------------- parsing
 
 
@@ -191,7 +183,7 @@ def plan(found: dict[str, Path], old: Manifest | None, in_scope_fn: Callable[[st
     result = _Plan()
     old_files = old.files if old else {}
     for source, path in found.items():
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         entry = old_files.get(source)
         if entry is not None and entry.sha256 == digest:
             result.unchanged.append(source)

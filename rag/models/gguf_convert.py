@@ -15,7 +15,6 @@ template, context length, RoPE settings, special token ids, ...) is copied uncha
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import ModelError
+from rag.hashing import sha256_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,7 +118,7 @@ def ensure_converted(
         _remove_stale_temp_files(dst)
         announce(f"Converting {src.name} for ctransformers (one time, 8-bit Q8_0) -> {dst} ...")
         start = time.perf_counter()
-        source_sha = file_sha256(src)
+        source_sha = sha256_file(src)
         convert_for_ctransformers(src, dst)
         seconds = time.perf_counter() - start
         _write_sidecar(dst, src, source_sha)
@@ -148,14 +148,6 @@ def prepare_cli(args, settings: Settings) -> int:
 # --- up-to-date check ---------------------------------------------------------------------------
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def sidecar_path(dst: Path) -> Path:
     return dst.with_name(dst.name + SIDECAR_SUFFIX)
 
@@ -172,7 +164,7 @@ def _is_up_to_date_for(dst: Path, src: Path) -> bool:
         return False
     if record.get("source_stamp") == _stamp(src):
         return True  # same size and modification time: skip hashing ~100 MB on every start
-    if record.get("source_sha256") != file_sha256(src):
+    if record.get("source_sha256") != sha256_file(src):
         return False
     _write_sidecar(dst, src, record["source_sha256"])  # same content, new stamp (e.g. reinstalled package)
     return True
