@@ -271,8 +271,11 @@ def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_pa
     assert "Zephyr kites 2023.pdf, page 2" in answer
     page.screenshot(path=str(tmp_path / "docqa-web-upload.png"), full_page=True)
 
-    # A follow-up, stopped after its first piece; then Clear empties the conversation.
-    ask(page, "And in which city is the workshop?")
+    # A follow-up, stopped while the prompt is processed (so after its first piece); then Clear empties the chat.
+    page.fill("#question textarea", "And in which city is the workshop?")
+    page.click("#send")
+    page.wait_for_function(f"() => {{ const m = {LAST_BOT_MESSAGE}; "
+                           "return m.length && m[m.length - 1].innerText.includes('Searching your documents'); }")
     page.click("#stop")
     assert "(stopped)" in wait_for_complete_answer(page)
     page.click("#clear")

@@ -159,11 +159,10 @@ class Engine:
         backend = self.backend(settings)
         return Answerer(settings, IndexRetriever(vectorstore=self.vectorstore, k=settings.k), backend, {})
 
-    def stream_answer(self, session: ChatSession, question: str, overrides: dict[str, Any]) -> Iterator[Event]:
-        """Answer in a worker thread and yield its events as they come; Stop is honoured between tokens."""
+    def stream_answer(self, conversation: Conversation, question: str, overrides: dict[str, Any],
+                      stop: threading.Event) -> Iterator[Event]:
+        """Answer in a worker thread and yield its events as they come; `stop` is honoured between tokens."""
         events: queue.Queue[Event] = queue.Queue()
-        stop = session.begin_answer()
-        conversation = session.conversation
 
         def work() -> None:
             try:

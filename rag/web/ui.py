@@ -135,14 +135,15 @@ class WebUI:
         if not question:
             yield session.messages, ""
             return
-        generation = session.generation
+        generation, conversation = session.generation, session.conversation
+        stop = session.begin_answer()  # before the page shows anything, so no Stop click is lost
         session.messages += [{"role": "user", "content": question}, {"role": "assistant", "content": SEARCHING}]
         yield session.messages, ""
         overrides = {"backend": backend, "model": (model or "").strip() or None, "k": int(k),
                      "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
                      "top_p": float(top_p), "repetition_penalty": float(repetition_penalty)}
         text, notices = "", []
-        for event in self.engine.stream_answer(session, question, overrides):
+        for event in self.engine.stream_answer(conversation, question, overrides, stop):
             if session.generation != generation:  # Clear was pressed meanwhile
                 return
             if event.kind == "token":
