@@ -245,3 +245,14 @@ def test_tokenizer_removed_from_a_real_layout_is_reported(tmp_path):
     with pytest.raises(ModelError, match="missing tokenizer \\(openvino_detokenizer.xml\\)"):
         OpenVINOBackend(folder)
     shutil.rmtree(folder)
+
+
+def test_export_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+    from rag.models.openvino_export import export_openvino
+
+    precious = tmp_path / "my-model"
+    precious.mkdir()
+    (precious / "weights.safetensors").write_bytes(b"data")
+    with pytest.raises(UserError, match="not an OpenVINO export made by this tool"):
+        export_openvino(None, precious, force=True, announce=lambda _: None)
+    assert (precious / "weights.safetensors").read_bytes() == b"data"

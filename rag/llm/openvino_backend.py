@@ -349,7 +349,9 @@ class _GenAIEngine:
             raise missing_extra("openvino-genai", "openvino") from None
         self._genai = openvino_genai
         try:
-            self.pipe = openvino_genai.LLMPipeline(str(folder), device, **ov_config)
+            # One request at a time: the stateful SDPA pipeline loads from the compiled cache in ~0.8 s, where the
+            # default paged-attention (continuous batching) one took ~3.2 s every start, for the same speed.
+            self.pipe = openvino_genai.LLMPipeline(str(folder), device, ATTENTION_BACKEND="SDPA", **ov_config)
         except Exception as exc:
             raise ModelError(f"{folder}: OpenVINO cannot load this model ({type(exc).__name__}: {exc})") from None
 

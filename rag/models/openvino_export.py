@@ -66,8 +66,9 @@ def default_openvino_model(settings: "Settings", weight_format: str = "int8") ->
 def ensure_default_openvino_model(settings: "Settings", announce: Announce = print) -> Path:
     """The default int8 IR, exported from the bundled GGUF the first time it is needed."""
     out = default_openvino_model(settings)
-    if (out / MODEL_XML).is_file() and (out / METADATA_FILE).is_file():
-        return out
+    metadata = read_metadata(out)
+    if (out / MODEL_XML).is_file() and metadata and metadata.get("schema") == METADATA_SCHEMA:
+        return out  # not re-hashing the source on every start; `export-openvino` re-checks it
     announce(f"First use of the OpenVINO backend: exporting the bundled model to {out} (takes 1-2 minutes, once).")
     return export_openvino(None, out, settings=settings, announce=announce)
 
@@ -91,6 +92,7 @@ def export_openvino(
         raise UserError(f"unknown weight format {weight_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}", 2)
     group_size = _validate_group_size(source, weight_format, group_size, announce)
     out = Path(out) if out else default_output(source, settings, weight_format)
+    _check_replaceable(out)
     _require_export_packages()
 
     from filelock import FileLock
@@ -145,6 +147,12 @@ def _resolve_source(source: Path | None) -> Path:
     if not _is_gguf(source):
         raise UserError(f"{source}: not a GGUF file; export from a GGUF file or a Hugging Face model folder")
     return source
+
+
+def _check_replaceable(out: Path) -> None:
+    """Refuse to replace a folder that is not one of our exports (e.g. --out pointing at the source folder)."""
+    if out.is_file() or (out.is_dir() and any(out.iterdir()) and not (out / METADATA_FILE).is_file()):
+        raise UserError(f"{out} exists and is not an OpenVINO export made by this tool; choose another --out", 2)
 
 
 def _is_gguf(path: Path) -> bool:
