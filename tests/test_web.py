@@ -209,9 +209,11 @@ def ask(page, question: str) -> float:
 
 
 def wait_for_complete_answer(page) -> str:
+    """The last answer once complete and the event is over (Gradio ignores a Send while its event is pending)."""
     page.wait_for_function(
         f"() => {{ const m = {LAST_BOT_MESSAGE}; const t = m.length ? m[m.length - 1].innerText : '';"
-        " return t.includes('Timings:') || t.includes('Error:'); }", timeout=ANSWER_TIMEOUT_MS)
+        " return (t.includes('Timings:') || t.includes('Error:')) && !document.querySelector('.generating'); }",
+        timeout=ANSWER_TIMEOUT_MS)
     return last_bot_text(page)
 
 
