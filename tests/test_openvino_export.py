@@ -78,10 +78,15 @@ def test_openvino_tokenizer_matches_the_hf_tokenizer(openvino_ir, openvino_backe
     import openvino as ov
     import openvino_tokenizers  # noqa: F401 (registers the tokenizer operations)
 
+    from transformers import AutoTokenizer
+
+    hf_tokenizer = AutoTokenizer.from_pretrained(str(openvino_ir.path))
     compiled = ov.Core().compile_model(str(openvino_ir.path / "openvino_tokenizer.xml"), "CPU")
-    for text in ("£750 million", "café naïve 2022\n\n", "<|im_start|>user\nHi<|im_end|>\n"):
-        ov_ids = compiled([text])["input_ids"][0].tolist()
-        assert ov_ids == openvino_backend.tokenizer(text, add_special_tokens=False)["input_ids"]
+    for text in ("£750 million", "café naïve 2022\n\n", "😀 <|im_start|>user\nHi<|im_end|>\n"):
+        hf_ids = hf_tokenizer(text, add_special_tokens=False)["input_ids"]
+        assert compiled([text])["input_ids"][0].tolist() == hf_ids
+        assert openvino_backend.tokenizer.encode(text, add_special_tokens=False) == hf_ids
+        assert openvino_backend.tokenizer.decode(hf_ids) == text
 
 
 def test_int4_group_size_must_divide_the_hidden_size(tmp_path):

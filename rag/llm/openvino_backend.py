@@ -1,8 +1,9 @@
 """OpenVINO backend: an OpenVINO IR LLM folder run with openvino_genai (default) or optimum-intel.
 
-Both engines are driven the same way: the prompt is tokenized with the folder's Hugging Face tokenizer (so the
-window check, `count_tokens` and the model see the same ids), generated token ids arrive through a streamer on a
-worker thread, and this module decodes them incrementally, applies the stop strings and times every token.
+Both engines are driven the same way: the prompt is tokenized here with the engine's tokenizer (the OpenVINO
+tokenizer for genai, the Hugging Face one for optimum), so the window check, `count_tokens` and the model see the
+same ids; generated token ids arrive through a streamer on a worker thread, and this module decodes them
+incrementally, applies the stop strings and times every token.
 Measured on the bundled SmolLM2 int8 IR (600-token prompt, 2 cores), openvino_genai gave the shorter time to first
 token and the faster generation, so it is the default; `engine="optimum"` selects OVModelForCausalLM.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -55,19 +57,18 @@ class OpenVINOBackend(LLMBackend):
         self.engine_name = engine
         if engine not in ENGINES:
             raise ModelError(f"unknown OpenVINO engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-        config = validate_ir_folder(self.model_path)
-        _quiet_torch_threads()
+        config = validate_ir_folder(self.model_path, needs_hf_tokenizer=engine == "optimum")
         device = check_device(device)
-        self.tokenizer = _load_hf_tokenizer(self.model_path)
-        self.chat_format = detect_chat_format(self.tokenizer, config)
+        ov_config = _ov_config(cache_dir, threads)
+        engine_class = _GenAIEngine if engine == "genai" else _OptimumEngine
+        self._engine = engine_class(self.model_path, device, ov_config)
+        _quiet_torch_threads()  # after the engine: optimum imports torch
+        self.tokenizer = self._engine.tokenizer
+        self.chat_format = detect_chat_format(self.tokenizer.chat_template, config)
         self.stop = list(STOPS[self.chat_format])
         model_window = config.get("max_position_embeddings") or config.get("max_sequence_length")
         self.context_length = _window(context_length, model_window)
-        self.eos_ids = _eos_ids(self.model_path, config, self.tokenizer)
-        ov_config = _ov_config(cache_dir, threads)
-        self._engine = _GenAIEngine(self.model_path, device, ov_config) if engine == "genai" else _OptimumEngine(
-            self.model_path, device, ov_config
-        )
+        self.eos_ids = _eos_ids(self.model_path, config, self.tokenizer.eos_token_id)
         self.last_stats = GenerationStats()
         self.load_seconds = time.perf_counter() - started
 
@@ -92,7 +93,7 @@ class OpenVINOBackend(LLMBackend):
         return f"{self.name} ({self.engine_name}): {self.model_path.name}"
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
         input_ids = self._prompt_ids(prompt)
@@ -121,7 +122,7 @@ class OpenVINOBackend(LLMBackend):
         self.last_stats = timer.finish()
 
     def _prompt_ids(self, prompt: str) -> list[int]:
-        ids = self.tokenizer(prompt, add_special_tokens=True)["input_ids"]
+        ids = self.tokenizer.encode(prompt, add_special_tokens=True)
         bos = self.tokenizer.bos_token_id
         if bos is not None and len(ids) > 1 and ids[0] == bos and ids[1] == bos:
             ids = ids[1:]  # the prompt already started with the BOS text and the tokenizer added another
@@ -132,7 +133,7 @@ class OpenVINOBackend(LLMBackend):
 # Validation and setup
 
 
-def validate_ir_folder(folder: Path) -> dict:
+def validate_ir_folder(folder: Path, needs_hf_tokenizer: bool = False) -> dict:
     """The model config of an OpenVINO IR LLM folder, or a one-line ModelError saying what is wrong."""
     if not folder.exists():
         raise ModelError(f"{folder}: no such folder")
@@ -151,8 +152,10 @@ def validate_ir_folder(folder: Path) -> dict:
     if not _is_causal_lm_ir(folder / MODEL_XML, config):
         raise ModelError(f"{folder}: {MODEL_XML} is not a text-generation LLM (needs input_ids in and logits out)")
     missing = [name for name in OV_TOKENIZER_FILES if not (folder / name).is_file()]
-    if missing or not any((folder / name).is_file() for name in HF_TOKENIZER_FILES):
-        what = ", ".join(missing) if missing else "tokenizer.json"
+    if needs_hf_tokenizer and not any((folder / name).is_file() for name in HF_TOKENIZER_FILES):
+        missing.append("tokenizer.json")
+    if missing:
+        what = ", ".join(missing)
         raise ModelError(f"{folder}: missing tokenizer ({what}); re-export the model with: "
                          "python -m rag.models export-openvino")
     return config
@@ -182,25 +185,16 @@ def check_device(device: str) -> str:
 
 
 def _quiet_torch_threads() -> None:
-    # torch's own thread pool fighting OpenVINO's made generation 4-7x slower on a 2-core machine.
-    try:
-        import torch
-    except ImportError:
-        return
-    torch.set_num_threads(1)
+    # torch's own thread pool fighting OpenVINO's made generation 4-7x slower on a 2-core machine. A process that
+    # has not imported torch has no such pool, and importing it only to say so would cost a second.
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
 
 
-def _load_hf_tokenizer(folder: Path):
-    from transformers import AutoTokenizer
-
-    try:
-        return AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    except Exception as exc:
-        raise ModelError(f"{folder}: cannot load its tokenizer ({type(exc).__name__}: {exc})") from None
-
-
-def detect_chat_format(tokenizer, config: dict) -> ChatFormat:
-    template = tokenizer.chat_template or ""
+def detect_chat_format(template, config: dict) -> ChatFormat:
+    """chatml, llama2 or plain, from the tokenizer's chat template (or the model's name when it has none)."""
+    template = template or ""
     if isinstance(template, dict):
         template = " ".join(template.values())
     if "<|im_start|>" in template:
@@ -219,8 +213,8 @@ def _window(requested: int | None, model_window: int | None) -> int:
     return requested or model_window or 2048
 
 
-def _eos_ids(folder: Path, config: dict, tokenizer) -> set[int]:
-    ids = {tokenizer.eos_token_id} if tokenizer.eos_token_id is not None else set()
+def _eos_ids(folder: Path, config: dict, tokenizer_eos: int | None) -> set[int]:
+    ids = {tokenizer_eos} if tokenizer_eos is not None and tokenizer_eos >= 0 else set()
     for source in (config, _read_json(folder / "generation_config.json")):
         value = source.get("eos_token_id")
         ids.update(value if isinstance(value, list) else [value] if value is not None else [])
@@ -261,7 +255,7 @@ class _StopStringDecoder:
 
     def add(self, token_id: int) -> str:
         self.ids.append(token_id)
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        text = self.tokenizer.decode(self.ids)
         if text.endswith("\ufffd"):
             return ""  # an incomplete UTF-8 character: wait for the next token
         self.text = text
@@ -294,6 +288,52 @@ class _StopStringDecoder:
         piece = self.text[self.sent : end]
         self.sent = end
         return piece
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tokenizers: one small interface over the OpenVINO (genai) and Hugging Face tokenizers
+
+
+class _GenAITokenizer:
+    """openvino_genai.Tokenizer (the folder's openvino_tokenizer/detokenizer models)."""
+
+    def __init__(self, tokenizer):
+        self._tokenizer = tokenizer
+        self.chat_template = tokenizer.chat_template
+        self.bos_token_id = _token_id(tokenizer.get_bos_token_id())
+        self.eos_token_id = _token_id(tokenizer.get_eos_token_id())
+
+    def encode(self, text: str, add_special_tokens: bool) -> list[int]:
+        encoded = self._tokenizer.encode(text, add_special_tokens=add_special_tokens)
+        return encoded.input_ids.data[0].tolist()
+
+    def decode(self, ids: list[int]) -> str:
+        return self._tokenizer.decode(ids, skip_special_tokens=False)
+
+
+class _HFTokenizer:
+    """A transformers tokenizer loaded from the folder's tokenizer.json / tokenizer_config.json."""
+
+    def __init__(self, folder: Path):
+        from transformers import AutoTokenizer
+
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        except Exception as exc:
+            raise ModelError(f"{folder}: cannot load its tokenizer ({type(exc).__name__}: {exc})") from None
+        self.chat_template = self._tokenizer.chat_template
+        self.bos_token_id = self._tokenizer.bos_token_id
+        self.eos_token_id = self._tokenizer.eos_token_id
+
+    def encode(self, text: str, add_special_tokens: bool) -> list[int]:
+        return self._tokenizer(text, add_special_tokens=add_special_tokens)["input_ids"]
+
+    def decode(self, ids: list[int]) -> str:
+        return self._tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
+def _token_id(value: int) -> int | None:
+    return value if 0 <= value < 2**31 else None  # genai reports "no such token" as -1 or a huge unsigned value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -354,6 +394,7 @@ class _GenAIEngine:
             self.pipe = openvino_genai.LLMPipeline(str(folder), device, ATTENTION_BACKEND="SDPA", **ov_config)
         except Exception as exc:
             raise ModelError(f"{folder}: OpenVINO cannot load this model ({type(exc).__name__}: {exc})") from None
+        self.tokenizer = _GenAITokenizer(self.pipe.get_tokenizer())
 
     def generate(self, input_ids, params: GenerationParams, eos_ids, on_token, cancel) -> None:
         import numpy as np
@@ -414,6 +455,7 @@ class _OptimumEngine:
             )
         except Exception as exc:
             raise ModelError(f"{folder}: OpenVINO cannot load this model ({type(exc).__name__}: {exc})") from None
+        self.tokenizer = _HFTokenizer(folder)
 
     def generate(self, input_ids, params: GenerationParams, eos_ids, on_token, cancel) -> None:
         import torch
