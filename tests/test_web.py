@@ -127,6 +127,15 @@ def test_no_index_and_a_bad_model_are_shown_in_the_chat(settings, make_pdf, embe
     assert "cannot load" in ui.load_model("ctransformers", "/nonexistent/model.gguf")
 
 
+def test_each_model_is_loaded_once_and_kept_warm(settings):
+    from rag.web.engine import Engine, with_overrides
+
+    engine = Engine(settings)
+    first = engine.backend(settings)
+    assert engine.backend(with_overrides(settings, k=7, temperature=0.5)) is first  # sampling settings: same model
+    assert engine.loaded_backends() == [first.describe()]
+
+
 # ---------------------------------------------------------------- the browser, end to end
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
 from rag.web.engine import Engine
 from rag.web.ui import CSS, PDF_ROUTE, WebUI
 from rag.web.uploads import resolve_data_file
-
-log = logging.getLogger("rag.web")
 
 
 def add_pdf_route(app: FastAPI, engine: Engine) -> None:
