@@ -321,6 +321,7 @@ def _build_ir(source: Path, build: Path, weight_format: str, group_size: int | N
 
 def _hf_folder(source: Path, target: Path, announce: Announce) -> Path:
     if source.is_dir():
+        announce(f"[1/4] Using the Hugging Face model folder {source}.")
         return source
     announce(f"[1/4] Loading {source.name} with transformers' GGUF support (float32)...")
     import torch
