@@ -1,7 +1,8 @@
 """Fixtures for the OpenVINO side: the bundled GGUF's tokenizer, one int8 IR exported per session, the backend.
 
-Import the fixtures a test module needs (`from fixtures_openvino import openvino_ir, ...`); they are shared per
-session, so the ~1 minute export runs once however many modules use it.
+One module may import the fixtures it needs (`from fixtures_openvino import openvino_ir, ...`). Fixtures imported
+into several modules are separate fixtures to pytest (the ~1 minute export would run once per module): to share
+them, list this module once in conftest.py instead: `pytest_plugins = ["fixtures_openvino"]`.
 """
 
 from __future__ import annotations
