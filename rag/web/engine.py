@@ -157,7 +157,11 @@ class Engine:
         if self.vectorstore is None or self.index is None or not self.index.chunks:
             raise UserError("no documents are indexed yet: add PDFs in the Documents panel")
         backend = self.backend(settings)
-        return Answerer(settings, IndexRetriever(vectorstore=self.vectorstore, k=settings.k), backend, {})
+        return Answerer(settings, self._retriever(settings), backend, {})
+
+    def _retriever(self, settings: Settings) -> IndexRetriever:
+        # Must build the same retriever as rag.qa.load_answerer (the CLI); rebuilt per question for the UI's k.
+        return IndexRetriever(vectorstore=self.vectorstore, k=settings.k)
 
     def stream_answer(self, conversation: Conversation, question: str, overrides: dict[str, Any],
                       stop: threading.Event) -> Iterator[Event]:
