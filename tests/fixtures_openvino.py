@@ -1,8 +1,8 @@
 """Fixtures for the OpenVINO side: the bundled GGUF's tokenizer, one int8 IR exported per session, the backend.
 
-One module may import the fixtures it needs (`from fixtures_openvino import openvino_ir, ...`). Fixtures imported
-into several modules are separate fixtures to pytest (the ~1 minute export would run once per module): to share
-them, list this module once in conftest.py instead: `pytest_plugins = ["fixtures_openvino"]`.
+Import the fixtures a test module needs (`from fixtures_openvino import openvino_ir, ...`), or list this module in
+conftest.py (`pytest_plugins = ["fixtures_openvino"]`). pytest makes one fixture per importing module, so the
+export and the loaded backend are also kept here at module level: the ~1 minute export runs once per session.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ def has_openvino() -> bool:
 
 
 needs_openvino = pytest.mark.skipif(not has_openvino(), reason="the openvino extra is not installed")
+
+
+_SESSION: dict[str, object] = {}  # see the module docstring
 
 
 @dataclass
@@ -83,12 +86,14 @@ def openvino_ir(openvino_settings) -> ExportedIR:
         pytest.skip("the openvino extra is not installed")
     from rag.models.openvino_export import default_openvino_model, export_openvino
 
-    messages: list[str] = []
-    started = time.perf_counter()
-    path = export_openvino(
-        None, default_openvino_model(openvino_settings), settings=openvino_settings, announce=messages.append
-    )
-    return ExportedIR(path, openvino_settings, time.perf_counter() - started, messages)
+    if "ir" not in _SESSION:
+        messages: list[str] = []
+        started = time.perf_counter()
+        path = export_openvino(
+            None, default_openvino_model(openvino_settings), settings=openvino_settings, announce=messages.append
+        )
+        _SESSION["ir"] = ExportedIR(path, openvino_settings, time.perf_counter() - started, messages)
+    return _SESSION["ir"]
 
 
 @pytest.fixture(scope="session")
@@ -96,4 +101,6 @@ def openvino_backend(openvino_ir):
     """The exported IR loaded with the default engine."""
     from rag.llm.openvino_backend import OpenVINOBackend
 
-    return OpenVINOBackend(openvino_ir.path, cache_dir=Path(openvino_ir.settings.cache_dir) / "openvino")
+    if "backend" not in _SESSION:
+        _SESSION["backend"] = OpenVINOBackend(openvino_ir.path, cache_dir=Path(openvino_ir.settings.cache_dir) / "ov")
+    return _SESSION["backend"]
