@@ -6,6 +6,7 @@ Vectors are L2-normalised, so inner product = cosine similarity.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -42,7 +43,7 @@ class LocalEmbeddings(Embeddings):
     def __init__(self, settings: Settings):
         started = time.perf_counter()
         self.name = embedding_model_name(settings)
-        self.backend = settings.embedding_backend
+        self.backend = resolve_backend(settings.embedding_backend)
         self.batch_size = settings.embed_batch_size
         self.model = _load_sentence_transformer(embedding_model_path(settings), settings)
         self.dimension = int(self.model.get_embedding_dimension())
@@ -67,30 +68,50 @@ class LocalEmbeddings(Embeddings):
         return self.encode([text])[0].tolist()
 
 
+def resolve_backend(requested: str) -> str:
+    """`auto` means OpenVINO when it is installed, else torch."""
+    if requested != "auto":
+        return requested
+    import importlib.util
+
+    return "openvino" if importlib.util.find_spec("openvino") else "torch"
+
+
 def _load_sentence_transformer(path: Path, settings: Settings):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # its load report lists a harmless unused buffer
     transformers_logging.disable_progress_bar()
-    if settings.embedding_backend == "openvino":
+    if resolve_backend(settings.embedding_backend) == "openvino":
         return _load_openvino(path, settings, SentenceTransformer)
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 
 def _load_openvino(path: Path, settings: Settings, SentenceTransformer):
     """Export the model to OpenVINO once, cache it under cache_dir, and load the cached copy after that."""
+    import logging
+    import shutil
+    import warnings
+
     try:
-        import openvino  # noqa: F401
+        import optimum.intel.openvino  # noqa: F401 - imported first: importing it resets its log level
     except ImportError as exc:
         raise missing_extra("openvino", "openvino") from exc
-    import logging
-
-    # It advises saving the exported model, which is what happens next.
-    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+    # They advise saving the exported model (done below) and guess at a hub cache that is never used offline.
+    for noisy in ("sentence_transformers", "optimum"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    options = {"ov_config": {"PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": "1",
+                             "CACHE_DIR": str(settings.cache_dir / "openvino")}}
     cached = settings.cache_dir / "embeddings-openvino" / path.resolve().name
-    if (cached / "openvino" / "openvino_model.xml").is_file():
-        return SentenceTransformer(str(cached), device="cpu", backend="openvino", local_files_only=True)
-    model = SentenceTransformer(str(path), device="cpu", backend="openvino", local_files_only=True)
-    model.save(str(cached))
-    return model
+    if not (cached / "openvino" / "openvino_model.xml").is_file():
+        staging = cached.with_name(f".{cached.name}.tmp-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        with warnings.catch_warnings():  # tracing warnings from the one-time export
+            warnings.simplefilter("ignore")
+            SentenceTransformer(str(path), device="cpu", backend="openvino", local_files_only=True,
+                                model_kwargs=options).save(str(staging))
+        shutil.rmtree(cached, ignore_errors=True)
+        staging.rename(cached)
+    return SentenceTransformer(str(cached), device="cpu", backend="openvino", local_files_only=True,
+                               model_kwargs=options)
