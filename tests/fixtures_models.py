@@ -22,13 +22,10 @@ TEST_CONTEXT_LENGTH = 2048  # smaller than the model's 8192: less memory, same a
 
 
 def chatml_prompt(context: str, question: str) -> str:
-    """The reference article's QA instruction in SmolLM2's ChatML template."""
-    system = (
-        "Use the following pieces of information to answer the user's question.\n"
-        "If you don't know the answer, just say that you don't know, don't try to make up an answer."
-    )
-    user = f"Context: {context}\nQuestion: {question}\n\nOnly return the helpful answer below and nothing else."
-    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+    """The product's QA prompt in SmolLM2's ChatML template."""
+    from rag.prompts import prompt_template
+
+    return prompt_template("chatml").format(context=context, question=question)
 
 
 def write_tiny_legacy_llama(path: Path) -> Path:

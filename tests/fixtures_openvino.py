@@ -14,22 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ADIDAS_QUESTION = "How much is the minimum guarantee payable by adidas?"
-ADIDAS_CONTEXT = (
-    "We have a 10-year agreement with adidas with respect to our global technical sponsorship and dual-branded "
-    "licensing rights, which began on 1 August 2015. The minimum guarantee payable by adidas over the term of the "
-    "agreement is equal to £750 million, subject to certain adjustments."
-)
-
-
-def chatml_prompt(context: str, question: str) -> str:
-    """The QA instruction in SmolLM2's ChatML template (what the lead's prompt module builds for chat models)."""
-    system = (
-        "Use the following pieces of information to answer the user's question.\n"
-        "If you don't know the answer, just say that you don't know, don't try to make up an answer."
-    )
-    user = f"Context: {context}\nQuestion: {question}\n\nOnly return the helpful answer below and nothing else."
-    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+from fixtures_models import ADIDAS_CONTEXT, ADIDAS_QUESTION, chatml_prompt  # noqa: F401 - shared with the GGML tests
 
 
 def has_openvino() -> bool:
