@@ -47,17 +47,17 @@ class Settings(BaseSettings):
     parse_workers: int | None = None  # None: one process per core
 
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
-    k: int = Field(4, gt=0)
-    score_threshold: float = 0.3  # a passage whose cosine similarity is below this is not relevant
+    k: int = Field(5, gt=0)
+    score_threshold: float = 0.35  # a passage whose cosine similarity is below this is not relevant
     retrieval: Literal["hybrid", "dense", "bm25"] = "hybrid"  # hybrid: BM25 and dense fused by reciprocal rank
     fusion_candidates: int = Field(50, gt=0)  # chunks taken from each ranking before fusing
     dense_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
-    rank_constant: int = Field(60, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
+    rank_constant: int = Field(10, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
     match_documents: bool = True  # a question naming a file ("Best Buy") searches that file only
     passage_chars: int = Field(1200, ge=0)  # one passage per page, grown with neighbouring chunks; 0: chunks alone
-    max_missing_terms: float = Field(1.0, ge=0.0, le=1.0)  # abstain when more of the question's key terms than
-    # this share are in no passage (1: never)
+    max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number the question names, or more
+    # than this share of its key terms, is in no passage (1: never)
 
     # Generation.
     backend: Literal["ctransformers", "openvino"] = "ctransformers"

@@ -144,6 +144,15 @@ def join_overlapping(texts: Sequence[str], max_overlap: int = 200) -> str:
     return joined
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
+    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
+    return _CONTROL_RE.sub(" ", text)
+
+
 class PageChunks:
     """Where each chunk sits: rows of the same page in chunk order, so neighbours can be found."""
 
@@ -251,7 +260,7 @@ class HybridRetriever(BaseRetriever):
             metadata[f"{name}_rank"] = found.get(best)
         if named:
             metadata["named_file"] = True
-        text = join_overlapping([chunks[row].page_content for row in rows])
+        text = without_control_characters(join_overlapping([chunks[row].page_content for row in rows]))
         return Document(id=chunks[best].id, page_content=text, metadata=metadata)
 
     def _ranking_names(self) -> list[str]:
@@ -302,27 +311,29 @@ def _term_tokens(word: str) -> tuple[str, ...]:
     return (word, *re.findall(r"\d{3,}", word))  # "fy2018" is there when "2018" is; "4o" only as itself
 
 
-def missing_terms(question: str, passages: Sequence[Document], ignore: Iterable[str] = ()) -> list[str]:
+def missing_terms(question: str, passages: Sequence[Document], ignore: Iterable[str] = ()) -> list[tuple[str, ...]]:
     """Key terms of the question that appear in none of the passages (nor their file names)."""
     present: set[str] = set()
     for doc in passages:
         present.update(lexical.tokenize(lexical.chunk_search_text(doc)))
-    return [term[0] for term in key_terms(question, ignore) if not present.intersection(term)]
+    return [term for term in key_terms(question, ignore) if not present.intersection(term)]
 
 
 def relevant_passages(question: str, passages: Sequence[Document], score_threshold: float,
                       max_missing: float = 1.0) -> list[Document]:
     """The passages worth answering from; empty means abstain.
 
-    A passage counts when its cosine `score` reaches `score_threshold`. The question is also refused when more
-    than `max_missing` of its key terms (years, names, figures) appear in no passage: a question about "May 2018"
-    is not answered from a page about May 2016. Words that name a passage's file (also misspelt) count as present.
+    A passage counts when its cosine `score` reaches `score_threshold`. Unless `max_missing` is 1, the question is
+    also refused when a number it names (a year, a figure) is in no passage, or when more than `max_missing` of its
+    key terms are in none: a question about "May 2018" is not answered from a page about May 2016. Words that name
+    a passage's file (also misspelt) count as present.
     """
     kept = [doc for doc in passages if doc.metadata.get("score", 0.0) >= score_threshold]
     if not kept or max_missing >= 1.0:
         return kept
     ignore = DocumentNames(doc.metadata["source"] for doc in kept).named_in(question)[1]
     terms = key_terms(question, ignore)
-    if terms and len(missing_terms(question, kept, ignore)) > max_missing * len(terms):
+    missing = missing_terms(question, kept, ignore)
+    if any(term[0][:1].isdigit() for term in missing) or len(missing) > max_missing * len(terms):
         return []
     return kept

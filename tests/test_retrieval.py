@@ -127,7 +127,8 @@ def test_relevance_check_refuses_a_near_miss_question():
 
 def test_relevance_check_accepts_a_misspelt_file_name():
     page = [chunk("Advertising expenses were $714.3 million in 2015.", "NETFLIX_2015_10K.pdf")]
-    assert relevant_passages("what is advertsing expense of Neflix in FY 2015?", page, 0.3, 0.0) == page
+    assert relevant_passages("what is advertsing expense of Neflix in FY 2015?", page, 0.3, 0.5) == page
+    assert relevant_passages("what is advertsing expense of Neflix in FY 2016?", page, 0.3, 0.5) == []
 
 
 # ---------------------------------------------------------------- over a real index
@@ -203,3 +204,9 @@ def test_an_index_without_bm25_files_builds_them_in_memory(settings, make_pdf, e
     index = load_index(settings.index_dir)
     assert index.bm25 is None
     assert index.get_bm25().scores("QX-7731").argmax() == 1
+
+
+def test_passages_carry_no_control_characters():
+    from rag.retrieval import without_control_characters
+
+    assert without_control_characters("Net\x13sales\x00\tgrew\n") == "Net sales \tgrew\n"

@@ -1,0 +1,253 @@
+"""Running an evaluation: index a folder of PDFs once, ask every question, score retrieval and answers.
+
+The index lives under `<cache_dir>/eval/`, keyed by the documents folder and the settings that shape the index
+(chunk size and overlap, embedding model), so a second run with the same documents and settings reuses it and
+the user's own `vectorstore/` is never touched. Ingestion is incremental, so changed PDFs are re-indexed.
+
+Presets: "reference" is the reference article's configuration (dense retrieval only, k=2, 500/50 chunks, no
+relevance check: it always answers); "default" is the configured settings (hybrid retrieval as tuned).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from tqdm import tqdm
+
+from rag.config import Settings
+from rag.errors import UserError
+from rag.eval.metrics import QuestionResult, Summary, render_table, score_question, summarize_groups
+from rag.eval.questions import Question, load_questions
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "match_documents": False,
+                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0},
+    "default": {},
+}
+
+
+def apply_preset(settings: Settings, preset: str, k: int | None = None) -> Settings:
+    if preset not in PRESETS:
+        raise UserError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}", exit_code=2)
+    update = dict(PRESETS[preset])
+    if k is not None:
+        update["k"] = k
+    return settings.model_copy(update=update)
+
+
+def eval_index_dir(settings: Settings, docs: Path) -> Path:
+    """The cached index folder for `docs` with these index settings."""
+    from rag.embeddings import embedding_model_name
+
+    key = json.dumps({"docs": str(docs.resolve()), "chunk_size": settings.chunk_size,
+                      "chunk_overlap": settings.chunk_overlap, "embedding": embedding_model_name(settings)},
+                     sort_keys=True)
+    return settings.cache_dir / "eval" / f"{docs.resolve().name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+# ---------------------------------------------------------------- questions
+
+
+def read_questions(path: Path, where: Sequence[str] = (), limit: int | None = None,
+                   warn: Callable[[str], None] = print) -> list[Question]:
+    """Questions from a JSON Lines file; malformed lines are reported through `warn` and skipped."""
+    if not path.is_file():
+        raise UserError(f"{path}: no such question file")
+    try:
+        questions, problems = load_questions(path, default_source=path.parent.name)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    for problem in problems:
+        warn(f"warning: {path}: {problem}")
+    questions = [q for q in questions if all(_matches(q, condition) for condition in where)]
+    questions = questions[:limit] if limit is not None else questions
+    if not questions:
+        raise UserError(f"{path}: no questions to ask" + (" after --where" if where else ""))
+    return questions
+
+
+def _matches(question: Question, condition: str) -> bool:
+    """`field=value` on a question field or an extra one (FinanceBench's tier, single_page)."""
+    name, sep, wanted = condition.partition("=")
+    if not sep or not name:
+        raise UserError(f"--where {condition!r}: expected FIELD=VALUE, e.g. tier=verified", exit_code=2)
+    value = getattr(question, name) if name in Question.__dataclass_fields__ else question.extra.get(name)
+    text = json.dumps(value) if isinstance(value, bool) else str(value)
+    return text.casefold() == wanted.casefold()
+
+
+def unknown_documents(questions: Sequence[Question], sources: Sequence[str]) -> list[str]:
+    names = {Path(source).name.casefold() for source in sources}
+    return sorted({q.doc for q in questions if q.doc and Path(q.doc).name.casefold() not in names})
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass
+class PresetRun:
+    """The results of one preset: settings used, per-question results and summaries."""
+
+    preset: str
+    settings: Settings
+    index_dir: Path
+    retrieval_only: bool
+    results: list[QuestionResult] = field(default_factory=list)
+    details: list[dict] = field(default_factory=list)  # per question: question text, passages, answer, gate
+
+    def summaries(self) -> list[Summary]:
+        return summarize_groups(self.results, self.settings.k)
+
+    def gate_summary(self) -> tuple[int, int, int, int]:
+        """(abstained unanswerable, unanswerable, abstained answerable, answerable) by the relevance check alone."""
+        gated = [(detail["gate_abstained"], result.answerable) for detail, result in zip(self.details, self.results)]
+        return (sum(g for g, a in gated if not a), sum(1 for _, a in gated if not a),
+                sum(g for g, a in gated if a), sum(1 for _, a in gated if a))
+
+    def to_dict(self) -> dict:
+        return {
+            "preset": self.preset,
+            "index_dir": str(self.index_dir),
+            "retrieval_only": self.retrieval_only,
+            "settings": {key: getattr(self.settings, key) for key in RETRIEVAL_SETTINGS},
+            "summaries": [asdict(summary) for summary in self.summaries()],
+            "questions": [{**asdict(result), **detail} for result, detail in zip(self.results, self.details)],
+        }
+
+
+RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "fusion_candidates", "dense_weight",
+                      "bm25_weight", "rank_constant", "match_documents", "passage_chars", "score_threshold",
+                      "max_missing_terms")
+
+
+class RecordingRetriever(BaseRetriever):
+    """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and passes on only what
+    `relevant_passages` accepts, so the answerer abstains exactly when the relevance check says so."""
+
+    inner: Any
+    score_threshold: float
+    max_missing_terms: float
+    last: list[Document] = []
+    gated: bool = False
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        from rag.retrieval import relevant_passages
+
+        self.last = self.inner.invoke(query)
+        relevant = relevant_passages(query, self.last, self.score_threshold, self.max_missing_terms)
+        self.gated = not relevant
+        return relevant
+
+
+def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):
+    """Bring the evaluation index for `docs` up to date and load it."""
+    from rag.ingest import format_summary
+    from rag.store import load_index
+
+    summary = _ingest_when_free(settings, docs, embeddings, progress)
+    if summary.chunks_embedded or summary.count("removed"):
+        print(format_summary(summary), file=sys.stderr)
+    index = load_index(settings.index_dir)
+    if index is None or not index.chunks:
+        raise UserError(f"{docs}: no text could be indexed from these PDFs")
+    return index
+
+
+def _ingest_when_free(settings: Settings, docs: Path, embeddings, progress: bool, wait_s: float = 3600.0):
+    """Ingest, waiting for another evaluation that is updating the same cached index to finish first."""
+    from filelock import FileLock, Timeout
+
+    from rag.ingest import ingest
+    from rag.store import LOCK_NAME
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return ingest(settings, [docs], progress=progress, embeddings=embeddings)
+        except UserError:
+            lock = FileLock(str(settings.index_dir / LOCK_NAME))
+            try:
+                lock.acquire(timeout=0)
+                lock.release()
+                raise  # the lock was free: the error is something else
+            except Timeout:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+
+
+def run_preset(preset: str, settings: Settings, questions: Sequence[Question], docs: Path, embeddings,
+               backend=None, progress: bool = True) -> PresetRun:
+    """Index `docs` with the preset's settings and ask every question (with `backend`, answers too)."""
+    from rag.qa import Answerer
+    from rag.retrieval import build_retriever
+
+    index = prepare_index(settings, docs, embeddings, progress)
+    for name in unknown_documents(questions, list(index.manifest.files)):
+        print(f"warning: questions refer to {name}, which is not among the indexed files", file=sys.stderr)
+    recorder = RecordingRetriever(inner=build_retriever(settings, index, embeddings),
+                                  score_threshold=settings.score_threshold, max_missing_terms=settings.max_missing_terms)
+    answerer = Answerer(settings, recorder, backend, {}) if backend is not None else None
+    run = PresetRun(preset, settings, settings.index_dir, retrieval_only=answerer is None)
+    bar = tqdm(questions, desc=f"{preset}", unit="q", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
+    for question in bar:
+        result, detail = ask(question, recorder, answerer)
+        run.results.append(result)
+        run.details.append(detail)
+    return run
+
+
+def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[QuestionResult, dict]:
+    """Score one question: retrieval always, the answer when there is an answerer."""
+    started = time.perf_counter()
+    answer = answerer.ask(question.question) if answerer is not None else None
+    if answer is None:
+        recorder.invoke(question.question)
+    latency = time.perf_counter() - started
+    passages = recorder.last
+    retrieved = [(doc.metadata.get("source"), doc.metadata.get("page")) for doc in passages]
+    if answer is None:
+        result = score_question(question, retrieved, latency_s=latency)
+    else:
+        shown = [(source.file, source.page) for source in answer.sources]
+        result = score_question(question, retrieved, answer.answer, citations=shown, latency_s=latency)
+    detail = {
+        "question": question.question,
+        "gold": question.answer,
+        "evidence_doc": question.doc,
+        "evidence_pages": list(question.evidence_pages),
+        "gate_abstained": recorder.gated,
+        "passages": [{"source": d.metadata.get("source"), "page": d.metadata.get("page"),
+                      "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
+    }
+    if answer is not None:
+        detail["timings"] = {key: round(value, 4) for key, value in answer.timings.items()}
+    return result, detail
+
+
+# ---------------------------------------------------------------- output
+
+
+def format_run(run: PresetRun) -> str:
+    s = run.settings
+    mode = "retrieval only" if run.retrieval_only else "full pipeline"
+    lines = [
+        f"== preset {run.preset} ({mode}): {s.retrieval}, k={s.k}, chunks {s.chunk_size}/{s.chunk_overlap}, "
+        f"index {run.index_dir}",
+        render_table(run.summaries()),
+    ]
+    abstained_u, unanswerable, abstained_a, answerable = run.gate_summary()
+    if unanswerable or abstained_a:
+        lines.append(f"relevance check alone (no model): abstains on {abstained_u}/{unanswerable} unanswerable, "
+                     f"{abstained_a}/{answerable} answerable questions")
+    return "\n".join(lines)
