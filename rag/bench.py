@@ -135,6 +135,7 @@ def bench_one_model(settings: Settings, runs: int, max_new_tokens: int) -> dict:
     params = GenerationParams(max_new_tokens=max_new_tokens, stop=list(backend.stop))
     samples, answer = [], ""
     for _ in range(runs):
+        backend.forget_prompt_cache()
         answer = backend.generate(prompt, params)
         samples.append(backend.last_stats)
     return {

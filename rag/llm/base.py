@@ -61,6 +61,9 @@ class LLMBackend(ABC):
     def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
         """Yield the answer's text piece by piece; sets `last_stats` when exhausted."""
 
+    def forget_prompt_cache(self) -> None:
+        """Drop any state kept to reuse the previous prompt's prefix (benchmarks measure cold prompts)."""
+
     def generate(self, prompt: str, params: GenerationParams) -> str:
         return "".join(self.stream(prompt, params))
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.errors import ModelError
 from rag.llm.base import ChatFormat, GenerationParams, LLMBackend, StatsTimer
+from rag.llm.threads import threads_for_now
 from rag.models.inspect import (
     ModelFileInfo,
     check_ctransformers_loadable,
@@ -56,7 +57,7 @@ class CTransformersBackend(LLMBackend):
         *,
         model_type: str | None,
         context_length: int,
-        threads: int,
+        threads: int | None,
         load_seconds: float,
     ):
         self._llm = llm
@@ -67,7 +68,8 @@ class CTransformersBackend(LLMBackend):
         self.chat_format: ChatFormat = detect_chat_format(info)
         self.stop = list(DEFAULT_STOPS[self.chat_format])
         self.load_seconds = load_seconds
-        self.threads = threads
+        self.threads = threads  # None: the idle cores at each generation (rag.llm.threads)
+        self._threads_now = threads or os.cpu_count() or 1
         self.last_stats = StatsTimer(0).finish()
         legacy_llama = info.format != "gguf" and self.model_type == "llama"
         self._add_bos = info.add_bos_token if info.add_bos_token is not None else _spm_vocab(info) or legacy_llama
@@ -100,10 +102,9 @@ class CTransformersBackend(LLMBackend):
         info = inspect_model_file(path)
         check_ctransformers_loadable(info, model_type)
         window = context_length or info.context_length or legacy_context_length(info.path)
-        threads = threads or os.cpu_count() or 1
         ctransformers = _import_ctransformers()
         config = ctransformers.Config(
-            context_length=window, gpu_layers=0, threads=threads, batch_size=PROMPT_BATCH_SIZE
+            context_length=window, gpu_layers=0, threads=threads or os.cpu_count() or 1, batch_size=PROMPT_BATCH_SIZE
         )
         # GGUF files name their own architecture; the type only routes legacy GGML files.
         loader_type = None if info.format == "gguf" else model_type
@@ -142,12 +143,16 @@ class CTransformersBackend(LLMBackend):
     def _stream(self, ids: list[int], params: GenerationParams, stops: list[str]) -> Iterator[str]:
         timer = StatsTimer(len(ids))
         prompt_seconds = 0.0
+        self._threads_now = threads_for_now(self.threads)
         try:
             prompt_seconds = self._eval_prompt(ids)
             yield from self._generate(params, stops, timer)
         finally:
             self.last_stats = timer.finish()
             self.last_stats.prompt_seconds = prompt_seconds
+
+    def forget_prompt_cache(self) -> None:
+        self._llm._context.clear()  # the next prompt is evaluated from its first token
 
     def describe(self) -> str:
         details = f"{self.info.format_label}, {self.chat_format}, ctx {self.context_length}"
@@ -177,7 +182,7 @@ class CTransformersBackend(LLMBackend):
         # Keeps the already evaluated common prefix (e.g. the system prompt of the previous question).
         todo = self._llm.prepare_inputs_for_generation(ids, reset=True)
         try:
-            self._llm.eval(todo, batch_size=PROMPT_BATCH_SIZE, threads=self.threads)
+            self._llm.eval(todo, batch_size=PROMPT_BATCH_SIZE, threads=self._threads_now)
         except RuntimeError as exc:
             self._llm._context.clear()  # the cache no longer matches what was evaluated
             raise ModelError(f"ctransformers failed to process the prompt ({exc})") from None
@@ -202,7 +207,7 @@ class CTransformersBackend(LLMBackend):
             if held.stopped:
                 return
             if step + 1 < params.max_new_tokens:
-                self._llm.eval([token], threads=self.threads)
+                self._llm.eval([token], threads=self._threads_now)
         tail = held.push(decoder.decode(b"", final=True)) + held.flush()
         if tail:
             yield tail
