@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.documents import Document
 from langchain_core.language_models.llms import LLM
 from langchain_core.outputs import GenerationChunk
+from langchain_core.retrievers import BaseRetriever
 
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
-from rag.retrieval import IndexRetriever
+from rag.retrieval import build_retriever, relevant_passages
 
 if TYPE_CHECKING:
     from rag.conversation import Turn
@@ -109,7 +110,7 @@ def to_sources(docs: list[Document]) -> list[Source]:
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
-    def __init__(self, settings: Settings, retriever: IndexRetriever, backend: LLMBackend,
+    def __init__(self, settings: Settings, retriever: BaseRetriever, backend: LLMBackend,
                  load_timings: dict[str, float]):
         self.settings = settings
         self.retriever = retriever
@@ -142,7 +143,8 @@ class Answerer:
         t0 = time.perf_counter()
         docs = self.retriever.invoke(retrieval_query or question)
         result.timings["retrieval"] = time.perf_counter() - t0
-        relevant = [d for d in docs if d.metadata.get("score", 0.0) >= self.settings.score_threshold]
+        relevant = relevant_passages(retrieval_query or question, docs, self.settings.score_threshold,
+                                     self.settings.max_missing_terms)
         if not relevant:
             result.abstained, result.answer = True, ABSTAIN_TEXT
             if on_token:
@@ -209,7 +211,7 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     """
     from rag.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.store import as_vectorstore, check_compatible, current_version, load_index
+    from rag.store import check_compatible, current_version, load_index
 
     if current_version(settings.index_dir) is None and not _has_pdfs(settings):
         raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
@@ -228,9 +230,8 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     if not index.chunks:
         raise UserError(f"{settings.index_dir}: the index holds no text; add PDFs with a text layer to "
                         f"{settings.data_dir} and run `python -m rag.ingest`")
-    store = as_vectorstore(index, embeddings)
+    retriever = build_retriever(settings, index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
-    retriever = IndexRetriever(vectorstore=store, k=settings.k)
     return Answerer(settings, retriever, backend, timings)
 
 

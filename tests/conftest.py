@@ -84,11 +84,10 @@ def llm_backend():
 def build_answerer(settings, embeddings, backend):
     """An Answerer over the index in `settings.index_dir`, reusing already loaded models."""
     from rag.qa import Answerer
-    from rag.retrieval import IndexRetriever
-    from rag.store import as_vectorstore, load_index
+    from rag.retrieval import build_retriever
+    from rag.store import load_index
 
-    store = as_vectorstore(load_index(settings.index_dir), embeddings)
-    return Answerer(settings, IndexRetriever(vectorstore=store, k=settings.k), backend, {})
+    return Answerer(settings, build_retriever(settings, load_index(settings.index_dir), embeddings), backend, {})
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from rag.errors import UserError
 from rag.ingest import IngestSummary, ingest
 from rag.llm.base import LLMBackend
 from rag.qa import Answer, Answerer
-from rag.retrieval import IndexRetriever
+from rag.retrieval import HybridRetriever, build_retriever
 from rag.web.uploads import Rejected, store_uploads
 
 log = logging.getLogger("rag.web")
@@ -82,7 +82,6 @@ class Engine:
         self.settings = settings
         self.embeddings = None
         self.index = None  # rag.store.IndexData of the live index, None while there is none
-        self.vectorstore = None
         self.startup_error: str | None = None
         self._backends: dict[tuple, LLMBackend] = {}
         self._load_lock = threading.Lock()
@@ -106,8 +105,7 @@ class Engine:
             self._try_reload_index(announce)
             return
         self._backends[self._backend_key(self.settings)] = answerer.backend
-        self.vectorstore = answerer.retriever.vectorstore
-        self.embeddings = self.vectorstore.embedding_function
+        self.embeddings = answerer.retriever.embeddings
         self.reload_index()
 
     def backend(self, settings: Settings, announce: Callable[[str], None] = log.info) -> LLMBackend:
@@ -135,13 +133,13 @@ class Engine:
 
     def reload_index(self) -> None:
         from rag.embeddings import embedding_model_name
-        from rag.store import as_vectorstore, check_compatible, load_index
+        from rag.store import check_compatible, load_index
 
         index = load_index(self.settings.index_dir)
         if index is None:
             return
         check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
-        self.vectorstore = as_vectorstore(index, self._embeddings())
+        self._embeddings()
         self.index = index
 
     def _try_reload_index(self, announce: Callable[[str], None]) -> None:
@@ -154,14 +152,14 @@ class Engine:
 
     def answerer(self, **overrides: Any) -> Answerer:
         settings = with_overrides(self.settings, **overrides)
-        if self.vectorstore is None or self.index is None or not self.index.chunks:
+        if self.index is None or not self.index.chunks:
             raise UserError("no documents are indexed yet: add PDFs in the Documents panel")
         backend = self.backend(settings)
         return Answerer(settings, self._retriever(settings), backend, {})
 
-    def _retriever(self, settings: Settings) -> IndexRetriever:
-        # Must build the same retriever as rag.qa.load_answerer (the CLI); rebuilt per question for the UI's k.
-        return IndexRetriever(vectorstore=self.vectorstore, k=settings.k)
+    def _retriever(self, settings: Settings) -> HybridRetriever:
+        # The CLI's retriever (rag.qa.load_answerer), rebuilt per question for the UI's k.
+        return build_retriever(settings, self.index, self._embeddings())
 
     def stream_answer(self, conversation: Conversation, question: str, overrides: dict[str, Any],
                       stop: threading.Event) -> Iterator[Event]:
