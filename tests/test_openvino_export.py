@@ -23,7 +23,7 @@ from fixtures_openvino import (  # noqa: F401 (fixtures)
 )
 
 from rag.errors import ModelError, UserError
-from rag.llm.base import GenerationParams
+from rag.llm.base import STOPS, GenerationParams
 
 pytestmark = needs_openvino
 
@@ -125,7 +125,7 @@ def test_backend_describes_the_model(openvino_backend, openvino_ir):
     assert openvino_backend.name == "openvino"
     assert openvino_backend.model_path == openvino_ir.path
     assert openvino_backend.chat_format == "chatml"
-    assert openvino_backend.stop == ["<|im_end|>", "<|endoftext|>", "\n\n\n"]
+    assert openvino_backend.stop == STOPS["chatml"]
     assert openvino_backend.context_length == 8192
     assert openvino_backend.load_seconds > 0
     assert openvino_backend.count_tokens("£750 million") == 5

@@ -11,6 +11,14 @@ from typing import Literal
 
 ChatFormat = Literal["chatml", "llama2", "plain"]
 
+# Default stop strings per prompt format. A blank line ends a ChatML answer: small chat models otherwise go
+# on to copy the context after answering.
+STOPS: dict[str, list[str]] = {
+    "chatml": ["<|im_end|>", "<|endoftext|>", "\n\n"],
+    "llama2": ["</s>", "[INST]"],
+    "plain": ["\nQuestion:", "\n\n\n"],
+}
+
 
 @dataclass
 class GenerationParams:

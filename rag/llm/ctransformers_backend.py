@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import ModelError
-from rag.llm.base import ChatFormat, GenerationParams, LLMBackend, StatsTimer
+from rag.llm.base import STOPS, ChatFormat, GenerationParams, LLMBackend, StatsTimer
 from rag.llm.threads import threads_for_now
 from rag.models.inspect import (
     ModelFileInfo,
@@ -34,11 +34,6 @@ from rag.models.inspect import (
 if TYPE_CHECKING:
     from rag.config import Settings
 
-DEFAULT_STOPS: dict[str, list[str]] = {
-    "chatml": ["<|im_end|>", "<|endoftext|>", "\n\n\n"],
-    "llama2": ["</s>", "[INST]"],
-    "plain": ["\nQuestion:", "\n\n\n"],
-}
 # Prompt tokens per eval call: large batches are much faster than ctransformers' default of 8 and must
 # stay within llama.cpp's n_batch (512).
 PROMPT_BATCH_SIZE = 256
@@ -66,7 +61,7 @@ class CTransformersBackend(LLMBackend):
         self.model_path = info.path
         self.context_length = context_length
         self.chat_format: ChatFormat = detect_chat_format(info)
-        self.stop = list(DEFAULT_STOPS[self.chat_format])
+        self.stop = list(STOPS[self.chat_format])
         self.load_seconds = load_seconds
         self.threads = threads  # None: the idle cores at each generation (rag.llm.threads)
         self._threads_now = threads or os.cpu_count() or 1

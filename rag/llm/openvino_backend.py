@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.errors import ModelError, missing_extra
-from rag.llm.base import ChatFormat, GenerationParams, GenerationStats, LLMBackend, StatsTimer
+from rag.llm.base import STOPS, ChatFormat, GenerationParams, GenerationStats, LLMBackend, StatsTimer
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -29,11 +29,6 @@ ENGINES = ("genai", "optimum")
 MODEL_XML = "openvino_model.xml"
 OV_TOKENIZER_FILES = ("openvino_tokenizer.xml", "openvino_detokenizer.xml")
 HF_TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model")
-STOPS: dict[str, list[str]] = {
-    "chatml": ["<|im_end|>", "<|endoftext|>", "\n\n\n"],
-    "llama2": ["</s>", "[INST]"],
-    "plain": ["\nQuestion:", "\n\n\n"],
-}
 _DONE = object()
 
 
