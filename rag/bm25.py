@@ -127,6 +127,9 @@ class BM25Index:
         return np.asarray(self.model.get_scores_from_ids(ids), dtype=np.float32)
 
     def save(self, folder: Path) -> None:
+        """Write the index files into `folder`; an empty index writes none (it is rebuilt, empty, on load)."""
+        if not self.size:
+            return
         self.model.save(str(folder), vocab_name=VOCAB, params_name=PARAMS, show_progress=False, **_ARRAYS)
         lengths = np.array([len(ids) for ids in self.token_ids], dtype=np.int64)
         flat = np.concatenate(self.token_ids) if self.token_ids else np.zeros(0, dtype=np.int32)

@@ -210,3 +210,12 @@ def test_passages_carry_no_control_characters():
     from rag.retrieval import without_control_characters
 
     assert without_control_characters("Net\x13sales\x00\tgrew\n") == "Net sales \tgrew\n"
+
+
+def test_an_emptied_index_has_an_empty_keyword_index(settings, make_pdf, embeddings):
+    pdf = make_pdf("acme_hardware.pdf", HARDWARE)
+    ingest(settings, progress=False, embeddings=embeddings)
+    pdf.unlink()
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    assert index.chunks == [] and index.get_bm25().scores("wrench").size == 0
