@@ -64,7 +64,7 @@ def read_questions(path: Path, where: Sequence[str] = (), limit: int | None = No
     if not path.is_file():
         raise UserError(f"{path}: no such question file")
     try:
-        questions, problems = load_questions(path, default_source=path.parent.name)
+        questions, problems = load_questions(path, default_source=path.resolve().parent.name)
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     for problem in problems:
