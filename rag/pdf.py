@@ -21,6 +21,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 MIN_PAGE_CHARS = 10  # fewer extracted characters than this: the page has no usable text layer
 _LEADERS = re.compile(r"(?:\. ?){4,}")  # dotted leader lines in tables of contents and statements
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -42,9 +43,15 @@ class ParsedPdf:
         return any(page.text for page in self.pages)
 
 
+def without_control_characters(text: str) -> str:
+    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
+    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
+    return _CONTROL_RE.sub(" ", text)
+
+
 def clean_text(text: str) -> str:
     """Normalise whitespace and dotted leaders so chunks hold words, not layout."""
-    text = text.replace("\x00", "")
+    text = without_control_characters(text.replace("\x00", ""))
     text = _LEADERS.sub(" ... ", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -21,6 +21,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from rag.pdf import without_control_characters
+
 from rag import bm25 as lexical
 
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
@@ -144,13 +146,6 @@ def join_overlapping(texts: Sequence[str], max_overlap: int = 200) -> str:
     return joined
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_control_characters(text: str) -> str:
-    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
-    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
-    return _CONTROL_RE.sub(" ", text)
 
 
 class PageChunks:

@@ -131,3 +131,16 @@ def test_stop_string_filter(chunks, stops, expected, stopped):
     if tail:
         out.append(tail)
     assert out == expected and held.stopped == stopped
+
+
+def test_control_characters_from_pdfs_do_not_crash_the_tokenizer(ct_backend):
+    # \x13 and friends occur in real PDF text and used to kill the process inside ctransformers' tokenizer.
+    text = "Revenue\x04 rose\x06 by\x13 10%\x14 in\x16 2022\x1d."
+    assert ct_backend.tokenize(text) == ct_backend.tokenize(text.translate({c: " " for c in (4, 6, 0x13, 0x14, 0x16, 0x1d)}))
+    assert ct_backend.generate(text, GenerationParams(max_new_tokens=4)) is not None
+
+
+def test_clean_text_drops_control_characters():
+    from rag.pdf import clean_text
+
+    assert clean_text("a\x13b\x00c\td") == "a bc d"

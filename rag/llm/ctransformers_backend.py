@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rag.errors import ModelError
 from rag.llm.base import STOPS, ChatFormat, GenerationParams, LLMBackend, StatsTimer
 from rag.llm.threads import threads_for_now
+from rag.pdf import without_control_characters
 from rag.models.inspect import (
     ModelFileInfo,
     check_ctransformers_loadable,
@@ -158,7 +159,7 @@ class CTransformersBackend(LLMBackend):
     def _tokenize_plain(self, text: str) -> list[int]:
         if not text:
             return []
-        data = text.encode("utf-8")
+        data = without_control_characters(text).encode("utf-8")  # some crash its tokenizer
         # The C side writes every token without a bound; a token never covers less than one byte.
         buffer = (c_int * (len(data) + 2))()
         count = self._llm.ctransformers_llm_tokenize(data, False, buffer)
