@@ -1,6 +1,5 @@
 """Finding the passages that answer a question: LangChain retrievers over the project's own index.
 
-- `IndexRetriever`: dense top-k by cosine similarity (the reference article's retrieval).
 - `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
   a question names, with small chunks of one page returned together as one passage.
 - `relevant_passages`: whether anything retrieved can answer the question at all (else the answerer abstains).
@@ -27,21 +26,6 @@ from rag import bm25 as lexical
 
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
-
-
-class IndexRetriever(BaseRetriever):
-    """Top-k chunks by cosine similarity, each carrying its `score` in the metadata."""
-
-    vectorstore: Any
-    k: int = 4
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        results = self.vectorstore.similarity_search_with_score(query, k=self.k)
-        return [_with_score(doc, float(score)) for doc, score in results]
-
-
-def _with_score(doc: Document, score: float) -> Document:
-    return Document(id=doc.id, page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)})
 
 
 # ---------------------------------------------------------------- files named in a question
