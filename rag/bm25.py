@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher, get_close_matches
 from functools import cached_property
 from pathlib import Path
 
@@ -42,6 +43,9 @@ our ours out over own same she should so some such than that the their theirs th
 those through to too under until up very was we were what when where which while who whom why will with would
 you your yours please give using use based answer question
 """.split())
+
+MIN_SPELLING_LENGTH = 6  # shorter words are too often other real words one letter away
+SPELLING_MATCH = 0.85  # "advertsing" -> "advertising" (0.95); "accrual" -> "accrued" (0.71) is not a misspelling
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -120,11 +124,33 @@ class BM25Index:
         return len(self.token_ids)
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk for `query` (zeros when no query word is in the index)."""
-        ids = [self.vocab[token] for token in tokenize(query) if token in self.vocab]
+        """BM25 score of every chunk for `query` (zeros when no query word is in the index).
+
+        A misspelt query word that is in no chunk ("advertsing") is searched as its closest indexed word.
+        """
+        ids = [self.vocab[found] for found in map(self.spelled, tokenize(query)) if found]
         if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.model.get_scores_from_ids(ids), dtype=np.float32)
+
+    def spelled(self, token: str) -> str | None:
+        """`token` if indexed, else the closest indexed word for a long enough alphabetic one, else None."""
+        if token in self.vocab:
+            return token
+        if len(token) < MIN_SPELLING_LENGTH or not token.isalpha():
+            return None
+        close = get_close_matches(token, self._words_by_length.get(len(token), []), n=1, cutoff=SPELLING_MATCH)
+        for length in (len(token) - 1, len(token) + 1):
+            close += get_close_matches(token, self._words_by_length.get(length, []), n=1, cutoff=SPELLING_MATCH)
+        return max(close, key=lambda word: SequenceMatcher(None, token, word).ratio()) if close else None
+
+    @cached_property
+    def _words_by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for word in self.vocab:
+            if word.isalpha():
+                by_length.setdefault(len(word), []).append(word)
+        return by_length
 
     def save(self, folder: Path) -> None:
         """Write the index files into `folder`; an empty index writes none (it is rebuilt, empty, on load)."""

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     rank_constant: int = Field(10, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
     match_documents: bool = True  # a question naming a file ("Best Buy") searches that file only
     passage_chars: int = Field(1200, ge=0)  # one passage per page, grown with neighbouring chunks; 0: chunks alone
+    # A question about a financial statement ("balance sheet") or one of its line items ("total assets") also ranks
+    # the statement pages of the documents it is about, with these fusion weights (0: off).
+    statement_weight: float = Field(2.0, ge=0.0)
+    line_item_weight: float = Field(1.5, ge=0.0)
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number the question names, or more
     # than this share of its key terms, is in no passage (1: never)
 

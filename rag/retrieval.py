@@ -1,7 +1,8 @@
 """Finding the passages that answer a question: LangChain retrievers over the project's own index.
 
 - `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
-  a question names, with small chunks of one page returned together as one passage.
+  a question names, with small chunks of one page returned together as one passage; a question about a financial
+  statement or its line items also ranks those statement pages (`rag.statements`).
 - `relevant_passages`: whether anything retrieved can answer the question at all (else the answerer abstains).
 
 Every returned passage carries its dense cosine similarity as `score` (0..1, higher is better) for display;
@@ -23,7 +24,9 @@ from langchain_core.retrievers import BaseRetriever
 from rag.pdf import without_control_characters
 
 from rag import bm25 as lexical
+from rag import statements
 
+STATEMENT_DOCUMENTS = 5  # with no file named, statement pages come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
 
@@ -142,6 +145,11 @@ class PageChunks:
             self.rows_of_page.setdefault(_page_key(doc), []).append(row)
         for rows in self.rows_of_page.values():
             rows.sort(key=lambda row: chunks[row].metadata.get("chunk", row))
+        self.statements: dict[str, list[int]] = {}  # statement kind -> first chunk row of each such page
+        for rows in self.rows_of_page.values():
+            kind = statements.statement_kind(join_overlapping([chunks[row].page_content for row in rows]))
+            if kind:
+                self.statements.setdefault(kind, []).append(rows[0])
 
     def passage_rows(self, best: int, budget: int) -> list[int]:
         """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
@@ -186,6 +194,8 @@ class HybridRetriever(BaseRetriever):
     rank_constant: int = 60
     match_documents: bool = True
     passage_chars: int = 1200
+    statement_weight: float = 2.0
+    line_item_weight: float = 1.5
     names: Any = None
     pages: Any = None
 
@@ -206,8 +216,27 @@ class HybridRetriever(BaseRetriever):
             keyword = self.index.get_bm25().scores(query)
             rankings.append((top_rows(keyword, allowed, self.candidates, positive_only=True), self.bm25_weight))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
+        if self.mode == "hybrid":
+            statement_pages = self._statement_ranking(query, fused, cosine, named)
+            if statement_pages:
+                fused = reciprocal_rank_fusion([*rankings, statement_pages], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
         return self._passages(fused, cosine, ranks, named)
+
+    def _statement_ranking(self, query: str, fused: list[tuple[int, float]], cosine: np.ndarray,
+                           named: set[str]) -> tuple[list[int], float] | None:
+        """The statement pages the question asks about, best cosine first, with their fusion weight; None if none.
+
+        They come from the files the question names or, when it names none, from the files of the top fused chunks.
+        """
+        kinds, explicit = statements.asked_statements(query)
+        weight = self.statement_weight if explicit else self.line_item_weight
+        if not kinds or not weight:
+            return None
+        files = named or {self.index.chunks[row].metadata["source"] for row, _score in fused[:STATEMENT_DOCUMENTS]}
+        rows = [row for kind in sorted(kinds) for row in self.pages.statements.get(kind, [])
+                if self.index.chunks[row].metadata["source"] in files]
+        return (sorted(set(rows), key=lambda row: -cosine[row]), weight) if rows else None
 
     def _rows_of(self, sources: set[str]) -> np.ndarray:
         return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)
@@ -252,7 +281,8 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         index=index, embeddings=embeddings, k=settings.k, mode=settings.retrieval,
         candidates=settings.fusion_candidates, dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight,
         rank_constant=settings.rank_constant, match_documents=settings.match_documents,
-        passage_chars=settings.passage_chars,
+        passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
+        line_item_weight=settings.line_item_weight,
     )
 
 

@@ -219,3 +219,45 @@ def test_an_emptied_index_has_an_empty_keyword_index(settings, make_pdf, embeddi
     ingest(settings, progress=False, embeddings=embeddings)
     index = load_index(settings.index_dir)
     assert index.chunks == [] and index.get_bm25().scores("wrench").size == 0
+
+
+def test_a_question_about_a_line_item_finds_the_statement_page(settings, make_pdf, embeddings):
+    """The cash flow statement, a grid of figures that never says "capital expenditure", is found for it although
+    prose pages say it often; without the statement ranking it is not in the top two."""
+    rows = [("Net earnings", 1419, 2454), ("Depreciation and amortization", 918, 869),
+            ("Restructuring charges", 147, -34), ("Receivables", -103, 17), ("Merchandise inventories", 809, -328),
+            ("Total cash provided by operating activities", 1824, 3252),
+            ("Additions to property and equipment", -930, -737), ("Purchases of investments", -46, -233),
+            ("Total cash used in investing activities", -962, -1372), ("Repurchase of common stock", -1014, -3502),
+            ("Dividends paid", -789, -688), ("Total cash used in financing activities", -1806, -4297)]
+    statement = "Acme Stores Inc.\nConsolidated Statements of Cash Flows\n$ in millions\nFiscal Years 2023 2022\n" + \
+        "\n".join(f"{name} {a:,} {b:,}" for name, a, b in rows) + "\n" + \
+        "\n".join(f"Supplemental line {i} {1000 + i:,} {2000 + i:,}" for i in range(10))
+    prose = [
+        "Capital expenditure plans. Our capital expenditure in fiscal 2023 focused on stores and technology, and we "
+        "expect capital expenditure to stay at this level as we review each capital expenditure project.",
+        "Liquidity. We fund capital expenditure from operations. Capital expenditure for new stores is approved by "
+        "the board; the capital expenditure budget for fiscal 2024 is under review.",
+        "Risk factors. If capital expenditure rises, our margins could fall; capital expenditure depends on demand.",
+        "Outlook. We plan capital expenditure of about one billion dollars, with capital expenditure on remodels.",
+        "Segments. Capital expenditure by segment: most capital expenditure is in the domestic segment.",
+    ]
+    make_pdf("acme_stores_10k.pdf", [*prose[:3], statement, *prose[3:]])
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    question = "How much capital expenditure did the company have?"
+
+    def pages(**options):
+        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
+        return [p.metadata["page"] for p in retriever.invoke(question)]
+
+    assert 4 not in pages(statement_weight=0.0, line_item_weight=0.0)
+    assert 4 in pages()
+
+
+def test_a_misspelt_query_word_is_searched_as_the_indexed_word(two_file_index):
+    keyword = two_file_index.get_bm25()
+    assert keyword.spelled("wrenchs") == "wrench" and keyword.spelled("hinge") == "hinge"
+    assert keyword.spelled("zzzzzzz") is None and keyword.spelled("wrench2") is None
+    assert keyword.spelled("hing") is None  # too short to correct: short words are often other real words
+    assert np.array_equal(keyword.scores("Which wrenchhes?"), keyword.scores("Which wrenches?"))

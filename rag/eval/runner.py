@@ -31,7 +31,8 @@ from rag.eval.questions import Question, load_questions
 
 PRESETS: dict[str, dict[str, Any]] = {
     "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "match_documents": False,
-                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0},
+                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0,
+                  "statement_weight": 0.0, "line_item_weight": 0.0},
     "default": {},
 }
 
@@ -126,7 +127,8 @@ class PresetRun:
 
 
 RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "fusion_candidates", "dense_weight",
-                      "bm25_weight", "rank_constant", "match_documents", "passage_chars", "score_threshold",
+                      "bm25_weight", "rank_constant", "match_documents", "passage_chars", "statement_weight",
+                      "line_item_weight", "score_threshold",
                       "max_missing_terms")
 
 

@@ -1,0 +1,85 @@
+"""Financial statements: which pages are a balance sheet, an income statement or a cash flow statement, and which
+statement a question asks about.
+
+Analysts ask for figures that live in the primary statements ("net PPNE from the balance sheet", "FY2018 capital
+expenditure", "total current assets"), but the statement page itself is a grid of numbers under a short title, so
+neither the embedding model nor BM25 ranks it well: a page of prose that *talks* about cash flows wins. The retriever
+uses this module to add the matching statement pages as one more ranking (see `rag.retrieval`).
+
+A page is a statement when one of its first lines is a statement title ("CONSOLIDATED BALANCE SHEETS",
+"Consolidated Statement of Cash Flow" + "s" broken over two lines, "Profit and loss account") and the page holds
+many figures, which keeps out notes and audit reports that merely mention a statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+BALANCE, INCOME, CASH_FLOW = "balance sheet", "income statement", "cash flow statement"
+
+_TITLE_RE = re.compile(
+    r"^(condensed)?(consolidated)?(condensed)?(combined)?(?P<title>"
+    r"balancesheets?|statements?of(consolidated)?financial(position|condition)"
+    r"|statements?of(consolidated)?(operations|income|earnings)|incomestatements?|profitandlossaccount"
+    r"|statements?of(consolidated)?comprehensive(income|loss)"
+    r"|statements?of(consolidated)?cashflows?|cashflowstatements?)"
+)
+_FIGURE_RE = re.compile(r"\d[\d,]{2,}")  # 1,577 or 2018: the figures and years that fill a statement
+MIN_FIGURES = 20
+TITLE_LINES = 6  # a title sits among the first lines (after "Table of Contents", the company name, ...)
+MAX_TITLE_CHARS = 90
+
+# What a question names when it wants a statement: the statement itself (explicit), or one of its line items.
+_EXPLICIT = {
+    BALANCE: r"balance sheet|statements? of financial (position|condition)",
+    INCOME: r"income statement|statements? of (income|operations|earnings)|\bp&l\b|profit and loss",
+    CASH_FLOW: r"cash ?flow statement|statements? of cash ?flows?",
+}
+_LINE_ITEMS = {
+    BALANCE: r"total assets|total liabilit|current assets|current liabilit|\bpp&?n?e\b|property,? plant|goodwill"
+             r"|(shareholders|stockholders)['’]? equity|common equity|working capital|inventor(y|ies)"
+             r"|cash and cash equivalents|accounts (receivable|payable)|accru\w* liabilit|total debt|long-term debt"
+             r"|retained earnings|\bliabilit(y|ies)\b",
+    INCOME: r"revenue|net sales|total sales|gross (margin|profit)|operating (margin|income|profit)|net income"
+            r"|net earnings|earnings per share|\beps\b|cost of (goods sold|sales|revenue)|sg&a|selling, general"
+            r"|effective tax rate|\bebitda?\b|interest expense|restructuring|research and development expense",
+    CASH_FLOW: r"cash ?flow|capital expenditure|\bcapex\b|operating activities|investing activities"
+               r"|financing activities|dividends paid|depreciation and amortization",
+}
+
+
+def statement_kind(page_text: str) -> str | None:
+    """BALANCE, INCOME or CASH_FLOW when the page is that statement, else None."""
+    lines = [line.strip() for line in page_text.split("\n") if line.strip()][:TITLE_LINES]
+    for at, line in enumerate(lines):
+        if len(line) > MAX_TITLE_CHARS:
+            continue
+        following = lines[at + 1] if at + 1 < len(lines) else ""
+        for candidate in (line, line + following):  # "CONSOLIDATED STATEMENTS OF" / "CASH FLOWS(in millions)"
+            match = _TITLE_RE.match(_letters(candidate))
+            if match:
+                if len(_FIGURE_RE.findall(page_text)) < MIN_FIGURES:
+                    return None
+                return _kind_of_title(match.group("title"))
+    return None
+
+
+def asked_statements(question: str) -> tuple[set[str], bool]:
+    """The statements the question asks about, and whether it names one outright (not just a line item)."""
+    text = question.casefold()
+    explicit = {kind for kind, pattern in _EXPLICIT.items() if re.search(pattern, text)}
+    if explicit:
+        return explicit, True
+    return {kind for kind, pattern in _LINE_ITEMS.items() if re.search(pattern, text)}, False
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.casefold())
+
+
+def _kind_of_title(title: str) -> str:
+    if "cashflow" in title:
+        return CASH_FLOW
+    if "balance" in title or "financial" in title:
+        return BALANCE
+    return INCOME
