@@ -126,7 +126,8 @@ class BM25Index:
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for `query` (zeros when no query word is in the index).
 
-        A misspelt query word that is in no chunk ("advertsing") is searched as its closest indexed word.
+        A query word that is in no chunk is searched as its closest indexed word: a misspelling ("advertsing") as
+        the word, a derived form ("cyclicality") as the indexed word it starts with ("cyclical").
         """
         ids = [self.vocab[found] for found in map(self.spelled, tokenize(query)) if found]
         if not ids or not self.size:
@@ -142,7 +143,18 @@ class BM25Index:
         close = get_close_matches(token, self._words_by_length.get(len(token), []), n=1, cutoff=SPELLING_MATCH)
         for length in (len(token) - 1, len(token) + 1):
             close += get_close_matches(token, self._words_by_length.get(length, []), n=1, cutoff=SPELLING_MATCH)
-        return max(close, key=lambda word: SequenceMatcher(None, token, word).ratio()) if close else None
+        if close:
+            return max(close, key=lambda word: SequenceMatcher(None, token, word).ratio())
+        return self._indexed_prefix(token)
+
+    def _indexed_prefix(self, token: str) -> str | None:
+        """The longest indexed word the token starts with ("cyclicality" -> "cyclical", "liabilitiesfor" ->
+        "liability"), at least MIN_SPELLING_LENGTH letters long."""
+        for cut in range(len(token) - 1, MIN_SPELLING_LENGTH - 1, -1):
+            word = stem(token[:cut])
+            if word in self.vocab:
+                return word
+        return None
 
     @cached_property
     def _words_by_length(self) -> dict[int, list[str]]:
@@ -162,10 +174,11 @@ class BM25Index:
         np.savez(folder / TOKENS, ids=flat.astype(np.int32), offsets=np.concatenate([[0], np.cumsum(lengths)]))
 
     def tokens_of(self, row: int) -> list[str]:
-        return [self._names[i] for i in self.token_ids[row]]
+        return [self.token_names[i] for i in self.token_ids[row]]
 
     @cached_property
-    def _names(self) -> list[str]:
+    def token_names(self) -> list[str]:
+        """Indexed words by column id."""
         names = [""] * (max(self.vocab.values(), default=-1) + 1)
         for token, index in self.vocab.items():
             names[index] = token

@@ -29,6 +29,7 @@ from rag import statements
 STATEMENT_DOCUMENTS = 5  # with no file named, statement pages come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
+MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
 
 
 # ---------------------------------------------------------------- files named in a question
@@ -56,6 +57,10 @@ class DocumentNames:
             if found:
                 files |= found
                 words |= parts
+        for word in {lexical.normalize(word) for word in re.findall(r"[^\W_]+", question) if word.islower()}:
+            if len(word) >= MIN_LOWERCASE_NAME and word in self.by_word:  # "for costco": exact only, never fuzzy
+                files |= self.by_word[word]
+                words.add(word)
         return files, words
 
     def _lookup(self, candidate: str) -> set[str]:
@@ -198,6 +203,7 @@ class HybridRetriever(BaseRetriever):
     line_item_weight: float = 1.5
     names: Any = None
     pages: Any = None
+    files_of_token: Any = None
 
     def model_post_init(self, context: Any) -> None:
         self.names = DocumentNames(doc.metadata["source"] for doc in self.index.chunks)
@@ -207,7 +213,7 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         cosine = self.index.get_vectors() @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        named, _words = self.names.named_in(query) if self.match_documents else (set(), set())
+        named = self._named_files(query) if self.match_documents else set()
         allowed = self._rows_of(named) if named else None
         rankings = []
         if self.mode in ("hybrid", "dense"):
@@ -237,6 +243,34 @@ class HybridRetriever(BaseRetriever):
         rows = [row for kind in sorted(kinds) for row in self.pages.statements.get(kind, [])
                 if self.index.chunks[row].metadata["source"] in files]
         return (sorted(set(rows), key=lambda row: -cosine[row]), weight) if rows else None
+
+    def _named_files(self, query: str) -> set[str]:
+        """The files the question names: by their file names ("Best Buy"), or else by a name or acronym of the
+        question that only one file's text contains ("ADBE", "AMEX")."""
+        named, words = self.names.named_in(query)
+        if named:
+            return named
+        files_of = self._files_of_token
+        for term in key_terms(query, words):
+            if not any(ch.isdigit() for ch in term[0]):
+                found = set().union(*(files_of.get(token, set()) for token in term))
+                if len(found) == 1:
+                    named |= found
+        return named
+
+    @property
+    def _files_of_token(self) -> dict[str, set[str]]:
+        """Which files each indexed word occurs in (built on first use)."""
+        if self.files_of_token is None:
+            keyword = self.index.get_bm25()
+            names = keyword.token_names
+            files: dict[str, set[str]] = {}
+            for row, doc in enumerate(self.index.chunks):
+                source = doc.metadata["source"]
+                for token_id in set(keyword.token_ids[row].tolist()):
+                    files.setdefault(names[token_id], set()).add(source)
+            self.files_of_token = files
+        return self.files_of_token
 
     def _rows_of(self, sources: set[str]) -> np.ndarray:
         return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)

@@ -82,6 +82,7 @@ def test_top_rows_respects_the_allowed_rows_and_positive_scores():
     ("What is the FY2018 capital expenditure amount for 3M?", {"3M_2018_10K.pdf"}),
     ("What score did PaLM-2L + Step-Back achieve in MMLU Physics?", {"STEPBACK.pdf"}),
     ("Being a retailer, how long are 10K filings?", set()),
+    ("what is EBITDA for costco in FY2021?", {"COSTCO_2021_10K.pdf"}),
     ("What is the revenue of the company?", set()),
 ])
 def test_questions_naming_a_file_find_it(question, expected):
@@ -171,6 +172,14 @@ def test_a_named_file_is_searched_alone(two_file_index, embeddings):
     everywhere = HybridRetriever(index=two_file_index, embeddings=embeddings, k=5, match_documents=False)
     assert {p.metadata["source"] for p in everywhere.invoke("What was the revenue of Bloom in 2023?")} == \
         {"bloom_garden.pdf", "acme_hardware.pdf"}
+
+
+def test_a_name_only_one_file_contains_names_that_file(two_file_index, embeddings):
+    retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=5)
+    assert retriever._named_files("What was the revenue of the Centre in 2023?") == {"bloom_garden.pdf"}  # in its text
+    assert {p.metadata["source"] for p in retriever.invoke("What was the revenue of the Centre in 2023?")} == \
+        {"bloom_garden.pdf"}
+    assert retriever._named_files("What was the Revenue in 2023?") == set()  # in both files: names neither
 
 
 def test_bm25_is_saved_with_the_index_and_updated_incrementally(settings, make_pdf, embeddings, monkeypatch):
