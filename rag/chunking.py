@@ -1,8 +1,15 @@
-"""Split page texts into chunks that each belong to exactly one page."""
+"""Split page texts into chunks that each belong to exactly one page, and the text each chunk is embedded as.
+
+A chunk is embedded with its context in front (setting `chunk_context`): the document's name and the first headings of its page
+("3M 2018 10K. 3M Company and Subsidiaries / Consolidated Statement of Cash Flow"), so a chunk from the middle of a
+statement or a note still says what it belongs to. The chunk's own text (what is shown and given to the model)
+is unchanged; the headings are kept in its metadata.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from langchain_core.documents import Document
@@ -11,6 +18,10 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.pdf import Page
 
 SPLITTER_NAME = "RecursiveCharacterTextSplitter"
+NO_CONTEXT = "none"
+PAGE_HEADINGS = 2
+_NOT_HEADING_RE = re.compile(r"^(table of contents|index|page \d+|\d+)$", re.I)
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
@@ -31,6 +42,7 @@ def chunk_pages(
     """Chunks of every page of one file, page by page, so no chunk spans two pages."""
     chunks: list[Document] = []
     for page in pages:
+        headings = page_headings(page.text)
         for text in splitter.split_text(page.text):
             metadata = {
                 "source": source,
@@ -41,5 +53,38 @@ def chunk_pages(
             }
             if page.label:
                 metadata["page_label"] = page.label
+            if headings:
+                metadata["headings"] = headings
             chunks.append(Document(page_content=text, metadata=metadata))
     return chunks
+
+
+def page_headings(text: str, limit: int = PAGE_HEADINGS) -> str:
+    """The first `limit` heading-like lines of a page (short, mostly capitalised, few digits), joined by " / "."""
+    found = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if _is_heading(line):
+            found.append(line)
+            if len(found) == limit:
+                break
+    return " / ".join(found)
+
+
+def _is_heading(line: str) -> bool:
+    if not 4 <= len(line) <= 70 or _NOT_HEADING_RE.match(line) or line.endswith((",", ";")):
+        return False
+    if sum(ch.isalpha() for ch in line) < 4 or sum(ch.isdigit() for ch in line) > 4:
+        return False
+    words = _WORD_RE.findall(line)
+    return sum(word[0].isupper() for word in words) >= 0.6 * max(1, len(words))
+
+
+def embedding_text(doc: Document, context: str) -> str:
+    """What a chunk is embedded as: with context "title+headings", its document's name and page headings, then its
+    text; with "none", its text alone."""
+    from rag.bm25 import document_title
+
+    if context == NO_CONTEXT:
+        return doc.page_content
+    return f"{document_title(doc.metadata['source'])}. {doc.metadata.get('headings', '')}\n{doc.page_content}"

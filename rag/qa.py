@@ -62,11 +62,14 @@ class Source:
     score: float
     text: str
     page_label: str | None = None
+    match_start: int = 0  # where the best-matching chunk starts in `text`
 
     @property
     def snippet(self) -> str:
-        flat = " ".join(self.text.split())
-        return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+        """The passage from its best-matching chunk on, in one line of at most SNIPPET_CHARS."""
+        flat = " ".join(self.text[self.match_start:].split())
+        prefix = "…" if self.match_start else ""
+        return prefix + (flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…")
 
     def cite(self) -> str:
         label = f" (printed {self.page_label})" if self.page_label else ""
@@ -102,7 +105,8 @@ class Answer:
 def to_sources(docs: list[Document]) -> list[Source]:
     return [
         Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
-               text=d.page_content, page_label=d.metadata.get("page_label"))
+               text=d.page_content, page_label=d.metadata.get("page_label"),
+               match_start=d.metadata.get("match_start", 0))
         for i, d in enumerate(docs, start=1)
     ]
 

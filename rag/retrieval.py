@@ -227,7 +227,7 @@ class HybridRetriever(BaseRetriever):
             if statement_pages:
                 fused = reciprocal_rank_fusion([*rankings, statement_pages], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
-        return self._passages(fused, cosine, ranks, named)
+        return self._passages(fused, cosine, ranks, named, query)
 
     def _statement_ranking(self, query: str, fused: list[tuple[int, float]], cosine: np.ndarray,
                            named: set[str]) -> tuple[list[int], float] | None:
@@ -276,7 +276,7 @@ class HybridRetriever(BaseRetriever):
         return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)
 
     def _passages(self, fused: list[tuple[int, float]], cosine: np.ndarray, ranks: list[dict[int, int]],
-                  named: set[str]) -> list[Document]:
+                  named: set[str], query: str = "") -> list[Document]:
         passages, seen_pages = [], set()
         for row, fused_score in fused:
             page = _page_key(self.index.chunks[row])
@@ -284,13 +284,13 @@ class HybridRetriever(BaseRetriever):
                 continue
             seen_pages.add(page)
             rows = self.pages.passage_rows(row, self.passage_chars) if self.passage_chars else [row]
-            passages.append(self._passage(row, rows, fused_score, cosine, ranks, named))
+            passages.append(self._passage(row, rows, fused_score, cosine, ranks, named, query))
             if len(passages) == self.k:
                 break
         return passages
 
     def _passage(self, best: int, rows: list[int], fused_score: float, cosine: np.ndarray,
-                 ranks: list[dict[int, int]], named: set[str]) -> Document:
+                 ranks: list[dict[int, int]], named: set[str], query: str = "") -> Document:
         chunks = self.index.chunks
         metadata = {
             **chunks[best].metadata,
@@ -303,10 +303,25 @@ class HybridRetriever(BaseRetriever):
         if named:
             metadata["named_file"] = True
         text = without_control_characters(join_overlapping([chunks[row].page_content for row in rows]))
+        metadata["match_start"] = best_sentence_start(text, query)
         return Document(id=chunks[best].id, page_content=text, metadata=metadata)
 
     def _ranking_names(self) -> list[str]:
         return {"hybrid": ["dense", "bm25"], "dense": ["dense"], "bm25": ["bm25"]}[self.mode]
+
+
+def best_sentence_start(text: str, query: str) -> int:
+    """Where the sentence (or line) of `text` sharing the most search words with `query` starts; 0 if none does."""
+    wanted = set(lexical.tokenize(query))
+    best, best_shared = 0, 0
+    for match in _SENTENCE_RE.finditer(text):
+        shared = len(wanted.intersection(lexical.tokenize(match.group())))
+        if shared > best_shared:
+            best, best_shared = match.start(), shared
+    return best
+
+
+_SENTENCE_RE = re.compile(r"[^\n.!?]+(?:[.!?](?!\d)|\n|$)")  # "1.5" does not end a sentence
 
 
 def build_retriever(settings, index, embeddings) -> HybridRetriever:

@@ -50,6 +50,7 @@ class ChunkingInfo(BaseModel):
     splitter: str
     chunk_size: int
     chunk_overlap: int
+    context: str = "none"  # what was embedded in front of each chunk (setting chunk_context); older indexes: none
 
 
 class FileEntry(BaseModel):
@@ -99,7 +100,8 @@ def expected_settings(settings: Settings, embedding_model: str, dimension: int) 
 
     return (
         EmbeddingInfo(model=embedding_model, dimension=dimension),
-        ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap),
+        ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+                     context=settings.chunk_context),
     )
 
 

@@ -60,9 +60,11 @@ def test_retrieval_only_run_has_the_known_metrics(kite_eval, tmp_path, monkeypat
     assert by_id["mercury"]["page_rank"] is None and by_id["mercury"]["has_evidence"] is False
     assert not reference["questions"][2]["gate_abstained"]  # the reference always answers
 
-    # Same documents and settings: the cached index is reused, nothing is embedded again.
+    # The reference embeds chunks alone, the default with their context: two cached indexes. Same documents and
+    # settings again: the cached index is reused, nothing is embedded again.
+    assert reference["settings"]["chunk_context"] == "none" and default["settings"]["chunk_context"] != "none"
     index_dirs = {run["index_dir"] for run in report["runs"]}
-    assert len(index_dirs) == 1 and str(tmp_path / "cache" / "eval") in index_dirs.pop()
+    assert len(index_dirs) == 2 and all(str(tmp_path / "cache" / "eval") in folder for folder in index_dirs)
     assert main([str(questions), "--docs", str(docs), "--retrieval-only", "--json"]) == 0
     captured = capsys.readouterr()
     assert "chunks embedded" not in captured.err

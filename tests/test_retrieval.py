@@ -270,3 +270,16 @@ def test_a_misspelt_query_word_is_searched_as_the_indexed_word(two_file_index):
     assert keyword.spelled("zzzzzzz") is None and keyword.spelled("wrench2") is None
     assert keyword.spelled("hing") is None  # too short to correct: short words are often other real words
     assert np.array_equal(keyword.scores("Which wrenchhes?"), keyword.scores("Which wrenches?"))
+
+
+def test_the_source_snippet_starts_at_the_matching_chunk(settings, make_pdf, embeddings):
+    from rag.qa import to_sources
+
+    filler = " ".join(f"Paragraph {i} describes the club's stadium, its history and its supporters." for i in range(8))
+    make_pdf("club.pdf", [filler + " The minimum guarantee payable by adidas is 750 million pounds over ten years."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    passage = HybridRetriever(index=index, embeddings=embeddings, k=1).invoke("minimum guarantee payable by adidas")[0]
+    assert len(passage.metadata["chunks"]) > 1 and passage.metadata["match_start"] > 0
+    snippet = to_sources([passage])[0].snippet
+    assert snippet.startswith("…") and "750 million" in snippet  # not the page's first lines

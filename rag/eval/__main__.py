@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     presets = [name.strip() for name in args.preset.split(",") if name.strip()]
     base = load_settings(backend=args.backend, model=args.model, data_dir=args.docs)
     runs_settings = [apply_preset(base, name, args.k) for name in presets]
-    if args.index is not None and len({(s.chunk_size, s.chunk_overlap) for s in runs_settings}) > 1:
+    if args.index is not None and len({(s.chunk_size, s.chunk_overlap, s.chunk_context) for s in runs_settings}) > 1:
         raise UserError("--index holds one chunk setting; these presets need different ones, so leave --index out",
                         exit_code=2)
     questions = read_questions(args.questions, args.where, args.limit, warn=_warn)

@@ -31,7 +31,7 @@ from rag.eval.questions import Question, load_questions
 
 PRESETS: dict[str, dict[str, Any]] = {
     "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "match_documents": False,
-                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0,
+                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0, "chunk_context": "none",
                   "statement_weight": 0.0, "line_item_weight": 0.0},
     "default": {},
 }
@@ -48,11 +48,14 @@ def apply_preset(settings: Settings, preset: str, k: int | None = None) -> Setti
 
 def eval_index_dir(settings: Settings, docs: Path) -> Path:
     """The cached index folder for `docs` with these index settings."""
+    from rag.chunking import NO_CONTEXT
     from rag.embeddings import embedding_model_name
 
-    key = json.dumps({"docs": str(docs.resolve()), "chunk_size": settings.chunk_size,
-                      "chunk_overlap": settings.chunk_overlap, "embedding": embedding_model_name(settings)},
-                     sort_keys=True)
+    fields = {"docs": str(docs.resolve()), "chunk_size": settings.chunk_size,
+              "chunk_overlap": settings.chunk_overlap, "embedding": embedding_model_name(settings)}
+    if settings.chunk_context != NO_CONTEXT:  # indexes cached before chunk_context existed keep their folder
+        fields["context"] = settings.chunk_context
+    key = json.dumps(fields, sort_keys=True)
     return settings.cache_dir / "eval" / f"{docs.resolve().name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
@@ -126,10 +129,9 @@ class PresetRun:
         }
 
 
-RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "fusion_candidates", "dense_weight",
-                      "bm25_weight", "rank_constant", "match_documents", "passage_chars", "statement_weight",
-                      "line_item_weight", "score_threshold",
-                      "max_missing_terms")
+RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_context", "fusion_candidates",
+                      "dense_weight", "bm25_weight", "rank_constant", "match_documents", "passage_chars",
+                      "statement_weight", "line_item_weight", "score_threshold", "max_missing_terms")
 
 
 class RecordingRetriever(BaseRetriever):
