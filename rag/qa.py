@@ -111,6 +111,26 @@ def to_sources(docs: list[Document]) -> list[Source]:
     ]
 
 
+LOOP_COPIES = 3  # a piece of text generated this many times in a row ends the answer
+LOOP_PERIODS = range(8, 160)  # lengths of looping text that are detected, in characters
+
+
+def repeating_tail(pieces: Sequence[str]) -> int:
+    """The length of the text that the generated text ends with LOOP_COPIES times in a row, or 0.
+
+    Greedy decoding makes small models loop ("or FA Cup, or Champions League, or FA Cup, or Champions League, ...")
+    until the token limit; this is checked after every piece so the loop is cut short.
+    """
+    text = "".join(pieces)[-LOOP_COPIES * LOOP_PERIODS.stop:]
+    for period in LOOP_PERIODS:
+        if len(text) < LOOP_COPIES * period:
+            break
+        tail = text[-period:]
+        if all(text[-(copy + 1) * period: len(text) - copy * period] == tail for copy in range(1, LOOP_COPIES)):
+            return period
+    return 0
+
+
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
@@ -174,6 +194,11 @@ class Answerer:
                     on_token(piece)
                 if should_stop and should_stop():
                     result.stopped = True
+                    break
+                period = repeating_tail(pieces)
+                if period:  # a small model stuck in a loop: end it, keep one copy
+                    text = "".join(pieces)
+                    pieces = [text[: len(text) - (LOOP_COPIES - 1) * period]]
                     break
         finally:
             stream.close()  # a stopped backend stream records its stats on close

@@ -83,3 +83,15 @@ def test_adidas_question_on_the_20f(manu_index, embeddings, llm_backend):
         "How much is the minimum guarantee payable by adidas?")
     assert "750" in answer.answer
     assert {53, 54} & {source.page for source in answer.sources}
+
+
+def test_a_generation_loop_is_detected_after_three_copies():
+    from rag.qa import repeating_tail
+
+    start = "The guarantee is £750 million. Payments increase if the team wins the Premier League"
+    loop = ", or FA Cup, or Champions League"
+    assert repeating_tail([start, loop, loop]) == 0
+    assert repeating_tail([start, loop, loop, loop]) == len(loop)
+    assert repeating_tail(list(start + loop * 3)) == len(loop)  # piece by piece, as tokens arrive
+    assert repeating_tail(["1,000 1,000 1,000"]) == 0  # short repeats are ordinary text
+    assert repeating_tail(["Revenue was £583.2 million in 2022 and £494.1 million in 2021."]) == 0
