@@ -256,6 +256,10 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     if index is None:
         index = _ingest_first(settings, embeddings, announce)
     check_compatible(index.manifest, settings, embedding_model_name(settings))
+    if index.manifest.chunking.context != settings.chunk_context:
+        announce(f"note: {settings.index_dir} was embedded with chunk context {index.manifest.chunking.context!r}, "
+                 f"the settings say {settings.chunk_context!r}; run `python -m rag.ingest` to re-index "
+                 "(retrieval is better with it)")
     if not index.chunks:
         raise UserError(f"{settings.index_dir}: the index holds no text; add PDFs with a text layer to "
                         f"{settings.data_dir} and run `python -m rag.ingest`")

@@ -50,6 +50,15 @@ def test_streamed_output_has_sources_and_timings(settings, make_pdf, embeddings)
     assert "Timings:" in run.stdout and "time to first token" in run.stdout
 
 
+def test_an_index_embedded_without_context_still_answers_with_a_note(settings, make_pdf, embeddings):
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon."])
+    ingest(settings.model_copy(update={"chunk_context": "none"}), progress=False, embeddings=embeddings)
+    run = run_main(["How many people work at the Zephyr Kite Company?", "--max-new-tokens", "20"], settings)
+    assert run.returncode == 0, run.stderr
+    assert "embedded with chunk context 'none'" in run.stderr and "python -m rag.ingest" in run.stderr
+    assert "Sources:\n  [1] kites.pdf, page 1" in run.stdout
+
+
 def test_no_index_and_no_pdfs(settings):
     run = run_main(["anything?"], settings)
     assert run.returncode == 1
