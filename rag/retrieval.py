@@ -5,8 +5,9 @@
   statement or its line items also ranks those statement pages (`rag.statements`).
 - `relevant_passages`: whether anything retrieved can answer the question at all (else the answerer abstains).
 
-Every returned passage carries its dense cosine similarity as `score` (0..1, higher is better) for display;
-the fused rank information sits in other metadata keys (`fused`, `dense_rank`, `bm25_rank`).
+Every returned passage carries as `score` the cosine similarity between the question and the text of its best
+chunk (0..1, higher is better), for display and the relevance check; the fused rank information sits in other
+metadata keys (`fused`, `dense_rank`, `bm25_rank`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rag.pdf import without_control_characters
 
 from rag import bm25 as lexical
 from rag import statements
+from rag.chunking import NO_CONTEXT
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement pages come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
@@ -212,7 +214,8 @@ class HybridRetriever(BaseRetriever):
             self.index.get_bm25()
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        cosine = self.index.get_vectors() @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        cosine = self.index.get_vectors() @ query_vector
         named = self._named_files(query) if self.match_documents else set()
         allowed = self._rows_of(named) if named else None
         rankings = []
@@ -227,7 +230,26 @@ class HybridRetriever(BaseRetriever):
             if statement_pages:
                 fused = reciprocal_rank_fusion([*rankings, statement_pages], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
-        return self._passages(fused, cosine, ranks, named, query)
+        plan = self._passage_plan(fused)
+        scores = self._text_cosine(plan, cosine, query_vector)
+        return [self._passage(best, rows, fused_score, scores, ranks, named, query) for best, rows, fused_score in plan]
+
+    def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: np.ndarray,
+                     query_vector: np.ndarray) -> np.ndarray:
+        """Cosine between the question and each chunk's own text, for the chunks of the passages in `plan`.
+
+        The index vectors embed a chunk with its context (document name, page headings) in front, which is good
+        for ranking but lifts every chunk of a well-named page; whether a passage is relevant at all is judged on
+        what it says. Indexes embedded without context already hold exactly that.
+        """
+        rows = [row for _best, passage_rows, _score in plan for row in passage_rows]
+        if self.index.manifest.chunking.context == NO_CONTEXT or not rows:
+            return cosine
+        vectors = np.asarray(self.embeddings.embed_documents([self.index.chunks[row].page_content for row in rows]),
+                             dtype=np.float32)
+        text_cosine = cosine.copy()
+        text_cosine[rows] = vectors @ query_vector
+        return text_cosine
 
     def _statement_ranking(self, query: str, fused: list[tuple[int, float]], cosine: np.ndarray,
                            named: set[str]) -> tuple[list[int], float] | None:
@@ -275,19 +297,20 @@ class HybridRetriever(BaseRetriever):
     def _rows_of(self, sources: set[str]) -> np.ndarray:
         return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)
 
-    def _passages(self, fused: list[tuple[int, float]], cosine: np.ndarray, ranks: list[dict[int, int]],
-                  named: set[str], query: str = "") -> list[Document]:
-        passages, seen_pages = [], set()
+    def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
+        """The top k passages as (best chunk row, rows of the passage, fused score): one per page unless
+        `passage_chars` is 0."""
+        plan, seen_pages = [], set()
         for row, fused_score in fused:
             page = _page_key(self.index.chunks[row])
             if self.passage_chars and page in seen_pages:
                 continue
             seen_pages.add(page)
             rows = self.pages.passage_rows(row, self.passage_chars) if self.passage_chars else [row]
-            passages.append(self._passage(row, rows, fused_score, cosine, ranks, named, query))
-            if len(passages) == self.k:
+            plan.append((row, rows, fused_score))
+            if len(plan) == self.k:
                 break
-        return passages
+        return plan
 
     def _passage(self, best: int, rows: list[int], fused_score: float, cosine: np.ndarray,
                  ranks: list[dict[int, int]], named: set[str], query: str = "") -> Document:

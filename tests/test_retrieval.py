@@ -164,6 +164,17 @@ def test_hybrid_passages_carry_cosine_scores_and_ranks(two_file_index, embedding
     assert len({(p.metadata["source"], p.metadata["page"]) for p in passages}) == len(passages)  # one per page
 
 
+def test_passage_scores_compare_the_question_with_the_chunk_text_alone(two_file_index, embeddings):
+    """The index embeds chunks with their context; the score shown and used by the relevance check does not."""
+    assert two_file_index.manifest.chunking.context == "title+headings"
+    question = "Which product has the part number QX-7731?"
+    top = HybridRetriever(index=two_file_index, embeddings=embeddings, k=1).invoke(question)[0]
+    plain = float(np.dot(embeddings.embed_query(question), embeddings.embed_query(HARDWARE[1])))
+    assert top.metadata["score"] == pytest.approx(plain, abs=1e-3)
+    row = next(i for i, doc in enumerate(two_file_index.chunks) if doc.page_content == HARDWARE[1])
+    assert abs(float(two_file_index.get_vectors()[row] @ np.asarray(embeddings.embed_query(question))) - plain) > 1e-3
+
+
 def test_a_named_file_is_searched_alone(two_file_index, embeddings):
     retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=3)
     passages = retriever.invoke("What was the revenue of Bloom in 2023?")
