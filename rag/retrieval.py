@@ -140,8 +140,6 @@ def join_overlapping(texts: Sequence[str], max_overlap: int = 200) -> str:
     return joined
 
 
-
-
 class PageChunks:
     """Where each chunk sits: rows of the same page in chunk order, so neighbours can be found."""
 
@@ -153,8 +151,9 @@ class PageChunks:
         for rows in self.rows_of_page.values():
             rows.sort(key=lambda row: chunks[row].metadata.get("chunk", row))
         self.statements: dict[str, list[int]] = {}  # statement kind -> first chunk row of each such page
-        for rows in self.rows_of_page.values():
-            kind = statements.statement_kind(join_overlapping([chunks[row].page_content for row in rows]))
+        for rows in self.rows_of_page.values():  # the title is in the first chunk; figures are counted in all
+            figures = sum(statements.count_figures(chunks[row].page_content) for row in rows)
+            kind = statements.statement_kind(chunks[rows[0]].page_content, figures)
             if kind:
                 self.statements.setdefault(kind, []).append(rows[0])
 

@@ -48,8 +48,11 @@ _LINE_ITEMS = {
 }
 
 
-def statement_kind(page_text: str) -> str | None:
-    """BALANCE, INCOME or CASH_FLOW when the page is that statement, else None."""
+def statement_kind(page_text: str, figures: int | None = None) -> str | None:
+    """BALANCE, INCOME or CASH_FLOW when the page is that statement, else None.
+
+    `page_text` needs only the top of the page when `figures`, the page's count of `count_figures`, is given.
+    """
     lines = [line.strip() for line in page_text.split("\n") if line.strip()][:TITLE_LINES]
     for at, line in enumerate(lines):
         if len(line) > MAX_TITLE_CHARS:
@@ -58,10 +61,14 @@ def statement_kind(page_text: str) -> str | None:
         for candidate in (line, line + following):  # "CONSOLIDATED STATEMENTS OF" / "CASH FLOWS(in millions)"
             match = _TITLE_RE.match(_letters(candidate))
             if match:
-                if len(_FIGURE_RE.findall(page_text)) < MIN_FIGURES:
+                if (count_figures(page_text) if figures is None else figures) < MIN_FIGURES:
                     return None
                 return _kind_of_title(match.group("title"))
     return None
+
+
+def count_figures(text: str) -> int:
+    return len(_FIGURE_RE.findall(text))
 
 
 def asked_statements(question: str) -> tuple[set[str], bool]:
