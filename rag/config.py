@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     # the statement pages of the documents it is about, with these fusion weights (0: off).
     statement_weight: float = Field(2.0, ge=0.0)
     line_item_weight: float = Field(1.5, ge=0.0)
-    max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number the question names, or more
-    # than this share of its key terms, is in no passage (1: never)
+    max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number or acronym the question names,
+    # or more than this share of its names and figures, is in no passage (1: never)
+    refuse_appearance: bool = True  # abstain on questions about colours, fonts or logos (the index holds only text)
 
     # Generation.
     backend: Literal["ctransformers", "openvino"] = "ctransformers"

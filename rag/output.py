@@ -32,7 +32,7 @@ def stream_printer() -> Callable[[str], None]:
 
 def format_sources(answer: Answer) -> str:
     if not answer.sources:
-        return "Sources: none (nothing in the index scored above the relevance threshold)"
+        return "Sources: none (the model was not asked: the passages found cannot answer the question)"
     lines = ["Sources:"]
     for source in answer.sources:
         lines.append(f"  {source.cite()}")

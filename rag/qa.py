@@ -22,7 +22,8 @@ from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
-from rag.retrieval import build_retriever, relevant_passages
+from rag.answerability import judge
+from rag.retrieval import build_retriever
 
 if TYPE_CHECKING:
     from rag.conversation import Turn
@@ -82,6 +83,7 @@ class Answer:
     answer: str = ""
     sources: list[Source] = field(default_factory=list)
     abstained: bool = False
+    abstain_reason: str = ""  # why the documents cannot answer (when `abstained`)
     dropped_chunks: int = 0  # retrieved but left out so the prompt fits the window
     stopped: bool = False  # generation ended early on request (should_stop)
     timings: dict[str, float] = field(default_factory=dict)
@@ -93,6 +95,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
+            "abstain_reason": self.abstain_reason,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
                          "score": s.score, "text": s.text} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
@@ -167,12 +170,14 @@ class Answerer:
         t0 = time.perf_counter()
         docs = self.retriever.invoke(retrieval_query or question)
         result.timings["retrieval"] = time.perf_counter() - t0
-        relevant = relevant_passages(retrieval_query or question, docs, self.settings.score_threshold,
-                                     self.settings.max_missing_terms)
+        s = self.settings
+        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms, s.refuse_appearance)
+        relevant = verdict.passages
         if not relevant:
-            result.abstained, result.answer = True, ABSTAIN_TEXT
+            result.abstained, result.abstain_reason = True, verdict.reason
+            result.answer = f"{ABSTAIN_TEXT[:-1]}: {verdict.reason}." if verdict.reason else ABSTAIN_TEXT
             if on_token:
-                on_token(ABSTAIN_TEXT)
+                on_token(result.answer)
             result.timings["total"] = time.perf_counter() - started
             return result
 

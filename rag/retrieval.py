@@ -3,11 +3,10 @@
 - `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
   a question names, with small chunks of one page returned together as one passage; a question about a financial
   statement or its line items also ranks those statement pages (`rag.statements`).
-- `relevant_passages`: whether anything retrieved can answer the question at all (else the answerer abstains).
 
 Every returned passage carries as `score` the cosine similarity between the question and the text of its best
 chunk (0..1, higher is better), for display and the relevance check; the fused rank information sits in other
-metadata keys (`fused`, `dense_rank`, `bm25_rank`).
+metadata keys (`fused`, `dense_rank`, `bm25_rank`). Whether the passages can answer at all is `rag.answerability`.
 """
 
 from __future__ import annotations
@@ -357,7 +356,7 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
     )
 
 
-# ---------------------------------------------------------------- abstention
+# ---------------------------------------------------------------- the terms a question names (also `rag.answerability`)
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+")
@@ -389,31 +388,3 @@ def _term_tokens(word: str) -> tuple[str, ...]:
     if word.isdigit():
         return (word,)
     return (word, *re.findall(r"\d{3,}", word))  # "fy2018" is there when "2018" is; "4o" only as itself
-
-
-def missing_terms(question: str, passages: Sequence[Document], ignore: Iterable[str] = ()) -> list[tuple[str, ...]]:
-    """Key terms of the question that appear in none of the passages (nor their file names)."""
-    present: set[str] = set()
-    for doc in passages:
-        present.update(lexical.tokenize(lexical.chunk_search_text(doc)))
-    return [term for term in key_terms(question, ignore) if not present.intersection(term)]
-
-
-def relevant_passages(question: str, passages: Sequence[Document], score_threshold: float,
-                      max_missing: float = 1.0) -> list[Document]:
-    """The passages worth answering from; empty means abstain.
-
-    A passage counts when its cosine `score` reaches `score_threshold`. Unless `max_missing` is 1, the question is
-    also refused when a number it names (a year, a figure) is in no passage, or when more than `max_missing` of its
-    key terms are in none: a question about "May 2018" is not answered from a page about May 2016. Words that name
-    a passage's file (also misspelt) count as present.
-    """
-    kept = [doc for doc in passages if doc.metadata.get("score", 0.0) >= score_threshold]
-    if not kept or max_missing >= 1.0:
-        return kept
-    ignore = DocumentNames(doc.metadata["source"] for doc in kept).named_in(question)[1]
-    terms = key_terms(question, ignore)
-    missing = missing_terms(question, kept, ignore)
-    if any(term[0][:1].isdigit() for term in missing) or len(missing) > max_missing * len(terms):
-        return []
-    return kept

@@ -31,7 +31,7 @@ from rag.eval.questions import Question, load_questions
 
 PRESETS: dict[str, dict[str, Any]] = {
     "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "match_documents": False,
-                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0, "chunk_context": "none",
+                  "passage_chars": 0, "score_threshold": -1.0, "max_missing_terms": 1.0, "refuse_appearance": False, "chunk_context": "none",
                   "statement_weight": 0.0, "line_item_weight": 0.0},
     "default": {},
 }
@@ -131,26 +131,28 @@ class PresetRun:
 
 RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_context", "fusion_candidates",
                       "dense_weight", "bm25_weight", "rank_constant", "match_documents", "passage_chars",
-                      "statement_weight", "line_item_weight", "score_threshold", "max_missing_terms")
+                      "statement_weight", "line_item_weight", "score_threshold", "max_missing_terms",
+                      "refuse_appearance")
 
 
 class RecordingRetriever(BaseRetriever):
     """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and passes on only what
-    `relevant_passages` accepts, so the answerer abstains exactly when the relevance check says so."""
+    `rag.answerability.judge` accepts, so the answerer abstains exactly when the relevance check says so."""
 
     inner: Any
     score_threshold: float
     max_missing_terms: float
+    refuse_appearance: bool
     last: list[Document] = []
     gated: bool = False
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        from rag.retrieval import relevant_passages
+        from rag.answerability import judge
 
         self.last = self.inner.invoke(query)
-        relevant = relevant_passages(query, self.last, self.score_threshold, self.max_missing_terms)
-        self.gated = not relevant
-        return relevant
+        verdict = judge(query, self.last, self.score_threshold, self.max_missing_terms, self.refuse_appearance)
+        self.gated = not verdict.passages
+        return verdict.passages
 
 
 def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):
@@ -200,7 +202,8 @@ def run_preset(preset: str, settings: Settings, questions: Sequence[Question], d
     for name in unknown_documents(questions, list(index.manifest.files)):
         print(f"warning: questions refer to {name}, which is not among the indexed files", file=sys.stderr)
     recorder = RecordingRetriever(inner=build_retriever(settings, index, embeddings),
-                                  score_threshold=settings.score_threshold, max_missing_terms=settings.max_missing_terms)
+                                  score_threshold=settings.score_threshold, max_missing_terms=settings.max_missing_terms,
+                                  refuse_appearance=settings.refuse_appearance)
     answerer = Answerer(settings, recorder, backend, {}) if backend is not None else None
     run = PresetRun(preset, settings, settings.index_dir, retrieval_only=answerer is None)
     bar = tqdm(questions, desc=f"{preset}", unit="q", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))

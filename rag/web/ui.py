@@ -46,7 +46,7 @@ def pdf_link(file: str, page: int) -> str:
 
 def sources_markdown(answer: Answer) -> str:
     if answer.abstained:
-        return "**Sources:** none scored above the relevance threshold, so the model was not asked."
+        return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
     lines = ["**Sources**"]
     for source in answer.sources:
         label = escape_markdown(f"{source.file}, page {source.page}")
