@@ -136,8 +136,8 @@ RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_co
 
 
 class RecordingRetriever(BaseRetriever):
-    """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and passes on only what
-    `rag.answerability.judge` accepts, so the answerer abstains exactly when the relevance check says so."""
+    """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and records whether
+    `rag.answerability.judge` refuses it, which is what the answerer (judging the same passages) does."""
 
     inner: Any
     score_threshold: float
@@ -152,7 +152,7 @@ class RecordingRetriever(BaseRetriever):
         self.last = self.inner.invoke(query)
         verdict = judge(query, self.last, self.score_threshold, self.max_missing_terms, self.refuse_appearance)
         self.gated = not verdict.passages
-        return verdict.passages
+        return self.last
 
 
 def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):
