@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # the statement pages of the documents it is about, with these fusion weights (0: off).
     statement_weight: float = Field(2.0, ge=0.0)
     line_item_weight: float = Field(1.5, ge=0.0)
+    contact_weight: float = Field(2.0, ge=0.0)  # a question asking for a telephone number, e-mail or web address
+    # also ranks the chunks that hold one (0: off)
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number or acronym the question names,
     # or more than this share of its names and figures, is in no passage (1: never)
     refuse_appearance: bool = True  # abstain on questions about colours, fonts or logos (the index holds only text)

@@ -2,7 +2,8 @@
 
 - `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
   a question names, with small chunks of one page returned together as one passage; a question about a financial
-  statement or its line items also ranks those statement pages (`rag.statements`).
+  statement or its line items also ranks those statement pages (`rag.statements`), and one asking for a telephone
+  number, e-mail or web address ranks the chunks that hold one (`rag.contacts`).
 
 Every returned passage carries as `score` the cosine similarity between the question and the text of its best
 chunk (0..1, higher is better), for display and the relevance check; the fused rank information sits in other
@@ -24,10 +25,10 @@ from langchain_core.retrievers import BaseRetriever
 from rag.pdf import without_control_characters
 
 from rag import bm25 as lexical
-from rag import statements
+from rag import contacts, statements
 from rag.chunking import NO_CONTEXT
 
-STATEMENT_DOCUMENTS = 5  # with no file named, statement pages come from the files of the top fused chunks
+STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
 MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
@@ -201,9 +202,11 @@ class HybridRetriever(BaseRetriever):
     passage_chars: int = 1200
     statement_weight: float = 2.0
     line_item_weight: float = 1.5
+    contact_weight: float = 2.0
     names: Any = None
     pages: Any = None
     files_of_token: Any = None
+    contact_rows: Any = None
 
     def model_post_init(self, context: Any) -> None:
         self.names = DocumentNames(doc.metadata["source"] for doc in self.index.chunks)
@@ -224,9 +227,11 @@ class HybridRetriever(BaseRetriever):
             rankings.append((top_rows(keyword, allowed, self.candidates, positive_only=True), self.bm25_weight))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         if self.mode == "hybrid":
-            statement_pages = self._statement_ranking(query, fused, cosine, named)
-            if statement_pages:
-                fused = reciprocal_rank_fusion([*rankings, statement_pages], self.rank_constant)
+            files = named or self._top_files(fused)
+            extra = [ranking for ranking in (self._statement_ranking(query, files, cosine),
+                                             self._contact_ranking(query, files, cosine)) if ranking]
+            if extra:
+                fused = reciprocal_rank_fusion([*rankings, *extra], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
         plan = self._passage_plan(fused)
         scores = self._text_cosine(plan, cosine, query_vector)
@@ -249,20 +254,36 @@ class HybridRetriever(BaseRetriever):
         text_cosine[rows] = vectors @ query_vector
         return text_cosine
 
-    def _statement_ranking(self, query: str, fused: list[tuple[int, float]], cosine: np.ndarray,
-                           named: set[str]) -> tuple[list[int], float] | None:
-        """The statement pages the question asks about, best cosine first, with their fusion weight; None if none.
+    def _top_files(self, fused: list[tuple[int, float]]) -> set[str]:
+        return {self.index.chunks[row].metadata["source"] for row, _score in fused[:STATEMENT_DOCUMENTS]}
 
-        They come from the files the question names or, when it names none, from the files of the top fused chunks.
-        """
+    def _statement_ranking(self, query: str, files: set[str], cosine: np.ndarray) -> tuple[list[int], float] | None:
+        """The statement pages of `files` the question asks about, best cosine first, with their fusion weight;
+        None if none."""
         kinds, explicit = statements.asked_statements(query)
         weight = self.statement_weight if explicit else self.line_item_weight
         if not kinds or not weight:
             return None
-        files = named or {self.index.chunks[row].metadata["source"] for row, _score in fused[:STATEMENT_DOCUMENTS]}
-        rows = [row for kind in sorted(kinds) for row in self.pages.statements.get(kind, [])
-                if self.index.chunks[row].metadata["source"] in files]
-        return (sorted(set(rows), key=lambda row: -cosine[row]), weight) if rows else None
+        rows = [row for kind in sorted(kinds) for row in self.pages.statements.get(kind, [])]
+        return self._ranked_in(rows, files, cosine, weight)
+
+    def _contact_ranking(self, query: str, files: set[str], cosine: np.ndarray) -> tuple[list[int], float] | None:
+        """The chunks of `files` holding the contact detail the question asks for, best cosine first; None if none."""
+        kinds = contacts.asked_contacts(query)
+        if not kinds or not self.contact_weight:
+            return None
+        if self.contact_rows is None:
+            self.contact_rows = {}
+        for kind in kinds - self.contact_rows.keys():
+            self.contact_rows[kind] = [row for row, doc in enumerate(self.index.chunks)
+                                       if contacts.holds(kind, doc.page_content)]
+        rows = [row for kind in sorted(kinds) for row in self.contact_rows[kind]]
+        return self._ranked_in(rows, files, cosine, self.contact_weight)
+
+    def _ranked_in(self, rows: list[int], files: set[str], cosine: np.ndarray,
+                   weight: float) -> tuple[list[int], float] | None:
+        rows = [row for row in set(rows) if self.index.chunks[row].metadata["source"] in files]
+        return (sorted(rows, key=lambda row: -cosine[row]), weight) if rows else None
 
     def _named_files(self, query: str) -> set[str]:
         """The files the question names: by their file names ("Best Buy"), or else by a name or acronym of the
@@ -352,7 +373,7 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         candidates=settings.fusion_candidates, dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight,
         rank_constant=settings.rank_constant, match_documents=settings.match_documents,
         passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
-        line_item_weight=settings.line_item_weight,
+        line_item_weight=settings.line_item_weight, contact_weight=settings.contact_weight,
     )
 
 

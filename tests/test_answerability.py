@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from rag.answerability import acronyms, asks_about_appearance, judge
+from rag.answerability import acronyms, asks_about_appearance, content_words, judge, quarters
 
 
 def chunk(text: str, source: str = "a.pdf", score: float = 0.5) -> Document:
@@ -53,3 +53,37 @@ def test_questions_about_colours_fonts_and_logos_are_refused_when_asked_to():
     assert judge(question, PLAN, 0.3, 0.5).passages == PLAN
     verdict = judge(question, PLAN, 0.3, 0.5, refuse_appearance=True)
     assert verdict.passages == [] and "colours, fonts, logos" in verdict.reason
+
+
+def test_an_organisation_the_passages_never_name_is_refused():
+    assert judge("What is the address of Florida Department of Health?", PLAN, 0.3, 0.5).passages == PLAN
+    verdict = judge("What is the address of Florida Department of Science?", PLAN, 0.3, 0.5)
+    assert verdict.reason == 'the passages found never mention "Department of Science"'
+
+
+def test_a_quarter_the_passages_never_mention_is_refused():
+    growth = [chunk("Real GDP grew 5.3% in the first quarter and 5.2% in the second quarter of 2003-04.")]
+    assert judge("What was GDP growth in the first and second quarters?", growth, 0.3, 0.5).passages == growth
+    assert judge("What was GDP growth in Q2?", growth, 0.3, 0.5).passages == growth
+    verdict = judge("What were the GDP growth amounts for the third and fourth quarters respectively?", growth, 0.3,
+                    0.5)
+    assert verdict.reason == 'the passages found never mention "the third quarter", "the fourth quarter"'
+    assert quarters("First Quarter Results : July 2003; Q3 and 4Q results") == {1, 3, 4}
+
+
+def test_a_question_asking_for_a_telephone_number_needs_a_passage_holding_one():
+    prose = [chunk("Complaints could be made to the Care Quality Commission by telephone or in writing.")]
+    verdict = judge("What is the telephone no for the Care Quality Commission?", prose, 0.3, 0.5)
+    assert verdict.reason == "the passages found hold no telephone or fax number"
+    # An address block reads like no question: it may score a little under the threshold and still be kept.
+    block = chunk("INF LLP\nMtre Laurent Nahmiash\nlnahmiash@infavocats.com\nTel: 514-312-0293", score=0.27)
+    assert judge("what is the email id of the mtre laurent nahmiash ?", [block], 0.3, 0.5).passages == [block]
+    assert judge("what is the name of the mtre laurent nahmiash ?", [block], 0.3, 0.5).passages == []
+
+
+def test_a_question_naming_nothing_is_refused_when_the_passages_share_none_of_its_words():
+    lesson = [chunk("Monitor your stocks daily and note the closing price of each stock.", score=0.45)]
+    verdict = judge("When will the market open?", lesson, 0.3, 0.5)
+    assert verdict.reason == 'the passages found never mention "market", "open"'
+    assert judge("When will the stocks close?", lesson, 0.3, 0.5).passages == lesson
+    assert content_words("What is the gap of infants with College graduates?") == ["infant", "graduate"]

@@ -279,3 +279,28 @@ def test_the_source_snippet_starts_at_the_matching_chunk(settings, make_pdf, emb
     assert len(passage.metadata["chunks"]) > 1 and passage.metadata["match_start"] > 0
     snippet = to_sources([passage])[0].snippet
     assert snippet.startswith("…") and "750 million" in snippet  # not the page's first lines
+
+
+def test_a_question_asking_for_a_telephone_number_finds_the_page_that_holds_one(settings, make_pdf, embeddings):
+    """The address block writes "Tel:", never "telephone"; prose pages say "telephone" and the home's name often."""
+    prose = [
+        "The Limes Residential Home. People told us staff answered the telephone quickly and that the home kept "
+        "in touch with families by telephone. The Limes Residential Home telephone line was always staffed.",
+        "Complaints. People at The Limes Residential Home could complain in person or by telephone; a telephone "
+        "complaint was logged by the manager of The Limes Residential Home.",
+        "Visiting. Relatives of people at The Limes Residential Home could telephone ahead; the telephone number "
+        "was in the guide. Staff used the telephone to call GPs.",
+    ]
+    address = "Inspection report\n43 Foreland Road\nBembridge\nIsle of Wight\nPO35 5XN\nTel: 01983 873655\n" \
+        "Date of inspection visit: 7 and 10 July 2015"
+    make_pdf("limes_report.pdf", [*prose, address])
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    question = "What is the telephone no for The Limes Residential Home?"
+
+    def pages(**options):
+        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
+        return [p.metadata["page"] for p in retriever.invoke(question)]
+
+    assert 4 not in pages(contact_weight=0.0)
+    assert 4 in pages()
