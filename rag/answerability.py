@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from rag import bm25 as lexical
-from rag import contacts
+from rag import contacts, page_refs
 from rag.retrieval import DocumentNames, key_terms
 
 CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail may be
@@ -45,8 +45,8 @@ QUESTION_WORDS = frozenset(lexical.tokenize("""
     list give write answer format integer float decimal decimals ascending descending order example according
     document report page pages shown show figure table chart section based mentioned stated company year years
     fiscal respectively compared difference gap higher lower lowest highest largest smallest ratio rate change
-    please calculate round nearest two three four first second last top
-"""))
+    please calculate round nearest top
+""") + [*page_refs.NUMBER_WORDS, *page_refs.ORDINAL_WORDS])
 
 # An organisation's name: "Department of Health", "Bank of England" (title case, so only in mixed-case questions).
 _ORGANISATION_RE = re.compile(
@@ -82,7 +82,8 @@ def judge(question: str, passages: Sequence[Document], score_threshold: float, m
         return Verdict(reason="the question is about how the pages look (colours, fonts, logos), and docqa reads "
                               "only their text")
     asked = contacts.asked_contacts(question)
-    kept = [doc for doc in passages if _close_enough(doc, score_threshold, asked)]
+    words = content_words(question)
+    kept = [doc for doc in passages if _close_enough(doc, score_threshold, asked, words)]
     if not kept:
         return Verdict(reason="no passage is close enough to the question")
     if max_missing >= 1.0:
@@ -122,13 +123,17 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
     return ""
 
 
-def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str]) -> bool:
+def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str], words: Sequence[str]) -> bool:
+    """Whether a passage is about the question: by cosine, or, for a passage of low cosine, by holding the contact
+    detail asked for (a block of names and numbers reads like no question), or by being on the page the question
+    names and holding every word it asks about ("the governor" on "the first page")."""
     score = doc.metadata.get("score", 0.0)
     if score >= score_threshold:
         return True
-    # A block of names, addresses and numbers reads like no question: it may sit a little lower.
-    return score >= score_threshold - CONTACT_MARGIN and any(
-        contacts.holds(kind, doc.page_content) for kind in asked_contacts)
+    if score >= score_threshold - CONTACT_MARGIN and any(
+            contacts.holds(kind, doc.page_content) for kind in asked_contacts):
+        return True
+    return bool(doc.metadata.get("named_page") and words) and set(words) <= mentioned_tokens([doc])
 
 
 def asks_about_appearance(question: str) -> bool:

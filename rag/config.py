@@ -65,8 +65,11 @@ class Settings(BaseSettings):
     line_item_weight: float = Field(1.5, ge=0.0)
     contact_weight: float = Field(2.0, ge=0.0)  # a question asking for a telephone number, e-mail or web address
     # also ranks the chunks that hold one (0: off)
-    max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)  # abstain when a number or acronym the question names,
-    # or more than this share of its names and figures, is in no passage (1: never)
+    page_weight: float = Field(2.0, ge=0.0)  # a question naming a page ("on page 14") also ranks that page's chunks
+    # Below 1, abstain when a number, acronym, organisation or quarter the question names is in no passage, when it
+    # asks for a contact detail none holds, or when more than this share of its names and figures is in none.
+    # 1: no such checks (rag.answerability).
+    max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
     refuse_appearance: bool = True  # abstain on questions about colours, fonts or logos (the index holds only text)
 
     # Generation.

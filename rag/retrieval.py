@@ -3,7 +3,8 @@
 - `HybridRetriever`: BM25 keyword search and dense search fused by reciprocal rank fusion, limited to the files
   a question names, with small chunks of one page returned together as one passage; a question about a financial
   statement or its line items also ranks those statement pages (`rag.statements`), and one asking for a telephone
-  number, e-mail or web address ranks the chunks that hold one (`rag.contacts`).
+  number, e-mail or web address ranks the chunks that hold one (`rag.contacts`), and one naming a page ("on page
+  14", "the last page") ranks that page's chunks (`rag.page_refs`).
 
 Every returned passage carries as `score` the cosine similarity between the question and the text of its best
 chunk (0..1, higher is better), for display and the relevance check; the fused rank information sits in other
@@ -25,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from rag.pdf import without_control_characters
 
 from rag import bm25 as lexical
-from rag import contacts, statements
+from rag import contacts, page_refs, statements
 from rag.chunking import NO_CONTEXT
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
@@ -157,6 +158,16 @@ class PageChunks:
             if kind:
                 self.statements.setdefault(kind, []).append(rows[0])
 
+    def layout(self, source: str) -> tuple[int, dict[str, list[int]]]:
+        """A file's last page with text, and its printed page labels (label -> pages)."""
+        pages = sorted(page for file, page in self.rows_of_page if file == source)
+        labels: dict[str, list[int]] = {}
+        for page in pages:
+            label = self.chunks[self.rows_of_page[(source, page)][0]].metadata.get("page_label")
+            if label:
+                labels.setdefault(str(label), []).append(page)
+        return (pages[-1] if pages else 0), labels
+
     def passage_rows(self, best: int, budget: int) -> list[int]:
         """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
         rows = self.rows_of_page[_page_key(self.chunks[best])]
@@ -203,6 +214,7 @@ class HybridRetriever(BaseRetriever):
     statement_weight: float = 2.0
     line_item_weight: float = 1.5
     contact_weight: float = 2.0
+    page_weight: float = 2.0
     names: Any = None
     pages: Any = None
     files_of_token: Any = None
@@ -226,16 +238,24 @@ class HybridRetriever(BaseRetriever):
             keyword = self.index.get_bm25().scores(query)
             rankings.append((top_rows(keyword, allowed, self.candidates, positive_only=True), self.bm25_weight))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
+        # Without a file named, "page 14" means a page of the file of the best chunk.
+        pages = self._named_pages(query, named or self._top_files(fused, 1))
         if self.mode == "hybrid":
             files = named or self._top_files(fused)
             extra = [ranking for ranking in (self._statement_ranking(query, files, cosine),
-                                             self._contact_ranking(query, files, cosine)) if ranking]
+                                             self._contact_ranking(query, files, cosine),
+                                             self._page_ranking(pages, cosine)) if ranking]
             if extra:
                 fused = reciprocal_rank_fusion([*rankings, *extra], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
         plan = self._passage_plan(fused)
         scores = self._text_cosine(plan, cosine, query_vector)
-        return [self._passage(best, rows, fused_score, scores, ranks, named, query) for best, rows, fused_score in plan]
+        passages = [self._passage(best, rows, fused_score, scores, ranks, named, query)
+                    for best, rows, fused_score in plan]
+        for passage in passages:
+            if _page_key(passage) in pages:
+                passage.metadata["named_page"] = True
+        return passages
 
     def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: np.ndarray,
                      query_vector: np.ndarray) -> np.ndarray:
@@ -254,8 +274,8 @@ class HybridRetriever(BaseRetriever):
         text_cosine[rows] = vectors @ query_vector
         return text_cosine
 
-    def _top_files(self, fused: list[tuple[int, float]]) -> set[str]:
-        return {self.index.chunks[row].metadata["source"] for row, _score in fused[:STATEMENT_DOCUMENTS]}
+    def _top_files(self, fused: list[tuple[int, float]], count: int = STATEMENT_DOCUMENTS) -> set[str]:
+        return {self.index.chunks[row].metadata["source"] for row, _score in fused[:count]}
 
     def _statement_ranking(self, query: str, files: set[str], cosine: np.ndarray) -> tuple[list[int], float] | None:
         """The statement pages of `files` the question asks about, best cosine first, with their fusion weight;
@@ -279,6 +299,22 @@ class HybridRetriever(BaseRetriever):
                                        if contacts.holds(kind, doc.page_content)]
         rows = [row for kind in sorted(kinds) for row in self.contact_rows[kind]]
         return self._ranked_in(rows, files, cosine, self.contact_weight)
+
+    def _named_pages(self, query: str, files: set[str]) -> set[tuple[str, int]]:
+        """The (file, page) pairs of `files` that the question names ("page 14", "the first page")."""
+        numbers = page_refs.named_pages(query)
+        found = set()
+        for source in files if numbers else ():
+            page_count, labels = self.pages.layout(source)
+            for number in numbers:
+                found.update((source, page) for page in page_refs.pages_meant(number, page_count, labels))
+        return found
+
+    def _page_ranking(self, pages: set[tuple[str, int]], cosine: np.ndarray) -> tuple[list[int], float] | None:
+        if not pages or not self.page_weight:
+            return None
+        rows = [row for page in pages for row in self.pages.rows_of_page.get(page, [])]
+        return (sorted(rows, key=lambda row: -cosine[row]), self.page_weight) if rows else None
 
     def _ranked_in(self, rows: list[int], files: set[str], cosine: np.ndarray,
                    weight: float) -> tuple[list[int], float] | None:
@@ -374,6 +410,7 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         rank_constant=settings.rank_constant, match_documents=settings.match_documents,
         passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
         line_item_weight=settings.line_item_weight, contact_weight=settings.contact_weight,
+        page_weight=settings.page_weight,
     )
 
 

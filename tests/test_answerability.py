@@ -87,3 +87,13 @@ def test_a_question_naming_nothing_is_refused_when_the_passages_share_none_of_it
     assert verdict.reason == 'the passages found never mention "market", "open"'
     assert judge("When will the stocks close?", lesson, 0.3, 0.5).passages == lesson
     assert content_words("What is the gap of infants with College graduates?") == ["infant", "graduate"]
+
+
+def test_a_passage_on_the_named_page_holding_the_asked_words_is_kept_below_the_floor():
+    cover = chunk("Florida Department of Health Strategic Plan. Rick Scott GOVERNOR.", score=0.28)
+    cover.metadata["named_page"] = True
+    question = "What is the name of the governor as mentioned on the first page of the document?"
+    assert judge(question, [cover], 0.35, 0.5).passages == [cover]
+    assert judge("What is the title of the diagram on the first page?", [cover], 0.35, 0.5).passages == []
+    cover.metadata["named_page"] = False
+    assert judge(question, [cover], 0.35, 0.5).passages == []

@@ -304,3 +304,21 @@ def test_a_question_asking_for_a_telephone_number_finds_the_page_that_holds_one(
 
     assert 4 not in pages(contact_weight=0.0)
     assert 4 in pages()
+
+
+def test_a_question_naming_a_page_ranks_that_page_and_marks_its_passage(settings, make_pdf, embeddings):
+    pages = [f"Section {n}. The governor reviewed the budget, and the governor's office published the plan."
+             for n in range(1, 6)]
+    pages[3] = "Signed for the board. Chair of the audit committee."
+    make_pdf("plan.pdf", pages)
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    question = "Who is the governor mentioned on page 4?"
+
+    def found(**options):
+        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
+        return [(p.metadata["page"], p.metadata.get("named_page", False)) for p in retriever.invoke(question)]
+
+    assert 4 not in [page for page, _named in found(page_weight=0.0)]
+    assert (4, True) in found()
+    assert all(named == (page == 4) for page, named in found())
