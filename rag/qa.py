@@ -114,23 +114,25 @@ def to_sources(docs: list[Document]) -> list[Source]:
     ]
 
 
-LOOP_COPIES = 3  # a piece of text generated this many times in a row ends the answer
 LOOP_PERIODS = range(8, 160)  # lengths of looping text that are detected, in characters
+LONG_LOOP = 20  # a span this long generated twice in a row is a loop; a shorter one must come three times
 
 
-def repeating_tail(pieces: Sequence[str]) -> int:
-    """The length of the text that the generated text ends with LOOP_COPIES times in a row, or 0.
+def loop_excess(pieces: Sequence[str]) -> int:
+    """How many characters at the end of the generated text repeat the span before them, or 0 if it is not looping.
 
     Greedy decoding makes small models loop ("or FA Cup, or Champions League, or FA Cup, or Champions League, ...")
-    until the token limit; this is checked after every piece so the loop is cut short.
+    until the token limit; this is checked after every piece so the loop is cut short. A span of `LONG_LOOP`
+    characters or more counts as a loop at its second copy, a shorter one at its third ("1,000 1,000" is text).
     """
-    text = "".join(pieces)[-LOOP_COPIES * LOOP_PERIODS.stop:]
+    text = "".join(pieces)[-3 * LOOP_PERIODS.stop:]
     for period in LOOP_PERIODS:
-        if len(text) < LOOP_COPIES * period:
+        copies = 2 if period >= LONG_LOOP else 3
+        if len(text) < copies * period:
             break
         tail = text[-period:]
-        if all(text[-(copy + 1) * period: len(text) - copy * period] == tail for copy in range(1, LOOP_COPIES)):
-            return period
+        if all(text[-(copy + 1) * period: len(text) - copy * period] == tail for copy in range(1, copies)):
+            return (copies - 1) * period
     return 0
 
 
@@ -200,10 +202,10 @@ class Answerer:
                 if should_stop and should_stop():
                     result.stopped = True
                     break
-                period = repeating_tail(pieces)
-                if period:  # a small model stuck in a loop: end it, keep one copy
+                excess = loop_excess(pieces)
+                if excess:  # a small model stuck in a loop: end it, keep one copy
                     text = "".join(pieces)
-                    pieces = [text[: len(text) - (LOOP_COPIES - 1) * period]]
+                    pieces = [text[: len(text) - excess]]
                     break
         finally:
             stream.close()  # a stopped backend stream records its stats on close
