@@ -101,6 +101,8 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
     """
     ignore = DocumentNames(doc.metadata["source"] for doc in passages).named_in(question)[1]
     present = mentioned_tokens(passages)
+    if any(doc.metadata.get("named_page") for doc in passages):  # "page 53" is found by being on page 53
+        present.update(str(number) for number in page_refs.named_pages(question))
     terms = key_terms(question, ignore | GENERAL_ABBREVIATIONS)
     missing = [term for term in terms if not present.intersection(term)]
     never = [term[-1] for term in missing if term[0][:1].isdigit()]
@@ -126,14 +128,15 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
 def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str], words: Sequence[str]) -> bool:
     """Whether a passage is about the question: by cosine, or, for a passage of low cosine, by holding the contact
     detail asked for (a block of names and numbers reads like no question), or by being on the page the question
-    names and holding every word it asks about ("the governor" on "the first page")."""
+    names and holding every word it asks about ("the governor" on "the first page"; "What does page 53 say?" asks
+    about no word)."""
     score = doc.metadata.get("score", 0.0)
     if score >= score_threshold:
         return True
     if score >= score_threshold - CONTACT_MARGIN and any(
             contacts.holds(kind, doc.page_content) for kind in asked_contacts):
         return True
-    return bool(doc.metadata.get("named_page") and words) and set(words) <= mentioned_tokens([doc])
+    return bool(doc.metadata.get("named_page")) and set(words) <= mentioned_tokens([doc])
 
 
 def asks_about_appearance(question: str) -> bool:

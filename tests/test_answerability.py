@@ -95,5 +95,7 @@ def test_a_passage_on_the_named_page_holding_the_asked_words_is_kept_below_the_f
     question = "What is the name of the governor as mentioned on the first page of the document?"
     assert judge(question, [cover], 0.35, 0.5).passages == [cover]
     assert judge("What is the title of the diagram on the first page?", [cover], 0.35, 0.5).passages == []
+    assert judge("What does the first page say?", [cover], 0.35, 0.5).passages == [cover]
+    assert judge("Who is the governor on page 1?", [cover], 0.35, 0.5).passages == [cover]
     cover.metadata["named_page"] = False
     assert judge(question, [cover], 0.35, 0.5).passages == []
