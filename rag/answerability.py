@@ -100,14 +100,14 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
     for a question naming nothing, mention none of its words.
     """
     ignore = DocumentNames(doc.metadata["source"] for doc in passages).named_in(question)[1]
-    present = mentioned_tokens(passages)
+    texts = [lexical.tokenize(lexical.chunk_search_text(doc)) for doc in passages]
+    present = set().union(*texts)
     if any(doc.metadata.get("named_page") for doc in passages):  # "page 53" is found by being on page 53
         present.update(str(number) for number in page_refs.named_pages(question))
     terms = key_terms(question, ignore | GENERAL_ABBREVIATIONS)
     missing = [term for term in terms if not present.intersection(term)]
     never = [term[-1] for term in missing if term[0][:1].isdigit()]
     never += [word for word in acronyms(question, ignore) if not present.intersection(lexical.tokenize(word))]
-    texts = [lexical.tokenize(lexical.chunk_search_text(doc)) for doc in passages]
     never += [name for name in named_organisations(question)
               if not any(_contains(tokens, lexical.tokenize(name)) for tokens in texts)]
     mentioned_quarters = set().union(*(quarters(doc.page_content) for doc in passages))

@@ -157,16 +157,17 @@ class PageChunks:
             kind = statements.statement_kind(chunks[rows[0]].page_content, figures)
             if kind:
                 self.statements.setdefault(kind, []).append(rows[0])
+        self.last_page: dict[str, int] = {}  # file -> its last page with text
+        self.labels: dict[str, dict[str, list[int]]] = {}  # file -> printed page label -> pages
+        for (source, page), rows in self.rows_of_page.items():
+            self.last_page[source] = max(page, self.last_page.get(source, 0))
+            label = chunks[rows[0]].metadata.get("page_label")
+            if label:
+                self.labels.setdefault(source, {}).setdefault(str(label), []).append(page)
 
     def layout(self, source: str) -> tuple[int, dict[str, list[int]]]:
         """A file's last page with text, and its printed page labels (label -> pages)."""
-        pages = sorted(page for file, page in self.rows_of_page if file == source)
-        labels: dict[str, list[int]] = {}
-        for page in pages:
-            label = self.chunks[self.rows_of_page[(source, page)][0]].metadata.get("page_label")
-            if label:
-                labels.setdefault(str(label), []).append(page)
-        return (pages[-1] if pages else 0), labels
+        return self.last_page.get(source, 0), self.labels.get(source, {})
 
     def passage_rows(self, best: int, budget: int) -> list[int]:
         """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
@@ -314,7 +315,7 @@ class HybridRetriever(BaseRetriever):
         if not pages or not self.page_weight:
             return None
         rows = [row for page in pages for row in self.pages.rows_of_page.get(page, [])]
-        return (sorted(rows, key=lambda row: -cosine[row]), self.page_weight) if rows else None
+        return self._ranked_in(rows, {source for source, _page in pages}, cosine, self.page_weight)
 
     def _ranked_in(self, rows: list[int], files: set[str], cosine: np.ndarray,
                    weight: float) -> tuple[list[int], float] | None:

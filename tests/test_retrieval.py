@@ -226,6 +226,15 @@ def test_an_emptied_index_has_an_empty_keyword_index(settings, make_pdf, embeddi
     assert index.chunks == [] and index.get_bm25().scores("wrench").size == 0
 
 
+def indexed_pages(settings, make_pdf, embeddings, name: str, pages: list[str]):
+    """Index a generated PDF; return a function giving the retrieved passages (k=2) for a question and options."""
+    make_pdf(name, pages)
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    return lambda question, **options: HybridRetriever(index=index, embeddings=embeddings, k=2,
+                                                       **options).invoke(question)
+
+
 def test_a_question_about_a_line_item_finds_the_statement_page(settings, make_pdf, embeddings):
     """The cash flow statement, a grid of figures that never says "capital expenditure", is found for it although
     prose pages say it often; without the statement ranking it is not in the top two."""
@@ -247,14 +256,11 @@ def test_a_question_about_a_line_item_finds_the_statement_page(settings, make_pd
         "Outlook. We plan capital expenditure of about one billion dollars, with capital expenditure on remodels.",
         "Segments. Capital expenditure by segment: most capital expenditure is in the domestic segment.",
     ]
-    make_pdf("acme_stores_10k.pdf", [*prose[:3], statement, *prose[3:]])
-    ingest(settings, progress=False, embeddings=embeddings)
-    index = load_index(settings.index_dir)
-    question = "How much capital expenditure did the company have?"
+    retrieve = indexed_pages(settings, make_pdf, embeddings, "acme_stores_10k.pdf",
+                             [*prose[:3], statement, *prose[3:]])
 
     def pages(**options):
-        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
-        return [p.metadata["page"] for p in retriever.invoke(question)]
+        return [p.metadata["page"] for p in retrieve("How much capital expenditure did the company have?", **options)]
 
     assert 4 not in pages(statement_weight=0.0, line_item_weight=0.0)
     assert 4 in pages()
@@ -293,14 +299,11 @@ def test_a_question_asking_for_a_telephone_number_finds_the_page_that_holds_one(
     ]
     address = "Inspection report\n43 Foreland Road\nBembridge\nIsle of Wight\nPO35 5XN\nTel: 01983 873655\n" \
         "Date of inspection visit: 7 and 10 July 2015"
-    make_pdf("limes_report.pdf", [*prose, address])
-    ingest(settings, progress=False, embeddings=embeddings)
-    index = load_index(settings.index_dir)
-    question = "What is the telephone no for The Limes Residential Home?"
+    retrieve = indexed_pages(settings, make_pdf, embeddings, "limes_report.pdf", [*prose, address])
 
     def pages(**options):
-        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
-        return [p.metadata["page"] for p in retriever.invoke(question)]
+        return [p.metadata["page"] for p in retrieve("What is the telephone no for The Limes Residential Home?",
+                                                     **options)]
 
     assert 4 not in pages(contact_weight=0.0)
     assert 4 in pages()
@@ -310,14 +313,11 @@ def test_a_question_naming_a_page_ranks_that_page_and_marks_its_passage(settings
     pages = [f"Section {n}. The governor reviewed the budget, and the governor's office published the plan."
              for n in range(1, 6)]
     pages[3] = "Signed for the board. Chair of the audit committee."
-    make_pdf("plan.pdf", pages)
-    ingest(settings, progress=False, embeddings=embeddings)
-    index = load_index(settings.index_dir)
-    question = "Who is the governor mentioned on page 4?"
+    retrieve = indexed_pages(settings, make_pdf, embeddings, "plan.pdf", pages)
 
     def found(**options):
-        retriever = HybridRetriever(index=index, embeddings=embeddings, k=2, **options)
-        return [(p.metadata["page"], p.metadata.get("named_page", False)) for p in retriever.invoke(question)]
+        return [(p.metadata["page"], p.metadata.get("named_page", False))
+                for p in retrieve("Who is the governor mentioned on page 4?", **options)]
 
     assert 4 not in [page for page, _named in found(page_weight=0.0)]
     assert (4, True) in found()
