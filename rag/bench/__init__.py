@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.cli import run_cli
 from rag.config import Settings, load_settings
 from rag.errors import UserError
 
@@ -259,6 +258,3 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(bench_one_model(settings, args.runs, args.max_new_tokens)))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(run_cli(main))

@@ -22,7 +22,6 @@ from langchain_core.documents import Document
 from tqdm import tqdm
 
 from rag.chunking import chunk_pages, embedding_text, make_splitter
-from rag.cli import run_cli
 from rag.config import Settings, load_settings
 from rag.errors import UserError
 from rag.hashing import sha256_file
@@ -415,6 +414,3 @@ def main(argv: list[str] | None = None) -> int:
         print(format_summary(summary))
     return 1 if summary.failed else 0
 
-
-if __name__ == "__main__":
-    sys.exit(run_cli(main))

@@ -1,0 +1,1 @@
+"""The index: stores behind one interface (FAISS on disk, PostgreSQL + pgvector), embeddings, keyword index."""

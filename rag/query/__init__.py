@@ -1,0 +1,1 @@
+"""What a question asks (files, pages, figures, names), computed once per question."""

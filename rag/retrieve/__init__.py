@@ -1,0 +1,1 @@
+"""Retrieval: rankings, fusion, passages."""

@@ -1,0 +1,1 @@
+"""`python -m rag.serve`: docqa over HTTP (an OpenAI-compatible API with citations)."""
