@@ -10,6 +10,9 @@ Layout of the index folder (`vectorstore/` by default):
         bm25.*               keyword index over the same chunks (see rag/bm25.py; JSON and .npy, no pickle)
     .ingest.lock             held while an ingest runs
 
+Fault injection (for the robustness suite, rag/bench/faults.py): with DOCQA_FAULT_STAGE set to one of
+FAULT_STAGES the writing process SIGKILLs itself at that point of `write_index`.
+
 A new version is written completely beside the live one and only then named in CURRENT, so an
 ingest that fails or is killed leaves the previous index as it was.
 """
@@ -38,6 +41,9 @@ LOCK_NAME = ".ingest.lock"
 VECTORS = "index.faiss"
 CHUNKS = "chunks.jsonl"
 MANIFEST = "manifest.json"
+FAULT_ENV = "DOCQA_FAULT_STAGE"
+FAULT_STAGES = ("vectors-written", "chunks-written", "staged", "before-switch", "after-switch")
+REBUILD = "run `python -m rag.ingest --rebuild`"
 
 
 class EmbeddingInfo(BaseModel):
@@ -131,38 +137,70 @@ def current_version(index_dir: Path) -> Path | None:
 
 
 def load_index(index_dir: Path) -> IndexData | None:
-    """The live index, or None when there is none yet."""
-    for _attempt in range(3):  # an ingest may swap versions while we read
+    """The live index, or None when there is none yet.
+
+    A version that an ingest swaps out and deletes while we read it is retried (faiss reports a vanished
+    file as RuntimeError, the JSON files as FileNotFoundError); a damaged live version is a UserError
+    naming the file.
+    """
+    for _attempt in range(5):
         version = current_version(index_dir)
         if version is None:
             return None
         try:
             return _read_version(version)
-        except FileNotFoundError:
+        except (OSError, RuntimeError, UserError):
+            if current_version(index_dir) == version and version.is_dir():
+                raise  # not a swap: the live version itself is damaged
             continue
     raise UserError(f"{index_dir}: the index keeps changing while being read; try again")
 
 
 def _read_version(version: Path) -> IndexData:
+    manifest_path = version / MANIFEST
     try:
-        manifest = Manifest.model_validate_json((version / MANIFEST).read_text(encoding="utf-8"))
+        raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise UserError(f"{manifest_path}: damaged manifest (not JSON); {REBUILD}") from None
+    if isinstance(raw, dict) and isinstance(raw.get("format"), int) and raw["format"] != INDEX_FORMAT:
+        raise UserError(f"{manifest_path}: index format {raw['format']} is not {INDEX_FORMAT} (written by "
+                        f"{'a newer' if raw['format'] > INDEX_FORMAT else 'an older'} docqa); {REBUILD}")
+    try:
+        manifest = Manifest.model_validate(raw)
     except ValidationError as exc:
-        raise UserError(f"{version / MANIFEST}: unreadable manifest ({exc.error_count()} errors); "
-                        "run `python -m rag.ingest --rebuild`") from None
-    if manifest.format != INDEX_FORMAT:
-        raise UserError(f"{version}: index format {manifest.format} is not {INDEX_FORMAT}; "
-                        "run `python -m rag.ingest --rebuild`")
+        raise UserError(f"{manifest_path}: unreadable manifest ({exc.error_count()} errors); {REBUILD}") from None
     chunks = _read_chunks(version)
-    index = faiss.read_index(str(version / VECTORS))
+    index = _read_vectors(version)
     if index.ntotal != len(chunks):
-        raise UserError(f"{version}: {index.ntotal} vectors but {len(chunks)} chunks; "
-                        "run `python -m rag.ingest --rebuild`")
+        raise UserError(f"{version / VECTORS}: {index.ntotal} vectors but {len(chunks)} chunks in {CHUNKS}; "
+                        f"{REBUILD}")
     return IndexData(manifest=manifest, chunks=chunks, path=version, faiss_index=index,
                      bm25=_read_bm25(version, len(chunks)))
 
 
+def _read_vectors(version: Path):
+    path = version / VECTORS
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError:
+        if not path.is_file():
+            raise  # deleted while read: a swap, retried by load_index
+        raise UserError(f"{path}: damaged vector index (faiss cannot read it); {REBUILD}") from None
+
+
 def _read_chunks(version: Path) -> list[Document]:
-    return [_document_from_json(line) for line in (version / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+    path = version / CHUNKS
+    chunks = []
+    with open(path, encoding="utf-8", errors="strict") as lines:
+        try:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    chunks.append(_document_from_json(line))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            raise UserError(f"{path}: damaged at line {number}; {REBUILD}") from None
+    return chunks
 
 
 def _read_bm25(version: Path, rows: int) -> lexical.BM25Index | None:
@@ -172,7 +210,7 @@ def _read_bm25(version: Path, rows: int) -> lexical.BM25Index | None:
     try:
         return lexical.load(version, rows)
     except (ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise UserError(f"{version}: unreadable BM25 index ({exc}); run `python -m rag.ingest --rebuild`") from None
+        raise UserError(f"{version}: unreadable BM25 index ({exc}); {REBUILD}") from None
 
 
 def write_index(index_dir: Path, data: IndexData) -> Path:
@@ -182,17 +220,23 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
     staging.mkdir()
     try:
         faiss.write_index(_flat_index(data), str(staging / VECTORS))
+        fault_point("vectors-written")
         data.bm25, _ = lexical.build_for_chunks(data.chunks, reuse=_live_tokens(index_dir))
         data.bm25.save(staging)
         with open(staging / CHUNKS, "w", encoding="utf-8") as out:
             for doc in data.chunks:
                 out.write(_document_to_json(doc) + "\n")
+        fault_point("chunks-written")
         data.manifest.updated_at = time.time()
         (staging / MANIFEST).write_text(data.manifest.model_dump_json(indent=1), encoding="utf-8")
         _fsync_folder(staging)
+        fault_point("staged")
         version = index_dir / f"v-{time.time_ns()}"
         staging.rename(version)
+        _fsync_dir(index_dir)
+        fault_point("before-switch")
         _point_to(index_dir, version)
+        fault_point("after-switch")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -208,7 +252,7 @@ def _live_tokens(index_dir: Path):
     try:
         chunks = _read_chunks(live)
         saved = lexical.load(live, len(chunks))
-    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+    except (OSError, ValueError, KeyError, json.JSONDecodeError, UserError):
         return None  # unreadable: tokenize everything again
     known = {lexical.token_key(doc): row for row, doc in enumerate(chunks)}
 
@@ -245,12 +289,30 @@ def _point_to(index_dir: Path, version: Path) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, index_dir / POINTER)
+    _fsync_dir(index_dir)  # the rename itself must survive a power cut, not only the file's bytes
+
+
+def _fsync_dir(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def fault_point(stage: str) -> None:
+    """SIGKILL this process here when DOCQA_FAULT_STAGE names `stage` (the robustness suite's kill points)."""
+    if os.environ.get(FAULT_ENV) == stage:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync_folder(folder: Path) -> None:
     for path in folder.iterdir():
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
+    _fsync_dir(folder)
 
 
 def _document_to_json(doc: Document) -> str:
