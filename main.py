@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from rag.cli import run_cli
+from rag.cli import json_mode, run_cli
 from rag.config import load_settings
 from rag.errors import UserError
 
@@ -49,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     from rag.qa import load_answerer
 
     notice = _to_stderr
-    answerer = load_answerer(settings, announce=notice)
+    with json_mode(args.json):  # model exports and loaders may print: with --json only the result goes to stdout
+        answerer = load_answerer(settings, announce=notice)
+        if args.question is not None:
+            answer = answerer.ask(args.question, on_token=None if args.json or args.no_stream else stream_printer(),
+                                  on_notice=notice)
     if args.question is not None:
-        answer = answerer.ask(args.question, on_token=None if args.json or args.no_stream else stream_printer(),
-                              on_notice=notice)
         if args.json:
             print_json(answer)
         else:
@@ -74,8 +76,9 @@ def _interactive(answerer, args) -> int:
         if not question.strip():
             continue
         try:
-            answer = answerer.ask(question, on_token=None if args.json or args.no_stream else stream_printer(),
-                                  on_notice=_to_stderr)
+            with json_mode(args.json):
+                answer = answerer.ask(question, on_token=None if args.json or args.no_stream else stream_printer(),
+                                      on_notice=_to_stderr)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue

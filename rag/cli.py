@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 
 from rag.errors import UserError
 
@@ -31,3 +32,26 @@ def run_cli(main: Callable[..., int], *args) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send everything written to stdout meanwhile to stderr: Python prints, native code and child processes
+    (an OpenVINO export's progress bars) alike, so that a `--json` result printed afterwards is all of stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    python_stdout = sys.stdout
+    try:
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stdout = python_stdout
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def json_mode(enabled: bool):
+    """`stdout_to_stderr()` when a command was asked for JSON, else nothing."""
+    return stdout_to_stderr() if enabled else nullcontext()

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
+    # Uploads in the web UI are parsed in a worker process under these limits; a file that hits one fails.
+    upload_parse_seconds: float = Field(120.0, gt=0)
+    upload_parse_memory_mb: int = Field(2048, ge=512)
+    web_max_models: int = Field(2, gt=0)  # models the web UI keeps loaded; the least recently used goes first
+    web_token: str | None = None  # required to bind the web UI beyond loopback (RAG_WEB_TOKEN or --token)
 
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
     k: int = Field(5, gt=0)

@@ -105,3 +105,21 @@ def test_interactive_prompt_answers_until_eof(settings, make_pdf, embeddings):
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("Sources:") == 2 and run.stdout.count("Timings:") == 2
     assert "The documents do not contain the answer" in run.stdout
+
+
+@pytest.mark.slow
+def test_json_on_first_openvino_use_is_only_json(settings, make_pdf, embeddings, tmp_path):
+    """A fresh models folder: the OpenVINO export runs first and its progress bars must not reach stdout."""
+    from fixtures_openvino import has_openvino
+
+    if not has_openvino():
+        pytest.skip("the openvino extra is not installed")
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    fresh = settings.model_copy(update={"models_dir": tmp_path / "fresh-models"})
+    run = run_main(["How many people does the Zephyr Kite Company employ?", "--backend", "openvino", "--json",
+                    "--max-new-tokens", "24"], fresh, timeout=1200)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert any((tmp_path / "fresh-models").iterdir())  # the export really ran in this process
+    result = json.loads(run.stdout)  # nothing but the one object on stdout
+    assert result["backend"] == "openvino"

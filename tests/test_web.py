@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.errors import UserError
+
 from conftest import REPO, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -299,3 +301,129 @@ def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_pa
     (tmp_path / "ttft.json").write_text(json.dumps(measured))
     print(f"\nweb UI: {measured}")
     context.close()
+
+
+# ---------------------------------------------------------------- hardening (issue 16)
+
+
+def test_uploads_never_overwrite_an_existing_document(tmp_path, make_pdf):
+    from rag.web.uploads import store_uploads
+
+    first = make_pdf("in1/report.pdf", ["First report."], folder=tmp_path)
+    second = make_pdf("in2/report.pdf", ["A different report."], folder=tmp_path)
+    data = tmp_path / "data"
+    notes: list[str] = []
+    stored, _ = store_uploads([(first, "report.pdf")], data, 10**6, notes)
+    again, _ = store_uploads([(first, "report.pdf"), (second, "report.pdf")], data, 10**6, notes)
+    assert again[0] == stored[0]  # the same document again: the same file
+    assert again[1] == data.resolve() / "report (2).pdf" and again[1].read_bytes() == second.read_bytes()
+    assert stored[0].read_bytes() == first.read_bytes()  # the original is untouched
+    assert notes == ["RENAMED report.pdf: report.pdf already exists with other content; stored as report (2).pdf"]
+    assert sorted(p.name for p in data.iterdir()) == ["report (2).pdf", "report.pdf"]
+
+
+def test_model_box_offers_only_known_models(settings, tmp_path):
+    from rag.web.engine import Engine
+    from rag.web.ui import WebUI
+
+    engine = Engine(settings)
+    choices = engine.model_choices()
+    assert choices[0] == "" and all("/" not in name for name in choices)
+    assert "SmolLM2-135M-Instruct.ctransformers.q8_0.gguf" in choices
+    assert engine.model_path(choices[1]) == settings.models_dir / choices[1]
+    (tmp_path / "exists.gguf").write_bytes(b"GGUF not really")
+    messages = []
+    for path in (tmp_path / "exists.gguf", tmp_path / "missing.gguf", Path("/etc/passwd")):
+        with pytest.raises(UserError) as caught:
+            engine.model_path(str(path))
+        messages.append(str(caught.value).replace(repr(str(path)), "X"))
+    assert len(set(messages)) == 1 and "not one of the models offered" in messages[0]  # no existence oracle
+    ui = WebUI(engine, max_upload_bytes=10**6)
+    assert "not one of the models offered" in ui.load_model("ctransformers", "/etc/passwd")
+    assert engine.loaded_backends() == []  # nothing was parsed
+
+
+def test_loaded_models_are_bounded(settings):
+    from rag.web.engine import Engine, with_overrides
+
+    engine = Engine(settings.model_copy(update={"web_max_models": 1}))
+    first = engine.backend(settings)
+    second = engine.backend(with_overrides(settings, threads=1))  # another load key
+    assert second is not first and engine.loaded_backends() == [second.describe()]
+
+
+def test_retriever_built_once_per_index_version_and_reloaded_after_a_cli_ingest(settings, make_pdf, embeddings,
+                                                                                llm_backend):
+    from rag.ingest import ingest
+    from rag.web.engine import Engine
+
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    engine = Engine(settings)
+    engine.embeddings = embeddings
+    engine.reload_index()
+    engine._backends[engine._backend_key(settings)] = llm_backend  # the default model, already loaded
+    first = engine.answerer(k=3)
+    assert engine.answerer(k=3).retriever is first.retriever
+    make_pdf("boats.pdf", ["The Nautilus Boat Works builds 56 sailing boats a year."])
+    ingest(settings, progress=False, embeddings=embeddings)  # as `python -m rag.ingest` would, beside the server
+    after = engine.answerer(k=3)
+    assert after.retriever is not first.retriever
+    assert set(after.retriever.index.manifest.files) == {"kites.pdf", "boats.pdf"}
+    assert "Nautilus" in after.retriever.invoke("Who builds sailing boats?")[0].page_content
+
+
+@pytest.mark.slow
+def test_uploads_are_parsed_in_a_worker_with_a_time_limit(settings, make_pdf, embeddings, tmp_path):
+    """A file that takes too long to parse fails alone: the worker is killed, the server and the other files go on."""
+    from rag.web.engine import Engine
+    from rag.web.ui import WebUI
+
+    slow = make_pdf("long.pdf", [f"Page {n} of a long report about kites and wind. " * 30 for n in range(150)],
+                    folder=tmp_path / "in")
+    good = make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."], folder=tmp_path / "in")
+    engine = Engine(settings.model_copy(update={"upload_parse_seconds": 0.3}))
+    engine.embeddings = embeddings
+    ui = WebUI(engine, max_upload_bytes=10**8)
+    report, rows, _box, _status = ui.add_documents([str(slow), str(good)])
+    assert "FAILED  long.pdf: parsing took longer than 0.3 s (limit)" in report, report
+    assert [row[0] for row in rows] == ["kites.pdf"]
+
+
+def test_answers_and_questions_are_shown_inert():
+    from rag.qa import Answer
+    from rag.web.ui import answer_markdown, inert_markdown
+
+    evil = "See ![x](http://203.0.113.9/?q=secret) and [here](http://203.0.113.9/) or <img src=http://a/b>."
+    for shown in (inert_markdown(evil), answer_markdown(Answer(question="q", answer=evil), [])):
+        text = shown.split("\n\n")[0]
+        assert not re.search(r"(?<!\\)[!\[\]()<>]", text) and "://" not in text, text  # every one escaped
+
+
+def test_responses_carry_a_csp_and_a_token_guards_every_route(settings, make_pdf):
+    from fastapi.testclient import TestClient
+
+    from rag.web.app import build_app
+    from rag.web.engine import Engine
+
+    make_pdf("doc.pdf", ["Page one."])
+    open_app = TestClient(build_app(Engine(settings), max_upload_bytes=10**6))
+    response = open_app.get("/")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "img-src 'self' data: blob:" in csp and "http" not in csp
+    guarded = TestClient(build_app(Engine(settings), max_upload_bytes=10**6, token="s3cret"))
+    for path in ("/", "/pdf/doc.pdf", "/config", "/?token=wrong"):
+        assert guarded.get(path).status_code == 401, path
+    assert guarded.get("/pdf/doc.pdf", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    entered = guarded.get("/?token=s3cret", follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/"
+    assert guarded.get("/pdf/doc.pdf").status_code == 200  # the cookie set above
+
+
+def test_binding_beyond_loopback_needs_a_token(settings):
+    env = {"PATH": "/usr/bin:/bin", "RAG_INDEX_DIR": str(settings.index_dir), "RAG_DATA_DIR": str(settings.data_dir)}
+    run = subprocess.run([sys.executable, "-m", "rag.web", "--host", "0.0.0.0", "--port", "1"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and run.stderr.startswith("error: ") and "--token" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from rag.cli import json_mode
 from rag.config import Settings, load_settings
 from rag.errors import UserError
 
@@ -243,12 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "ingest":
         settings = load_settings(embedding_backend=args.embedding_backend)
-        result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
+        with json_mode(args.json):
+            result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
         print(json.dumps(result, indent=2)) if args.json else print_ingest(result)
     elif args.command == "llm":
         settings = load_settings()
         formats = [f for f in args.formats.split(",") if f]
-        results = bench_llm(settings, args.runs, args.max_new_tokens, formats, args.prepare)
+        with json_mode(args.json):
+            results = bench_llm(settings, args.runs, args.max_new_tokens, formats, args.prepare)
         if args.json:
             print(json.dumps({"load": load_average(), "runs": args.runs, "results": results}, indent=2))
         else:

@@ -51,18 +51,21 @@ def main(argv: list[str] | None = None) -> int:
                         exit_code=2)
     questions = read_questions(args.questions, args.where, args.limit, warn=_warn)
 
-    from rag.embeddings import LocalEmbeddings
+    from rag.cli import json_mode
 
-    embeddings = LocalEmbeddings(base)
-    backend = None if args.retrieval_only else _load_backend(base)
-    runs = []
-    for name, settings in zip(presets, runs_settings):
-        settings = settings.model_copy(update={"index_dir": args.index or eval_index_dir(settings, args.docs)})
-        run = run_preset(name, settings, questions, args.docs, embeddings, backend)
-        runs.append(run)
-        if not args.json:
-            print(format_run(run), flush=True)
-            print()
+    with json_mode(args.json):  # only the report goes to stdout with --json
+        from rag.embeddings import LocalEmbeddings
+
+        embeddings = LocalEmbeddings(base)
+        backend = None if args.retrieval_only else _load_backend(base)
+        runs = []
+        for name, settings in zip(presets, runs_settings):
+            settings = settings.model_copy(update={"index_dir": args.index or eval_index_dir(settings, args.docs)})
+            run = run_preset(name, settings, questions, args.docs, embeddings, backend)
+            runs.append(run)
+            if not args.json:
+                print(format_run(run), flush=True)
+                print()
     report = {"questions_file": str(args.questions), "docs": str(args.docs), "where": args.where,
               "runs": [run.to_dict() for run in runs]}
     if args.out:

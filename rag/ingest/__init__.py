@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -130,8 +131,17 @@ def _probe(path: Path, password: str | None) -> tuple[int, ParsedPdf | None]:
     return (0, final) if reader is None else (len(reader.pages), None)
 
 
-def parse_files(files: list[Path], password: str | None, workers: int, progress: bool) -> list[ParsedPdf]:
-    """Parse files in parallel processes, splitting long files into page ranges."""
+def parse_files(files: list[Path], password: str | None, workers: int, progress: bool,
+                limits=None) -> list[ParsedPdf]:
+    """Parse files in parallel processes, splitting long files into page ranges.
+
+    With `limits` (a `rag.ingest.sandbox.ParseLimits`, for untrusted files such as uploads) each file is parsed
+    whole in a worker process under a time and memory limit instead, and nothing is parsed in this process.
+    """
+    if limits is not None:
+        from rag.ingest.sandbox import parse_isolated
+
+        return parse_isolated(files, password, limits)
     probes = [_probe(path, password) for path in files]
     tasks = [
         (index, range(start, min(start + PAGES_PER_TASK, count + 1)))
@@ -157,7 +167,9 @@ def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str 
     if workers <= 1 or len(tasks) <= 1:
         yield from (read_pdf(*arg) for arg in args)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+    # spawn, never fork: the caller may hold threads (torch, a loaded model, a web server) that fork would copy
+    # mid-lock into the children.
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from pool.map(_read_task, args)
 
 
@@ -199,10 +211,12 @@ def ingest(
     password: str | None = None,
     progress: bool = True,
     embeddings=None,
+    limits=None,
 ) -> IngestSummary:
     """Bring the index in `settings.index_dir` up to date with the PDFs under `paths` (default: the data folder).
 
     `embeddings` may be an already loaded `LocalEmbeddings`; otherwise it is loaded only if there is work for it.
+    `limits` (`rag.ingest.sandbox.ParseLimits`) parses each file in a worker process with a time and memory limit.
     """
     paths = paths or [settings.data_dir]
     if paths == [settings.data_dir] and not settings.data_dir.is_dir():
@@ -218,12 +232,12 @@ def ingest(
         ) from None
     try:
         remove_stale_versions(settings.index_dir)  # leftovers of a killed ingest
-        return _ingest_locked(settings, paths, rebuild, password, progress, embeddings)
+        return _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits)
     finally:
         lock.release()
 
 
-def _ingest_locked(settings, paths, rebuild, password, progress, embeddings) -> IngestSummary:
+def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits=None) -> IngestSummary:
     from rag.embeddings import embedding_model_name
 
     summary = IngestSummary(index_dir=str(settings.index_dir))
@@ -253,7 +267,7 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings) -> 
     with clock("parse"):
         sources = list(todo.to_parse)
         parsed = parse_files([todo.to_parse[s][0] for s in sources], password,
-                             settings.parse_workers or os.cpu_count() or 1, progress)
+                             settings.parse_workers or os.cpu_count() or 1, progress, limits)
     with clock("chunk"):
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         new_chunks: dict[str, list[Document]] = {}
@@ -407,7 +421,10 @@ def main(argv: list[str] | None = None) -> int:
         index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
         chunk_overlap=args.chunk_overlap, parse_workers=args.workers,
     )
-    summary = ingest(settings, args.paths or None, rebuild=args.rebuild, password=args.password)
+    from rag.cli import json_mode
+
+    with json_mode(args.json):
+        summary = ingest(settings, args.paths or None, rebuild=args.rebuild, password=args.password)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2))
     else:

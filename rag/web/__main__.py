@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from rag.cli import run_cli
 from rag.config import load_settings
+from rag.errors import UserError
 from rag.llm import BACKENDS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -25,9 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
     parser.add_argument("--data-dir", type=Path, help="folder of your PDFs; uploads go here (default data/)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
+    parser.add_argument("--token", help="token every request must present (required beyond loopback; "
+                        "or set RAG_WEB_TOKEN); open the page once as http://HOST:PORT/?token=TOKEN")
     parser.add_argument("--max-upload-mb", type=int, default=DEFAULT_MAX_UPLOAD_MB,
                         help=f"largest PDF accepted for upload, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
     return parser
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: assume it is reachable from elsewhere
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,14 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("rag").setLevel(logging.INFO)
-    settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir)
+    settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir,
+                             web_token=args.token)
+    if not is_loopback(args.host) and not settings.web_token:
+        raise UserError(f"--host {args.host} serves your PDFs to other machines: set a token with --token or "
+                        "RAG_WEB_TOKEN (or bind 127.0.0.1)", exit_code=2)
     from rag.web.app import build_app, serve
     from rag.web.engine import Engine
 
     engine = Engine(settings)
     engine.warm_up(announce=lambda message: print(message, file=sys.stderr, flush=True))
-    app = build_app(engine, max_upload_bytes=args.max_upload_mb * 10**6)
-    print(f"docqa web UI: http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr, flush=True)
+    app = build_app(engine, max_upload_bytes=args.max_upload_mb * 10**6, token=settings.web_token)
+    suffix = "?token=<your token>" if settings.web_token else ""
+    print(f"docqa web UI: http://{args.host}:{args.port}/{suffix} (Ctrl-C stops it)", file=sys.stderr, flush=True)
     serve(app, args.host, args.port)
     return 0
 

@@ -1,9 +1,18 @@
-"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder)."""
+"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder).
+
+Every response carries a Content-Security-Policy that allows this origin only, so nothing on the page (an
+image or link copied from a document into an answer included) can make the browser contact another host.
+With a token (required for any bind beyond loopback) every request must present it: once as `?token=...`,
+which sets an HttpOnly cookie, or as `Authorization: Bearer ...`.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse
+import hmac
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
 
 from rag.web.engine import Engine
 from rag.web.ui import CSS, PDF_ROUTE, WebUI
@@ -20,10 +29,47 @@ def add_pdf_route(app: FastAPI, engine: Engine) -> None:
                             content_disposition_type="inline", headers={"X-Content-Type-Options": "nosniff"})
 
 
-def build_app(engine: Engine, *, max_upload_bytes: int) -> FastAPI:
+# Gradio's page needs inline scripts and styles; data:/blob: cover its own icons and uploads. No remote source at all.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; "
+       "frame-src 'self'; object-src 'self'; worker-src 'self' blob:; form-action 'self'; base-uri 'self'; "
+       "frame-ancestors 'self'")
+TOKEN_COOKIE = "docqa_token"
+
+
+def add_security(app: FastAPI, token: str | None) -> None:
+    """The CSP and no-sniff headers on every response; with `token`, refuse requests that do not present it."""
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if token:
+            given = request.query_params.get("token")
+            if given is not None and hmac.compare_digest(given.encode(), token.encode()):
+                rest = urlencode([(k, v) for k, v in parse_qsl(request.url.query) if k != "token"])
+                response = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
+                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                return _secured(response)
+            bearer = request.headers.get("authorization", "")
+            presented = request.cookies.get(TOKEN_COOKIE) or (bearer[7:] if bearer.lower().startswith("bearer ")
+                                                              else "")
+            if not hmac.compare_digest(presented.encode(), token.encode()):
+                return _secured(PlainTextResponse("docqa: open this page with ?token=<the server's token>\n",
+                                                  status_code=401))
+        return _secured(await call_next(request))
+
+
+def _secured(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def build_app(engine: Engine, *, max_upload_bytes: int, token: str | None = None) -> FastAPI:
     import gradio as gr
 
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    add_security(app, token)
     add_pdf_route(app, engine)  # before the mount, so /pdf/ is not swallowed by the page
     page = WebUI(engine, max_upload_bytes).build()
     page.queue(default_concurrency_limit=1)

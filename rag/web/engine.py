@@ -1,8 +1,12 @@
 """What the web UI runs on: one set of loaded models and one index, shared by every browser session.
 
 Backends are loaded once per (backend, model, ...) and kept warm, so switching back and forth in the
-settings panel costs a load only the first time. Generation is serialised (one CPU, one model call at
-a time); uploads are ingested with the same `rag.ingest.ingest` as the CLI, then the index is reloaded.
+settings panel costs a load only the first time; only models docqa knows (the backend's default, files
+and OpenVINO folders under models/, the one named at start) can be chosen, and at most `web_max_models`
+stay loaded. Generation is serialised (one CPU, one model call at a time). The retriever is built once per
+index version and rebuilt when `CURRENT` names another one (an ingest from the CLI included). Uploads are
+parsed in a worker process with a time and memory limit, then ingested with the same `rag.ingest.ingest`
+as the CLI.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +36,24 @@ log = logging.getLogger("rag.web")
 # Settings the UI may change per question; everything else comes from rag.toml / RAG_* / flags.
 UI_SETTINGS = ("backend", "model", "k", "max_new_tokens", "temperature", "top_k", "top_p", "repetition_penalty")
 BACKEND_KEY = ("backend", "model", "model_type", "device", "openvino_engine", "context_length", "threads")
+MODEL_SUFFIXES = (".gguf", ".bin")  # GGML/GGUF files for ctransformers; OpenVINO models are folders
+OPENVINO_XML = "openvino_model.xml"
+
+
+def known_models(settings: Settings) -> dict[str, Path]:
+    """The models the web UI offers, by the name shown: files and OpenVINO folders under models/, and the model
+    named when the server started. Nothing else can be loaded from the page."""
+    found: dict[str, Path] = {}
+    folder = Path(settings.models_dir)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_file() and entry.suffix.lower() in MODEL_SUFFIXES or (entry / OPENVINO_XML).is_file():
+                found[entry.name] = entry
+    if settings.model is not None:
+        found.setdefault(Path(settings.model).name, Path(settings.model))
+    return found
 
 
 def with_overrides(settings: Settings, **overrides: Any) -> Settings:
@@ -83,7 +106,8 @@ class Engine:
         self.embeddings = None
         self.index = None  # rag.store.IndexData of the live index, None while there is none
         self.startup_error: str | None = None
-        self._backends: dict[tuple, LLMBackend] = {}
+        self._backends: OrderedDict[tuple, LLMBackend] = OrderedDict()  # least recently used first
+        self._retrievers: dict[int, HybridRetriever] = {}  # by k, for the loaded index version
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
         self._index_lock = threading.Lock()
@@ -109,14 +133,32 @@ class Engine:
         self.reload_index()
 
     def backend(self, settings: Settings, announce: Callable[[str], None] = log.info) -> LLMBackend:
-        """The backend for `settings`, loaded on first use and then kept."""
+        """The backend for `settings`, loaded on first use and then kept (at most `web_max_models` of them)."""
         key = self._backend_key(settings)
         with self._load_lock:
             if key not in self._backends:
                 from rag.llm import load_backend
 
+                while len(self._backends) >= self.settings.web_max_models:
+                    self._backends.popitem(last=False)  # the least recently used model is unloaded
                 self._backends[key] = load_backend(settings, announce=announce)
+            self._backends.move_to_end(key)
             return self._backends[key]
+
+    def model_choices(self) -> list[str]:
+        return ["", *known_models(self.settings)]
+
+    def model_path(self, choice: str | None) -> Path | None:
+        """The path of a model offered by `model_choices` ("" or None: the backend's default). Any other value is
+        refused with the same message whether or not such a file exists."""
+        choice = (choice or "").strip()
+        if not choice:
+            return None
+        known = known_models(self.settings)
+        if choice not in known:
+            raise UserError(f"{choice!r} is not one of the models offered; put model files or OpenVINO folders "
+                            f"in {self.settings.models_dir} and pick one from the list")
+        return known[choice]
 
     def loaded_backends(self) -> list[str]:
         return [backend.describe() for backend in self._backends.values()]
@@ -141,6 +183,17 @@ class Engine:
         check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
         self._embeddings()
         self.index = index
+        self._retrievers = {}
+
+    def refresh_index(self) -> None:
+        """Reload the index when `CURRENT` names another version than the loaded one (e.g. after a CLI ingest)."""
+        from rag.store import current_version
+
+        live = current_version(self.settings.index_dir)
+        if live is not None and (self.index is None or self.index.path != live):
+            with self._index_lock:
+                if self.index is None or self.index.path != current_version(self.settings.index_dir):
+                    self.reload_index()
 
     def _try_reload_index(self, announce: Callable[[str], None]) -> None:
         try:
@@ -151,15 +204,22 @@ class Engine:
     # ------------------------------------------------------------ answering
 
     def answerer(self, **overrides: Any) -> Answerer:
+        if "model" in overrides:
+            overrides["model"] = self.model_path(overrides["model"] and str(overrides["model"]))
         settings = with_overrides(self.settings, **overrides)
+        self.refresh_index()
         if self.index is None or not self.index.chunks:
             raise UserError("no documents are indexed yet: add PDFs in the Documents panel")
         backend = self.backend(settings)
         return Answerer(settings, self._retriever(settings), backend, {})
 
     def _retriever(self, settings: Settings) -> HybridRetriever:
-        # The CLI's retriever (rag.qa.load_answerer), rebuilt per question for the UI's k.
-        return build_retriever(settings, self.index, self._embeddings())
+        """The CLI's retriever (rag.qa.load_answerer), built once per index version and k (its look-up tables of
+        names, pages and contacts are filled on first use and then kept)."""
+        retrievers = self._retrievers  # replaced, not cleared, by reload_index
+        if settings.k not in retrievers:
+            retrievers[settings.k] = build_retriever(settings, self.index, self._embeddings())
+        return retrievers[settings.k]
 
     def stream_answer(self, conversation: Conversation, question: str, overrides: dict[str, Any],
                       stop: threading.Event) -> Iterator[Event]:
@@ -200,17 +260,24 @@ class Engine:
                 for name, entry in sorted(self.index.manifest.files.items())]
 
     def add_pdfs(self, uploads: list[tuple[Path, str]], max_bytes: int,
-                 on_stage: Callable[[str], None] = log.info) -> tuple[IngestSummary | None, list[Rejected]]:
-        """Store the valid uploads in the data folder and ingest just those files; then reload the index."""
+                 on_stage: Callable[[str], None] = log.info,
+                 notes: list[str] | None = None) -> tuple[IngestSummary | None, list[Rejected]]:
+        """Store the valid uploads in the data folder and ingest just those files; then reload the index.
+
+        An upload named like an existing document with other content is stored under a new name, said in `notes`.
+        """
+        from rag.ingest.sandbox import ParseLimits
+
         with self._index_lock:
             on_stage("checking and storing the files")
-            stored, rejected = store_uploads(uploads, self.settings.data_dir, max_bytes)
+            stored, rejected = store_uploads(uploads, self.settings.data_dir, max_bytes, notes=notes)
             if not stored:
                 return None, rejected
             on_stage(f"ingesting {len(stored)} file(s): parsing, chunking, embedding")
-            # Parse in this process: forking a server full of threads into parser processes risks deadlocks.
-            settings = with_overrides(self.settings, parse_workers=1)
-            summary = ingest(settings, stored, progress=False, embeddings=self._embeddings())
+            # Parsed in a spawned worker process with a time and memory limit: a pathological PDF fails alone.
+            limits = ParseLimits(seconds=self.settings.upload_parse_seconds,
+                                 memory_mb=self.settings.upload_parse_memory_mb)
+            summary = ingest(self.settings, stored, progress=False, embeddings=self._embeddings(), limits=limits)
             on_stage("loading the updated index")
             self.reload_index()
             return summary, rejected

@@ -39,6 +39,12 @@ def escape_markdown(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def inert_markdown(text: str) -> str:
+    """Text from the model or the user (so possibly copied from a document) shown as plain text: Markdown images
+    and links, HTML and autolinked addresses become characters, never a request (the page's CSP blocks the rest)."""
+    return escape_markdown(text).replace("://", ":&#47;&#47;").replace("www.", "www&#46;")
+
+
 def pdf_link(file: str, page: int) -> str:
     """Where the browser opens `file` (relative to the data folder) at `page`."""
     return f"{PDF_ROUTE}/{quote(file)}#page={page}"
@@ -66,7 +72,7 @@ def timings_markdown(answer: Answer) -> str:
 
 
 def answer_markdown(answer: Answer, notices: list[str]) -> str:
-    blocks = [answer.answer or "_(no answer)_"]
+    blocks = [inert_markdown(answer.answer) if answer.answer else "_(no answer)_"]
     if answer.stopped:
         blocks[0] += " _(stopped)_"
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
@@ -137,7 +143,8 @@ class WebUI:
             return
         generation, conversation = session.generation, session.conversation
         stop = session.begin_answer()  # before the page shows anything, so no Stop click is lost
-        session.messages += [{"role": "user", "content": question}, {"role": "assistant", "content": SEARCHING}]
+        session.messages += [{"role": "user", "content": inert_markdown(question)},
+                             {"role": "assistant", "content": SEARCHING}]
         yield session.messages, ""
         overrides = {"backend": backend, "model": (model or "").strip() or None, "k": int(k),
                      "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
@@ -148,7 +155,7 @@ class WebUI:
                 return
             if event.kind == "token":
                 text += event.text
-                content = text
+                content = inert_markdown(text)
             elif event.kind == "notice":
                 notices.append(event.text)
                 continue
@@ -171,7 +178,7 @@ class WebUI:
     def load_model(self, backend: str, model: str) -> str:
         """Load (or find warm) the model chosen in the settings panel; report it in the status line."""
         try:
-            settings = with_overrides(self.engine.settings, backend=backend, model=(model or "").strip() or None)
+            settings = with_overrides(self.engine.settings, backend=backend, model=self.engine.model_path(model))
             loaded = self.engine.backend(settings)
         except UserError as exc:
             return f"⚠️ cannot load the {backend} model: {escape_markdown(str(exc))} · " + self.status()
@@ -192,9 +199,10 @@ class WebUI:
         def on_stage(text: str) -> None:
             progress(next(stages, 0.95), desc=text)
 
+        notes: list[str] = []
         try:
-            summary, rejected = self.engine.add_pdfs(uploads, self.max_upload_bytes, on_stage=on_stage)
-            report = upload_report(summary, rejected)
+            summary, rejected = self.engine.add_pdfs(uploads, self.max_upload_bytes, on_stage=on_stage, notes=notes)
+            report = "\n".join([*notes, upload_report(summary, rejected)])
         except UserError as exc:
             report = f"ERROR: {exc}"
         except Exception as exc:
@@ -226,8 +234,10 @@ class WebUI:
                 with gr.Column(scale=2):
                     with gr.Accordion("Settings", open=False, elem_id="settings"):
                         backend = gr.Dropdown(list(BACKENDS), value=s.backend, label="Backend", elem_id="backend")
-                        model = gr.Textbox(value=str(s.model or ""), label="Model",
-                                           placeholder="empty: the backend's default model", elem_id="model")
+                        # Only models docqa knows (files under models/, the one named at start), never a typed path.
+                        model = gr.Dropdown(self.engine.model_choices(), label="Model", elem_id="model",
+                                            value=Path(s.model).name if s.model else "",
+                                            info="empty: the backend's default model")
                         k = gr.Slider(1, max(20, s.k), value=s.k, step=1, label="Chunks retrieved (k)")
                         max_new = gr.Slider(16, max(1024, s.max_new_tokens), value=s.max_new_tokens, step=1,
                                             label="Max new tokens")
@@ -252,7 +262,7 @@ class WebUI:
             clear.click(self.clear, None, [chat, question], queue=False)
             chat.clear(self.clear, None, [chat, question], queue=False)  # the chat's own trash button
             backend.change(self.load_model, [backend, model], [status])
-            model.submit(self.load_model, [backend, model], [status])
+            model.change(self.load_model, [backend, model], [status])
             upload.upload(self.add_documents, [upload], [report, docs, upload, status])
             page.unload(self.forget_session)
         return page

@@ -1,4 +1,8 @@
-"""Uploaded PDFs: checked (PDF magic, size, a safe file name) before they are stored in the data folder."""
+"""Uploaded PDFs: checked (PDF magic, size, a safe file name) before they are stored in the data folder.
+
+An existing document is never overwritten: an upload named like one with other content is stored under a
+free name ("report (2).pdf") and the caller is told; the same content again is simply the same file.
+"""
 
 from __future__ import annotations
 
@@ -51,32 +55,54 @@ def check_pdf(path: Path, max_bytes: int) -> None:
         raise UploadError("not a PDF (no %PDF- header)")
 
 
-def store_pdf(upload: Path, original_name: str, data_dir: Path, max_bytes: int) -> Path:
-    """Check `upload` and copy it into `data_dir` under a safe name (replacing a file of that name atomically)."""
+def store_pdf(upload: Path, original_name: str, data_dir: Path, max_bytes: int,
+              notes: list[str] | None = None) -> Path:
+    """Check `upload` and copy it into `data_dir` under a safe name that no other document has.
+
+    The file is written beside its target and linked into place, which fails rather than replace a file that
+    appeared meanwhile; a renamed upload is reported in `notes`.
+    """
+    from rag.hashing import sha256_file
+
     check_pdf(upload, max_bytes)
     folder = data_dir.resolve()
-    target = folder / safe_pdf_name(original_name)
-    if target.parent != folder:  # cannot happen with a safe name; kept as the last line of defence
+    wanted = folder / safe_pdf_name(original_name)
+    if wanted.parent != folder:  # cannot happen with a safe name; kept as the last line of defence
         raise UploadError(f"{original_name!r}: refused file name")
     folder.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out, open(upload, "rb") as src:
             shutil.copyfileobj(src, out)
-        os.replace(temp, target)
-    except BaseException:
+        digest = sha256_file(Path(temp))
+        for number in range(1, 1000):
+            target = wanted if number == 1 else wanted.with_name(f"{wanted.stem} ({number}).pdf")
+            if target.is_file() and sha256_file(target) == digest:
+                break  # the same document again: nothing to store
+            try:
+                os.link(temp, target)  # never replaces an existing file
+            except FileExistsError:
+                continue
+            if target != wanted and notes is not None:
+                notes.append(f"RENAMED {original_name}: {wanted.name} already exists with other content; "
+                             f"stored as {target.name}")
+            break
+        else:
+            raise UploadError(f"{original_name!r}: too many files named {wanted.name}")
+    finally:
         Path(temp).unlink(missing_ok=True)
-        raise
     return target
 
 
-def store_uploads(uploads: list[tuple[Path, str]], data_dir: Path, max_bytes: int) -> tuple[list[Path], list[Rejected]]:
-    """Store each (temporary path, original name); the refused ones are returned with their reason."""
+def store_uploads(uploads: list[tuple[Path, str]], data_dir: Path, max_bytes: int,
+                  notes: list[str] | None = None) -> tuple[list[Path], list[Rejected]]:
+    """Store each (temporary path, original name); the refused ones are returned with their reason, and renamed
+    ones are said in `notes`."""
     stored: list[Path] = []
     rejected: list[Rejected] = []
     for path, name in uploads:
         try:
-            stored.append(store_pdf(path, name, data_dir, max_bytes))
+            stored.append(store_pdf(path, name, data_dir, max_bytes, notes))
         except UploadError as exc:
             rejected.append(Rejected(name, str(exc)))
         except OSError as exc:
