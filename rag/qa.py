@@ -181,7 +181,7 @@ class Answerer:
         docs = self.retriever.invoke(retrieval_query or question)
         result.timings["retrieval"] = time.perf_counter() - t0
         s = self.settings
-        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms, s.refuse_appearance)
+        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms)
         relevant = verdict.passages
         if not relevant:
             result.abstained, result.abstain_reason = True, verdict.reason
