@@ -1,7 +1,6 @@
 """Whether the retrieved passages can answer a question at all, and if not, why: the answerer abstains then.
 
 Checks, in order (each one a reason a person can verify):
-- the question asks how a page looks (colours, fonts, logos), which the text layer of a PDF does not hold;
 - no passage is close enough to the question (cosine `score` below the threshold; a passage holding the contact
   detail the question asks for may sit a little lower, since an address block reads like no question);
 - the question names something the passages never mention: a number or year ("May 2018" asked, "May 2016"
@@ -26,11 +25,6 @@ from rag import contacts, page_refs
 from rag.retrieval import DocumentNames, key_terms
 
 CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail may be
-
-# Asks how something looks: a colour, a type style, a logo. Only the words are indexed, not how they are drawn.
-_APPEARANCE_RE = re.compile(
-    r"\b(?:red|green|blue|yellow|grey|gray|orange|purple|pink|colou?r(?:s|ed)?|underlined|italics?|bold(?:ed)?"
-    r"|highlighted|fonts?|logos?|background)\b", re.IGNORECASE)
 
 # Abbreviations that are ordinary vocabulary in business documents; a question may use one the text spells out.
 GENERAL_ABBREVIATIONS = frozenset("""
@@ -71,16 +65,13 @@ class Verdict:
     reason: str = ""
 
 
-def judge(question: str, passages: Sequence[Document], score_threshold: float, max_missing: float = 1.0,
-          refuse_appearance: bool = False) -> Verdict:
+def judge(question: str, passages: Sequence[Document], score_threshold: float, max_missing: float = 1.0) -> Verdict:
     """Which of `passages` can answer `question`, or why none can.
 
-    `max_missing` below 1 turns on the checks of what the question names (`unmentioned`); `refuse_appearance`
-    refuses questions about colours, fonts and logos.
+    `max_missing` below 1 turns on the checks of what the question names (`unmentioned`). (A rule that refused
+    questions containing an ordinary word about looks, "colour", "font", "background", was dropped: it refused
+    answerable questions on documents it was not written from and caught no unanswerable one there.)
     """
-    if refuse_appearance and asks_about_appearance(question):
-        return Verdict(reason="the question is about how the pages look (colours, fonts, logos), and docqa reads "
-                              "only their text")
     asked = contacts.asked_contacts(question)
     words = content_words(question)
     kept = [doc for doc in passages if _close_enough(doc, score_threshold, asked, words)]
@@ -137,10 +128,6 @@ def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str
             contacts.holds(kind, doc.page_content) for kind in asked_contacts):
         return True
     return bool(doc.metadata.get("named_page")) and set(words) <= mentioned_tokens([doc])
-
-
-def asks_about_appearance(question: str) -> bool:
-    return bool(_APPEARANCE_RE.search(question))
 
 
 def mentioned_tokens(passages: Iterable[Document]) -> set[str]:

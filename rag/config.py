@@ -75,7 +75,6 @@ class Settings(BaseSettings):
     # asks for a contact detail none holds, or when more than this share of its names and figures is in none.
     # 1: no such checks (rag.answerability).
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
-    refuse_appearance: bool = True  # abstain on questions about colours, fonts or logos (the index holds only text)
 
     # Generation.
     backend: Literal["ctransformers", "openvino"] = "ctransformers"

@@ -40,6 +40,24 @@ def format_sources(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_grounding(answer: Answer) -> str:
+    """The grounding check's verdict: the evidence sentence and page, or what no passage holds
+    ("Not found in the sources: ..."); "" when there is nothing to show."""
+    from rag.answer.grounding import NOT_FOUND
+
+    grounding = answer.grounding
+    if grounding is None:
+        return ""
+    lines = []
+    if grounding.grounded is False:
+        missing = ", ".join(f'"{text}"' for text in grounding.missing)
+        lines.append(f"{NOT_FOUND[0].upper()}{NOT_FOUND[1:]}: {missing} (no passage given to the model holds it; "
+                     "check before relying on this answer)")
+    for evidence in grounding.evidence:
+        lines.append(f'Evidence: [{evidence.source}] {evidence.file}, page {evidence.page}: "{evidence.sentence}"')
+    return "\n".join(lines)
+
+
 def format_timings(answer: Answer) -> str:
     lines = ["Timings:"]
     for key, label, unit in TIMING_ROWS:
@@ -57,6 +75,10 @@ def print_answer(answer: Answer, streamed: bool) -> None:
     else:
         print(answer.answer)
     print()
+    grounding = format_grounding(answer)
+    if grounding:
+        print(grounding)
+        print()
     print(format_sources(answer))
     print()
     print(format_timings(answer))

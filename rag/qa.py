@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
@@ -23,6 +23,9 @@ from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
 from rag.answerability import judge
+from rag.answer.abstention import READER_REASON, reader_abstained
+from rag.answer.grounding import Grounding, check_grounding
+from rag.text import neutralise_special_tokens, special_token_pattern
 from rag.retrieval import build_retriever
 
 if TYPE_CHECKING:
@@ -89,9 +92,12 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
     backend: str = ""
+    grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
 
     def to_dict(self) -> dict:
         return {
+            "grounded": self.grounding.grounded if self.grounding else None,
+            "grounding": self.grounding.to_dict() if self.grounding else None,
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -147,6 +153,8 @@ class Answerer:
         self.load_timings = load_timings
         self.template = prompt_template(backend.chat_format)
         self.llm = LocalLLM(backend=backend, params=self.generation_params())
+        # document text is data: special-token strings in passages, question and history never reach the model
+        self._specials = special_token_pattern(getattr(backend, "special_tokens", ()))
 
     def generation_params(self) -> GenerationParams:
         s = self.settings
@@ -173,7 +181,7 @@ class Answerer:
         docs = self.retriever.invoke(retrieval_query or question)
         result.timings["retrieval"] = time.perf_counter() - t0
         s = self.settings
-        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms, s.refuse_appearance)
+        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms)
         relevant = verdict.passages
         if not relevant:
             result.abstained, result.abstain_reason = True, verdict.reason
@@ -183,6 +191,12 @@ class Answerer:
             result.timings["total"] = time.perf_counter() - started
             return result
 
+        relevant = [Document(neutralise_special_tokens(d.page_content, pattern=self._specials), metadata=d.metadata)
+                    for d in relevant]
+        asked = question  # as the person wrote it; `question` from here on is the prompt's copy
+        question = neutralise_special_tokens(question, pattern=self._specials)
+        history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
+                           answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
         kept, dropped, _tokens = fit_context(relevant, question, self.template, self.backend.count_tokens,
                                              self.backend.context_length, self.settings.max_new_tokens)
         result.dropped_chunks = len(dropped)
@@ -210,6 +224,10 @@ class Answerer:
         finally:
             stream.close()  # a stopped backend stream records its stats on close
         result.answer = "".join(pieces).strip()
+        if reader_abstained(result.answer):
+            result.abstained, result.abstain_reason = True, READER_REASON
+        elif result.answer:
+            result.grounding = check_grounding(result.answer, result.sources, asked)
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result

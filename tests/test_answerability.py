@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from rag.answerability import acronyms, asks_about_appearance, content_words, judge, quarters
+from rag.answerability import acronyms, content_words, judge, quarters
 
 
 def chunk(text: str, source: str = "a.pdf", score: float = 0.5) -> Document:
@@ -45,14 +45,9 @@ def test_common_abbreviations_file_names_and_shouted_questions_are_not_names():
     assert judge("what is advertsing expense of Neflix in FY 2016?", page, 0.3, 0.5).passages == []
 
 
-def test_questions_about_colours_fonts_and_logos_are_refused_when_asked_to():
-    assert asks_about_appearance("What are the top2 texts of the yellow words in the document?")
-    assert asks_about_appearance("what is the texts of the underlined italic words in page 2?")
-    assert not asks_about_appearance("What was Manchester United's total revenue in fiscal 2022?")
+def test_a_question_with_an_ordinary_word_about_looks_is_judged_like_any_other():
     question = "What are the names with grey background in Florida Department of Health's plan?"
     assert judge(question, PLAN, 0.3, 0.5).passages == PLAN
-    verdict = judge(question, PLAN, 0.3, 0.5, refuse_appearance=True)
-    assert verdict.passages == [] and "colours, fonts, logos" in verdict.reason
 
 
 def test_an_organisation_the_passages_never_name_is_refused():

@@ -341,3 +341,19 @@ def test_no_real_gold_answer_reads_as_an_abstention():
     questions = [question for path in files for question in load_questions(path).questions]
     assert [q.id for q in questions if q.answerable and is_abstention(q.answer)] == []
     assert [q.id for q in questions if not q.answerable and not is_abstention(q.answer)] == []
+
+
+def test_grounded_rate_and_how_right_the_mark_is():
+    from rag.eval.metrics import grounding_mark
+
+    results = [
+        QuestionResult(id="a", answer="£750 million", correct=True, abstained=False, grounded=True),
+        QuestionResult(id="b", answer="£900 million", correct=False, abstained=False, grounded=False),
+        QuestionResult(id="c", answer="2.4", correct=False, abstained=False, grounded=True),
+        QuestionResult(id="d", answer="Arsenal", correct=True, abstained=False, grounded=False),
+        QuestionResult(id="e", answer="The documents do not say.", correct=False, abstained=True, grounded=None),
+    ]
+    summary = summarize_groups(results, k=5)[-1]
+    assert summary.grounded == 0.5  # 2 of the 4 checked answers; the abstention is not checked
+    assert grounding_mark(results) == (1, 2, 1, 2)
+    assert "grounded" in render_table([summary]).splitlines()[0]

@@ -346,6 +346,7 @@ class QuestionResult:
     cites_evidence: bool | None = None
     latency_s: float | None = None
     retrieved: list[Hit] = field(default_factory=list)
+    grounded: bool | None = None  # the grounding check (rag.answer.grounding); None: not checked or nothing to check
 
 
 def score_question(
@@ -354,6 +355,7 @@ def score_question(
     answer: str | None = None,
     citations: Iterable[Hit] | None = None,
     latency_s: float | None = None,
+    grounded: bool | None = None,
 ) -> QuestionResult:
     """Score one question. ``citations`` default to those found in the answer text."""
     has_evidence = bool(question.evidence_pages)
@@ -367,6 +369,7 @@ def score_question(
         doc_rank=first_doc_hit_rank(retrieved, question.doc) if has_evidence else None,
         latency_s=latency_s,
         retrieved=list(retrieved),
+        grounded=grounded,
     )
     if answer is not None:
         _score_answer_into(result, question, answer, citations)
@@ -407,6 +410,7 @@ class Summary:
     false_abstention: float | None  # share of answered answerable questions where the system abstained
     cites_evidence: float | None  # over answered questions with evidence pages
     median_latency_s: float | None
+    grounded: float | None = None  # share of checked answers (not abstentions) the grounding check found grounded
 
 
 def summarize(results: Sequence[QuestionResult], k: int, group: str = "overall") -> Summary:
@@ -433,6 +437,7 @@ def summarize(results: Sequence[QuestionResult], k: int, group: str = "overall")
         false_abstention=_rate(bool(r.abstained) for r in answerable),
         cites_evidence=_rate(bool(r.cites_evidence) for r in answered if r.cites_evidence is not None),
         median_latency_s=statistics.median(latencies) if latencies else None,
+        grounded=_rate(bool(r.grounded) for r in answered if r.grounded is not None and not r.abstained),
     )
 
 
@@ -450,6 +455,16 @@ def summarize_groups(
             summaries.append(summarize(members, k, group=f"{attribute}: {value if value is not None else '-'}"))
     summaries.append(summarize(results, k))
     return summaries
+
+
+def grounding_mark(results: Sequence[QuestionResult]) -> tuple[int, int, int, int]:
+    """How right the "not found in the sources" mark is on answerable questions the model answered:
+    (marked answers that are wrong, marked answers, wrong answers that are marked, wrong answers checked)."""
+    checked = [r for r in results if r.answerable and r.answer is not None and not r.abstained
+               and r.grounded is not None]
+    marked = [r for r in checked if r.grounded is False]
+    wrong = [r for r in checked if not r.correct]
+    return sum(not r.correct for r in marked), len(marked), sum(r.grounded is False for r in wrong), len(wrong)
 
 
 def hit_cutoffs(k: int) -> list[int]:
@@ -471,7 +486,7 @@ def render_table(summaries: Sequence[Summary]) -> str:
         return "(no results)"
     cutoffs = sorted({n for summary in summaries for n in summary.hit_at})
     header = ["group", "n", "ans", "unans", *(f"hit@{n}" for n in cutoffs), "MRR", f"doc@{summaries[0].k}",
-              "answer", "abstain", "false abst", "cites", "p50 s"]  # fmt: skip
+              "answer", "abstain", "false abst", "cites", "grounded", "p50 s"]  # fmt: skip
     rows = [header, *(_table_row(summary, cutoffs) for summary in summaries)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     lines = [_format_row(row, widths) for row in rows]
@@ -492,6 +507,7 @@ def _table_row(summary: Summary, cutoffs: list[int]) -> list[str]:
         _percent(summary.abstention_accuracy),
         _percent(summary.false_abstention),
         _percent(summary.cites_evidence),
+        _percent(summary.grounded),
         _decimal(summary.median_latency_s, places=2),
     ]
 

@@ -26,14 +26,15 @@ from tqdm import tqdm
 
 from rag.config import Settings
 from rag.errors import UserError
-from rag.eval.metrics import QuestionResult, Summary, render_table, score_question, summarize_groups
+from rag.eval.metrics import (QuestionResult, Summary, grounding_mark, render_table, score_question,
+                              summarize_groups)
 from rag.eval.questions import Question, load_questions
 
 PRESETS: dict[str, dict[str, Any]] = {
     "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "chunk_context": "none",
                   "match_documents": False, "passage_chars": 0, "statement_weight": 0.0, "line_item_weight": 0.0,
                   "contact_weight": 0.0, "page_weight": 0.0,
-                  "score_threshold": -1.0, "max_missing_terms": 1.0, "refuse_appearance": False},
+                  "score_threshold": -1.0, "max_missing_terms": 1.0},
     "default": {},
 }
 
@@ -133,7 +134,7 @@ class PresetRun:
 RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_context", "fusion_candidates",
                       "dense_weight", "bm25_weight", "rank_constant", "match_documents", "passage_chars",
                       "statement_weight", "line_item_weight", "contact_weight", "page_weight", "score_threshold",
-                      "max_missing_terms", "refuse_appearance")
+                      "max_missing_terms")
 
 
 class RecordingRetriever(BaseRetriever):
@@ -143,16 +144,16 @@ class RecordingRetriever(BaseRetriever):
     inner: Any
     score_threshold: float
     max_missing_terms: float
-    refuse_appearance: bool
     last: list[Document] = []
     gated: bool = False
+    gate_reason: str = ""
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         from rag.answerability import judge
 
         self.last = self.inner.invoke(query)
-        verdict = judge(query, self.last, self.score_threshold, self.max_missing_terms, self.refuse_appearance)
-        self.gated = not verdict.passages
+        verdict = judge(query, self.last, self.score_threshold, self.max_missing_terms)
+        self.gated, self.gate_reason = not verdict.passages, verdict.reason
         return self.last
 
 
@@ -203,8 +204,7 @@ def run_preset(preset: str, settings: Settings, questions: Sequence[Question], d
     for name in unknown_documents(questions, list(index.manifest.files)):
         print(f"warning: questions refer to {name}, which is not among the indexed files", file=sys.stderr)
     recorder = RecordingRetriever(inner=build_retriever(settings, index, embeddings),
-                                  score_threshold=settings.score_threshold, max_missing_terms=settings.max_missing_terms,
-                                  refuse_appearance=settings.refuse_appearance)
+                                  score_threshold=settings.score_threshold, max_missing_terms=settings.max_missing_terms)
     answerer = Answerer(settings, recorder, backend, {}) if backend is not None else None
     run = PresetRun(preset, settings, settings.index_dir, retrieval_only=answerer is None)
     bar = tqdm(questions, desc=f"{preset}", unit="q", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
@@ -228,13 +228,16 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
         result = score_question(question, retrieved, latency_s=latency)
     else:
         shown = [(source.file, source.page) for source in answer.sources]
-        result = score_question(question, retrieved, answer.answer, citations=shown, latency_s=latency)
+        grounded = answer.grounding.grounded if answer.grounding else None
+        result = score_question(question, retrieved, answer.answer, citations=shown, latency_s=latency,
+                                grounded=grounded)
     detail = {
         "question": question.question,
         "gold": question.answer,
         "evidence_doc": question.doc,
         "evidence_pages": list(question.evidence_pages),
         "gate_abstained": recorder.gated,
+        "gate_reason": recorder.gate_reason,
         "passages": [{"source": d.metadata.get("source"), "page": d.metadata.get("page"),
                       "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
     }
@@ -258,4 +261,8 @@ def format_run(run: PresetRun) -> str:
     if unanswerable or abstained_a:
         lines.append(f"relevance check alone (no model): abstains on {abstained_u}/{unanswerable} unanswerable, "
                      f"{abstained_a}/{answerable} answerable questions")
+    if not run.retrieval_only:
+        marked_wrong, marked, wrong_marked, wrong = grounding_mark(run.results)
+        lines.append(f"grounding mark: {marked_wrong}/{marked} answers marked \"not found in the sources\" were wrong; "
+                     f"{wrong_marked}/{wrong} wrong answers were marked")
     return "\n".join(lines)

@@ -74,6 +74,7 @@ class CTransformersBackend(LLMBackend):
         self._space_prefix = legacy_llama
         self._special = _special_token_splitter(info)
         self._end_tokens = {llm.eos_token_id, *_end_token_ids(info)}
+        self.special_tokens = list(info.special_tokens)  # neutralised in document text (rag.text)
 
     # --- loading ---
 

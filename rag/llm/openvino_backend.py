@@ -64,6 +64,7 @@ class OpenVINOBackend(LLMBackend):
         model_window = config.get("max_position_embeddings") or config.get("max_sequence_length")
         self.context_length = _window(context_length, model_window)
         self.eos_ids = _eos_ids(self.model_path, config, self.tokenizer.eos_token_id)
+        self.special_tokens = folder_special_tokens(self.model_path)  # neutralised in document text (rag.text)
         self.last_stats = GenerationStats()
         self.load_seconds = time.perf_counter() - started
 
@@ -325,6 +326,25 @@ class _HFTokenizer:
 
     def decode(self, ids: list[int]) -> str:
         return self._tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
+def folder_special_tokens(folder: Path) -> list[str]:
+    """The special tokens an IR folder's tokenizer files declare (tokenizer.json, tokenizer_config.json)."""
+    found: list[str] = []
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        try:
+            data = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        found += [t["content"] for t in data.get("added_tokens", []) if t.get("special") and t.get("content")]
+        found += [t["content"] for t in (data.get("added_tokens_decoder") or {}).values()
+                  if isinstance(t, dict) and t.get("special") and t.get("content")]
+        for key in ("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token"):
+            value = data.get(key)
+            value = value.get("content") if isinstance(value, dict) else value
+            if isinstance(value, str) and value:
+                found.append(value)
+    return list(dict.fromkeys(found))
 
 
 def _token_id(value: int) -> int | None:

@@ -50,8 +50,25 @@ def pdf_link(file: str, page: int) -> str:
     return f"{PDF_ROUTE}/{quote(file)}#page={page}"
 
 
+def grounding_markdown(answer: Answer) -> str:
+    """A visible mark when a figure, date or name of the answer is in no passage; else the evidence sentence."""
+    grounding = answer.grounding
+    if grounding is None:
+        return ""
+    lines = []
+    if grounding.grounded is False:
+        missing = ", ".join(f"“{escape_markdown(text)}”" for text in grounding.missing)
+        lines.append(f"⚠️ **Not found in the sources:** {missing}: no passage given to the model holds it; "
+                     "check before relying on this answer.")
+    for evidence in grounding.evidence:
+        label = escape_markdown(f"[{evidence.source}] {evidence.file}, page {evidence.page}")
+        lines.append(f"**Evidence** [{label}]({pdf_link(evidence.file, evidence.page)}): "
+                     f"“{escape_markdown(evidence.sentence)}”")
+    return "  \n".join(lines)
+
+
 def sources_markdown(answer: Answer) -> str:
-    if answer.abstained:
+    if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
     lines = ["**Sources**"]
     for source in answer.sources:
@@ -76,6 +93,7 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     if answer.stopped:
         blocks[0] += " _(stopped)_"
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
+    blocks += [block for block in [grounding_markdown(answer)] if block]
     blocks += [sources_markdown(answer), timings_markdown(answer)]
     return "\n\n".join(blocks)
 
