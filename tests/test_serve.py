@@ -153,7 +153,7 @@ def test_upload_then_ask(server, client):
     assert extra(response)["sources"][0]["file"] == "zorblax licence.pdf"
 
 
-def test_a_cli_ingest_is_picked_up_without_restart(server, client, settings):
+def test_a_cli_ingest_is_picked_up_without_restart(server, client, embeddings):
     from rag.config import load_settings
     from rag.ingest import ingest
 
@@ -161,7 +161,7 @@ def test_a_cli_ingest_is_picked_up_without_restart(server, client, settings):
     write_pdf(data / "quuxco.pdf", ["Quuxco Holdings pays its auditors a retainer of 8,765 florins per year."])
     cli_settings = load_settings(data_dir=data, index_dir=server["index"], models_dir=REPO / "models",
                                  cache_dir=REPO / ".cache")
-    ingest(cli_settings, [data / "quuxco.pdf"], progress=False)
+    ingest(cli_settings, [data / "quuxco.pdf"], progress=False, embeddings=embeddings)
     response = client.chat.completions.create(model="docqa", max_tokens=32, messages=[
         {"role": "user", "content": "What retainer does Quuxco Holdings pay its auditors?"}])
     assert extra(response)["sources"][0]["file"] == "quuxco.pdf"

@@ -10,6 +10,7 @@ stopped afterwards.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -122,6 +123,7 @@ def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int
     from rag.bench import load_average
 
     process = None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below stops the started server
     if url is None:
         process, base, _log = start_server(server_args)
         url = f"{base}/v1"
