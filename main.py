@@ -14,14 +14,17 @@ from pathlib import Path
 from rag.cli import json_mode, run_cli
 from rag.config import load_settings
 from rag.errors import UserError
+from rag.llm import BACKENDS
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
     parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
     parser.add_argument("-k", type=int, dest="k", help="passages to retrieve (default 5)")
-    parser.add_argument("--backend", choices=["ctransformers", "openvino"], help="LLM backend (default ctransformers)")
-    parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
+    parser.add_argument("--backend", choices=BACKENDS, help="LLM backend (default ctransformers)")
+    parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder (openai: model id)")
+    parser.add_argument("--base-url", help="backend openai: the OpenAI-compatible server, e.g. http://127.0.0.1:8001/v1")
+    parser.add_argument("--api-key", dest="remote_api_key", help="backend openai: the server's API key")
     parser.add_argument("--model-type", help="ctransformers model type, e.g. llama (default: from the file)")
     parser.add_argument("--device", help="OpenVINO device (default CPU)")
     parser.add_argument("--max-new-tokens", type=int, help="answer length limit in tokens (default 256)")
@@ -44,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         k=args.k, backend=args.backend, model=args.model, model_type=args.model_type, device=args.device,
         max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
         context_length=args.context_length, index_dir=args.index_dir,
+        base_url=args.base_url, remote_api_key=args.remote_api_key,
     )
     from rag.output import print_answer, print_json, stream_printer
     from rag.qa import load_answerer

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
 
     # Generation.
-    backend: Literal["ctransformers", "openvino"] = "ctransformers"
+    backend: Literal["ctransformers", "openvino", "openai"] = "ctransformers"
     model: Path | None = None  # None: the default model for the backend, prepared on first use
     model_type: str | None = None  # ctransformers model type; None: from the file
     device: str = "CPU"
@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     repetition_penalty: float = Field(1.0, gt=0.0)
     threads: int | None = None  # None: all cores
     context_length: int | None = None  # None: the model's own window
+    # Backend "openai": an OpenAI-compatible server as the LLM (rag.llm.openai_backend); `model` is its model id.
+    base_url: str | None = None  # e.g. http://127.0.0.1:8001/v1
+    remote_api_key: str | None = None  # its API key (else $OPENAI_API_KEY)
+    remote_tokenizer: Path | None = None  # its tokenizer.json, for exact token counts; None: a conservative estimate
 
     @classmethod
     def settings_customise_sources(

@@ -1,9 +1,10 @@
-"""`python -m rag.bench ingest|llm`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench ingest|llm|serve`: speed numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
   load time, TTFT, prompt tokens/s, generation tokens/s, peak RSS. Each model runs in its own process so
   its peak memory is its own. Medians of `--runs`; the machine's load average is printed beside them.
+- `serve`: the HTTP server under 1, 4, 16 concurrent streaming clients (`rag.bench.serve`).
 """
 
 from __future__ import annotations
@@ -232,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--formats", default="int8,int4,fp16", help="OpenVINO weight formats to include")
     llm.add_argument("--prepare", action="store_true", help="export missing OpenVINO models first")
     llm.add_argument("--json", action="store_true")
+    serve = sub.add_parser("serve", help="the HTTP server under 1, 4, 16 concurrent clients")
+    serve.add_argument("--url", help="an already running server's /v1 URL (default: start one on loopback)")
+    serve.add_argument("--api-key", default=os.environ.get("RAG_API_KEY", ""), help="its API key")
+    serve.add_argument("--clients", default="1,4,16", help="concurrency levels (default 1,4,16)")
+    serve.add_argument("--questions", type=int, default=2, help="questions per client at each level (default 2)")
+    serve.add_argument("--max-tokens", type=int, default=64)
+    serve.add_argument("--server-arg", action="append", default=[], help="extra argument for the started server")
+    serve.add_argument("--json", action="store_true")
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -256,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"load": load_average(), "runs": args.runs, "results": results}, indent=2))
         else:
             print_llm(results, args.runs, load_average())
+    elif args.command == "serve":
+        from rag.bench.serve import bench_serve, print_serve
+
+        levels = [int(n) for n in args.clients.split(",") if n.strip()]
+        result = bench_serve(args.url, args.api_key, levels, args.questions, args.max_tokens, args.server_arg)
+        print(json.dumps(result, indent=2)) if args.json else print_serve(result)
     else:
         settings = load_settings(backend=args.backend, model=args.model)
         print(json.dumps(bench_one_model(settings, args.runs, args.max_new_tokens)))

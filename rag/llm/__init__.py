@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rag.config import Settings
     from rag.llm.base import LLMBackend
 
-BACKENDS = ("ctransformers", "openvino")
+BACKENDS = ("ctransformers", "openvino", "openai")
 
 
 def load_backend(settings: "Settings", *, announce=print) -> "LLMBackend":
@@ -24,6 +24,10 @@ def load_backend(settings: "Settings", *, announce=print) -> "LLMBackend":
         from rag.llm.openvino_backend import OpenVINOBackend
 
         return OpenVINOBackend.from_settings(settings, announce=announce)
+    if settings.backend == "openai":
+        from rag.llm.openai_backend import OpenAIBackend
+
+        return OpenAIBackend.from_settings(settings, announce=announce)
     from rag.errors import UserError
 
     raise UserError(f"unknown backend {settings.backend!r}; choose one of: {', '.join(BACKENDS)}", exit_code=2)
