@@ -230,7 +230,7 @@ class Suite:
 
             def work(slot: int) -> None:
                 nonlocal unreported
-                with ParserWorker(ParseLimits(seconds=30, memory_mb=2048, pages=3)) as worker:
+                with ParserWorker(ParseLimits(seconds=10, memory_mb=2048, pages=3)) as worker:
                     while True:
                         with lock:
                             if not jobs:
