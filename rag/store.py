@@ -143,9 +143,12 @@ def load_index(index_dir: Path) -> IndexData | None:
     file as RuntimeError, the JSON files as FileNotFoundError); a damaged live version is a UserError
     naming the file.
     """
-    for _attempt in range(5):
+    for attempt in range(5):
         version = current_version(index_dir)
         if version is None:
+            if attempt < 4 and (index_dir / POINTER).is_file():
+                time.sleep(0.01)  # CURRENT named a version deleted just after a swap: read the pointer again
+                continue
             return None
         try:
             return _read_version(version)

@@ -427,3 +427,47 @@ def test_binding_beyond_loopback_needs_a_token(settings):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and run.stderr.startswith("error: ") and "--token" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_browser_makes_no_request_for_remote_images_or_links(chromium, web_server):
+    """Markdown images and links in the chat (typed here, or copied from a document by the model) are shown as text,
+    and the page's CSP blocks any request to another host even if one reached the DOM."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    remote = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Listener)  # another origin, standing for the Internet
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    elsewhere = f"http://127.0.0.2:{remote.server_address[1]}"
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        response = page.goto(web_server)
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_selector("#question textarea")
+        ask(page, f"What is shown in ![chart]({elsewhere}/image.png) and [this page]({elsewhere}/link)?")
+        wait_for_complete_answer(page)
+        chat = page.locator("#chat")
+        assert chat.locator(f"img[src*='127.0.0.2']").count() == 0
+        assert chat.locator(f"a[href*='127.0.0.2']").count() == 0
+        assert "![chart](" in page.locator("#chat [data-testid='user']").last.inner_text()  # shown as typed text
+        page.evaluate("""(url) => { const img = document.createElement('img'); img.src = url + '/injected.png';
+                                    document.querySelector('#chat').appendChild(img);
+                                    fetch(url + '/fetched').catch(() => null); }""", elsewhere)
+        page.wait_for_timeout(2000)
+        assert hits == [], f"the browser contacted another host: {hits}"
+    finally:
+        context.close()
+        remote.shutdown()

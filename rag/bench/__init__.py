@@ -1,10 +1,12 @@
-"""`python -m rag.bench ingest|llm|serve`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench ingest|llm|serve|faults`: speed numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
   load time, TTFT, prompt tokens/s, generation tokens/s, peak RSS. Each model runs in its own process so
   its peak memory is its own. Medians of `--runs`; the machine's load average is printed beside them.
 - `serve`: the HTTP server under 1, 4, 16 concurrent streaming clients (`rag.bench.serve`).
+- `faults`: the robustness suite (rag/bench/faults.py): kills, races, damaged indexes, corrupted PDFs, hostile
+  uploads; one table of cases, held or not, and data lost.
 """
 
 from __future__ import annotations
@@ -241,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-tokens", type=int, default=64)
     serve.add_argument("--server-arg", action="append", default=[], help="extra argument for the started server")
     serve.add_argument("--json", action="store_true")
+    faults = sub.add_parser("faults", help="robustness suite: kills, races, corrupted PDFs, hostile uploads")
+    faults.add_argument("--shared", type=Path, default=Path(os.environ.get("DOCQA_SHARED_DATA", "../shared/data")),
+                        help="folder holding messy/ (default ../shared/data)")
+    faults.add_argument("--corruptions", type=int, default=1000, help="corrupted PDFs to parse (default 1000)")
+    faults.add_argument("--seed", type=int, default=16)
+    faults.add_argument("--no-web", action="store_true", help="skip the web UI and upload cases")
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -251,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "faults":
+        from rag.bench.faults import run_faults
+
+        return run_faults(args.shared, args.corruptions, args.seed, web=not args.no_web)
     if args.command == "ingest":
         settings = load_settings(embedding_backend=args.embedding_backend)
         with json_mode(args.json):
