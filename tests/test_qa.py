@@ -99,3 +99,13 @@ def test_a_generation_loop_is_detected_at_its_second_copy_or_a_short_one_at_its_
     assert loop_excess(["1,000 1,000"]) == 0 and loop_excess(["1,000 1,000 1,000"]) == 0  # short repeats are text
     assert loop_excess(["Total: £42.1m. Total: £42.1m. Total: £42.1m. "]) == 2 * len("Total: £42.1m. ")
     assert loop_excess(["Revenue was £583.2 million in 2022 and £494.1 million in 2021."]) == 0
+
+
+def test_the_answer_is_checked_against_its_passages(kite_answerer):
+    answer = kite_answerer.ask("How many people does the Zephyr Kite Company employ?")
+    assert answer.grounding is not None
+    data = answer.to_dict()
+    assert data["grounded"] is answer.grounding.grounded and "evidence" in data["grounding"]
+    if "1,234" in answer.answer:  # the figure it states is on page 2, and the evidence says so
+        assert answer.grounding.grounded is True
+        assert answer.grounding.evidence[0].page == 2 and "1,234" in answer.grounding.evidence[0].sentence

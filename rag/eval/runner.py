@@ -265,4 +265,9 @@ def format_run(run: PresetRun) -> str:
         marked_wrong, marked, wrong_marked, wrong = grounding_mark(run.results)
         lines.append(f"grounding mark: {marked_wrong}/{marked} answers marked \"not found in the sources\" were wrong; "
                      f"{wrong_marked}/{wrong} wrong answers were marked")
+        refused = [bool(r.abstained) or r.grounded is False for r in run.results]
+        unans = [flag for flag, r in zip(refused, run.results) if not r.answerable]
+        ans = [flag for flag, r in zip(refused, run.results) if r.answerable]
+        lines.append(f"abstained or marked \"not found in the sources\": {sum(unans)}/{len(unans)} unanswerable, "
+                     f"{sum(ans)}/{len(ans)} answerable questions")
     return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""The grounding verdict as a person sees it: the CLI line, the --json fields and the web UI mark."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.answer.grounding import check_grounding
+from rag.qa import Answer, Source
+
+PASSAGE = Source(number=1, file="manu.pdf", page=53, score=0.7,
+                 text="Under the agreement, the minimum guarantee payable by adidas is equal to £750 million.")
+QUESTION = "How much is the minimum guarantee payable by adidas?"
+
+
+def _answer(text: str) -> Answer:
+    answer = Answer(question=QUESTION, answer=text, sources=[PASSAGE])
+    answer.grounding = check_grounding(text, answer.sources, QUESTION)
+    return answer
+
+
+def test_cli_shows_the_evidence_or_the_not_found_line():
+    from rag.output import format_grounding
+
+    good = format_grounding(_answer("It is £750m [1]."))
+    assert good.startswith('Evidence: [1] manu.pdf, page 53: "Under the agreement') and "Not found" not in good
+    bad = format_grounding(_answer("It is £900m [1]."))
+    assert bad.startswith('Not found in the sources: "£900m"')
+
+
+def test_json_says_grounded_false_with_what_is_missing():
+    data = json.loads(json.dumps(_answer("It is £900m [1].").to_dict()))
+    assert data["grounded"] is False and data["grounding"]["missing"] == ["£900m"]
+    data = _answer("It is £750m [1].").to_dict()
+    assert data["grounded"] is True and data["grounding"]["evidence"][0]["page"] == 53
+
+
+def test_web_ui_marks_an_ungrounded_answer_visibly():
+    pytest.importorskip("gradio")
+    from rag.web.ui import answer_markdown
+
+    marked = answer_markdown(_answer("It is £900m [1]."), [])
+    assert "Not found in the sources" in marked and "£900m" in marked
+    shown = answer_markdown(_answer("It is £750m [1]."), [])
+    assert "Not found" not in shown and "**Evidence**" in shown and "#page=53" in shown
