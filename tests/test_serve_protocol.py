@@ -103,3 +103,11 @@ def test_binding_beyond_loopback_without_a_key_is_refused(monkeypatch, capsys):
     monkeypatch.delenv("RAG_API_KEY", raising=False)
     assert run_cli(main, ["--host", "0.0.0.0"]) == 2
     assert "set an API key" in capsys.readouterr().err
+
+
+def test_a_local_model_is_not_run_in_parallel(capsys):
+    from rag.cli import run_cli
+    from rag.serve.__main__ import main
+
+    assert run_cli(main, ["--parallel", "2"]) == 2
+    assert "one answer at a time" in capsys.readouterr().err

@@ -129,7 +129,11 @@ def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int
         url = f"{base}/v1"
     try:
         run_level(url, api_key or "none", 1, 1, max_tokens)  # warm-up: first prompt, caches
-        rows = [run_level(url, api_key or "none", clients, questions, max_tokens) for clients in levels]
+        rows = []
+        for clients in levels:
+            rows.append(run_level(url, api_key or "none", clients, questions, max_tokens))
+            print(f"{clients} client(s): {rows[-1]['answers']} answers, {rows[-1]['errors']} errors, "
+                  f"{rows[-1]['wall_s']:.0f} s", file=sys.stderr, flush=True)
     finally:
         if process is not None:
             process.terminate()

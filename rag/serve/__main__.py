@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-request-kb", type=int, default=DEFAULT_MAX_REQUEST_KB,
                         help=f"largest JSON request body, in kB (default {DEFAULT_MAX_REQUEST_KB})")
     parser.add_argument("--parallel", type=int, default=None,
-                        help="answers generated at once (default 1 for a local model, 4 for backend openai)")
+                        help="answers generated at once (1 for a local model; default 4 for backend openai)")
     parser.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
                         help=f"requests that may wait for a free slot; more get 429 (default {DEFAULT_MAX_QUEUE})")
     parser.add_argument("--cors-origin", action="append", default=[],
@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(backend=args.backend, model=args.model, base_url=args.base_url,
                              remote_api_key=args.remote_api_key, data_dir=args.data_dir, index_dir=args.index_dir)
     parallel = args.parallel or (4 if settings.backend == "openai" else 1)
+    if parallel > 1 and settings.backend != "openai":
+        raise UserError(f"--parallel {parallel}: a local model generates one answer at a time (its threads already "
+                        "use every core); more parallel answers need --backend openai", exit_code=2)
     from rag.serve.app import build_app
     from rag.serve.service import Service
 
