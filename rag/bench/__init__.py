@@ -1,9 +1,12 @@
-"""`python -m rag.bench ingest|llm`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench ingest|llm|startup`: speed numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
   load time, TTFT, prompt tokens/s, generation tokens/s, peak RSS. Each model runs in its own process so
   its peak memory is its own. Medians of `--runs`; the machine's load average is printed beside them.
+- `ingest-compare PATH ...`: `rag.ingest` against the reference pipeline on the same files in one run.
+- `startup`: whole-process time to the first token of `python main.py "question"` per backend, with the split
+  and peak RSS (see `rag.bench.startup`).
 """
 
 from __future__ import annotations
@@ -231,6 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--formats", default="int8,int4,fp16", help="OpenVINO weight formats to include")
     llm.add_argument("--prepare", action="store_true", help="export missing OpenVINO models first")
     llm.add_argument("--json", action="store_true")
+    compare = sub.add_parser("ingest-compare", help="rag.ingest against the reference pipeline, same run")
+    compare.add_argument("paths", nargs="+", type=Path, help="PDF files or folders")
+    compare.add_argument("--skip-reference", action="store_true")
+    compare.add_argument("--json", action="store_true")
+    startup = sub.add_parser("startup", help="whole-process time to first token of main.py, per backend")
+    startup.add_argument("--runs", type=int, default=4)
+    startup.add_argument("--backends", help="comma-separated (default: the configured backend first, then the rest)")
+    startup.add_argument("--question", default=QUESTION)
+    startup.add_argument("--no-warm", action="store_true", help="skip the interactive (warm) measurement")
+    startup.add_argument("--json", action="store_true")
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -253,6 +266,19 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"load": load_average(), "runs": args.runs, "results": results}, indent=2))
         else:
             print_llm(results, args.runs, load_average())
+    elif args.command == "ingest-compare":
+        from rag.bench.ingest_compare import compare, print_compare
+
+        report = compare(load_settings(), args.paths, args.skip_reference)
+        print(json.dumps(report, indent=2)) if args.json else print_compare(report)
+    elif args.command == "startup":
+        from rag.bench.startup import bench_startup, print_startup
+
+        settings = load_settings()
+        backends = args.backends.split(",") if args.backends else \
+            [settings.backend] + [b for b in ("openvino", "ctransformers") if b != settings.backend]
+        report = bench_startup(settings, backends, args.runs, args.question, warm=not args.no_warm)
+        print(json.dumps(report, indent=2)) if args.json else print_startup(report)
     else:
         settings = load_settings(backend=args.backend, model=args.model)
         print(json.dumps(bench_one_model(settings, args.runs, args.max_new_tokens)))
