@@ -19,6 +19,7 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,16 +65,18 @@ def _has_text(start: int):
 
 def cold_run(backend: str, question: str) -> dict:
     """One `python main.py QUESTION` process: seconds to the first answer byte, the split, peak RSS."""
-    started = time.perf_counter()
-    child = subprocess.Popen(_command(backend, [question]), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, env=_env())
-    out = bytearray()
-    deadline = time.monotonic() + 600
-    _read_until(child.stdout.fileno(), out, _has_text(0), deadline)
-    first_token = time.perf_counter() - started
-    _read_until(child.stdout.fileno(), out, lambda buffer: False, deadline)
-    err = child.stderr.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty first run cannot block the child
+        started = time.perf_counter()
+        child = subprocess.Popen(_command(backend, [question]), stdout=subprocess.PIPE, stderr=errors,
+                                 stdin=subprocess.DEVNULL, env=_env())
+        out = bytearray()
+        deadline = time.monotonic() + 600
+        _read_until(child.stdout.fileno(), out, _has_text(0), deadline)
+        first_token = time.perf_counter() - started
+        _read_until(child.stdout.fileno(), out, lambda buffer: False, deadline)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        errors.seek(0)
+        err = errors.read()
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         lines = err.decode(errors="replace").strip().splitlines() or ["failed"]
