@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # auto: OpenVINO when installed (2.4x faster here; vectors interchangeable with torch ones), else torch
     embedding_backend: Literal["auto", "torch", "openvino"] = "auto"
     embed_batch_size: int = Field(64, gt=0)
+    # OpenVINO only: fp32 (the same vectors as torch) or int8 (NNCF-quantised; its own index; measured no faster on
+    # this AVX2-only CPU, see README "Performance")
+    embedding_precision: Literal["fp32", "int8"] = "fp32"
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core

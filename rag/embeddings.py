@@ -2,6 +2,11 @@
 
 Exposed as a LangChain `Embeddings`, plus a batched numpy call with a progress bar for ingestion.
 Vectors are L2-normalised, so inner product = cosine similarity.
+
+With OpenVINO installed the model runs on plain OpenVINO (`rag.index.embed_openvino`: no torch, transformers or
+sentence-transformers imported once its folder is prepared), in float32 or, by default, INT8 (setting
+`embedding_precision`). INT8 vectors are not interchangeable with float ones, so the name recorded in the index
+manifest says which (`embedding_model_name`) and an index built with the other asks for `--rebuild`.
 """
 
 from __future__ import annotations
@@ -31,10 +36,21 @@ def embedding_model_path(settings: Settings) -> Path:
 
 
 def embedding_model_name(settings: Settings) -> str:
-    """The name recorded in the index manifest; vectors from the torch and OpenVINO backends are interchangeable."""
-    if settings.embedding_model is None:
-        return DEFAULT_MODEL_NAME
-    return settings.embedding_model.resolve().name
+    """The name recorded in the index manifest.
+
+    Float vectors from torch and OpenVINO are interchangeable (same name); INT8 ones get a `+int8` suffix.
+    """
+    name = DEFAULT_MODEL_NAME if settings.embedding_model is None else settings.embedding_model.resolve().name
+    if embedding_precision(settings) == "int8":
+        name += "+int8"
+    return name
+
+
+def embedding_precision(settings: Settings) -> str:
+    """The precision actually used: INT8 runs only on OpenVINO; torch is always float32."""
+    if resolve_backend(settings.embedding_backend) != "openvino":
+        return "fp32"
+    return settings.embedding_precision
 
 
 class LocalEmbeddings(Embeddings):
@@ -45,13 +61,20 @@ class LocalEmbeddings(Embeddings):
         self.name = embedding_model_name(settings)
         self.backend = resolve_backend(settings.embedding_backend)
         self.batch_size = settings.embed_batch_size
-        self.model = _load_sentence_transformer(embedding_model_path(settings), settings)
-        self.dimension = int(self.model.get_embedding_dimension())
+        self.precision = embedding_precision(settings)
+        if self.backend == "openvino":
+            self.model = _load_openvino_embedder(embedding_model_path(settings), settings, self.precision)
+            self.dimension = self.model.dimension
+        else:
+            self.model = _load_sentence_transformer(embedding_model_path(settings), settings)
+            self.dimension = int(self.model.get_embedding_dimension())
         self.load_seconds = time.perf_counter() - started
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend == "openvino":
+            return self.model.encode(list(texts), progress=progress)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
@@ -77,23 +100,41 @@ def resolve_backend(requested: str) -> str:
     return "openvino" if importlib.util.find_spec("openvino") else "torch"
 
 
+def _load_openvino_embedder(path: Path, settings: Settings, precision: str):
+    """The model on plain OpenVINO (rag.index.embed_openvino), prepared under cache_dir on first use."""
+    from rag.index.embed_openvino import OpenVINOEmbedder, is_prepared, prepare, prepared_folder
+
+    folder = prepared_folder(settings.cache_dir, path.resolve().name, precision)
+    if not is_prepared(folder):
+        prepare(path, folder, precision, float_ir=lambda: _export_openvino(path, settings) / "openvino",
+                announce=lambda message: print(message, file=sys.stderr, flush=True))
+    return OpenVINOEmbedder(folder, cache_dir=settings.cache_dir / "openvino", device="CPU",
+                            threads=settings.threads, batch_size=settings.embed_batch_size)
+
+
 def _load_sentence_transformer(path: Path, settings: Settings):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # its load report lists a harmless unused buffer
     transformers_logging.disable_progress_bar()
-    if resolve_backend(settings.embedding_backend) == "openvino":
-        return _load_openvino(path, settings, SentenceTransformer)
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 
-def _load_openvino(path: Path, settings: Settings, SentenceTransformer):
-    """Export the model to OpenVINO once, cache it under cache_dir, and load the cached copy after that."""
+def _export_openvino(path: Path, settings: Settings) -> Path:
+    """Export the model to OpenVINO through sentence-transformers once; returns the cached folder.
+
+    Only preparing the plain-OpenVINO embedder uses this (it needs torch and optimum-intel).
+    """
     import logging
     import shutil
     import warnings
 
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
     try:
         import optimum.intel.openvino  # noqa: F401 - imported first: importing it resets its log level
     except ImportError as exc:
@@ -113,5 +154,4 @@ def _load_openvino(path: Path, settings: Settings, SentenceTransformer):
                                 model_kwargs=options).save(str(staging))
         shutil.rmtree(cached, ignore_errors=True)
         staging.rename(cached)
-    return SentenceTransformer(str(cached), device="cpu", backend="openvino", local_files_only=True,
-                               model_kwargs=options)
+    return cached

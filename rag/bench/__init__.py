@@ -1,4 +1,4 @@
-"""`python -m rag.bench ingest|llm|serve|faults`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench ingest|ingest-compare|llm|serve|faults|startup`: speed numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
@@ -7,6 +7,9 @@
 - `serve`: the HTTP server under 1, 4, 16 concurrent streaming clients (`rag.bench.serve`).
 - `faults`: the robustness suite (rag/bench/faults.py): kills, races, damaged indexes, corrupted PDFs, hostile
   uploads; one table of cases, held or not, and data lost.
+- `ingest-compare PATH ...`: `rag.ingest` against the reference pipeline on the same files in one run.
+- `startup`: whole-process time to the first token of `python main.py "question"` per backend, with the split
+  and peak RSS (see `rag.bench.startup`).
 """
 
 from __future__ import annotations
@@ -249,6 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--corruptions", type=int, default=1000, help="corrupted PDFs to parse (default 1000)")
     faults.add_argument("--seed", type=int, default=16)
     faults.add_argument("--no-web", action="store_true", help="skip the web UI and upload cases")
+    compare = sub.add_parser("ingest-compare", help="rag.ingest against the reference pipeline, same run")
+    compare.add_argument("paths", nargs="+", type=Path, help="PDF files or folders")
+    compare.add_argument("--skip-reference", action="store_true")
+    compare.add_argument("--json", action="store_true")
+    startup = sub.add_parser("startup", help="whole-process time to first token of main.py, per backend")
+    startup.add_argument("--runs", type=int, default=4)
+    startup.add_argument("--backends", help="comma-separated (default: the configured backend first, then the rest)")
+    startup.add_argument("--question", default=QUESTION)
+    startup.add_argument("--no-warm", action="store_true", help="skip the interactive (warm) measurement")
+    startup.add_argument("--json", action="store_true")
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -283,6 +296,19 @@ def main(argv: list[str] | None = None) -> int:
         levels = [int(n) for n in args.clients.split(",") if n.strip()]
         result = bench_serve(args.url, args.api_key, levels, args.questions, args.max_tokens, args.server_arg)
         print(json.dumps(result, indent=2)) if args.json else print_serve(result)
+    elif args.command == "ingest-compare":
+        from rag.bench.ingest_compare import compare, print_compare
+
+        report = compare(load_settings(), args.paths, args.skip_reference)
+        print(json.dumps(report, indent=2)) if args.json else print_compare(report)
+    elif args.command == "startup":
+        from rag.bench.startup import bench_startup, print_startup
+
+        settings = load_settings()
+        backends = args.backends.split(",") if args.backends else \
+            [settings.backend] + [b for b in ("openvino", "ctransformers") if b != settings.backend]
+        report = bench_startup(settings, backends, args.runs, args.question, warm=not args.no_warm)
+        print(json.dumps(report, indent=2)) if args.json else print_startup(report)
     else:
         settings = load_settings(backend=args.backend, model=args.model)
         print(json.dumps(bench_one_model(settings, args.runs, args.max_new_tokens)))
