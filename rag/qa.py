@@ -247,9 +247,9 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     """
     from rag.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.store import check_compatible, current_version, load_index
+    from rag.index.base import check_compatible, has_index, load_live
 
-    if current_version(settings.index_dir) is None and not _has_pdfs(settings):
+    if not _has_pdfs(settings) and not has_index(settings):
         raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
                         f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
@@ -259,7 +259,7 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     embeddings = LocalEmbeddings(settings)
     timings["embeddings_load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    index = load_index(settings.index_dir)
+    index = load_live(settings)
     if index is None:
         index = _ingest_first(settings, embeddings, announce)
     check_compatible(index.manifest, settings, embedding_model_name(settings))
@@ -281,13 +281,13 @@ def _has_pdfs(settings: Settings) -> bool:
 
 
 def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):
+    from rag.index.base import load_live
     from rag.ingest import format_summary, ingest
-    from rag.store import load_index
 
     announce(f"No index yet: ingesting {settings.data_dir} first (python -m rag.ingest) ...")
     summary = ingest(settings, embeddings=embeddings)
     announce(format_summary(summary))
-    index = load_index(settings.index_dir)
+    index = load_live(settings)
     if index is None:
         raise UserError(f"ingesting {settings.data_dir} produced no index; see the messages above")
     return index

@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
     parser.add_argument("--data-dir", type=Path, help="folder of your PDFs; uploads go here (default data/)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
     parser.add_argument("--max-upload-mb", type=int, default=DEFAULT_MAX_UPLOAD_MB,
                         help=f"largest PDF accepted for upload, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
     return parser
@@ -35,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("rag").setLevel(logging.INFO)
-    settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir)
+    settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir,
+                             store=args.store, pg_dsn=args.pg_dsn)
     from rag.web.app import build_app, serve
     from rag.web.engine import Engine
 
