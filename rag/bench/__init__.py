@@ -1,9 +1,10 @@
-"""`python -m rag.bench ingest|llm`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench ingest|llm|store`: speed numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
   load time, TTFT, prompt tokens/s, generation tokens/s, peak RSS. Each model runs in its own process so
-  its peak memory is its own. Medians of `--runs`; the machine's load average is printed beside them.
+  its peak memory is its own.
+- `store`: vector stores at 10k-1M synthetic chunks (rag/bench/store.py). Medians of `--runs`; the machine's load average is printed beside them.
 """
 
 from __future__ import annotations
@@ -231,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--formats", default="int8,int4,fp16", help="OpenVINO weight formats to include")
     llm.add_argument("--prepare", action="store_true", help="export missing OpenVINO models first")
     llm.add_argument("--json", action="store_true")
+    from rag.bench import store as store_bench
+
+    store_bench.add_parser(sub)
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -241,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "store":
+        from rag.bench import store as store_bench
+
+        return store_bench.main(args)
     if args.command == "ingest":
         settings = load_settings(embedding_backend=args.embedding_backend)
         result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)

@@ -237,6 +237,7 @@ class PgStore:
                 conn.execute(f"ALTER TABLE {s}.chunks ALTER COLUMN embedding TYPE vector({int(dimension)})")
             self._insert(conn, docs, vectors)
             if retype:  # built after the rows are in: much faster than growing it row by row
+                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph is built in memory up to this
                 conn.execute(f"CREATE INDEX chunks_embedding ON {s}.chunks USING hnsw (embedding vector_cosine_ops)")
             for source, entry in manifest.files.items():
                 if replace_all or retype or source in replaced:
