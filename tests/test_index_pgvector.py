@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,16 +36,24 @@ QUESTIONS = ["Which product has the part number QX-7731?", "What was the revenue
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
-    """A throw-away PostgreSQL cluster with pgvector, on a Unix socket in a temporary folder; stopped at the end.
+def pg_server():
+    """A throw-away PostgreSQL cluster with pgvector, on a Unix socket in a temporary folder; stopped and deleted
+    at the end.
 
-    pgserver runs initdb and pg_ctl; as root it runs them as a system user `pgserver` (PostgreSQL refuses root).
+    pgserver runs initdb and pg_ctl; as root it runs them as a system user `pgserver` (PostgreSQL refuses to run as
+    root) and opens the folder's parents to it. The folder is not under pytest's tmp_path: every pytest run resets
+    /tmp/pytest-of-<user> to mode 0700, which would lock that user out while another pytest runs beside this one.
     """
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-    yield server.get_uri()
-    server.cleanup()
+    folder = Path(tempfile.mkdtemp(prefix="docqa-test-pg-"))
+    folder.chmod(0o755)
+    server = pgserver.get_server(folder / "data", cleanup_mode="delete")
+    try:
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -87,6 +98,26 @@ def test_ingest_and_retrieval_match_the_faiss_store(settings, pg_settings, make_
             assert (b.metadata["bm25_rank"], b.metadata["dense_rank"]) == (a.metadata["bm25_rank"],
                                                                            a.metadata["dense_rank"])
             assert b.page_content == a.page_content
+
+
+@pytest.mark.slow
+def test_answers_match_the_faiss_store(settings, pg_settings, make_pdf, embeddings, llm_backend):
+    from rag.qa import Answerer
+    from rag.retrieval import build_retriever
+
+    make_pdf("acme_hardware.pdf", HARDWARE)
+    make_pdf("bloom_garden.pdf", GARDEN)
+    ingest(settings, progress=False, embeddings=embeddings)
+    ingest(pg_settings, progress=False, embeddings=embeddings)
+    answers = []
+    for store_settings in (settings, pg_settings):
+        store_settings = store_settings.model_copy(update={"max_new_tokens": 32})
+        retriever = build_retriever(store_settings, load(store_settings), embeddings)
+        answers.append(Answerer(store_settings, retriever, llm_backend, {}).ask("What was the revenue of Bloom in 2023?"))
+    faiss_answer, pg_answer = answers
+    assert pg_answer.answer and pg_answer.answer == faiss_answer.answer
+    assert [(s.file, s.page) for s in pg_answer.sources] == [(s.file, s.page) for s in faiss_answer.sources]
+    assert ("bloom_garden.pdf", 2) in [(s.file, s.page) for s in pg_answer.sources]
 
 
 def test_schema_is_created_with_a_version_row_in_its_own_schema(pg_settings, make_pdf, embeddings):
