@@ -247,10 +247,10 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     """
     from rag.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.index.base import check_compatible, has_index, load_live
+    from rag.index.base import check_compatible, has_index, index_label, load_live
 
     if not _has_pdfs(settings) and not has_index(settings):
-        raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
+        raise UserError(f"no index in {index_label(settings)} and no PDFs in {settings.data_dir}: "
                         f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
     backend = load_backend(settings, announce=announce)
@@ -264,11 +264,11 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
         index = _ingest_first(settings, embeddings, announce)
     check_compatible(index.manifest, settings, embedding_model_name(settings))
     if index.manifest.chunking.context != settings.chunk_context:
-        announce(f"note: {settings.index_dir} was embedded with chunk context {index.manifest.chunking.context!r}, "
+        announce(f"note: {index_label(settings)} was embedded with chunk context {index.manifest.chunking.context!r}, "
                  f"the settings say {settings.chunk_context!r}; run `python -m rag.ingest` to re-index "
                  "(retrieval is better with it)")
     if not index.chunks:
-        raise UserError(f"{settings.index_dir}: the index holds no text; add PDFs with a text layer to "
+        raise UserError(f"{index_label(settings)}: the index holds no text; add PDFs with a text layer to "
                         f"{settings.data_dir} and run `python -m rag.ingest`")
     retriever = build_retriever(settings, index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
