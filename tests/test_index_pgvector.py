@@ -260,6 +260,40 @@ def test_a_killed_ingest_leaves_the_previous_state(pg_settings, make_pdf, embedd
     assert "apples" in index.chunks[0].page_content
 
 
+def test_a_lost_connection_mid_write_leaves_the_previous_state(pg_settings, make_pdf, embeddings):
+    """The server ends the ingest's session while its transaction is open: a clear error, nothing changed."""
+    make_pdf("a.pdf", ["Alpha document about apples grown in Normandy orchards."])
+    ingest(pg_settings, progress=False, embeddings=embeddings)
+    before = rows(pg_settings, "SELECT id, text FROM S.chunks ORDER BY id")
+    make_pdf("a.pdf", ["Alpha document now about pears from Anjou."])
+    blocker = psycopg.connect(pg_settings.pg_dsn)
+    blocker.execute(f"LOCK TABLE {pg_settings.pg_schema}.meta IN EXCLUSIVE MODE")
+    failure = []
+
+    def run():
+        try:
+            ingest(pg_settings, progress=False, embeddings=embeddings)
+        except UserError as exc:
+            failure.append(str(exc))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        deadline, waiting = time.monotonic() + 60, []
+        while time.monotonic() < deadline and not waiting:
+            waiting = rows(pg_settings, "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                        "AND query LIKE %s", "%meta%")
+            time.sleep(0.1)
+        assert len(waiting) == 1
+        rows(pg_settings, "SELECT pg_terminate_backend(%s)", waiting[0][0])
+    finally:
+        blocker.rollback()
+        blocker.close()
+    thread.join()
+    assert failure and "lost the connection" in failure[0] and "as it was" in failure[0]
+    assert rows(pg_settings, "SELECT id, text FROM S.chunks ORDER BY id") == before
+
+
 def test_a_missing_dsn_or_a_dead_server_is_a_clear_error(settings, tmp_path):
     from rag.index.base import load_live
 

@@ -143,6 +143,7 @@ class PgStore:
     @contextmanager
     def ingest_lock(self):
         """Hold the schema's ingest lock (a session advisory lock); waits while another ingest holds it."""
+        psycopg, _register = _psycopg()
         conn = self.connect()
         try:
             key = f"docqa-ingest:{self.schema}"
@@ -150,7 +151,12 @@ class PgStore:
                 print(f"{self.label}: another ingest is running; waiting for it to finish", file=sys.stderr)
                 conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
             self.migrate(conn)
-            yield conn
+            try:
+                yield conn
+            except psycopg.OperationalError as exc:  # the write transaction was rolled back by the server
+                reason = (str(exc).strip().splitlines() or ["connection lost"])[0]
+                raise UserError(f"{self.label}: lost the connection to the database ({reason}); the index is as "
+                                "it was before this ingest; run it again") from None
         finally:
             conn.close()  # ends the session, which releases the lock
 
