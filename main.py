@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, help="CPU threads for generation (default: all cores)")
     parser.add_argument("--context-length", type=int, help="model window in tokens (default: the model's own)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
     parser.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
     return parser
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(
         k=args.k, backend=args.backend, model=args.model, model_type=args.model_type, device=args.device,
         max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
-        context_length=args.context_length, index_dir=args.index_dir,
+        context_length=args.context_length, index_dir=args.index_dir, store=args.store, pg_dsn=args.pg_dsn,
         base_url=args.base_url, remote_api_key=args.remote_api_key,
     )
     from rag.output import print_answer, print_json, stream_printer

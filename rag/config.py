@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     web_max_models: int = Field(2, gt=0)  # models the web UI keeps loaded; the least recently used goes first
     web_token: str | None = None  # required to bind the web UI beyond loopback (RAG_WEB_TOKEN or --token)
 
+    # Where the index lives: FAISS files in index_dir (embedded, the default) or a PostgreSQL server with pgvector
+    # (shared by many processes; rag/index/pgvector.py). pg_dsn is a libpq connection string or postgresql:// URI.
+    store: Literal["faiss", "pgvector"] = "faiss"
+    pg_dsn: str | None = None
+    pg_schema: str = Field("docqa", pattern=r"^[a-z_][a-z0-9_]{0,62}$")  # docqa's tables live in this schema
+    pg_ef_search: int = Field(100, gt=0)  # pgvector HNSW search breadth (hnsw.ef_search); higher: better recall
+    # FAISS above this many chunks: an approximate IVF index searched in place instead of a flat one copied to numpy.
+    faiss_approximate_above: int = Field(200_000, ge=0)
+    faiss_nprobe: int = Field(32, gt=0)  # IVF lists searched per question; higher: better recall, slower
+
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
     k: int = Field(5, gt=0)
     score_threshold: float = 0.35  # a passage whose cosine similarity is below this is not relevant

@@ -265,10 +265,10 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     """
     from rag.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.store import check_compatible, current_version, load_index
+    from rag.index.base import check_compatible, has_index, index_label, load_live
 
-    if current_version(settings.index_dir) is None and not _has_pdfs(settings):
-        raise UserError(f"no index in {settings.index_dir} and no PDFs in {settings.data_dir}: "
+    if not _has_pdfs(settings) and not has_index(settings):
+        raise UserError(f"no index in {index_label(settings)} and no PDFs in {settings.data_dir}: "
                         f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
     backend = load_backend(settings, announce=announce)
@@ -277,16 +277,16 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
     embeddings = LocalEmbeddings(settings)
     timings["embeddings_load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    index = load_index(settings.index_dir)
+    index = load_live(settings)
     if index is None:
         index = _ingest_first(settings, embeddings, announce)
     check_compatible(index.manifest, settings, embedding_model_name(settings))
     if index.manifest.chunking.context != settings.chunk_context:
-        announce(f"note: {settings.index_dir} was embedded with chunk context {index.manifest.chunking.context!r}, "
+        announce(f"note: {index_label(settings)} was embedded with chunk context {index.manifest.chunking.context!r}, "
                  f"the settings say {settings.chunk_context!r}; run `python -m rag.ingest` to re-index "
                  "(retrieval is better with it)")
     if not index.chunks:
-        raise UserError(f"{settings.index_dir}: the index holds no text; add PDFs with a text layer to "
+        raise UserError(f"{index_label(settings)}: the index holds no text; add PDFs with a text layer to "
                         f"{settings.data_dir} and run `python -m rag.ingest`")
     retriever = build_retriever(settings, index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
@@ -299,13 +299,13 @@ def _has_pdfs(settings: Settings) -> bool:
 
 
 def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):
+    from rag.index.base import load_live
     from rag.ingest import format_summary, ingest
-    from rag.store import load_index
 
     announce(f"No index yet: ingesting {settings.data_dir} first (python -m rag.ingest) ...")
     summary = ingest(settings, embeddings=embeddings)
     announce(format_summary(summary))
-    index = load_index(settings.index_dir)
+    index = load_live(settings)
     if index is None:
         raise UserError(f"ingesting {settings.data_dir} produced no index; see the messages above")
     return index

@@ -28,6 +28,7 @@ from rag.pdf import without_control_characters
 from rag import bm25 as lexical
 from rag import contacts, page_refs, statements
 from rag.chunking import NO_CONTEXT
+from rag.index.base import Cosines
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
@@ -220,24 +221,29 @@ class HybridRetriever(BaseRetriever):
     pages: Any = None
     files_of_token: Any = None
     contact_rows: Any = None
+    faiss_nprobe: int = 32
+    search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
 
     def model_post_init(self, context: Any) -> None:
+        from rag.index.base import searcher_for
+
         self.names = DocumentNames(doc.metadata["source"] for doc in self.index.chunks)
         self.pages = PageChunks(self.index.chunks)
-        if self.mode != "dense":
+        self.search = searcher_for(self.index, self)
+        if self.mode != "dense" and hasattr(self.index, "get_bm25"):
             self.index.get_bm25()
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        cosine = self.index.get_vectors() @ query_vector
+        cosine = self.search.cosines(query_vector)
         named = self._named_files(query) if self.match_documents else set()
-        allowed = self._rows_of(named) if named else None
         rankings = []
         if self.mode in ("hybrid", "dense"):
-            rankings.append((top_rows(cosine, allowed, self.candidates), self.dense_weight))
+            rows, values = self.search.dense(query_vector, named or None, self.candidates)
+            cosine.known(rows, values)
+            rankings.append((rows, self.dense_weight))
         if self.mode in ("hybrid", "bm25"):
-            keyword = self.index.get_bm25().scores(query)
-            rankings.append((top_rows(keyword, allowed, self.candidates, positive_only=True), self.bm25_weight))
+            rankings.append((self.search.keyword(query, named or None, self.candidates), self.bm25_weight))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         # Without a file named, "page 14" means a page of the file of the best chunk.
         pages = self._named_pages(query, named or self._top_files(fused, 1))
@@ -258,8 +264,8 @@ class HybridRetriever(BaseRetriever):
                 passage.metadata["named_page"] = True
         return passages
 
-    def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: np.ndarray,
-                     query_vector: np.ndarray) -> np.ndarray:
+    def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: Cosines,
+                     query_vector: np.ndarray) -> Cosines:
         """Cosine between the question and each chunk's own text, for the chunks of the passages in `plan`.
 
         The index vectors embed a chunk with its context (document name, page headings) in front, which is good
@@ -268,17 +274,16 @@ class HybridRetriever(BaseRetriever):
         """
         rows = [row for _best, passage_rows, _score in plan for row in passage_rows]
         if self.index.manifest.chunking.context == NO_CONTEXT or not rows:
+            cosine.fetch(rows)
             return cosine
         vectors = np.asarray(self.embeddings.embed_documents([self.index.chunks[row].page_content for row in rows]),
                              dtype=np.float32)
-        text_cosine = cosine.copy()
-        text_cosine[rows] = vectors @ query_vector
-        return text_cosine
+        return cosine.with_values(rows, (vectors @ query_vector).tolist())
 
     def _top_files(self, fused: list[tuple[int, float]], count: int = STATEMENT_DOCUMENTS) -> set[str]:
         return {self.index.chunks[row].metadata["source"] for row, _score in fused[:count]}
 
-    def _statement_ranking(self, query: str, files: set[str], cosine: np.ndarray) -> tuple[list[int], float] | None:
+    def _statement_ranking(self, query: str, files: set[str], cosine: Cosines) -> tuple[list[int], float] | None:
         """The statement pages of `files` the question asks about, best cosine first, with their fusion weight;
         None if none."""
         kinds, explicit = statements.asked_statements(query)
@@ -288,7 +293,7 @@ class HybridRetriever(BaseRetriever):
         rows = [row for kind in sorted(kinds) for row in self.pages.statements.get(kind, [])]
         return self._ranked_in(rows, files, cosine, weight)
 
-    def _contact_ranking(self, query: str, files: set[str], cosine: np.ndarray) -> tuple[list[int], float] | None:
+    def _contact_ranking(self, query: str, files: set[str], cosine: Cosines) -> tuple[list[int], float] | None:
         """The chunks of `files` holding the contact detail the question asks for, best cosine first; None if none."""
         kinds = contacts.asked_contacts(query)
         if not kinds or not self.contact_weight:
@@ -311,15 +316,16 @@ class HybridRetriever(BaseRetriever):
                 found.update((source, page) for page in page_refs.pages_meant(number, page_count, labels))
         return found
 
-    def _page_ranking(self, pages: set[tuple[str, int]], cosine: np.ndarray) -> tuple[list[int], float] | None:
+    def _page_ranking(self, pages: set[tuple[str, int]], cosine: Cosines) -> tuple[list[int], float] | None:
         if not pages or not self.page_weight:
             return None
         rows = [row for page in pages for row in self.pages.rows_of_page.get(page, [])]
         return self._ranked_in(rows, {source for source, _page in pages}, cosine, self.page_weight)
 
-    def _ranked_in(self, rows: list[int], files: set[str], cosine: np.ndarray,
+    def _ranked_in(self, rows: list[int], files: set[str], cosine: Cosines,
                    weight: float) -> tuple[list[int], float] | None:
         rows = [row for row in set(rows) if self.index.chunks[row].metadata["source"] in files]
+        cosine.fetch(rows)
         return (sorted(rows, key=lambda row: -cosine[row]), weight) if rows else None
 
     def _named_files(self, query: str) -> set[str]:
@@ -328,30 +334,12 @@ class HybridRetriever(BaseRetriever):
         named, words = self.names.named_in(query)
         if named:
             return named
-        files_of = self._files_of_token
         for term in key_terms(query, words):
             if not any(ch.isdigit() for ch in term[0]):
-                found = set().union(*(files_of.get(token, set()) for token in term))
+                found = self.search.files_with(term)
                 if len(found) == 1:
                     named |= found
         return named
-
-    @property
-    def _files_of_token(self) -> dict[str, set[str]]:
-        """Which files each indexed word occurs in (built on first use)."""
-        if self.files_of_token is None:
-            keyword = self.index.get_bm25()
-            names = keyword.token_names
-            files: dict[str, set[str]] = {}
-            for row, doc in enumerate(self.index.chunks):
-                source = doc.metadata["source"]
-                for token_id in set(keyword.token_ids[row].tolist()):
-                    files.setdefault(names[token_id], set()).add(source)
-            self.files_of_token = files
-        return self.files_of_token
-
-    def _rows_of(self, sources: set[str]) -> np.ndarray:
-        return np.array([doc.metadata["source"] in sources for doc in self.index.chunks], dtype=bool)
 
     def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
         """The top k passages as (best chunk row, rows of the passage, fused score): one per page unless
@@ -368,7 +356,7 @@ class HybridRetriever(BaseRetriever):
                 break
         return plan
 
-    def _passage(self, best: int, rows: list[int], fused_score: float, cosine: np.ndarray,
+    def _passage(self, best: int, rows: list[int], fused_score: float, cosine: Cosines,
                  ranks: list[dict[int, int]], named: set[str], query: str = "") -> Document:
         chunks = self.index.chunks
         metadata = {
@@ -411,7 +399,7 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         rank_constant=settings.rank_constant, match_documents=settings.match_documents,
         passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
         line_item_weight=settings.line_item_weight, contact_weight=settings.contact_weight,
-        page_weight=settings.page_weight,
+        page_weight=settings.page_weight, faiss_nprobe=settings.faiss_nprobe,
     )
 
 

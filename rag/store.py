@@ -174,6 +174,8 @@ def _read_version(version: Path) -> IndexData:
         raise UserError(f"{manifest_path}: unreadable manifest ({exc.error_count()} errors); {REBUILD}") from None
     chunks = _read_chunks(version)
     index = _read_vectors(version)
+    if isinstance(index, faiss.IndexIVF):
+        index.make_direct_map()  # so rows can be read back (passage scores, the next ingest)
     if index.ntotal != len(chunks):
         raise UserError(f"{version / VECTORS}: {index.ntotal} vectors but {len(chunks)} chunks in {CHUNKS}; "
                         f"{REBUILD}")
@@ -216,13 +218,19 @@ def _read_bm25(version: Path, rows: int) -> lexical.BM25Index | None:
         raise UserError(f"{version}: unreadable BM25 index ({exc}); {REBUILD}") from None
 
 
-def write_index(index_dir: Path, data: IndexData) -> Path:
-    """Write `data` as a new version and make it the live one; returns the new version folder."""
+def write_index(index_dir: Path, data: IndexData, approximate_above: int | None = None) -> Path:
+    """Write `data` as a new version and make it the live one; returns the new version folder.
+
+    With more than `approximate_above` chunks the vectors go into an approximate (IVF) index instead of a flat one.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     staging = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
     staging.mkdir()
     try:
-        faiss.write_index(_flat_index(data), str(staging / VECTORS))
+        vectors_index = _flat_index(data)
+        if approximate_above is not None and vectors_index.ntotal > approximate_above:
+            vectors_index = approximate_index(data.get_vectors())
+        faiss.write_index(vectors_index, str(staging / VECTORS))
         fault_point("vectors-written")
         data.bm25, _ = lexical.build_for_chunks(data.chunks, reuse=_live_tokens(index_dir))
         data.bm25.save(staging)
@@ -271,6 +279,20 @@ def _flat_index(data: IndexData):
     vectors = data.get_vectors()
     if len(vectors):
         index.add(vectors)
+    return index
+
+
+def approximate_index(vectors: np.ndarray, seed: int = 1234):
+    """An IVF index (inner product) over `vectors`: about sqrt(n) lists, trained on a sample of at most 100k rows."""
+    count, dimension = vectors.shape
+    lists = max(1, int(np.sqrt(count)))
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
+    sample = vectors
+    if count > 100_000:
+        sample = vectors[np.random.default_rng(seed).choice(count, 100_000, replace=False)]
+    index.train(sample)
+    index.add(vectors)
     return index
 
 

@@ -1,4 +1,4 @@
-"""`python -m rag.bench ingest|ingest-compare|llm|serve|faults|startup`: speed numbers printed as tables (benchmarks, not tests).
+"""`python -m rag.bench SUBCOMMAND`: speed and robustness numbers printed as tables (benchmarks, not tests).
 
 - `ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times; pages/s, chunks/s.
 - `llm`: every available backend/model on the same ~600-token prompt (retrieved 20-F context + question):
@@ -10,6 +10,7 @@
 - `ingest-compare PATH ...`: `rag.ingest` against the reference pipeline on the same files in one run.
 - `startup`: whole-process time to the first token of `python main.py "question"` per backend, with the split
   and peak RSS (see `rag.bench.startup`).
+- `store`: vector stores at 10k-1M synthetic chunks (rag/bench/store.py).
 """
 
 from __future__ import annotations
@@ -262,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     startup.add_argument("--question", default=QUESTION)
     startup.add_argument("--no-warm", action="store_true", help="skip the interactive (warm) measurement")
     startup.add_argument("--json", action="store_true")
+    from rag.bench import store as store_bench
+
+    store_bench.add_parser(sub)
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -276,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         from rag.bench.faults import run_faults
 
         return run_faults(args.shared, args.corruptions, args.seed, web=not args.no_web)
+    if args.command == "store":
+        from rag.bench import store as store_bench
+
+        return store_bench.main(args)
     if args.command == "ingest":
         settings = load_settings(embedding_backend=args.embedding_backend)
         with json_mode(args.json):

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--backend", choices=["ctransformers", "openvino"], help="LLM backend (default: settings)")
     parser.add_argument("--model", type=Path, help="LLM model file or folder (default: settings)")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector; each document set and setting gets its own schema (default: RAG_PG_DSN)")
     return parser
 
 
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.docs.is_dir():
         raise UserError(f"{args.docs}: no such folder of PDFs")
     presets = [name.strip() for name in args.preset.split(",") if name.strip()]
-    base = load_settings(backend=args.backend, model=args.model, data_dir=args.docs)
+    base = load_settings(backend=args.backend, model=args.model, data_dir=args.docs, store=args.store,
+                         pg_dsn=args.pg_dsn)
     runs_settings = [apply_preset(base, name, args.k) for name in presets]
     if args.index is not None and len({(s.chunk_size, s.chunk_overlap, s.chunk_context) for s in runs_settings}) > 1:
         raise UserError("--index holds one chunk setting; these presets need different ones, so leave --index out",
@@ -61,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for name, settings in zip(presets, runs_settings):
             settings = settings.model_copy(update={"index_dir": args.index or eval_index_dir(settings, args.docs)})
+            if settings.store == "pgvector":  # the cached index's key names its schema, as it names its folder
+                settings = settings.model_copy(
+                    update={"pg_schema": "docqa_eval_" + settings.index_dir.name.rsplit("-", 1)[-1]})
             run = run_preset(name, settings, questions, args.docs, embeddings, backend)
             runs.append(run)
             if not args.json:

@@ -159,13 +159,13 @@ class RecordingRetriever(BaseRetriever):
 
 def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):
     """Bring the evaluation index for `docs` up to date and load it."""
+    from rag.index.base import load_live
     from rag.ingest import format_summary
-    from rag.store import load_index
 
     summary = _ingest_when_free(settings, docs, embeddings, progress)
     if summary.chunks_embedded or summary.count("removed"):
         print(format_summary(summary), file=sys.stderr)
-    index = load_index(settings.index_dir)
+    index = load_live(settings)
     if index is None or not index.chunks:
         raise UserError(f"{docs}: no text could be indexed from these PDFs")
     return index

@@ -221,6 +221,13 @@ def ingest(
     paths = paths or [settings.data_dir]
     if paths == [settings.data_dir] and not settings.data_dir.is_dir():
         raise UserError(f"{settings.data_dir}: no such folder; put your PDFs there or name them on the command line")
+    if settings.store == "pgvector":  # the database's advisory lock serialises ingests; one transaction writes
+        from rag.index.pgvector import PgStore
+
+        store = PgStore(settings)
+        with store.ingest_lock() as conn:
+            return _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits,
+                                  target=(store, conn))
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / LOCK_NAME))
     try:
@@ -237,15 +244,22 @@ def ingest(
         lock.release()
 
 
-def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits=None) -> IngestSummary:
+def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits=None,
+                   target=None) -> IngestSummary:
+    """`limits`: parse each file in a limited worker; `target`: (PgStore, its locked connection) for the pgvector
+    store, None for FAISS files."""
     from rag.embeddings import embedding_model_name
+    from rag.index.base import check_compatible as check_store_compatible, index_label
 
-    summary = IngestSummary(index_dir=str(settings.index_dir))
+    summary = IngestSummary(index_dir=index_label(settings))
     clock = _StageClock(summary.seconds)
     model_name = embedding_model_name(settings)
-    old = None if rebuild else load_index(settings.index_dir)
+    if target is not None:
+        old = None if rebuild else target[0].read_manifest(target[1])
+    else:
+        old = None if rebuild else load_index(settings.index_dir)
     if old is not None:
-        check_compatible(old.manifest, settings, model_name)
+        check_store_compatible(old.manifest, settings, model_name)
         if old.manifest.chunking.context != settings.chunk_context:
             print(f"{settings.index_dir}: chunks were embedded with context {old.manifest.chunking.context!r}, now "
                   f"{settings.chunk_context!r}; re-indexing every file (the old index stays in use until this "
@@ -260,7 +274,7 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         entry = old.manifest.files[source]
         summary.files.append(FileResult(source, "unchanged", entry.pages, entry.chunks))
     if not todo.to_parse and not todo.removed and old is not None:
-        summary.chunks_in_index = len(old.chunks)
+        summary.chunks_in_index = _chunk_count(old)
         clock.total()
         return summary
 
@@ -292,16 +306,48 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
             vectors = embeddings.encode(texts, progress=progress)
         summary.chunks_embedded = len(texts)
     if old is not None and not new_chunks and not todo.removed:  # only failures: keep the index as it is
-        summary.chunks_in_index = len(old.chunks)
+        summary.chunks_in_index = _chunk_count(old)
         clock.total()
         return summary
     dimension = embeddings.dimension if vectors is not None else old.manifest.embedding.dimension
     with clock("write"):
+        if target is not None:
+            summary.chunks_in_index = _write_pg(target, old, settings, model_name, dimension, summary, todo, parsed,
+                                                sources, new_chunks, vectors)
+            clock.total()
+            return summary
         data = _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, vectors)
-        write_index(settings.index_dir, data)
+        write_index(settings.index_dir, data, approximate_above=settings.faiss_approximate_above)
         summary.chunks_in_index = len(data.chunks)
     clock.total()
     return summary
+
+
+def _chunk_count(old) -> int:
+    return old.chunk_count if hasattr(old, "chunk_count") else len(old.chunks)
+
+
+def _write_pg(target, old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks,
+              vectors) -> int:
+    """Apply this run's changes to the pgvector store in one transaction; the number of chunks it then holds."""
+    store, conn = target
+    failed = {item.source for item in summary.failed}
+    replaced = (set(new_chunks) | set(todo.removed)) - failed
+    embedding, chunking = expected_settings(settings, model_name, dimension)
+    manifest = Manifest(embedding=embedding, chunking=chunking)
+    if old is not None:
+        manifest.files = {s: e for s, e in old.manifest.files.items() if s not in replaced}
+    by_source = {item.source: item for item in summary.files}
+    for source, result in zip(sources, parsed):
+        if source in new_chunks:
+            path, digest = todo.to_parse[source]
+            item = by_source[source]
+            manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
+                                               chunks=item.chunks, warnings=item.warnings)
+    docs = [doc for docs in new_chunks.values() for doc in docs]
+    for doc in docs:
+        doc.id = f"{doc.metadata['source']}#{doc.metadata['chunk']}"
+    return store.apply(conn, manifest, replace_all=old is None, replaced=replaced, docs=docs, vectors=vectors)
 
 
 def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResult:
@@ -412,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chunk-size", type=int, help="characters per chunk (default 500)")
     parser.add_argument("--chunk-overlap", type=int, help="characters of overlap (default 50)")
     parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
     return parser
 
 
@@ -419,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(
         index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
-        chunk_overlap=args.chunk_overlap, parse_workers=args.workers,
+        chunk_overlap=args.chunk_overlap, parse_workers=args.workers, store=args.store, pg_dsn=args.pg_dsn,
     )
     from rag.cli import json_mode
 

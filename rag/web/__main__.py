@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--token", help="token every request must present (required beyond loopback; "
                         "or set RAG_WEB_TOKEN); open the page once as http://HOST:PORT/?token=TOKEN")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
     parser.add_argument("--max-upload-mb", type=int, default=DEFAULT_MAX_UPLOAD_MB,
                         help=f"largest PDF accepted for upload, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
     return parser
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("rag").setLevel(logging.INFO)
     settings = load_settings(backend=args.backend, model=args.model, data_dir=args.data_dir, index_dir=args.index_dir,
-                             web_token=args.token)
+                             web_token=args.token, store=args.store, pg_dsn=args.pg_dsn)
     if not is_loopback(args.host) and not settings.web_token:
         raise UserError(f"--host {args.host} serves your PDFs to other machines: set a token with --token or "
                         "RAG_WEB_TOKEN (or bind 127.0.0.1)", exit_code=2)

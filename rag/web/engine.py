@@ -175,9 +175,9 @@ class Engine:
 
     def reload_index(self) -> None:
         from rag.embeddings import embedding_model_name
-        from rag.store import check_compatible, load_index
+        from rag.index.base import check_compatible, load_live
 
-        index = load_index(self.settings.index_dir)
+        index = load_live(self.settings)
         if index is None:
             return
         check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))

@@ -1,0 +1,198 @@
+"""`python -m rag.bench store`: how the vector stores scale, on synthetic 384-dimensional chunk vectors.
+
+For each size (`--sizes`, default 10k, 100k, 1M) it builds, times and queries:
+
+- `faiss-flat`: the FAISS store's exact search below `faiss_approximate_above` (a flat index written to disk; a
+  question is a matrix product over the vectors in numpy and `rag.retrieval.top_rows`),
+- `faiss-ivf`: the approximate index the FAISS store writes above that size (`rag.store.approximate_index`),
+  searched with `--nprobe` lists,
+- `pgvector`: the pgvector store's table and HNSW cosine index (pgvector defaults m=16, ef_construction=64),
+  searched with `--ef-search` over a real PostgreSQL (`--pg-dsn`, or a throw-away pgserver cluster if installed).
+
+Reported: ingest rows/s (writing the vectors and building the index; embedding and parsing are not included),
+retrieval p50/p95 ms per question (top 10, one question at a time), and recall@10 of the approximate ones against
+the exact top 10. Vectors are unit-length points around 1,000 random centres (cosine ~0.5 within a centre), like
+embeddings of many documents on fewer topics; questions are fresh points from the same distribution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DIMENSION = 384
+TOP = 10
+STORES = ("faiss-flat", "faiss-ivf", "pgvector")
+
+
+def synthetic(count: int, seed: int, centres: int = 1000) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    middle = np.random.default_rng(0).standard_normal((centres, DIMENSION)).astype(np.float32)
+    middle /= np.linalg.norm(middle, axis=1, keepdims=True)
+    out = np.empty((count, DIMENSION), dtype=np.float32)
+    for start in range(0, count, 100_000):
+        stop = min(count, start + 100_000)
+        noise = rng.standard_normal((stop - start, DIMENSION)).astype(np.float32) / np.sqrt(DIMENSION)
+        block = middle[rng.integers(0, centres, stop - start)] + noise
+        out[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def percentiles(times_s: list[float]) -> tuple[float, float]:
+    ms = sorted(t * 1000 for t in times_s)
+    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+
+
+def recall(found: list[list[int]], exact: np.ndarray) -> float:
+    return float(np.mean([len(set(f[:TOP]) & set(e[:TOP].tolist())) / TOP for f, e in zip(found, exact)]))
+
+
+def bench_faiss(vectors: np.ndarray, queries: np.ndarray, nprobe: int, stores: set[str], folder: Path) -> list[dict]:
+    import faiss
+
+    from rag.retrieval import top_rows
+    from rag.store import approximate_index
+
+    results = []
+    t0 = time.perf_counter()
+    flat = faiss.IndexFlatIP(DIMENSION)
+    flat.add(vectors)
+    faiss.write_index(flat, str(folder / "flat.faiss"))
+    flat_rows_s = len(vectors) / (time.perf_counter() - t0)
+    times, exact = [], []
+    for query in queries:
+        t = time.perf_counter()
+        exact.append(top_rows(vectors @ query, None, TOP))
+        times.append(time.perf_counter() - t)
+    exact = np.array(exact)
+    if "faiss-flat" in stores:
+        p50, p95 = percentiles(times)
+        results.append({"store": "faiss-flat", "rows_per_s": flat_rows_s, "p50_ms": p50, "p95_ms": p95,
+                        "recall": 1.0})
+    del flat
+    if "faiss-ivf" in stores:
+        t0 = time.perf_counter()
+        ivf = approximate_index(vectors)
+        faiss.write_index(ivf, str(folder / "ivf.faiss"))
+        rows_s = len(vectors) / (time.perf_counter() - t0)
+        params = faiss.SearchParametersIVF(nprobe=nprobe)
+        times, found = [], []
+        for query in queries:
+            t = time.perf_counter()
+            _scores, rows = ivf.search(query.reshape(1, -1), TOP, params=params)
+            times.append(time.perf_counter() - t)
+            found.append(rows[0].tolist())
+        p50, p95 = percentiles(times)
+        results.append({"store": f"faiss-ivf (nprobe {nprobe})", "rows_per_s": rows_s, "p50_ms": p50,
+                        "p95_ms": p95, "recall": recall(found, exact)})
+    return results, exact
+
+
+def bench_pgvector(dsn: str, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, ef_search: int) -> dict:
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    schema = f"bench_{len(vectors)}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        register_vector(conn)
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(f"CREATE TABLE {schema}.chunks (id bigint PRIMARY KEY, embedding vector({DIMENSION}) NOT NULL)")
+        t0 = time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY {schema}.chunks (id, embedding) FROM STDIN WITH (FORMAT BINARY)"
+                                            ) as copy:
+            copy.set_types(["int8", "vector"])
+            for row, vector in enumerate(vectors):
+                copy.write_row((row, vector))
+        copied = time.perf_counter() - t0
+        conn.execute("SET maintenance_work_mem = '2GB'")
+        conn.execute(f"CREATE INDEX ON {schema}.chunks USING hnsw (embedding vector_cosine_ops)")
+        built = time.perf_counter() - t0
+        conn.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+        times, found = [], []
+        for query in queries:
+            t = time.perf_counter()
+            rows = conn.execute(f"SELECT id FROM {schema}.chunks ORDER BY embedding <=> %s LIMIT {TOP}",
+                                (query,)).fetchall()
+            times.append(time.perf_counter() - t)
+            found.append([row for (row,) in rows])
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    p50, p95 = percentiles(times)
+    return {"store": f"pgvector hnsw (ef_search {ef_search})", "rows_per_s": len(vectors) / built, "p50_ms": p50,
+            "p95_ms": p95, "recall": recall(found, exact), "copy_s": copied, "index_s": built - copied}
+
+
+def run(sizes: list[int], queries_n: int, stores: set[str], nprobe: int, ef_search: int, dsn: str | None,
+        report=print) -> list[dict]:
+    results = []
+    server = None
+    if "pgvector" in stores and not dsn:
+        try:
+            import pgserver
+        except ImportError:
+            report("pgvector: skipped (no --pg-dsn and pgserver is not installed)")
+            stores = stores - {"pgvector"}
+        else:
+            server = pgserver.get_server(Path(tempfile.mkdtemp(prefix="docqa-bench-pg-")) / "data",
+                                         cleanup_mode="delete")
+            dsn = server.get_uri()
+    try:
+        for size in sizes:
+            vectors = synthetic(size, seed=size)
+            queries = synthetic(queries_n, seed=size + 1)
+            with tempfile.TemporaryDirectory(prefix="docqa-bench-store-") as folder:
+                found, exact = bench_faiss(vectors, queries, nprobe, stores, Path(folder))
+            for result in found:
+                results.append({"size": size, **result, "load": os.getloadavg()[0]})
+                report(_line(results[-1]))
+            if "pgvector" in stores:
+                results.append({"size": size, **bench_pgvector(dsn, vectors, queries, exact, ef_search),
+                                "load": os.getloadavg()[0]})
+                report(_line(results[-1]))
+    finally:
+        if server is not None:
+            server.cleanup()
+    return results
+
+
+def _line(result: dict) -> str:
+    return (f"{result['size']:>9,}  {result['store']:<28} {result['rows_per_s']:>10,.0f} rows/s  "
+            f"p50 {result['p50_ms']:7.2f} ms  p95 {result['p95_ms']:7.2f} ms  recall@10 {result['recall']:.3f}  "
+            f"(load {result['load']:.2f})")
+
+
+def add_parser(sub) -> None:
+    store = sub.add_parser("store", help="ingest rows/s, retrieval p50/p95 and recall@10 of the vector stores")
+    store.add_argument("--sizes", default="10000,100000,1000000", help="chunk counts, comma-separated")
+    store.add_argument("--queries", type=int, default=200, help="questions per size")
+    store.add_argument("--stores", default=",".join(STORES), help=f"comma-separated: {', '.join(STORES)}")
+    store.add_argument("--nprobe", type=int, default=32, help="IVF lists searched (setting faiss_nprobe)")
+    store.add_argument("--ef-search", type=int, default=100, help="pgvector hnsw.ef_search (setting pg_ef_search)")
+    store.add_argument("--pg-dsn", help="PostgreSQL with pgvector (default: a throw-away pgserver cluster)")
+    store.add_argument("--json", action="store_true")
+
+
+def main(args) -> int:
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    stores = {name.strip() for name in args.stores.split(",") if name.strip()}
+    unknown = stores - set(STORES)
+    if unknown:
+        from rag.errors import UserError
+
+        raise UserError(f"--stores: unknown {', '.join(sorted(unknown))}; choose from {', '.join(STORES)}",
+                        exit_code=2)
+    print(f"vector store benchmark: {DIMENSION}-d synthetic chunks, {args.queries} questions, top {TOP} "
+          f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)", flush=True)
+    results = run(sizes, args.queries, stores, args.nprobe, args.ef_search, args.pg_dsn,
+                  report=lambda line: print(line, flush=True))
+    if args.json:
+        print(json.dumps(results, indent=1))
+    return 0
