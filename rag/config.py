@@ -48,6 +48,11 @@ class Settings(BaseSettings):
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
+    # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.
+    ocr: Literal["auto", "always", "never"] = "auto"
+    ocr_lang: str | None = None  # Tesseract languages, e.g. "eng+chi_sim"; None: every installed language pack
+    ocr_dpi: int = Field(200, ge=50, le=600)  # rendering resolution for OCR
+    ocr_timeout: float = Field(180.0, gt=0)  # seconds per page before its OCR is given up (and reported)
 
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
     k: int = Field(5, gt=0)
