@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     fusion_candidates: int = Field(50, gt=0)  # chunks taken from each ranking before fusing
     dense_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
+    # Fusion weight of the keyword ranking for a question written mostly in Chinese/Japanese: the default English
+    # embedding model cannot read them, so the character-bigram keywords lead (set it to bm25_weight with a
+    # multilingual embedding model).
+    cjk_bm25_weight: float = Field(3.0, ge=0.0)
     rank_constant: int = Field(10, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
     match_documents: bool = True  # a question naming a file ("Best Buy") searches that file only
     passage_chars: int = Field(1200, ge=0)  # one passage per page, grown with neighbouring chunks; 0: chunks alone
