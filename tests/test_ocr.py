@@ -190,3 +190,17 @@ def test_adidas_question_on_an_image_only_copy_of_20f_pages_50_to_56(shared_data
     # page 4 of the copy is page 53 of the 20-F, page 5 is page 54: the adidas paragraph
     assert answer.sources[0].page in (4, 5) and answer.sources[0].ocr
     assert json.dumps(answer.to_dict()["sources"][0]["ocr"]) == "true"
+
+
+def test_recognised_sources_are_marked_in_the_terminal_the_json_and_the_web_page():
+    from rag.output import format_sources
+    from rag.qa import Answer, Source
+    from rag.web.ui import sources_markdown
+
+    answer = Answer(question="q", sources=[Source(number=1, file="scan.pdf", page=4, score=0.7, text="x", ocr=True),
+                                           Source(number=2, file="text.pdf", page=2, score=0.6, text="y")])
+    assert "[1] scan.pdf, page 4 (OCR text) (score 0.70)" in format_sources(answer)
+    assert "[2] text.pdf, page 2 (score 0.60)" in format_sources(answer)
+    assert [s["ocr"] for s in answer.to_dict()["sources"]] == [True, False]
+    web = sources_markdown(answer)
+    assert "OCR text" in web.split("\n")[1] and "OCR text" not in web.split("\n")[3]

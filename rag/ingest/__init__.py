@@ -316,7 +316,7 @@ def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResul
         return FileResult(source, "failed", reason=result.error)
     item = FileResult(source, status, pages=result.page_count, warnings=list(result.problems))
     if not result.has_text and any(page.ocr for page in result.pages):
-        item.warnings.insert(0, "no text found, neither in a text layer nor by OCR; nothing indexed")
+        item.warnings.insert(0, "no text layer, and OCR found no text either; nothing indexed")
     elif not result.has_text:
         item.warnings.insert(0, "no text layer (scanned?); nothing indexed")
     else:
