@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
@@ -27,6 +26,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.text import STOPWORDS, has_cjk, join_thousands, normalize, stem, tokenize  # noqa: F401 - re-exported
+
 PREFIX = "bm25."
 PARAMS = PREFIX + "params.json"
 VOCAB = PREFIX + "vocab.json"
@@ -34,66 +35,8 @@ TOKENS = PREFIX + "tokens.npz"
 _ARRAYS = {"data_name": PREFIX + "data.npy", "indices_name": PREFIX + "indices.npy",
            "indptr_name": PREFIX + "indptr.npy", "nnoc_name": PREFIX + "nonoccurrence.npy"}
 
-# Function words that carry no meaning for search (also "being", so it never looks like the word "Boeing").
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her here
-hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or other
-our ours out over own same she should so some such than that the their theirs them then there these they this
-those through to too under until up very was we were what when where which while who whom why will with would
-you your yours please give using use based answer question
-""".split())
-
 MIN_SPELLING_LENGTH = 6  # shorter words are too often other real words one letter away
 SPELLING_MATCH = 0.85  # "advertsing" -> "advertising" (0.95); "accrual" -> "accrued" (0.71) is not a misspelling
-
-_WORD_RE = re.compile(r"[^\W_]+")
-_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_DIGITS_RE = re.compile(r"\d+")
-_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
-
-
-def join_thousands(text: str) -> str:
-    """1,577,000 -> 1577000 (so a figure is one token whichever way it is written)."""
-    return _THOUSANDS_RE.sub("", text)
-
-
-def normalize(text: str) -> str:
-    """Case-folded text without accents, and without thousands separators (1,577 -> 1577)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return join_thousands(plain)
-
-
-def stem(word: str) -> str:
-    """Harman's "S" stemmer: plural endings only, so "expenditures" meets "expenditure" and nothing else moves."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and not word.endswith(("aies", "eies")):
-        return word[:-3] + "y"
-    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        return word[:-1]
-    if word.endswith("s") and not word.endswith(("us", "ss")):
-        return word[:-1]
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    """Search tokens: stemmed words without stopwords; a word mixing letters and digits ("fy2021") also
-    yields its digit and letter parts ("2021", "fy")."""
-    tokens: list[str] = []
-    for word in _WORD_RE.findall(normalize(text)):
-        if word in STOPWORDS:
-            continue
-        if word.isalpha():
-            if len(word) > 1:
-                tokens.append(stem(word))
-            continue
-        tokens.append(word)
-        if not word.isdigit():
-            tokens.extend(_DIGITS_RE.findall(word))
-            tokens.extend(_LETTERS_RE.findall(word))
-    return tokens
 
 
 def document_title(source: str) -> str:
@@ -203,9 +146,11 @@ def build_for_chunks(chunks: Sequence[Document], reuse: Callable[[Document], lis
     """The index for `chunks`, taking tokens from `reuse` when it knows a chunk; also how many were tokenized."""
     token_lists, tokenized = [], 0
     for doc in chunks:
-        tokens = reuse(doc) if reuse else None
+        text = chunk_search_text(doc)
+        # Chinese/Japanese chunks are always tokenized again: indexes before CJK bigrams hold them as whole runs.
+        tokens = reuse(doc) if reuse and not has_cjk(text) else None
         if tokens is None:
-            tokens, tokenized = tokenize(chunk_search_text(doc)), tokenized + 1
+            tokens, tokenized = tokenize(text), tokenized + 1
         token_lists.append(tokens)
     return build(token_lists), tokenized
 

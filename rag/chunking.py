@@ -28,7 +28,8 @@ def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterText
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=min(chunk_overlap, chunk_size // 2),
-        separators=["\n\n", "\n", ". ", " ", ""],
+        # Chinese/Japanese sentence ends come before spaces, which those scripts do not use between words.
+        separators=["\n\n", "\n", ". ", "。", "！", "？", "；", " ", ""],
     )
 
 
@@ -55,6 +56,8 @@ def chunk_pages(
                 metadata["page_label"] = page.label
             if headings:
                 metadata["headings"] = headings
+            if page.ocr:
+                metadata["ocr"] = True  # recognised text: the sources say so
             chunks.append(Document(page_content=text, metadata=metadata))
     return chunks
 

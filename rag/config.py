@@ -51,6 +51,12 @@ class Settings(BaseSettings):
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
+    # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.
+    ocr: Literal["auto", "always", "never"] = "auto"
+    ocr_lang: str | None = None  # Tesseract languages, e.g. "eng+chi_sim"; None: every installed language pack
+    ocr_dpi: int = Field(200, ge=50, le=600)  # rendering resolution for OCR
+    ocr_timeout: float = Field(180.0, gt=0)  # seconds per page before its OCR is given up (and reported)
+
     # Uploads in the web UI are parsed in a worker process under these limits; a file that hits one fails.
     upload_parse_seconds: float = Field(120.0, gt=0)
     upload_parse_memory_mb: int = Field(2048, ge=512)
@@ -66,7 +72,6 @@ class Settings(BaseSettings):
     # FAISS above this many chunks: an approximate IVF index searched in place instead of a flat one copied to numpy.
     faiss_approximate_above: int = Field(200_000, ge=0)
     faiss_nprobe: int = Field(32, gt=0)  # IVF lists searched per question; higher: better recall, slower
-
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
     k: int = Field(5, gt=0)
     score_threshold: float = 0.35  # a passage whose cosine similarity is below this is not relevant
@@ -74,6 +79,10 @@ class Settings(BaseSettings):
     fusion_candidates: int = Field(50, gt=0)  # chunks taken from each ranking before fusing
     dense_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
+    # Fusion weight of the keyword ranking for a question written mostly in Chinese/Japanese: the default English
+    # embedding model cannot read them, so the character-bigram keywords lead (set it to bm25_weight with a
+    # multilingual embedding model).
+    cjk_bm25_weight: float = Field(3.0, ge=0.0)
     rank_constant: int = Field(10, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
     match_documents: bool = True  # a question naming a file ("Best Buy") searches that file only
     passage_chars: int = Field(1200, ge=0)  # one passage per page, grown with neighbouring chunks; 0: chunks alone

@@ -29,6 +29,7 @@ class Page:
     number: int  # 1-based physical page
     text: str
     label: str | None = None  # the PDF's page label, when it defines labels
+    ocr: bool = False  # the text was recognised by OCR (rag.ingest.ocr), not extracted from a text layer
 
 
 @dataclass

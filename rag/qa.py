@@ -67,6 +67,7 @@ class Source:
     text: str
     page_label: str | None = None
     match_start: int = 0  # where the best-matching chunk starts in `text`
+    ocr: bool = False  # the page's text was recognised by OCR, not extracted
 
     @property
     def snippet(self) -> str:
@@ -77,7 +78,8 @@ class Source:
 
     def cite(self) -> str:
         label = f" (printed {self.page_label})" if self.page_label else ""
-        return f"[{self.number}] {self.file}, page {self.page}{label} (score {self.score:.2f})"
+        ocr = " (OCR text)" if self.ocr else ""
+        return f"[{self.number}] {self.file}, page {self.page}{label}{ocr} (score {self.score:.2f})"
 
 
 @dataclass
@@ -103,7 +105,7 @@ class Answer:
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
-                         "score": s.score, "text": s.text} for s in self.sources],
+                         "score": s.score, "text": s.text, "ocr": s.ocr} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
             "timings": {key: round(value, 4) for key, value in self.timings.items()},
             "model": self.model,
@@ -115,7 +117,7 @@ def to_sources(docs: list[Document]) -> list[Source]:
     return [
         Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
                text=d.page_content, page_label=d.metadata.get("page_label"),
-               match_start=d.metadata.get("match_start", 0))
+               match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")))
         for i, d in enumerate(docs, start=1)
     ]
 

@@ -29,6 +29,7 @@ from rag import bm25 as lexical
 from rag import contacts, page_refs, statements
 from rag.chunking import NO_CONTEXT
 from rag.index.base import Cosines
+from rag.text import has_cjk
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
@@ -195,6 +196,12 @@ def _page_key(doc: Document) -> tuple[str, int]:
 # ---------------------------------------------------------------- the hybrid retriever
 
 
+def mostly_cjk(text: str) -> bool:
+    """Whether most letters of `text` are Chinese/Japanese characters (its keyword ranking then weighs more)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(has_cjk(ch) for ch in letters) * 2 >= len(letters)
+
+
 class HybridRetriever(BaseRetriever):
     """BM25 and dense rankings fused by reciprocal rank fusion; one passage per page; files named in the question first.
 
@@ -210,6 +217,7 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 50
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
+    cjk_bm25_weight: float = 3.0  # keyword weight for a question written mostly in Chinese/Japanese
     rank_constant: int = 60
     match_documents: bool = True
     passage_chars: int = 1200
@@ -243,7 +251,8 @@ class HybridRetriever(BaseRetriever):
             cosine.known(rows, values)
             rankings.append((rows, self.dense_weight))
         if self.mode in ("hybrid", "bm25"):
-            rankings.append((self.search.keyword(query, named or None, self.candidates), self.bm25_weight))
+            weight = self.cjk_bm25_weight if mostly_cjk(query) else self.bm25_weight
+            rankings.append((self.search.keyword(query, named or None, self.candidates), weight))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         # Without a file named, "page 14" means a page of the file of the best chunk.
         pages = self._named_pages(query, named or self._top_files(fused, 1))
@@ -397,6 +406,7 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         index=index, embeddings=embeddings, k=settings.k, mode=settings.retrieval,
         candidates=settings.fusion_candidates, dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight,
         rank_constant=settings.rank_constant, match_documents=settings.match_documents,
+        cjk_bm25_weight=settings.cjk_bm25_weight,
         passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
         line_item_weight=settings.line_item_weight, contact_weight=settings.contact_weight,
         page_weight=settings.page_weight, faiss_nprobe=settings.faiss_nprobe,

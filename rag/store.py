@@ -65,6 +65,7 @@ class FileEntry(BaseModel):
     pages: int
     chunks: int
     warnings: list[str] = Field(default_factory=list)
+    ocr: str | None = None  # OCR state (rag.ingest.ocr.ocr_state); None: indexed before OCR existed
 
 
 class Manifest(BaseModel):

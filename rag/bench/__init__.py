@@ -11,6 +11,7 @@
 - `startup`: whole-process time to the first token of `python main.py "question"` per backend, with the split
   and peak RSS (see `rag.bench.startup`).
 - `store`: vector stores at 10k-1M synthetic chunks (rag/bench/store.py).
+- `scan PDF`: an image-only copy of a PDF, for OCR tests and evaluations (rag/bench/scan.py).
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ def bench_ingest(settings: Settings, paths: list[Path], runs: int) -> dict:
         "pages_per_s": median([s.pages_parsed / s.seconds["parse"] for s in samples if s.seconds.get("parse")]),
         "chunks_per_s": median([s.chunks_per_second for s in samples]),
         "unchanged_rerun_s": rerun.seconds.get("total", 0.0),
+        "ocr_pages": last.ocr_pages,
+        "ocr_languages": last.ocr_languages,
+        "ocr_s": median([s.seconds.get("ocr", 0.0) for s in samples]),
+        "ocr_pages_per_s": median([s.ocr_pages / s.seconds["ocr"] for s in samples if s.ocr_pages and s.seconds.get("ocr")]),
         "load": load_average(),
     }
 
@@ -103,6 +108,10 @@ def print_ingest(result: dict) -> None:
         ("total_s", "total s", ".1f"), ("unchanged_rerun_s", "re-run s", ".2f"),
         ("embeddings_load_s", "model load s", ".1f"),
     ])
+    if result.get("ocr_pages"):
+        print(f"OCR ({result['ocr_languages']}, part of the above):")
+        print_table([result], [("ocr_pages", "OCR pages", "d"), ("ocr_s", "OCR s", ".1f"),
+                               ("ocr_pages_per_s", "OCR pages/s", ".2f")])
 
 
 # ---------------------------------------------------------------- llm
@@ -232,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="PDF files or folders (default: data/)")
     ingest.add_argument("--runs", type=int, default=3)
     ingest.add_argument("--embedding-backend", choices=["torch", "openvino"])
+    ingest.add_argument("--ocr", choices=["auto", "always", "never"], help="OCR mode (default: the setting)")
+    ingest.add_argument("--ocr-lang", help="Tesseract languages (default: the setting)")
     ingest.add_argument("--json", action="store_true")
     llm = sub.add_parser("llm", help="load time, TTFT and tokens/s for each backend")
     llm.add_argument("--runs", type=int, default=3)
@@ -266,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     from rag.bench import store as store_bench
 
     store_bench.add_parser(sub)
+    from rag.bench.scan import add_arguments as scan_arguments
+
+    scan_arguments(sub.add_parser("scan", help="an image-only copy of a PDF (for OCR tests and evaluations)"))
     one = sub.add_parser("llm-one", help=argparse.SUPPRESS)
     one.add_argument("--backend", required=True)
     one.add_argument("--model", type=Path)
@@ -285,10 +299,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return store_bench.main(args)
     if args.command == "ingest":
-        settings = load_settings(embedding_backend=args.embedding_backend)
+        settings = load_settings(embedding_backend=args.embedding_backend, ocr=args.ocr, ocr_lang=args.ocr_lang)
         with json_mode(args.json):
             result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
         print(json.dumps(result, indent=2)) if args.json else print_ingest(result)
+    elif args.command == "scan":
+        from rag.bench.scan import run as scan_run
+
+        return scan_run(args)
     elif args.command == "llm":
         settings = load_settings()
         formats = [f for f in args.formats.split(",") if f]

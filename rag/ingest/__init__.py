@@ -50,6 +50,7 @@ class FileResult:
     chunks: int = 0
     reason: str | None = None  # why it failed
     warnings: list[str] = field(default_factory=list)
+    ocr: str | None = None  # OCR state recorded in the manifest (rag.ingest.ocr.ocr_state)
 
 
 @dataclass
@@ -60,6 +61,9 @@ class IngestSummary:
     chunks_embedded: int = 0
     chunks_in_index: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    ocr_pages: int = 0  # pages recognised by OCR in this run (including failed ones)
+    ocr_failed: int = 0
+    ocr_languages: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.files if item.status == status)
@@ -82,6 +86,7 @@ class IngestSummary:
             "chunks_embedded": self.chunks_embedded,
             "chunks_in_index": self.chunks_in_index,
             "chunks_per_second": round(self.chunks_per_second, 1),
+            "ocr": {"pages": self.ocr_pages, "failed": self.ocr_failed, "languages": self.ocr_languages},
             "seconds": {stage: round(value, 3) for stage, value in self.seconds.items()},
             "files": [asdict(item) for item in self.files],
         }
@@ -189,13 +194,15 @@ class _Plan:
     removed: list[str] = field(default_factory=list)
 
 
-def plan(found: dict[str, Path], old: Manifest | None, in_scope_fn: Callable[[str], bool]) -> _Plan:
+def plan(found: dict[str, Path], old: Manifest | None, in_scope_fn: Callable[[str], bool],
+         up_to_date: Callable[[FileEntry], bool] | None = None) -> _Plan:
+    """`up_to_date` says whether an entry's other state (OCR) still holds; when not, the file is parsed again."""
     result = _Plan()
     old_files = old.files if old else {}
     for source, path in found.items():
         digest = sha256_file(path)
         entry = old_files.get(source)
-        if entry is not None and entry.sha256 == digest:
+        if entry is not None and entry.sha256 == digest and (up_to_date is None or up_to_date(entry)):
             result.unchanged.append(source)
         else:
             result.to_parse[source] = (path, digest)
@@ -250,8 +257,10 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
     store, None for FAISS files."""
     from rag.embeddings import embedding_model_name
     from rag.index.base import check_compatible as check_store_compatible, index_label
+    from rag.ingest import ocr
 
     summary = IngestSummary(index_dir=index_label(settings))
+    summary.ocr_languages = ocr.resolve_languages(settings.ocr_lang) if settings.ocr != "never" else ""
     clock = _StageClock(summary.seconds)
     model_name = embedding_model_name(settings)
     if target is not None:
@@ -269,7 +278,8 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
     with clock("hash"):
         found, folders = discover(paths, settings.data_dir)
         todo = plan(found, old.manifest if old else None,
-                    lambda source: in_scope(source, paths, folders, settings.data_dir))
+                    lambda source: in_scope(source, paths, folders, settings.data_dir),
+                    lambda entry: ocr.state_matches(entry.ocr, entry.warnings, settings.ocr, summary.ocr_languages))
     for source in todo.unchanged:
         entry = old.manifest.files[source]
         summary.files.append(FileResult(source, "unchanged", entry.pages, entry.chunks))
@@ -282,6 +292,15 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         sources = list(todo.to_parse)
         parsed = parse_files([todo.to_parse[s][0] for s in sources], password,
                              settings.parse_workers or os.cpu_count() or 1, progress, limits)
+    with clock("ocr"):
+        ocr_run, ocr_states = ocr.ocr_files(
+            [todo.to_parse[s][0] for s in sources], parsed, mode=settings.ocr, languages=summary.ocr_languages,
+            dpi=settings.ocr_dpi, timeout=settings.ocr_timeout, workers=settings.parse_workers or os.cpu_count() or 1,
+            password=password, progress=progress)
+        summary.ocr_pages, summary.ocr_failed = ocr_run.pages, ocr_run.failed
+        ocr_by_source = dict(zip(sources, ocr_states))
+        if ocr_run.missing_tesseract:
+            ocr.say_missing_tesseract(ocr_run.missing_tesseract)
     with clock("chunk"):
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         new_chunks: dict[str, list[Document]] = {}
@@ -289,6 +308,7 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
             summary.pages_parsed += len(result.pages)
             item = _file_result(source, result, was_indexed=old is not None and source in old.manifest.files)
             summary.files.append(item)
+            item.ocr = ocr_by_source[source]
             if item.status != "failed":
                 new_chunks[source] = chunk_pages(result.pages, source, todo.to_parse[source][1], splitter)
                 item.chunks = len(new_chunks[source])
@@ -355,7 +375,9 @@ def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResul
     if result.error:
         return FileResult(source, "failed", reason=result.error)
     item = FileResult(source, status, pages=result.page_count, warnings=list(result.problems))
-    if not result.has_text:
+    if not result.has_text and any(page.ocr for page in result.pages):
+        item.warnings.insert(0, "no text layer, and OCR found no text either; nothing indexed")
+    elif not result.has_text:
         item.warnings.insert(0, "no text layer (scanned?); nothing indexed")
     else:
         empty = [page.number for page in result.pages if not page.text]
@@ -390,7 +412,7 @@ def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources,
             path, digest = todo.to_parse[source]
             item = by_source[source]
             manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
-                                               chunks=item.chunks, warnings=item.warnings)
+                                               chunks=item.chunks, warnings=item.warnings, ocr=item.ocr)
     for docs in new_chunks.values():
         for doc in docs:
             doc.id = f"{doc.metadata['source']}#{doc.metadata['chunk']}"
@@ -443,6 +465,10 @@ def format_summary(summary: IngestSummary) -> str:
     )
     stages = ", ".join(f"{stage} {value:.2f}s" for stage, value in summary.seconds.items() if stage != "total")
     rate = f"; {summary.chunks_per_second:.1f} chunks/s" if summary.chunks_embedded else ""
+    if summary.ocr_pages:
+        ocr_seconds = summary.seconds.get("ocr", 0.0)
+        lines.append(f"OCR: {summary.ocr_pages} page(s) recognised ({summary.ocr_languages}), "
+                     f"{summary.ocr_failed} failed, {summary.ocr_pages / max(ocr_seconds, 1e-9):.2f} pages/s")
     lines.append(f"Time: {summary.seconds.get('total', 0.0):.2f}s ({stages}){rate}")
     return "\n".join(lines)
 
@@ -460,6 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
+    parser.add_argument("--ocr", choices=("auto", "always", "never"),
+                        help="OCR pages without a usable text layer (auto, default), every page, or none")
+    parser.add_argument("--ocr-lang", help="Tesseract languages, e.g. eng+chi_sim (default: every installed pack)")
     return parser
 
 
@@ -468,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(
         index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
         chunk_overlap=args.chunk_overlap, parse_workers=args.workers, store=args.store, pg_dsn=args.pg_dsn,
+        ocr=args.ocr, ocr_lang=args.ocr_lang,
     )
     from rag.cli import json_mode
 

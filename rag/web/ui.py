@@ -72,7 +72,7 @@ def sources_markdown(answer: Answer) -> str:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
     lines = ["**Sources**"]
     for source in answer.sources:
-        label = escape_markdown(f"{source.file}, page {source.page}")
+        label = escape_markdown(f"{source.file}, page {source.page}" + (" (OCR text)" if source.ocr else ""))
         lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}  \n"
                      f"   {escape_markdown(source.snippet)}")
     return "\n".join(lines)
