@@ -7,7 +7,11 @@ Checks, in order (each one a reason a person can verify):
   found), an acronym or an unusual name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter
   ("the third quarter");
 - it asks for a telephone number, e-mail or web address and no passage holds one (`rag.contacts`);
-- the passages mention few of the names and figures it gives, or, when it names none, none of its words.
+- it names no name or figure and the passages share none of its words.
+A proportional rule (refuse when more than half of the question's names and figures are in no passage) was dropped:
+on a false-refusal test over documents no rule was written from it refused 4 of 61 answerable questions (table
+rows whose name sat in a passage below the cosine floor, or beyond the passage's 1,200 characters) and caught
+2 of mmlongbench's 31 unanswerable ones; the exact checks above refused none of the 61.
 Words that name a passage's file count as mentioned (also misspelt), and common business and unit abbreviations
 (FY, USD, EBITDA, ...) never count as missing: they are vocabulary, not names.
 """
@@ -87,7 +91,7 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
     """Why `passages` cannot answer what `question` names, or "" when they may.
 
     They cannot when they never mention a number, acronym, organisation or quarter the question names, hold no
-    contact detail of the kind it asks for, mention more than `max_missing` of its names and figures in none, or,
+    contact detail of the kind it asks for, or,
     for a question naming nothing, mention none of its words.
     """
     ignore = DocumentNames(doc.metadata["source"] for doc in passages).named_in(question)[1]
@@ -108,8 +112,6 @@ def unmentioned(question: str, passages: Sequence[Document], max_missing: float)
     for kind in sorted(contacts.asked_contacts(question)):
         if not any(contacts.holds(kind, doc.page_content) for doc in passages):
             return f"the passages found hold no {kind}"
-    if len(missing) > max_missing * len(terms):
-        return "the passages found mention few of the names and figures the question gives"
     words = [] if terms else content_words(question)
     if len(words) >= 2 and not present.intersection(words):
         return f"the passages found never mention {_quoted(words)}"
