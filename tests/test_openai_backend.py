@@ -45,3 +45,19 @@ def test_token_estimate_is_conservative_and_a_local_tokenizer_is_exact(tmp_path)
     assert exact.count_tokens("a b a c") == 4
     with pytest.raises(ModelError, match="no tokenizer.json"):
         _load_tokenizer(tmp_path / "missing")
+
+
+def test_generation_stats_are_kept_per_thread():
+    """rag.serve runs several remote answers at once; each reads the stats of its own generation."""
+    import threading
+
+    from rag.llm.base import GenerationStats
+    from rag.llm.openai_backend import OpenAIBackend
+
+    backend = OpenAIBackend(None, "http://x/v1", "m", context_length=4096)
+    backend.last_stats = GenerationStats(generated_tokens=7)
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(backend.last_stats.generated_tokens))
+    worker.start()
+    worker.join()
+    assert seen == [0] and backend.last_stats.generated_tokens == 7

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 
 KEY = "test-key-1234"
 ADIDAS = "How much is the minimum guarantee payable by adidas?"
+COUNTING = "Count from 1 to 500, separated by commas, on one line."  # a long answer without a blank line
 START_TIMEOUT = 300  # seconds: loading the model and embeddings on a busy 2-core machine
 
 
@@ -191,7 +192,7 @@ def test_a_client_that_hangs_up_stops_its_generation(server, client):
 
     before = stopped()
     stream = client.chat.completions.create(model="docqa-llm", max_tokens=400, stream=True, messages=[
-        {"role": "user", "content": "Write a long story about a dragon who learns to count to one hundred."}])
+        {"role": "user", "content": COUNTING}])
     received = 0
     for event in stream:
         if event.choices and event.choices[0].delta.content:
@@ -204,6 +205,21 @@ def test_a_client_that_hangs_up_stops_its_generation(server, client):
         time.sleep(0.2)
     assert stopped() == before + 1
     assert httpx.get(f"{server['base']}/healthz").json()["queue"]["running"] == 0
+
+
+def test_a_non_streaming_client_that_gives_up_stops_its_generation(server):
+    def stopped() -> int:
+        return httpx.get(f"{server['base']}/healthz").json()["stopped_early"]
+
+    before = stopped()
+    with pytest.raises(httpx.TimeoutException):
+        httpx.post(f"{server['base']}/v1/chat/completions", headers={"Authorization": f"Bearer {KEY}"}, timeout=1.0,
+                   json={"model": "docqa-llm", "max_tokens": 400, "messages": [
+                       {"role": "user", "content": COUNTING}]})
+    deadline = time.monotonic() + 120
+    while stopped() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert stopped() == before + 1
 
 
 def test_remote_backend_end_to_end(server, manu_index):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import ModelError, missing_extra
-from rag.llm.base import STOPS, GenerationParams, LLMBackend, StatsTimer
+from rag.llm.base import STOPS, GenerationParams, GenerationStats, LLMBackend, StatsTimer
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -48,7 +49,15 @@ class OpenAIBackend(LLMBackend):
         self.stop = list(STOPS["plain"])
         self.load_seconds = load_seconds
         self._tokenizer = tokenizer
-        self.last_stats = StatsTimer(0).finish()
+        self._local = threading.local()  # the server runs several answers at once: stats per thread
+
+    @property
+    def last_stats(self) -> GenerationStats:
+        return getattr(self._local, "stats", None) or StatsTimer(0).finish()
+
+    @last_stats.setter
+    def last_stats(self, stats: GenerationStats) -> None:
+        self._local.stats = stats
 
     @classmethod
     def from_settings(cls, settings: Settings, announce: Callable[[str], Any] = print) -> OpenAIBackend:
