@@ -4,7 +4,7 @@ Exposed as a LangChain `Embeddings`, plus a batched numpy call with a progress b
 Vectors are L2-normalised, so inner product = cosine similarity.
 
 With OpenVINO installed the model runs on plain OpenVINO (`rag.index.embed_openvino`: no torch, transformers or
-sentence-transformers imported once its folder is prepared), in float32 or, by default, INT8 (setting
+sentence-transformers imported once its folder is prepared), in float32 (default) or INT8 (setting
 `embedding_precision`). INT8 vectors are not interchangeable with float ones, so the name recorded in the index
 manifest says which (`embedding_model_name`) and an index built with the other asks for `--rebuild`.
 """

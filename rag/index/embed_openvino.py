@@ -17,7 +17,8 @@ L2-normalised, as sentence-transformers' all-MiniLM-L6-v2 does: the float ones m
 the INT8 ones are recorded as another embedding model in the index manifest (see `rag.embeddings`).
 
 Texts are embedded in batches of similar length (sorted by characters), so a short chunk is not padded to the
-length of the longest one in the corpus; results come back in the original order.
+length of the longest one in the corpus; results come back in the original order. Batches run on one OpenVINO
+stream per core (one thread each) with several in flight, and the next batch is tokenized meanwhile.
 """
 
 from __future__ import annotations
