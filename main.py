@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
     parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
     parser.add_argument("-k", type=int, dest="k", help="passages to retrieve (default 5)")
-    parser.add_argument("--backend", choices=["ctransformers", "openvino"], help="LLM backend (default ctransformers)")
+    parser.add_argument("--backend", choices=["auto", "ctransformers", "openvino"],
+                        help="LLM backend (default auto: openvino when installed, else ctransformers)")
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
     parser.add_argument("--model-type", help="ctransformers model type, e.g. llama (default: from the file)")
     parser.add_argument("--device", help="OpenVINO device (default CPU)")

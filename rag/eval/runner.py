@@ -258,4 +258,11 @@ def format_run(run: PresetRun) -> str:
     if unanswerable or abstained_a:
         lines.append(f"relevance check alone (no model): abstains on {abstained_u}/{unanswerable} unanswerable, "
                      f"{abstained_a}/{answerable} answerable questions")
+    ttfts = [d["timings"]["ttft"] for d in run.details if "ttft" in d.get("timings", {})]
+    if ttfts:
+        import statistics
+
+        prompt_tokens = [d["timings"]["prompt_tokens"] for d in run.details if "prompt_tokens" in d["timings"]]
+        lines.append(f"reader: median time to first token {statistics.median(ttfts):.2f} s over {len(ttfts)} "
+                     f"answers, median prompt {statistics.median(prompt_tokens):.0f} tokens")
     return "\n".join(lines)
