@@ -21,6 +21,7 @@ def test_defaults_work_without_configuration(tmp_path, monkeypatch):
 
 def test_precedence_file_env_flags(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RAG_BACKEND", raising=False)  # set by conftest for the fast tests
     (tmp_path / "rag.toml").write_text('k = 6\nchunk_size = 800\nbackend = "openvino"\n')
     assert load_settings().k == 6 and load_settings().chunk_size == 800
     monkeypatch.setenv("RAG_K", "7")

@@ -25,7 +25,9 @@ SYSTEM = (
     "them. After each fact, cite the passage it comes from by its number in square brackets, like [1]. "
     f'If the passages do not contain the answer, reply exactly "{READER_ABSTAIN}"'
 )
-USER = "Passages:\n\n{context}\n\nQuestion: {question}"
+# Small models cite far more often when the user turn repeats the request (Qwen2.5-Coder-0.5B: no [n] without it).
+USER = ("Passages:\n\n{context}\n\nQuestion: {question}\n\n"
+        "Answer in one sentence and end it with the number of the passage that says so, in square brackets.")
 
 _CONTEXT, _QUESTION = "\ue000CONTEXT\ue000", "\ue000QUESTION\ue000"
 _CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")

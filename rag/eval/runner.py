@@ -239,6 +239,8 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
                       "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
     }
     if answer is not None:
+        detail["answer"] = answer.answer
+        detail["cited"] = [[s.file, s.page] for n in answer.cited for s in answer.sources if s.number == n]
         detail["timings"] = {key: round(value, 4) for key, value in answer.timings.items()}
     return result, detail
 
