@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
     parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
     parser.add_argument("-k", type=int, dest="k", help="passages to retrieve (default 5)")
-    parser.add_argument("--backend", choices=BACKENDS, help="LLM backend (default ctransformers)")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        help="LLM backend (default auto: openvino when installed, else ctransformers)")
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder (openai: model id)")
     parser.add_argument("--base-url", help="backend openai: the OpenAI-compatible server, e.g. http://127.0.0.1:8001/v1")
     parser.add_argument("--api-key", dest="remote_api_key", help="backend openai: the server's API key")

@@ -99,8 +99,12 @@ class Settings(BaseSettings):
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
 
     # Generation.
-    backend: Literal["ctransformers", "openvino", "openai"] = "ctransformers"
-    model: Path | None = None  # None: the default model for the backend, prepared on first use
+    # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers
+    # also for a GGML/GGUF model file given as `model` (OpenVINO loads exported folders); openai: a remote
+    # OpenAI-compatible server (base_url)
+    backend: Literal["auto", "ctransformers", "openvino", "openai"] = "auto"
+    model: Path | None = None  # None: the model pack's OpenVINO folder (else the bundled SmolLM2), prepared on first use
+    model_pack: str = "qwen2.5-coder-0.5b"  # `python -m rag.models install NAME`; see rag.llm.packs
     model_type: str | None = None  # ctransformers model type; None: from the file
     device: str = "CPU"
     openvino_engine: Literal["genai", "optimum"] = "genai"  # OpenVINO runtime for the LLM (genai measured faster)

@@ -58,6 +58,17 @@ def format_grounding(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_cited(answer: Answer) -> str:
+    """One line naming the sources the answer cites as [n], or saying it cites none."""
+    if answer.abstained or not answer.sources:
+        return ""
+    by_number = {source.number: source for source in answer.sources}
+    cited = [by_number[n] for n in answer.cited if n in by_number]
+    if not cited:
+        return "Cites: no passage (the answer names no [n])"
+    return "Cites: " + "; ".join(f"[{s.number}] {s.file}, page {s.page}" for s in cited)
+
+
 def format_timings(answer: Answer) -> str:
     lines = ["Timings:"]
     for key, label, unit in TIMING_ROWS:
@@ -74,6 +85,9 @@ def print_answer(answer: Answer, streamed: bool) -> None:
         print()
     else:
         print(answer.answer)
+    cited = format_cited(answer)
+    if cited:
+        print(cited)
     print()
     grounding = format_grounding(answer)
     if grounding:

@@ -46,6 +46,7 @@ def fit_context(
     count_tokens: Callable[[str], int],
     context_length: int,
     max_new_tokens: int,
+    format: Callable[[Sequence[Document]], str] | None = None,
 ) -> tuple[list[Document], list[Document], int]:
     """Keep the highest-ranked chunks whose prompt leaves room for the answer in the window.
 
@@ -55,7 +56,7 @@ def fit_context(
     budget = context_length - max_new_tokens
     kept = list(docs)
     while True:
-        tokens = count_tokens(template.format(context=format_context(kept), question=question))
+        tokens = count_tokens(template.format(context=(format or format_context)(kept), question=question))
         if tokens <= budget:
             return kept, list(docs[len(kept):]), tokens
         if not kept:

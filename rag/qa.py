@@ -21,7 +21,8 @@ from langchain_core.retrievers import BaseRetriever
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
-from rag.prompts import ABSTAIN_TEXT, fit_context, prompt_template
+from rag.answer.prompts import cited_numbers, format_passages, reader_template
+from rag.prompts import ABSTAIN_TEXT, fit_context
 from rag.answerability import judge
 from rag.answer.abstention import READER_REASON, reader_abstained
 from rag.answer.grounding import Grounding, check_grounding
@@ -89,6 +90,7 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     abstained: bool = False
     abstain_reason: str = ""  # why the documents cannot answer (when `abstained`)
+    cited: list[int] = field(default_factory=list)  # the source numbers the answer cites as [n]
     dropped_chunks: int = 0  # retrieved but left out so the prompt fits the window
     stopped: bool = False  # generation ended early on request (should_stop)
     timings: dict[str, float] = field(default_factory=dict)
@@ -104,6 +106,7 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,
+            "cited": self.cited,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
                          "score": s.score, "text": s.text, "ocr": s.ocr} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
@@ -144,6 +147,55 @@ def loop_excess(pieces: Sequence[str]) -> int:
     return 0
 
 
+def repeating_tail(text: str) -> int:
+    """Characters at the end of `text` that repeat the text one period (of LOOP_PERIODS) before them.
+
+    Such a tail may be the second copy of a loop in the making, so it is held back from the screen until it stops
+    repeating (then it is ordinary text, e.g. a figure quoted twice) or becomes a loop (then it is cut unseen).
+    """
+    longest = 0
+    for period in LOOP_PERIODS:
+        if len(text) <= period + longest:
+            break
+        limit = min(period * (1 if period >= LONG_LOOP else 2), len(text) - period)
+        size = 0
+        while size < limit and text[-1 - size] == text[-1 - size - period]:
+            size += 1
+        longest = max(longest, size)
+    return longest
+
+
+class LoopGuard:
+    """Streams generated text to the screen, holding back a tail that may be a loop; no loop is ever shown."""
+
+    def __init__(self, show: Callable[[str], None] | None):
+        self.show = show
+        self.text = ""
+        self.shown = 0
+        self.looped = False
+
+    def add(self, piece: str) -> bool:
+        """Take a generated piece; True when the text has started to loop (the loop is cut, one copy kept)."""
+        self.text += piece
+        excess = loop_excess([self.text])
+        if excess:
+            self.text = self.text[: len(self.text) - excess]
+            self.looped = True
+            self.flush()
+            return True
+        self._show_until(len(self.text) - repeating_tail(self.text))
+        return False
+
+    def flush(self) -> None:
+        self._show_until(len(self.text))
+
+    def _show_until(self, end: int) -> None:
+        if end > self.shown:
+            if self.show:
+                self.show(self.text[self.shown : end])
+            self.shown = end
+
+
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
@@ -153,7 +205,7 @@ class Answerer:
         self.retriever = retriever
         self.backend = backend
         self.load_timings = load_timings
-        self.template = prompt_template(backend.chat_format)
+        self.template = reader_template(backend)
         self.llm = LocalLLM(backend=backend, params=self.generation_params())
         # document text is data: special-token strings in passages, question and history never reach the model
         self._specials = special_token_pattern(getattr(backend, "special_tokens", ()))
@@ -200,32 +252,29 @@ class Answerer:
         history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
                            answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
         kept, dropped, _tokens = fit_context(relevant, question, self.template, self.backend.count_tokens,
-                                             self.backend.context_length, self.settings.max_new_tokens)
+                                             self.backend.context_length, self.settings.max_new_tokens,
+                                             format=format_passages)
         result.dropped_chunks = len(dropped)
         if dropped and on_notice:
             on_notice(f"note: {len(dropped)} lower-ranked chunk(s) left out to fit the model's "
                       f"{self.backend.context_length}-token window")
         result.sources = to_sources(kept)
-        context = "\n\n".join(d.page_content for d in kept)
+        context = format_passages(kept)
         template = self._template_with(history, context, question, on_notice)
-        pieces = []
+        guard = LoopGuard(on_token)
         stream = self.llm.stream(template.format(context=context, question=question))
         try:
             for piece in stream:
-                pieces.append(piece)
-                if on_token:
-                    on_token(piece)
+                if guard.add(piece):  # a small model stuck in a loop: end it, keep one copy
+                    break
                 if should_stop and should_stop():
                     result.stopped = True
                     break
-                excess = loop_excess(pieces)
-                if excess:  # a small model stuck in a loop: end it, keep one copy
-                    text = "".join(pieces)
-                    pieces = [text[: len(text) - excess]]
-                    break
+            guard.flush()
         finally:
             stream.close()  # a stopped backend stream records its stats on close
-        result.answer = "".join(pieces).strip()
+        result.answer = guard.text.strip()
+        result.cited = cited_numbers(result.answer, len(result.sources))
         if reader_abstained(result.answer):
             result.abstained, result.abstain_reason = True, READER_REASON
         elif result.answer:
@@ -238,11 +287,17 @@ class Answerer:
                        on_notice: Callable[[str], None] | None):
         if not history:
             return self.template
-        from rag.conversation import fit_history
+        from rag.conversation import MAX_TURNS
 
         budget = self.backend.context_length - self.settings.max_new_tokens
-        template, kept = fit_history(self.backend.chat_format, history, context, question,
-                                     self.backend.count_tokens, budget)
+        kept, template = list(history)[-MAX_TURNS:], self.template
+        while kept:  # the oldest turns go first until the prompt leaves room for the answer
+            template = reader_template(self.backend, [(turn.question, turn.answer) for turn in kept])
+            if self.backend.count_tokens(template.format(context=context, question=question)) <= budget:
+                break
+            kept.pop(0)
+        else:
+            template = self.template
         if len(kept) < len(history) and on_notice:
             on_notice(f"note: the {len(history) - len(kept)} oldest turn(s) of the conversation left out of "
                       f"the prompt to keep it within the model's {self.backend.context_length}-token window")

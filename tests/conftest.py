@@ -10,6 +10,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Fast tests answer with the bundled SmolLM2 on ctransformers; tests of other backends ask for them by name.
+os.environ.setdefault("RAG_BACKEND", "ctransformers")
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,14 +12,16 @@ from rag.errors import UserError
 
 def test_defaults_work_without_configuration(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RAG_BACKEND", raising=False)  # conftest picks ctransformers for the fast tests
     settings = load_settings()
     assert (settings.chunk_size, settings.chunk_overlap, settings.k) == (500, 50, 5)
-    assert settings.backend == "ctransformers" and settings.temperature == 0.0
+    assert settings.backend == "auto" and settings.temperature == 0.0
     assert settings.data_dir == Path("data") and settings.index_dir == Path("vectorstore")
 
 
 def test_precedence_file_env_flags(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RAG_BACKEND", raising=False)  # set by conftest for the fast tests
     (tmp_path / "rag.toml").write_text('k = 6\nchunk_size = 800\nbackend = "openvino"\n')
     assert load_settings().k == 6 and load_settings().chunk_size == 800
     monkeypatch.setenv("RAG_K", "7")

@@ -31,7 +31,8 @@ def test_json_answer_schema(settings, make_pdf, embeddings, llm_backend):
                    settings)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)  # nothing but the one object on stdout
-    assert set(result) >= {"question", "answer", "sources", "timings", "model", "backend"}
+    assert set(result) >= {"question", "answer", "sources", "timings", "model", "backend", "cited"}
+    assert all(1 <= n <= len(result["sources"]) for n in result["cited"])  # the [n] the answer cites
     assert result["backend"] == "ctransformers" and result["model"].endswith(".gguf")
     assert "1,234" in result["answer"] or "1234" in result["answer"]
     top = result["sources"][0]

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout instead of tables")
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
-    parser.add_argument("--backend", choices=["ctransformers", "openvino"], help="LLM backend (default: settings)")
+    parser.add_argument("--backend", choices=["auto", "ctransformers", "openvino"], help="LLM backend (default: settings)")
     parser.add_argument("--model", type=Path, help="LLM model file or folder (default: settings)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector; each document set and setting gets its own schema (default: RAG_PG_DSN)")

@@ -242,6 +242,8 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
                       "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
     }
     if answer is not None:
+        detail["answer"] = answer.answer
+        detail["cited"] = [[s.file, s.page] for n in answer.cited for s in answer.sources if s.number == n]
         detail["timings"] = {key: round(value, 4) for key, value in answer.timings.items()}
     return result, detail
 
@@ -270,4 +272,11 @@ def format_run(run: PresetRun) -> str:
         ans = [flag for flag, r in zip(refused, run.results) if r.answerable]
         lines.append(f"abstained or marked \"not found in the sources\": {sum(unans)}/{len(unans)} unanswerable, "
                      f"{sum(ans)}/{len(ans)} answerable questions")
+    ttfts = [d["timings"]["ttft"] for d in run.details if "ttft" in d.get("timings", {})]
+    if ttfts:
+        import statistics
+
+        prompt_tokens = [d["timings"]["prompt_tokens"] for d in run.details if "prompt_tokens" in d["timings"]]
+        lines.append(f"reader: median time to first token {statistics.median(ttfts):.2f} s over {len(ttfts)} "
+                     f"answers, median prompt {statistics.median(prompt_tokens):.0f} tokens")
     return "\n".join(lines)

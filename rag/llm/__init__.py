@@ -11,11 +11,25 @@ if TYPE_CHECKING:
     from rag.config import Settings
     from rag.llm.base import LLMBackend
 
-BACKENDS = ("ctransformers", "openvino", "openai")
+BACKENDS = ("auto", "ctransformers", "openvino", "openai")
+
+
+def resolve_backend(settings: "Settings") -> str:
+    """The backend `auto` stands for: ctransformers for a model file (GGML .bin, GGUF), else OpenVINO when
+    openvino_genai is installed, else ctransformers."""
+    if settings.backend != "auto":
+        return settings.backend
+    if settings.model is not None and settings.model.is_file():
+        return "ctransformers"
+    import importlib.util
+
+    return "openvino" if importlib.util.find_spec("openvino_genai") is not None else "ctransformers"
 
 
 def load_backend(settings: "Settings", *, announce=print) -> "LLMBackend":
     """Load the backend named in the settings, preparing its default model on first use."""
+    if settings.backend == "auto":
+        settings = settings.model_copy(update={"backend": resolve_backend(settings)})
     if settings.backend == "ctransformers":
         from rag.llm.ctransformers_backend import CTransformersBackend
 

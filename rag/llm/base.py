@@ -60,6 +60,7 @@ class LLMBackend(ABC):
     stop: list[str]
     load_seconds: float
     last_stats: GenerationStats
+    chat_template: str | None = None  # the model's own Jinja chat template, when it carries one
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

@@ -62,6 +62,7 @@ class CTransformersBackend(LLMBackend):
         self.model_path = info.path
         self.context_length = context_length
         self.chat_format: ChatFormat = detect_chat_format(info)
+        self.chat_template = info.chat_template
         self.stop = list(STOPS[self.chat_format])
         self.load_seconds = load_seconds
         self.threads = threads  # None: the idle cores at each generation (rag.llm.threads)

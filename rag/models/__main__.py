@@ -1,4 +1,4 @@
-"""`python -m rag.models prepare|export-openvino`: prepare model files under models/."""
+"""`python -m rag.models install|list|prepare|export-openvino`: install model packs, prepare model files under models/."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--out", help="output file (default: models/<name>.ctransformers.q8_0.gguf)")
     prepare.add_argument("--force", action="store_true", help="convert even if the output is up to date")
 
+    install = sub.add_parser("install", help="install a model pack from the package registry and prepare it")
+    install.add_argument("name", help="pack name (see: python -m rag.models list)")
+    install.add_argument("--no-pip", action="store_true", help="use the parts already installed; do not run pip")
+    sub.add_parser("list", help="the model packs and whether each is installed")
+
     export = sub.add_parser("export-openvino", help="export a Hugging Face folder or GGUF file to OpenVINO IR")
     export.add_argument("source", nargs="?", help="HF model folder or GGUF file (default: the bundled SmolLM2)")
     export.add_argument("--weight-format", choices=["int8", "int4", "fp16"], default="int8")
@@ -33,6 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     from rag.config import load_settings
 
     settings = load_settings()
+    if args.command in ("install", "list"):
+        from rag.llm.packs import install_pack, list_packs
+
+        if args.command == "list":
+            print(list_packs(settings))
+        else:
+            install_pack(args.name, settings, pip=not args.no_pip)
+        return 0
     if args.command == "prepare":
         from rag.models.gguf_convert import prepare_cli
 

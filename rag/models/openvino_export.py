@@ -337,8 +337,38 @@ def _hf_folder(source: Path, target: Path, announce: Announce) -> Path:
         raise ModelError(f"{source}: transformers cannot load this GGUF ({type(exc).__name__}: {exc})") from None
     model.save_pretrained(str(target))
     del model
-    save_gguf_tokenizer(source, target)
+    if not _save_transformers_tokenizer(source, target):
+        save_gguf_tokenizer(source, target)
     return target
+
+
+# Text a working tokenizer gives back unchanged (spaces, digits, punctuation, a non-ASCII character).
+ROUND_TRIP_TEXT = "The minimum guarantee is £750 million, over 10 years (2015-2025)."
+
+
+def _save_transformers_tokenizer(source: Path, target: Path) -> bool:
+    """Save transformers' own tokenizer for the GGUF (qwen2, llama3, gemma3 ...) when it encodes text faithfully.
+
+    transformers builds a broken tokenizer for some files (SmolLM2: spaces become <|endoftext|>); those, and
+    files it cannot read, get the tokenizer built here from the GGUF vocabulary instead (returns False).
+    """
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name, local_files_only=True)
+        ids = tokenizer(ROUND_TRIP_TEXT, add_special_tokens=False)["input_ids"]
+        if tokenizer.decode(ids, skip_special_tokens=False) != ROUND_TRIP_TEXT or len(ids) < 8:
+            return False
+    except Exception:
+        return False
+    if not tokenizer.chat_template:
+        from gguf import GGUFReader
+
+        field = GGUFReader(source).fields.get("tokenizer.chat_template")
+        if field is not None:
+            tokenizer.chat_template = field.contents()
+    tokenizer.save_pretrained(str(target))
+    return True
 
 
 def _export_ir(hf_dir: Path, ir_dir: Path, weight_format: str, announce: Announce) -> None:

@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.web", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    parser.add_argument("--backend", choices=BACKENDS, help="LLM backend to start with (default ctransformers)")
+    parser.add_argument("--backend", choices=BACKENDS, help="LLM backend to start with (default auto)")
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder")
     parser.add_argument("--data-dir", type=Path, help="folder of your PDFs; uploads go here (default data/)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")

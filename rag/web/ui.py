@@ -70,10 +70,13 @@ def grounding_markdown(answer: Answer) -> str:
 def sources_markdown(answer: Answer) -> str:
     if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
-    lines = ["**Sources**"]
+    cited = [s for n in answer.cited for s in answer.sources if s.number == n]
+    lines = ["**Cited:** " + ", ".join(f"[{s.number}] {escape_markdown(s.file)}, page {s.page}" for s in cited)
+             if cited else "**Cited:** none (the answer names no [n] passage)", "**Sources**"]
     for source in answer.sources:
         label = escape_markdown(f"{source.file}, page {source.page}" + (" (OCR text)" if source.ocr else ""))
-        lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}  \n"
+        mark = " · **cited**" if source.number in answer.cited else ""
+        lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}{mark}  \n"
                      f"   {escape_markdown(source.snippet)}")
     return "\n".join(lines)
 

@@ -1,0 +1,116 @@
+"""The reader's prompt: numbered passages in the model's own chat template, and which passages an answer cites.
+
+The chat template comes from the model (the GGUF's `tokenizer.chat_template`, the Hugging Face tokenizer's, or
+OpenVINO GenAI's tokenizer's); it is rendered once with placeholders into a LangChain `PromptTemplate` with
+`{context}` and `{question}`, so fitting the context into the window works as for the fixed templates in
+`rag.prompts`, which remain the fallback for base models without a template. The passages are numbered
+("[1] file, page N") and the model is asked to cite them as [n]; `cited_numbers` reads those back.
+The reader is told to answer exactly `READER_ABSTAIN` when the passages do not hold the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from langchain_core.documents import Document
+from langchain_core.prompts import PromptTemplate
+
+# The reader's own "not in the documents" answer (parsed as an abstention by rag.answer).
+READER_ABSTAIN = "The documents do not say."
+
+SYSTEM = (
+    "You answer questions about the user's documents using only the numbered passages given with the question. "
+    "Answer briefly, in one or two sentences, and quote figures, names and dates exactly as the passages write "
+    "them. After each fact, cite the passage it comes from by its number in square brackets, like [1]. "
+    f'If the passages do not contain the answer, reply exactly "{READER_ABSTAIN}"'
+)
+# Small models cite far more often when the user turn repeats the request (Qwen2.5-Coder-0.5B: no [n] without it).
+USER = ("Passages:\n\n{context}\n\nQuestion: {question}\n\n"
+        "Answer in one sentence and end it with the number of the passage that says so, in square brackets.")
+
+_CONTEXT, _QUESTION = "\ue000CONTEXT\ue000", "\ue000QUESTION\ue000"
+_CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
+
+
+def passage_header(number: int, doc: Document) -> str:
+    return f"[{number}] {doc.metadata.get('source', 'document')}, page {doc.metadata.get('page', '?')}"
+
+
+def format_passages(docs: Sequence[Document]) -> str:
+    """The context: each passage under its "[n] file, page N" header."""
+    return "\n\n".join(f"{passage_header(i, doc)}\n{doc.page_content.strip()}" for i, doc in enumerate(docs, 1))
+
+
+def cited_numbers(answer: str, passages: int) -> list[int]:
+    """The passage numbers an answer cites ("[1]", "[1, 3]"), in order of first citation, within 1..passages."""
+    seen: list[int] = []
+    for group in _CITATION.findall(answer):
+        for number in re.split(r"\s*[,;]\s*", group):
+            n = int(number)
+            if 1 <= n <= passages and n not in seen:
+                seen.append(n)
+    return seen
+
+
+def is_reader_abstention(answer: str) -> bool:
+    """True when the answer is the reader's own "the documents do not say" (citations and punctuation aside)."""
+    text = _CITATION.sub("", answer).strip().strip('"').strip().lower().rstrip(".")
+    return text == READER_ABSTAIN.lower().rstrip(".")
+
+
+def chat_template_prompt(chat_template: str, history: Sequence[tuple[str, str]] = ()) -> PromptTemplate | None:
+    """The model's chat template rendered around the system instruction, earlier (question, answer) turns and the
+    passages, as a PromptTemplate with {context} and {question}; None when the template cannot be rendered."""
+    turns = []
+    for question, answer in history:
+        turns += [{"role": "user", "content": question.strip()}, {"role": "assistant", "content": answer.strip()}]
+    user = {"role": "user", "content": USER.format(context=_CONTEXT, question=_QUESTION)}
+    try:
+        text = _render(chat_template, [{"role": "system", "content": SYSTEM}, *turns, user])
+    except Exception:
+        # Some templates refuse a system role: the instruction then opens the first user message.
+        first = turns[0] if turns else user
+        merged = [{**first, "content": f"{SYSTEM}\n\n{first['content']}"}]
+        try:
+            text = _render(chat_template, merged + (turns[1:] + [user] if turns else []))
+        except Exception:
+            return None
+    if text.count(_CONTEXT) != 1 or text.count(_QUESTION) != 1:
+        return None
+    text = text.replace("{", "{{").replace("}", "}}")
+    return PromptTemplate.from_template(text.replace(_CONTEXT, "{context}").replace(_QUESTION, "{question}"))
+
+
+def _render(chat_template: str, messages: list[dict]) -> str:
+    from jinja2.exceptions import TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message):
+        raise TemplateError(message)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    env.globals["raise_exception"] = raise_exception
+    # The tokenizer adds the BOS token itself, so the template's {{ bos_token }} is left empty.
+    return env.from_string(chat_template).render(messages=messages, add_generation_prompt=True, bos_token="",
+                                                 eos_token="", tools=None)
+
+
+def fallback_template(chat_format: str, history: Sequence[tuple[str, str]] = ()) -> PromptTemplate:
+    """The fixed template of `chat_format` (rag.prompts; the reference template for base models) with this
+    module's instruction, for models that carry no chat template."""
+    from rag.conversation import Turn, history_template
+    from rag.prompts import INSTRUCTION
+
+    template = history_template(chat_format, [Turn(q, a) for q, a in history]).template
+    return PromptTemplate.from_template(template.replace(INSTRUCTION, SYSTEM))
+
+
+def reader_template(backend, history: Sequence[tuple[str, str]] = ()) -> PromptTemplate:
+    """The answering prompt for a loaded backend: its chat template when it has a usable one, else the fallback."""
+    chat_template = getattr(backend, "chat_template", None)
+    if chat_template:
+        template = chat_template_prompt(chat_template, history)
+        if template is not None:
+            return template
+    return fallback_template(backend.chat_format, history)
