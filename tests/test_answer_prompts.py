@@ -33,7 +33,7 @@ def smollm2_template() -> str:
 
 
 def test_passages_are_numbered_with_file_and_page():
-    docs = [Document("First text.", metadata={"source": "a.pdf", "page": 53}),
+    docs = [Document("First text.", metadata={"source": "reports/a.pdf", "page": 53}),
             Document("Second.", metadata={"source": "b.pdf", "page": 2})]
     assert format_passages(docs) == "[1] a.pdf, page 53\nFirst text.\n\n[2] b.pdf, page 2\nSecond."
 
@@ -43,7 +43,7 @@ def test_the_models_own_chat_template_renders_the_prompt(smollm2_template):
     prompt = template.format(context="[1] a.pdf, page 1\nText {with braces}", question="What is it?")
     assert prompt.startswith(f"<|im_start|>system\n{SYSTEM}<|im_end|>")
     assert "Earlier {question}?" in prompt and "Text {with braces}" in prompt  # document braces stay data
-    assert prompt.endswith("Question: What is it?<|im_end|>\n<|im_start|>assistant\n")
+    assert "Question: What is it?" in prompt and prompt.endswith("<|im_end|>\n<|im_start|>assistant\n")
     assert f'reply exactly "{READER_ABSTAIN}"' in prompt
 
 

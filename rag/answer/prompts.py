@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from langchain_core.documents import Document
 from langchain_core.prompts import PromptTemplate
@@ -34,7 +35,8 @@ _CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 
 
 def passage_header(number: int, doc: Document) -> str:
-    return f"[{number}] {doc.metadata.get('source', 'document')}, page {doc.metadata.get('page', '?')}"
+    name = Path(str(doc.metadata.get("source", "document"))).name  # the file's name: a folder path only costs tokens
+    return f"[{number}] {name}, page {doc.metadata.get('page', '?')}"
 
 
 def format_passages(docs: Sequence[Document]) -> str:

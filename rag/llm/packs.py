@@ -81,7 +81,9 @@ def pack_gguf(pack: Pack, settings: "Settings") -> Path:
 
 
 def pack_model_dir(pack: Pack, settings: "Settings") -> Path:
-    """The OpenVINO IR folder the pack is prepared into."""
+    """The OpenVINO IR folder the pack is prepared into (for the bundled SmolLM2, the one its first use exports)."""
+    if pack.bundled_file:
+        return Path(settings.models_dir) / f"{Path(pack.bundled_file).name.split('.')[0]}-ov-{WEIGHT_FORMAT}"
     return Path(settings.models_dir) / f"{pack.name}-ov-{WEIGHT_FORMAT}"
 
 
