@@ -15,6 +15,7 @@ import pytest
 
 from rag.errors import UserError
 from rag.ingest import ingest
+from rag.index.pgvector import SCHEMA_VERSION
 from rag.retrieval import HybridRetriever
 
 from conftest import REPO
@@ -123,7 +124,11 @@ def test_answers_match_the_faiss_store(settings, pg_settings, make_pdf, embeddin
 def test_schema_is_created_with_a_version_row_in_its_own_schema(pg_settings, make_pdf, embeddings):
     make_pdf("bloom_garden.pdf", GARDEN)
     ingest(pg_settings, progress=False, embeddings=embeddings)
-    assert rows(pg_settings, "SELECT value FROM S.meta WHERE key = 'schema_version'") == [(1,)]
+    assert rows(pg_settings, "SELECT value FROM S.meta WHERE key = 'schema_version'") == [(SCHEMA_VERSION,)]
+    # each file's OCR state is kept as in the FAISS manifest, so the next ingest leaves the file alone
+    assert rows(pg_settings, "SELECT count(*) FROM S.files WHERE ocr IS NULL") == [(0,)]
+    again = ingest(pg_settings, progress=False, embeddings=embeddings)
+    assert [item.status for item in again.files] == ["unchanged"]
     tables = rows(pg_settings, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
                   pg_settings.pg_schema)
     assert {name for (name,) in tables} == {"meta", "files", "chunks", "postings", "terms"}

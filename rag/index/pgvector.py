@@ -34,7 +34,7 @@ from rag.errors import UserError
 from rag.index.base import Cosines
 from rag.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so the keyword ranking matches the FAISS store's
 EXTRA_HINT = "pip install -e '.[pgvector]' (make setup installs it)"
 
@@ -55,6 +55,7 @@ def _migrations(schema: str) -> dict[int, list[str]]:
             f"CREATE INDEX postings_chunk ON {s}.postings (chunk_id)",
             f"CREATE TABLE {s}.terms (term text PRIMARY KEY, df int NOT NULL)",
         ],
+        2: [f"ALTER TABLE {s}.files ADD COLUMN ocr text"],  # each file's OCR state (rag.ingest.ocr), as in FAISS
     }
 
 
@@ -173,10 +174,10 @@ class PgStore:
         manifest = Manifest(embedding=EmbeddingInfo(**row[0]["embedding"]), chunking=ChunkingInfo(**row[0]["chunking"]),
                             updated_at=row[0].get("updated_at", 0.0))
         if with_files:
-            for source, sha256, size, pages, chunks, warnings in conn.execute(
-                    f"SELECT source, sha256, size, pages, chunks, warnings FROM {self.schema}.files"):
+            for source, sha256, size, pages, chunks, warnings, ocr in conn.execute(
+                    f"SELECT source, sha256, size, pages, chunks, warnings, ocr FROM {self.schema}.files"):
                 manifest.files[source] = FileEntry(sha256=sha256, size=size, pages=pages, chunks=chunks,
-                                                   warnings=warnings)
+                                                   warnings=warnings, ocr=ocr)
         return manifest
 
     def read_manifest(self, conn) -> "PgManifestOnly | None":
@@ -193,18 +194,19 @@ class PgStore:
         try:
             manifest = None
             if self._exists(conn):
-                with conn.transaction():
-                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    manifest = self._manifest(conn)
-                    if manifest is not None:
-                        ids, chunks = [], []
-                        for chunk_id, text, metadata in conn.execute(
-                                f"SELECT id, text, metadata FROM {self.schema}.chunks ORDER BY source, chunk"):
-                            ids.append(chunk_id)
-                            chunks.append(Document(id=f"{metadata['source']}#{metadata['chunk']}",
-                                                   page_content=text, metadata=metadata))
-                        vocab = {term: i for i, (term,) in
-                                 enumerate(conn.execute(f"SELECT term FROM {self.schema}.terms"))}
+                # The snapshot stays open while the index is used: every search sees the rows loaded here, so a
+                # reader during an ingest's replacement ranks the old chunks or the new, never a mix or none.
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                manifest = self._manifest(conn)
+                if manifest is not None:
+                    ids, chunks = [], []
+                    for chunk_id, text, metadata in conn.execute(
+                            f"SELECT id, text, metadata FROM {self.schema}.chunks ORDER BY source, chunk"):
+                        ids.append(chunk_id)
+                        chunks.append(Document(id=f"{metadata['source']}#{metadata['chunk']}",
+                                               page_content=text, metadata=metadata))
+                    vocab = {term: i for i, (term,) in
+                             enumerate(conn.execute(f"SELECT term FROM {self.schema}.terms"))}
         except BaseException:
             conn.close()
             raise
@@ -247,9 +249,9 @@ class PgStore:
                 conn.execute(f"CREATE INDEX chunks_embedding ON {s}.chunks USING hnsw (embedding vector_cosine_ops)")
             for source, entry in manifest.files.items():
                 if replace_all or retype or source in replaced:
-                    conn.execute(f"INSERT INTO {s}.files (source, sha256, size, pages, chunks, warnings) "
-                                 "VALUES (%s, %s, %s, %s, %s, %s)", (source, entry.sha256, entry.size, entry.pages,
-                                                                     entry.chunks, Jsonb(entry.warnings)))
+                    conn.execute(f"INSERT INTO {s}.files (source, sha256, size, pages, chunks, warnings, ocr) "
+                                 "VALUES (%s, %s, %s, %s, %s, %s, %s)", (source, entry.sha256, entry.size, entry.pages,
+                                                                         entry.chunks, Jsonb(entry.warnings), entry.ocr))
             count, tokens = conn.execute(f"SELECT count(*), coalesce(sum(length), 0) FROM {s}.chunks").fetchone()
             generation = conn.execute(f"SELECT value FROM {s}.meta WHERE key = 'generation'").fetchone()
             self._set_meta(conn, "stats", {"chunks": int(count), "tokens": int(tokens)})

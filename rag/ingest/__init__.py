@@ -351,19 +351,8 @@ def _write_pg(target, old, settings, model_name, dimension, summary, todo, parse
               vectors) -> int:
     """Apply this run's changes to the pgvector store in one transaction; the number of chunks it then holds."""
     store, conn = target
-    failed = {item.source for item in summary.failed}
-    replaced = (set(new_chunks) | set(todo.removed)) - failed
-    embedding, chunking = expected_settings(settings, model_name, dimension)
-    manifest = Manifest(embedding=embedding, chunking=chunking)
-    if old is not None:
-        manifest.files = {s: e for s, e in old.manifest.files.items() if s not in replaced}
-    by_source = {item.source: item for item in summary.files}
-    for source, result in zip(sources, parsed):
-        if source in new_chunks:
-            path, digest = todo.to_parse[source]
-            item = by_source[source]
-            manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
-                                               chunks=item.chunks, warnings=item.warnings)
+    manifest, replaced = _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, sources,
+                                        new_chunks)
     docs = [doc for docs in new_chunks.values() for doc in docs]
     for doc in docs:
         doc.id = f"{doc.metadata['source']}#{doc.metadata['chunk']}"
@@ -391,20 +380,13 @@ def _page_list(numbers: list[int], shown: int = 8) -> str:
     return head + (f", … (+{len(numbers) - shown})" if len(numbers) > shown else "")
 
 
-def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, new_vectors) -> IndexData:
-    """The next index: old chunks of kept files, then the new chunks, with the manifest to match."""
-    import numpy as np
-
+def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks):
+    """The manifest after this run (kept files' entries, then the new ones) and the sources whose chunks go."""
     failed = {item.source for item in summary.failed}
     replaced = (set(new_chunks) | set(todo.removed)) - failed
     embedding, chunking = expected_settings(settings, model_name, dimension)
     manifest = Manifest(embedding=embedding, chunking=chunking)
-    chunks: list[Document] = []
-    parts = []
     if old is not None:
-        keep = [i for i, doc in enumerate(old.chunks) if doc.metadata["source"] not in replaced]
-        chunks += [old.chunks[i] for i in keep]
-        parts.append(old.get_vectors()[keep])
         manifest.files = {s: e for s, e in old.manifest.files.items() if s not in replaced}
     by_source = {item.source: item for item in summary.files}
     for source, result in zip(sources, parsed):
@@ -413,6 +395,21 @@ def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources,
             item = by_source[source]
             manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
                                                chunks=item.chunks, warnings=item.warnings, ocr=item.ocr)
+    return manifest, replaced
+
+
+def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, new_vectors) -> IndexData:
+    """The next index: old chunks of kept files, then the new chunks, with the manifest to match."""
+    import numpy as np
+
+    manifest, replaced = _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, sources,
+                                        new_chunks)
+    chunks: list[Document] = []
+    parts = []
+    if old is not None:
+        keep = [i for i, doc in enumerate(old.chunks) if doc.metadata["source"] not in replaced]
+        chunks += [old.chunks[i] for i in keep]
+        parts.append(old.get_vectors()[keep])
     for docs in new_chunks.values():
         for doc in docs:
             doc.id = f"{doc.metadata['source']}#{doc.metadata['chunk']}"
