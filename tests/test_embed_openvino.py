@@ -49,6 +49,17 @@ def test_batches_by_length_keep_the_order(embeddings):
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
 
 
+def test_threads_can_embed_at_once(embeddings):
+    """A web question while an upload is ingested, or the server's workers: concurrent calls take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = np.stack([embeddings.encode([text])[0] for text in TEXTS])
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: embeddings.encode([TEXTS[i % len(TEXTS)]])[0], range(40)))
+    for i, vector in enumerate(results):
+        assert np.allclose(vector, expected[i % len(TEXTS)], atol=1e-4)
+
+
 def test_the_question_path_imports_no_torch_transformers_or_sentence_transformers(manu_index, embeddings):
     """Embed a question and retrieve from a real index in a fresh process, as main.py does."""
     script = f"""

@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -212,6 +213,9 @@ class OpenVINOEmbedder:
         self._tokenizer = core.compile_model(str(self.folder / TOKENIZER_XML), "CPU")
         self._model = core.compile_model(str(self.folder / MODEL_XML), device, config)
         self._request = self._model.create_infer_request()
+        # One infer request each for the tokenizer and the short-text path: callers on several threads (a web
+        # question while an upload is ingested, the HTTP server's workers) take turns on them.
+        self._tokenizer_lock, self._request_lock = threading.Lock(), threading.Lock()
         self._inputs = {port.get_any_name() for port in self._model.inputs}
         self._streams = max(1, int(self._model.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
         self.load_seconds = time.perf_counter() - started
@@ -229,7 +233,9 @@ class OpenVINOEmbedder:
         if len(batches) <= 1:
             for rows in batches:
                 feed = self._feed([texts[i] for i in rows])
-                out[rows] = _pool(self._request.infer(feed)[0], feed["attention_mask"])
+                with self._request_lock:
+                    hidden = self._request.infer(feed)[0]
+                out[rows] = _pool(hidden, feed["attention_mask"])
             return out
 
         import openvino as ov
@@ -252,7 +258,9 @@ class OpenVINOEmbedder:
         return out
 
     def _feed(self, texts: list[str]) -> dict[str, np.ndarray]:
-        return {name: array for name, array in _inputs(self._tokenizer(texts)).items() if name in self._inputs}
+        with self._tokenizer_lock:
+            tokens = _inputs(self._tokenizer(texts))
+        return {name: array for name, array in tokens.items() if name in self._inputs}
 
 
 def _pool(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
