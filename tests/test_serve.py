@@ -152,6 +152,14 @@ def test_upload_then_ask(server, client):
     response = client.chat.completions.create(model="docqa", max_tokens=48, messages=[
         {"role": "user", "content": "What is the annual licence fee payable by Zorblax?"}])
     assert extra(response)["sources"][0]["file"] == "zorblax licence.pdf"
+    # the same name with other content never overwrites: stored under a new name, and the reply says so
+    other = write_pdf(server["root"] / "incoming2" / "zorblax licence.pdf", ["Another Zorblax text, page one."])
+    with open(other, "rb") as handle:
+        again = httpx.post(f"{server['base']}/v1/documents", headers={"Authorization": f"Bearer {KEY}"},
+                           files=[("file", ("zorblax licence.pdf", handle, "application/pdf"))], timeout=300).json()
+    assert [f["status"] for f in again["data"]] == ["added"] and again["data"][0]["file"] != "zorblax licence.pdf"
+    assert again["notes"] and "zorblax licence.pdf" in again["notes"][0]
+    assert (server["root"] / "data" / "zorblax licence.pdf").read_bytes() == pdf.read_bytes()
 
 
 def test_a_cli_ingest_is_picked_up_without_restart(server, client, embeddings):

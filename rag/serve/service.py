@@ -320,18 +320,22 @@ class Service:
     def add_pdfs(self, uploads: list[tuple[Path, str]]) -> dict:
         """Check and store the uploads in the data folder, ingest just those files, and load the new index."""
         from rag.ingest import ingest
+        from rag.ingest.sandbox import ParseLimits
         from rag.web.uploads import store_uploads
 
         if not self._upload_lock.acquire(blocking=False):
             raise ApiError(409, "another upload is being ingested; retry when it is done", code="ingest_running")
         try:
-            stored, rejected = store_uploads(uploads, self.settings.data_dir, self.max_upload_bytes)
+            notes: list[str] = []  # an upload named like another document is stored under a new name
+            stored, rejected = store_uploads(uploads, self.settings.data_dir, self.max_upload_bytes, notes=notes)
             summary = None
             if stored:
-                # Parse in this process: forking a server full of threads into parser processes risks deadlocks.
-                settings = self.settings.model_copy(update={"parse_workers": 1})
+                # Parsed in a spawned worker process with a time and memory limit (as web uploads are): a
+                # pathological PDF fails alone and never hangs or exhausts the server.
+                limits = ParseLimits(seconds=self.settings.upload_parse_seconds,
+                                     memory_mb=self.settings.upload_parse_memory_mb)
                 try:
-                    summary = ingest(settings, stored, progress=False, embeddings=self.embeddings)
+                    summary = ingest(self.settings, stored, progress=False, embeddings=self.embeddings, limits=limits)
                 except UserError as exc:
                     status = 409 if "another ingest is running" in str(exc) else 400
                     raise ApiError(status, str(exc), code="ingest_failed") from None
@@ -340,7 +344,7 @@ class Service:
             if summary is not None:
                 files += [{"file": f.source, "status": f.status, "pages": f.pages, "chunks": f.chunks,
                            "reason": f.reason, "warnings": f.warnings} for f in summary.files]
-            return {"object": "list", "data": files,
+            return {"object": "list", "data": files, "notes": notes,
                     "summary": summary.to_dict() if summary is not None else None,
                     "index_version": self.version.name if self.version else None}
         finally:
