@@ -203,4 +203,7 @@ def test_recognised_sources_are_marked_in_the_terminal_the_json_and_the_web_page
     assert "[2] text.pdf, page 2 (score 0.60)" in format_sources(answer)
     assert [s["ocr"] for s in answer.to_dict()["sources"]] == [True, False]
     web = sources_markdown(answer)
-    assert "OCR text" in web.split("\n")[1] and "OCR text" not in web.split("\n")[3]
+    lines = web.split("\n")
+    scan_line = next(line for line in lines if "scan.pdf" in line and "page 4" in line)
+    text_line = next(line for line in lines if "text.pdf" in line and "page 2" in line)
+    assert "OCR text" in scan_line and "OCR text" not in text_line

@@ -380,15 +380,18 @@ def _evidence(claims: Sequence[Claim], sentences: Sequence[_Sentence], answer: s
     with no claims, the sentence sharing the most words with the answer."""
     chosen: list[_Sentence] = []
     left = [claim for claim in claims if claim.found and claim.sentence]
+    words = {w for w in _fold(_CITATION_RE.sub(" ", answer)).split() if len(w) >= 4}
     while left and len(chosen) < 2:
-        best = max(sentences, key=lambda s: sum(_supports(claim, s) for claim in left))
+        # most claims first; among equals, the sentence that reads most like the answer (the £750 million of the
+        # adidas guarantee, not the same figure in a summary table), then the best-ranked passage
+        best = max(sentences, key=lambda s: (sum(_supports(claim, s) for claim in left),
+                                             len(words & set(s.folded.split()))))
         covered = [claim for claim in left if _supports(claim, best)]
         if not covered:
             break
         chosen.append(best)
         left = [claim for claim in left if claim not in covered]
     if not claims:
-        words = {w for w in _fold(_CITATION_RE.sub(" ", answer)).split() if len(w) >= 4}
         scored = [(len(words & set(s.folded.split())), -i) for i, s in enumerate(sentences)]
         if scored and max(scored)[0] >= 2:
             chosen.append(sentences[-max(scored)[1]])

@@ -316,7 +316,29 @@ def _build_ir(source: Path, build: Path, weight_format: str, group_size: int | N
     else:
         announce("[3/4] Keeping fp16 weights (no NNCF compression).")
     _export_tokenizers(hf_dir, ir_dir, announce)
+    if source.suffix.lower() == ".gguf" and not _ov_tokenizer_agrees(hf_dir, ir_dir):
+        # transformers' GGUF tokenizer round-trips text but openvino_tokenizers converts it wrongly for some files
+        # (SmolLM2: other ids, "Ġ" in the output): rebuild it from the GGUF vocabulary and convert again.
+        from rag.models.gguf_tokenizer import save_gguf_tokenizer
+
+        save_gguf_tokenizer(source, hf_dir)
+        _export_tokenizers(hf_dir, ir_dir, announce)
     return ir_dir
+
+
+def _ov_tokenizer_agrees(hf_dir: Path, ir_dir: Path) -> bool:
+    """Whether the converted OpenVINO tokenizer gives the same ids as the Hugging Face one it came from."""
+    import openvino as ov
+    import openvino_tokenizers  # noqa: F401 (registers the tokenizer operations)
+    from transformers import AutoTokenizer
+
+    try:
+        hf_ids = AutoTokenizer.from_pretrained(str(hf_dir), local_files_only=True)(
+            ROUND_TRIP_TEXT, add_special_tokens=False)["input_ids"]
+        compiled = ov.Core().compile_model(str(ir_dir / TOKENIZER_XML), "CPU")
+        return compiled([ROUND_TRIP_TEXT])["input_ids"][0].tolist() == list(hf_ids)
+    except Exception:
+        return False
 
 
 def _hf_folder(source: Path, target: Path, announce: Announce) -> Path:
