@@ -19,19 +19,11 @@ from rag.index.pgvector import SCHEMA_VERSION
 from rag.retrieval import HybridRetriever
 
 from conftest import REPO
+from test_index_faiss import GARDEN, HARDWARE  # the same two small reports for both stores
 
 pgserver = pytest.importorskip("pgserver", reason="pgserver (test extra) provides the PostgreSQL server")
 psycopg = pytest.importorskip("psycopg", reason="psycopg (pgvector extra) is the client")
 
-HARDWARE = [
-    "Annual report of Acme Hardware Limited.",
-    "Acme sells the QX-7731 torque wrench, the brass hinge kit and steel nails in bulk.",
-    "Acme revenue for 2023 was 12 million dollars, from wrenches and hinges.",
-]
-GARDEN = [
-    "Annual report of the Bloom Garden Centre.",
-    "Bloom revenue for 2023 was 3 million dollars, mostly from roses.",
-]
 QUESTIONS = ["Which product has the part number QX-7731?", "What was the revenue of Bloom in 2023?",
              "Who sells steel nails?", "What is on page 2 of the hardware report?", "roses"]
 
