@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         context_length=args.context_length, index_dir=args.index_dir, store=args.store, pg_dsn=args.pg_dsn,
         base_url=args.base_url, remote_api_key=args.remote_api_key,
     )
-    from rag.output import print_answer, print_json, stream_printer
-    from rag.qa import load_answerer
+    from rag.cli.output import print_answer, print_json, stream_printer
+    from rag.answer.answerer import load_answerer
 
     notice = _to_stderr
     with json_mode(args.json):  # model exports and loaders may print: with --json only the result goes to stdout
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _interactive(answerer, args) -> int:
-    from rag.output import print_answer, print_json, stream_printer
+    from rag.cli.output import print_answer, print_json, stream_printer
 
     print(f"docqa: ask about your documents ({answerer.backend.describe()}); Ctrl-D to quit.", file=sys.stderr)
     while True:

@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     page_weight: float = Field(2.0, ge=0.0)  # a question naming a page ("on page 14") also ranks that page's chunks
     # Below 1, abstain when a number, acronym, organisation or quarter the question names is in no passage, when it
     # asks for a contact detail none holds, or when more than this share of its names and figures is in none.
-    # 1: no such checks (rag.answerability).
+    # 1: no such checks (rag.answer.answerability).
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
 
     # Generation.

@@ -69,7 +69,7 @@ def settings(tmp_path):
 @pytest.fixture(scope="session")
 def embeddings():
     from rag.config import load_settings
-    from rag.embeddings import LocalEmbeddings
+    from rag.index.embeddings import LocalEmbeddings
 
     return LocalEmbeddings(load_settings(cache_dir=REPO / ".cache"))
 
@@ -85,9 +85,9 @@ def llm_backend():
 
 def build_answerer(settings, embeddings, backend):
     """An Answerer over the index in `settings.index_dir`, reusing already loaded models."""
-    from rag.qa import Answerer
-    from rag.retrieval import build_retriever
-    from rag.store import load_index
+    from rag.answer.answerer import Answerer
+    from rag.retrieve.hybrid import build_retriever
+    from rag.index.store import load_index
 
     return Answerer(settings, build_retriever(settings, load_index(settings.index_dir), embeddings), backend, {})
 
@@ -96,7 +96,7 @@ def build_answerer(settings, embeddings, backend):
 def manu_index(shared_data, embeddings):
     """The demo 20-F ingested once into .cache/tests (reused across runs while unchanged)."""
     from rag.config import load_settings
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
 
     settings = load_settings(data_dir=shared_data, index_dir=REPO / ".cache" / "tests" / "manu-20f-index",
                              models_dir=REPO / "models", cache_dir=REPO / ".cache")

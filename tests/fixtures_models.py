@@ -23,7 +23,7 @@ TEST_CONTEXT_LENGTH = 2048  # smaller than the model's 8192: less memory, same a
 
 def chatml_prompt(context: str, question: str) -> str:
     """The product's QA prompt in SmolLM2's ChatML template."""
-    from rag.prompts import prompt_template
+    from rag.answer.templates import prompt_template
 
     return prompt_template("chatml").format(context=context, question=question)
 
@@ -82,7 +82,7 @@ def prepared_default_model(tmp_path_factory) -> Prepared:
     """The default model prepared the way main.py does it, into a temporary models/ folder."""
     if "prepared" not in _cache:
         from rag.config import load_settings
-        from rag.models.gguf_convert import ensure_default_ctransformers_model
+        from rag.llm.convert.gguf_convert import ensure_default_ctransformers_model
 
         # One thread: the tests stay quick when other processes share the CPU (two threads spin-wait then).
         settings = load_settings(

@@ -37,21 +37,21 @@ class ExportedIR:
 
 @pytest.fixture(scope="session")
 def smollm2_gguf_path() -> Path:
-    from rag.models.bundled import smollm2_gguf
+    from rag.llm.convert.bundled import smollm2_gguf
 
     return smollm2_gguf()
 
 
 @pytest.fixture(scope="session")
 def gguf_vocab(smollm2_gguf_path):
-    from rag.models.gguf_tokenizer import read_gguf_vocab
+    from rag.llm.convert.gguf_tokenizer import read_gguf_vocab
 
     return read_gguf_vocab(smollm2_gguf_path)
 
 
 @pytest.fixture(scope="session")
 def gguf_tokenizer(gguf_vocab):
-    from rag.models.gguf_tokenizer import build_hf_tokenizer
+    from rag.llm.convert.gguf_tokenizer import build_hf_tokenizer
 
     return build_hf_tokenizer(gguf_vocab)
 
@@ -69,7 +69,7 @@ def openvino_ir(openvino_settings) -> ExportedIR:
     """The bundled SmolLM2 GGUF exported to an int8 IR in a tmp folder (once per session, ~1 minute)."""
     if not has_openvino():
         pytest.skip("the openvino extra is not installed")
-    from rag.models.openvino_export import default_openvino_model, export_openvino
+    from rag.llm.convert.openvino_export import default_openvino_model, export_openvino
 
     if "ir" not in _SESSION:
         messages: list[str] = []

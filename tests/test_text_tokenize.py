@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag import bm25
+from rag.index import bm25
 from rag.text import cjk_bigrams, has_cjk, join_cjk_spaces, normalize, tokenize
 
 

@@ -2,7 +2,7 @@
 
 The prompt asks the model to reply exactly "The documents do not say." when the numbered passages lack the answer;
 models also write "I don't know", "This is not mentioned in the passages", "The passages do not contain ...". The
-answerer (`rag.qa.Answerer.ask`) reports such a reply as an abstention with `READER_REASON`.
+answerer (`rag.answer.answerer.Answerer.ask`) reports such a reply as an abstention with `READER_REASON`.
 
 Only the answer's first sentence is read: "Revenue was £5m [1]. The documents do not say how it split." answers.
 """

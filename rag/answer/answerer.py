@@ -1,9 +1,16 @@
-"""Answering a question: retrieve chunks, fit them into the model's window, stream the answer, cite pages.
+"""Answering a question: retrieve passages, fit them into the model's window, stream the answer, cite pages.
 
 The pieces are LangChain components (a retriever, a prompt template, an LLM); `Answerer.ask` runs
 them in order rather than as one opaque chain because two decisions sit between retrieval and
 generation (abstain when nothing relevant was found; drop chunks that would overflow the window)
-and each stage is timed on its own.
+and each stage is timed on its own. The question is analysed once (`rag.query.analysis.QueryAnalysis`, built by
+the retriever, which knows the index's file names) and that analysis goes to retrieval and to the relevance
+check (`rag.answer.answerability`).
+
+`load_answerer` loads everything once (model, embeddings, index; ingesting data/ first when there is no index);
+`Conversation` asks through an `Answerer` with the earlier turns (`rag.answer.conversation`). Hands on an
+`Answer`: the text, its numbered sources, citations, the grounding check and timings, for the CLI
+(`rag.cli.output`), the web UI, the HTTP server and the evaluation.
 """
 
 from __future__ import annotations
@@ -11,26 +18,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.language_models.llms import LLM
 from langchain_core.outputs import GenerationChunk
 from langchain_core.retrievers import BaseRetriever
 
+from rag.answer.abstention import READER_REASON, reader_abstained
+from rag.answer.answerability import judge
+from rag.answer.conversation import MAX_TURNS, Turn, standalone_question, topic_of
+from rag.answer.grounding import Grounding, check_grounding
+from rag.answer.prompts import cited_numbers, format_passages, reader_template
+from rag.answer.templates import ABSTAIN_TEXT, fit_context
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
-from rag.answer.prompts import cited_numbers, format_passages, reader_template
-from rag.prompts import ABSTAIN_TEXT, fit_context
-from rag.answerability import judge
-from rag.answer.abstention import READER_REASON, reader_abstained
-from rag.answer.grounding import Grounding, check_grounding
+from rag.query.analysis import QueryAnalysis
+from rag.retrieve.hybrid import build_retriever
 from rag.text import neutralise_special_tokens, special_token_pattern
-from rag.retrieval import build_retriever
-
-if TYPE_CHECKING:
-    from rag.conversation import Turn
 
 SNIPPET_CHARS = 160
 
@@ -210,6 +216,11 @@ class Answerer:
         # document text is data: special-token strings in passages, question and history never reach the model
         self._specials = special_token_pattern(getattr(backend, "special_tokens", ()))
 
+    def analyse(self, query: str) -> QueryAnalysis:
+        """What `query` asks: by the retriever when it can (it knows the index's file names), else from the text."""
+        analyse = getattr(self.retriever, "analyse", None)
+        return analyse(query) if analyse is not None else QueryAnalysis(query)
+
     def generation_params(self) -> GenerationParams:
         s = self.settings
         return GenerationParams(max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_k=s.top_k,
@@ -220,7 +231,7 @@ class Answerer:
             retrieval_query: str | None = None, should_stop: Callable[[], bool] | None = None) -> Answer:
         """Answer `question`, calling `on_token` with each piece of text as it is generated.
 
-        `history` (earlier turns, see `rag.conversation`) goes into the prompt, oldest dropped first to fit;
+        `history` (earlier turns, see `rag.answer.conversation`) goes into the prompt, oldest dropped first to fit;
         `retrieval_query` replaces the question for the search; `should_stop` is checked after each piece
         and, once true, ends generation early (the answer so far is kept and `stopped` is set).
         """
@@ -232,10 +243,11 @@ class Answerer:
         result.timings.update(self.load_timings)
 
         t0 = time.perf_counter()
-        docs = self.retriever.invoke(retrieval_query or question)
+        analysis = self.analyse(retrieval_query or question)  # once: for retrieval and the relevance check
+        docs = self.retriever.invoke(analysis.question, analysis=analysis)
         result.timings["retrieval"] = time.perf_counter() - t0
         s = self.settings
-        verdict = judge(retrieval_query or question, docs, s.score_threshold, s.max_missing_terms)
+        verdict = judge(analysis, docs, s.score_threshold, s.max_missing_terms)
         relevant = verdict.passages
         if not relevant:
             result.abstained, result.abstain_reason = True, verdict.reason
@@ -287,8 +299,6 @@ class Answerer:
                        on_notice: Callable[[str], None] | None):
         if not history:
             return self.template
-        from rag.conversation import MAX_TURNS
-
         budget = self.backend.context_length - self.settings.max_new_tokens
         kept, template = list(history)[-MAX_TURNS:], self.template
         while kept:  # the oldest turns go first until the prompt leaves room for the answer
@@ -315,14 +325,35 @@ class Answerer:
         })
 
 
+@dataclass
+class Conversation:
+    """The turns of one chat, asked through an `Answerer` with the history and the standalone question."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def ask(self, answerer: Answerer, question: str, **kwargs) -> Answer:
+        """Answer `question` in the light of the earlier turns, then remember it as a turn.
+
+        Keyword arguments (on_token, on_notice, should_stop) are passed to `Answerer.ask`.
+        """
+        question = question.strip()
+        answer = answerer.ask(question, history=self.turns, retrieval_query=standalone_question(self.turns, question),
+                              **kwargs)
+        self.turns.append(Turn(question, answer.answer, topic_of(self.turns, question)))
+        return answer
+
+    def clear(self) -> None:
+        self.turns.clear()
+
+
 def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -> Answerer:
     """Load the model, the embeddings and the index (built from data/ first if there is none).
 
     Cheap checks come first, so a missing index or model file fails before anything slow is loaded.
     """
-    from rag.embeddings import LocalEmbeddings, embedding_model_name
+    from rag.index.embeddings import LocalEmbeddings, embedding_model_name
     from rag.llm import load_backend
-    from rag.index.base import check_compatible, has_index, index_label, load_live
+    from rag.index.live import check_compatible, has_index, index_label, load_live
 
     if not _has_pdfs(settings) and not has_index(settings):
         raise UserError(f"no index in {index_label(settings)} and no PDFs in {settings.data_dir}: "
@@ -356,8 +387,8 @@ def _has_pdfs(settings: Settings) -> bool:
 
 
 def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):
-    from rag.index.base import load_live
-    from rag.ingest import format_summary, ingest
+    from rag.index.live import load_live
+    from rag.ingest.pipeline import format_summary, ingest
 
     announce(f"No index yet: ingesting {settings.data_dir} first (python -m rag.ingest) ...")
     summary = ingest(settings, embeddings=embeddings)

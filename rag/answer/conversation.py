@@ -8,23 +8,19 @@ Two decisions, both deterministic (a 135M model is not reliable enough to rewrit
   back with a pronoun ("it", "they", "that", ...) or is at most three words long.
 - Prompt: earlier questions and answers (not their retrieved chunks) go between the system message and
   the question, as turns in the model's own chat format. The retrieved chunks are fitted first (see
-  `rag.prompts.fit_context`); then the oldest turns are dropped until the prompt leaves room for the answer.
+  `rag.answer.templates.fit_context`); then the oldest turns are dropped until the prompt leaves room for the answer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from langchain_core.prompts import PromptTemplate
 
+from rag.answer.templates import TEMPLATES
 from rag.llm.base import ChatFormat
-from rag.prompts import TEMPLATES
-
-if TYPE_CHECKING:
-    from rag.qa import Answer, Answerer
 
 MAX_TURNS = 8  # older turns are never sent, however large the window
 SHORT_FOLLOW_UP_WORDS = 3
@@ -100,7 +96,7 @@ def history_text(chat_format: ChatFormat, turns: Sequence[Turn]) -> str:
 def history_template(chat_format: ChatFormat, turns: Sequence[Turn]) -> PromptTemplate:
     """The answering template of `chat_format` with earlier turns inserted; still has {context} and {question}.
 
-    With no turns it is exactly `rag.prompts.TEMPLATES[chat_format]`.
+    With no turns it is exactly `rag.answer.templates.TEMPLATES[chat_format]`.
     """
     base = TEMPLATES[chat_format]
     anchor = HISTORY_ANCHORS[chat_format]
@@ -129,27 +125,3 @@ def fit_history(
             return template, kept
         kept.pop(0)
     return history_template(chat_format, []), []
-
-
-# ---------------------------------------------------------------- a conversation
-
-
-@dataclass
-class Conversation:
-    """The turns of one chat, asked through an `Answerer` with the history and the standalone question."""
-
-    turns: list[Turn] = field(default_factory=list)
-
-    def ask(self, answerer: Answerer, question: str, **kwargs) -> Answer:
-        """Answer `question` in the light of the earlier turns, then remember it as a turn.
-
-        Keyword arguments (on_token, on_notice, should_stop) are passed to `Answerer.ask`.
-        """
-        question = question.strip()
-        answer = answerer.ask(question, history=self.turns, retrieval_query=standalone_question(self.turns, question),
-                              **kwargs)
-        self.turns.append(Turn(question, answer.answer, topic_of(self.turns, question)))
-        return answer
-
-    def clear(self) -> None:
-        self.turns.clear()

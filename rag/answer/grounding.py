@@ -30,7 +30,7 @@ EVIDENCE_CHARS = 240  # an evidence sentence is cut to about this length around 
 
 
 class Passage(Protocol):
-    """What a passage needs for the check (`rag.qa.Source` has it)."""
+    """What a passage needs for the check (`rag.answer.answerer.Source` has it)."""
 
     number: int
     file: str

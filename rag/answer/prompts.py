@@ -3,7 +3,7 @@
 The chat template comes from the model (the GGUF's `tokenizer.chat_template`, the Hugging Face tokenizer's, or
 OpenVINO GenAI's tokenizer's); it is rendered once with placeholders into a LangChain `PromptTemplate` with
 `{context}` and `{question}`, so fitting the context into the window works as for the fixed templates in
-`rag.prompts`, which remain the fallback for base models without a template. The passages are numbered
+`rag.answer.templates`, which remain the fallback for base models without a template. The passages are numbered
 ("[1] file, page N") and the model is asked to cite them as [n]; `cited_numbers` reads those back.
 The reader is told to answer exactly `READER_ABSTAIN` when the passages do not hold the answer.
 """
@@ -99,10 +99,10 @@ def _render(chat_template: str, messages: list[dict]) -> str:
 
 
 def fallback_template(chat_format: str, history: Sequence[tuple[str, str]] = ()) -> PromptTemplate:
-    """The fixed template of `chat_format` (rag.prompts; the reference template for base models) with this
+    """The fixed template of `chat_format` (rag.answer.templates; the reference template for base models) with this
     module's instruction, for models that carry no chat template."""
-    from rag.conversation import Turn, history_template
-    from rag.prompts import INSTRUCTION
+    from rag.answer.conversation import Turn, history_template
+    from rag.answer.templates import INSTRUCTION
 
     template = history_template(chat_format, [Turn(q, a) for q, a in history]).template
     return PromptTemplate.from_template(template.replace(INSTRUCTION, SYSTEM))

@@ -68,13 +68,13 @@ class Suite:
 
     def embeddings(self):
         if self._embeddings is None:
-            from rag.embeddings import LocalEmbeddings
+            from rag.index.embeddings import LocalEmbeddings
 
             self._embeddings = LocalEmbeddings(load_settings(cache_dir=REPO / ".cache"))
         return self._embeddings
 
     def indexed(self, name: str, files: tuple[str, ...]):
-        from rag.ingest import ingest
+        from rag.ingest.pipeline import ingest
 
         settings = self.settings(name)
         for file in files:
@@ -101,7 +101,7 @@ class Suite:
         return None
 
     def answers(self, settings, index) -> bool:
-        from rag.retrieval import build_retriever
+        from rag.retrieve.hybrid import build_retriever
 
         retriever = build_retriever(settings.model_copy(update={"k": 2}), index, self.embeddings())
         return bool(retriever.invoke("What does the table report?"))
@@ -109,8 +109,8 @@ class Suite:
     # ------------------------------------------------------------ 6 and 7: the index under kills, races, damage
 
     def kills(self) -> None:
-        from rag.ingest import ingest
-        from rag.store import FAULT_ENV, FAULT_STAGES, load_index
+        from rag.ingest.pipeline import ingest
+        from rag.index.store import FAULT_ENV, FAULT_STAGES, load_index
 
         for stage in FAULT_STAGES:
             def check(stage=stage):
@@ -137,7 +137,7 @@ class Suite:
             self.run("7 kill -9", f"ingest killed at {stage}", check)
 
     def concurrent_ingests(self) -> None:
-        from rag.store import load_index
+        from rag.index.store import load_index
 
         def check():
             settings = self.indexed("concurrent", TEXT_PDFS[:1])
@@ -158,7 +158,7 @@ class Suite:
         self.run("6 races", "two ingests at once", check)
 
     def reader_during_swaps(self) -> None:
-        from rag.store import load_index
+        from rag.index.store import load_index
 
         def check():
             settings = self.indexed("swap", TEXT_PDFS[:2])
@@ -185,7 +185,7 @@ class Suite:
         self.run("6 races", "a reader during 25 swaps", check)
 
     def damaged_index(self) -> None:
-        from rag.store import CHUNKS, MANIFEST, VECTORS, load_index
+        from rag.index.store import CHUNKS, MANIFEST, VECTORS, load_index
 
         def truncate(path: Path) -> None:
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -269,7 +269,7 @@ class Suite:
     # ------------------------------------------------------------ 2, 3, 4, 5: the web UI and uploads
 
     def web(self) -> None:
-        from rag.web.uploads import resolve_data_file, store_uploads
+        from rag.ingest.uploads import resolve_data_file, store_uploads
 
         settings = self.indexed("web", TEXT_PDFS[:1])
         data = settings.data_dir
@@ -405,22 +405,22 @@ class Suite:
         self.run("1 --json", "stdout", json_stdout)
 
         def spawn():
-            import rag.ingest
+            import rag.ingest.pipeline
 
             settings = self.settings("spawn")
             files = [shutil.copy(self.messy / name, settings.data_dir / name) for name in TEXT_PDFS[:2]]
-            real = rag.ingest.read_pdf
-            rag.ingest.read_pdf = None  # a forked child would inherit this and fail
+            real = rag.ingest.pipeline.read_pdf
+            rag.ingest.pipeline.read_pdf = None  # a forked child would inherit this and fail
             try:
-                parsed = rag.ingest.parse_files([Path(f) for f in files], None, workers=2, progress=False)
+                parsed = rag.ingest.pipeline.parse_files([Path(f) for f in files], None, workers=2, progress=False)
             finally:
-                rag.ingest.read_pdf = real
+                rag.ingest.pipeline.read_pdf = real
             self.record("8 spawn", "parser processes start clean", all(r.pages for r in parsed),
                         f"{sum(len(r.pages) for r in parsed)} pages parsed by spawned workers")
         self.run("8 spawn", "parser processes", spawn)
 
         def retriever_reload():
-            from rag.ingest import ingest
+            from rag.ingest.pipeline import ingest
             from rag.web.engine import Engine
 
             settings = self.indexed("reload", TEXT_PDFS[:1])
@@ -459,7 +459,7 @@ class Suite:
 _SWAPPER = """
 import sys
 from pathlib import Path
-from rag.store import IndexData, load_index, write_index
+from rag.index.store import IndexData, load_index, write_index
 index_dir, count = Path(sys.argv[1]), int(sys.argv[2])
 for _ in range(count):
     data = load_index(index_dir)
@@ -486,7 +486,7 @@ def corrupt(data: bytes, rng: random.Random) -> bytes:
 
 
 def print_cases(cases: list[Case]) -> None:
-    from rag.bench import load_average
+    from rag.bench.common import load_average
 
     rows = [(c.group, c.name[:44], "held" if c.held else "FAILED", str(c.lost), c.detail) for c in cases]
     headers = ("issue item", "case", "result", "data lost", "what happened")
@@ -511,3 +511,17 @@ def run_faults(shared: Path, corruptions: int, seed: int, web: bool = True, keep
             shutil.rmtree(work, ignore_errors=True)
     print_cases(cases)
     return 0 if all(c.held for c in cases) and not sum(c.lost for c in cases) else 1
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("faults", help="robustness suite: kills, races, corrupted PDFs, hostile uploads")
+    parser.add_argument("--shared", type=Path, default=Path(os.environ.get("DOCQA_SHARED_DATA", "../shared/data")),
+                        help="folder holding messy/ (default ../shared/data)")
+    parser.add_argument("--corruptions", type=int, default=1000, help="corrupted PDFs to parse (default 1000)")
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--no-web", action="store_true", help="skip the web UI and upload cases")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    return run_faults(args.shared, args.corruptions, args.seed, web=not args.no_web)

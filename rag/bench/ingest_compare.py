@@ -1,7 +1,7 @@
 """`python -m rag.bench ingest-compare PATH ...`: `rag.ingest` against the reference article's pipeline, same run.
 
 The reference: LangChain's `PyPDFLoader` page by page, `RecursiveCharacterTextSplitter(500, 50)`, sentence-transformers
-all-MiniLM-L6-v2 on torch (`HuggingFaceEmbeddings`), `FAISS.from_documents`. Ours: `rag.ingest.ingest` into a
+all-MiniLM-L6-v2 on torch (`HuggingFaceEmbeddings`), `FAISS.from_documents`. Ours: `rag.ingest.pipeline.ingest` into a
 throw-away index with the configured settings. Both run in this process one after the other (reference first) on
 the same files, each with its model loaded before the clock starts, so the ratio is measured under the same load;
 the load average before and after is printed because other programs share the CPU.
@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.bench import load_average
+from rag.bench.common import load_average
 from rag.config import Settings
 
 
@@ -34,7 +34,7 @@ def reference_ingest(files: list[Path]) -> dict:
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from rag.models.bundled import minilm_folder
+    from rag.index.embeddings import minilm_folder
 
     embeddings = HuggingFaceEmbeddings(model_name=str(minilm_folder()), model_kwargs={"device": "cpu"},
                                        encode_kwargs={"normalize_embeddings": True})
@@ -51,8 +51,8 @@ def reference_ingest(files: list[Path]) -> dict:
 
 
 def our_ingest(settings: Settings, files: list[Path]) -> dict:
-    from rag.embeddings import LocalEmbeddings
-    from rag.ingest import ingest
+    from rag.index.embeddings import LocalEmbeddings
+    from rag.ingest.pipeline import ingest
 
     embeddings = LocalEmbeddings(settings)
     embeddings.encode(["warm up"])
@@ -88,3 +88,21 @@ def print_compare(report: dict) -> None:
             print(f"  {name:<9} {row['total_s']:7.1f}s  ({stages}; {row['pages']} pages, {row['chunks']} chunks)")
     if "ratio" in report:
         print(f"  ours / reference = {report['ratio']:.2f}")
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("ingest-compare", help="rag.ingest against the reference pipeline, same run")
+    parser.add_argument("paths", nargs="+", type=Path, help="PDF files or folders")
+    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import json
+
+    from rag.config import load_settings
+
+    report = compare(load_settings(), args.paths, args.skip_reference)
+    print(json.dumps(report, indent=2)) if args.json else print_compare(report)
+    return 0

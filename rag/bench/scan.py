@@ -44,11 +44,16 @@ def image_only_pdf(source: Path, target: Path, pages: list[int] | None = None, d
     return len(images)
 
 
+def add_parser(sub) -> None:
+    add_arguments(sub.add_parser("scan", help="an image-only copy of a PDF (for OCR tests and evaluations)"))
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", type=Path, help="the PDF to copy")
     parser.add_argument("target", type=Path, help="where to write the image-only copy")
     parser.add_argument("--pages", help="1-based pages to keep, e.g. 50-56 (default: all)")
     parser.add_argument("--dpi", type=int, default=200, help="image resolution (default 200)")
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -120,7 +120,7 @@ def start_server(extra_args: list[str]) -> tuple[subprocess.Popen, str, Path]:
 
 def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int, max_tokens: int,
                 server_args: list[str]) -> dict:
-    from rag.bench import load_average
+    from rag.bench.common import load_average
 
     process = None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below stops the started server
@@ -143,7 +143,7 @@ def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int
 
 
 def print_serve(result: dict) -> None:
-    from rag.bench import print_table
+    from rag.bench.common import print_table
 
     print(f"Serve benchmark: {result['url']}, {result['questions_per_client']} question(s) per client, "
           f"max_tokens {result['max_tokens']}, streamed; {result['load']}")
@@ -156,3 +156,24 @@ def print_serve(result: dict) -> None:
     for row in result["rows"]:
         if row["first_error"]:
             print(f"{row['clients']} clients, first error: {row['first_error']}")
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("serve", help="the HTTP server under 1, 4, 16 concurrent clients")
+    parser.add_argument("--url", help="an already running server's /v1 URL (default: start one on loopback)")
+    parser.add_argument("--api-key", default=os.environ.get("RAG_API_KEY", ""), help="its API key")
+    parser.add_argument("--clients", default="1,4,16", help="concurrency levels (default 1,4,16)")
+    parser.add_argument("--questions", type=int, default=2, help="questions per client at each level (default 2)")
+    parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--server-arg", action="append", default=[], help="extra argument for the started server")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import json
+
+    levels = [int(n) for n in args.clients.split(",") if n.strip()]
+    result = bench_serve(args.url, args.api_key, levels, args.questions, args.max_tokens, args.server_arg)
+    print(json.dumps(result, indent=2)) if args.json else print_serve(result)
+    return 0

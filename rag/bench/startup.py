@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.bench import QUESTION, load_average, median, print_table
+from rag.bench.common import QUESTION, load_average, median, print_table
 from rag.config import Settings
 from rag.errors import UserError
 
@@ -124,7 +124,7 @@ def warm_runs(backend: str, question: str, runs: int) -> list[float]:
 
 
 def ensure_index(settings: Settings) -> None:
-    from rag.store import current_version
+    from rag.index.store import current_version
 
     if current_version(settings.index_dir) is None:
         subprocess.run([sys.executable, "-m", "rag.ingest"], check=True, env=_env())
@@ -165,3 +165,26 @@ def print_startup(report: dict) -> None:
             print(f"{row['backend']}: skipped ({row['error']})")
         else:
             print(f"{row['backend']}: runs {row['runs']}")
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("startup", help="whole-process time to first token of main.py, per backend")
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--backends", help="comma-separated (default: the configured backend first, then the rest)")
+    parser.add_argument("--question", default=QUESTION)
+    parser.add_argument("--no-warm", action="store_true", help="skip the interactive (warm) measurement")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import json
+
+    from rag.config import load_settings
+
+    settings = load_settings()
+    backends = args.backends.split(",") if args.backends else \
+        [settings.backend] + [b for b in ("openvino", "ctransformers") if b != settings.backend]
+    report = bench_startup(settings, backends, args.runs, args.question, warm=not args.no_warm)
+    print(json.dumps(report, indent=2)) if args.json else print_startup(report)
+    return 0

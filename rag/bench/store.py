@@ -3,8 +3,8 @@
 For each size (`--sizes`, default 10k, 100k, 1M) it builds, times and queries:
 
 - `faiss-flat`: the FAISS store's exact search below `faiss_approximate_above` (a flat index written to disk; a
-  question is a matrix product over the vectors in numpy and `rag.retrieval.top_rows`),
-- `faiss-ivf`: the approximate index the FAISS store writes above that size (`rag.store.approximate_index`),
+  question is a matrix product over the vectors in numpy and `rag.index.base.top_rows`),
+- `faiss-ivf`: the approximate index the FAISS store writes above that size (`rag.index.store.approximate_index`),
   searched with `--nprobe` lists,
 - `pgvector`: the pgvector store's table and HNSW cosine index (pgvector defaults m=16, ef_construction=64),
   searched with `--ef-search` over a real PostgreSQL (`--pg-dsn`, or a throw-away pgserver cluster if installed).
@@ -57,8 +57,8 @@ def recall(found: list[list[int]], exact: np.ndarray) -> float:
 def bench_faiss(vectors: np.ndarray, queries: np.ndarray, nprobe: int, stores: set[str], folder: Path) -> list[dict]:
     import faiss
 
-    from rag.retrieval import top_rows
-    from rag.store import approximate_index
+    from rag.index.base import top_rows
+    from rag.index.store import approximate_index
 
     results = []
     t0 = time.perf_counter()
@@ -178,6 +178,7 @@ def add_parser(sub) -> None:
     store.add_argument("--ef-search", type=int, default=100, help="pgvector hnsw.ef_search (setting pg_ef_search)")
     store.add_argument("--pg-dsn", help="PostgreSQL with pgvector (default: a throw-away pgserver cluster)")
     store.add_argument("--json", action="store_true")
+    store.set_defaults(run=main)
 
 
 def main(args) -> int:

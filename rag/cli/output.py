@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from rag.qa import Answer
+from rag.answer.answerer import Answer
 
 TIMING_ROWS = [
     ("embeddings_load", "embeddings load", "s"),

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.cli import json_mode
 
     with json_mode(args.json):  # only the report goes to stdout with --json
-        from rag.embeddings import LocalEmbeddings
+        from rag.index.embeddings import LocalEmbeddings
 
         embeddings = LocalEmbeddings(base)
         backend = None if args.retrieval_only else _load_backend(base)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from rag.eval.questions import Question
-from rag.prompts import ABSTAIN_TEXT  # noqa: F401 - re-exported for the evaluation
+from rag.answer.templates import ABSTAIN_TEXT  # noqa: F401 - re-exported for the evaluation
 
 Hit = tuple[str | None, int | None]
 """One retrieved chunk (or one citation): its document name and 1-based page; None when unknown."""

@@ -50,8 +50,8 @@ def apply_preset(settings: Settings, preset: str, k: int | None = None) -> Setti
 
 def eval_index_dir(settings: Settings, docs: Path) -> Path:
     """The cached index folder for `docs` with these index settings."""
-    from rag.chunking import NO_CONTEXT
-    from rag.embeddings import embedding_model_name
+    from rag.ingest.chunking import NO_CONTEXT
+    from rag.index.embeddings import embedding_model_name
 
     fields = {"docs": str(docs.resolve()), "chunk_size": settings.chunk_size,
               "chunk_overlap": settings.chunk_overlap, "embedding": embedding_model_name(settings)}
@@ -139,7 +139,8 @@ RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_co
 
 class RecordingRetriever(BaseRetriever):
     """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and records whether
-    `rag.answerability.judge` refuses it, which is what the answerer (judging the same passages) does."""
+    `rag.answer.answerability.judge` refuses it, which is what the answerer (judging the same passages with the
+    same `QueryAnalysis`) does."""
 
     inner: Any
     score_threshold: float
@@ -148,19 +149,25 @@ class RecordingRetriever(BaseRetriever):
     gated: bool = False
     gate_reason: str = ""
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        from rag.answerability import judge
+    def analyse(self, query: str):
+        return self.inner.analyse(query)
 
-        self.last = self.inner.invoke(query)
-        verdict = judge(query, self.last, self.score_threshold, self.max_missing_terms)
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                analysis=None) -> list[Document]:
+        from rag.answer.answerability import judge
+
+        if analysis is None or analysis.question != query:
+            analysis = self.analyse(query)
+        self.last = self.inner.invoke(query, analysis=analysis)
+        verdict = judge(analysis, self.last, self.score_threshold, self.max_missing_terms)
         self.gated, self.gate_reason = not verdict.passages, verdict.reason
         return self.last
 
 
 def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):
     """Bring the evaluation index for `docs` up to date and load it."""
-    from rag.index.base import load_live
-    from rag.ingest import format_summary
+    from rag.index.live import load_live
+    from rag.ingest.pipeline import format_summary
 
     summary = _ingest_when_free(settings, docs, embeddings, progress)
     if summary.chunks_embedded or summary.count("removed"):
@@ -175,8 +182,8 @@ def _ingest_when_free(settings: Settings, docs: Path, embeddings, progress: bool
     """Ingest, waiting for another evaluation that is updating the same cached index to finish first."""
     from filelock import FileLock, Timeout
 
-    from rag.ingest import ingest
-    from rag.store import LOCK_NAME
+    from rag.ingest.pipeline import ingest
+    from rag.index.store import LOCK_NAME
 
     deadline = time.monotonic() + wait_s
     while True:
@@ -197,8 +204,8 @@ def _ingest_when_free(settings: Settings, docs: Path, embeddings, progress: bool
 def run_preset(preset: str, settings: Settings, questions: Sequence[Question], docs: Path, embeddings,
                backend=None, progress: bool = True) -> PresetRun:
     """Index `docs` with the preset's settings and ask every question (with `backend`, answers too)."""
-    from rag.qa import Answerer
-    from rag.retrieval import build_retriever
+    from rag.answer.answerer import Answerer
+    from rag.retrieve.hybrid import build_retriever
 
     index = prepare_index(settings, docs, embeddings, progress)
     for name in unknown_documents(questions, list(index.manifest.files)):

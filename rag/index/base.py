@@ -1,7 +1,7 @@
-"""One interface over the index stores, for retrieval and for the commands that open an index.
+"""What every index store offers retrieval: the `Searcher` interface, `Cosines`, and data derived from an index.
 
-A loaded index (`rag.store.IndexData` for FAISS, `rag.index.pgvector.PgIndex` for PostgreSQL) holds the chunks
-and the manifest; `searcher_for(index)` gives what ranks its rows for a question:
+A loaded index (`rag.index.store.IndexData` for FAISS, `rag.index.pgvector.PgIndex` for PostgreSQL) holds the
+chunks and the manifest; the store's searcher ranks its rows for a question:
 
 - `dense(query_vector, sources, limit)`: the best rows by cosine similarity (only rows of `sources` when given),
 - `keyword(query, sources, limit)`: the best rows by BM25 (positive scores only),
@@ -9,16 +9,21 @@ and the manifest; `searcher_for(index)` gives what ranks its rows for a question
 - `files_with(tokens)`: the files whose chunks hold any of these search tokens.
 
 FAISS does this in this process; pgvector on the database server, so no question pulls the table into Python.
-`load_live(settings)` opens the configured store's live index, `index_label(settings)` names it in messages.
+`derived(index, key, build)` keeps what later stages compute from a loaded index (file names, page layouts, the
+token-to-file map) on the index object itself: built once per index version, shared by every caller (CLI, web UI,
+server, evaluation). Opening the configured store is `rag.index.live`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Protocol
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+_DERIVED_LOCK = threading.RLock()
 
 
 class Cosines:
@@ -70,47 +75,31 @@ class Searcher(Protocol):
     def files_with(self, tokens: Iterable[str]) -> set[str]: ...
 
 
-def searcher_for(index, settings=None) -> Searcher:
-    """What ranks the rows of a loaded index: the index itself when it searches on a server, else FAISS/numpy."""
-    if hasattr(index, "searcher"):
-        return index.searcher()
-    from rag.index.faiss_search import FaissSearch
-
-    return FaissSearch(index, nprobe=getattr(settings, "faiss_nprobe", 32))
-
-
-def load_live(settings):
-    """The live index of the configured store, or None when there is none yet."""
-    if settings.store == "pgvector":
-        from rag.index.pgvector import PgStore
-
-        return PgStore(settings).load()
-    from rag.store import load_index
-
-    return load_index(settings.index_dir)
+def top_rows(scores: np.ndarray, allowed: np.ndarray | None, limit: int, positive_only: bool = False) -> np.ndarray:
+    """Rows of the `limit` highest scores (best first), among `allowed` rows when given."""
+    candidates = np.flatnonzero(allowed) if allowed is not None else np.arange(len(scores))
+    if positive_only:
+        candidates = candidates[scores[candidates] > 0]
+    if len(candidates) > limit:
+        candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+    return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
-def has_index(settings) -> bool:
-    if settings.store == "pgvector":
-        from rag.index.pgvector import PgStore
+def derived(index: Any, key: Hashable, build: Callable[[], T]) -> T:
+    """What `build()` computes from the loaded `index`, computed once and kept on the index object.
 
-        return PgStore(settings).has_index()
-    from rag.store import current_version
-
-    return current_version(settings.index_dir) is not None
-
-
-def index_label(settings) -> str:
-    """How messages name the index: its folder, or the PostgreSQL database and schema (never the password)."""
-    if settings.store == "pgvector":
-        from rag.index.pgvector import describe_dsn
-
-        return f"{describe_dsn(settings.pg_dsn)} schema {settings.pg_schema}"
-    return str(settings.index_dir)
-
-
-def check_compatible(manifest, settings, embedding_model: str) -> None:
-    """`rag.store.check_compatible` with messages naming the configured store."""
-    from rag.store import check_compatible as check
-
-    check(manifest, settings.model_copy(update={"index_dir": Path(index_label(settings))}), embedding_model)
+    A loaded index is one index version (a new version is a new object), so the value is built once per version
+    and shared by everything holding that index: the retrievers of every `k` in the web UI, the server's requests,
+    an evaluation's presets. `build` must depend on the index alone, never on settings or a question.
+    """
+    cache = getattr(index, "derived", None)
+    if cache is None:
+        raise TypeError(f"{type(index).__name__} keeps no derived data (it needs a `derived` dict)")
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    with _DERIVED_LOCK:  # two threads asking at once build it once
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]

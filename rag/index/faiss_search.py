@@ -1,9 +1,9 @@
-"""Ranking the rows of a FAISS index (`rag.store.IndexData`) in this process.
+"""Ranking the rows of a FAISS index (`rag.index.store.IndexData`) in this process.
 
 A flat index is searched as a matrix product over its vectors copied into numpy (exact, and fast up to a few
 hundred thousand chunks). An approximate (IVF) index, written above `faiss_approximate_above` chunks, is searched
 in place with `nprobe` lists and its vectors are never copied; a search limited to the files a question names is
-exact over those files' rows. Keyword ranking is the BM25 index beside the vectors (`rag.bm25`).
+exact over those files' rows. Keyword ranking is the BM25 index beside the vectors (`rag.index.bm25`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import faiss
 import numpy as np
 
-from rag.index.base import Cosines
+from rag.index.base import Cosines, derived, top_rows
 
 
 def is_approximate(faiss_index) -> bool:
@@ -25,8 +25,8 @@ class FaissSearch:
         self.index = index
         self.nprobe = nprobe
         self.approximate = is_approximate(index.faiss_index)
-        self._sources = np.array([doc.metadata["source"] for doc in index.chunks], dtype=object)
-        self._files_of_token: dict[str, set[str]] | None = None
+        self._sources = derived(index, "faiss.sources",
+                                lambda: np.array([doc.metadata["source"] for doc in index.chunks], dtype=object))
         self._last: tuple[object, np.ndarray | None] = (None, None)
 
     # -------------------------------------------------------- dense
@@ -38,8 +38,6 @@ class FaissSearch:
         return Cosines(fetch=lambda rows: dict(zip(rows, self._vectors_of(rows) @ query_vector)))
 
     def dense(self, query_vector: np.ndarray, sources: set[str] | None, limit: int) -> tuple[list[int], list[float]]:
-        from rag.retrieval import top_rows
-
         allowed = self.allowed(sources)
         if not self.approximate:
             last_query, cosine = self._last
@@ -65,22 +63,23 @@ class FaissSearch:
     # -------------------------------------------------------- keyword
 
     def keyword(self, query: str, sources: set[str] | None, limit: int) -> list[int]:
-        from rag.retrieval import top_rows
-
         scores = self.index.get_bm25().scores(query)
         return top_rows(scores, self.allowed(sources), limit, positive_only=True).tolist()
 
     def files_with(self, tokens: Iterable[str]) -> set[str]:
-        if self._files_of_token is None:
-            keyword = self.index.get_bm25()
-            names = keyword.token_names
-            files: dict[str, set[str]] = {}
-            for row, doc in enumerate(self.index.chunks):
-                source = doc.metadata["source"]
-                for token_id in set(keyword.token_ids[row].tolist()):
-                    files.setdefault(names[token_id], set()).add(source)
-            self._files_of_token = files
-        return set().union(*(self._files_of_token.get(token, set()) for token in tokens))
+        files_of_token = derived(self.index, "faiss.files_of_token", self._files_of_token)
+        return set().union(*(files_of_token.get(token, set()) for token in tokens))
+
+    def _files_of_token(self) -> dict[str, set[str]]:
+        """Every indexed word and the files whose chunks hold it."""
+        keyword = self.index.get_bm25()
+        names = keyword.token_names
+        files: dict[str, set[str]] = {}
+        for row, doc in enumerate(self.index.chunks):
+            source = doc.metadata["source"]
+            for token_id in set(keyword.token_ids[row].tolist()):
+                files.setdefault(names[token_id], set()).add(source)
+        return files
 
     def allowed(self, sources: set[str] | None) -> np.ndarray | None:
         return np.isin(self._sources, list(sources)) if sources else None

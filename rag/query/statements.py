@@ -4,7 +4,7 @@ statement a question asks about.
 Analysts ask for figures that live in the primary statements ("net PPNE from the balance sheet", "FY2018 capital
 expenditure", "total current assets"), but the statement page itself is a grid of numbers under a short title, so
 neither the embedding model nor BM25 ranks it well: a page of prose that *talks* about cash flows wins. The retriever
-uses this module to add the matching statement pages as one more ranking (see `rag.retrieval`).
+uses this module to add the matching statement pages as one more ranking (see `rag.retrieve.hybrid`).
 
 A page is a statement when one of its first lines is a statement title ("CONSOLIDATED BALANCE SHEETS",
 "Consolidated Statement of Cash Flow" + "s" broken over two lines, "Profit and loss account") and the page holds

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rag.conversation import Turn, topic_of
-from rag.qa import Answer
+from rag.answer.conversation import Turn, topic_of
+from rag.answer.answerer import Answer
 
 RAG_MODEL = "docqa"  # answers from the index, with citations
 LLM_MODEL = "docqa-llm"  # the bare local model: no retrieval (a plain OpenAI-compatible LLM endpoint)

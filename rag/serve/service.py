@@ -4,7 +4,7 @@
   each request, so a new version is picked up without a restart.
 - At most `parallel` generations run at once (1 for a local model on this CPU); up to `max_queue` more wait their
   turn; beyond that a request is refused with 429 and a `Retry-After` estimated from recent answer times.
-- Answers run in worker threads with the same `rag.qa.Answerer` (and `rag.conversation` for history) as
+- Answers run in worker threads with the same `rag.answer.answerer.Answerer` (and `rag.answer.conversation` for history) as
   `main.py` and the web UI; their pieces are handed to the event loop as they come, and a stop flag set by a
   client that went away ends the generation at the next piece.
 """
@@ -29,10 +29,10 @@ import anyio
 from pydantic import ValidationError
 
 from rag.config import Settings
-from rag.conversation import Conversation, Turn
+from rag.answer.conversation import Turn
 from rag.errors import ModelError, UserError
 from rag.llm.base import GenerationParams, LLMBackend
-from rag.qa import Answer, Answerer
+from rag.answer.answerer import Answer, Answerer, Conversation
 from rag.serve.protocol import ApiError, ChatRequest, Message
 
 log = logging.getLogger("rag.serve")
@@ -159,14 +159,14 @@ class Service:
 
     def load(self, announce: Callable[[str], None] = log.info) -> None:
         """Load the model, the embeddings and the index (ingesting data/ first when there is no index but PDFs)."""
-        from rag.embeddings import LocalEmbeddings
+        from rag.index.embeddings import LocalEmbeddings
         from rag.llm import load_backend
 
         self.backend = load_backend(self.settings, announce=announce)
         self.embeddings = LockedEmbeddings(LocalEmbeddings(self.settings))
         self.refresh_index()
         if self.index is None and _has_pdfs(self.settings.data_dir):
-            from rag.ingest import format_summary, ingest
+            from rag.ingest.pipeline import format_summary, ingest
 
             announce(f"No index yet: ingesting {self.settings.data_dir} first ...")
             announce(format_summary(ingest(self.settings, progress=False, embeddings=self.embeddings)))
@@ -176,8 +176,8 @@ class Service:
 
     def refresh_index(self) -> None:
         """Re-read the index when its live version changed since the last look (cheap when it did not)."""
-        from rag.embeddings import embedding_model_name
-        from rag.store import check_compatible, current_version, load_index
+        from rag.index.embeddings import embedding_model_name
+        from rag.index.store import check_compatible, current_version, load_index
 
         if current_version(self.settings.index_dir) == self.version:
             return
@@ -188,7 +188,7 @@ class Service:
             index = load_index(self.settings.index_dir)
             if index is not None:
                 check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
-            from rag.retrieval import build_retriever
+            from rag.retrieve.hybrid import build_retriever
 
             retriever = build_retriever(self.settings, index, self.embeddings) if index is not None else None
             self.index, self._retriever, self.version = index, retriever, version
@@ -319,9 +319,9 @@ class Service:
 
     def add_pdfs(self, uploads: list[tuple[Path, str]]) -> dict:
         """Check and store the uploads in the data folder, ingest just those files, and load the new index."""
-        from rag.ingest import ingest
+        from rag.ingest.pipeline import ingest
         from rag.ingest.sandbox import ParseLimits
-        from rag.web.uploads import store_uploads
+        from rag.ingest.uploads import store_uploads
 
         if not self._upload_lock.acquire(blocking=False):
             raise ApiError(409, "another upload is being ingested; retry when it is done", code="ingest_running")

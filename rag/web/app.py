@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
 
 from rag.web.engine import Engine
 from rag.web.ui import CSS, PDF_ROUTE, WebUI
-from rag.web.uploads import resolve_data_file
+from rag.ingest.uploads import resolve_data_file
 
 
 def add_pdf_route(app: FastAPI, engine: Engine) -> None:

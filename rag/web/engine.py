@@ -5,7 +5,7 @@ settings panel costs a load only the first time; only models docqa knows (the ba
 and OpenVINO folders under models/, the one named at start) can be chosen, and at most `web_max_models`
 stay loaded. Generation is serialised (one CPU, one model call at a time). The retriever is built once per
 index version and rebuilt when `CURRENT` names another one (an ingest from the CLI included). Uploads are
-parsed in a worker process with a time and memory limit, then ingested with the same `rag.ingest.ingest`
+parsed in a worker process with a time and memory limit, then ingested with the same `rag.ingest.pipeline.ingest`
 as the CLI.
 """
 
@@ -23,13 +23,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from rag.config import Settings
-from rag.conversation import Conversation
 from rag.errors import UserError
-from rag.ingest import IngestSummary, ingest
+from rag.ingest.pipeline import IngestSummary, ingest
 from rag.llm.base import LLMBackend
-from rag.qa import Answer, Answerer
-from rag.retrieval import HybridRetriever, build_retriever
-from rag.web.uploads import Rejected, store_uploads
+from rag.answer.answerer import Answer, Answerer, Conversation
+from rag.retrieve.hybrid import HybridRetriever, build_retriever
+from rag.ingest.uploads import Rejected, store_uploads
 
 log = logging.getLogger("rag.web")
 
@@ -104,7 +103,7 @@ class Engine:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.embeddings = None
-        self.index = None  # rag.store.IndexData of the live index, None while there is none
+        self.index = None  # rag.index.store.IndexData of the live index, None while there is none
         self.startup_error: str | None = None
         self._backends: OrderedDict[tuple, LLMBackend] = OrderedDict()  # least recently used first
         self._retrievers: dict[int, HybridRetriever] = {}  # by k, for the loaded index version
@@ -119,7 +118,7 @@ class Engine:
 
         A failure is kept in `startup_error` for the page to show; the UI starts regardless.
         """
-        from rag.qa import load_answerer
+        from rag.answer.answerer import load_answerer
 
         try:
             answerer = load_answerer(self.settings, announce=announce)
@@ -168,14 +167,14 @@ class Engine:
 
     def _embeddings(self):
         if self.embeddings is None:
-            from rag.embeddings import LocalEmbeddings
+            from rag.index.embeddings import LocalEmbeddings
 
             self.embeddings = LocalEmbeddings(self.settings)
         return self.embeddings
 
     def reload_index(self) -> None:
-        from rag.embeddings import embedding_model_name
-        from rag.index.base import check_compatible, load_live
+        from rag.index.embeddings import embedding_model_name
+        from rag.index.live import check_compatible, load_live
 
         index = load_live(self.settings)
         if index is None:
@@ -187,7 +186,7 @@ class Engine:
 
     def refresh_index(self) -> None:
         """Reload the index when `CURRENT` names another version than the loaded one (e.g. after a CLI ingest)."""
-        from rag.store import current_version
+        from rag.index.store import current_version
 
         live = current_version(self.settings.index_dir)
         if live is not None and (self.index is None or self.index.path != live):
@@ -214,7 +213,7 @@ class Engine:
         return Answerer(settings, self._retriever(settings), backend, {})
 
     def _retriever(self, settings: Settings) -> HybridRetriever:
-        """The CLI's retriever (rag.qa.load_answerer), built once per index version and k (its look-up tables of
+        """The CLI's retriever (rag.answer.answerer.load_answerer), built once per index version and k (its look-up tables of
         names, pages and contacts are filled on first use and then kept)."""
         retrievers = self._retrievers  # replaced, not cleared, by reload_index
         if settings.k not in retrievers:

@@ -15,11 +15,11 @@ from urllib.parse import quote
 import gradio as gr
 
 from rag.errors import UserError
-from rag.ingest import IngestSummary, format_summary
+from rag.ingest.pipeline import IngestSummary, format_summary
 from rag.llm import BACKENDS
-from rag.qa import Answer
+from rag.answer.answerer import Answer
 from rag.web.engine import ChatSession, Engine, with_overrides
-from rag.web.uploads import Rejected
+from rag.ingest.uploads import Rejected
 
 log = logging.getLogger("rag.web")
 

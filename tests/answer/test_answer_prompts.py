@@ -14,7 +14,7 @@ from rag.answer.prompts import (
     is_reader_abstention,
     reader_template,
 )
-from rag.qa import LoopGuard, repeating_tail
+from rag.answer.answerer import LoopGuard, repeating_tail
 
 GEMMA_LIKE = (  # no system role: the instruction must be folded into the first user message
     "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'system' %}"
@@ -26,8 +26,8 @@ GEMMA_LIKE = (  # no system role: the instruction must be folded into the first 
 
 @pytest.fixture(scope="module")
 def smollm2_template() -> str:
-    from rag.models.bundled import smollm2_gguf
-    from rag.models.inspect import inspect_model_file
+    from rag.llm.convert.bundled import smollm2_gguf
+    from rag.llm.convert.inspect import inspect_model_file
 
     return inspect_model_file(smollm2_gguf()).chat_template
 

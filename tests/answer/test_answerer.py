@@ -6,9 +6,9 @@ import pytest
 
 from rag.errors import UserError
 from rag.eval.metrics import is_abstention
-from rag.ingest import ingest
-from rag.prompts import fit_context, prompt_template
-from rag.qa import ABSTAIN_TEXT
+from rag.ingest.pipeline import ingest
+from rag.answer.templates import fit_context, prompt_template
+from rag.answer.answerer import ABSTAIN_TEXT
 
 from conftest import build_answerer
 
@@ -89,7 +89,7 @@ def test_adidas_question_on_the_20f(manu_index, embeddings, llm_backend):
 
 
 def test_a_generation_loop_is_detected_at_its_second_copy_or_a_short_one_at_its_third():
-    from rag.qa import loop_excess
+    from rag.answer.answerer import loop_excess
 
     start = "The guarantee is £750 million. Payments increase if the team wins the Premier League"
     loop = ", or FA Cup, or Champions League"
@@ -109,3 +109,36 @@ def test_the_answer_is_checked_against_its_passages(kite_answerer):
     if "1,234" in answer.answer:  # the figure it states is on page 2, and the evidence says so
         assert answer.grounding.grounded is True
         assert answer.grounding.evidence[0].page == 2 and "1,234" in answer.grounding.evidence[0].sentence
+
+
+def test_the_question_is_analysed_once_for_retrieval_and_the_relevance_check(monkeypatch):
+    """One `QueryAnalysis` per question: the retriever builds it (it knows the file names), the answerer hands that
+    same object to the search and to the relevance check."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from langchain_core.retrievers import BaseRetriever
+
+    import rag.answer.answerer as answerer_module
+    from rag.answer.answerer import Answerer
+    from rag.config import Settings
+    from rag.query.analysis import QueryAnalysis
+
+    built, searched, judged = [], [], []
+
+    class Retriever(BaseRetriever):
+        def analyse(self, query):
+            built.append(QueryAnalysis(query))
+            return built[-1]
+
+        def _get_relevant_documents(self, query, *, run_manager, analysis=None):
+            searched.append(analysis)
+            return []
+
+    real_judge = answerer_module.judge
+    monkeypatch.setattr(answerer_module, "judge", lambda asked, *args: judged.append(asked) or real_judge(asked, *args))
+    backend = SimpleNamespace(name="stub", model_path=Path("stub"), stop=[], chat_format="chatml", chat_template=None,
+                              special_tokens=())
+    answer = Answerer(Settings(), Retriever(), backend, {}).ask("How many kites were sold in 2023?")
+    assert answer.abstained  # nothing retrieved: the model is never asked
+    assert len(built) == 1 and searched == built and judged == built

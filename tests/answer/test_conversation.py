@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rag.conversation import (
-    Conversation,
+from rag.answer.answerer import Conversation
+from rag.answer.conversation import (
     Turn,
     fit_history,
     history_template,
     is_follow_up,
     standalone_question,
 )
-from rag.ingest import ingest
-from rag.prompts import TEMPLATES
+from rag.ingest.pipeline import ingest
+from rag.answer.templates import TEMPLATES
 
 from conftest import build_answerer
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rag.answer.grounding import check_grounding
-from rag.qa import Answer, Source
+from rag.answer.answerer import Answer, Source
 
 PASSAGE = Source(number=1, file="manu.pdf", page=53, score=0.7,
                  text="Under the agreement, the minimum guarantee payable by adidas is equal to £750 million.")
@@ -21,7 +21,7 @@ def _answer(text: str) -> Answer:
 
 
 def test_cli_shows_the_evidence_or_the_not_found_line():
-    from rag.output import format_grounding
+    from rag.cli.output import format_grounding
 
     good = format_grounding(_answer("It is £750m [1]."))
     assert good.startswith('Evidence: [1] manu.pdf, page 53: "Under the agreement') and "Not found" not in good

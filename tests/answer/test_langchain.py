@@ -6,11 +6,11 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-from rag.ingest import ingest
+from rag.ingest.pipeline import ingest
 from rag.llm.base import GenerationParams
-from rag.qa import LocalLLM
-from rag.retrieval import build_retriever
-from rag.store import as_vectorstore, load_index
+from rag.answer.answerer import LocalLLM
+from rag.retrieve.hybrid import build_retriever
+from rag.index.store import as_vectorstore, load_index
 
 KITES = ["Cover page of the Zephyr Kite Company annual report.",
          "The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon."]

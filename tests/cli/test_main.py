@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from rag.ingest import ingest
+from rag.ingest.pipeline import ingest
 
 from conftest import REPO
 

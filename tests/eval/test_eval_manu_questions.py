@@ -11,12 +11,12 @@ import pytest
 from rag.eval.metrics import contains_answer
 from rag.eval.questions import load_questions
 
-QUESTIONS = Path(__file__).parent / "data" / "manu_20f_questions.jsonl"
+QUESTIONS = Path(__file__).parents[1] / "data" / "manu_20f_questions.jsonl"
 DOC = "manu-20f-2022-09-24.pdf"
 
 
 def _shared_data() -> Path:
-    return Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+    return Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 
 @pytest.fixture(scope="module")

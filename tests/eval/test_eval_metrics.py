@@ -334,10 +334,10 @@ def test_render_table_is_aligned(results):
 @pytest.mark.shared
 def test_no_real_gold_answer_reads_as_an_abstention():
     """Real answers (FinanceBench, MMLongBench, our 20-F set) are negatives; their "Not answerable" golds positives."""
-    shared = Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+    shared = Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
     files = [shared / "financebench" / "questions.jsonl", shared / "mmlongbench" / "questions.jsonl"]
     files = [path for path in files if path.exists()]
-    files.append(Path(__file__).parent / "data" / "manu_20f_questions.jsonl")
+    files.append(Path(__file__).parents[1] / "data" / "manu_20f_questions.jsonl")
     questions = [question for path in files for question in load_questions(path).questions]
     assert [q.id for q in questions if q.answerable and is_abstention(q.answer)] == []
     assert [q.id for q in questions if not q.answerable and not is_abstention(q.answer)] == []

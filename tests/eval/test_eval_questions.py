@@ -10,7 +10,7 @@ import pytest
 
 from rag.eval.questions import Problem, Question, load_questions, parse_questions
 
-SHARED_DATA = Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+SHARED_DATA = Path(os.environ.get("DOCQA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def kite_eval(tmp_path, make_pdf):
 
 def test_retrieval_only_run_has_the_known_metrics(kite_eval, tmp_path, monkeypatch, capsys, embeddings):
     questions, docs = kite_eval
-    monkeypatch.setattr("rag.embeddings.LocalEmbeddings", lambda settings: embeddings)
+    monkeypatch.setattr("rag.index.embeddings.LocalEmbeddings", lambda settings: embeddings)
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "results.json"
     assert main([str(questions), "--docs", str(docs), "--retrieval-only", "--preset", "reference,default",

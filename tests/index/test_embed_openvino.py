@@ -26,7 +26,7 @@ TEXTS = [
 
 
 def test_openvino_vectors_match_sentence_transformers_torch(embeddings):
-    from rag.embeddings import LocalEmbeddings
+    from rag.index.embeddings import LocalEmbeddings
 
     assert (embeddings.backend, embeddings.precision) == ("openvino", "fp32")
     reference = LocalEmbeddings(load_settings(embedding_backend="torch", cache_dir=REPO / ".cache"))
@@ -66,11 +66,11 @@ def test_the_question_path_imports_no_torch_transformers_or_sentence_transformer
 import sys
 from pathlib import Path
 from rag.config import load_settings
-import rag.qa, rag.output
+import rag.answer.answerer, rag.cli.output
 from rag.llm.openvino_backend import OpenVINOBackend
-from rag.embeddings import LocalEmbeddings
-from rag.retrieval import build_retriever
-from rag.store import load_index
+from rag.index.embeddings import LocalEmbeddings
+from rag.retrieve.hybrid import build_retriever
+from rag.index.store import load_index
 settings = load_settings(index_dir=Path({str(manu_index.index_dir)!r}), cache_dir=Path({str(REPO / '.cache')!r}))
 docs = build_retriever(settings, load_index(settings.index_dir), LocalEmbeddings(settings)).invoke(
     "How much is the minimum guarantee payable by adidas?")
@@ -86,10 +86,10 @@ print(sorted(m for m in ("torch", "transformers", "sentence_transformers", "opti
 
 @pytest.mark.slow
 def test_int8_vectors_are_close_and_an_old_index_asks_for_rebuild(settings, make_pdf, embeddings):
-    from rag.embeddings import LocalEmbeddings, embedding_model_name
+    from rag.index.embeddings import LocalEmbeddings, embedding_model_name
     from rag.errors import UserError
-    from rag.ingest import ingest
-    from rag.store import check_compatible, load_index
+    from rag.ingest.pipeline import ingest
+    from rag.index.store import check_compatible, load_index
 
     int8_settings = settings.model_copy(update={"embedding_precision": "int8"})
     int8 = LocalEmbeddings(int8_settings)  # prepared (quantised with NNCF) on first use
@@ -107,8 +107,8 @@ def test_int8_vectors_are_close_and_an_old_index_asks_for_rebuild(settings, make
 
 def test_startup_bench_reads_main_py_timings():
     from rag.bench.startup import parse_timings
-    from rag.output import format_timings
-    from rag.qa import Answer
+    from rag.cli.output import format_timings
+    from rag.answer.answerer import Answer
 
     answer = Answer(question="q", timings={"embeddings_load": 0.31, "index_load": 0.05, "model_load": 0.62,
                                            "retrieval": 0.12, "prompt_processing": 0.9, "ttft": 0.95})

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag.config import load_settings
-from rag.embeddings import DEFAULT_MODEL_NAME, LocalEmbeddings, embedding_model_name, resolve_backend
+from rag.index.embeddings import DEFAULT_MODEL_NAME, LocalEmbeddings, embedding_model_name, resolve_backend
 
 from conftest import REPO
 

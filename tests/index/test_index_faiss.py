@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import faiss
 
-from rag.index.base import load_live
-from rag.ingest import ingest
-from rag.retrieval import HybridRetriever
+from rag.index.live import load_live
+from rag.ingest.pipeline import ingest
+from rag.retrieve.hybrid import HybridRetriever
 
 HARDWARE = [
     "Annual report of Acme Hardware Limited.",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from rag.errors import UserError
-from rag.ingest import ingest
+from rag.ingest.pipeline import ingest
 from rag.index.pgvector import SCHEMA_VERSION
-from rag.retrieval import HybridRetriever
+from rag.retrieve.hybrid import HybridRetriever
 
 from conftest import REPO
 from test_index_faiss import GARDEN, HARDWARE  # the same two small reports for both stores
@@ -59,7 +59,7 @@ def pg_settings(settings, pg_server, request):
 
 
 def load(settings):
-    from rag.index.base import load_live
+    from rag.index.live import load_live
 
     return load_live(settings)
 
@@ -95,8 +95,8 @@ def test_ingest_and_retrieval_match_the_faiss_store(settings, pg_settings, make_
 
 @pytest.mark.slow
 def test_answers_match_the_faiss_store(settings, pg_settings, make_pdf, embeddings, llm_backend):
-    from rag.qa import Answerer
-    from rag.retrieval import build_retriever
+    from rag.answer.answerer import Answerer
+    from rag.retrieve.hybrid import build_retriever
 
     make_pdf("acme_hardware.pdf", HARDWARE)
     make_pdf("bloom_garden.pdf", GARDEN)
@@ -292,7 +292,7 @@ def test_a_lost_connection_mid_write_leaves_the_previous_state(pg_settings, make
 
 
 def test_a_missing_dsn_or_a_dead_server_is_a_clear_error(settings, tmp_path):
-    from rag.index.base import load_live
+    from rag.index.live import load_live
 
     with pytest.raises(UserError, match="needs a database: set pg_dsn"):
         load_live(settings.model_copy(update={"store": "pgvector"}))

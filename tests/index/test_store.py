@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from rag.errors import UserError
-from rag.ingest import ingest
-from rag.store import CHUNKS, FAULT_ENV, FAULT_STAGES, MANIFEST, POINTER, VECTORS, load_index
+from rag.ingest.pipeline import ingest
+from rag.index.store import CHUNKS, FAULT_ENV, FAULT_STAGES, MANIFEST, POINTER, VECTORS, load_index
 
 from conftest import REPO
 
@@ -61,10 +61,10 @@ def test_damaged_index_on_the_command_line_has_no_traceback(settings, indexed):
 def test_reader_retries_when_its_version_is_swapped_and_deleted_mid_load(settings, indexed, make_pdf, embeddings,
                                                                         monkeypatch):
     """A real ingest swaps in a new version and deletes the old one between the reader's chunk and vector reads."""
-    import rag.store
+    import rag.index.store
 
     make_pdf("b.pdf", [BIKES])
-    original = rag.store._read_chunks
+    original = rag.index.store._read_chunks
     swapped = []
 
     def read_then_swap(version):
@@ -75,7 +75,7 @@ def test_reader_retries_when_its_version_is_swapped_and_deleted_mid_load(setting
             assert not version.exists()
         return chunks
 
-    monkeypatch.setattr(rag.store, "_read_chunks", read_then_swap)
+    monkeypatch.setattr(rag.index.store, "_read_chunks", read_then_swap)
     loaded = load_index(settings.index_dir)
     assert swapped and loaded.path != indexed.path
     assert set(loaded.manifest.files) == {"a.pdf", "b.pdf"} and loaded.faiss_index.ntotal == len(loaded.chunks)
@@ -124,7 +124,7 @@ def check_consistent(index) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", FAULT_STAGES)
 def test_ingest_killed_at_each_stage_leaves_old_or_new_index(settings, indexed, make_pdf, embeddings, stage):
-    from rag.retrieval import build_retriever
+    from rag.retrieve.hybrid import build_retriever
 
     make_pdf("b.pdf", [BIKES])
     run = kill_ingest_at(settings, stage)

@@ -1,13 +1,13 @@
-"""Chunks of one page each, and the context they are embedded with (`rag.chunking`)."""
+"""Chunks of one page each, and the context they are embedded with (`rag.ingest.chunking`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from rag.chunking import chunk_pages, embedding_text, make_splitter, page_headings
-from rag.ingest import ingest
-from rag.pdf import Page
-from rag.store import load_index
+from rag.ingest.chunking import chunk_pages, embedding_text, make_splitter, page_headings
+from rag.ingest.pipeline import ingest
+from rag.ingest.pdf import Page
+from rag.index.store import load_index
 
 STATEMENT_PAGE = "Table of Contents\n3M Company and Subsidiaries\nConsolidated Statement of Cash Flow\ns\n" + \
     "Years ended December 31\n(Millions)\n2018\n2017\n" + "Purchases of property, plant and equipment (PP&E)\n(1,577)\n" * 30

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from rag.errors import UserError
-from rag.ingest import ingest
-from rag.store import as_vectorstore, load_index
+from rag.ingest.pipeline import ingest
+from rag.index.store import as_vectorstore, load_index
 
 from conftest import REPO
 
@@ -108,12 +108,12 @@ def test_failure_mid_ingest_leaves_old_index(settings, make_pdf, embeddings, mon
     before = load_index(settings.index_dir)
     make_pdf("b.pdf", ["Beta document about bicycles made in Taiwan factories."])
 
-    import rag.store
+    import rag.index.store
 
     def crash(*args, **kwargs):
         raise RuntimeError("disk full (injected)")
 
-    monkeypatch.setattr(rag.store.faiss, "write_index", crash)
+    monkeypatch.setattr(rag.index.store.faiss, "write_index", crash)
     with pytest.raises(RuntimeError, match="injected"):
         ingest(settings, progress=False, embeddings=embeddings)
     monkeypatch.undo()
@@ -184,13 +184,13 @@ def test_page_labels_are_kept(settings, tmp_path, embeddings):
 def test_parser_processes_are_spawned_not_forked(settings, make_pdf, monkeypatch):
     """A forked child would inherit this process's state (here a patched parser; in main.py torch's and the model's
     threads); spawned children start clean, so the real parser runs and the files are read."""
-    import rag.ingest
-    from rag.ingest import parse_files
+    import rag.ingest.pipeline
+    from rag.ingest.pipeline import parse_files
 
     def inherited(*args, **kwargs):
         raise AssertionError("a parser process inherited the parent's memory (fork)")
 
-    monkeypatch.setattr(rag.ingest, "read_pdf", inherited)
+    monkeypatch.setattr(rag.ingest.pipeline, "read_pdf", inherited)
     files = [make_pdf(f"{name}.pdf", [f"Document {name}, page one.", "Page two."]) for name in ("a", "b")]
     parsed = parse_files(files, None, workers=2, progress=False)
     assert [len(result.pages) for result in parsed] == [2, 2] and not any(result.error for result in parsed)

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from rag.ingest import ingest
-from rag.store import as_vectorstore, load_index
+from rag.ingest.pipeline import ingest
+from rag.index.store import as_vectorstore, load_index
 
 pytestmark = pytest.mark.shared
 
@@ -53,7 +53,7 @@ def test_messy_corpus_every_file_indexed_or_reported(shared_data, settings, embe
     for scanned in ("scan_no_text_huckfinn_p22.pdf", "scan_rotated_skewed_no_text.pdf", "vector_text_as_curves.pdf"):
         if tesseract_path() is None:
             assert results[scanned].chunks == 0 and "no text layer (scanned?)" in results[scanned].warnings[0]
-        else:  # read by OCR (tests/test_ocr.py checks what)
+        else:  # read by OCR (tests/ingest/test_ocr.py checks what)
             assert results[scanned].chunks > 0 and not results[scanned].warnings, scanned
     truncated = results["truncated_half_federal_register.pdf"]
     assert truncated.chunks > 0 and "recovered" in truncated.warnings[0]

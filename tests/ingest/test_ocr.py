@@ -12,10 +12,10 @@ from pypdf import PdfReader, PdfWriter
 
 from conftest import build_answerer, write_pdf
 from rag.bench.scan import image_only_pdf
-from rag.ingest import format_summary, ingest
+from rag.ingest.pipeline import format_summary, ingest
 from rag.ingest.ocr import ocr_state, state_matches, tesseract_path, usable
-from rag.qa import to_sources
-from rag.store import load_index
+from rag.answer.answerer import to_sources
+from rag.index.store import load_index
 
 needs_tesseract = pytest.mark.skipif(tesseract_path() is None, reason="Tesseract is not installed (see .ci/run)")
 
@@ -149,7 +149,7 @@ def test_an_unknown_ocr_language_is_a_usage_error(settings, make_pdf):
 
 
 def test_garbled_text_layers_are_not_usable(shared_data):
-    from rag.pdf import read_pdf
+    from rag.ingest.pdf import read_pdf
 
     mojibake = read_pdf(shared_data / "messy" / "japanese_jo_mojibake.pdf").pages[0].text
     assert not usable(mojibake)
@@ -193,8 +193,8 @@ def test_adidas_question_on_an_image_only_copy_of_20f_pages_50_to_56(shared_data
 
 
 def test_recognised_sources_are_marked_in_the_terminal_the_json_and_the_web_page():
-    from rag.output import format_sources
-    from rag.qa import Answer, Source
+    from rag.cli.output import format_sources
+    from rag.answer.answerer import Answer, Source
     from rag.web.ui import sources_markdown
 
     answer = Answer(question="q", sources=[Source(number=1, file="scan.pdf", page=4, score=0.7, text="x", ocr=True),

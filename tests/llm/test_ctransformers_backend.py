@@ -18,7 +18,7 @@ from rag.config import load_settings
 from rag.errors import ModelError
 from rag.llm.base import GenerationParams
 from rag.llm.ctransformers_backend import CTransformersBackend, StopStringFilter
-from rag.models.bundled import smollm2_gguf
+from rag.llm.convert.bundled import smollm2_gguf
 
 PROMPT = chatml_prompt(ADIDAS_CONTEXT, ADIDAS_QUESTION)
 
@@ -141,6 +141,6 @@ def test_control_characters_from_pdfs_do_not_crash_the_tokenizer(ct_backend):
 
 
 def test_clean_text_drops_control_characters():
-    from rag.pdf import clean_text
+    from rag.ingest.pdf import clean_text
 
     assert clean_text("a\x13b\x00c\td") == "a bc d"

@@ -14,8 +14,8 @@ from fixtures_models import (  # noqa: F401 (fixtures)
 )
 
 from rag.errors import ModelError
-from rag.models.bundled import smollm2_gguf
-from rag.models.gguf_convert import (
+from rag.llm.convert.bundled import smollm2_gguf
+from rag.llm.convert.gguf_convert import (
     convert_for_ctransformers,
     ensure_converted,
     is_up_to_date,
@@ -23,7 +23,7 @@ from rag.models.gguf_convert import (
     prepare_cli,
     sidecar_path,
 )
-from rag.models.inspect import check_ctransformers_loadable, inspect_model_file, read_gguf_header
+from rag.llm.convert.inspect import check_ctransformers_loadable, inspect_model_file, read_gguf_header
 
 # Plain text whose ids the old tokenizer must give exactly as the model's own tokenizer does.
 SAME_IDS = [

@@ -121,7 +121,7 @@ def test_special_tokens_and_chat_template(gguf_tokenizer):
 def test_saved_tokenizer_loads_back_identically(gguf_tokenizer, smollm2_gguf_path, tmp_path):
     from transformers import AutoTokenizer
 
-    from rag.models.gguf_tokenizer import save_gguf_tokenizer
+    from rag.llm.convert.gguf_tokenizer import save_gguf_tokenizer
 
     save_gguf_tokenizer(smollm2_gguf_path, tmp_path)
     loaded = AutoTokenizer.from_pretrained(str(tmp_path))
@@ -133,7 +133,7 @@ def test_saved_tokenizer_loads_back_identically(gguf_tokenizer, smollm2_gguf_pat
 def test_unsupported_pre_tokenizer_is_a_clear_error(gguf_vocab):
     from dataclasses import replace
 
-    from rag.models.gguf_tokenizer import build_bpe_tokenizer
+    from rag.llm.convert.gguf_tokenizer import build_bpe_tokenizer
 
     with pytest.raises(ModelError, match="pre-tokenizer 'mystery' is not supported"):
         build_bpe_tokenizer(replace(gguf_vocab, pre="mystery"))
@@ -147,13 +147,13 @@ CTRANSFORMERS_SAMPLES = [s for s in SAMPLES if "<|" not in s and not any(c in s 
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    importlib.util.find_spec("rag.models.gguf_convert") is None or importlib.util.find_spec("ctransformers") is None,
-    reason="needs ctransformers and rag.models.gguf_convert",
+    importlib.util.find_spec("rag.llm.convert.gguf_convert") is None or importlib.util.find_spec("ctransformers") is None,
+    reason="needs ctransformers and rag.llm.convert.gguf_convert",
 )
 def test_ids_match_ctransformers_llama_cpp(gguf_tokenizer, smollm2_gguf_path, tmp_path):
     from ctransformers import AutoModelForCausalLM
 
-    from rag.models.gguf_convert import convert_for_ctransformers
+    from rag.llm.convert.gguf_convert import convert_for_ctransformers
 
     converted = convert_for_ctransformers(smollm2_gguf_path, tmp_path / "smollm2.q8_0.gguf")
     llm = AutoModelForCausalLM.from_pretrained(str(converted), model_type="llama")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import ModelError
-from rag.models.bundled import smollm2_gguf
-from rag.models.inspect import (
+from rag.llm.convert.bundled import smollm2_gguf
+from rag.llm.convert.inspect import (
     ModelFileInfo,
     check_ctransformers_loadable,
     detect_chat_format,

@@ -54,7 +54,7 @@ def test_export_leaves_no_temporary_files(openvino_ir):
 
 @pytest.mark.slow
 def test_second_export_is_skipped(openvino_ir):
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     messages: list[str] = []
     started = time.perf_counter()
@@ -66,7 +66,7 @@ def test_second_export_is_skipped(openvino_ir):
 
 @pytest.mark.slow
 def test_default_model_is_found_without_exporting(openvino_ir):
-    from rag.models.openvino_export import ensure_default_openvino_model
+    from rag.llm.convert.openvino_export import ensure_default_openvino_model
 
     messages: list[str] = []
     assert ensure_default_openvino_model(openvino_ir.settings, announce=messages.append) == openvino_ir.path
@@ -90,7 +90,7 @@ def test_openvino_tokenizer_matches_the_hf_tokenizer(openvino_ir, openvino_backe
 
 
 def test_int4_group_size_must_divide_the_hidden_size(tmp_path):
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     out = tmp_path / "int4"
     with pytest.raises(UserError, match=r"group size 100 must divide the hidden size \(576\)"):
@@ -99,14 +99,14 @@ def test_int4_group_size_must_divide_the_hidden_size(tmp_path):
 
 
 def test_group_size_only_applies_to_int4(tmp_path):
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     with pytest.raises(UserError, match="only to --weight-format int4"):
         export_openvino(None, tmp_path / "x", weight_format="int8", group_size=64, announce=lambda _: None)
 
 
 def test_source_that_is_neither_gguf_nor_hf_folder(tmp_path):
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     not_gguf = tmp_path / "model.bin"
     not_gguf.write_bytes(b"ggjt" + b"\0" * 60)
@@ -253,7 +253,7 @@ def test_tokenizer_removed_from_a_real_layout_is_reported(tmp_path):
 
 
 def test_export_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
-    from rag.models.openvino_export import export_openvino
+    from rag.llm.convert.openvino_export import export_openvino
 
     precious = tmp_path / "my-model"
     precious.mkdir()

@@ -18,7 +18,7 @@ from rag.errors import ModelError, UserError
 from rag.llm import packs
 from rag.llm.packs import DEFAULT_PACK, PACKS, Pack, get_pack, is_installed, pack_model_dir
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_models(*args: str, cwd: Path) -> subprocess.CompletedProcess:

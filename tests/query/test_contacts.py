@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.contacts import EMAIL, PHONE, WEB, asked_contacts, holds
+from rag.query.contacts import EMAIL, PHONE, WEB, asked_contacts, holds
 
 
 @pytest.mark.parametrize("question, kinds", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.page_refs import LAST, named_pages, pages_meant
+from rag.query.page_refs import LAST, named_pages, pages_meant
 
 
 @pytest.mark.parametrize("question, pages", [

@@ -1,10 +1,10 @@
-"""Recognising financial statement pages and the statement a question asks about (`rag.statements`)."""
+"""Recognising financial statement pages and the statement a question asks about (`rag.query.statements`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.statements import BALANCE, CASH_FLOW, INCOME, asked_statements, statement_kind
+from rag.query.statements import BALANCE, CASH_FLOW, INCOME, asked_statements, statement_kind
 
 FIGURES = "\n".join(f"Line item {i} $ {1000 + i * 37:,} $ {2000 + i * 41:,}" for i in range(25))
 

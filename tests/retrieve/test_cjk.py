@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.chunking import make_splitter
-from rag.ingest import ingest
-from rag.retrieval import build_retriever, mostly_cjk
-from rag.store import load_index
+from rag.ingest.chunking import make_splitter
+from rag.ingest.pipeline import ingest
+from rag.retrieve.hybrid import build_retriever, mostly_cjk
+from rag.index.store import load_index
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian fonts-wqy-zenhei (see .ci/run)
 needs_font = pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-wqy-zenhei is not installed (see .ci/run)")

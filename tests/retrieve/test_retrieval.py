@@ -1,5 +1,5 @@
-"""Hybrid retrieval: BM25 tokens, rank fusion, file names in questions, page passages, question terms, and the
-BM25 index kept (and updated incrementally) in the index folder."""
+"""Hybrid retrieval: rank fusion, page passages, named files and pages over a real index, and the BM25 index kept
+(and updated incrementally) in the index folder."""
 
 from __future__ import annotations
 
@@ -7,47 +7,16 @@ import numpy as np
 import pytest
 from langchain_core.documents import Document
 
-from rag import bm25
-from rag.ingest import ingest
-from rag.retrieval import (
-    DocumentNames,
-    HybridRetriever,
-    PageChunks,
-    join_overlapping,
-    key_terms,
-    reciprocal_rank_fusion,
-    top_rows,
-)
-from rag.store import load_index
-
-FINANCE_FILES = ["BESTBUY_2023_10K.pdf", "NETFLIX_2015_10K.pdf", "COSTCO_2021_10K.pdf", "3M_2018_10K.pdf",
-                 "BOEING_2022_10K.pdf", "2023.acl-long.386.pdf", "STEPBACK.pdf", "379f44022bb27aa53efd5d322c7b57bf.pdf"]
+from rag.index import bm25
+from rag.ingest.pipeline import ingest
+from rag.retrieve.fusion import reciprocal_rank_fusion
+from rag.retrieve.hybrid import HybridRetriever
+from rag.retrieve.passages import PageChunks, join_overlapping
+from rag.index.store import load_index
 
 
 def chunk(text: str, source: str = "a.pdf", page: int = 1, number: int = 0, score: float = 0.5) -> Document:
     return Document(page_content=text, metadata={"source": source, "page": page, "chunk": number, "score": score})
-
-
-# ---------------------------------------------------------------- tokens
-
-
-def test_tokens_match_years_figures_and_plurals():
-    tokens = bm25.tokenize("What were the FY2021 capital expenditures of 3M: $1,577 million?")
-    assert {"fy2021", "2021", "capital", "expenditure", "3m", "1577", "million"} <= set(tokens)
-    assert not {"what", "were", "the", "of"} & set(tokens)
-    assert bm25.tokenize("Net sales increased") == ["net", "sale", "increased"]
-
-
-def test_bm25_ranks_the_exact_line_item_first_and_finds_file_names():
-    chunks = [chunk("Total current assets were 8,802 million.", "BESTBUY_2023_10K.pdf"),
-              chunk("Current liabilities and other assets.", "other.pdf"),
-              chunk("Nothing relevant here at all.", "other.pdf")]
-    index, tokenized = bm25.build_for_chunks(chunks)
-    assert tokenized == 3
-    scores = index.scores("total current assets 8802")
-    assert scores.argmax() == 0 and scores[2] == 0
-    assert index.scores("bestbuy").argmax() == 0  # the file name is searchable
-    assert not index.scores("zebra").any()
 
 
 # ---------------------------------------------------------------- fusion
@@ -60,33 +29,6 @@ def test_reciprocal_rank_fusion_sums_weighted_reciprocal_ranks():
     assert fused[2][1] == pytest.approx(1 / 62)
     keyword_only = reciprocal_rank_fusion([([1, 2, 3], 0.0), ([3, 1], 1.0)], constant=60)
     assert [item for item, _ in keyword_only][:2] == [3, 1]
-
-
-def test_top_rows_respects_the_allowed_rows_and_positive_scores():
-    scores = np.array([0.1, 0.9, 0.0, 0.5, 0.7], dtype=np.float32)
-    assert top_rows(scores, None, 3).tolist() == [1, 4, 3]
-    allowed = np.array([True, False, True, True, False])
-    assert top_rows(scores, allowed, 5).tolist() == [3, 0, 2]
-    assert top_rows(scores, allowed, 5, positive_only=True).tolist() == [3, 0]
-
-
-# ---------------------------------------------------------------- files named in a question
-
-
-@pytest.mark.parametrize("question, expected", [
-    ("How many Domestic stores does Best Buy have in fiscal 2023?", {"BESTBUY_2023_10K.pdf"}),
-    ("what is total current assets in FY2023 for Bestbuy?", {"BESTBUY_2023_10K.pdf"}),
-    ("what is advertsing expense of Neflix in FY 2015?", {"NETFLIX_2015_10K.pdf"}),
-    ("What is common equity for COSTCO in FY2021?", {"COSTCO_2021_10K.pdf"}),
-    ("What is the FY2018 capital expenditure amount for 3M?", {"3M_2018_10K.pdf"}),
-    ("What score did PaLM-2L + Step-Back achieve in MMLU Physics?", {"STEPBACK.pdf"}),
-    ("Being a retailer, how long are 10K filings?", set()),
-    ("what is EBITDA for costco in FY2021?", {"COSTCO_2021_10K.pdf"}),
-    ("What is the revenue of the company?", set()),
-])
-def test_questions_naming_a_file_find_it(question, expected):
-    files, _words = DocumentNames(FINANCE_FILES).named_in(question)
-    assert files == expected
 
 
 # ---------------------------------------------------------------- passages
@@ -104,17 +46,6 @@ def test_page_passage_grows_with_neighbours_on_the_same_page_only():
     assert pages.passage_rows(1, 300) == [0, 1, 2]
     assert pages.passage_rows(2, 200) == [1, 2]
     assert pages.passage_rows(3, 1000) == [3]
-
-
-# ---------------------------------------------------------------- the terms a question names
-
-
-def test_key_terms_are_years_names_and_figures():
-    assert key_terms("Who produced the document that was revised on May 2016?") == [("may",), ("2016",)]
-    assert key_terms("What score did LLaVa + Step-Back achieve in MMLU Physics?") == \
-        [("llava",), ("step",), ("back",), ("mmlu",), ("physic",)]
-    assert key_terms("What were FY2018 sales of 1,577 units? Round your answer.") == [("fy2018", "2018"), ("1577",)]
-    assert key_terms("What did Netflix earn?", ignore={"netflix"}) == []
 
 
 # ---------------------------------------------------------------- over a real index
@@ -170,12 +101,33 @@ def test_a_named_file_is_searched_alone(two_file_index, embeddings):
         {"bloom_garden.pdf", "acme_hardware.pdf"}
 
 
+def test_retrievers_over_one_index_share_its_derived_data(two_file_index, embeddings):
+    """File names, page layouts and the token-to-file map are built once per index version, whatever k."""
+    first = HybridRetriever(index=two_file_index, embeddings=embeddings, k=3)
+    second = HybridRetriever(index=two_file_index, embeddings=embeddings, k=5)
+    assert first.names is second.names and first.pages is second.pages
+    first.search.files_with(["bloom"])
+    files_of_token = two_file_index.derived["faiss.files_of_token"]
+    assert second.search.files_with(["bloom"]) == {"bloom_garden.pdf"}
+    assert two_file_index.derived["faiss.files_of_token"] is files_of_token
+
+
+def test_an_analysis_given_to_the_retriever_is_used_as_it_is(two_file_index, embeddings):
+    retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=3)
+    question = "What was the revenue of Bloom in 2023?"
+    asked = retriever.analyse(question)
+    assert asked.named_files == {"bloom_garden.pdf"}
+    assert retriever.invoke(question, analysis=asked) == retriever.invoke(question)
+    asked.named_files = {"acme_hardware.pdf"}  # an analysis is trusted: the file it names is searched
+    assert {p.metadata["source"] for p in retriever.invoke(question, analysis=asked)} == {"acme_hardware.pdf"}
+
+
 def test_a_name_only_one_file_contains_names_that_file(two_file_index, embeddings):
     retriever = HybridRetriever(index=two_file_index, embeddings=embeddings, k=5)
-    assert retriever._named_files("What was the revenue of the Centre in 2023?") == {"bloom_garden.pdf"}  # in its text
+    assert retriever.analyse("What was the revenue of the Centre in 2023?").named_files == {"bloom_garden.pdf"}  # text
     assert {p.metadata["source"] for p in retriever.invoke("What was the revenue of the Centre in 2023?")} == \
         {"bloom_garden.pdf"}
-    assert retriever._named_files("What was the Revenue in 2023?") == set()  # in both files: names neither
+    assert retriever.analyse("What was the Revenue in 2023?").named_files == set()  # in both files: names neither
 
 
 def test_bm25_is_saved_with_the_index_and_updated_incrementally(settings, make_pdf, embeddings, monkeypatch):
@@ -212,7 +164,7 @@ def test_an_index_without_bm25_files_builds_them_in_memory(settings, make_pdf, e
 
 
 def test_passages_carry_no_control_characters():
-    from rag.retrieval import without_control_characters
+    from rag.text import without_control_characters
 
     assert without_control_characters("Net\x13sales\x00\tgrew\n") == "Net sales \tgrew\n"
 
@@ -275,7 +227,7 @@ def test_a_misspelt_query_word_is_searched_as_the_indexed_word(two_file_index):
 
 
 def test_the_source_snippet_starts_at_the_matching_chunk(settings, make_pdf, embeddings):
-    from rag.qa import to_sources
+    from rag.answer.answerer import to_sources
 
     filler = " ".join(f"Paragraph {i} describes the club's stadium, its history and its supporters." for i in range(8))
     make_pdf("club.pdf", [filler + " The minimum guarantee payable by adidas is 750 million pounds over ten years."])

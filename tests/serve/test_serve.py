@@ -164,7 +164,7 @@ def test_upload_then_ask(server, client):
 
 def test_a_cli_ingest_is_picked_up_without_restart(server, client, embeddings):
     from rag.config import load_settings
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
 
     data = server["root"] / "cli-data"
     write_pdf(data / "quuxco.pdf", ["Quuxco Holdings pays its auditors a retainer of 8,765 florins per year."])

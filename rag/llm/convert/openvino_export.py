@@ -58,7 +58,7 @@ Announce = Callable[[str], None]
 
 def default_openvino_model(settings: "Settings", weight_format: str = "int8") -> Path:
     """Where the default (bundled SmolLM2) IR of `weight_format` lives."""
-    from rag.models.bundled import smollm2_gguf
+    from rag.llm.convert.bundled import smollm2_gguf
 
     return default_output(smollm2_gguf(), settings, weight_format)
 
@@ -132,7 +132,7 @@ def default_output(source: Path, settings: "Settings", weight_format: str) -> Pa
 
 def _resolve_source(source: Path | None) -> Path:
     if source is None:
-        from rag.models.bundled import smollm2_gguf
+        from rag.llm.convert.bundled import smollm2_gguf
 
         return smollm2_gguf()
     source = Path(source)
@@ -319,7 +319,7 @@ def _build_ir(source: Path, build: Path, weight_format: str, group_size: int | N
     if source.suffix.lower() == ".gguf" and not _ov_tokenizer_agrees(hf_dir, ir_dir):
         # transformers' GGUF tokenizer round-trips text but openvino_tokenizers converts it wrongly for some files
         # (SmolLM2: other ids, "Ġ" in the output): rebuild it from the GGUF vocabulary and convert again.
-        from rag.models.gguf_tokenizer import save_gguf_tokenizer
+        from rag.llm.convert.gguf_tokenizer import save_gguf_tokenizer
 
         save_gguf_tokenizer(source, hf_dir)
         _export_tokenizers(hf_dir, ir_dir, announce)
@@ -349,7 +349,7 @@ def _hf_folder(source: Path, target: Path, announce: Announce) -> Path:
     import torch
     from transformers import AutoModelForCausalLM
 
-    from rag.models.gguf_tokenizer import save_gguf_tokenizer
+    from rag.llm.convert.gguf_tokenizer import save_gguf_tokenizer
 
     try:
         model = AutoModelForCausalLM.from_pretrained(

@@ -1,0 +1,30 @@
+"""What the benchmarks share: the demo question, the machine's load beside every figure, medians, aligned tables."""
+
+from __future__ import annotations
+
+import os
+import statistics
+
+QUESTION = "How much is the minimum guarantee payable by adidas?"
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> None:
+    """Rows of dicts as an aligned table; columns are (key, header, format)."""
+    cells = [[header for _, header, _ in columns]]
+    for row in rows:
+        cells.append([format(row[key], fmt) if isinstance(row.get(key), (int, float)) else str(row.get(key, "-"))
+                      for key, _, fmt in columns])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    for n, line in enumerate(cells):
+        print("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(line, widths))))
+        if n == 0:
+            print("  ".join("-" * width for width in widths))

@@ -1,0 +1,87 @@
+"""`python -m rag.bench ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times.
+
+Prints pages/s, chunks/s, the time of an unchanged re-run and, when pages needed it, OCR pages/s (medians).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from rag.bench.common import load_average, median, print_table
+from rag.cli import json_mode
+from rag.config import Settings, load_settings
+
+
+def bench_ingest(settings: Settings, paths: list[Path], runs: int) -> dict:
+    from rag.index.embeddings import LocalEmbeddings
+    from rag.ingest.pipeline import ingest
+
+    started = time.perf_counter()
+    embeddings = LocalEmbeddings(settings)
+    load_seconds = time.perf_counter() - started
+    samples = []
+    with tempfile.TemporaryDirectory(prefix="docqa-bench-") as tmp:
+        run_settings = settings.model_copy(update={"index_dir": Path(tmp) / "index"})
+        for _ in range(runs):
+            summary = ingest(run_settings, paths, rebuild=True, progress=False, embeddings=embeddings)
+            samples.append(summary)
+        rerun = ingest(run_settings, paths, progress=False, embeddings=embeddings)
+    last = samples[-1]
+    return {
+        "paths": [str(p) for p in paths],
+        "runs": runs,
+        "files": len(last.files),
+        "failed": len(last.failed),
+        "pages": last.pages_parsed,
+        "chunks": last.chunks_embedded,
+        "embedding_backend": settings.embedding_backend,
+        "embeddings_load_s": load_seconds,
+        "parse_s": median([s.seconds.get("parse", 0.0) for s in samples]),
+        "embed_s": median([s.seconds.get("embed", 0.0) for s in samples]),
+        "total_s": median([s.seconds.get("total", 0.0) for s in samples]),
+        "pages_per_s": median([s.pages_parsed / s.seconds["parse"] for s in samples if s.seconds.get("parse")]),
+        "chunks_per_s": median([s.chunks_per_second for s in samples]),
+        "unchanged_rerun_s": rerun.seconds.get("total", 0.0),
+        "ocr_pages": last.ocr_pages,
+        "ocr_languages": last.ocr_languages,
+        "ocr_s": median([s.seconds.get("ocr", 0.0) for s in samples]),
+        "ocr_pages_per_s": median([s.ocr_pages / s.seconds["ocr"] for s in samples if s.ocr_pages and s.seconds.get("ocr")]),
+        "load": load_average(),
+    }
+
+
+def print_ingest(result: dict) -> None:
+    print(f"Ingest benchmark: {', '.join(result['paths'])} ({result['files']} files, {result['failed']} failed; "
+          f"median of {result['runs']} runs; embeddings on {result['embedding_backend']}; {result['load']})")
+    print_table([result], [
+        ("pages", "pages", "d"), ("chunks", "chunks", "d"), ("parse_s", "parse s", ".1f"),
+        ("pages_per_s", "pages/s", ".1f"), ("embed_s", "embed s", ".1f"), ("chunks_per_s", "chunks/s", ".1f"),
+        ("total_s", "total s", ".1f"), ("unchanged_rerun_s", "re-run s", ".2f"),
+        ("embeddings_load_s", "model load s", ".1f"),
+    ])
+    if result.get("ocr_pages"):
+        print(f"OCR ({result['ocr_languages']}, part of the above):")
+        print_table([result], [("ocr_pages", "OCR pages", "d"), ("ocr_s", "OCR s", ".1f"),
+                               ("ocr_pages_per_s", "OCR pages/s", ".2f")])
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("ingest", help="pages/s and chunks/s for ingesting a folder")
+    parser.add_argument("paths", nargs="*", type=Path, help="PDF files or folders (default: data/)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--embedding-backend", choices=["torch", "openvino"])
+    parser.add_argument("--ocr", choices=["auto", "always", "never"], help="OCR mode (default: the setting)")
+    parser.add_argument("--ocr-lang", help="Tesseract languages (default: the setting)")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    settings = load_settings(embedding_backend=args.embedding_backend, ocr=args.ocr, ocr_lang=args.ocr_lang)
+    with json_mode(args.json):
+        result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
+    print(json.dumps(result, indent=2)) if args.json else print_ingest(result)
+    return 0

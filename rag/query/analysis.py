@@ -1,0 +1,128 @@
+"""`QueryAnalysis`: what a question asks, worked out once and handed to retrieval and to the relevance check.
+
+Before, the retriever and the relevance check each read the question again. Now the answerer builds one analysis
+per question (`HybridRetriever.analyse`, which knows the index's file names) and passes it to both:
+
+- the files it names: by their file names ("Best Buy" -> BESTBUY_2023_10K.pdf, `rag.query.names`), or else by a
+  name or acronym only one file's text holds ("ADBE");
+- the pages it names ("page 14", "the last page": `rag.query.page_refs`);
+- the financial statement or line item it asks about (`rag.query.statements`), the contact detail it asks for
+  (`rag.query.contacts`);
+- its figures, names, acronyms, organisations and quarters, and its content words (`rag.query.terms`);
+- its search tokens, and whether it is written mostly in Chinese/Japanese.
+
+Every value is computed on first use and then kept; the ones that depend on what is left out (`key_terms`,
+`acronyms`) or on the files of the passages being judged (`words_naming`) are kept per argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
+from rag.query import contacts, page_refs, statements, terms
+from rag.query.names import DocumentNames
+from rag.text import tokenize
+
+
+class QueryAnalysis:
+    """What `question` asks. `names` (the index's file names) and `files_with` (the store's token-to-file look-up,
+    `rag.index.base.Searcher.files_with`) let it find the files the question names; without them it names none."""
+
+    def __init__(self, question: str, names: DocumentNames | None = None,
+                 files_with: Callable[[Iterable[str]], set[str]] | None = None):
+        self.question = question
+        self._names = names
+        self._files_with = files_with
+        self._key_terms: dict[frozenset[str], list[tuple[str, ...]]] = {}
+        self._acronyms: dict[frozenset[str], list[str]] = {}
+        self._words_naming: dict[frozenset[str], set[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"QueryAnalysis({self.question!r})"
+
+    # ------------------------------------------------------------ files and pages
+
+    @cached_property
+    def file_names(self) -> tuple[set[str], set[str]]:
+        """The files the question names by their file names, and the question words (case-folded) that named them."""
+        return self._names.named_in(self.question) if self._names is not None else (set(), set())
+
+    @cached_property
+    def named_files(self) -> set[str]:
+        """The files the question names: by their file names ("Best Buy"), or else by a name or acronym of the
+        question that only one file's text contains ("ADBE", "AMEX")."""
+        named, words = self.file_names
+        if named or self._names is None:
+            return set(named)
+        for term in self.key_terms(words):
+            if not any(ch.isdigit() for ch in term[0]) and self._files_with is not None:
+                found = self._files_with(term)
+                if len(found) == 1:
+                    named |= found
+        return set(named)
+
+    @cached_property
+    def pages(self) -> list[int]:
+        """The page numbers the question names, in order (`page_refs.LAST` for "the last page")."""
+        return page_refs.named_pages(self.question)
+
+    # ------------------------------------------------------------ what kind of thing it asks for
+
+    @cached_property
+    def statements(self) -> tuple[set[str], bool]:
+        """The financial statements it asks about, and whether it names one outright (not just a line item)."""
+        return statements.asked_statements(self.question)
+
+    @cached_property
+    def contacts(self) -> set[str]:
+        """The kinds of contact detail it asks for (telephone, e-mail, web address); usually none."""
+        return contacts.asked_contacts(self.question)
+
+    # ------------------------------------------------------------ its words
+
+    @cached_property
+    def search_tokens(self) -> set[str]:
+        return set(tokenize(self.question))
+
+    @cached_property
+    def mostly_cjk(self) -> bool:
+        return terms.mostly_cjk(self.question)
+
+    @cached_property
+    def content_words(self) -> list[str]:
+        return terms.content_words(self.question)
+
+    @cached_property
+    def organisations(self) -> list[str]:
+        return terms.named_organisations(self.question)
+
+    @cached_property
+    def quarters(self) -> set[int]:
+        return terms.quarters(self.question)
+
+    def key_terms(self, ignore: Iterable[str] = ()) -> list[tuple[str, ...]]:
+        """`terms.key_terms` of the question without the words in `ignore`."""
+        key = frozenset(ignore)
+        if key not in self._key_terms:
+            self._key_terms[key] = terms.key_terms(self.question, key)
+        return list(self._key_terms[key])
+
+    def acronyms(self, ignore: Iterable[str] = ()) -> list[str]:
+        """`terms.acronyms` of the question without the words in `ignore`."""
+        key = frozenset(ignore)
+        if key not in self._acronyms:
+            self._acronyms[key] = terms.acronyms(self.question, key)
+        return list(self._acronyms[key])
+
+    def words_naming(self, sources: Iterable[str]) -> set[str]:
+        """The question words that name one of `sources` (the files of the passages being judged)."""
+        key = frozenset(sources)
+        if key not in self._words_naming:
+            self._words_naming[key] = DocumentNames(key).named_in(self.question)[1]
+        return set(self._words_naming[key])
+
+
+def analysed(question: str | QueryAnalysis) -> QueryAnalysis:
+    """`question` as an analysis (an analysis is returned as it is)."""
+    return question if isinstance(question, QueryAnalysis) else QueryAnalysis(question)

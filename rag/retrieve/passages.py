@@ -1,0 +1,106 @@
+"""Passages: one per page, grown from the best chunk with its neighbours, and where in it the answer starts.
+
+`PageChunks` is the page layout of an index (rows of each page in order, statement pages, last pages and printed
+page labels); like the rows holding contact details, it is derived once per index version and shared
+(`rag.index.base.derived`). Hands on passages as LangChain `Document`s whose text is the joined chunks
+(`join_overlapping`) and whose `match_start` is where the sentence most like the question starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from langchain_core.documents import Document
+
+from rag.index.base import derived
+from rag.query import contacts, statements
+from rag.text import tokenize
+
+
+def join_overlapping(texts: Sequence[str], max_overlap: int = 200) -> str:
+    """Consecutive chunk texts as one text, without repeating the overlap the splitter put between them."""
+    joined = texts[0] if texts else ""
+    for text in texts[1:]:
+        overlap = next((size for size in range(min(max_overlap, len(joined), len(text)), 0, -1)
+                        if joined.endswith(text[:size])), 0)
+        joined += ("" if overlap else "\n") + text[overlap:]
+    return joined
+
+
+class PageChunks:
+    """Where each chunk sits: rows of the same page in chunk order, so neighbours can be found; which pages are
+    financial statements; each file's last page and printed page labels (`page_chunks(index)`: once per version)."""
+
+    def __init__(self, chunks: Sequence[Document]):
+        self.chunks = chunks
+        self.rows_of_page: dict[tuple[str, int], list[int]] = {}
+        for row, doc in enumerate(chunks):
+            self.rows_of_page.setdefault(page_key(doc), []).append(row)
+        for rows in self.rows_of_page.values():
+            rows.sort(key=lambda row: chunks[row].metadata.get("chunk", row))
+        self.statements: dict[str, list[int]] = {}  # statement kind -> first chunk row of each such page
+        for rows in self.rows_of_page.values():  # the title is in the first chunk; figures are counted in all
+            figures = sum(statements.count_figures(chunks[row].page_content) for row in rows)
+            kind = statements.statement_kind(chunks[rows[0]].page_content, figures)
+            if kind:
+                self.statements.setdefault(kind, []).append(rows[0])
+        self.last_page: dict[str, int] = {}  # file -> its last page with text
+        self.labels: dict[str, dict[str, list[int]]] = {}  # file -> printed page label -> pages
+        for (source, page), rows in self.rows_of_page.items():
+            self.last_page[source] = max(page, self.last_page.get(source, 0))
+            label = chunks[rows[0]].metadata.get("page_label")
+            if label:
+                self.labels.setdefault(source, {}).setdefault(str(label), []).append(page)
+
+    def layout(self, source: str) -> tuple[int, dict[str, list[int]]]:
+        """A file's last page with text, and its printed page labels (label -> pages)."""
+        return self.last_page.get(source, 0), self.labels.get(source, {})
+
+    def passage_rows(self, best: int, budget: int) -> list[int]:
+        """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
+        rows = self.rows_of_page[page_key(self.chunks[best])]
+        at = rows.index(best)
+        chosen, size = [best], len(self.chunks[best].page_content)
+        for offset in range(1, len(rows)):
+            grew = False
+            for position in (at - offset, at + offset):
+                if 0 <= position < len(rows):
+                    length = len(self.chunks[rows[position]].page_content)
+                    if size + length <= budget:
+                        chosen.append(rows[position])
+                        size, grew = size + length, True
+            if not grew:
+                break
+        return sorted(chosen, key=lambda row: rows.index(row))
+
+
+def page_key(doc: Document) -> tuple[str, int]:
+    return doc.metadata["source"], doc.metadata["page"]
+
+
+def page_chunks(index) -> PageChunks:
+    """The page layout of a loaded index, built once per index version and shared by every caller."""
+    return derived(index, "retrieve.page_chunks", lambda: PageChunks(index.chunks))
+
+
+def contact_rows(index, kind: str) -> list[int]:
+    """The rows of a loaded index whose chunk holds a contact detail of `kind` (found once per version and kind)."""
+    return derived(index, ("retrieve.contact_rows", kind),
+                   lambda: [row for row, doc in enumerate(index.chunks) if contacts.holds(kind, doc.page_content)])
+
+
+def best_sentence_start(text: str, query: str, wanted: set[str] | None = None) -> int:
+    """Where the sentence (or line) of `text` sharing the most search words with `query` starts; 0 if none does.
+
+    `wanted`: the question's search tokens when already known (`QueryAnalysis.search_tokens`)."""
+    wanted = set(tokenize(query)) if wanted is None else wanted
+    best, best_shared = 0, 0
+    for match in _SENTENCE_RE.finditer(text):
+        shared = len(wanted.intersection(tokenize(match.group())))
+        if shared > best_shared:
+            best, best_shared = match.start(), shared
+    return best
+
+
+_SENTENCE_RE = re.compile(r"[^\n.!?]+(?:[.!?](?!\d)|\n|$)")  # "1.5" does not end a sentence
