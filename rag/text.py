@@ -11,6 +11,9 @@ special token id.
 Tokenising (`tokenize`) hands the keyword index and the relevance checks their search tokens: stemmed words without
 stopwords for alphabetic scripts, and overlapping character pairs (bigrams) for runs of Chinese characters and
 Japanese kana, which are written without spaces ("股东持股情况" -> 股东 东持 持股 股情 情况).
+
+Hands on plain functions; `without_control_characters` also keeps stray C0 characters from PDFs out of passages
+and out of ctransformers' tokenizer.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ models also write "I don't know", "This is not mentioned in the passages", "The 
 answerer (`rag.answer.answerer.Answerer.ask`) reports such a reply as an abstention with `READER_REASON`.
 
 Only the answer's first sentence is read: "Revenue was £5m [1]. The documents do not say how it split." answers.
+
+Hands on `reader_abstained` and `READER_REASON` to the answerer.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Two decisions, both deterministic (a 135M model is not reliable enough to rewrit
 - Prompt: earlier questions and answers (not their retrieved chunks) go between the system message and
   the question, as turns in the model's own chat format. The retrieved chunks are fitted first (see
   `rag.answer.templates.fit_context`); then the oldest turns are dropped until the prompt leaves room for the answer.
+
+Hands on `Turn`s, the standalone question and the history template to the answerer (`rag.answer.answerer`,
+where `Conversation` asks through an `Answerer`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ Claims copied from the question are not checked: they say what was asked, not wh
 the evidence sentence(s) and page that support the answer, and the claims no passage holds: the answer is then
 shown as "not found in the sources" (`grounded` False) rather than as fact. `grounded` is None when the answer
 holds nothing to check (no figure, date or name).
+
+Hands on a `Grounding` to the answer (shown by the CLI, the web UI and the HTTP API).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ OpenVINO GenAI's tokenizer's); it is rendered once with placeholders into a Lang
 `rag.answer.templates`, which remain the fallback for base models without a template. The passages are numbered
 ("[1] file, page N") and the model is asked to cite them as [n]; `cited_numbers` reads those back.
 The reader is told to answer exactly `READER_ABSTAIN` when the passages do not hold the answer.
+
+Hands on the reader's `PromptTemplate` and the cited numbers to the answerer.
 """
 
 from __future__ import annotations

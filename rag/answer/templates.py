@@ -1,4 +1,8 @@
-"""Prompts that match the model (ChatML, Llama-2 chat, plain) and fit the model's window."""
+"""Prompts that match the model (ChatML, Llama-2 chat, plain) and fit the model's window.
+
+Hands on `ABSTAIN_TEXT`, the fixed templates (for `rag.answer.prompts` and `rag.answer.conversation`) and
+`fit_context`, which the answerer uses to keep the prompt within the window.
+"""
 
 from __future__ import annotations
 

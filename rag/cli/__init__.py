@@ -1,4 +1,8 @@
-"""Shared plumbing for the command-line entry points: one-line errors and exit codes."""
+"""Stage 7, cli: plumbing for the command-line entry points (one-line errors and exit codes, JSON-only stdout).
+
+Every command (`main.py`, each package's `python -m` `__main__`) runs through `run_cli`; `output` shows an answer in
+the terminal for `main.py`. Imports the answerer's `Answer` (`rag.answer`) and the shared modules.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""How an answer is shown in the terminal: the streamed text, numbered sources, and the timing block."""
+"""How an answer is shown in the terminal: the streamed text, numbered sources, and the timing block.
+
+Takes an `Answer` (`rag.answer.answerer`) and prints it; `main.py` is its caller.
+"""
 
 from __future__ import annotations
 

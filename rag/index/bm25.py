@@ -11,6 +11,9 @@ Each chunk is indexed with its document's name in front of its text, so a questi
 The tokens let the next ingest tokenize only new chunks: BM25 weights depend on the whole corpus (IDF,
 average length), so the matrix itself is recomputed from all tokens at every write, which takes about a
 second per 15,000 chunks.
+
+Hands on BM25 scores per chunk row to the searchers (`rag.index.faiss_search`), and a file's searchable name
+(`document_title`, `chunk_search_text`) to query analysis and the relevance check.
 """
 
 from __future__ import annotations

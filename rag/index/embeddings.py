@@ -7,6 +7,8 @@ With OpenVINO installed the model runs on plain OpenVINO (`rag.index.embed_openv
 sentence-transformers imported once its folder is prepared), in float32 (default) or INT8 (setting
 `embedding_precision`). INT8 vectors are not interchangeable with float ones, so the name recorded in the index
 manifest says which (`embedding_model_name`) and an index built with the other asks for `--rebuild`.
+
+Hands on `LocalEmbeddings` (a LangChain `Embeddings`) to ingest, retrieval and the evaluation.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ FAULT_STAGES the writing process SIGKILLs itself at that point of `write_index`.
 
 A new version is written completely beside the live one and only then named in CURRENT, so an
 ingest that fails or is killed leaves the previous index as it was.
+
+Hands on a loaded `IndexData` (chunks, vectors, manifest, BM25, derived data) to `rag.index.live`.
 """
 
 from __future__ import annotations

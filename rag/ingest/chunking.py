@@ -4,6 +4,8 @@ A chunk is embedded with its context in front (setting `chunk_context`): the doc
 ("3M 2018 10K. 3M Company and Subsidiaries / Consolidated Statement of Cash Flow"), so a chunk from the middle of a
 statement or a note still says what it belongs to. The chunk's own text (what is shown and given to the model)
 is unchanged; the headings are kept in its metadata.
+
+Hands on chunk `Document`s (source, page, chunk number, hash, headings) and their embedding text to the pipeline.
 """
 
 from __future__ import annotations

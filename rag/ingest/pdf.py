@@ -2,6 +2,8 @@
 
 Page numbers are 1-based physical pages (what a PDF viewer shows); the PDF's own page label is kept
 beside them when the document defines labels. Problems never raise: they are reported in the result.
+
+Hands on a `ParsedPdf` (pages with their numbers and labels, problems) to OCR and chunking.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ worker's address space is capped with RLIMIT_AS and each file has a deadline. A 
 or kills the worker, comes back as a `ParsedPdf` with `error` set, and the next file gets a fresh worker.
 Results travel as plain dicts over a pipe between our own two processes (nothing a user can hand in).
 
-Hands on: `ParsedPdf` results, exactly as `rag.ingest.pdf.read_pdf` gives them, for `rag.ingest.pipeline.ingest` to chunk.
+Hands on: `ParsedPdf` results, exactly as `rag.ingest.pdf.read_pdf` gives them, for `rag.ingest.pipeline.ingest` to
+chunk.
 """
 
 from __future__ import annotations

@@ -1,6 +1,12 @@
-"""Local LLM backends behind one small interface (`rag.llm.base.LLMBackend`).
+"""Stage 5, llm: local LLM backends behind one small interface (`rag.llm.base.LLMBackend`).
 
-Backends are imported lazily, so a missing optional dependency only matters when that backend is used.
+- `base`: the interface, generation parameters and the numbers a generation reports; `threads`: CPU threads now;
+- `openvino_backend`, `ctransformers_backend`, `openai_backend`: the backends; `load_backend(settings)` picks one;
+- `packs`: reader model packs from the package registry; `convert/`: model files converted and exported for the
+  backends (`python -m rag.models`).
+
+Backends are imported lazily, so a missing optional dependency only matters when that backend is used. Hands on a
+loaded backend (stream, count tokens, chat template) to the answerer (`rag.answer`). Imports only the shared modules.
 """
 
 from __future__ import annotations

@@ -52,15 +52,15 @@ class QueryAnalysis:
     def named_files(self) -> set[str]:
         """The files the question names: by their file names ("Best Buy"), or else by a name or acronym of the
         question that only one file's text contains ("ADBE", "AMEX")."""
-        named, words = self.file_names
-        if named or self._names is None:
-            return set(named)
+        named, words = set(self.file_names[0]), self.file_names[1]
+        if named or self._names is None or self._files_with is None:
+            return named
         for term in self.key_terms(words):
-            if not any(ch.isdigit() for ch in term[0]) and self._files_with is not None:
+            if not any(ch.isdigit() for ch in term[0]):
                 found = self._files_with(term)
                 if len(found) == 1:
                     named |= found
-        return set(named)
+        return named
 
     @cached_property
     def pages(self) -> list[int]:

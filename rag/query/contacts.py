@@ -4,6 +4,8 @@ holds one.
 A question's words seldom match how a page writes them ("telephone no" against "Tel: 01983 873655"), so the
 retriever also ranks the chunks that hold the asked kind of detail, and the answerer refuses when no passage it
 found holds one (`rag.answer.answerability`).
+
+Hands on the kinds a question asks for (to `QueryAnalysis`) and `holds` (to retrieval and the relevance check).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Pages a question names ("on page 14", "page fourteen", "the first page", "the last page"), and which pages of a
 file they may mean: the PDF page with that number, and the page printed with that number (its page label, so
 "page 6985" of a paper in conference proceedings is found).
+
+Hands on page numbers (to `QueryAnalysis`) and the pages of a file they may mean (to the retriever).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ uses this module to add the matching statement pages as one more ranking (see `r
 A page is a statement when one of its first lines is a statement title ("CONSOLIDATED BALANCE SHEETS",
 "Consolidated Statement of Cash Flow" + "s" broken over two lines, "Profit and loss account") and the page holds
 many figures, which keeps out notes and audit reports that merely mention a statement.
+
+Hands on the statements a question asks about (`asked_statements`, to `QueryAnalysis`) and which pages are
+statements (`statement_kind`, to `rag.retrieve.passages.PageChunks`).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
   each request, so a new version is picked up without a restart.
 - At most `parallel` generations run at once (1 for a local model on this CPU); up to `max_queue` more wait their
   turn; beyond that a request is refused with 429 and a `Retry-After` estimated from recent answer times.
-- Answers run in worker threads with the same `rag.answer.answerer.Answerer` (and `rag.answer.conversation` for history) as
-  `main.py` and the web UI; their pieces are handed to the event loop as they come, and a stop flag set by a
+- Answers run in worker threads with the same `rag.answer.answerer.Answerer` (and its `Conversation` for history)
+  as `main.py` and the web UI; their pieces are handed to the event loop as they come, and a stop flag set by a
   client that went away ends the generation at the next piece.
 """
 

@@ -213,8 +213,8 @@ class Engine:
         return Answerer(settings, self._retriever(settings), backend, {})
 
     def _retriever(self, settings: Settings) -> HybridRetriever:
-        """The CLI's retriever (rag.answer.answerer.load_answerer), built once per index version and k (its look-up tables of
-        names, pages and contacts are filled on first use and then kept)."""
+        """The CLI's retriever (rag.answer.answerer.load_answerer), built once per index version and k; its look-up
+        tables of names, pages and contacts are the index's own (rag.index.base.derived), shared by every k."""
         retrievers = self._retrievers  # replaced, not cleared, by reload_index
         if settings.k not in retrievers:
             retrievers[settings.k] = build_retriever(settings, self.index, self._embeddings())

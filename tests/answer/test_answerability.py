@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from rag.answer.answerability import acronyms, content_words, judge, quarters
+from rag.answer.answerability import judge
+from rag.query.terms import acronyms, content_words, quarters
 
 
 def chunk(text: str, source: str = "a.pdf", score: float = 0.5) -> Document:

@@ -9,7 +9,8 @@ import pytest
 
 from rag.ingest.chunking import make_splitter
 from rag.ingest.pipeline import ingest
-from rag.retrieve.hybrid import build_retriever, mostly_cjk
+from rag.query.terms import mostly_cjk
+from rag.retrieve.hybrid import build_retriever
 from rag.index.store import load_index
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian fonts-wqy-zenhei (see .ci/run)
