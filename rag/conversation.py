@@ -18,10 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from langchain_core.prompts import PromptTemplate
 
 from rag.llm.base import ChatFormat
-from rag.prompts import TEMPLATES
+from rag.prompts import TEMPLATES, PromptTemplate
 
 if TYPE_CHECKING:
     from rag.qa import Answer, Answerer

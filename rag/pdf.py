@@ -15,13 +15,14 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+from rag.text import without_control_characters
+
 # pypdf logs every repaired xref entry; the result's `problems` say what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MIN_PAGE_CHARS = 10  # fewer extracted characters than this: the page has no usable text layer
 _LEADERS = re.compile(r"(?:\. ?){4,}")  # dotted leader lines in tables of contents and statements
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -42,12 +43,6 @@ class ParsedPdf:
     @property
     def has_text(self) -> bool:
         return any(page.text for page in self.pages)
-
-
-def without_control_characters(text: str) -> str:
-    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
-    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
-    return _CONTROL_RE.sub(" ", text)
 
 
 def clean_text(text: str) -> str:

@@ -6,6 +6,9 @@
   number, e-mail or web address ranks the chunks that hold one (`rag.contacts`), and one naming a page ("on page
   14", "the last page") ranks that page's chunks (`rag.page_refs`).
 
+A plain object rather than a LangChain `BaseRetriever`, so the question path never imports LangChain's runnable and
+tracing machinery (about 2 s of start-up); `rag.lcel.as_langchain_retriever` wraps it for LCEL chains.
+
 Every returned passage carries as `score` the cosine similarity between the question and the text of its best
 chunk (0..1, higher is better), for display and the relevance check; the fused rank information sits in other
 metadata keys (`fused`, `dense_rank`, `bm25_rank`). Whether the passages can answer at all is `rag.answerability`.
@@ -14,26 +17,25 @@ metadata keys (`fused`, `dense_rank`, `bm25_rank`). Whether the passages can ans
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-
-from rag.pdf import without_control_characters
+from pydantic import BaseModel, ConfigDict
 
 from rag import bm25 as lexical
 from rag import contacts, page_refs, statements
 from rag.chunking import NO_CONTEXT
 from rag.index.base import Cosines
-from rag.text import has_cjk
+from rag.text import has_cjk, without_control_characters
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
+ORDINARY_WORD_SHARE = 0.25  # a file-name word that a quarter of the other files use is an ordinary word, not a name
+ORDINARY_WORD_MIN_FILES = 4  # ... judged only when there are this many other files to judge by
 MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
 
 
@@ -53,19 +55,24 @@ class DocumentNames:
         limit = max(2, len(self.sources) // 3)
         self.by_word = {word: found for word, found in by_word.items() if len(found) <= limit}
 
-    def named_in(self, question: str) -> tuple[set[str], set[str]]:
-        """The files the question names, and the question words (case-folded) that named them."""
+    def named_in(self, question: str, ordinary: Callable[[str, set[str]], bool] | None = None
+                 ) -> tuple[set[str], set[str]]:
+        """The files the question names, and the question words (case-folded) that named them.
+
+        `ordinary(word, files)` says whether a single word that matches `files`' names is an ordinary word of the
+        documents rather than a name ("tables" in chinese_tables_bond_prospectus.pdf); such a word names nothing."""
         files: set[str] = set()
         words: set[str] = set()
         for candidate, parts in _name_candidates(question):
             found = self._lookup(candidate)
-            if found:
+            if found and not (len(parts) == 1 and ordinary and ordinary(candidate, found)):
                 files |= found
                 words |= parts
         for word in {lexical.normalize(word) for word in re.findall(r"[^\W_]+", question) if word.islower()}:
             if len(word) >= MIN_LOWERCASE_NAME and word in self.by_word:  # "for costco": exact only, never fuzzy
-                files |= self.by_word[word]
-                words.add(word)
+                if not (ordinary and ordinary(word, self.by_word[word])):
+                    files |= self.by_word[word]
+                    words.add(word)
         return files, words
 
     def _lookup(self, candidate: str) -> set[str]:
@@ -202,7 +209,7 @@ def mostly_cjk(text: str) -> bool:
     return bool(letters) and sum(has_cjk(ch) for ch in letters) * 2 >= len(letters)
 
 
-class HybridRetriever(BaseRetriever):
+class HybridRetriever(BaseModel):
     """BM25 and dense rankings fused by reciprocal rank fusion; one passage per page; files named in the question first.
 
     `mode` "dense" or "bm25" uses one ranking alone; "dense" without file matching and with `passage_chars` 0 is
@@ -232,6 +239,8 @@ class HybridRetriever(BaseRetriever):
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
 
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     def model_post_init(self, context: Any) -> None:
         from rag.index.base import searcher_for
 
@@ -241,7 +250,8 @@ class HybridRetriever(BaseRetriever):
         if self.mode != "dense" and hasattr(self.index, "get_bm25"):
             self.index.get_bm25()
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def invoke(self, query: str) -> list[Document]:
+        """The top `k` passages for `query`, best first (`rag.lcel` makes this a LangChain retriever)."""
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         cosine = self.search.cosines(query_vector)
         named = self._named_files(query) if self.match_documents else set()
@@ -340,7 +350,7 @@ class HybridRetriever(BaseRetriever):
     def _named_files(self, query: str) -> set[str]:
         """The files the question names: by their file names ("Best Buy"), or else by a name or acronym of the
         question that only one file's text contains ("ADBE", "AMEX")."""
-        named, words = self.names.named_in(query)
+        named, words = self.names.named_in(query, self._ordinary_word)
         if named:
             return named
         for term in key_terms(query, words):
@@ -349,6 +359,15 @@ class HybridRetriever(BaseRetriever):
                 if len(found) == 1:
                     named |= found
         return named
+
+    def _ordinary_word(self, word: str, files: set[str]) -> bool:
+        """A word of some file names that most other files' text uses too ("tables", "pages", "report") is a word
+        of the documents, not a name; a name ("costco", "netflix") is rare outside its own files."""
+        others = len(self.names.sources) - len(files)
+        if others < ORDINARY_WORD_MIN_FILES:
+            return False
+        using = self.search.files_with(lexical.tokenize(word)) - files
+        return len(using) >= ORDINARY_WORD_SHARE * others
 
     def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
         """The top k passages as (best chunk row, rows of the passage, fused score): one per page unless

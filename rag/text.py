@@ -19,6 +19,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
+    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
+    return _CONTROL_RE.sub(" ", text)
+
+
 # Control strings of the common chat formats (ChatML, Llama-2/3, Mistral, Gemma, Phi, BERT-style), neutralised
 # whatever the loaded model is: a model never needs them from a document.
 SPECIAL_TOKENS = (

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rag.errors import ModelError
 from rag.llm.base import STOPS, ChatFormat, GenerationParams, LLMBackend, StatsTimer
 from rag.llm.threads import threads_for_now
-from rag.pdf import without_control_characters
+from rag.text import without_control_characters
 from rag.models.inspect import (
     ModelFileInfo,
     check_ctransformers_loadable,
