@@ -300,3 +300,16 @@ def test_a_missing_dsn_or_a_dead_server_is_a_clear_error(settings, tmp_path):
     with pytest.raises(UserError, match="cannot connect") as caught:
         load_live(dead)
     assert "secret" not in str(caught.value)
+
+
+def test_the_store_benchmark_keeps_a_built_table_and_times_it_again(pg_server):
+    from rag.bench.store import run
+
+    first = run([2000], 20, {"faiss-flat", "pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
+    again = run([2000], 20, {"pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
+    pg_first, pg_again = first[-1], again[-1]
+    assert pg_first["store"].startswith("pgvector") and pg_first["recall"] >= 0.9
+    assert pg_again["index_s"] == pytest.approx(pg_first["index_s"])  # the kept build, not a new one
+    assert pg_again["recall"] == pg_first["recall"] and pg_again["p50_ms"] > 0
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA bench_2000 CASCADE")
