@@ -313,3 +313,33 @@ def test_the_store_benchmark_keeps_a_built_table_and_times_it_again(pg_server):
     assert pg_again["recall"] == pg_first["recall"] and pg_again["p50_ms"] > 0
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute("DROP SCHEMA bench_2000 CASCADE")
+
+
+def test_the_web_engine_and_the_api_reload_after_another_process_ingests_into_pgvector(pg_settings, make_pdf,
+                                                                                       embeddings, llm_backend):
+    from rag.index.base import live_version
+    from rag.serve.service import Service
+    from rag.web.engine import Engine
+
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."])
+    ingest(pg_settings, progress=False, embeddings=embeddings)
+    engine = Engine(pg_settings)
+    engine.embeddings = embeddings
+    engine.reload_index()
+    engine._backends[engine._backend_key(pg_settings)] = llm_backend
+    service = Service(pg_settings)
+    service.embeddings = embeddings
+    service.refresh_index()
+    before = live_version(pg_settings)
+    assert before and engine.version == before and service.version == before
+    first = engine.answerer(k=3).retriever
+    make_pdf("boats.pdf", ["The Nautilus Boat Works builds 56 sailing boats a year."])
+    subprocess.run([sys.executable, "-m", "rag.ingest", "--store", "pgvector", "--pg-dsn", pg_settings.pg_dsn],
+                   cwd=REPO, env={**os.environ, "RAG_PG_SCHEMA": pg_settings.pg_schema,
+                                  "RAG_DATA_DIR": str(pg_settings.data_dir)}, check=True, capture_output=True)
+    assert live_version(pg_settings) != before
+    after = engine.answerer(k=3).retriever
+    assert after is not first and set(after.index.manifest.files) == {"kites.pdf", "boats.pdf"}
+    assert "Nautilus" in after.invoke("Who builds sailing boats?")[0].page_content
+    service.refresh_index()
+    assert service.version == live_version(pg_settings) and len(service.index.manifest.files) == 2

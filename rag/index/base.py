@@ -90,6 +90,20 @@ def load_live(settings):
     return load_index(settings.index_dir)
 
 
+def live_version(settings) -> str | None:
+    """A name for the live index version, cheap to read, that changes with every ingest that changes the index
+    (the FAISS version folder `CURRENT` names; pgvector's generation counter); None while there is no index.
+    Long-running processes (web UI, HTTP API) compare it to reload after another process's ingest."""
+    if settings.store == "pgvector":
+        from rag.index.pgvector import PgStore
+
+        return PgStore(settings).generation()
+    from rag.store import current_version
+
+    version = current_version(settings.index_dir)
+    return version.name if version is not None else None
+
+
 def has_index(settings) -> bool:
     if settings.store == "pgvector":
         from rag.index.pgvector import PgStore
