@@ -366,7 +366,8 @@ class HybridRetriever(BaseModel):
         others = len(self.names.sources) - len(files)
         if others < ORDINARY_WORD_MIN_FILES:
             return False
-        using = self.search.files_with(lexical.tokenize(word)) - files
+        whole = lexical.tokenize(word)[:1]  # "10k" as one token, not its parts "10" and "k"
+        using = self.search.files_with(whole) - files
         return len(using) >= ORDINARY_WORD_SHARE * others
 
     def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
