@@ -22,6 +22,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
+    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
+    return _CONTROL_RE.sub(" ", text)
+
+
 # Control strings of the common chat formats (ChatML, Llama-2/3, Mistral, Gemma, Phi, BERT-style), neutralised
 # whatever the loaded model is: a model never needs them from a document.
 SPECIAL_TOKENS = (
@@ -59,7 +68,6 @@ def special_token_pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
 
 
 _DEFAULT_PATTERN = special_token_pattern()
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise_special_tokens(text: str, extra: Iterable[str] = (), pattern: re.Pattern[str] | None = None) -> str:
@@ -71,12 +79,6 @@ def neutralise_special_tokens(text: str, extra: Iterable[str] = (), pattern: re.
         extra = tuple(extra)
         pattern = special_token_pattern(extra) if extra else _DEFAULT_PATTERN
     return pattern.sub(lambda match: neutralise(match.group()), text)
-
-
-def without_control_characters(text: str) -> str:
-    """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
-    ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""
-    return _CONTROL_RE.sub(" ", text)
 
 
 # Function words that carry no meaning for search (also "being", so it never looks like the word "Boeing").

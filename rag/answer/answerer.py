@@ -1,9 +1,9 @@
 """Answering a question: retrieve passages, fit them into the model's window, stream the answer, cite pages.
 
-The pieces are LangChain components (a retriever, a prompt template, an LLM); `Answerer.ask` runs
-them in order rather than as one opaque chain because two decisions sit between retrieval and
-generation (abstain when nothing relevant was found; drop chunks that would overflow the window)
-and each stage is timed on its own. The question is analysed once (`rag.query.analysis.QueryAnalysis`, built by
+The pieces are a retriever, a prompt template and a loaded backend (plain objects, so answering never imports
+LangChain's runnables; `rag.answer.lcel` wraps them for LCEL chains); `Answerer.ask` runs them in order because two
+decisions sit between retrieval and generation (abstain when nothing relevant was found; drop chunks that would
+overflow the window) and each stage is timed on its own. The question is analysed once (`rag.query.analysis.QueryAnalysis`, built by
 the retriever, which knows the index's file names) and that analysis goes to retrieval and to the relevance
 check (`rag.answer.answerability`).
 
@@ -15,15 +15,12 @@ check (`rag.answer.answerability`).
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
-from langchain_core.language_models.llms import LLM
-from langchain_core.outputs import GenerationChunk
-from langchain_core.retrievers import BaseRetriever
 
 from rag.answer.abstention import READER_REASON, reader_abstained
 from rag.answer.answerability import judge
@@ -39,30 +36,6 @@ from rag.retrieve.hybrid import build_retriever
 from rag.text import neutralise_special_tokens, special_token_pattern
 
 SNIPPET_CHARS = 160
-
-
-class LocalLLM(LLM):
-    """A loaded backend as a LangChain LLM, streaming token by token."""
-
-    backend: Any
-    params: GenerationParams
-
-    @property
-    def _llm_type(self) -> str:
-        return f"docqa-{self.backend.name}"
-
-    def _params(self, stop: list[str] | None) -> GenerationParams:
-        return GenerationParams(**{**asdict(self.params), "stop": list(self.params.stop) + list(stop or [])})
-
-    def _call(self, prompt: str, stop: list[str] | None = None, run_manager=None, **kwargs: Any) -> str:
-        return "".join(chunk.text for chunk in self._stream(prompt, stop, run_manager))
-
-    def _stream(self, prompt: str, stop: list[str] | None = None, run_manager=None, **kwargs: Any
-                ) -> Iterator[GenerationChunk]:
-        for piece in self.backend.stream(prompt, self._params(stop)):
-            if run_manager:
-                run_manager.on_llm_new_token(piece)
-            yield GenerationChunk(text=piece)
 
 
 @dataclass
@@ -205,14 +178,28 @@ class LoopGuard:
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
-    def __init__(self, settings: Settings, retriever: BaseRetriever, backend: LLMBackend,
+    def __init__(self, settings: Settings, retriever, backend: LLMBackend | BackgroundLoad,
                  load_timings: dict[str, float]):
         self.settings = settings
         self.retriever = retriever
-        self.backend = backend
         self.load_timings = load_timings
+        self._pending = backend if isinstance(backend, BackgroundLoad) else None
+        if self._pending is None:
+            self._use(backend)
+
+    @property
+    def backend(self) -> LLMBackend:
+        """The model; one still loading in the background (`load_answerer`) is waited for here."""
+        if self._pending is not None:
+            backend = self._pending.result()
+            self._pending = None
+            self.load_timings["model_load"] = backend.load_seconds
+            self._use(backend)
+        return self._backend
+
+    def _use(self, backend: LLMBackend) -> None:
+        self._backend = backend
         self.template = reader_template(backend)
-        self.llm = LocalLLM(backend=backend, params=self.generation_params())
         # document text is data: special-token strings in passages, question and history never reach the model
         self._specials = special_token_pattern(getattr(backend, "special_tokens", ()))
 
@@ -220,6 +207,12 @@ class Answerer:
         """What `query` asks: by the retriever when it can (it knows the index's file names), else from the text."""
         analyse = getattr(self.retriever, "analyse", None)
         return analyse(query) if analyse is not None else QueryAnalysis(query)
+
+    def _retrieve(self, analysis: QueryAnalysis) -> list[Document]:
+        """The passages for the analysed question; a retriever that analyses questions is given the analysis."""
+        if hasattr(self.retriever, "analyse"):
+            return self.retriever.invoke(analysis.question, analysis=analysis)
+        return self.retriever.invoke(analysis.question)
 
     def generation_params(self) -> GenerationParams:
         s = self.settings
@@ -239,13 +232,14 @@ class Answerer:
         if not question:
             raise UserError("empty question", exit_code=2)
         started = time.perf_counter()
-        result = Answer(question=question, model=self.backend.model_path.name, backend=self.backend.name)
-        result.timings.update(self.load_timings)
-
         t0 = time.perf_counter()
         analysis = self.analyse(retrieval_query or question)  # once: for retrieval and the relevance check
-        docs = self.retriever.invoke(analysis.question, analysis=analysis)
-        result.timings["retrieval"] = time.perf_counter() - t0
+        docs = self._retrieve(analysis)
+        retrieval_seconds = time.perf_counter() - t0
+        backend = self.backend  # a model loading in the background meanwhile is ready from here on
+        result = Answer(question=question, model=backend.model_path.name, backend=backend.name)
+        result.timings.update(self.load_timings)
+        result.timings["retrieval"] = retrieval_seconds
         s = self.settings
         verdict = judge(analysis, docs, s.score_threshold, s.max_missing_terms)
         relevant = verdict.passages
@@ -274,7 +268,7 @@ class Answerer:
         context = format_passages(kept)
         template = self._template_with(history, context, question, on_notice)
         guard = LoopGuard(on_token)
-        stream = self.llm.stream(template.format(context=context, question=question))
+        stream = self.backend.stream(template.format(context=context, question=question), self.generation_params())
         try:
             for piece in stream:
                 if guard.add(piece):  # a small model stuck in a loop: end it, keep one copy
@@ -346,27 +340,75 @@ class Conversation:
         self.turns.clear()
 
 
+class BackgroundLoad:
+    """`load_backend` running in a thread: the model loads while the embeddings, the index and the first
+    retrieval are prepared (model loading is mostly native code that leaves the interpreter free)."""
+
+    def __init__(self, settings: Settings, announce: Callable[[str], None]):
+        from rag.llm import load_backend
+
+        self._backend: LLMBackend | None = None
+        self._error: BaseException | None = None
+
+        def load() -> None:
+            try:
+                self._backend = load_backend(settings, announce=announce)
+            except BaseException as exc:  # raised again, in the caller's thread, by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=load, name="docqa-model-load", daemon=True)
+        self._thread.start()
+
+    def result(self) -> LLMBackend:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._backend
+
+    def raise_if_failed(self) -> None:
+        """Raise the load's error now if it has already failed (a missing model file fails fast)."""
+        if not self._thread.is_alive() and self._error is not None:
+            raise self._error
+
+    def wait(self) -> None:
+        """Let the load finish (an error is dropped: the caller is already raising its own)."""
+        self._thread.join()
+
+
 def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -> Answerer:
     """Load the model, the embeddings and the index (built from data/ first if there is none).
 
-    Cheap checks come first, so a missing index or model file fails before anything slow is loaded.
+    Cheap checks come first, so a missing index or model file fails before anything slow is loaded. The model
+    loads in a background thread meanwhile; `Answerer.backend` waits for it (and raises its error, if any).
     """
-    from rag.index.embeddings import LocalEmbeddings, embedding_model_name
-    from rag.llm import load_backend
-    from rag.index.live import check_compatible, has_index, index_label, load_live
+    from rag.index.live import has_index, index_label
 
     if not _has_pdfs(settings) and not has_index(settings):
         raise UserError(f"no index in {index_label(settings)} and no PDFs in {settings.data_dir}: "
                         f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
-    backend = load_backend(settings, announce=announce)
-    timings["model_load"] = backend.load_seconds
+    backend = BackgroundLoad(settings, announce)
+    try:
+        retriever = _load_retriever(settings, timings, announce, before_ingest=backend.raise_if_failed)
+        backend.raise_if_failed()
+    except BaseException:
+        backend.wait()  # never leave the process with a model half-loaded in another thread
+        raise
+    return Answerer(settings, retriever, backend, timings)
+
+
+def _load_retriever(settings: Settings, timings: dict[str, float], announce: Callable[[str], None],
+                    before_ingest: Callable[[], None]):
+    from rag.index.embeddings import LocalEmbeddings, embedding_model_name
+    from rag.index.live import check_compatible, index_label, load_live
+
     t0 = time.perf_counter()
     embeddings = LocalEmbeddings(settings)
     timings["embeddings_load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     index = load_live(settings)
     if index is None:
+        before_ingest()
         index = _ingest_first(settings, embeddings, announce)
     check_compatible(index.manifest, settings, embedding_model_name(settings))
     if index.manifest.chunking.context != settings.chunk_context:
@@ -378,7 +420,7 @@ def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -
                         f"{settings.data_dir} and run `python -m rag.ingest`")
     retriever = build_retriever(settings, index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
-    return Answerer(settings, retriever, backend, timings)
+    return retriever
 
 
 def _has_pdfs(settings: Settings) -> bool:

@@ -20,9 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from langchain_core.prompts import PromptTemplate
-
-from rag.answer.templates import TEMPLATES
+from rag.answer.templates import TEMPLATES, PromptTemplate
 from rag.llm.base import ChatFormat
 
 MAX_TURNS = 8  # older turns are never sent, however large the window

@@ -1,7 +1,7 @@
 """The reader's prompt: numbered passages in the model's own chat template, and which passages an answer cites.
 
 The chat template comes from the model (the GGUF's `tokenizer.chat_template`, the Hugging Face tokenizer's, or
-OpenVINO GenAI's tokenizer's); it is rendered once with placeholders into a LangChain `PromptTemplate` with
+OpenVINO GenAI's tokenizer's); it is rendered once with placeholders into a `PromptTemplate` (rag.answer.templates) with
 `{context}` and `{question}`, so fitting the context into the window works as for the fixed templates in
 `rag.answer.templates`, which remain the fallback for base models without a template. The passages are numbered
 ("[1] file, page N") and the model is asked to cite them as [n]; `cited_numbers` reads those back.
@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from langchain_core.documents import Document
-from langchain_core.prompts import PromptTemplate
+
+from rag.answer.templates import PromptTemplate
 
 # The reader's own "not in the documents" answer (parsed as an abstention by rag.answer).
 READER_ABSTAIN = "The documents do not say."

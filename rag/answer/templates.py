@@ -7,12 +7,29 @@ Hands on `ABSTAIN_TEXT`, the fixed templates (for `rag.answer.prompts` and `rag.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from langchain_core.documents import Document
-from langchain_core.prompts import PromptTemplate
 
 from rag.errors import UserError
 from rag.llm.base import ChatFormat
+
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """A prompt with {context} and {question} fields in `str.format` syntax (literal braces doubled): the f-string
+    form of LangChain's PromptTemplate, without importing LangChain's runnables on the question path."""
+
+    template: str
+
+    @classmethod
+    def from_template(cls, template: str) -> PromptTemplate:
+        return cls(template)
+
+    def format(self, **values: str) -> str:
+        return self.template.format(**values)
+
 
 INSTRUCTION = (
     "Use the following pieces of information to answer the user's question.\n"

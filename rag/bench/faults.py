@@ -438,7 +438,9 @@ class Suite:
 
             from langchain_core.runnables import RunnableLambda
 
-            chain = after | RunnableLambda(lambda docs: sorted({d.metadata["source"] for d in docs}))
+            from rag.answer.lcel import as_langchain_retriever
+
+            chain = as_langchain_retriever(after) | RunnableLambda(lambda docs: sorted({d.metadata["source"] for d in docs}))
             found = chain.invoke("What does the table report?")
             self.record("10 LangChain", "LCEL chain over docqa's retriever", bool(found), f"sources {found}")
         self.run("9 web retriever", "reload", retriever_reload)

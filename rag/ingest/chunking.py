@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from rag.ingest.pdf import Page
+if TYPE_CHECKING:  # the question path imports this module for its constants; the splitter is for ingest only
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from rag.ingest.pdf import Page
 
 SPLITTER_NAME = "RecursiveCharacterTextSplitter"
 NO_CONTEXT = "none"
@@ -27,6 +30,8 @@ _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=min(chunk_overlap, chunk_size // 2),

@@ -3,8 +3,8 @@
 Before, the retriever and the relevance check each read the question again. Now the answerer builds one analysis
 per question (`HybridRetriever.analyse`, which knows the index's file names) and passes it to both:
 
-- the files it names: by their file names ("Best Buy" -> BESTBUY_2023_10K.pdf, `rag.query.names`), or else by a
-  name or acronym only one file's text holds ("ADBE");
+- the files it names: by their file names ("Best Buy" -> BESTBUY_2023_10K.pdf, `rag.query.names`; not by a word
+  most other files' text uses too, "tables"), or else by a name or acronym only one file's text holds ("ADBE");
 - the pages it names ("page 14", "the last page": `rag.query.page_refs`);
 - the financial statement or line item it asks about (`rag.query.statements`), the contact detail it asks for
   (`rag.query.contacts`);
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from rag.query import contacts, page_refs, statements, terms
-from rag.query.names import DocumentNames
+from rag.query.names import DocumentNames, is_ordinary_word
 from rag.text import tokenize
 
 
@@ -46,7 +46,12 @@ class QueryAnalysis:
     @cached_property
     def file_names(self) -> tuple[set[str], set[str]]:
         """The files the question names by their file names, and the question words (case-folded) that named them."""
-        return self._names.named_in(self.question) if self._names is not None else (set(), set())
+        if self._names is None:
+            return set(), set()
+        ordinary = None
+        if self._files_with is not None:  # a file-name word most other files' text uses names nothing ("tables")
+            ordinary = lambda word, files: is_ordinary_word(self._names, self._files_with, word, files)  # noqa: E731
+        return self._names.named_in(self.question, ordinary)
 
     @cached_property
     def named_files(self) -> set[str]:

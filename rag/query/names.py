@@ -8,15 +8,17 @@ files a question names and the question words that named them (`DocumentNames.na
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 
 from rag.index.base import derived
 from rag.index.bm25 import document_title
-from rag.text import STOPWORDS, normalize
+from rag.text import STOPWORDS, normalize, tokenize
 
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
+ORDINARY_WORD_SHARE = 0.25  # a file-name word that a quarter of the other files use is an ordinary word, not a name
+ORDINARY_WORD_MIN_FILES = 4  # ... judged only when there are this many other files to judge by
 MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
 
 
@@ -33,19 +35,24 @@ class DocumentNames:
         limit = max(2, len(self.sources) // 3)
         self.by_word = {word: found for word, found in by_word.items() if len(found) <= limit}
 
-    def named_in(self, question: str) -> tuple[set[str], set[str]]:
-        """The files the question names, and the question words (case-folded) that named them."""
+    def named_in(self, question: str, ordinary: Callable[[str, set[str]], bool] | None = None
+                 ) -> tuple[set[str], set[str]]:
+        """The files the question names, and the question words (case-folded) that named them.
+
+        `ordinary(word, files)` says whether a single word that matches `files`' names is an ordinary word of the
+        documents rather than a name ("tables" in chinese_tables_bond_prospectus.pdf); such a word names nothing."""
         files: set[str] = set()
         words: set[str] = set()
         for candidate, parts in _name_candidates(question):
             found = self._lookup(candidate)
-            if found:
+            if found and not (len(parts) == 1 and ordinary and ordinary(candidate, found)):
                 files |= found
                 words |= parts
         for word in {normalize(word) for word in re.findall(r"[^\W_]+", question) if word.islower()}:
             if len(word) >= MIN_LOWERCASE_NAME and word in self.by_word:  # "for costco": exact only, never fuzzy
-                files |= self.by_word[word]
-                words.add(word)
+                if not (ordinary and ordinary(word, self.by_word[word])):
+                    files |= self.by_word[word]
+                    words.add(word)
         return files, words
 
     def _lookup(self, candidate: str) -> set[str]:
@@ -91,3 +98,16 @@ def _name_candidates(question: str) -> list[tuple[str, set[str]]]:
 def document_names(index) -> DocumentNames:
     """The file-name look-up of a loaded index, built once per index version and shared by every caller."""
     return derived(index, "query.document_names", lambda: DocumentNames(doc.metadata["source"] for doc in index.chunks))
+
+
+def is_ordinary_word(names: DocumentNames, files_with: Callable[[Iterable[str]], set[str]], word: str,
+                     files: set[str]) -> bool:
+    """A word of some file names that most other files' text uses too ("tables", "pages", "report") is a word
+    of the documents, not a name; a name ("costco", "netflix") is rare outside its own files. `files_with` is the
+    store's token-to-file look-up (`rag.index.base.Searcher.files_with`)."""
+    others = len(names.sources) - len(files)
+    if others < ORDINARY_WORD_MIN_FILES:
+        return False
+    whole = tokenize(word)[:1]  # "10k" as one token, not its parts "10" and "k"
+    using = files_with(whole) - files
+    return len(using) >= ORDINARY_WORD_SHARE * others

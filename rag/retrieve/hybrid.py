@@ -1,4 +1,4 @@
-"""The hybrid retriever: the passages that may answer a question, as a LangChain retriever over the project's index.
+"""The hybrid retriever: the passages that may answer a question, over the project's own index.
 
 `HybridRetriever` ranks the index's chunks by BM25 keywords and by dense cosine (`rag.index`), fuses the rankings
 by reciprocal rank (`rag.retrieve.fusion`), limited to the files a question names, and returns small chunks of one
@@ -6,7 +6,10 @@ page together as one passage (`rag.retrieve.passages`). A question about a finan
 also ranks those statement pages, one asking for a telephone number, e-mail or web address ranks the chunks that
 hold one, and one naming a page ("on page 14", "the last page") ranks that page's chunks. What the question asks is
 read once, in a `QueryAnalysis` (`rag.query.analysis`): `analyse(question)` builds it, `invoke(question,
-analysis=...)` uses it (and builds one when given none).
+analysis)` uses it (and builds one when given none).
+
+A plain object rather than a LangChain `BaseRetriever`, so the question path never imports LangChain's runnable and
+tracing machinery (about 2 s of start-up); `rag.answer.lcel.as_langchain_retriever` wraps it for LCEL chains.
 
 Hands on passages (LangChain `Document`s) best first. Every passage carries as `score` the cosine similarity
 between the question and the text of its best chunk (0..1, higher is better), for display and the relevance
@@ -19,9 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
+from pydantic import BaseModel, ConfigDict
 
 from rag.index.base import Cosines
 from rag.ingest.chunking import NO_CONTEXT
@@ -35,7 +37,7 @@ from rag.text import without_control_characters
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 
 
-class HybridRetriever(BaseRetriever):
+class HybridRetriever(BaseModel):
     """BM25 and dense rankings fused by reciprocal rank fusion; one passage per page; files named in the question first.
 
     `mode` "dense" or "bm25" uses one ranking alone; "dense" without file matching and with `passage_chars` 0 is
@@ -63,6 +65,8 @@ class HybridRetriever(BaseRetriever):
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
 
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     def model_post_init(self, context: Any) -> None:
         from rag.index.live import searcher_for
 
@@ -74,13 +78,14 @@ class HybridRetriever(BaseRetriever):
 
     def analyse(self, query: str) -> QueryAnalysis:
         """What `query` asks, with the files it names among this index's (when `match_documents`): build it once
-        per question and pass it to `invoke(query, analysis=...)` and to the relevance check."""
+        per question and pass it to `invoke(query, analysis)` and to the relevance check."""
         if not self.match_documents:
             return QueryAnalysis(query)
         return QueryAnalysis(query, names=self.names, files_with=self.search.files_with)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                analysis: QueryAnalysis | None = None) -> list[Document]:
+    def invoke(self, query: str, analysis: QueryAnalysis | None = None) -> list[Document]:
+        """The top `k` passages for `query`, best first (`rag.answer.lcel` makes this a LangChain retriever); what
+        the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here."""
         if analysis is None or analysis.question != query:
             analysis = self.analyse(query)
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

@@ -165,7 +165,7 @@ def build_app(service: Service, *, api_key: str | None = None, cors_origins: lis
     async def list_documents(request: Request) -> Response:
         data = await anyio.to_thread.run_sync(service.documents)
         return JSONResponse({"object": "list", "data": data,
-                             "index_version": service.version.name if service.version else None})
+                             "index_version": service.version})
 
     async def upload_documents(request: Request) -> Response:
         content_type = request.headers.get("content-type", "")

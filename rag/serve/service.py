@@ -147,7 +147,7 @@ class Service:
         self.backend: LLMBackend | None = None
         self.embeddings: LockedEmbeddings | None = None
         self.index = None
-        self.version: Path | None = None
+        self.version: str | None = None  # rag.index.live.live_version of the loaded index
         self.started = time.time()
         self.stopped_early = 0  # answers ended because their client went away
         self._retriever = None
@@ -177,22 +177,24 @@ class Service:
     def refresh_index(self) -> None:
         """Re-read the index when its live version changed since the last look (cheap when it did not)."""
         from rag.index.embeddings import embedding_model_name
-        from rag.index.store import check_compatible, current_version, load_index
+        from rag.index.live import check_compatible, live_version, load_live
 
-        if current_version(self.settings.index_dir) == self.version:
+        if live_version(self.settings) == self.version:
             return
         with self._index_lock:
-            version = current_version(self.settings.index_dir)
+            version = live_version(self.settings)
             if version == self.version:
                 return
-            index = load_index(self.settings.index_dir)
+            index = load_live(self.settings)
             if index is not None:
                 check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
             from rag.retrieve.hybrid import build_retriever
 
             retriever = build_retriever(self.settings, index, self.embeddings) if index is not None else None
+            # The old index is not closed here: answers in flight still search it (a pgvector index's connection
+            # and snapshot go when the last of them lets go of it).
             self.index, self._retriever, self.version = index, retriever, version
-            log.info("index version %s loaded", version.name if version else None)
+            log.info("index version %s loaded", version)
 
     # ------------------------------------------------------------ answering
 
@@ -346,7 +348,7 @@ class Service:
                            "reason": f.reason, "warnings": f.warnings} for f in summary.files]
             return {"object": "list", "data": files, "notes": notes,
                     "summary": summary.to_dict() if summary is not None else None,
-                    "index_version": self.version.name if self.version else None}
+                    "index_version": self.version}
         finally:
             self._upload_lock.release()
 
@@ -354,7 +356,7 @@ class Service:
         return {
             "status": "ok" if self.index is not None else "no_index",
             "backend": self.backend.describe() if self.backend else None,
-            "index_version": self.version.name if self.version else None,
+            "index_version": self.version,
             "documents": len(self.index.manifest.files) if self.index is not None else 0,
             "queue": self.slots.status(),
             "stopped_early": self.stopped_early,

@@ -104,6 +104,7 @@ class Engine:
         self.settings = settings
         self.embeddings = None
         self.index = None  # rag.index.store.IndexData of the live index, None while there is none
+        self.version: str | None = None  # rag.index.live.live_version of the loaded index
         self.startup_error: str | None = None
         self._backends: OrderedDict[tuple, LLMBackend] = OrderedDict()  # least recently used first
         self._retrievers: dict[int, HybridRetriever] = {}  # by k, for the loaded index version
@@ -174,24 +175,26 @@ class Engine:
 
     def reload_index(self) -> None:
         from rag.index.embeddings import embedding_model_name
-        from rag.index.live import check_compatible, load_live
+        from rag.index.live import check_compatible, live_version, load_live
 
+        version = live_version(self.settings)  # read first: an ingest after it is seen by the next refresh
         index = load_live(self.settings)
         if index is None:
             return
         check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
         self._embeddings()
-        self.index = index
+        self.index, self.version = index, version  # answers in flight keep the old one until they end
         self._retrievers = {}
 
     def refresh_index(self) -> None:
-        """Reload the index when `CURRENT` names another version than the loaded one (e.g. after a CLI ingest)."""
-        from rag.index.store import current_version
+        """Reload the index when its live version is not the loaded one (e.g. after a CLI ingest, FAISS or
+        pgvector)."""
+        from rag.index.live import live_version
 
-        live = current_version(self.settings.index_dir)
-        if live is not None and (self.index is None or self.index.path != live):
+        live = live_version(self.settings)
+        if live is not None and (self.index is None or self.version != live):
             with self._index_lock:
-                if self.index is None or self.index.path != current_version(self.settings.index_dir):
+                if self.index is None or self.version != live_version(self.settings):
                     self.reload_index()
 
     def _try_reload_index(self, announce: Callable[[str], None]) -> None:

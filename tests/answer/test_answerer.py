@@ -117,8 +117,6 @@ def test_the_question_is_analysed_once_for_retrieval_and_the_relevance_check(mon
     from pathlib import Path
     from types import SimpleNamespace
 
-    from langchain_core.retrievers import BaseRetriever
-
     import rag.answer.answerer as answerer_module
     from rag.answer.answerer import Answerer
     from rag.config import Settings
@@ -126,12 +124,12 @@ def test_the_question_is_analysed_once_for_retrieval_and_the_relevance_check(mon
 
     built, searched, judged = [], [], []
 
-    class Retriever(BaseRetriever):
+    class Retriever:
         def analyse(self, query):
             built.append(QueryAnalysis(query))
             return built[-1]
 
-        def _get_relevant_documents(self, query, *, run_manager, analysis=None):
+        def invoke(self, query, analysis=None):
             searched.append(analysis)
             return []
 

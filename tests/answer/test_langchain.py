@@ -8,7 +8,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from rag.ingest.pipeline import ingest
 from rag.llm.base import GenerationParams
-from rag.answer.answerer import LocalLLM
+from rag.answer.lcel import LocalLLM, as_langchain_retriever
 from rag.retrieve.hybrid import build_retriever
 from rag.index.store import as_vectorstore, load_index
 
@@ -28,7 +28,7 @@ def test_an_lcel_chain_runs_over_docqas_retriever_and_llm(settings, make_pdf, em
     ingest(settings, progress=False, embeddings=embeddings)
     retriever = build_retriever(settings.model_copy(update={"k": 2}), load_index(settings.index_dir), embeddings)
     llm = LocalLLM(backend=llm_backend, params=GenerationParams(max_new_tokens=32, stop=["<|im_end|>"]))
-    chain = ({"context": retriever | RunnableLambda(joined), "question": RunnablePassthrough()}
+    chain = ({"context": as_langchain_retriever(retriever) | RunnableLambda(joined), "question": RunnablePassthrough()}
              | PROMPT | llm | StrOutputParser())
     answer = chain.invoke("How many people does the Zephyr Kite Company employ?")
     assert "1,234" in answer or "1234" in answer, answer

@@ -300,3 +300,46 @@ def test_a_missing_dsn_or_a_dead_server_is_a_clear_error(settings, tmp_path):
     with pytest.raises(UserError, match="cannot connect") as caught:
         load_live(dead)
     assert "secret" not in str(caught.value)
+
+
+def test_the_store_benchmark_keeps_a_built_table_and_times_it_again(pg_server):
+    from rag.bench.store import run
+
+    first = run([2000], 20, {"faiss-flat", "pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
+    again = run([2000], 20, {"pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
+    pg_first, pg_again = first[-1], again[-1]
+    assert pg_first["store"].startswith("pgvector") and pg_first["recall"] >= 0.9
+    assert pg_again["index_s"] == pytest.approx(pg_first["index_s"])  # the kept build, not a new one
+    assert pg_again["recall"] == pg_first["recall"] and pg_again["p50_ms"] > 0
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA bench_2000 CASCADE")
+
+
+def test_the_web_engine_and_the_api_reload_after_another_process_ingests_into_pgvector(pg_settings, make_pdf,
+                                                                                       embeddings, llm_backend):
+    from rag.index.live import live_version
+    from rag.serve.service import Service
+    from rag.web.engine import Engine
+
+    make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."])
+    ingest(pg_settings, progress=False, embeddings=embeddings)
+    engine = Engine(pg_settings)
+    engine.embeddings = embeddings
+    engine.reload_index()
+    engine._backends[engine._backend_key(pg_settings)] = llm_backend
+    service = Service(pg_settings)
+    service.embeddings = embeddings
+    service.refresh_index()
+    before = live_version(pg_settings)
+    assert before and engine.version == before and service.version == before
+    first = engine.answerer(k=3).retriever
+    make_pdf("boats.pdf", ["The Nautilus Boat Works builds 56 sailing boats a year."])
+    subprocess.run([sys.executable, "-m", "rag.ingest", "--store", "pgvector", "--pg-dsn", pg_settings.pg_dsn],
+                   cwd=REPO, env={**os.environ, "RAG_PG_SCHEMA": pg_settings.pg_schema,
+                                  "RAG_DATA_DIR": str(pg_settings.data_dir)}, check=True, capture_output=True)
+    assert live_version(pg_settings) != before
+    after = engine.answerer(k=3).retriever
+    assert after is not first and set(after.index.manifest.files) == {"kites.pdf", "boats.pdf"}
+    assert "Nautilus" in after.invoke("Who builds sailing boats?")[0].page_content
+    service.refresh_index()
+    assert service.version == live_version(pg_settings) and len(service.index.manifest.files) == 2

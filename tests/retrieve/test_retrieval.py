@@ -274,3 +274,20 @@ def test_a_question_naming_a_page_ranks_that_page_and_marks_its_passage(settings
     assert 4 not in [page for page, _named in found(page_weight=0.0)]
     assert (4, True) in found()
     assert all(named == (page == 4) for page, named in found())
+
+
+def test_an_ordinary_word_of_a_file_name_does_not_route_the_search(settings, make_pdf, embeddings):
+    # "tables" is in a file's name but also in most other files' text: it is a word, not a name. "Zephyrcorp"
+    # is in one file's name and nowhere else: it names that file.
+    make_pdf("chinese_tables_bond_prospectus.pdf", ["Bond prospectus. Coupon rates and maturities of the notes."])
+    make_pdf("zephyrcorp_annual_report.pdf", ["Zephyr Corp annual report. Kites sold: 12,000 units."])
+    for name, topic in [("orchard.pdf", "apple harvests"), ("harbour.pdf", "ship arrivals"),
+                        ("library.pdf", "book loans"), ("weather.pdf", "rainfall by month")]:
+        make_pdf(name, [f"Report on {topic}. The tables below list {topic} for each year."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    retriever = HybridRetriever(index=load_index(settings.index_dir), embeddings=embeddings, k=5)
+    assert retriever.analyse("Which tables list the rainfall by month?").named_files == set()
+    assert {p.metadata["source"] for p in retriever.invoke("Which tables list the rainfall by month?")} >= \
+        {"weather.pdf"}
+    assert retriever.analyse("How many kites did zephyrcorp sell?").named_files == {"zephyrcorp_annual_report.pdf"}
+    assert retriever.analyse("How many kites did Zephyrcorp sell?").named_files == {"zephyrcorp_annual_report.pdf"}
