@@ -1,7 +1,8 @@
 """Prompts that match the model (ChatML, Llama-2 chat, plain) and fit the model's window.
 
-Hands on `ABSTAIN_TEXT`, the fixed templates (for `rag.answer.prompts` and `rag.answer.conversation`) and
-`fit_context`, which the answerer uses to keep the prompt within the window.
+Hands on `PromptTemplate` (LangChain's f-string template without LangChain's runnables), `ABSTAIN_TEXT`, the fixed
+templates (for `rag.answer.prompts` and `rag.answer.conversation`) and `fit_context`, which the answerer uses to
+keep the prompt within the window.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from langchain_core.documents import Document
 
 from rag.errors import UserError
 from rag.llm.base import ChatFormat
-
 
 
 @dataclass(frozen=True)
