@@ -7,7 +7,9 @@ For each size (`--sizes`, default 10k, 100k, 1M) it builds, times and queries:
 - `faiss-ivf`: the approximate index the FAISS store writes above that size (`rag.index.store.approximate_index`),
   searched with `--nprobe` lists,
 - `pgvector`: the pgvector store's table and HNSW cosine index (pgvector defaults m=16, ef_construction=64),
-  searched with `--ef-search` over a real PostgreSQL (`--pg-dsn`, or a throw-away pgserver cluster if installed).
+  searched with `--ef-search` over a real PostgreSQL (`--pg-dsn`, or a throw-away pgserver cluster if installed),
+- `pgvector-ivf`: the same table with the store's IVFFlat index (`pg_index = "ivfflat"`: rows/1000 lists),
+  searched with `--probes` lists.
 
 Reported: ingest rows/s (writing the vectors and building the index; embedding and parsing are not included),
 retrieval p50/p95 ms per question (top 10, one question at a time), and recall@10 of the approximate ones against
@@ -29,7 +31,7 @@ import numpy as np
 
 DIMENSION = 384
 TOP = 10
-STORES = ("faiss-flat", "faiss-ivf", "pgvector")
+STORES = ("faiss-flat", "faiss-ivf", "pgvector", "pgvector-ivf")
 
 
 def synthetic(count: int, seed: int, centres: int = 1000) -> np.ndarray:
@@ -96,14 +98,14 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, nprobe: int, stores: s
 
 
 def bench_pgvector(dsn: str, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, ef_search: int,
-                   keep: bool = False) -> dict:
+                   keep: bool = False, kind: str = "hnsw", probes: int = 16) -> dict:
     """Write the vectors, build the HNSW index, time the questions. With `keep`, the table stays (schema
     bench_SIZE, its build times in the table comment) and a later run with `keep` times the questions on it again
     without rebuilding (to re-measure latency on a quieter machine)."""
     import psycopg
     from pgvector.psycopg import register_vector
 
-    schema = f"bench_{len(vectors)}"
+    schema = f"bench_{len(vectors)}" + ("_ivf" if kind == "ivfflat" else "")
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         register_vector(conn)
@@ -111,8 +113,9 @@ def bench_pgvector(dsn: str, vectors: np.ndarray, queries: np.ndarray, exact: np
         if kept is not None:
             copied, built = kept
         else:
-            copied, built = _build_pgvector(conn, schema, vectors)
+            copied, built = _build_pgvector(conn, schema, vectors, kind)
         conn.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+        conn.execute(f"SET ivfflat.probes = {int(probes)}")
         conn.execute(f"SELECT id FROM {schema}.chunks ORDER BY embedding <=> %s LIMIT {TOP}", (queries[0],))  # warm
         times, found = [], []
         for query in queries:
@@ -124,11 +127,12 @@ def bench_pgvector(dsn: str, vectors: np.ndarray, queries: np.ndarray, exact: np
         if not keep:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
     p50, p95 = percentiles(times)
-    return {"store": f"pgvector hnsw (ef_search {ef_search})", "rows_per_s": len(vectors) / built, "p50_ms": p50,
+    name = f"pgvector ivfflat (probes {probes})" if kind == "ivfflat" else f"pgvector hnsw (ef_search {ef_search})"
+    return {"store": name, "rows_per_s": len(vectors) / built, "p50_ms": p50,
             "p95_ms": p95, "recall": recall(found, exact), "copy_s": copied, "index_s": built - copied}
 
 
-def _build_pgvector(conn, schema: str, vectors: np.ndarray) -> tuple[float, float]:
+def _build_pgvector(conn, schema: str, vectors: np.ndarray, kind: str) -> tuple[float, float]:
     conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     conn.execute(f"CREATE SCHEMA {schema}")
     conn.execute(f"CREATE TABLE {schema}.chunks (id bigint PRIMARY KEY, embedding vector({DIMENSION}) NOT NULL)")
@@ -142,7 +146,11 @@ def _build_pgvector(conn, schema: str, vectors: np.ndarray) -> tuple[float, floa
     # and one parallel worker per further core.
     conn.execute("SET maintenance_work_mem = '4GB'")
     conn.execute(f"SET max_parallel_maintenance_workers = {max(0, (os.cpu_count() or 1) - 1)}")
-    conn.execute(f"CREATE INDEX ON {schema}.chunks USING hnsw (embedding vector_cosine_ops)")
+    if kind == "ivfflat":  # the store's own rule (rag.index.pgvector): rows/1000 lists up to 1M rows
+        lists = max(1, len(vectors) // 1000 if len(vectors) <= 1_000_000 else int(len(vectors) ** 0.5))
+        conn.execute(f"CREATE INDEX ON {schema}.chunks USING ivfflat (embedding vector_cosine_ops) WITH (lists = {lists})")
+    else:
+        conn.execute(f"CREATE INDEX ON {schema}.chunks USING hnsw (embedding vector_cosine_ops)")
     built = time.perf_counter() - t0
     from psycopg import sql
 
@@ -160,15 +168,15 @@ def _kept_build(conn, schema: str) -> tuple[float, float] | None:
 
 
 def run(sizes: list[int], queries_n: int, stores: set[str], nprobe: int, ef_search: int, dsn: str | None,
-        report=print, keep: bool = False) -> list[dict]:
+        report=print, keep: bool = False, probes: int = 16) -> list[dict]:
     results = []
     server = None
-    if "pgvector" in stores and not dsn:
+    if stores & {"pgvector", "pgvector-ivf"} and not dsn:
         try:
             import pgserver
         except ImportError:
             report("pgvector: skipped (no --pg-dsn and pgserver is not installed)")
-            stores = stores - {"pgvector"}
+            stores = stores - {"pgvector", "pgvector-ivf"}
         else:
             server = pgserver.get_server(Path(tempfile.mkdtemp(prefix="docqa-bench-pg-")) / "data",
                                          cleanup_mode="delete")
@@ -182,9 +190,9 @@ def run(sizes: list[int], queries_n: int, stores: set[str], nprobe: int, ef_sear
             for result in found:
                 results.append({"size": size, **result, "load": os.getloadavg()[0]})
                 report(_line(results[-1]))
-            if "pgvector" in stores:
-                results.append({"size": size, **bench_pgvector(dsn, vectors, queries, exact, ef_search, keep),
-                                "load": os.getloadavg()[0]})
+            for kind in [k for store, k in (("pgvector", "hnsw"), ("pgvector-ivf", "ivfflat")) if store in stores]:
+                results.append({"size": size, **bench_pgvector(dsn, vectors, queries, exact, ef_search, keep, kind,
+                                                               probes), "load": os.getloadavg()[0]})
                 report(_line(results[-1]))
     finally:
         if server is not None:
@@ -206,6 +214,7 @@ def add_parser(sub) -> None:
     store.add_argument("--nprobe", type=int, default=32, help="IVF lists searched (setting faiss_nprobe)")
     store.add_argument("--ef-search", type=int, default=100, help="pgvector hnsw.ef_search (setting pg_ef_search)")
     store.add_argument("--pg-dsn", help="PostgreSQL with pgvector (default: a throw-away pgserver cluster)")
+    store.add_argument("--probes", type=int, default=16, help="pgvector ivfflat.probes (setting pg_ivfflat_probes)")
     store.add_argument("--keep", action="store_true",
                        help="keep the pgvector tables (with --pg-dsn) and reuse ones kept by an earlier run")
     store.add_argument("--json", action="store_true")
@@ -224,7 +233,7 @@ def main(args) -> int:
     print(f"vector store benchmark: {DIMENSION}-d synthetic chunks, {args.queries} questions, top {TOP} "
           f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)", flush=True)
     results = run(sizes, args.queries, stores, args.nprobe, args.ef_search, args.pg_dsn,
-                  report=lambda line: print(line, flush=True), keep=args.keep and bool(args.pg_dsn))
+                  report=lambda line: print(line, flush=True), keep=args.keep and bool(args.pg_dsn), probes=args.probes)
     if args.json:
         print(json.dumps(results, indent=1))
     return 0

@@ -5,7 +5,7 @@ Tables live in their own schema (setting `pg_schema`, default `docqa`); docqa cr
 
     meta(key, value jsonb)      schema_version; index: embedding model/dimension and chunk settings; stats; generation
     files(source, sha256, ...)  one row per indexed PDF (what the FAISS manifest holds)
-    chunks(id, source, chunk, page, text, metadata jsonb, length, embedding vector(d))   HNSW index, cosine
+    chunks(id, source, chunk, page, text, metadata jsonb, length, embedding vector(d))   HNSW or IVFFlat, cosine
     postings(term, chunk_id, source, tf, length)   BM25 kept in step with chunks (same tokens as rag.index.bm25)
     terms(term, df)                                document frequency of every indexed word
 
@@ -163,6 +163,35 @@ class PgStore:
 
     # -------------------------------------------------------- reading
 
+    def _vector_index(self, conn) -> str | None:
+        """The access method of the chunks' vector index ("hnsw", "ivfflat"), None when there is none."""
+        row = conn.execute("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                           "WHERE c.oid = to_regclass(%s)", (f"{self.schema}.chunks_embedding",)).fetchone()
+        return row[0] if row else None
+
+    def _build_vector_index(self, conn, kind: str) -> None:
+        """(Re)build the vector index inside the ingest's transaction. IVFFlat's lists are trained on the rows now
+        in the table: rows/1000 lists up to 1M rows, sqrt(rows) above (pgvector's advice); rows added by later
+        ingests join the nearest list, and `--rebuild` retrains."""
+        s = self.schema
+        conn.execute(f"DROP INDEX IF EXISTS {s}.chunks_embedding")
+        conn.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph / the k-means run in memory up to this
+        if kind == "ivfflat":
+            rows = conn.execute(f"SELECT count(*) FROM {s}.chunks").fetchone()[0]
+            lists = max(1, rows // 1000 if rows <= 1_000_000 else int(rows ** 0.5))
+            conn.execute(f"CREATE INDEX chunks_embedding ON {s}.chunks USING ivfflat (embedding vector_cosine_ops) "
+                         f"WITH (lists = {lists})")
+        else:
+            conn.execute(f"CREATE INDEX chunks_embedding ON {s}.chunks USING hnsw (embedding vector_cosine_ops)")
+
+    def match_vector_index(self, conn) -> None:
+        """Rebuild the vector index when it is not the kind the settings ask for (one transaction)."""
+        if not self._exists(conn) or self._manifest(conn, with_files=False) is None:
+            return
+        with conn.transaction():
+            if self._vector_index(conn) != self.settings.pg_index:
+                self._build_vector_index(conn, self.settings.pg_index)
+
     def generation(self) -> str | None:
         """The live index's generation ("generation 7"; each ingest that changes the index adds one), or None."""
         with self.connect() as conn:
@@ -253,9 +282,11 @@ class PgStore:
                 conn.execute(f"DROP INDEX IF EXISTS {s}.chunks_embedding")
                 conn.execute(f"ALTER TABLE {s}.chunks ALTER COLUMN embedding TYPE vector({int(dimension)})")
             self._insert(conn, docs, vectors)
-            if retype:  # built after the rows are in: much faster than growing it row by row
-                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph is built in memory up to this
-                conn.execute(f"CREATE INDEX chunks_embedding ON {s}.chunks USING hnsw (embedding vector_cosine_ops)")
+            kind = self.settings.pg_index
+            # Dropping the index waits for readers' snapshots (an open web UI), so it is rebuilt only when first
+            # built, when the setting changes it, and for IVFFlat on `--rebuild` (to retrain its lists).
+            if retype or self._vector_index(conn) != kind or (replace_all and kind == "ivfflat"):
+                self._build_vector_index(conn, kind)  # after the rows are in: faster than growing it row by row
             for source, entry in manifest.files.items():
                 if replace_all or retype or source in replaced:
                     conn.execute(f"INSERT INTO {s}.files (source, sha256, size, pages, chunks, warnings, ocr) "
@@ -337,6 +368,7 @@ class PgSearch:
         self.index = index
         self.schema = index.store.schema
         self.ef_search = index.store.settings.pg_ef_search
+        self.probes = index.store.settings.pg_ivfflat_probes
 
     def _rows(self, pairs: Iterable[tuple[int, float]]) -> tuple[list[int], list[float]]:
         rows, values = [], []
@@ -360,6 +392,7 @@ class PgSearch:
             return self._rows(found)
         with conn.transaction():
             conn.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), int(limit))}")
+            conn.execute(f"SET LOCAL ivfflat.probes = {int(self.probes)}")  # whichever index the table has
             found = conn.execute(f"SELECT id, 1 - (embedding <=> %s) FROM {s}.chunks "
                                  "ORDER BY embedding <=> %s LIMIT %s", (vector, vector, limit)).fetchall()
         return self._rows(found)

@@ -237,8 +237,10 @@ def ingest(
 
         store = PgStore(settings)
         with store.ingest_lock() as conn:
-            return _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits,
-                                  target=(store, conn))
+            summary = _ingest_locked(settings, paths, rebuild, password, progress, embeddings, limits,
+                                     target=(store, conn))
+            store.match_vector_index(conn)  # `pg_index` changed with no file changed: rebuild it now
+            return summary
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / LOCK_NAME))
     try:

@@ -15,7 +15,7 @@ import pytest
 
 from rag.errors import UserError
 from rag.ingest.pipeline import ingest
-from rag.index.pgvector import SCHEMA_VERSION
+from rag.index.pgvector import SCHEMA_VERSION, PgStore
 from rag.retrieve.hybrid import HybridRetriever
 
 from conftest import REPO
@@ -305,14 +305,16 @@ def test_a_missing_dsn_or_a_dead_server_is_a_clear_error(settings, tmp_path):
 def test_the_store_benchmark_keeps_a_built_table_and_times_it_again(pg_server):
     from rag.bench.store import run
 
-    first = run([2000], 20, {"faiss-flat", "pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
+    first = run([2000], 20, {"faiss-flat", "pgvector", "pgvector-ivf"}, 8, 100, pg_server, report=lambda line: None, keep=True)
     again = run([2000], 20, {"pgvector"}, 8, 100, pg_server, report=lambda line: None, keep=True)
-    pg_first, pg_again = first[-1], again[-1]
-    assert pg_first["store"].startswith("pgvector") and pg_first["recall"] >= 0.9
+    pg_first, pg_again = first[-2], again[-1]
+    assert pg_first["store"].startswith("pgvector hnsw") and pg_first["recall"] >= 0.9
+    assert first[-1]["store"].startswith("pgvector ivfflat") and first[-1]["recall"] >= 0.9
     assert pg_again["index_s"] == pytest.approx(pg_first["index_s"])  # the kept build, not a new one
     assert pg_again["recall"] == pg_first["recall"] and pg_again["p50_ms"] > 0
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute("DROP SCHEMA bench_2000 CASCADE")
+        conn.execute("DROP SCHEMA bench_2000_ivf CASCADE")
 
 
 def test_the_web_engine_and_the_api_reload_after_another_process_ingests_into_pgvector(pg_settings, make_pdf,
@@ -343,3 +345,29 @@ def test_the_web_engine_and_the_api_reload_after_another_process_ingests_into_pg
     assert "Nautilus" in after.invoke("Who builds sailing boats?")[0].page_content
     service.refresh_index()
     assert service.version == live_version(pg_settings) and len(service.index.manifest.files) == 2
+
+
+def test_an_ivfflat_index_ranks_like_hnsw_and_switching_rebuilds_it(pg_settings, make_pdf, embeddings):
+    make_pdf("bloom_garden.pdf", GARDEN)
+    make_pdf("acme_hardware.pdf", HARDWARE)
+    ingest(pg_settings, progress=False, embeddings=embeddings)
+    store = PgStore(pg_settings)
+
+    def kind_and_top() -> tuple[str, list]:
+        with store.connect() as conn:
+            kind = store._vector_index(conn)
+        index = store.load()
+        try:
+            found = [[(d.metadata["source"], d.metadata["page"]) for d in
+                      HybridRetriever(index=index, embeddings=embeddings, k=3).invoke(q)] for q in QUESTIONS]
+        finally:
+            index.close()
+        return kind, found
+
+    hnsw_kind, hnsw_top = kind_and_top()
+    ivf = pg_settings.model_copy(update={"pg_index": "ivfflat"})
+    ingest(ivf, progress=False, embeddings=embeddings)  # nothing changed but the setting: the index is rebuilt
+    store = PgStore(ivf)
+    ivf_kind, ivf_top = kind_and_top()
+    assert (hnsw_kind, ivf_kind) == ("hnsw", "ivfflat")
+    assert ivf_top == hnsw_top  # one list here: exact, like the small HNSW graph
