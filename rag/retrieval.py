@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 from langchain_core.documents import Document
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag import bm25 as lexical
 from rag import contacts, page_refs, statements
@@ -34,6 +34,7 @@ from rag.text import has_cjk, without_control_characters
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
+_LAST_WORD_RE = re.compile(r"([^\W\d_][^\W_]*)[ \t]+$")  # the word just before a position, on the same line
 ORDINARY_WORD_SHARE = 0.25  # a file-name word that a quarter of the other files use is an ordinary word, not a name
 ORDINARY_WORD_MIN_FILES = 4  # ... judged only when there are this many other files to judge by
 MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
@@ -236,6 +237,7 @@ class HybridRetriever(BaseModel):
     pages: Any = None
     files_of_token: Any = None
     contact_rows: Any = None
+    lowercase_words: dict = Field(default_factory=dict)  # word -> whether the documents mostly write it in lower case (`_mostly_lowercase`)
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
 
@@ -361,14 +363,34 @@ class HybridRetriever(BaseModel):
         return named
 
     def _ordinary_word(self, word: str, files: set[str]) -> bool:
-        """A word of some file names that most other files' text uses too ("tables", "pages", "report") is a word
-        of the documents, not a name; a name ("costco", "netflix") is rare outside its own files."""
+        """A word of some file names that many other files' text uses too, and mostly in lower case ("tables",
+        "pages", "report"), is a word of the documents, not a name. A name is rare outside its own files
+        ("costco"), or written capitalised where others mention it ("Amazon" in a competitor's 10-K)."""
         others = len(self.names.sources) - len(files)
         if others < ORDINARY_WORD_MIN_FILES:
             return False
         whole = lexical.tokenize(word)[:1]  # "10k" as one token, not its parts "10" and "k"
         using = self.search.files_with(whole) - files
-        return len(using) >= ORDINARY_WORD_SHARE * others
+        return len(using) >= ORDINARY_WORD_SHARE * others and self._mostly_lowercase(word)
+
+    def _mostly_lowercase(self, word: str) -> bool:
+        """Whether the documents write `word` in lower case at least as often as capitalised after a lower-case
+        word ("such as Amazon": a name; "Annual Report" in a heading says nothing), over its first 200 uses."""
+        if word not in self.lowercase_words:
+            pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+            lower = proper = 0
+            for doc in self.index.chunks:
+                text = doc.page_content
+                for found in pattern.finditer(text):
+                    if found.group()[0].islower():
+                        lower += 1
+                    else:
+                        before = _LAST_WORD_RE.search(text, max(0, found.start() - 40), found.start())
+                        proper += bool(before and before.group(1)[0].islower())
+                if lower + proper >= 200:
+                    break
+            self.lowercase_words[word] = lower >= proper
+        return self.lowercase_words[word]
 
     def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
         """The top k passages as (best chunk row, rows of the passage, fused score): one per page unless
