@@ -21,19 +21,22 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from rag.query import contacts, page_refs, statements, terms
-from rag.query.names import DocumentNames, is_ordinary_word
+from rag.query.names import DocumentNames
 from rag.text import tokenize
 
 
 class QueryAnalysis:
     """What `question` asks. `names` (the index's file names) and `files_with` (the store's token-to-file look-up,
-    `rag.index.base.Searcher.files_with`) let it find the files the question names; without them it names none."""
+    `rag.index.base.Searcher.files_with`) let it find the files the question names; without them it names none.
+    `ordinary(word, files)` says when a file-name word is an ordinary word of the documents ("tables")."""
 
     def __init__(self, question: str, names: DocumentNames | None = None,
-                 files_with: Callable[[Iterable[str]], set[str]] | None = None):
+                 files_with: Callable[[Iterable[str]], set[str]] | None = None,
+                 ordinary: Callable[[str, set[str]], bool] | None = None):
         self.question = question
         self._names = names
         self._files_with = files_with
+        self._ordinary = ordinary  # names.is_ordinary_word for this index: a file-name word that names nothing
         self._key_terms: dict[frozenset[str], list[tuple[str, ...]]] = {}
         self._acronyms: dict[frozenset[str], list[str]] = {}
         self._words_naming: dict[frozenset[str], set[str]] = {}
@@ -48,10 +51,7 @@ class QueryAnalysis:
         """The files the question names by their file names, and the question words (case-folded) that named them."""
         if self._names is None:
             return set(), set()
-        ordinary = None
-        if self._files_with is not None:  # a file-name word most other files' text uses names nothing ("tables")
-            ordinary = lambda word, files: is_ordinary_word(self._names, self._files_with, word, files)  # noqa: E731
-        return self._names.named_in(self.question, ordinary)
+        return self._names.named_in(self.question, self._ordinary)
 
     @cached_property
     def named_files(self) -> set[str]:

@@ -17,6 +17,7 @@ from rag.text import STOPWORDS, normalize, tokenize
 
 FUZZY_NAME_MATCH = 0.85  # "Neflix" finds NETFLIX_2015_10K.pdf, "Being" never finds Boeing (a stopword)
 MIN_FUZZY_LENGTH = 4
+_LAST_WORD_RE = re.compile(r"([^\W\d_][^\W_]*)[ \t]+$")  # the word just before a position, on the same line
 ORDINARY_WORD_SHARE = 0.25  # a file-name word that a quarter of the other files use is an ordinary word, not a name
 ORDINARY_WORD_MIN_FILES = 4  # ... judged only when there are this many other files to judge by
 MIN_LOWERCASE_NAME = 5  # a lowercase word names a file only if this long: "long" must not name "acl-long.pdf"
@@ -100,14 +101,40 @@ def document_names(index) -> DocumentNames:
     return derived(index, "query.document_names", lambda: DocumentNames(doc.metadata["source"] for doc in index.chunks))
 
 
-def is_ordinary_word(names: DocumentNames, files_with: Callable[[Iterable[str]], set[str]], word: str,
-                     files: set[str]) -> bool:
-    """A word of some file names that most other files' text uses too ("tables", "pages", "report") is a word
-    of the documents, not a name; a name ("costco", "netflix") is rare outside its own files. `files_with` is the
-    store's token-to-file look-up (`rag.index.base.Searcher.files_with`)."""
+def is_ordinary_word(names: DocumentNames, files_with: Callable[[Iterable[str]], set[str]],
+                     lowercase: Callable[[str], bool], word: str, files: set[str]) -> bool:
+    """A word of some file names that many other files' text uses too, and mostly in lower case ("tables",
+    "pages", "report"), is a word of the documents, not a name. A name is rare outside its own files
+    ("costco"), or written capitalised where others mention it ("Amazon" in a competitor's 10-K).
+
+    `files_with` is the store's token-to-file look-up (`rag.index.base.Searcher.files_with`), `lowercase(word)`
+    whether the documents mostly write the word in lower case (`mostly_lowercase`)."""
     others = len(names.sources) - len(files)
     if others < ORDINARY_WORD_MIN_FILES:
         return False
     whole = tokenize(word)[:1]  # "10k" as one token, not its parts "10" and "k"
     using = files_with(whole) - files
-    return len(using) >= ORDINARY_WORD_SHARE * others
+    return len(using) >= ORDINARY_WORD_SHARE * others and lowercase(word)
+
+
+def mostly_lowercase(index, word: str) -> bool:
+    """Whether the documents of a loaded index write `word` in lower case at least as often as capitalised after a
+    lower-case word ("such as Amazon": a name; "Annual Report" in a heading says nothing), over its first 200 uses;
+    found once per index version and word."""
+    return derived(index, ("query.mostly_lowercase", word), lambda: _mostly_lowercase(index.chunks, word))
+
+
+def _mostly_lowercase(chunks, word: str) -> bool:
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+    lower = proper = 0
+    for doc in chunks:
+        text = doc.page_content
+        for found in pattern.finditer(text):
+            if found.group()[0].islower():
+                lower += 1
+            else:
+                before = _LAST_WORD_RE.search(text, max(0, found.start() - 40), found.start())
+                proper += bool(before and before.group(1)[0].islower())
+        if lower + proper >= 200:
+            break
+    return lower >= proper

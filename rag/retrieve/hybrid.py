@@ -19,6 +19,7 @@ passages can answer at all is `rag.answer.answerability`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from rag.index.base import Cosines
 from rag.ingest.chunking import NO_CONTEXT
 from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
-from rag.query.names import document_names
+from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import best_sentence_start, contact_rows, join_overlapping, page_chunks, page_key
 from rag.text import without_control_characters
@@ -81,7 +82,8 @@ class HybridRetriever(BaseModel):
         per question and pass it to `invoke(query, analysis)` and to the relevance check."""
         if not self.match_documents:
             return QueryAnalysis(query)
-        return QueryAnalysis(query, names=self.names, files_with=self.search.files_with)
+        ordinary = partial(is_ordinary_word, self.names, self.search.files_with, partial(mostly_lowercase, self.index))
+        return QueryAnalysis(query, names=self.names, files_with=self.search.files_with, ordinary=ordinary)
 
     def invoke(self, query: str, analysis: QueryAnalysis | None = None) -> list[Document]:
         """The top `k` passages for `query`, best first (`rag.answer.lcel` makes this a LangChain retriever); what

@@ -277,13 +277,13 @@ def test_a_question_naming_a_page_ranks_that_page_and_marks_its_passage(settings
 
 
 def test_an_ordinary_word_of_a_file_name_does_not_route_the_search(settings, make_pdf, embeddings):
-    # "tables" is in a file's name but also in most other files' text: it is a word, not a name. "Zephyrcorp"
-    # is in one file's name and nowhere else: it names that file.
+    # "tables" is in a file's name but also, in lower case, in most other files' text: it is a word, not a name.
+    # "Zephyrcorp" is in one file's name and, capitalised mid-sentence, in the others' text: it names that file.
     make_pdf("chinese_tables_bond_prospectus.pdf", ["Bond prospectus. Coupon rates and maturities of the notes."])
     make_pdf("zephyrcorp_annual_report.pdf", ["Zephyr Corp annual report. Kites sold: 12,000 units."])
     for name, topic in [("orchard.pdf", "apple harvests"), ("harbour.pdf", "ship arrivals"),
                         ("library.pdf", "book loans"), ("weather.pdf", "rainfall by month")]:
-        make_pdf(name, [f"Report on {topic}. The tables below list {topic} for each year."])
+        make_pdf(name, [f"Report on {topic}. The tables below list {topic} for each year, as kept by Zephyrcorp."])
     ingest(settings, progress=False, embeddings=embeddings)
     retriever = HybridRetriever(index=load_index(settings.index_dir), embeddings=embeddings, k=5)
     assert retriever.analyse("Which tables list the rainfall by month?").named_files == set()
