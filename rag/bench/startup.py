@@ -4,7 +4,8 @@ What a person waits for is the whole process, not the model's share of it, so ea
 process (the question, `--max-new-tokens 1`, the backend; the model is whatever the settings make default) and
 times from the spawn to the first byte of answer on its stdout. The child's own timing block gives the split
 (embeddings load, index load, model load, retrieval, prompt processing); what is left is interpreter start-up and
-imports. Peak RSS is the child's (`wait4`). One untimed run per backend first prepares the caches (converted
+imports. The model loads in a background thread beside the embeddings, the index and the retrieval, so only the part
+of its load time that outlasts them counts as waited for. Peak RSS is the child's (`wait4`). One untimed run per backend first prepares the caches (converted
 models, compiled OpenVINO blobs, the embedder), so the numbers are the "cold process, warm caches" case.
 
 `--warm` also measures the interactive prompt: one child answers the question once (untimed) and then `--runs`
@@ -83,8 +84,17 @@ def cold_run(backend: str, question: str) -> dict:
         raise UserError(f"startup benchmark: main.py --backend {backend} exited {child.returncode}: {lines[-1]}")
     result = {"first_token_s": first_token, "peak_rss_mb": usage.ru_maxrss / 1024}
     result.update(parse_timings(out.decode(errors="replace")))
-    result["imports_other_s"] = first_token - sum(result.get(key, 0.0) for key, _ in SPLIT)
+    result["imports_other_s"] = first_token - on_the_path(result)
     return result
+
+
+def on_the_path(result: dict[str, float]) -> float:
+    """Seconds of the split the person waits for. The model loads in a background thread from the start of
+    loading (rag.answer.answerer.BackgroundLoad), beside the embeddings, the index and the retrieval, so only the part
+    of its load that outlasts them is waited for."""
+    beside = sum(result.get(key, 0.0) for key in ("embeddings_s", "index_s", "retrieval_s"))
+    waited = max(0.0, result.get("model_s", 0.0) - beside)
+    return beside + waited + result.get("prompt_s", 0.0)
 
 
 def parse_timings(text: str) -> dict[str, float]:
@@ -156,7 +166,7 @@ def print_startup(report: dict) -> None:
     print_table([r for r in report["results"] if "error" not in r], [
         ("backend", "backend", ""), ("first_token_s", "first token s", ".2f"),
         ("imports_other_s", "imports+start s", ".2f"), ("embeddings_s", "embeddings s", ".2f"),
-        ("index_s", "index s", ".2f"), ("model_s", "model s", ".2f"), ("retrieval_s", "retrieval s", ".2f"),
+        ("index_s", "index s", ".2f"), ("model_s", "model s (background)", ".2f"), ("retrieval_s", "retrieval s", ".2f"),
         ("prompt_s", "prompt s", ".2f"), ("peak_rss_mb", "peak RSS MB", ".0f"),
         ("warm_first_token_s", "warm first token s", ".2f"),
     ])
