@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 setup: $(STAMP)
-	# Assembles models/$(PACK).gguf, checks its SHA-256, exports it to OpenVINO int8 (skipped when up to date).
+	# Assembles models/$(PACK).gguf, checks its SHA-256, exports it to OpenVINO (the pack's weight format; skipped when up to date).
 	$(BIN)/python -m rag.models install $(PACK)
 
 demo: setup

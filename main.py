@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=BACKENDS,
                         help="LLM backend (default auto: openvino when installed, else ctransformers)")
     parser.add_argument("--model", type=Path, help="model file (GGML/GGUF) or OpenVINO IR folder (openai: model id)")
+    parser.add_argument("--pack", dest="model_pack", metavar="NAME",
+                        help="installed model pack to answer with when --model is not given (python -m rag.models list)")
     parser.add_argument("--base-url", help="backend openai: the OpenAI-compatible server, e.g. http://127.0.0.1:8001/v1")
     parser.add_argument("--api-key", dest="remote_api_key", help="backend openai: the server's API key")
     parser.add_argument("--model-type", help="ctransformers model type, e.g. llama (default: from the file)")
@@ -32,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--temperature", type=float, help="sampling temperature (default 0: deterministic)")
     parser.add_argument("--threads", type=int, help="CPU threads for generation (default: all cores)")
     parser.add_argument("--context-length", type=int, help="model window in tokens (default: the model's own)")
+    parser.add_argument("--context-chars", type=int,
+                        help="characters of the passages given to the model: the parts that bear on the question "
+                             "(default 1600; 0: whole passages)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
@@ -50,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         k=args.k, backend=args.backend, model=args.model, model_type=args.model_type, device=args.device,
         max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
         context_length=args.context_length, index_dir=args.index_dir, store=args.store, pg_dsn=args.pg_dsn,
-        base_url=args.base_url, remote_api_key=args.remote_api_key,
+        base_url=args.base_url, remote_api_key=args.remote_api_key, model_pack=args.model_pack,
+        context_chars=args.context_chars,
     )
     from rag.cli.output import print_answer, print_json, stream_printer
     from rag.answer.answerer import load_answerer

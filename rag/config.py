@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # asks for a contact detail none holds, or when more than this share of its names and figures is in none.
     # 1: no such checks (rag.answer.answerability).
     max_missing_terms: float = Field(0.5, ge=0.0, le=1.0)
+    # The reader is given at most about this many characters of the passages: the sentences and table rows that
+    # share the question's rarer words, with their neighbours (rag.answer.focus). 0: the whole passages.
+    context_chars: int = Field(1600, ge=0)
 
     # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers

@@ -25,6 +25,7 @@ from langchain_core.documents import Document
 from rag.answer.abstention import READER_REASON, reader_abstained
 from rag.answer.answerability import judge
 from rag.answer.conversation import MAX_TURNS, Turn, standalone_question, topic_of
+from rag.answer.focus import focus_passages
 from rag.answer.grounding import Grounding, check_grounding
 from rag.answer.prompts import cited_numbers, format_passages, reader_template
 from rag.answer.templates import ABSTAIN_TEXT, fit_context
@@ -77,6 +78,17 @@ class Answer:
     backend: str = ""
     grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
 
+    @property
+    def supported_by(self) -> list[int]:
+        """The source numbers holding the sentences the grounding check found for the answer (its evidence)."""
+        found = [evidence.source for evidence in self.grounding.evidence] if self.grounding else []
+        return list(dict.fromkeys(found))
+
+    @property
+    def points_to(self) -> list[int]:
+        """The sources the answer rests on: those it cites as [n], else those its evidence sentences come from."""
+        return self.cited or self.supported_by
+
     def to_dict(self) -> dict:
         return {
             "grounded": self.grounding.grounded if self.grounding else None,
@@ -86,6 +98,7 @@ class Answer:
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,
             "cited": self.cited,
+            "supported_by": self.supported_by,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
                          "score": s.score, "text": s.text, "ocr": s.ocr} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
@@ -257,14 +270,15 @@ class Answerer:
         question = neutralise_special_tokens(question, pattern=self._specials)
         history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
                            answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
-        kept, dropped, _tokens = fit_context(relevant, question, self.template, self.backend.count_tokens,
+        focused = focus_passages(relevant, analysis.search_tokens, s.context_chars)
+        kept, dropped, _tokens = fit_context(focused, question, self.template, self.backend.count_tokens,
                                              self.backend.context_length, self.settings.max_new_tokens,
                                              format=format_passages)
         result.dropped_chunks = len(dropped)
         if dropped and on_notice:
             on_notice(f"note: {len(dropped)} lower-ranked chunk(s) left out to fit the model's "
                       f"{self.backend.context_length}-token window")
-        result.sources = to_sources(kept)
+        result.sources = to_sources([relevant[d.metadata.get("focused_from", i)] for i, d in enumerate(kept)])
         context = format_passages(kept)
         template = self._template_with(history, context, question, on_notice)
         guard = LoopGuard(on_token)

@@ -29,9 +29,10 @@ SYSTEM = (
     "them. After each fact, cite the passage it comes from by its number in square brackets, like [1]. "
     f'If the passages do not contain the answer, reply exactly "{READER_ABSTAIN}"'
 )
-# Small models cite far more often when the user turn repeats the request (Qwen2.5-Coder-0.5B: no [n] without it).
-USER = ("Passages:\n\n{context}\n\nQuestion: {question}\n\n"
-        "Answer in one sentence and end it with the number of the passage that says so, in square brackets.")
+# The user turn does not repeat the request for [n]: when it did, Qwen2.5-Coder-0.5B mostly answered with a bare
+# "[2]" or a copied passage header and no fact (7 of 9 failed 20-F questions). Where the reader cites nothing, the
+# grounding check names the passage sentences that support the answer (rag.answer.grounding).
+USER = "Passages:\n\n{context}\n\nQuestion: {question}\n\nAnswer in one sentence."
 
 _CONTEXT, _QUESTION = "\ue000CONTEXT\ue000", "\ue000QUESTION\ue000"
 _CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")

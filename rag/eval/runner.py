@@ -229,9 +229,11 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
     if answer is None:
         result = score_question(question, retrieved, latency_s=latency)
     else:
-        shown = [(source.file, source.page) for source in answer.sources]
+        # what the answer points to: the passages it cites as [n], else those its evidence sentences come from
+        pointed = [(source.file, source.page) for n in answer.points_to for source in answer.sources
+                   if source.number == n]
         grounded = answer.grounding.grounded if answer.grounding else None
-        result = score_question(question, retrieved, answer.answer, citations=shown, latency_s=latency,
+        result = score_question(question, retrieved, answer.answer, citations=pointed, latency_s=latency,
                                 grounded=grounded)
     detail = {
         "question": question.question,

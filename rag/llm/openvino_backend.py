@@ -130,12 +130,15 @@ class OpenVINOBackend(LLMBackend):
 
 def _default_model(settings: "Settings", announce: Callable[[str], None]) -> Path:
     """The configured model pack's folder when it is installed, else the bundled SmolLM2 (exported on first use)."""
-    from rag.llm.packs import get_pack, is_installed, pack_model_dir
+    from rag.llm.packs import DEFAULT_PACK, get_pack, is_installed, pack_model_dir
 
     pack = get_pack(getattr(settings, "model_pack", "smollm2-135m"))
     if pack.bundled_file is None:
         if is_installed(pack, settings):
             return pack_model_dir(pack, settings)
+        if pack.name != DEFAULT_PACK:  # asked for by name: answering with another model would mislead
+            raise ModelError(f"model pack {pack.name} is not installed in {settings.models_dir}; install it with: "
+                             f"python -m rag.models install {pack.name}")
         announce(f"note: the reader model pack {pack.name} is not installed (python -m rag.models install "
                  f"{pack.name}); using the bundled SmolLM2-135M, whose answers are often wrong")
     from rag.llm.convert.openvino_export import ensure_default_openvino_model

@@ -55,7 +55,7 @@ def test_empty_question_is_a_usage_error(kite_answerer):
 def test_long_context_drops_lowest_ranked_chunks(settings, make_pdf, embeddings, llm_backend):
     pages = [f"Chapter {i}. " + f"The lighthouse keeper number {i} logged storms and ships. " * 9 for i in range(8)]
     make_pdf("log.pdf", pages)
-    small = settings.model_copy(update={"k": 6, "context_length": 400, "max_new_tokens": 64})
+    small = settings.model_copy(update={"k": 6, "context_length": 400, "max_new_tokens": 64, "context_chars": 0})
     ingest(small, progress=False, embeddings=embeddings)
     answerer = build_answerer(small, embeddings, llm_backend)
     answerer.backend.context_length, saved = 400, answerer.backend.context_length
@@ -109,6 +109,9 @@ def test_the_answer_is_checked_against_its_passages(kite_answerer):
     if "1,234" in answer.answer:  # the figure it states is on page 2, and the evidence says so
         assert answer.grounding.grounded is True
         assert answer.grounding.evidence[0].page == 2 and "1,234" in answer.grounding.evidence[0].sentence
+        page_2 = [source.number for source in answer.sources if source.page == 2]
+        assert answer.supported_by[:1] == page_2 and data["supported_by"] == answer.supported_by
+        assert answer.points_to == (answer.cited or page_2)  # its own [n] first, else where the evidence is
 
 
 def test_the_question_is_analysed_once_for_retrieval_and_the_relevance_check(monkeypatch):

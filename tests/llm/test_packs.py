@@ -116,3 +116,18 @@ def test_other_installed_packs_load_and_answer(name):
     prompt = reader_template(backend).format(context=f"[1] adidas.pdf, page 53\n{ADIDAS_CONTEXT}",
                                              question=ADIDAS_QUESTION)
     assert "750" in backend.generate(prompt, GenerationParams(max_new_tokens=40))
+
+
+def test_a_pack_asked_for_by_name_but_not_installed_is_an_error_not_another_model(tmp_path):
+    from rag.llm.openvino_backend import _default_model
+
+    settings = load_settings(models_dir=tmp_path, model_pack="qwen2.5-coder-1.5b")
+    with pytest.raises(ModelError, match=r"python -m rag.models install qwen2.5-coder-1.5b"):
+        _default_model(settings, announce=lambda message: None)
+
+
+def test_each_pack_is_exported_to_its_own_weight_format_folder(tmp_path):
+    settings = load_settings(models_dir=tmp_path)
+    for pack in PACKS.values():
+        assert pack.weight_format in ("int8", "fp16")
+        assert pack_model_dir(pack, settings).name.endswith(f"-ov-{pack.weight_format}")
