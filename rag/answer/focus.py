@@ -26,8 +26,9 @@ from rag.text import tokenize
 GAP = " … "
 MIN_WINDOW = 200  # characters: a chosen unit shorter than this takes in its neighbours, so a figure keeps its label
 # A sentence ends at . ! ? before a space and a word that does not start in lower case: "1.5" and "the U.S. dollar"
-# do not end one.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[^\sa-z]|\s*$)")
+# do not end one. Chinese/Japanese full stops end one wherever they stand.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[^\sa-z]|\s*$)|[。！？]+[」』”）)]*")
+MAX_UNIT = 400  # characters: a longer "sentence" (a paragraph without full stops) is cut at its line breaks
 _HARD_LINE_END = re.compile(r"[\d%):;]\s*$")  # a table row, a heading with a colon, a figure: the line is a unit
 
 
@@ -49,7 +50,23 @@ def units(text: str) -> list[tuple[int, int]]:
             start = None
     if start is not None:
         spans.append((start, lines[-1][1]))
+    spans = [piece for span in spans for piece in _cut_long(text, span)]
     return [(s, e) for s, e in ((_lstrip(text, s), e) for s, e in spans) if text[s:e].strip()]
+
+
+def _cut_long(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """A span longer than MAX_UNIT as pieces ending at its line breaks (each piece at most one line past the cap)."""
+    start, end = span
+    if end - start <= MAX_UNIT:
+        return [span]
+    pieces, piece_start = [], start
+    for newline in re.finditer(r"\n", text[start:end]):
+        at = start + newline.end()
+        if at - piece_start >= MAX_UNIT // 2:
+            pieces.append((piece_start, at))
+            piece_start = at
+    pieces.append((piece_start, end))
+    return [piece for piece in pieces if piece[1] > piece[0]]
 
 
 def _lstrip(text: str, start: int) -> int:

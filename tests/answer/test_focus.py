@@ -78,3 +78,11 @@ def test_the_reader_gets_the_focused_text_and_the_person_sees_whole_passages(set
         prompts[chars] = answer.timings["prompt_tokens"]
         assert any(source.text.startswith("Staff.") and "74,240" in source.text for source in answer.sources)
     assert prompts[150] < prompts[0] - 50
+
+
+def test_chinese_full_stops_end_sentences_and_a_paragraph_without_stops_is_cut_at_line_breaks():
+    chinese = "公司成立于1878年。球场可容纳74240名观众。收入为583.2百万英镑。"
+    assert texts(chinese) == ["公司成立于1878年。", "球场可容纳74240名观众。", "收入为583.2百万英镑。"]
+    paragraph = "\n".join(["a line of a long paragraph that never reaches a full stop, it only goes on and on"] * 12)
+    pieces = texts(paragraph)
+    assert len(pieces) > 1 and all(len(piece) <= 400 + 90 for piece in pieces)
