@@ -75,7 +75,8 @@ def sources_markdown(answer: Answer) -> str:
              if cited else "**Cited:** none (the answer names no [n] passage)", "**Sources**"]
     for source in answer.sources:
         label = escape_markdown(f"{source.file}, page {source.page}" + (" (OCR text)" if source.ocr else ""))
-        mark = " · **cited**" if source.number in answer.cited else ""
+        mark = (" · **cited**" if source.number in answer.cited
+                else " · **evidence**" if source.number in answer.supported_by else "")
         lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}{mark}  \n"
                      f"   {escape_markdown(source.snippet)}")
     return "\n".join(lines)

@@ -44,3 +44,14 @@ def test_web_ui_marks_an_ungrounded_answer_visibly():
     assert "Not found in the sources" in marked and "£900m" in marked
     shown = answer_markdown(_answer("It is £750m [1]."), [])
     assert "Not found" not in shown and "**Evidence**" in shown and "#page=53" in shown
+
+
+def test_an_answer_without_citations_points_to_the_passages_of_its_evidence():
+    uncited = _answer("It is £750m.")
+    assert uncited.cited == [] and uncited.supported_by == [1] and uncited.points_to == [1]
+    assert uncited.to_dict()["supported_by"] == [1]
+    pytest.importorskip("gradio")
+    from rag.web.ui import sources_markdown
+
+    assert "· **evidence**" in sources_markdown(uncited)
+    assert "· **evidence**" not in sources_markdown(_answer("It is £900m."))  # nothing found, nothing marked
