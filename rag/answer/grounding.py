@@ -62,6 +62,8 @@ class Grounding:
     grounded: bool | None = None  # None: the answer holds no figure, date or name to check
     claims: list[Claim] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # other passages (number, file, page) holding a sentence that supports the same claims as the first evidence
+    also_in: list[tuple[int, str, int]] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -74,6 +76,7 @@ class Grounding:
             "claims": [{"text": c.text, "kind": c.kind, "found": c.found, "source": c.source} for c in self.claims],
             "evidence": [{"source": e.source, "file": e.file, "page": e.page, "sentence": e.sentence}
                          for e in self.evidence],
+            "also_in": [{"source": n, "file": f, "page": p} for n, f, p in self.also_in],
         }
 
 
@@ -374,7 +377,22 @@ def check_grounding(answer: str, passages: Sequence[Passage], question: str = ""
     result = Grounding(claims=claims)
     result.grounded = all(claim.found for claim in claims) if claims else None
     result.evidence = _evidence(claims, sentences, answer)
+    result.also_in = _also_in(claims, sentences, result.evidence)
     return result
+
+
+def _also_in(claims: Sequence[Claim], sentences: Sequence[_Sentence], evidence: Sequence[Evidence]
+             ) -> list[tuple[int, str, int]]:
+    """The other passages with a sentence supporting every found claim the first evidence sentence supports (the
+    same figure stated on several pages), in passage order."""
+    if not evidence:
+        return []
+    first = next(s for s in sentences if s.source.number == evidence[0].source and _clip(s.text) == evidence[0].sentence)
+    covered = [claim for claim in claims if claim.found and _supports(claim, first)]
+    shown = {e.source for e in evidence}
+    found = {s.source.number: (s.source.number, s.source.file, s.source.page) for s in sentences
+             if covered and s.source.number not in shown and all(_supports(claim, s) for claim in covered)}
+    return [found[number] for number in sorted(found)]
 
 
 def _evidence(claims: Sequence[Claim], sentences: Sequence[_Sentence], answer: str) -> list[Evidence]:

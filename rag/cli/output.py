@@ -58,6 +58,8 @@ def format_grounding(answer: Answer) -> str:
                      "check before relying on this answer)")
     for evidence in grounding.evidence:
         lines.append(f'Evidence: [{evidence.source}] {evidence.file}, page {evidence.page}: "{evidence.sentence}"')
+    if grounding.also_in:
+        lines.append("Also stated in: " + "; ".join(f"[{n}] {file}, page {page}" for n, file, page in grounding.also_in))
     return "\n".join(lines)
 
 

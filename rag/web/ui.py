@@ -64,6 +64,10 @@ def grounding_markdown(answer: Answer) -> str:
         label = escape_markdown(f"[{evidence.source}] {evidence.file}, page {evidence.page}")
         lines.append(f"**Evidence** [{label}]({pdf_link(evidence.file, evidence.page)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
+    if grounding.also_in:
+        lines.append("**Also stated in** " + ", ".join(
+            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({pdf_link(file, page)})"
+            for n, file, page in grounding.also_in))
     return "  \n".join(lines)
 
 

@@ -55,3 +55,20 @@ def test_an_answer_without_citations_points_to_the_passages_of_its_evidence():
 
     assert "· **evidence**" in sources_markdown(uncited)
     assert "· **evidence**" not in sources_markdown(_answer("It is £900m."))  # nothing found, nothing marked
+
+
+def test_the_same_figure_on_other_pages_is_listed_beside_the_evidence():
+    from rag.cli.output import format_grounding
+
+    other = Source(number=2, file="manu.pdf", page=54, score=0.6,
+                   text="The minimum guarantee payable by adidas over the term is £750 million, subject to adjustments.")
+    unrelated = Source(number=3, file="manu.pdf", page=9, score=0.5, text="Revenue was £583.2 million.")
+    answer = Answer(question=QUESTION, answer="It is £750 million.", sources=[PASSAGE, other, unrelated])
+    answer.grounding = check_grounding(answer.answer, answer.sources, QUESTION)
+    assert answer.grounding.also_in == [(2, "manu.pdf", 54)]
+    assert "Also stated in: [2] manu.pdf, page 54" in format_grounding(answer)
+    assert answer.to_dict()["grounding"]["also_in"] == [{"source": 2, "file": "manu.pdf", "page": 54}]
+    pytest.importorskip("gradio")
+    from rag.web.ui import answer_markdown
+
+    assert "**Also stated in**" in answer_markdown(answer, []) and "#page=54" in answer_markdown(answer, [])
