@@ -70,6 +70,8 @@ def format_cited(answer: Answer) -> str:
     by_number = {source.number: source for source in answer.sources}
     cited = [by_number[n] for n in answer.cited if n in by_number]
     if not cited:
+        if answer.supported_by:
+            return "Cites: no [n] in the answer; the evidence below was found by checking it against the passages"
         return "Cites: no passage (the answer names no [n])"
     return "Cites: " + "; ".join(f"[{s.number}] {s.file}, page {s.page}" for s in cited)
 

@@ -50,6 +50,9 @@ def test_an_answer_without_citations_points_to_the_passages_of_its_evidence():
     uncited = _answer("It is £750m.")
     assert uncited.cited == [] and uncited.supported_by == [1] and uncited.points_to == [1]
     assert uncited.to_dict()["supported_by"] == [1]
+    from rag.cli.output import format_cited
+
+    assert format_cited(uncited).startswith("Cites: no [n] in the answer; the evidence below was found")
     pytest.importorskip("gradio")
     from rag.web.ui import sources_markdown
 
