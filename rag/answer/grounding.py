@@ -376,26 +376,26 @@ def check_grounding(answer: str, passages: Sequence[Passage], question: str = ""
                     break
     result = Grounding(claims=claims)
     result.grounded = all(claim.found for claim in claims) if claims else None
-    result.evidence = _evidence(claims, sentences, answer)
-    result.also_in = _also_in(claims, sentences, result.evidence)
+    chosen = _evidence_sentences(claims, sentences, answer)
+    result.evidence = [Evidence(s.source.number, s.source.file, s.source.page, _clip(s.text)) for s in chosen]
+    result.also_in = _also_in(claims, sentences, chosen)
     return result
 
 
-def _also_in(claims: Sequence[Claim], sentences: Sequence[_Sentence], evidence: Sequence[Evidence]
+def _also_in(claims: Sequence[Claim], sentences: Sequence[_Sentence], chosen: Sequence[_Sentence]
              ) -> list[tuple[int, str, int]]:
     """The other passages with a sentence supporting every found claim the first evidence sentence supports (the
     same figure stated on several pages), in passage order."""
-    if not evidence:
+    covered = [claim for claim in claims if claim.found and _supports(claim, chosen[0])] if chosen else []
+    if not covered:
         return []
-    first = next(s for s in sentences if s.source.number == evidence[0].source and _clip(s.text) == evidence[0].sentence)
-    covered = [claim for claim in claims if claim.found and _supports(claim, first)]
-    shown = {e.source for e in evidence}
+    shown = {s.source.number for s in chosen}
     found = {s.source.number: (s.source.number, s.source.file, s.source.page) for s in sentences
-             if covered and s.source.number not in shown and all(_supports(claim, s) for claim in covered)}
+             if s.source.number not in shown and all(_supports(claim, s) for claim in covered)}
     return [found[number] for number in sorted(found)]
 
 
-def _evidence(claims: Sequence[Claim], sentences: Sequence[_Sentence], answer: str) -> list[Evidence]:
+def _evidence_sentences(claims: Sequence[Claim], sentences: Sequence[_Sentence], answer: str) -> list[_Sentence]:
     """Sentences that support the answer: those holding its found claims (most claims first), at most two;
     with no claims, the sentence sharing the most words with the answer."""
     chosen: list[_Sentence] = []
@@ -415,7 +415,7 @@ def _evidence(claims: Sequence[Claim], sentences: Sequence[_Sentence], answer: s
         scored = [(len(words & set(s.folded.split())), -i) for i, s in enumerate(sentences)]
         if scored and max(scored)[0] >= 2:
             chosen.append(sentences[-max(scored)[1]])
-    return [Evidence(s.source.number, s.source.file, s.source.page, _clip(s.text)) for s in chosen]
+    return chosen
 
 
 def _clip(sentence: str) -> str:
