@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--context-chars", type=int,
                         help="characters of the passages given to the model: the parts that bear on the question "
                              "(default 1600; 0: whole passages)")
+    parser.add_argument("--no-second-look", dest="second_look", action="store_false", default=None,
+                        help="when the model finds no answer in the focused passages, do not ask it again with "
+                             "the whole passages")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
         context_length=args.context_length, index_dir=args.index_dir, store=args.store, pg_dsn=args.pg_dsn,
         base_url=args.base_url, remote_api_key=args.remote_api_key, model_pack=args.model_pack,
-        context_chars=args.context_chars,
+        context_chars=args.context_chars, second_look=args.second_look,
     )
     from rag.cli.output import print_answer, print_json, stream_printer
     from rag.answer.answerer import load_answerer

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # The reader is given at most about this many characters of the passages: the sentences and table rows that
     # share the question's rarer words, with their neighbours (rag.answer.focus). 0: the whole passages.
     context_chars: int = Field(1600, ge=0)
+    # When the reader finds no answer in the focused passages, ask it once more with the whole passages (costs a
+    # second prompt, only on those questions).
+    second_look: bool = True
 
     # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers

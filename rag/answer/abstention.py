@@ -6,7 +6,12 @@ answerer (`rag.answer.answerer.Answerer.ask`) reports such a reply as an abstent
 
 Only the answer's first sentence is read: "Revenue was £5m [1]. The documents do not say how it split." answers.
 
-Hands on `reader_abstained` and `READER_REASON` to the answerer.
+An answer can also say nothing while looking like one: "The telephone number of the Commission is [1]." or "48
+tables were consistent." for "Of the 48 tables, how many were consistent?". `repeats_question` finds answers whose
+words all come from the question (no figure, name or word of their own, no yes/no or negation); the answerer
+reports them as abstentions with `ECHO_REASON`. On the eval sets' runs it withdrew no correct answer.
+
+Hands on `reader_abstained`, `repeats_question`, `READER_REASON` and `ECHO_REASON` to the answerer.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rag.text import normalize, tokenize
+
 READER_REASON = "the model found no answer in the passages"
+ECHO_REASON = "the model's answer only repeats the question"
 
 _DOCS = (r"(?:documents?|passages?|context|sources?|excerpts?|texts?|information|materials?|pdfs?|files?|records?"
          r"|reports?|data|pages?|sections?)")
@@ -62,3 +70,25 @@ def first_sentence(answer: str) -> str:
 def reader_abstained(answer: str) -> bool:
     """Whether the model's answer is its own "the documents do not say" (see the module docstring)."""
     return bool(_RE.search(first_sentence(answer)))
+
+
+# Words that answer by themselves although the question has them or search ignores them: "No.", "It did not."
+_ANSWER_WORDS = frozenset("yes no not none never neither nor nothing nobody zero".split())
+_WORDS_RE = re.compile(r"[^\W_]+")
+
+
+def repeats_question(answer: str, question: str) -> bool:
+    """Whether the answer adds nothing to the question: every word of it is the question's or a function word.
+
+    A question offering choices ("A or B?", "whether") is answered by one of its own words, so it never counts.
+    """
+    question_words = set(_WORDS_RE.findall(normalize(question)))
+    if question_words & {"or", "whether"}:
+        return False
+    text = _CITATION_RE.sub(" ", answer)
+    words = _WORDS_RE.findall(normalize(text).replace("n't", " not"))
+    if any(word in _ANSWER_WORDS and word not in question_words for word in words):
+        return False
+    asked = set(tokenize(question)) | {word for word in question_words if len(word) == 1}
+    own = set(tokenize(text)) | {word for word in words if len(word) == 1}
+    return own <= asked

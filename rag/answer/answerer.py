@@ -22,12 +22,12 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
 
-from rag.answer.abstention import READER_REASON, reader_abstained
+from rag.answer.abstention import ECHO_REASON, READER_REASON, reader_abstained, repeats_question
 from rag.answer.answerability import judge
 from rag.answer.conversation import MAX_TURNS, Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.grounding import Grounding, check_grounding
-from rag.answer.prompts import cited_numbers, format_passages, reader_template
+from rag.answer.prompts import READER_ABSTAIN, cited_numbers, format_passages, reader_template
 from rag.answer.templates import ABSTAIN_TEXT, fit_context
 from rag.config import Settings
 from rag.errors import UserError
@@ -188,6 +188,34 @@ class LoopGuard:
             self.shown = end
 
 
+class HeldAbstention:
+    """Passes streamed text on, except while it could still be the reader's "The documents do not say.": that is
+    held back, so a "no answer" that a second look replaces is never shown (`release` shows what is held)."""
+
+    def __init__(self, show: Callable[[str], None] | None):
+        self.show = show
+        self.held = ""
+        self.passing = False
+
+    def __call__(self, piece: str) -> None:
+        if self.passing:
+            self._show(piece)
+            return
+        self.held += piece
+        if not READER_ABSTAIN.casefold().startswith(self.held.lstrip().casefold()):
+            self.release()
+
+    def release(self) -> None:
+        self.passing = True
+        held, self.held = self.held, ""
+        if held:
+            self._show(held)
+
+    def _show(self, text: str) -> None:
+        if self.show:
+            self.show(text)
+
+
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
@@ -271,7 +299,37 @@ class Answerer:
         history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
                            answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
         focused = focus_passages(relevant, analysis.search_tokens, s.context_chars)
-        kept, dropped, _tokens = fit_context(focused, question, self.template, self.backend.count_tokens,
+        held = HeldAbstention(on_token)
+        self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
+        if (reader_abstained(result.answer) and s.second_look and not result.stopped
+                and [d.page_content for d in focused] != [d.page_content for d in relevant]):
+            # The focused context left the reader without an answer: one more look at the whole passages (slower,
+            # but it finds answers the cut text lost their labels for). The first "no answer" was never shown.
+            result.timings["first_look"] = time.perf_counter() - started - result.timings["retrieval"]
+            if on_notice:
+                on_notice("note: no answer in the focused passages; reading the whole passages")
+            held = HeldAbstention(on_token)
+            self._read(result, relevant, relevant, question, history, held, on_notice, should_stop)
+        held.release()
+        result.cited = cited_numbers(result.answer, len(result.sources))
+        if reader_abstained(result.answer):
+            result.abstained, result.abstain_reason = True, READER_REASON
+        elif repeats_question(result.answer, asked):
+            result.abstained, result.abstain_reason = True, ECHO_REASON
+            result.answer = f"{ABSTAIN_TEXT[:-1]}: {ECHO_REASON}."
+            if on_notice:
+                on_notice(f"note: not an answer: {ECHO_REASON}")
+        elif result.answer:
+            result.grounding = check_grounding(result.answer, result.sources, asked)
+        self._record_generation(result)
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
+              history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,
+              should_stop: Callable[[], bool] | None) -> None:
+        """Fit `passages` (cut from `relevant`) into the window and stream the model's answer into `result`."""
+        kept, dropped, _tokens = fit_context(passages, question, self.template, self.backend.count_tokens,
                                              self.backend.context_length, self.settings.max_new_tokens,
                                              format=format_passages)
         result.dropped_chunks = len(dropped)
@@ -281,7 +339,7 @@ class Answerer:
         result.sources = to_sources([relevant[d.metadata.get("focused_from", i)] for i, d in enumerate(kept)])
         context = format_passages(kept)
         template = self._template_with(history, context, question, on_notice)
-        guard = LoopGuard(on_token)
+        guard = LoopGuard(show)
         stream = self.backend.stream(template.format(context=context, question=question), self.generation_params())
         try:
             for piece in stream:
@@ -294,14 +352,6 @@ class Answerer:
         finally:
             stream.close()  # a stopped backend stream records its stats on close
         result.answer = guard.text.strip()
-        result.cited = cited_numbers(result.answer, len(result.sources))
-        if reader_abstained(result.answer):
-            result.abstained, result.abstain_reason = True, READER_REASON
-        elif result.answer:
-            result.grounding = check_grounding(result.answer, result.sources, asked)
-        self._record_generation(result)
-        result.timings["total"] = time.perf_counter() - started
-        return result
 
     def _template_with(self, history: Sequence[Turn], context: str, question: str,
                        on_notice: Callable[[str], None] | None):

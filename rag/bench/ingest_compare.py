@@ -1,7 +1,8 @@
 """`python -m rag.bench ingest-compare PATH ...`: `rag.ingest` against the reference article's pipeline, same run.
 
 The reference: LangChain's `PyPDFLoader` page by page, `RecursiveCharacterTextSplitter(500, 50)`, sentence-transformers
-all-MiniLM-L6-v2 on torch (`HuggingFaceEmbeddings`), `FAISS.from_documents`. Ours: `rag.ingest.pipeline.ingest` into a
+all-MiniLM-L6-v2 on torch (what `langchain_huggingface.HuggingFaceEmbeddings` does, without installing that package
+for a benchmark: `reference_embeddings`), `FAISS.from_documents`. Ours: `rag.ingest.pipeline.ingest` into a
 throw-away index with the configured settings. Both run in this process one after the other (reference first) on
 the same files, each with its model loaded before the clock starts, so the ratio is measured under the same load;
 the load average before and after is printed because other programs share the CPU.
@@ -24,6 +25,26 @@ def pdf_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def reference_embeddings(folder: Path):
+    """LangChain's `HuggingFaceEmbeddings` as the reference uses it: newlines to spaces, normalised vectors."""
+    from langchain_core.embeddings import Embeddings
+    from sentence_transformers import SentenceTransformer
+
+    class ReferenceEmbeddings(Embeddings):
+        def __init__(self):
+            self.model = SentenceTransformer(str(folder), device="cpu")
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            texts = [text.replace("\n", " ") for text in texts]
+            return self.model.encode(texts, normalize_embeddings=True).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.embed_documents([text])[0]
+
+    return ReferenceEmbeddings()
+
+
+
 def reference_ingest(files: list[Path]) -> dict:
     import warnings
 
@@ -31,13 +52,11 @@ def reference_ingest(files: list[Path]) -> dict:
         warnings.simplefilter("ignore")  # langchain-community's sunset notice
         from langchain_community.document_loaders import PyPDFLoader
         from langchain_community.vectorstores import FAISS
-    from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from rag.index.embeddings import minilm_folder
 
-    embeddings = HuggingFaceEmbeddings(model_name=str(minilm_folder()), model_kwargs={"device": "cpu"},
-                                       encode_kwargs={"normalize_embeddings": True})
+    embeddings = reference_embeddings(minilm_folder())
     embeddings.embed_query("warm up")
     started = time.perf_counter()
     pages = [page for path in files for page in PyPDFLoader(str(path)).load()]
