@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     # When the reader finds no answer in the focused passages, ask it once more with the whole passages (costs a
     # second prompt, only on those questions).
     second_look: bool = True
+    # Tell the reader to answer "The documents do not say." when the passages lack the answer. Off: the relevance
+    # check, the echo check (an answer that only repeats the question) and the grounding mark decide instead; the
+    # 0.5B reader, told to, declined answerable questions it had the evidence for (README "Refusals").
+    reader_abstains: bool = False
 
     # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers

@@ -240,7 +240,7 @@ class Answerer:
 
     def _use(self, backend: LLMBackend) -> None:
         self._backend = backend
-        self.template = reader_template(backend)
+        self.template = reader_template(backend, reader_abstains=self.settings.reader_abstains)
         # document text is data: special-token strings in passages, question and history never reach the model
         self._specials = special_token_pattern(getattr(backend, "special_tokens", ()))
 
@@ -360,7 +360,8 @@ class Answerer:
         budget = self.backend.context_length - self.settings.max_new_tokens
         kept, template = list(history)[-MAX_TURNS:], self.template
         while kept:  # the oldest turns go first until the prompt leaves room for the answer
-            template = reader_template(self.backend, [(turn.question, turn.answer) for turn in kept])
+            template = reader_template(self.backend, [(turn.question, turn.answer) for turn in kept],
+                                       reader_abstains=self.settings.reader_abstains)
             if self.backend.count_tokens(template.format(context=context, question=question)) <= budget:
                 break
             kept.pop(0)

@@ -13,6 +13,7 @@ from rag.answer.prompts import (
     format_passages,
     is_reader_abstention,
     reader_template,
+    system_instruction,
 )
 from rag.answer.answerer import LoopGuard, repeating_tail
 
@@ -44,7 +45,20 @@ def test_the_models_own_chat_template_renders_the_prompt(smollm2_template):
     assert prompt.startswith(f"<|im_start|>system\n{SYSTEM}<|im_end|>")
     assert "Earlier {question}?" in prompt and "Text {with braces}" in prompt  # document braces stay data
     assert "Question: What is it?" in prompt and prompt.endswith("<|im_end|>\n<|im_start|>assistant\n")
-    assert f'reply exactly "{READER_ABSTAIN}"' in prompt
+    assert READER_ABSTAIN not in prompt  # by default the reader is not told how to decline (setting reader_abstains)
+
+
+def test_the_abstention_instruction_only_with_reader_abstains(smollm2_template):
+    template = chat_template_prompt(smollm2_template, system=system_instruction(reader_abstains=True))
+    prompt = template.format(context="[1] a.pdf, page 1\nX", question="Q?")
+    assert prompt.startswith(f"<|im_start|>system\n{SYSTEM} If the passages") and f'reply exactly "{READER_ABSTAIN}"' in prompt
+
+    class BaseModel:
+        chat_template = None
+        chat_format = "plain"
+
+    assert READER_ABSTAIN in reader_template(BaseModel(), reader_abstains=True).format(context="X", question="Q?")
+    assert READER_ABSTAIN not in reader_template(BaseModel()).format(context="X", question="Q?")
 
 
 def test_a_template_without_a_system_role_gets_the_instruction_in_the_user_turn():
