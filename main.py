@@ -38,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="characters of the passages given to the model: the parts that bear on the question "
                              "(default 1600; 0: whole passages)")
     parser.add_argument("--no-second-look", dest="second_look", action="store_false", default=None,
-                        help="when the model finds no answer in the focused passages, do not ask it again with "
-                             "the whole passages")
+                        help="when the model finds no answer in the focused passages (or only repeats the "
+                             "question), do not ask it again")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")

@@ -110,8 +110,9 @@ class Settings(BaseSettings):
     # The reader is given at most about this many characters of the passages: the sentences and table rows that
     # share the question's rarer words, with their neighbours (rag.answer.focus). 0: the whole passages.
     context_chars: int = Field(1600, ge=0)
-    # When the reader finds no answer in the focused passages, ask it once more with the whole passages (costs a
-    # second prompt, only on those questions).
+    # When the reader finds no answer in the focused passages, ask it once more with the whole passages; when its
+    # answer only repeats the question, first ask for the exact word, name or number (costs another prompt, only on
+    # those questions).
     second_look: bool = True
     # Tell the reader to answer "The documents do not say." when the passages lack the answer. Off: the relevance
     # check, the echo check (an answer that only repeats the question) and the grounding mark decide instead; the

@@ -10,8 +10,10 @@ An answer can also say nothing while looking like one: "The telephone number of 
 tables were consistent." for "Of the 48 tables, how many were consistent?". `repeats_question` finds answers whose
 words all come from the question (no figure, name or word of their own, no yes/no or negation); the answerer
 reports them as abstentions with `ECHO_REASON`. On the eval sets' runs it withdrew no correct answer.
+`may_repeat_question` tells, while the answer streams, whether the text so far could still end up such an echo.
 
-Hands on `reader_abstained`, `repeats_question`, `READER_REASON` and `ECHO_REASON` to the answerer.
+Hands on `reader_abstained`, `repeats_question`, `may_repeat_question`, `READER_REASON` and `ECHO_REASON` to the
+answerer.
 """
 
 from __future__ import annotations
@@ -92,3 +94,12 @@ def repeats_question(answer: str, question: str) -> bool:
     asked = set(tokenize(question)) | {word for word in question_words if len(word) == 1}
     own = set(tokenize(text)) | {word for word in words if len(word) == 1}
     return own <= asked
+
+
+_UNFINISHED_RE = re.compile(r"(?:\[[^\]]*|[^\W_]+)$")
+
+
+def may_repeat_question(partial: str, question: str) -> bool:
+    """Whether a streamed answer, `partial` so far, could still turn out to only repeat the question: its finished
+    words (a word or a citation still being written is left out) all come from the question."""
+    return repeats_question(_UNFINISHED_RE.sub("", partial), question)

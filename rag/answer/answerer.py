@@ -22,12 +22,13 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
 
-from rag.answer.abstention import ECHO_REASON, READER_REASON, reader_abstained, repeats_question
+from rag.answer.abstention import (ECHO_REASON, READER_REASON, may_repeat_question, reader_abstained,
+                                   repeats_question)
 from rag.answer.answerability import judge
 from rag.answer.conversation import MAX_TURNS, Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.grounding import Grounding, check_grounding
-from rag.answer.prompts import READER_ABSTAIN, cited_numbers, format_passages, reader_template
+from rag.answer.prompts import EXACT_ANSWER, READER_ABSTAIN, cited_numbers, format_passages, reader_template
 from rag.answer.templates import ABSTAIN_TEXT, fit_context
 from rag.config import Settings
 from rag.errors import UserError
@@ -189,11 +190,14 @@ class LoopGuard:
 
 
 class HeldAbstention:
-    """Passes streamed text on, except while it could still be the reader's "The documents do not say.": that is
-    held back, so a "no answer" that a second look replaces is never shown (`release` shows what is held)."""
+    """Passes streamed text on, except while it could still be no answer: the reader's "The documents do not say."
+    or, given the `question`, an answer whose words so far all come from the question ("48 tables were consistent."
+    for "Of the 48 tables, how many were consistent?"). That text is held back, so a "no answer" that a second look
+    replaces is never shown; `release` shows what is held, `passing` tells whether anything was shown."""
 
-    def __init__(self, show: Callable[[str], None] | None):
+    def __init__(self, show: Callable[[str], None] | None, question: str = ""):
         self.show = show
+        self.question = question
         self.held = ""
         self.passing = False
 
@@ -202,8 +206,11 @@ class HeldAbstention:
             self._show(piece)
             return
         self.held += piece
-        if not READER_ABSTAIN.casefold().startswith(self.held.lstrip().casefold()):
+        if not (self._may_be_no_answer() or self.question and may_repeat_question(self.held, self.question)):
             self.release()
+
+    def _may_be_no_answer(self) -> bool:
+        return READER_ABSTAIN.casefold().startswith(self.held.lstrip().casefold())
 
     def release(self) -> None:
         self.passing = True
@@ -299,31 +306,53 @@ class Answerer:
         history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
                            answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
         focused = focus_passages(relevant, analysis.search_tokens, s.context_chars)
-        held = HeldAbstention(on_token)
+        held = HeldAbstention(on_token, asked)
         self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
-        if (reader_abstained(result.answer) and s.second_look and not result.stopped
+        look_again = s.second_look and not result.stopped
+        if look_again and repeats_question(result.answer, asked):
+            # The reader restated the question instead of answering it: ask for the word, name or figure itself,
+            # on the same passages. The restatement was never shown.
+            result.timings["first_look"] = time.perf_counter() - started - result.timings["retrieval"]
+            if on_notice:
+                on_notice("note: the answer only repeated the question; asking for the exact word, name or number")
+            question = f"{question} {EXACT_ANSWER}"
+            held = HeldAbstention(on_token, asked)
+            self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
+        if (look_again and not result.stopped and self._no_answer(result.answer, asked)
                 and [d.page_content for d in focused] != [d.page_content for d in relevant]):
-            # The focused context left the reader without an answer: one more look at the whole passages (slower,
-            # but it finds answers the cut text lost their labels for). The first "no answer" was never shown.
+            # The focused context left the reader without an answer (its "no answer", or one that only repeats the
+            # question): one more look at the whole passages (slower, but it finds answers the cut text lost their
+            # labels for). The first reply was never shown.
             result.timings["first_look"] = time.perf_counter() - started - result.timings["retrieval"]
             if on_notice:
                 on_notice("note: no answer in the focused passages; reading the whole passages")
-            held = HeldAbstention(on_token)
+            if held.passing and on_token:  # a "no answer" in other words was shown: the new answer goes below it
+                on_token("\n\n")
+            held = HeldAbstention(on_token, asked)
             self._read(result, relevant, relevant, question, history, held, on_notice, should_stop)
-        held.release()
         result.cited = cited_numbers(result.answer, len(result.sources))
         if reader_abstained(result.answer):
+            held.release()
             result.abstained, result.abstain_reason = True, READER_REASON
         elif repeats_question(result.answer, asked):
             result.abstained, result.abstain_reason = True, ECHO_REASON
             result.answer = f"{ABSTAIN_TEXT[:-1]}: {ECHO_REASON}."
-            if on_notice:
-                on_notice(f"note: not an answer: {ECHO_REASON}")
-        elif result.answer:
-            result.grounding = check_grounding(result.answer, result.sources, asked)
+            if held.passing:  # shown already (the stream looked like an answer at first): say it is withdrawn
+                if on_notice:
+                    on_notice(f"note: not an answer: {ECHO_REASON}")
+            elif on_token:
+                on_token(result.answer)
+        else:
+            held.release()
+            if result.answer:
+                result.grounding = check_grounding(result.answer, result.sources, asked)
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
+
+    @staticmethod
+    def _no_answer(answer: str, question: str) -> bool:
+        return reader_abstained(answer) or repeats_question(answer, question)
 
     def _read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
               history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,

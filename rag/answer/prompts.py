@@ -42,6 +42,10 @@ def system_instruction(reader_abstains: bool = False) -> str:
 # The user turn does not repeat the request for [n]: when it did, Qwen2.5-Coder-0.5B mostly answered with a bare
 # "[2]" or a copied passage header and no fact (7 of 9 failed 20-F questions). Where the reader cites nothing, the
 # grounding check names the passage sentences that support the answer (rag.answer.grounding).
+# Added to the question when the reader's first answer only restated it ("The soldiers cut to build bunks on June
+# 10th."): asked again with this, the 0.5B gave the missing word ("lookup", "Charniak") instead of the echo.
+EXACT_ANSWER = "Answer with the exact word, name or number from the passages."
+
 USER = "Passages:\n\n{context}\n\nQuestion: {question}\n\nAnswer in one sentence."
 
 _CONTEXT, _QUESTION = "\ue000CONTEXT\ue000", "\ue000QUESTION\ue000"

@@ -16,7 +16,7 @@ TIMING_ROWS = [
     ("index_load", "index load", "s"),
     ("model_load", "model load", "s"),
     ("retrieval", "retrieval", "s"),
-    ("first_look", "first look (no answer)", "s"),
+    ("first_look", "looks with no answer", "s"),
     ("prompt_tokens", "prompt tokens", ""),
     ("prompt_processing", "prompt processing", "s"),
     ("ttft", "time to first token", "s"),

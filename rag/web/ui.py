@@ -92,7 +92,7 @@ def timings_markdown(answer: Answer) -> str:
     t = answer.timings
     parts = [f"retrieval {t.get('retrieval', 0.0):.2f} s"]
     if "first_look" in t:
-        parts.append(f"first look (no answer) {t['first_look']:.2f} s")
+        parts.append(f"looks with no answer {t['first_look']:.2f} s")
     if "ttft" in t:
         parts += [f"first token {t['ttft']:.2f} s", f"{t['tokens_per_second']:.1f} tokens/s",
                   f"{int(t['generated_tokens'])} tokens"]

@@ -11,7 +11,7 @@ import pytest
 
 from rag.answer.abstention import ECHO_REASON, READER_REASON, repeats_question
 from rag.answer.answerer import HeldAbstention
-from rag.answer.prompts import READER_ABSTAIN
+from rag.answer.prompts import EXACT_ANSWER, READER_ABSTAIN
 from rag.eval.metrics import is_abstention
 from rag.ingest.pipeline import ingest
 from rag.llm.base import GenerationStats
@@ -93,12 +93,40 @@ def test_whole_passages_get_no_second_look(kite_settings, embeddings, llm_backen
     assert len(reader.prompts) == 1 and answer.abstained
 
 
-def test_an_answer_that_only_repeats_the_question_is_withdrawn(kite_settings, embeddings, llm_backend):
+def test_an_answer_that_only_repeats_the_question_is_asked_for_the_exact_answer(kite_settings, embeddings,
+                                                                                  llm_backend):
     answer, reader, shown, notices = ask(kite_settings, embeddings, llm_backend,
-                                         ["The Zephyr Kite Company employs people [1]."])
-    assert len(reader.prompts) == 1 and shown.startswith("The Zephyr Kite Company employs people")
+                                         ["The Zephyr Kite Company employs people [1].",
+                                          "The company employs 1,234 people [1]."])
+    assert len(reader.prompts) == 2 and EXACT_ANSWER in reader.prompts[1] and EXACT_ANSWER not in reader.prompts[0]
+    assert "98 million" not in reader.prompts[1]  # the same focused passages
+    assert "employs people" not in shown and shown.strip() == answer.answer  # the hollow reply never shown
+    assert not answer.abstained and "1,234" in answer.answer and answer.grounding.grounded
+    assert answer.timings["first_look"] > 0 and any("exact word" in note for note in notices)
+
+
+def test_a_repeated_question_then_gets_the_whole_passages(kite_settings, embeddings, llm_backend):
+    answer, reader, shown, notices = ask(kite_settings, embeddings, llm_backend,
+                                         ["The Zephyr Kite Company employs people [1].", "It employs people.",
+                                          "The company employs 1,234 people [1]."])
+    assert len(reader.prompts) == 3 and "98 million" in reader.prompts[2] and EXACT_ANSWER in reader.prompts[2]
+    assert shown.strip() == answer.answer and not answer.abstained and "1,234" in answer.answer
+    assert any("whole passages" in note for note in notices)
+
+
+def test_an_answer_that_only_repeats_the_question_every_time_is_withdrawn(kite_settings, embeddings, llm_backend):
+    answer, reader, shown, _ = ask(kite_settings, embeddings, llm_backend,
+                                   ["The Zephyr Kite Company employs people [1].", "It employs people.",
+                                    "The company employs people."])
+    assert len(reader.prompts) == 3 and "employs" not in shown
     assert answer.abstained and answer.abstain_reason == ECHO_REASON and is_abstention(answer.answer)
-    assert answer.grounding is None and any(ECHO_REASON in note for note in notices)
+    assert shown == answer.answer and answer.grounding is None
+
+
+def test_without_a_second_look_a_repeated_question_is_withdrawn_unshown(kite_settings, embeddings, llm_backend):
+    settings = kite_settings.model_copy(update={"second_look": False})
+    answer, reader, shown, _ = ask(settings, embeddings, llm_backend, ["The Zephyr Kite Company employs people."])
+    assert len(reader.prompts) == 1 and shown == answer.answer and answer.abstain_reason == ECHO_REASON
 
 
 @pytest.mark.parametrize("answer, question", [
@@ -137,6 +165,18 @@ def test_held_abstention_passes_text_that_stops_looking_like_no_answer():
     assert shown == []
     held.release()
     assert "".join(shown) == READER_ABSTAIN
+
+
+def test_held_abstention_holds_an_answer_while_it_only_repeats_the_question():
+    shown = []
+    held = HeldAbstention(shown.append, QUESTION)
+    for piece in ["The Zeph", "yr Kite Company emp", "loys [", "1"]:
+        held(piece)
+    assert shown == []  # every finished word is the question's; "[1" may still be a citation
+    held("] 1,2")
+    assert "".join(shown) == "The Zephyr Kite Company employs [1] 1,2"
+    held("34 people.")
+    assert "".join(shown).endswith("1,234 people.")
 
 
 def test_the_command_line_turns_the_second_look_off_only_when_asked():
