@@ -318,11 +318,12 @@ class Answerer:
             question = f"{question} {EXACT_ANSWER}"
             held = HeldAbstention(on_token, asked)
             self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
-        if (look_again and not result.stopped and self._no_answer(result.answer, asked)
+        if (look_again and not result.stopped and reader_abstained(result.answer)
                 and [d.page_content for d in focused] != [d.page_content for d in relevant]):
-            # The focused context left the reader without an answer (its "no answer", or one that only repeats the
-            # question): one more look at the whole passages (slower, but it finds answers the cut text lost their
-            # labels for). The first reply was never shown.
+            # The focused context left the reader without an answer: one more look at the whole passages (slower,
+            # but it finds answers the cut text lost their labels for). The first "no answer" was never shown.
+            # (An answer that still only repeats the question gets no such look: on the evaluation sets the whole
+            # passages answered none of those right, and answered an unanswerable one.)
             result.timings["first_look"] = time.perf_counter() - started - result.timings["retrieval"]
             if on_notice:
                 on_notice("note: no answer in the focused passages; reading the whole passages")
@@ -349,10 +350,6 @@ class Answerer:
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
-
-    @staticmethod
-    def _no_answer(answer: str, question: str) -> bool:
-        return reader_abstained(answer) or repeats_question(answer, question)
 
     def _read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
               history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,
