@@ -308,7 +308,7 @@ class Answerer:
         focused = focus_passages(relevant, analysis.search_tokens, s.context_chars)
         held = HeldAbstention(on_token, asked)
         self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
-        look_again = s.second_look and not result.stopped
+        look_again = s.second_look and not result.stopped and not self._cut_short()
         if look_again and repeats_question(result.answer, asked):
             # The reader restated the question instead of answering it: ask for the word, name or figure itself,
             # on the same passages. The restatement was never shown.
@@ -335,7 +335,7 @@ class Answerer:
         if reader_abstained(result.answer):
             held.release()
             result.abstained, result.abstain_reason = True, READER_REASON
-        elif repeats_question(result.answer, asked):
+        elif repeats_question(result.answer, asked) and not self._cut_short():  # a cut answer may not have got there
             result.abstained, result.abstain_reason = True, ECHO_REASON
             result.answer = f"{ABSTAIN_TEXT[:-1]}: {ECHO_REASON}."
             if held.passing:  # shown already (the stream looked like an answer at first): say it is withdrawn
@@ -350,6 +350,11 @@ class Answerer:
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
+
+    def _cut_short(self) -> bool:
+        """Whether the last answer stopped at the `max_new_tokens` limit rather than where the model ended it."""
+        stats = getattr(self.backend, "last_stats", None)
+        return stats is not None and stats.generated_tokens >= self.settings.max_new_tokens
 
     def _read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
               history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,

@@ -42,6 +42,7 @@ class ScriptedReader:
         reply = self.replies.pop(0)
         self.last_stats = GenerationStats(prompt_tokens=self._backend.count_tokens(prompt))
         for start in range(0, len(reply), 4):
+            self.last_stats.generated_tokens += 1
             yield reply[start:start + 4]
 
 
@@ -120,6 +121,12 @@ def test_no_answer_after_the_exact_answer_retry_gets_the_whole_passages(kite_set
                                     "The company employs 1,234 people [1]."])
     assert len(reader.prompts) == 3 and "98 million" in reader.prompts[2]
     assert shown.strip() == answer.answer and "1,234" in answer.answer and not answer.abstained
+
+
+def test_an_answer_cut_by_the_token_limit_is_not_judged_an_echo(kite_settings, embeddings, llm_backend):
+    settings = kite_settings.model_copy(update={"max_new_tokens": 1})
+    answer, reader, shown, _ = ask(settings, embeddings, llm_backend, ["The"])
+    assert len(reader.prompts) == 1 and shown == "The" and answer.answer == "The" and not answer.abstained
 
 
 def test_without_a_second_look_a_repeated_question_is_withdrawn_unshown(kite_settings, embeddings, llm_backend):
