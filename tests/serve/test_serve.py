@@ -119,7 +119,9 @@ def test_streamed_answer_ends_with_the_sources(client):
         if event.choices and event.choices[0].finish_reason:
             final = event
     text = "".join(pieces)
-    assert len(pieces) > 3 and "750" in text
+    answer_pieces = [piece for piece in pieces if "Sources:" not in piece]
+    # streamed: the answer comes in pieces (its start, while it only restates the question, in one held piece)
+    assert len(answer_pieces) >= 2 and "750" in text and "Sources:" in pieces[-1]
     assert final is not None and any(s["page"] in (53, 54) for s in extra(final)["sources"])
 
 
