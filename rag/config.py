@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # What is embedded in front of each chunk: its document's name and page headings, or nothing (the reference).
     chunk_context: Literal["title+headings", "none"] = "title+headings"
 
+    # Tables: "rows" finds the tables on text-layer pages and writes each row with its column headers and unit
+    # ("Broadcasting revenue (£'000): 2022: 214,847; 2021: 254,815"), so a figure is never read against the wrong
+    # year (rag.ingest.tables); "off" keeps the text as extracted.
+    tables: Literal["rows", "off"] = "rows"
+
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
     # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.

@@ -30,6 +30,7 @@ from rag.answer.focus import focus_passages
 from rag.answer.grounding import Grounding, check_grounding
 from rag.answer.prompts import EXACT_ANSWER, READER_ABSTAIN, cited_numbers, format_passages, reader_template
 from rag.answer.templates import ABSTAIN_TEXT, fit_context
+from rag.answer.verify import Verdict, verify
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
@@ -50,6 +51,7 @@ class Source:
     page_label: str | None = None
     match_start: int = 0  # where the best-matching chunk starts in `text`
     ocr: bool = False  # the page's text was recognised by OCR, not extracted
+    table: dict | None = None  # the cells of the table rows in the passage: {caption, unit, headers, rows}
 
     @property
     def snippet(self) -> str:
@@ -78,6 +80,7 @@ class Answer:
     model: str = ""
     backend: str = ""
     grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
+    verdict: Verdict | None = None  # verified / unsupported / contradicted, with its evidence unit (rag.answer.verify)
 
     @property
     def supported_by(self) -> list[int]:
@@ -94,6 +97,7 @@ class Answer:
         return {
             "grounded": self.grounding.grounded if self.grounding else None,
             "grounding": self.grounding.to_dict() if self.grounding else None,
+            "verdict": self.verdict.to_dict() if self.verdict else None,
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -101,7 +105,7 @@ class Answer:
             "cited": self.cited,
             "supported_by": self.supported_by,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
-                         "score": s.score, "text": s.text, "ocr": s.ocr} for s in self.sources],
+                         "score": s.score, "text": s.text, "ocr": s.ocr, "table": s.table} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
             "timings": {key: round(value, 4) for key, value in self.timings.items()},
             "model": self.model,
@@ -113,7 +117,8 @@ def to_sources(docs: list[Document]) -> list[Source]:
     return [
         Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
                text=d.page_content, page_label=d.metadata.get("page_label"),
-               match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")))
+               match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")),
+               table=d.metadata.get("table"))
         for i, d in enumerate(docs, start=1)
     ]
 
@@ -346,7 +351,10 @@ class Answerer:
         else:
             held.release()
             if result.answer:
+                t0 = time.perf_counter()
                 result.grounding = check_grounding(result.answer, result.sources, asked)
+                result.verdict = verify(result.answer, result.sources, asked)
+                result.timings["verification"] = time.perf_counter() - t0
         self._record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result

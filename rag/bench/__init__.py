@@ -15,4 +15,5 @@ The top stage: it may use every other one. One module per benchmark, named after
   and peak RSS.
 - `store`: vector stores at 10k-1M synthetic chunks.
 - `scan PDF`: an image-only copy of a PDF, for OCR tests and evaluations.
+- `tables`: table extractors (ours, pdfplumber, camelot) on hand-checked gold tables: cells right, s/page.
 """

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store
+from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store, tables
 from rag.cli import run_cli
 
-BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan)
+BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan, tables)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ TIMING_ROWS = [
     ("index_load", "index load", "s"),
     ("model_load", "model load", "s"),
     ("retrieval", "retrieval", "s"),
+    ("verification", "verification", "s"),
     ("first_look", "looks with no answer", "s"),
     ("prompt_tokens", "prompt tokens", ""),
     ("prompt_processing", "prompt processing", "s"),
@@ -40,8 +41,65 @@ def format_sources(answer: Answer) -> str:
     lines = ["Sources:"]
     for source in answer.sources:
         lines.append(f"  {source.cite()}")
-        lines.append(f"      {source.snippet}")
+        if source.table and source.table.get("rows"):
+            lines.extend("      " + line for line in format_table(source.table))
+        else:
+            lines.append(f"      {source.snippet}")
     return "\n".join(lines)
+
+
+TABLE_ROWS_SHOWN = 6
+LABEL_WIDTH = 42
+
+
+def format_table(table: dict, limit: int = TABLE_ROWS_SHOWN) -> list[str]:
+    """A passage's table rows as aligned text: caption and unit, the column headers, then the rows."""
+    headers = [head or "" for head in table.get("headers", [])]
+    rows = [row for row in table.get("rows", []) if len(row) > 1][:limit]
+    widths = [max([len(head), *(len(str(row[i + 1])) for row in rows if i + 1 < len(row))]) for i, head in
+              enumerate(headers)]
+    title = " ".join(part for part in (table.get("caption", ""), f"({table['unit']})" if table.get("unit") else "")
+                     if part)
+    lines = [f"Table: {title}"] if title else []
+    lines.append(" " * LABEL_WIDTH + "  " + "  ".join(head.rjust(w) for head, w in zip(headers, widths)))
+    for label, *values in rows:
+        label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+        lines.append(f"{label:<{LABEL_WIDTH}}  " + "  ".join(str(v).rjust(w) for v, w in zip(values, widths)))
+    more = len([row for row in table.get("rows", []) if len(row) > 1]) - len(rows)
+    if more > 0:
+        lines.append(f"… {more} more row(s)")
+    return lines
+
+
+VERDICT_MARKS = {"verified": "Verified", "unsupported": "Unsupported", "contradicted": "Contradicted"}
+
+
+def format_verdict(answer: Answer) -> str:
+    """The verification verdict in two lines at most: the mark and why, then the evidence unit with its page."""
+    verdict = answer.verdict
+    if verdict is None:
+        return ""
+    lines = []
+    unit = verdict.unit
+    if verdict.verdict == "verified" and unit is not None:
+        lines.append(f"Verified: [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+    elif verdict.verdict == "contradicted":
+        lines.append(f"Contradicted: {verdict.reason}")
+        if unit is not None:
+            lines.append(f"  [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+    else:
+        lines.append(f"Unsupported: {verdict.reason}")
+        if unit is not None:
+            lines.append(f"  closest: [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+    grounding = answer.grounding
+    if grounding is not None and grounding.also_in and verdict.verdict == "verified":
+        lines.append("Also stated in: " + "; ".join(f"[{n}] {file}, page {page}" for n, file, page in grounding.also_in))
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_grounding(answer: Answer) -> str:
@@ -97,9 +155,9 @@ def print_answer(answer: Answer, streamed: bool) -> None:
     if cited:
         print(cited)
     print()
-    grounding = format_grounding(answer)
-    if grounding:
-        print(grounding)
+    verdict = format_verdict(answer) if answer.verdict is not None else format_grounding(answer)
+    if verdict:
+        print(verdict)
         print()
     print(format_sources(answer))
     print()

@@ -347,6 +347,7 @@ class QuestionResult:
     latency_s: float | None = None
     retrieved: list[Hit] = field(default_factory=list)
     grounded: bool | None = None  # the grounding check (rag.answer.grounding); None: not checked or nothing to check
+    verdict: str | None = None  # verified / unsupported / contradicted (rag.answer.verify); None: not checked
 
 
 def score_question(
@@ -356,6 +357,7 @@ def score_question(
     citations: Iterable[Hit] | None = None,
     latency_s: float | None = None,
     grounded: bool | None = None,
+    verdict: str | None = None,
 ) -> QuestionResult:
     """Score one question. ``citations`` default to those found in the answer text."""
     has_evidence = bool(question.evidence_pages)
@@ -370,6 +372,7 @@ def score_question(
         latency_s=latency_s,
         retrieved=list(retrieved),
         grounded=grounded,
+        verdict=verdict,
     )
     if answer is not None:
         _score_answer_into(result, question, answer, citations)
@@ -411,6 +414,8 @@ class Summary:
     cites_evidence: float | None  # over answered questions with evidence pages
     median_latency_s: float | None
     grounded: float | None = None  # share of checked answers (not abstentions) the grounding check found grounded
+    verified_precision: float | None = None  # share of answers marked verified that are right
+    verified_coverage: float | None = None  # share of answered answerable questions whose answer is marked verified
 
 
 def summarize(results: Sequence[QuestionResult], k: int, group: str = "overall") -> Summary:
@@ -438,6 +443,8 @@ def summarize(results: Sequence[QuestionResult], k: int, group: str = "overall")
         cites_evidence=_rate(bool(r.cites_evidence) for r in answered if r.cites_evidence is not None),
         median_latency_s=statistics.median(latencies) if latencies else None,
         grounded=_rate(bool(r.grounded) for r in answered if r.grounded is not None and not r.abstained),
+        verified_precision=_rate(bool(r.correct) and r.answerable for r in answered if r.verdict == "verified"),
+        verified_coverage=_rate(r.verdict == "verified" for r in answerable),
     )
 
 
@@ -467,6 +474,18 @@ def grounding_mark(results: Sequence[QuestionResult]) -> tuple[int, int, int, in
     return sum(not r.correct for r in marked), len(marked), sum(r.grounded is False for r in wrong), len(wrong)
 
 
+def verdict_counts(results: Sequence[QuestionResult]) -> dict[str, tuple[int, int]]:
+    """For each verdict: (answers with it that are right, answers with it); an answer to an unanswerable question
+    is never right."""
+    counts: dict[str, tuple[int, int]] = {}
+    for r in results:
+        if r.answer is None or r.abstained or r.verdict is None:
+            continue
+        right, total = counts.get(r.verdict, (0, 0))
+        counts[r.verdict] = (right + bool(r.correct and r.answerable), total + 1)
+    return counts
+
+
 def hit_cutoffs(k: int) -> list[int]:
     """The hit@ cut-offs reported for a run with top-``k`` retrieval: 1, 3 and k (those not above k)."""
     return sorted({n for n in (1, 3) if n <= k} | {k})
@@ -486,7 +505,8 @@ def render_table(summaries: Sequence[Summary]) -> str:
         return "(no results)"
     cutoffs = sorted({n for summary in summaries for n in summary.hit_at})
     header = ["group", "n", "ans", "unans", *(f"hit@{n}" for n in cutoffs), "MRR", f"doc@{summaries[0].k}",
-              "answer", "abstain", "false abst", "cites", "grounded", "p50 s"]  # fmt: skip
+              "answer", "abstain", "false abst", "cites", "grounded", "verif prec", "verif cov",
+              "p50 s"]  # fmt: skip
     rows = [header, *(_table_row(summary, cutoffs) for summary in summaries)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     lines = [_format_row(row, widths) for row in rows]
@@ -508,6 +528,8 @@ def _table_row(summary: Summary, cutoffs: list[int]) -> list[str]:
         _percent(summary.false_abstention),
         _percent(summary.cites_evidence),
         _percent(summary.grounded),
+        _percent(summary.verified_precision),
+        _percent(summary.verified_coverage),
         _decimal(summary.median_latency_s, places=2),
     ]
 

@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from rag.config import Settings
 from rag.errors import UserError
-from rag.eval.metrics import (QuestionResult, Summary, grounding_mark, render_table, score_question,
+from rag.eval.metrics import (QuestionResult, Summary, grounding_mark, render_table, score_question, verdict_counts,
                               summarize_groups)
 from rag.eval.questions import Question, load_questions
 
@@ -234,7 +234,7 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
                    if source.number == n]
         grounded = answer.grounding.grounded if answer.grounding else None
         result = score_question(question, retrieved, answer.answer, citations=pointed, latency_s=latency,
-                                grounded=grounded)
+                                grounded=grounded, verdict=answer.verdict.verdict if answer.verdict else None)
     detail = {
         "question": question.question,
         "gold": question.answer,
@@ -249,6 +249,9 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
         detail["answer"] = answer.answer
         detail["cited"] = [[s.file, s.page] for n in answer.cited for s in answer.sources if s.number == n]
         detail["timings"] = {key: round(value, 4) for key, value in answer.timings.items()}
+        detail["verdict"] = answer.verdict.to_dict() if answer.verdict else None
+        detail["sources"] = [{"number": s.number, "file": s.file, "page": s.page, "text": s.text}
+                             for s in answer.sources]
     return result, detail
 
 
@@ -276,6 +279,10 @@ def format_run(run: PresetRun) -> str:
         ans = [flag for flag, r in zip(refused, run.results) if r.answerable]
         lines.append(f"abstained or marked \"not found in the sources\": {sum(unans)}/{len(unans)} unanswerable, "
                      f"{sum(ans)}/{len(ans)} answerable questions")
+        counts = verdict_counts(run.results)
+        if counts:
+            lines.append("verdicts (right/given): " + ", ".join(f"{name} {right}/{total}" for name, (right, total)
+                                                                in sorted(counts.items())))
     ttfts = [d["timings"]["ttft"] for d in run.details if "ttft" in d.get("timings", {})]
     if ttfts:
         import statistics

@@ -59,6 +59,7 @@ class ChunkingInfo(BaseModel):
     chunk_size: int
     chunk_overlap: int
     context: str = "none"  # what was embedded in front of each chunk (setting chunk_context); older indexes: none
+    tables: str = "off"  # how tables were read (setting tables): "rows" labels each value; older indexes: off
 
 
 class FileEntry(BaseModel):

@@ -5,7 +5,12 @@ A chunk is embedded with its context in front (setting `chunk_context`): the doc
 statement or a note still says what it belongs to. The chunk's own text (what is shown and given to the model)
 is unchanged; the headings are kept in its metadata.
 
-Hands on chunk `Document`s (source, page, chunk number, hash, headings) and their embedding text to the pipeline.
+A table (`rag.ingest.tables`) is chunked by whole rows: every chunk of it opens with the table's caption, unit
+and column headers, and no row is split; its metadata carries the chunk's cells (`table`). The prose around a
+table is split as any other text.
+
+Hands on chunk `Document`s (source, page, chunk number, hash, headings, table cells) and their embedding text to
+the pipeline.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ if TYPE_CHECKING:  # the question path imports this module for its constants; th
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from rag.ingest.pdf import Page
+    from rag.ingest.tables import Table
 
 SPLITTER_NAME = "RecursiveCharacterTextSplitter"
 NO_CONTEXT = "none"
@@ -51,7 +57,7 @@ def chunk_pages(
     chunks: list[Document] = []
     for page in pages:
         headings = page_headings(page.text)
-        for text in splitter.split_text(page.text):
+        for text, table in _page_pieces(page, splitter):
             metadata = {
                 "source": source,
                 "page": page.number,
@@ -65,8 +71,51 @@ def chunk_pages(
                 metadata["headings"] = headings
             if page.ocr:
                 metadata["ocr"] = True  # recognised text: the sources say so
+            if table is not None:
+                metadata["table"] = table
             chunks.append(Document(page_content=text, metadata=metadata))
     return chunks
+
+
+TABLE_CHUNK_FACTOR = 1.5  # a table chunk may be this much longer than chunk_size, to keep a few whole rows
+
+
+def _page_pieces(page: Page, splitter: RecursiveCharacterTextSplitter) -> list[tuple[str, dict | None]]:
+    """The page's chunk texts in reading order: prose split by `splitter`, tables by whole rows (with their cells)."""
+    pieces: list[tuple[str, dict | None]] = []
+    rest = page.text
+    for table in getattr(page, "tables", None) or []:
+        at = rest.find(table.text())
+        if at < 0:
+            continue
+        pieces.extend((text, None) for text in splitter.split_text(rest[:at]))
+        pieces.extend(table_chunks(table, int(splitter._chunk_size * TABLE_CHUNK_FACTOR)))
+        rest = rest[at + len(table.text()):]
+    pieces.extend((text, None) for text in splitter.split_text(rest))
+    return pieces
+
+
+def table_chunks(table: Table, size: int) -> list[tuple[str, dict]]:
+    """Chunks of whole rows, each opening with the table's header line, with the cells of its rows."""
+    head = table.header_text()
+    out: list[tuple[str, dict]] = []
+    lines: list[str] = []
+    rows: list = []
+
+    def close() -> None:
+        if lines:
+            cells = {**table.to_dict(), "rows": [[label, *values] for label, values in rows]}
+            out.append(("\n".join([head, *lines]), cells))
+            lines.clear()
+            rows.clear()
+
+    for line, row in zip(table.row_texts(), table.rows):
+        if lines and len(head) + sum(len(x) + 1 for x in lines) + len(line) > size:
+            close()
+        lines.append(line)
+        rows.append(row)
+    close()
+    return out
 
 
 def page_headings(text: str, limit: int = PAGE_HEADINGS) -> str:

@@ -285,7 +285,7 @@ def _apply(result: ParsedPdf, done: list[_Done]) -> int:
             page = by_number[item.page] = Page(number=item.page, text="")
         elif not item.text and usable(page.text):
             continue  # --ocr always on a page OCR finds nothing on: keep its text layer
-        page.text, page.ocr = item.text, True
+        page.text, page.ocr, page.tables = item.text, True, []
     result.pages = sorted(by_number.values(), key=lambda page: page.number)
     return failed
 

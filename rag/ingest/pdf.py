@@ -3,7 +3,12 @@
 Page numbers are 1-based physical pages (what a PDF viewer shows); the PDF's own page label is kept
 beside them when the document defines labels. Problems never raise: they are reported in the result.
 
-Hands on a `ParsedPdf` (pages with their numbers and labels, problems) to OCR and chunking.
+Pages that look like they hold a table (several lines ending in figures) are read a second time with pypdfium2,
+whose character boxes let `rag.ingest.tables` find the table's rows and columns; the table's text is then replaced
+by its labelled rows ("Broadcasting revenue (£'000): 2022: 214,847; 2021: 254,815; ...") and the `Table` is kept
+with the page for chunking. A page whose tables cannot be read keeps pypdf's text and is counted.
+
+Hands on a `ParsedPdf` (pages with their numbers, labels and tables, problems) to OCR and chunking.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+from rag.ingest.tables import Table
 from rag.text import without_control_characters
 
 # pypdf logs every repaired xref entry; the result's `problems` say what matters.
@@ -33,6 +39,7 @@ class Page:
     text: str
     label: str | None = None  # the PDF's page label, when it defines labels
     ocr: bool = False  # the text was recognised by OCR (rag.ingest.ocr), not extracted from a text layer
+    tables: list[Table] = field(default_factory=list)  # tables found on the page; their labelled rows are in `text`
 
 
 @dataclass
@@ -41,6 +48,7 @@ class ParsedPdf:
     page_count: int = 0
     error: str | None = None  # the file could not be read at all
     problems: list[str] = field(default_factory=list)  # pages that failed, repairs made
+    table_failures: int = 0  # pages whose tables could not be read (they keep their plain text)
 
     @property
     def has_text(self) -> bool:
@@ -55,8 +63,9 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def read_pdf(path: Path, password: str | None = None, pages: range | None = None) -> ParsedPdf:
-    """Extract the text of the pages of `path` (all, or those in the 1-based range `pages`).
+def read_pdf(path: Path, password: str | None = None, pages: range | None = None, tables: bool = True) -> ParsedPdf:
+    """Extract the text of the pages of `path` (all, or those in the 1-based range `pages`), with their tables'
+    rows labelled (`tables`).
 
     Never raises for a bad PDF: the result's `error` or `problems` say what went wrong.
     """
@@ -65,7 +74,12 @@ def read_pdf(path: Path, password: str | None = None, pages: range | None = None
         return failed
     page_count = len(reader.pages)
     wanted = pages if pages is not None else range(1, page_count + 1)
-    return _extract_pages(reader, page_count, wanted)
+    result = _extract_pages(reader, page_count, wanted)
+    if tables:
+        from rag.ingest.pdf_tables import label_tables
+
+        label_tables(path, password, result)
+    return result
 
 
 def count_pages(path: Path, password: str | None = None) -> ParsedPdf:

@@ -68,6 +68,8 @@ class IngestSummary:
     ocr_pages: int = 0  # pages recognised by OCR in this run (including failed ones)
     ocr_failed: int = 0
     ocr_languages: str = ""
+    tables: int = 0  # tables found and written as labelled rows
+    table_failures: int = 0  # pages whose tables could not be read (kept as plain text)
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.files if item.status == status)
@@ -91,6 +93,7 @@ class IngestSummary:
             "chunks_in_index": self.chunks_in_index,
             "chunks_per_second": round(self.chunks_per_second, 1),
             "ocr": {"pages": self.ocr_pages, "failed": self.ocr_failed, "languages": self.ocr_languages},
+            "tables": {"found": self.tables, "failed_pages": self.table_failures},
             "seconds": {stage: round(value, 3) for stage, value in self.seconds.items()},
             "files": [asdict(item) for item in self.files],
         }
@@ -141,7 +144,7 @@ def _probe(path: Path, password: str | None) -> tuple[int, ParsedPdf | None]:
 
 
 def parse_files(files: list[Path], password: str | None, workers: int, progress: bool,
-                limits=None) -> list[ParsedPdf]:
+                limits=None, tables: bool = True) -> list[ParsedPdf]:
     """Parse files in parallel processes, splitting long files into page ranges.
 
     With `limits` (a `rag.ingest.sandbox.ParseLimits`, for untrusted files such as uploads) each file is parsed
@@ -150,7 +153,7 @@ def parse_files(files: list[Path], password: str | None, workers: int, progress:
     if limits is not None:
         from rag.ingest.sandbox import parse_isolated
 
-        return parse_isolated(files, password, limits)
+        return parse_isolated(files, password, limits, tables)
     probes = [_probe(path, password) for path in files]
     tasks = [
         (index, range(start, min(start + PAGES_PER_TASK, count + 1)))
@@ -162,8 +165,9 @@ def parse_files(files: list[Path], password: str | None, workers: int, progress:
     bar = tqdm(total=sum(len(pages) for _, pages in tasks), unit="page", desc="Parsing",
                file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
     with bar:
-        for (index, _pages), part in zip(tasks, _run_tasks(files, tasks, password, workers)):
+        for (index, _pages), part in zip(tasks, _run_tasks(files, tasks, password, workers, tables)):
             results[index].pages.extend(part.pages)
+            results[index].table_failures += part.table_failures
             results[index].problems.extend(part.problems)
             if part.error and not results[index].error:
                 results[index].error = part.error
@@ -171,8 +175,9 @@ def parse_files(files: list[Path], password: str | None, workers: int, progress:
     return results
 
 
-def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str | None, workers: int):
-    args = [(files[index], password, pages) for index, pages in tasks]
+def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str | None, workers: int,
+               tables: bool = True):
+    args = [(files[index], password, pages, tables) for index, pages in tasks]
     if workers <= 1 or len(tasks) <= 1:
         yield from (read_pdf(*arg) for arg in args)
         return
@@ -182,7 +187,7 @@ def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str 
         yield from pool.map(_read_task, args)
 
 
-def _read_task(arg: tuple[Path, str | None, range]) -> ParsedPdf:
+def _read_task(arg: tuple[Path, str | None, range, bool]) -> ParsedPdf:
     return read_pdf(*arg)
 
 
@@ -280,6 +285,11 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
                   f"{settings.chunk_context!r}; re-indexing every file (the old index stays in use until this "
                   "finishes)", file=sys.stderr)
             old = None
+        elif old.manifest.chunking.tables != settings.tables:
+            print(f"{settings.index_dir}: tables were read with setting {old.manifest.chunking.tables!r}, now "
+                  f"{settings.tables!r}; re-indexing every file (the old index stays in use until this finishes)",
+                  file=sys.stderr)
+            old = None
 
     with clock("hash"):
         found, folders = discover(paths, settings.data_dir)
@@ -297,7 +307,8 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
     with clock("parse"):
         sources = list(todo.to_parse)
         parsed = parse_files([todo.to_parse[s][0] for s in sources], password,
-                             settings.parse_workers or os.cpu_count() or 1, progress, limits)
+                             settings.parse_workers or os.cpu_count() or 1, progress, limits,
+                             tables=settings.tables == "rows")
     with clock("ocr"):
         ocr_run, ocr_states = ocr.ocr_files(
             [todo.to_parse[s][0] for s in sources], parsed, mode=settings.ocr, languages=summary.ocr_languages,
@@ -312,6 +323,8 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         new_chunks: dict[str, list[Document]] = {}
         for source, result in zip(sources, parsed):
             summary.pages_parsed += len(result.pages)
+            summary.tables += sum(len(page.tables) for page in result.pages)
+            summary.table_failures += result.table_failures
             item = _file_result(source, result, was_indexed=old is not None and source in old.manifest.files)
             summary.files.append(item)
             item.ocr = ocr_by_source[source]
@@ -391,7 +404,7 @@ def expected_settings(settings: Settings, embedding_model: str, dimension: int) 
     return (
         EmbeddingInfo(model=embedding_model, dimension=dimension),
         ChunkingInfo(splitter=SPLITTER_NAME, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                     context=settings.chunk_context),
+                     context=settings.chunk_context, tables=settings.tables),
     )
 
 
@@ -481,5 +494,9 @@ def format_summary(summary: IngestSummary) -> str:
         ocr_seconds = summary.seconds.get("ocr", 0.0)
         lines.append(f"OCR: {summary.ocr_pages} page(s) recognised ({summary.ocr_languages}), "
                      f"{summary.ocr_failed} failed, {summary.ocr_pages / max(ocr_seconds, 1e-9):.2f} pages/s")
+    if summary.tables or summary.table_failures:
+        failed = f"; {summary.table_failures} page(s) whose tables could not be read kept as plain text" \
+            if summary.table_failures else ""
+        lines.append(f"Tables: {summary.tables} written as labelled rows{failed}")
     lines.append(f"Time: {summary.seconds.get('total', 0.0):.2f}s ({stages}){rate}")
     return "\n".join(lines)

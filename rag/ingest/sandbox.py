@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.ingest.pdf import Page, ParsedPdf
+from rag.ingest.tables import Table
 
 SPAWN = multiprocessing.get_context("spawn")
 STARTUP_SECONDS = 300.0  # a spawned interpreter importing rag on a loaded machine; not part of a file's time
@@ -44,9 +45,9 @@ def _serve(connection, memory_mb: int) -> None:  # runs in the worker process
             return
         if request is None:
             return
-        path, password, pages = request
+        path, password, pages, tables = request
         try:
-            result = read_pdf(Path(path), password, range(1, pages + 1) if pages else None)
+            result = read_pdf(Path(path), password, range(1, pages + 1) if pages else None, tables=tables)
             reply = {"ok": asdict(result)}
         except MemoryError:
             reply = {"error": f"needs more than {memory_mb} MB of memory to parse (limit); skipped"}
@@ -61,8 +62,9 @@ def _serve(connection, memory_mb: int) -> None:  # runs in the worker process
 class ParserWorker:
     """One worker process, reused across files and replaced after a file that broke a limit."""
 
-    def __init__(self, limits: ParseLimits = ParseLimits()):
+    def __init__(self, limits: ParseLimits = ParseLimits(), tables: bool = True):
         self.limits = limits
+        self.tables = tables  # label the tables' rows (rag.ingest.tables)
         self._process = None
         self._connection = None
         self.restarts = 0
@@ -89,7 +91,7 @@ class ParserWorker:
         try:
             if self._process is None or not self._process.is_alive():
                 self._start()
-            self._connection.send((str(path), password, self.limits.pages))
+            self._connection.send((str(path), password, self.limits.pages, self.tables))
             ready = self._connection.poll(self.limits.seconds)
             reply = self._connection.recv() if ready else None
         except (EOFError, OSError):
@@ -102,8 +104,9 @@ class ParserWorker:
                 self._kill()  # after a MemoryError the worker is best replaced
             return ParsedPdf(error=reply["error"])
         data = reply["ok"]
-        return ParsedPdf(pages=[Page(**page) for page in data["pages"]], page_count=data["page_count"],
-                         error=data["error"], problems=list(data["problems"]))
+        pages = [Page(**{**page, "tables": [Table(**table) for table in page["tables"]]}) for page in data["pages"]]
+        return ParsedPdf(pages=pages, page_count=data["page_count"], error=data["error"],
+                         problems=list(data["problems"]), table_failures=data["table_failures"])
 
     def _death_reason(self) -> str:
         self._process.join(5)
@@ -132,7 +135,8 @@ class ParserWorker:
         self.close()
 
 
-def parse_isolated(paths: list[Path], password: str | None, limits: ParseLimits) -> list[ParsedPdf]:
+def parse_isolated(paths: list[Path], password: str | None, limits: ParseLimits,
+                   tables: bool = True) -> list[ParsedPdf]:
     """Parse each file in a worker process under `limits`; a file that breaks one comes back failed."""
-    with ParserWorker(limits) as worker:
+    with ParserWorker(limits, tables) as worker:
         return [worker.parse(path, password) for path in paths]

@@ -32,7 +32,8 @@ from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
 from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
 from rag.retrieve.fusion import reciprocal_rank_fusion
-from rag.retrieve.passages import best_sentence_start, contact_rows, join_overlapping, page_chunks, page_key
+from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
+                                   page_key)
 from rag.text import without_control_characters
 
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
@@ -211,6 +212,9 @@ class HybridRetriever(BaseModel):
         if named:
             metadata["named_file"] = True
         text = without_control_characters(join_overlapping([chunks[row].page_content for row in rows]))
+        table = merged_table([chunks[row].metadata.get("table") for row in rows])
+        if table:
+            metadata["table"] = table
         metadata["match_start"] = best_sentence_start(text, analysis.question, analysis.search_tokens)
         return Document(id=chunks[best].id, page_content=text, metadata=metadata)
 

@@ -75,6 +75,18 @@ class PageChunks:
         return sorted(chosen, key=lambda row: rows.index(row))
 
 
+def merged_table(tables: Sequence[dict | None]) -> dict | None:
+    """The cells of a passage's table rows: the first table's, with the rows of the chunks after it that continue
+    the same table (same caption and headers) added."""
+    found = [table for table in tables if table]
+    if not found:
+        return None
+    first = found[0]
+    rows = [row for table in found if (table.get("caption"), table.get("headers")) ==
+            (first.get("caption"), first.get("headers")) for row in table.get("rows", [])]
+    return {**first, "rows": rows}
+
+
 def page_key(doc: Document) -> tuple[str, int]:
     return doc.metadata["source"], doc.metadata["page"]
 

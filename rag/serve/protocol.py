@@ -146,8 +146,10 @@ def docqa_extra(answer: Answer) -> dict:
     """The structured sources and timings carried in the `docqa` field."""
     return {
         "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
-                     "score": round(float(s.score), 4), "snippet": s.snippet, "evidence": s.text}
+                     "score": round(float(s.score), 4), "snippet": s.snippet, "evidence": s.text,
+                     "table": s.table}
                     for s in answer.sources],
+        "verdict": answer.verdict.to_dict() if answer.verdict else None,
         "abstained": answer.abstained,
         "abstain_reason": answer.abstain_reason,
         "dropped_chunks": answer.dropped_chunks,

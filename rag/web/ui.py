@@ -71,6 +71,45 @@ def grounding_markdown(answer: Answer) -> str:
     return "  \n".join(lines)
 
 
+VERDICT_BADGES = {"verified": "✅ **Verified**", "contradicted": "❌ **Contradicted**",
+                  "unsupported": "⚠️ **Unsupported**"}
+
+
+def verdict_markdown(answer: Answer) -> str:
+    """The verification verdict: the badge and why, and the sentence or table row it rests on, linked to its page."""
+    verdict = answer.verdict
+    if verdict is None:
+        return grounding_markdown(answer)
+    badge = VERDICT_BADGES[verdict.verdict]
+    lines = [f"{badge}: {escape_markdown(verdict.reason)}" if verdict.verdict != "verified" else badge]
+    unit = verdict.unit
+    if unit is not None:
+        label = escape_markdown(f"[{unit.source}] {unit.file}, page {unit.page}")
+        kind = "closest" if verdict.verdict == "unsupported" else "row" if unit.kind == "row" else "evidence"
+        lines.append(f"{kind} [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”")
+    grounding = answer.grounding
+    if verdict.verdict == "verified" and grounding is not None and grounding.also_in:
+        lines.append("**Also stated in** " + ", ".join(
+            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({pdf_link(file, page)})"
+            for n, file, page in grounding.also_in))
+    return "  \n".join(lines)
+
+
+def table_markdown(table: dict, limit: int = 8) -> str:
+    """A passage's table rows as a Markdown table (label column, then one column per header)."""
+    headers = [escape_markdown(head or "") for head in table.get("headers", [])]
+    rows = [row for row in table.get("rows", []) if len(row) > 1]
+    title = " ".join(part for part in (table.get("caption", ""), f"({table['unit']})" if table.get("unit") else "")
+                     if part)
+    out = [f"   *{escape_markdown(title)}*" if title else "",
+           "| " + " | ".join(["", *headers]) + " |", "|" + "---|" * (len(headers) + 1)]
+    for label, *values in rows[:limit]:
+        out.append("| " + " | ".join(escape_markdown(str(cell)) for cell in [label, *values]) + " |")
+    if len(rows) > limit:
+        out.append(f"\n   … {len(rows) - limit} more row(s)")
+    return "\n".join(line for line in out if line)
+
+
 def sources_markdown(answer: Answer) -> str:
     if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
@@ -85,6 +124,8 @@ def sources_markdown(answer: Answer) -> str:
                 else " · **evidence**" if source.number in answer.supported_by else "")
         lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}{mark}  \n"
                      f"   {escape_markdown(source.snippet)}")
+        if source.table and len(source.table.get("rows", [])) > 0:
+            lines.append("\n" + table_markdown(source.table) + "\n")
     return "\n".join(lines)
 
 
@@ -105,7 +146,7 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     if answer.stopped:
         blocks[0] += " _(stopped)_"
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
-    blocks += [block for block in [grounding_markdown(answer)] if block]
+    blocks += [block for block in [verdict_markdown(answer)] if block]
     blocks += [sources_markdown(answer), timings_markdown(answer)]
     return "\n\n".join(blocks)
 

@@ -1,0 +1,330 @@
+"""Relational verification: does one sentence or table row state the answer's value *for what was asked*?
+
+The grounding check (`rag.answer.grounding`) asks whether the answer's figures, dates and names occur somewhere in
+the passages. That passes a figure stated for another year, and an invented "version 4" because some passage holds
+a 4. Here every passage is cut into evidence units (sentences, and the labelled table rows of `rag.ingest.tables`:
+"Broadcasting revenue (£'000): 2022: 214,847; 2021: 254,815"), and each claim of the answer is looked for in a
+unit that also states the question's subject and qualifiers:
+
+- the period: the year the answer gives for the value, else the years the question asks about. In a table row the
+  value's column header must be that year; in a sentence the year written nearest the value must be;
+- the measure: the unit shares the question's subject words (its content words, less the document's own name and
+  the words of a question's instructions). A row's label must be mostly made of question words or share two.
+
+Verdicts:
+- `verified`: every claim is stated by such a unit (shown with its page);
+- `contradicted`: a unit states the asked measure for the asked period with another value ("page 7 gives 214,847
+  for 2022; the answer's 254,815 is the 2021 figure");
+- `unsupported`: no unit states it; the closest unit is shown so a person can check.
+
+An answer with no figure, date or name is verified when one unit holds the answer's own words (those not copied
+from the question) and shares the question's subject; otherwise it is unsupported.
+
+Hands on a `Verdict` to the answer (`rag.answer.answerer.Answer.verdict`), shown by the CLI, web UI, API and eval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag.answer.grounding import Claim, Figure, Passage, _fold, _name_supported, answer_claims, dates, figures
+from rag.text import STOPWORDS, tokenize
+
+VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
+UNIT_CHARS = 300  # a unit shown is cut to about this length
+
+_YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?![\d,])|\bFY\s?'?(\d{2})\b",
+                      re.IGNORECASE)
+_ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
+_CELL_SPLIT = re.compile(r";\s+")
+_TABLE_HEAD_RE = re.compile(r"^Table(?::| \()")
+_SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
+# words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
+_INSTRUCTION_WORDS = frozenset(tokenize(
+    "what how much many is was were amount value figure total reported report according answer respond response "
+    "question relying details shown shows show statement statements provide primarily information round decimal "
+    "place places unit units usd dollar dollars million millions billion billions thousand thousands percent "
+    "percentage calculate calculated assume analyst public equities year years fiscal fy end ending ended as of "
+    "company company's document documents state stated give tell list name does did do has have had"))
+
+
+@dataclass
+class Unit:
+    """One sentence, or one labelled table row, of a passage."""
+
+    source: int
+    file: str
+    page: int
+    text: str
+    kind: str = "sentence"  # or "row"
+    label: str = ""  # a row's label
+    cells: list[tuple[str, str]] = field(default_factory=list)  # a row's (column header, value)
+    context: str = ""  # a row's table caption and unit
+
+    def to_dict(self) -> dict:
+        out = {"source": self.source, "file": self.file, "page": self.page, "kind": self.kind,
+               "text": _clip(self.text)}
+        if self.kind == "row":
+            out["row"] = {"label": self.label, "cells": [[head, value] for head, value in self.cells]}
+        return out
+
+
+@dataclass
+class Verdict:
+    verdict: str  # VERIFIED, UNSUPPORTED or CONTRADICTED
+    unit: Unit | None = None  # the unit stating the answer (verified), another value (contradicted), or the closest
+    reason: str = ""  # one line for a person
+    claims: list[str] = field(default_factory=list)  # the answer's values that were checked
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.verdict, "reason": self.reason, "claims": list(self.claims),
+                "evidence": self.unit.to_dict() if self.unit else None}
+
+
+# ---------------------------------------------------------------- units
+
+
+def passage_units(passage: Passage) -> list[Unit]:
+    """A passage's table rows (lines of a labelled table) and sentences, in order."""
+    units: list[Unit] = []
+    context = ""
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(prose)
+        prose.clear()
+        for piece in _SENTENCE_RE.split(text):
+            piece = " ".join(piece.split())
+            if piece:
+                units.append(Unit(passage.number, passage.file, passage.page, piece))
+
+    for line in passage.text.split("\n"):
+        stripped = line.strip().lstrip("… ").strip()
+        if _TABLE_HEAD_RE.match(stripped):
+            flush()
+            context = stripped
+            continue
+        row = parse_row(stripped) if context else None
+        if row is not None:
+            flush()
+            label, cells = row
+            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context))
+            continue
+        prose.append(line)
+    flush()
+    return units
+
+
+def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(label, [(header, value)]) of a labelled row "Label (unit): 2022: 214,847; 2021: 254,815", or None."""
+    match = _ROW_RE.match(line)
+    if not match:
+        return None
+    cells = []
+    for part in _CELL_SPLIT.split(match.group("cells")):
+        head, sep, value = part.rpartition(": ")
+        if not sep:
+            head, value = "", part
+        if not figures(value) and value.strip() not in ("-", "—", "–"):
+            return None
+        cells.append((head.strip(), value.strip()))
+    return match.group("label").strip(), cells
+
+
+# ---------------------------------------------------------------- the question's subject and period
+
+
+def years(text: str) -> set[int]:
+    """The years written in `text` ("2022", "FY2021", "FY22")."""
+    found = set()
+    for match in _YEAR_RE.finditer(text):
+        if match.group(1):
+            found.add(int(match.group(1)))
+        elif match.group(2):
+            found.add(2000 + int(match.group(2)))
+    return found
+
+
+def subject_words(question: str, file: str = "") -> set[str]:
+    """The question's content words, less instruction words, years, figures and the document's own name."""
+    own = set(tokenize(re.sub(r"[_\-.]", " ", file)))
+    return {t for t in tokenize(question) if t not in _INSTRUCTION_WORDS and t not in own and t.isalpha()
+            and len(t) > 1}
+
+
+def _shares_subject(unit_words: set[str], subject: set[str], label: set[str] | None = None) -> bool:
+    common = unit_words & subject
+    if label is not None:  # a row: its label is the measure
+        label_common = label & subject
+        return bool(label_common) and (len(label_common) >= 2 or len(label_common) >= 0.5 * len(label)
+                                       or len(label_common) >= 0.5 * len(subject))
+    return len(common) >= min(2, len(subject)) and bool(common)
+
+
+# ---------------------------------------------------------------- the check
+
+
+def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
+    """The verdict on `answer` to `question` given the passages it was read from (see the module docstring)."""
+    units = [unit for passage in passages for unit in passage_units(passage)]
+    claims = [claim for claim in answer_claims(answer, question) if claim.kind != "name" or not _generic(claim.text)]
+    file = passages[0].file if passages else ""
+    subject = subject_words(question, file)
+    asked_years = years(question)
+    closest = _closest(units, subject, asked_years)
+    if not units:
+        return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
+    if not claims:
+        return _verify_words(answer, question, units, subject, closest)
+    checked = [claim.text for claim in claims]
+    verified_by: list[Unit] = []
+    for claim in claims:
+        period = _claim_years(answer, claim) or asked_years
+        found, against = _find(claim, units, subject, period)
+        if found is None and against is not None:
+            return Verdict(CONTRADICTED, against[0], against[1], checked)
+        if found is None:
+            if claim.kind == "name" and any(_supports(claim, u) for u in units) and len(claims) > 1:
+                continue  # a name beside a verified figure ("the Consolidated Statement of Cash Flows")
+            what = f"“{claim.text}”"
+            return Verdict(UNSUPPORTED, closest, f"no sentence or table row states {what} for what was asked; "
+                                                 "check the pages below", checked)
+        verified_by.append(found)
+    best = max(verified_by, key=lambda unit: verified_by.count(unit)) if verified_by else closest
+    return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}", checked)
+
+
+def _generic(name: str) -> bool:
+    return not (set(tokenize(name)) - _INSTRUCTION_WORDS)
+
+
+def _claim_years(answer: str, claim: Claim) -> set[int]:
+    """The year the answer writes with this claim: the nearest year within the claim's clause."""
+    at = answer.find(claim.text)
+    if at < 0:
+        return set()
+    clause_start = max(answer.rfind(sep, 0, at) for sep in (".", ";", ",", " and ", " while ", " compared"))
+    clause_end = min([i for i in (answer.find(sep, at + len(claim.text)) for sep in (".", ";", ",", " and ",
+                                                                                       " compared")) if i >= 0]
+                     or [len(answer)])
+    clause = answer[max(clause_start, 0):clause_end]
+    own = years(clause.replace(claim.text, " "))
+    return {y for y in own if str(y) not in claim.text}
+
+
+def _supports(claim: Claim, unit: Unit, value: str | None = None) -> bool:
+    text = value if value is not None else unit.text
+    if claim.kind == "figure":
+        mine = figures(claim.text)
+        return bool(mine) and any(mine[0][1].supported_by(other) for _, other, _ in figures(text)
+                                  if not _is_year_figure(other, text))
+    if claim.kind == "date":
+        from rag.answer.grounding import _date_supported
+
+        mine = dates(claim.text)
+        return bool(mine) and _date_supported(mine[0][1], [d for _, d, _ in dates(text)], text)
+    folded = _fold(text)
+    return _name_supported(claim.text, folded, folded.replace(" ", ""))
+
+
+def _is_year_figure(figure: Figure, text: str) -> bool:
+    return figure.exponent == 0 and not figure.percent and figure.decimals == 0 and 1900 <= figure.value <= 2099 \
+        and f"{int(figure.value):,}" not in text
+
+
+def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int]
+          ) -> tuple[Unit | None, tuple[Unit, str] | None]:
+    """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them)."""
+    rows = [unit for unit in units if unit.kind == "row"]
+    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows}
+    best_fit = max(fits.values(), default=0.0)
+    against: tuple[Unit, str] | None = None
+    for unit in rows:
+        label = set(tokenize(unit.label))
+        if not _shares_subject(set(), subject, label):
+            continue
+        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value)]
+        asked = [(head, value) for head, value in unit.cells if years(head) & period] if period else []
+        if claim.kind != "figure" or not period:
+            if holding or claim.kind != "figure" and _supports(claim, unit):
+                return unit, None
+            continue
+        if any(h in asked for h in holding) or holding and not asked and years(unit.context) & period:
+            return unit, None
+        best = fits[id(unit)] == best_fit and sum(f == best_fit for f in fits.values()) == 1
+        if asked and best and against is None:
+            other = ", ".join(sorted({str(y) for head, _ in holding for y in years(head)}))
+            why = (f"page {unit.page} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
+                   + (f"; the answer's {claim.text} is the {other} figure" if other else f", not {claim.text}"))
+            against = (unit, why)
+    for unit in units:
+        if unit.kind == "row" or not _supports(claim, unit) or not _shares_subject(set(tokenize(unit.text)), subject):
+            continue
+        if claim.kind != "figure" or not period:
+            return unit, None
+        near = _year_near_value(unit.text, claim)
+        if near is None and years(unit.text) & period or near is not None and near in period:
+            return unit, None
+        if near is not None and against is None:
+            asked_years = ", ".join(str(y) for y in sorted(period))
+            against = (unit, f"page {unit.page} states {claim.text} for {near}, not {asked_years}")
+    return None, against
+
+
+def _row_fit(label: set[str], subject: set[str]) -> float:
+    """How well a row's label names the question's subject: the share of its words that are subject words plus
+    the share of the subject it covers."""
+    if not label or not subject:
+        return 0.0
+    common = len(label & subject)
+    return common / len(label) + common / len(subject)
+
+
+def _year_near_value(text: str, claim: Claim) -> int | None:
+    """The year written closest to where the sentence states the claim's figure (None: the sentence has no year)."""
+    mine = figures(claim.text)
+    if not mine:
+        return None
+    spots = [span for _, figure, span in figures(text) if mine[0][1].supported_by(figure)
+             and not _is_year_figure(figure, text)]
+    year_spots = [(m.start(), int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
+                  for m in _YEAR_RE.finditer(text)]
+    if not spots or not year_spots:
+        return None
+    at = spots[0][0]
+    return min(year_spots, key=lambda spot: abs(spot[0] - at))[1]
+
+
+def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: set[str], closest: Unit | None
+                  ) -> Verdict:
+    """An answer with no figure, date or name: one unit must hold its own words and the question's subject."""
+    asked = set(tokenize(question))
+    own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and len(t) > 2}
+    if not own:
+        return Verdict(UNSUPPORTED, closest, "the answer states nothing beyond the question to check")
+    best, best_score = None, 0.0
+    for unit in units:
+        words = set(tokenize(unit.text))
+        score = len(own & words) / len(own)
+        if score > best_score and _shares_subject(words, subject):
+            best, best_score = unit, score
+    if best is not None and best_score >= 0.7:
+        return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}")
+    return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
+
+
+def _closest(units: Sequence[Unit], subject: set[str], period: set[int]) -> Unit | None:
+    """The unit that shares the most subject words (and the asked year), for a person to check."""
+    best, best_score = None, 0.0
+    for unit in units:
+        words = set(tokenize(unit.text))
+        score = len(words & subject) + (0.5 if years(unit.text) & period else 0.0)
+        if score > best_score:
+            best, best_score = unit, score
+    return best
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= UNIT_CHARS else text[: UNIT_CHARS - 1].rstrip() + "\u2026"

@@ -1,0 +1,99 @@
+"""Put the tables of a parsed PDF's pages in as labelled rows (see `rag.ingest.tables`).
+
+Only pages whose extracted text looks tabular (several lines ending in two or more figures) are read again with
+pypdfium2, so prose pages cost nothing. On such a page the text becomes pdfium's text in content order with each
+table's words cut out and its labelled rows put where the table began. Any failure leaves the page's pypdf text as
+it was and is counted in `ParsedPdf.table_failures` (shown in the ingest report).
+
+Hands on the same `ParsedPdf`, its pages' `text` and `tables` updated.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rag.ingest.pdf import MIN_PAGE_CHARS, ParsedPdf, clean_text
+from rag.ingest.tables import Table, find_tables
+
+_FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
+MIN_TABULAR_LINES = 3
+
+
+def looks_tabular(text: str) -> bool:
+    """At least MIN_TABULAR_LINES lines ending in two or more figures."""
+    count = 0
+    for line in text.splitlines():
+        if _FIGURE_TAIL.search(line):
+            count += 1
+            if count >= MIN_TABULAR_LINES:
+                return True
+    return False
+
+
+def label_tables(path: Path, password: str | None, result: ParsedPdf) -> None:
+    candidates = [page for page in result.pages if page.text and not page.ocr and looks_tabular(page.text)]
+    if not candidates:
+        return
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(path), password=password or None)
+    except Exception:  # noqa: BLE001 - pypdf read it; pdfium may not (damaged, odd encryption): keep pypdf's text
+        result.table_failures += len(candidates)
+        return
+    previous: Table | None = None  # the last table of the page before, for a table running over onto the next
+    try:
+        for page in candidates:
+            if previous is not None and previous.page != page.number - 1:
+                previous = None
+            try:
+                text, tables = tabled_text(document[page.number - 1], page.number, previous)
+            except Exception:  # noqa: BLE001 - one odd page never costs the file
+                result.table_failures += 1
+                continue
+            if tables and len(text) >= MIN_PAGE_CHARS:
+                page.text, page.tables = text, tables
+            previous = tables[-1] if tables else None
+    finally:
+        document.close()
+
+
+def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[str, list[Table]]:
+    """The page's text with each table's words replaced by its labelled rows, and the tables. A first table with
+    no headers of its own, at the top of the page, continues `previous` (the last table of the page before) when
+    it has as many columns: it takes that table's headers, caption and unit."""
+    from rag.ingest.pdf_words import page_layout
+
+    layout = page_layout(pdf_page)
+    tables = find_tables(layout.words, number)
+    if not tables:
+        return "", []
+    first = tables[0]
+    if (previous is not None and not any(first.headers) and any(previous.headers)
+            and len(first.headers) == len(previous.headers) and first.box[1] < 0.35 * layout.height):
+        first.headers, first.caption, first.unit = list(previous.headers), previous.caption, previous.unit
+        first.continued = True
+    chars = list(layout.text)
+    inserts: dict[int, str] = {}
+    for table in tables:
+        x0, top, x1, bottom = table.box
+        inside = [w.chars for w in layout.words  # the table's words and what lies among them (leader dots)
+                  if x0 - 1 <= w.x0 and w.x1 <= x1 + 1 and top - 1 <= (w.top + w.bottom) / 2 <= bottom + 1]
+        table.chars = sorted(set(table.chars) | set(inside))
+        first = min(start for start, _ in table.chars)
+        for start, end in table.chars:
+            for i in range(start, end):
+                chars[i] = ""
+        inserts[first] = f"\n\n{table.text()}\n\n"
+    for at, text in inserts.items():
+        chars[at] = text
+    for table in tables:
+        table.chars = []  # only needed here; not carried to the workers' callers
+    return _clean_keeping_tables("".join(chars), tables), tables
+
+
+def _clean_keeping_tables(text: str, tables: list[Table]) -> str:
+    """`clean_text` of the page (its tables' lines are already clean), paragraph breaks around tables kept."""
+    blocks = [clean_text(block) for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))]
+    return "\n\n".join(block for block in blocks if block)

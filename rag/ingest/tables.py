@@ -1,0 +1,495 @@
+"""Find the tables on a page from its words' positions and write each row so it cannot be misread.
+
+A PDF keeps no table structure: pypdf flattens a row of a financial statement to "Broadcasting revenue 214,847
+254,815 140,203" with the column headers ("2022 2021 2020", "(£'000)") lines away. Here the page's words come with
+their boxes (pypdfium2's character boxes for a text layer, Tesseract's word boxes for OCR), are grouped into
+lines and cells by the gaps between them, and a run of lines whose figures line up in columns is a table: its
+columns are found by clustering the right edges of the figures (figures are right-aligned), its headers are the
+lines above the first row of figures, joined per column (multi-level headers are joined top to bottom), its unit
+("(£'000)", "in millions") and caption (the nearest heading above) are kept with it.
+
+Each row is then written as `label (unit): header: value; header: value; ...`, so the reader, the keyword index
+and the embedder see each figure beside its row and column. Borderless tables are the common case and the one
+handled; ruled tables are found the same way (their lines are not needed).
+
+Hands on `Table`s (caption, unit, headers, rows, the words' character indices) to `rag.ingest.pdf`, which puts
+the labelled rows in place of the table's text.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_FIGURE_RE = re.compile(
+    r"^[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
+    r"[)\]]?\*?(?:\(\w\))?$",
+    re.IGNORECASE,
+)
+_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "*"}
+_YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
+_UNIT_RE = re.compile(
+    r"\((?:[^()]*\b(?:in\s+)?(?:thousands|millions|billions|000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
+    r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands)\)"
+    r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
+    r"|[£$€¥]\s?'000s?",
+    re.IGNORECASE,
+)
+_FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹])$")
+_CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
+_NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
+_LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
+_OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)|per share|\bratio\b|%", re.IGNORECASE)
+MIN_ROWS = 3  # rows with figures a table must have
+MAX_CELL_WORD_GAP = 0.9  # words closer than this many line heights are one cell ("Net income", "$ 5,363")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the top of the page, growing downwards
+    bottom: float
+    chars: tuple[int, int] = (0, 0)  # character index range on the page (text layer), for removing the table
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass
+class Cell:
+    text: str
+    x0: float
+    x1: float
+    words: list[Word]
+
+    @property
+    def figure(self) -> bool:
+        return is_figure(self.text)
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.height for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell.text for cell in self.cells)
+
+    def figures(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.figure]
+
+    def label(self) -> str:
+        """The text before the first figure (the row's label)."""
+        out = []
+        for cell in self.cells:
+            if cell.figure:
+                break
+            out.append(cell.text)
+        return " ".join(out)
+
+
+@dataclass
+class Table:
+    headers: list[str]  # one per value column ("2022", "Year ended 30 June 2022"), "" when none was found
+    rows: list[tuple[str, list[str]]]  # (row label, one value per column, "" for an empty cell)
+    caption: str = ""
+    unit: str = ""
+    page: int = 0
+    chars: list[tuple[int, int]] = field(default_factory=list)  # the character ranges of the table's words
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, top, x1, bottom of the table on the page
+    continued: bool = False  # its headers were taken from the table above it (one running over two pages)
+
+    def row_texts(self) -> list[str]:
+        """Each row as `label (unit): header: value; ...`; a row with no figures (a section title) as its label."""
+        out = []
+        for label, values in self.rows:
+            pairs = [(head, value) for head, value in zip(self.headers, values) if value]
+            if not pairs:
+                out.append(label)
+                continue
+            name = label or "(no label)"
+            unit = f" ({self.unit})" if self.unit and not _OWN_UNIT_RE.search(label) else ""
+            cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
+            out.append(f"{name}{unit}: {cells}")
+        return out
+
+    def header_text(self) -> str:
+        """The line that opens the table and every chunk of it: caption, unit and column headers."""
+        parts = [f"Table: {self.caption}" if self.caption else "Table"]
+        if self.continued:
+            parts.append("(continued)")
+        if self.unit:
+            parts.append(f"({self.unit})")
+        heads = [h for h in self.headers if h]
+        if heads:
+            parts.append("columns: " + " | ".join(heads))
+        return " ".join(parts)
+
+    def text(self) -> str:
+        return "\n".join([self.header_text(), *self.row_texts()])
+
+    def to_dict(self) -> dict:
+        return {"caption": self.caption, "unit": self.unit, "headers": list(self.headers), "page": self.page,
+                "rows": [[label, *values] for label, values in self.rows]}
+
+
+def is_figure(text: str) -> bool:
+    text = text.strip()
+    return bool(_FIGURE_RE.match(text)) or text in _DASHES
+
+
+def is_year(text: str) -> bool:
+    return bool(_YEAR_RE.match(text.strip()))
+
+
+# ---------------------------------------------------------------- words → lines → cells
+
+
+def _without_leaders(words: Sequence[Word]) -> list[Word]:
+    """Words with dotted leader runs ("items ........ (667,828)") cut out, so a label never runs into its figure."""
+    out = []
+    for word in words:
+        if not _LEADER_RE.search(word.text):
+            out.append(word)
+            continue
+        step = (word.x1 - word.x0) / max(len(word.text), 1)
+        at = 0
+        for match in _LEADER_RE.finditer(word.text):
+            if match.start() > at:
+                out.append(Word(word.text[at:match.start()], word.x0 + at * step, word.x0 + match.start() * step,
+                                word.top, word.bottom, word.chars))
+            at = match.end()
+        if at < len(word.text):
+            out.append(Word(word.text[at:], word.x0 + at * step, word.x1, word.top, word.bottom, word.chars))
+    return out
+
+
+def group_lines(words: Sequence[Word]) -> list[Line]:
+    """Words in reading order on lines: a word joins the line whose vertical band its middle falls in."""
+    lines: list[Line] = []
+    for word in sorted(_without_leaders(words), key=lambda w: (w.top + w.bottom) / 2):
+        middle = (word.top + word.bottom) / 2
+        if lines:
+            last = lines[-1]
+            band_top, band_bottom = last.top, last.bottom
+            if band_top - 0.5 <= middle <= band_bottom + 0.5 and word.height < 2.5 * last.height:
+                last.words.append(word)
+                continue
+        lines.append(Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+        line.cells = _cells(line)
+    return lines
+
+
+def _cells(line: Line) -> list[Cell]:
+    """Words separated by less than about a space and a half form a cell; a currency sign joins its figure."""
+    gap_limit = MAX_CELL_WORD_GAP * line.height
+    cells: list[Cell] = []
+    for word in line.words:
+        if cells:
+            cell = cells[-1]
+            gap = word.x0 - cell.x1
+            glued = cell.text in _CURRENCIES + ("(",) or word.text == ")" or word.text == "%" and is_figure(cell.text)
+            if cell.text in _CURRENCIES and is_figure(word.text):  # "$      5,363": the sign belongs to the figure
+                gap = 0.0
+            split = is_figure(word.text) and is_figure(cell.words[-1].text) and not glued
+            if (gap <= gap_limit or glued and gap <= 4 * gap_limit) and not split:
+                cell.text = f"{cell.text}{word.text}" if glued or gap < 0.1 * line.height else f"{cell.text} {word.text}"
+                cell.x1 = max(cell.x1, word.x1)
+                cell.words.append(word)
+                continue
+            if split and gap <= 0.15 * line.height:  # "1,234" drawn as two runs
+                cell.text += word.text
+                cell.x1 = max(cell.x1, word.x1)
+                cell.words.append(word)
+                continue
+        cells.append(Cell(word.text, word.x0, word.x1, [word]))
+    return _merge_label_figures(cells)
+
+
+def _merge_label_figures(cells: list[Cell]) -> list[Cell]:
+    """A label ending in a number ("Note 4", "Level 2") keeps it when it is glued to the label's text."""
+    return cells
+
+
+# ---------------------------------------------------------------- lines → tables
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    members: int = 0
+
+
+def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
+    """The tables among a page's words (see the module docstring)."""
+    lines = group_lines(words)
+    tables = []
+    for start, end in _table_regions(lines):
+        table = _build_table(lines, start, end)
+        if table is not None:
+            table.page = page
+            tables.append(table)
+    return tables
+
+
+def _is_row(line: Line) -> bool:
+    """A line with figures after its label (or figures alone), not a sentence that happens to hold numbers."""
+    figs = line.figures()
+    if not figs:
+        return False
+    # the figures must be the line's last cells: "Revenue rose 12% to 214,847 in 2022" is prose
+    last_text = next((i for i in range(len(line.cells) - 1, -1, -1) if not line.cells[i].figure), -1)
+    return last_text < len(line.cells) - 1 and all(cell.figure for cell in line.cells[last_text + 1:]) and (
+        len(line.cells) - 1 - last_text >= 1) and len(line.label()) <= 160
+
+
+def _is_prose(line: Line, width: float) -> bool:
+    words = sum(len(cell.text.split()) for cell in line.cells)
+    return len(line.cells) <= 2 and words >= 10 and (line.words[-1].x1 - line.words[0].x0) > 0.6 * width
+
+
+def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
+    """Runs of lines [start, end) holding at least MIN_ROWS rows of figures, broken by prose or wide gaps."""
+    if not lines:
+        return []
+    width = max(w.x1 for line in lines for w in line.words) - min(w.x0 for line in lines for w in line.words)
+    regions = []
+    start = None
+    rows = 0
+    last_row = None
+    for i, line in enumerate(lines):
+        row = _is_row(line)
+        gap_break = last_row is not None and line.top - lines[last_row].bottom > 4 * line.height
+        if row and not gap_break:
+            if start is None:
+                start, rows = i, 0
+            rows += 1
+            last_row = i
+            continue
+        if start is not None and (gap_break or _is_prose(line, width) or i - last_row > 3):
+            if rows >= MIN_ROWS:
+                regions.append((start, last_row + 1))
+            start, rows, last_row = None, 0, None
+            if row:
+                start, rows, last_row = i, 1, i
+    if start is not None and rows >= MIN_ROWS:
+        regions.append((start, last_row + 1))
+    return regions
+
+
+def _columns(lines: Sequence[Line]) -> list[_Column]:
+    """Value columns: figures clustered by their right edge (right-aligned), left to right."""
+    spans = sorted(((cell.x0, cell.x1) for line in lines for cell in line.figures()), key=lambda s: s[1])
+    columns: list[_Column] = []
+    for x0, x1 in spans:
+        if columns and x1 - columns[-1].x1 <= max(6.0, 0.25 * (columns[-1].x1 - columns[-1].x0)):
+            col = columns[-1]
+            col.x0, col.x1, col.members = min(col.x0, x0), max(col.x1, x1), col.members + 1
+        else:
+            columns.append(_Column(x0, x1, 1))
+    rows = sum(1 for line in lines if line.figures())
+    keep = [col for col in columns if col.members >= max(2, rows // 4)]
+    # columns whose spans overlap are one column (a wide figure and a narrow one, both right-aligned)
+    merged: list[_Column] = []
+    for col in sorted(keep, key=lambda c: c.x0):
+        if merged and col.x0 < merged[-1].x1 - 1:
+            last = merged[-1]
+            last.x0, last.x1, last.members = min(last.x0, col.x0), max(last.x1, col.x1), last.members + col.members
+        else:
+            merged.append(col)
+    return merged
+
+
+def _column_of(cell: Cell, columns: Sequence[_Column]) -> int | None:
+    best, best_overlap = None, 0.0
+    for index, col in enumerate(columns):
+        overlap = min(cell.x1, col.x1) - max(cell.x0, col.x0)
+        if overlap > best_overlap:
+            best, best_overlap = index, overlap
+    if best is None:  # no overlap: the nearest right edge, when close
+        distances = [abs(cell.x1 - col.x1) for col in columns]
+        nearest = min(range(len(columns)), key=distances.__getitem__)
+        if distances[nearest] <= 12:
+            best = nearest
+    return best
+
+
+def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
+    body = lines[start:end]
+    columns = _columns(body)
+    if not columns:
+        return None
+    # leading rows of years ("2022 2021 2020", "(£'000) 2022 2021") are the header, not data
+    header_lines: list[Line] = []
+    first = 0
+    while first < len(body) and (_is_year_row(body[first]) or header_lines and not body[first].figures()):
+        header_lines.append(body[first])
+        first += 1
+    body_rows = body[first:]
+    if sum(1 for line in body_rows if line.figures()) < MIN_ROWS:
+        return None
+    above = _header_lines_above(lines, start, columns)
+    header_lines = above + header_lines
+    headers, spanning = _headers(header_lines, columns)
+    label_right = min(col.x0 for col in columns)
+    rows: list[tuple[str, list[str]]] = []
+    pending_label = ""
+    chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
+    for line in body_rows:
+        values = [""] * len(columns)
+        label_parts = []
+        for cell in line.cells:
+            index = _column_of(cell, columns) if cell.figure or cell.x0 > label_right else None
+            if index is None:
+                label_parts.append(cell.text)
+            else:
+                values[index] = f"{values[index]} {cell.text}".strip()
+        label = " ".join(label_parts)
+        if not any(values):
+            # a label on its own line: a section title, or the first line of a label wrapped onto the next
+            if pending_label and _continues(label):
+                pending_label = f"{pending_label} {label}"
+                continue
+            if pending_label:
+                rows.append((pending_label, []))
+            pending_label = label
+            continue
+        if pending_label and _continues(label):
+            label = f"{pending_label} {label}"
+            pending_label = ""
+        elif pending_label:
+            rows.append((pending_label, []))
+        pending_label = ""
+        rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
+    if pending_label:
+        rows.append((pending_label, []))
+    caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
+    unit = ", ".join(part for part in (unit, *spanning) if part and part not in caption)
+    region = [w for line in above + body for w in line.words]
+    box = (min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
+           max(w.bottom for w in region))
+    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box)
+
+
+def _continues(label: str) -> bool:
+    """Whether a label goes on from the line above ("provided by operating activities", "(thousands)")."""
+    return label[:1].islower() or label[:1] in "(&–-"
+
+
+def _is_year_row(line: Line) -> bool:
+    """A header row of years: its figures all years, its label nothing or a unit."""
+    figs = line.figures()
+    label = line.label().strip()
+    return bool(figs) and all(is_year(c.text) for c in figs) and (not label or bool(_UNIT_RE.fullmatch(label)))
+
+
+def _clean_value(value: str) -> str:
+    """Keep a footnote marker apart from its value: "1,234(a)" -> "1,234 (a)"."""
+    value = " ".join(value.split())
+    match = _FOOTNOTE_RE.match(value)
+    if match and match.group(1) and not re.fullmatch(r"\(\d+\)", value):
+        return f"{match.group(1)} {match.group(2)}"
+    return value
+
+
+def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column]) -> list[Line]:
+    """Up to four lines just above the table whose text lies over its value columns (and not across the page)."""
+    out: list[Line] = []
+    left = min(col.x0 for col in columns) - 15
+    i = start - 1
+    while i >= 0 and len(out) < 4:
+        line = lines[i]
+        below = out[0] if out else lines[start]
+        if below.top - line.bottom > 3 * line.height:
+            break
+        over_columns = [cell for cell in line.cells if cell.x1 > left]
+        if not over_columns or len(over_columns) < len(line.cells) and sum(len(c.text) for c in line.cells) > 120:
+            break
+        if _is_row(line) and not all(is_year(c.text) for c in line.figures()):
+            break
+        out.insert(0, line)
+        i -= 1
+    return out
+
+
+def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[list[str], list[str]]:
+    """Each column's header, the header cells over it joined top to bottom (a cell over some columns heads each
+    of them: multi-level headers), and the header cells spanning every column ("Years ended December 31")."""
+    parts: list[list[str]] = [[] for _ in columns]
+    spanning: list[str] = []
+    left = min(col.x0 for col in columns) - 15
+    for line in header_lines:
+        over = [cell for cell in line.cells if cell.x1 > left and not _is_unit(cell.text)]
+        if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text):
+            spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
+            continue
+        if 1 < len(over) < len(columns):  # group headers ("Domestic", "International"): each column takes the
+            for i, col in enumerate(columns):  # nearest one
+                centre = (col.x0 + col.x1) / 2
+                nearest = min(over, key=lambda c: max(c.x0 - centre, centre - c.x1, 0.0))
+                parts[i].append(nearest.text)
+            continue
+        for cell in over:
+            covered = [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
+            if not covered:
+                centre = (cell.x0 + cell.x1) / 2
+                covered = [min(range(len(columns)), key=lambda i: abs((columns[i].x0 + columns[i].x1) / 2 - centre))]
+            for i in covered:
+                parts[i].append(cell.text)
+    return [" ".join(p) for p in parts], spanning
+
+
+def _is_unit(text: str) -> bool:
+    """A cell that only gives the unit: "(£'000)", "(£'000, unless otherwise indicated)", "(in millions)"."""
+    text = text.strip()
+    match = _UNIT_RE.search(text)
+    return bool(match) and (match.group() == text or text.startswith("(") and text.endswith(")"))
+
+
+def _short_unit(text: str) -> str:
+    text = re.sub(r",?\s*unless otherwise (?:indicated|stated|noted)", "", text, flags=re.IGNORECASE)
+    return text.strip("() ")
+
+
+def _caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[Line]) -> tuple[str, str]:
+    unit = ""
+    for line in header_lines:
+        match = _UNIT_RE.search(line.text)
+        if match:
+            unit = _short_unit(match.group())
+            break
+    captions: list[str] = []
+    for line in reversed(lines[max(0, top_index - 4):top_index]):
+        text = line.text.strip()
+        if not unit:
+            match = _UNIT_RE.search(text)
+            if match:
+                unit = _short_unit(match.group())
+                text = text.replace(match.group(), "").strip(" ,;")
+        if not text or _NOT_CAPTION_RE.match(text):
+            continue
+        if len(text) > 100 or _is_row(line) or text.endswith(".") or len(captions) == 2:
+            break
+        captions.insert(0, text)
+    return ", ".join(captions), unit

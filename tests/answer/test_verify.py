@@ -1,0 +1,75 @@
+"""Relational verification: a value is verified only by a sentence or table row that states it for what was asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, parse_row, passage_units, subject_words, verify, years
+
+
+@dataclass
+class P:
+    number: int
+    file: str
+    page: int
+    text: str
+
+
+TABLE = """Table: Selected financial data (£’000, Year ended 30 June) columns: 2022 | 2021 | 2020
+Commercial revenue (£’000, Year ended 30 June): 2022: 257,820; 2021: 232,205; 2020: 279,044
+Broadcasting revenue (£’000, Year ended 30 June): 2022: 214,847; 2021: 254,815; 2020: 140,203
+Matchday revenue (£’000, Year ended 30 June): 2022: 110,534; 2021: 7,097; 2020: 89,794"""
+PROSE = ("The minimum guarantee payable by adidas is equal to £750 million, subject to certain adjustments. "
+         "Revenue was £583.2 million in 2022 compared with £494.1 million in 2021.")
+MANUAL = ("The anchor option sets the point of the page that the image is attached to. "
+          "Release 3 added the export dialog. The viewer supports PDF and PNG files.")
+PASSAGES = [P(1, "manu-20f.pdf", 7, TABLE), P(2, "manu-20f.pdf", 53, PROSE), P(3, "viewer-manual.pdf", 12, MANUAL)]
+
+
+@pytest.mark.parametrize("question, answer, expected, page", [
+    ("What was broadcasting revenue in 2021?", "Broadcasting revenue in 2021 was £254,815 thousand.", VERIFIED, 7),
+    ("What was broadcasting revenue in FY2020?", "It was 140,203.", VERIFIED, 7),
+    ("How much is the minimum guarantee payable by adidas?", "The minimum guarantee payable by adidas is £750 million.",
+     VERIFIED, 53),
+    ("What was revenue in 2021?", "Revenue in 2021 was £494.1 million.", VERIFIED, 53),
+    # another year's figure: the row or sentence states it for 2022
+    ("What was broadcasting revenue in 2021?", "£214,847 thousand", CONTRADICTED, 7),
+    ("What was revenue in 2021?", "Revenue in 2021 was £583.2 million.", CONTRADICTED, 53),
+    # an invented value that happens to be a number in some passage
+    ("In which release was the search feature added?", "In release 4.", UNSUPPORTED, None),
+    ("What was matchday revenue in 2019?", "Matchday revenue in 2019 was 89,794.", UNSUPPORTED, None),
+    # no figure, date or name: the sentence holding the answer's own words
+    ("What does the anchor option control?", "It sets the point of the page the image is attached to.", VERIFIED, 12),
+    ("What does the anchor option control?", "The anchor option controls the anchor.", UNSUPPORTED, None),
+])
+def test_verdicts(question, answer, expected, page):
+    verdict = verify(answer, PASSAGES, question)
+    assert verdict.verdict == expected, verdict.reason
+    if page is not None:
+        assert verdict.unit is not None and verdict.unit.page == page
+
+
+def test_contradiction_names_the_asked_value_and_the_year_given():
+    verdict = verify("£214,847 thousand", PASSAGES, "What was broadcasting revenue in 2021?")
+    assert "254,815" in verdict.reason and "2022" in verdict.reason
+    assert verdict.unit.kind == "row" and verdict.unit.label == "Broadcasting revenue"
+    data = verdict.to_dict()
+    assert data["verdict"] == "contradicted" and data["evidence"]["row"]["cells"][1] == ["2021", "254,815"]
+
+
+def test_rows_and_sentences_are_units():
+    units = passage_units(PASSAGES[0])
+    assert [u.kind for u in units] == ["row"] * 3
+    assert units[1].cells == [("2022", "214,847"), ("2021", "254,815"), ("2020", "140,203")]
+    assert [u.kind for u in passage_units(PASSAGES[1])] == ["sentence", "sentence"]
+    assert parse_row("Net cash (in millions): 2018: (1,577); 2017: —") == ("Net cash", [("2018", "(1,577)"),
+                                                                                      ("2017", "—")])
+    assert parse_row("Note: see the table below") is None
+
+
+def test_question_subject_and_years():
+    assert years("What was the FY2018 capex, and FY19's?") == {2018, 2019}
+    assert subject_words("What is the FY2018 capital expenditure amount (in USD millions) for 3M?", "3M_2018_10K.pdf") \
+        == {"capital", "expenditure"}

@@ -1,0 +1,191 @@
+"""Tables on generated PDFs (borderless, ruled, two-level headers, over two pages) and a real 20-F page: every
+labelled row is checked cell by cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.ingest.chunking import chunk_pages, make_splitter
+from rag.ingest.pdf import read_pdf
+from rag.ingest.tables import Word, find_tables, is_figure
+
+
+def _table_pdf(path: Path, pages: list[dict], ruled: bool = False) -> Path:
+    """Each page: a caption, optional spanning header, column headers, rows (label, values) and prose after."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for spec in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10)
+        y = 20
+        if spec.get("intro"):
+            pdf.set_xy(20, y)
+            pdf.multi_cell(170, 5, spec["intro"])
+            y = pdf.get_y() + 6
+        if spec.get("caption"):
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.set_xy(20, y)
+            pdf.cell(0, 6, spec["caption"])
+            pdf.set_font("Helvetica", size=10)
+            y += 9
+        columns = [110 + 25 * i for i in range(len(spec["headers"][-1]))]  # right edges, mm
+        for level in spec.get("headers", []):
+            for text, first, last in level:
+                left, right = columns[first] - 22, columns[last]
+                pdf.set_xy(left, y)
+                pdf.cell(right - left, 5, text, align="C" if last > first else "R")
+            y += 6
+        if spec.get("unit"):
+            pdf.set_xy(20, y)
+            pdf.cell(0, 5, spec["unit"])
+            y += 6
+        for label, values in spec["rows"]:
+            pdf.set_xy(20, y)
+            pdf.cell(80, 5, label, border="B" if ruled else 0)
+            for right, value in zip(columns, values):
+                pdf.set_xy(right - 22, y)
+                pdf.cell(22, 5, value, align="R", border="B" if ruled else 0)
+            y += 6
+        if spec.get("after"):
+            pdf.set_xy(20, y + 6)
+            pdf.multi_cell(170, 5, spec["after"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def _years(*years: str) -> list[list[tuple[str, int, int]]]:
+    return [[(year, i, i) for i, year in enumerate(years)]]
+
+
+STATEMENT_ROWS = [
+    ("Commercial revenue", ["257,820", "232,205", "279,044"]),
+    ("Broadcasting revenue", ["214,847", "254,815", "140,203"]),
+    ("Matchday revenue", ["110,534", "7,097", "89,794"]),
+    ("Operating expenses", ["(667,828)", "(538,424)", "(522,204)"]),
+    ("Exceptional items", ["(24,692)", "-", "-"]),
+]
+PROSE = ("Revenue rose in the year as fans returned to the stadium, and broadcasting revenue fell because fewer "
+         "matches were played than in the year before, which had included the delayed end of the prior season.")
+
+
+def _page(pdf: Path, number: int = 1):
+    return next(page for page in read_pdf(pdf).pages if page.number == number)
+
+
+def test_borderless_statement_rows_carry_year_and_unit(tmp_path):
+    pdf = _table_pdf(tmp_path / "statement.pdf", [{
+        "intro": PROSE, "caption": "Statement of profit or loss data", "headers": _years("2022", "2021", "2020"),
+        "unit": "(in thousands of pounds)", "rows": STATEMENT_ROWS, "after": PROSE}])
+    page = _page(pdf)
+    assert len(page.tables) == 1
+    table = page.tables[0]
+    assert table.headers == ["2022", "2021", "2020"]
+    assert table.caption == "Statement of profit or loss data"
+    assert "thousands" in table.unit
+    assert [row[0] for row in table.rows] == [label for label, _ in STATEMENT_ROWS]
+    for (label, values), (got_label, got) in zip(STATEMENT_ROWS, table.rows):
+        assert got == values, label
+    rows = table.row_texts()
+    assert rows[1] == "Broadcasting revenue (in thousands of pounds): 2022: 214,847; 2021: 254,815; 2020: 140,203"
+    assert "Operating expenses (in thousands of pounds): 2022: (667,828)" in rows[3]  # the sign stays
+    # the labelled rows replace the flattened ones in the page text; the prose around the table stays
+    assert "Broadcasting revenue (in thousands of pounds): 2022: 214,847;" in page.text
+    assert "214,847 254,815" not in page.text
+    assert "fans returned to the stadium" in page.text
+
+
+def test_ruled_table_with_text_headers(tmp_path):
+    headers = [[("Units", 0, 0), ("Share %", 1, 1), ("Stores", 2, 2)]]
+    rows = [("North America", ["1,204", "41.5", "978"]), ("Europe", ["812", "28.0", "160"]),
+            ("Asia Pacific", ["655", "22.6", "301"]), ("Other", ["229", "7.9", "42"])]
+    pdf = _table_pdf(tmp_path / "ruled.pdf", [{"caption": "Sales by region", "headers": headers, "rows": rows}],
+                     ruled=True)
+    table = _page(pdf).tables[0]
+    assert table.headers == ["Units", "Share %", "Stores"]
+    assert table.rows == [(label, values) for label, values in rows]
+    assert table.row_texts()[1] == "Europe: Units: 812; Share %: 28.0; Stores: 160"
+
+
+def test_two_level_headers_are_joined(tmp_path):
+    headers = [[("Domestic", 0, 1), ("International", 2, 3)],
+               [("2022", 0, 0), ("2021", 1, 1), ("2022", 2, 2), ("2021", 3, 3)]]
+    rows = [("Stores", ["978", "1,001", "160", "170"]), ("Employees", ["71,100", "75,000", "9,200", "9,700"]),
+            ("Square feet", ["36.4", "37.2", "3.9", "4.1"])]
+    pdf = _table_pdf(tmp_path / "levels.pdf", [{"caption": "Store data", "headers": headers, "rows": rows}])
+    table = _page(pdf).tables[0]
+    assert table.headers == ["Domestic 2022", "Domestic 2021", "International 2022", "International 2021"]
+    assert table.rows[0] == ("Stores", ["978", "1,001", "160", "170"])
+    assert table.row_texts()[1] == ("Employees: Domestic 2022: 71,100; Domestic 2021: 75,000; "
+                                    "International 2022: 9,200; International 2021: 9,700")
+
+
+def test_table_over_two_pages_keeps_its_headers(tmp_path):
+    first = STATEMENT_ROWS[:3]
+    more = [("Other income", ["1,352", "2,961", "6,195"]), ("Finance costs", ["(85,915)", "(36,411)", "(27,391)"]),
+            ("Tax", ["34,113", "(68,189)", "(2,415)"])]
+    pdf = _table_pdf(tmp_path / "two_pages.pdf", [
+        {"intro": PROSE, "caption": "Results", "headers": _years("2022", "2021", "2020"), "rows": first},
+        {"headers": [[("", 0, 0), ("", 1, 1), ("", 2, 2)]], "rows": more, "after": PROSE}])
+    pages = read_pdf(pdf).pages
+    second = pages[1].tables[0]
+    assert second.continued and second.headers == ["2022", "2021", "2020"] and second.caption == "Results"
+    assert second.row_texts()[1] == "Finance costs: 2022: (85,915); 2021: (36,411); 2020: (27,391)"
+
+
+def test_table_chunks_never_split_a_row_and_repeat_the_headers(tmp_path):
+    rows = [(f"Line item number {i}", [f"{i},{i:03d}", f"{i + 1},000", f"({i},500)"]) for i in range(1, 31)]
+    pdf = _table_pdf(tmp_path / "long.pdf", [{"caption": "Long statement", "headers": _years("2022", "2021", "2020"),
+                                               "rows": rows}])
+    page = _page(pdf)
+    chunks = chunk_pages([page], "long.pdf", "0" * 64, make_splitter(500, 50))
+    table_chunks = [c for c in chunks if "table" in c.metadata]
+    assert len(table_chunks) >= 3
+    seen = []
+    for chunk in table_chunks:
+        first_line, *lines = chunk.page_content.split("\n")
+        assert first_line == "Table: Long statement columns: 2022 | 2021 | 2020"
+        assert all(line.startswith("Line item number ") and line.count(";") == 2 for line in lines)
+        cells = chunk.metadata["table"]
+        assert cells["headers"] == ["2022", "2021", "2020"] and len(cells["rows"]) == len(lines)
+        seen += [row[0] for row in cells["rows"]]
+    assert seen == [label for label, _ in rows]
+
+
+def test_prose_with_numbers_is_not_a_table(tmp_path):
+    text = "\n".join(f"In {2010 + i} the company opened {i + 3} stores and hired {100 * i} people in {i} towns."
+                     for i in range(8))
+    from tests.conftest import write_pdf
+
+    pdf = write_pdf(tmp_path / "prose.pdf", [text])
+    assert _page(pdf).tables == []
+
+
+def test_figures_and_words():
+    assert all(is_figure(x) for x in ["214,847", "(667,828)", "$5,363", "12.5%", "-", "—", "(1.2)", "1,234(a)"])
+    assert not any(is_figure(x) for x in ["Revenue", "2022a b", "Note", "(thousands)"])
+    words = [Word("Total", 10, 40, 100, 110), Word("1,000", 200, 230, 100, 110), Word("2,000", 260, 290, 100, 110)]
+    assert find_tables(words) == []  # one row is not a table
+
+
+@pytest.mark.shared
+def test_real_20f_selected_financial_data(shared_data):
+    """Page 7 of the 20-F: the printed values of the revenue rows, year by year."""
+    page = _page(shared_data / "manu-20f-2022-09-24.pdf", 7)
+    table = page.tables[0]
+    assert table.headers == ["2022", "2021", "2020", "2019", "2018"]
+    assert "£" in table.unit and "000" in table.unit
+    rows = dict(table.rows)
+    assert rows["Broadcasting revenue"] == ["214,847", "254,815", "140,203", "241,210", "204,137"]
+    assert rows["Matchday revenue"] == ["110,534", "7,097", "89,794", "110,819", "109,786"]
+    assert rows["Commercial revenue"] == ["257,820", "232,205", "279,044", "275,093", "275,835"]
+    assert rows["Operating expenses–before exceptional items"] == [
+        "(667,828)", "(538,424)", "(522,204)", "(583,337)", "(562,089)"]
+    assert rows["Operating expenses–exceptional items"] == ["(24,692)", "—", "—", "(19,599)", "(1,917)"]
+    assert rows["Basic (loss)/earnings per share (pence)(1)/(2)"] == ["(70.86)", "(56.60)", "(14.14)", "11.48",
+                                                                       "(22.92)"]
+    assert "Broadcasting revenue (£’000, Year ended 30 June): 2022: 214,847; 2021: 254,815;" in page.text
