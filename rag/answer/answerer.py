@@ -30,7 +30,7 @@ from rag.answer.focus import focus_passages
 from rag.answer.grounding import Grounding, check_grounding
 from rag.answer.prompts import EXACT_ANSWER, READER_ABSTAIN, cited_numbers, format_passages, reader_template
 from rag.answer.templates import ABSTAIN_TEXT, fit_context
-from rag.answer.verify import Verdict, verify
+from rag.answer.verify import Unit, Verdict, lead_evidence, verify
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import GenerationParams, LLMBackend
@@ -81,6 +81,7 @@ class Answer:
     backend: str = ""
     grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
     verdict: Verdict | None = None  # verified / unsupported / contradicted, with its evidence unit (rag.answer.verify)
+    lead: Unit | None = None  # the evidence shown before the answer: the unit most like the question
 
     @property
     def supported_by(self) -> list[int]:
@@ -98,6 +99,7 @@ class Answer:
             "grounded": self.grounding.grounded if self.grounding else None,
             "grounding": self.grounding.to_dict() if self.grounding else None,
             "verdict": self.verdict.to_dict() if self.verdict else None,
+            "lead_evidence": self.lead.to_dict() if self.lead else None,
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -274,12 +276,14 @@ class Answerer:
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
             on_notice: Callable[[str], None] | None = None, *, history: Sequence[Turn] = (),
-            retrieval_query: str | None = None, should_stop: Callable[[], bool] | None = None) -> Answer:
+            retrieval_query: str | None = None, should_stop: Callable[[], bool] | None = None,
+            on_evidence: Callable[[Unit], None] | None = None) -> Answer:
         """Answer `question`, calling `on_token` with each piece of text as it is generated.
 
         `history` (earlier turns, see `rag.answer.conversation`) goes into the prompt, oldest dropped first to fit;
         `retrieval_query` replaces the question for the search; `should_stop` is checked after each piece
-        and, once true, ends generation early (the answer so far is kept and `stopped` is set).
+        and, once true, ends generation early (the answer so far is kept and `stopped` is set); `on_evidence` is
+        called with the sentence or table row most like the question before the reader starts (evidence first).
         """
         question = question.strip()
         if not question:
@@ -311,6 +315,10 @@ class Answerer:
         history = [replace(t, question=neutralise_special_tokens(t.question, pattern=self._specials),
                            answer=neutralise_special_tokens(t.answer, pattern=self._specials)) for t in history]
         focused = focus_passages(relevant, analysis.search_tokens, s.context_chars)
+        result.lead = lead_evidence(to_sources(relevant), asked)
+        result.timings["first_evidence"] = time.perf_counter() - started
+        if on_evidence and result.lead is not None:
+            on_evidence(result.lead)
         held = HeldAbstention(on_token, asked)
         self._read(result, focused, relevant, question, history, held, on_notice, should_stop)
         look_again = s.second_look and not result.stopped and not self._cut_short()

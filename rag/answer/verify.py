@@ -315,6 +315,14 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
     return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
 
 
+def lead_evidence(passages: Sequence[Passage], question: str) -> Unit | None:
+    """The unit most likely to hold the answer, known before the reader has read anything: the sentence or table row
+    sharing the most of the question's subject words (and its year). Shown first, while the reader works."""
+    units = [unit for passage in passages for unit in passage_units(passage)]
+    file = passages[0].file if passages else ""
+    return _closest(units, subject_words(question, file), years(question))
+
+
 def _closest(units: Sequence[Unit], subject: set[str], period: set[int]) -> Unit | None:
     """The unit that shares the most subject words (and the asked year), for a person to check."""
     best, best_score = None, 0.0

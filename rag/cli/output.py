@@ -16,6 +16,7 @@ TIMING_ROWS = [
     ("index_load", "index load", "s"),
     ("model_load", "model load", "s"),
     ("retrieval", "retrieval", "s"),
+    ("first_evidence", "first evidence shown", "s"),
     ("verification", "verification", "s"),
     ("first_look", "looks with no answer", "s"),
     ("prompt_tokens", "prompt tokens", ""),
@@ -31,6 +32,19 @@ def stream_printer() -> Callable[[str], None]:
     def write(piece: str) -> None:
         sys.stdout.write(piece)
         sys.stdout.flush()
+
+    return write
+
+
+def format_lead(unit) -> str:
+    """The evidence shown before the answer streams: file, page and the sentence or row most like the question."""
+    return f'Evidence first: {unit.file}, page {unit.page}: "{_short(unit.text)}"'
+
+
+def lead_printer() -> Callable:
+    def write(unit) -> None:
+        print(format_lead(unit), flush=True)
+        print(flush=True)
 
     return write
 
@@ -129,6 +143,8 @@ def format_cited(answer: Answer) -> str:
     by_number = {source.number: source for source in answer.sources}
     cited = [by_number[n] for n in answer.cited if n in by_number]
     if not cited:
+        if answer.verdict is not None:
+            return ""  # the verdict below names the sentence or row the answer rests on
         if answer.supported_by:
             return "Cites: no [n] in the answer; the evidence below was found by checking it against the passages"
         return "Cites: no passage (the answer names no [n])"

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from rag.ingest.pdf import MIN_PAGE_CHARS, ParsedPdf, clean_text
-from rag.ingest.tables import Table, find_tables
+from rag.ingest.tables import Table, continues, find_tables, take_headers
 
 _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
 MIN_TABULAR_LINES = 3
@@ -70,10 +70,9 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[s
     if not tables:
         return "", []
     first = tables[0]
-    if (previous is not None and not any(first.headers) and any(previous.headers)
-            and len(first.headers) == len(previous.headers) and first.box[1] < 0.35 * layout.height):
-        first.headers, first.caption, first.unit = list(previous.headers), previous.caption, previous.unit
-        first.continued = True
+    if previous is not None and first.box[1] < 0.35 * layout.height and (
+            continues(first, previous) or not any(first.headers) and len(first.headers) == len(previous.headers)):
+        take_headers(first, previous)
     chars = list(layout.text)
     inserts: dict[int, str] = {}
     for table in tables:

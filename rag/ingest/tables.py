@@ -28,7 +28,7 @@ _FIGURE_RE = re.compile(
     r"[)\]]?\*?(?:\(\w\))?$",
     re.IGNORECASE,
 )
-_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "*"}
+_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
 _UNIT_RE = re.compile(
     r"\((?:[^()]*\b(?:in\s+)?(?:thousands|millions|billions|000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
@@ -42,6 +42,9 @@ _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)|per share|\bratio\b|%", re.IGNORECASE)
+_PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
+                        r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                        r"december)\b", re.IGNORECASE)
 MIN_ROWS = 3  # rows with figures a table must have
 MAX_CELL_WORD_GAP = 0.9  # words closer than this many line heights are one cell ("Net income", "$ 5,363")
 
@@ -116,6 +119,7 @@ class Table:
     chars: list[tuple[int, int]] = field(default_factory=list)  # the character ranges of the table's words
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, top, x1, bottom of the table on the page
     continued: bool = False  # its headers were taken from the table above it (one running over two pages)
+    edges: list[float] = field(default_factory=list)  # the value columns' right edges, to match a continuation
 
     def row_texts(self) -> list[str]:
         """Each row as `label (unit): header: value; ...`; a row with no figures (a section title) as its label."""
@@ -212,6 +216,9 @@ def _cells(line: Line) -> list[Cell]:
             if cell.text in _CURRENCIES and is_figure(word.text):  # "$      5,363": the sign belongs to the figure
                 gap = 0.0
             split = is_figure(word.text) and is_figure(cell.words[-1].text) and not glued
+            if word.text in _CURRENCIES and is_figure(cell.text):  # "9,889  $ 10,123": the next column's sign
+                cells.append(Cell(word.text, word.x0, word.x1, [word]))
+                continue
             if (gap <= gap_limit or glued and gap <= 4 * gap_limit) and not split:
                 cell.text = f"{cell.text}{word.text}" if glued or gap < 0.1 * line.height else f"{cell.text} {word.text}"
                 cell.x1 = max(cell.x1, word.x1)
@@ -244,13 +251,26 @@ class _Column:
 def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
     """The tables among a page's words (see the module docstring)."""
     lines = group_lines(words)
-    tables = []
+    tables: list[Table] = []
     for start, end in _table_regions(lines):
         table = _build_table(lines, start, end)
         if table is not None:
             table.page = page
+            if tables and continues(table, tables[-1]):
+                take_headers(table, tables[-1])
             tables.append(table)
     return tables
+
+
+def continues(table: Table, before: Table) -> bool:
+    """Whether `table`, with no headers of its own, is the rest of `before` (same value columns)."""
+    return (not any(table.headers) and any(before.headers) and len(table.edges) == len(before.edges)
+            and all(abs(a - b) <= 8 for a, b in zip(table.edges, before.edges)))
+
+
+def take_headers(table: Table, before: Table) -> None:
+    table.headers, table.caption, table.unit = list(before.headers), before.caption, before.unit
+    table.continued = True
 
 
 def _is_row(line: Line) -> bool:
@@ -353,7 +373,10 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     header_lines = above + header_lines
     headers, spanning = _headers(header_lines, columns)
     label_right = min(col.x0 for col in columns)
-    rows: list[tuple[str, list[str]]] = []
+    # header lines with nothing over the value columns are section titles ("ASSETS") above the first row
+    rows: list[tuple[str, list[str]]] = [(line.text, []) for line in header_lines
+                                         if line.cells and all(cell.x1 <= label_right - 15 for cell in line.cells)
+                                         and not _is_unit(line.text)]
     pending_label = ""
     chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
     for line in body_rows:
@@ -389,7 +412,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     region = [w for line in above + body for w in line.words]
     box = (min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
            max(w.bottom for w in region))
-    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box)
+    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box,
+                 edges=[round(col.x1, 1) for col in columns])
 
 
 def _continues(label: str) -> bool:
@@ -398,10 +422,12 @@ def _continues(label: str) -> bool:
 
 
 def _is_year_row(line: Line) -> bool:
-    """A header row of years: its figures all years, its label nothing or a unit."""
+    """A header row of years: its figures all years, its label nothing, a unit or a period ("Years ended
+    December 31,")."""
     figs = line.figures()
     label = line.label().strip()
-    return bool(figs) and all(is_year(c.text) for c in figs) and (not label or bool(_UNIT_RE.fullmatch(label)))
+    return bool(figs) and all(is_year(c.text) for c in figs) and (
+        not label or bool(_UNIT_RE.fullmatch(label)) or bool(_PERIOD_RE.search(label)) or len(figs) >= 2)
 
 
 def _clean_value(value: str) -> str:
@@ -416,21 +442,30 @@ def _clean_value(value: str) -> str:
 def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column]) -> list[Line]:
     """Up to four lines just above the table whose text lies over its value columns (and not across the page)."""
     out: list[Line] = []
+    skipped: list[Line] = []  # section titles ("ASSETS", "Operating activities:") between headers and rows
     left = min(col.x0 for col in columns) - 15
     i = start - 1
     while i >= 0 and len(out) < 4:
         line = lines[i]
-        below = out[0] if out else lines[start]
-        if below.top - line.bottom > 3 * line.height:
+        below = (skipped or out or [lines[start]])[0]
+        if below.top - line.bottom > 4 * line.height:
             break
         over_columns = [cell for cell in line.cells if cell.x1 > left]
-        if not over_columns or len(over_columns) < len(line.cells) and sum(len(c.text) for c in line.cells) > 120:
+        if not over_columns:
+            if out or len(skipped) >= 2 or len(line.text) > 60:
+                break
+            skipped.insert(0, line)
+            i -= 1
+            continue
+        if len(over_columns) < len(line.cells) and sum(len(c.text) for c in line.cells) > 120:
             break
-        if _is_row(line) and not all(is_year(c.text) for c in line.figures()):
+        if any(cell.x0 < left and len(cell.text.split()) >= 8 for cell in over_columns):
+            break  # a sentence running across the page, not a header
+        if _is_row(line) and not _is_year_row(line):
             break
         out.insert(0, line)
         i -= 1
-    return out
+    return out + skipped if out else []
 
 
 def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[list[str], list[str]]:
@@ -441,7 +476,7 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[
     left = min(col.x0 for col in columns) - 15
     for line in header_lines:
         over = [cell for cell in line.cells if cell.x1 > left and not _is_unit(cell.text)]
-        if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text):
+        if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
         if 1 < len(over) < len(columns):  # group headers ("Domestic", "International"): each column takes the
@@ -470,6 +505,13 @@ def _is_unit(text: str) -> bool:
 def _short_unit(text: str) -> str:
     text = re.sub(r",?\s*unless otherwise (?:indicated|stated|noted)", "", text, flags=re.IGNORECASE)
     return text.strip("() ")
+
+
+def _centred(cell: Cell, columns: Sequence[_Column]) -> bool:
+    """Whether a cell sits over the middle of the value columns (or covers most of them)."""
+    left, right = columns[0].x0, columns[-1].x1
+    middle = (cell.x0 + cell.x1) / 2
+    return abs(middle - (left + right) / 2) <= 0.2 * (right - left) or cell.x1 - cell.x0 >= 0.6 * (right - left)
 
 
 def _caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[Line]) -> tuple[str, str]:

@@ -230,7 +230,9 @@ async def _stream(service: Service, job, request_id: str, model: str, max_new_to
     yield sse(chunk(request_id, model, {"role": "assistant", "content": ""}))
     async with contextlib.aclosing(service.stream_events(job)) as events:
         async for event in events:
-            if event.kind == "token":
+            if event.kind == "evidence" and model == RAG_MODEL:  # an empty delta: OpenAI clients pass it by
+                yield sse(chunk(request_id, model, {"content": ""}, extra={"evidence": event.evidence}))
+            elif event.kind == "token":
                 yield sse(chunk(request_id, model, {"content": event.text}))
             elif event.kind == "error":
                 yield sse(event.error.body())  # mid-stream, the status is already sent: an error event instead

@@ -117,8 +117,9 @@ class Slots:
 
 @dataclass
 class Event:
-    kind: str  # token | notice | done | error
+    kind: str  # evidence | token | notice | done | error
     text: str = ""
+    evidence: dict | None = None  # kind "evidence": the sentence or row shown before the answer
     answer: Answer | None = None
     error: ApiError | None = None
 
@@ -232,7 +233,8 @@ class Service:
             answerer = self.answerer(request)
             conversation = Conversation(turns=list(turns))
             answer = conversation.ask(answerer, question, on_token=lambda piece: emit(Event("token", piece)),
-                                      on_notice=lambda note: emit(Event("notice", note)), should_stop=stop.is_set)
+                                      on_notice=lambda note: emit(Event("notice", note)), should_stop=stop.is_set,
+                                      on_evidence=lambda unit: emit(Event("evidence", evidence=unit.to_dict())))
             self._count_stop(answer)
             emit(Event("done", answer=answer))
 

@@ -27,6 +27,7 @@ from rag.errors import UserError
 from rag.ingest.pipeline import IngestSummary, ingest
 from rag.llm.base import LLMBackend
 from rag.answer.answerer import Answer, Answerer, Conversation
+from rag.answer.verify import Unit
 from rag.retrieve.hybrid import HybridRetriever, build_retriever
 from rag.ingest.uploads import Rejected, store_uploads
 
@@ -69,9 +70,10 @@ def with_overrides(settings: Settings, **overrides: Any) -> Settings:
 class Event:
     """One step of a streamed answer: a text piece, a notice, the final answer, or an error."""
 
-    kind: str  # token | notice | done | error
+    kind: str  # evidence | token | notice | done | error
     text: str = ""
     answer: Answer | None = None
+    unit: Unit | None = None  # kind "evidence": the sentence or row shown before the answer
 
 
 @dataclass
@@ -237,6 +239,7 @@ class Engine:
                         on_token=lambda piece: events.put(Event("token", piece)),
                         on_notice=lambda note: events.put(Event("notice", note)),
                         should_stop=stop.is_set,
+                        on_evidence=lambda unit: events.put(Event("evidence", unit=unit)),
                     )
                 events.put(Event("done", answer=answer))
             except UserError as exc:

@@ -95,6 +95,12 @@ def verdict_markdown(answer: Answer) -> str:
     return "  \n".join(lines)
 
 
+def lead_markdown(unit) -> str:
+    """The evidence shown first: the sentence or table row most like the question, linked to its page."""
+    label = escape_markdown(f"{unit.file}, page {unit.page}")
+    return f"**Evidence** [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”"
+
+
 def table_markdown(table: dict, limit: int = 8) -> str:
     """A passage's table rows as a Markdown table (label column, then one column per header)."""
     headers = [escape_markdown(head or "") for head in table.get("headers", [])]
@@ -220,13 +226,16 @@ class WebUI:
         overrides = {"backend": backend, "model": (model or "").strip() or None, "k": int(k),
                      "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
                      "top_p": float(top_p), "repetition_penalty": float(repetition_penalty)}
-        text, notices = "", []
+        text, notices, lead = "", [], ""
         for event in self.engine.stream_answer(conversation, question, overrides, stop):
             if session.generation != generation:  # Clear was pressed meanwhile
                 return
-            if event.kind == "token":
+            if event.kind == "evidence":  # shown while the reader reads its prompt; the answer comes above it
+                lead = lead_markdown(event.unit)
+                content = f"{SEARCHING}\n\n{lead}"
+            elif event.kind == "token":
                 text += event.text
-                content = inert_markdown(text)
+                content = inert_markdown(text) + (f"\n\n{lead}" if lead else "")
             elif event.kind == "notice":
                 notices.append(event.text)
                 continue
