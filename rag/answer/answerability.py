@@ -79,7 +79,9 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
         present.update(str(number) for number in question.pages)
     terms = question.key_terms(ignore | GENERAL_ABBREVIATIONS)
     missing = [term for term in terms if not present.intersection(term)]
-    never = [term[-1] for term in missing if term[0][:1].isdigit()]
+    # a number the question names must be in the passages, unless it is a small bare count ("3 year average",
+    # "more than 20%", "state 0"): those are the question's own wording, not something the documents must name
+    never = [term[-1] for term in missing if term[0][:1].isdigit() and not _small_count(term)]
     never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
     never += [name for name in question.organisations
               if not any(_contains(tokens, tokenize(name)) for tokens in texts)]
@@ -94,6 +96,10 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
     if len(words) >= 2 and not present.intersection(words):
         return f"the passages found never mention {_quoted(words)}"
     return ""
+
+
+def _small_count(term: tuple[str, ...]) -> bool:
+    return len(term) == 1 and term[0].isdigit() and len(term[0]) <= 2
 
 
 def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str], words: Sequence[str]) -> bool:

@@ -39,6 +39,9 @@ _YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2}
                       re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
+_YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
+_QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
+                          r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^Table(?::| \()")
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
 # words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
@@ -150,8 +153,23 @@ def years(text: str) -> set[int]:
 def subject_words(question: str, file: str = "") -> set[str]:
     """The question's content words, less instruction words, years, figures and the document's own name."""
     own = set(tokenize(re.sub(r"[_\-.]", " ", file)))
+    squeezed = "".join(own)  # "AMERICANEXPRESS_2022_10K": "american" and "express" are the document's name
     return {t for t in tokenize(question) if t not in _INSTRUCTION_WORDS and t not in own and t.isalpha()
-            and len(t) > 1}
+            and len(t) > 1 and not (len(t) >= 4 and t in squeezed)}
+
+
+def asks_yes_no(question: str) -> bool:
+    return bool(_YES_NO_RE.match(question.strip()))
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY_RE.search(question))
+
+
+def _names_subject(unit_words: set[str], subject: set[str]) -> bool:
+    """A stricter test, for names and words that are not figures: at least half the subject words (two or more)."""
+    common = unit_words & subject
+    return len(common) >= min(2, len(subject)) and len(common) >= 0.5 * len(subject)
 
 
 def _shares_subject(unit_words: set[str], subject: set[str], label: set[str] | None = None) -> bool:
@@ -177,6 +195,11 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     if not units:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
     if not claims:
+        if asks_quantity(question):
+            return Verdict(UNSUPPORTED, closest, "the question asks for a figure and the answer gives none")
+        if asks_yes_no(question):
+            return Verdict(UNSUPPORTED, closest, "a yes or no is not stated as such in the passages; check the "
+                                                 "pages below")
         return _verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
     verified_by: list[Unit] = []
@@ -234,33 +257,23 @@ def _is_year_figure(figure: Figure, text: str) -> bool:
         and f"{int(figure.value):,}" not in text
 
 
+NEAR_BEST = 0.25  # a row whose label fits the question this much less well than the best row's still counts
+DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
+
+
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int]
           ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them)."""
-    rows = [unit for unit in units if unit.kind == "row"]
-    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows}
-    best_fit = max(fits.values(), default=0.0)
-    against: tuple[Unit, str] | None = None
-    for unit in rows:
-        label = set(tokenize(unit.label))
-        if not _shares_subject(set(), subject, label):
-            continue
-        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value)]
-        asked = [(head, value) for head, value in unit.cells if years(head) & period] if period else []
-        if claim.kind != "figure" or not period:
-            if holding or claim.kind != "figure" and _supports(claim, unit):
-                return unit, None
-            continue
-        if any(h in asked for h in holding) or holding and not asked and years(unit.context) & period:
-            return unit, None
-        best = fits[id(unit)] == best_fit and sum(f == best_fit for f in fits.values()) == 1
-        if asked and best and against is None:
-            other = ", ".join(sorted({str(y) for head, _ in holding for y in years(head)}))
-            why = (f"page {unit.page} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
-                   + (f"; the answer's {claim.text} is the {other} figure" if other else f", not {claim.text}"))
-            against = (unit, why)
+    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], subject, period)
+    if found is not None:
+        return found, None
     for unit in units:
-        if unit.kind == "row" or not _supports(claim, unit) or not _shares_subject(set(tokenize(unit.text)), subject):
+        if unit.kind == "row" or not _supports(claim, unit):
+            continue
+        words = set(tokenize(unit.text))
+        if not (_shares_subject(words, subject) if claim.kind == "figure" else _names_subject(words, subject)):
+            continue
+        if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject):
             continue
         if claim.kind != "figure" or not period:
             return unit, None
@@ -271,6 +284,70 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             asked_years = ", ".join(str(y) for y in sorted(period))
             against = (unit, f"page {unit.page} states {claim.text} for {near}, not {asked_years}")
     return None, against
+
+
+def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int]
+                  ) -> tuple[Unit | None, tuple[Unit, str] | None]:
+    """A table row stating `claim` in the asked column whose label fits the question about as well as the best
+    row's; else a contradiction: the same row's asked column, or the best row, states another value."""
+    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows
+            if _shares_subject(set(), subject, set(tokenize(unit.label)))}
+    if not fits:
+        return None, None
+    best_fit = max(fits.values())
+    best_rows = [unit for unit in rows if fits.get(id(unit)) == best_fit]
+    against: tuple[Unit, str] | None = None
+    for unit in rows:
+        if id(unit) not in fits:
+            continue
+        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value)]
+        if claim.kind != "figure":
+            if holding or _supports(claim, unit):
+                return unit, None
+            continue
+        asked = _asked_cells(unit, period)
+        in_asked = any(h in asked for h in holding) or bool(holding) and not asked and (
+            not period or bool(years(unit.context) & period))
+        near_best = fits[id(unit)] >= best_fit - NEAR_BEST
+        if in_asked and near_best:
+            return unit, None
+        if in_asked and len(best_rows) == 1 and against is None:
+            best = best_rows[0]
+            value = _asked_cells(best, period)
+            if value:
+                against = (best, f"page {best.page} gives {value[0][1]} for {best.label}"
+                                 + (f" ({value[0][0]})" if value[0][0] else "")
+                                 + f"; the answer's {claim.text} is {unit.label}")
+        elif holding and asked and period and len(best_rows) == 1 and best_rows[0] is unit and against is None:
+            other = ", ".join(sorted({str(y) for head, _ in holding for y in years(head)}))
+            against = (unit, f"page {unit.page} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
+                             + (f"; the answer's {claim.text} is the {other} figure" if other else
+                                f", not {claim.text}"))
+    return None, against
+
+
+def _asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
+    """A row's cells for the asked years; with no year asked, its only cell (a one-value row)."""
+    if period:
+        return [(head, value) for head, value in unit.cells if years(head) & period]
+    return list(unit.cells) if len(unit.cells) == 1 else []
+
+
+def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
+    """In a flattened table (a "sentence" with many figures), the words just before the claim's figure must name
+    the subject about as well as the words before any other figure do."""
+    found = [(span, figure) for _, figure, span in figures(text) if not _is_year_figure(figure, text)]
+    if len(found) < DENSE_FIGURES:
+        return True
+    mine = figures(claim.text)
+    labels, at, own = [], 0, []
+    for (start, end), figure in found:
+        label = set(tokenize(text[at:start])) - {"s"}
+        labels.append(_row_fit(label, subject))
+        if mine and mine[0][1].supported_by(figure):
+            own.append(labels[-1])
+        at = end
+    return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
 
 
 def _row_fit(label: set[str], subject: set[str]) -> float:
@@ -301,16 +378,17 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
                   ) -> Verdict:
     """An answer with no figure, date or name: one unit must hold its own words and the question's subject."""
     asked = set(tokenize(question))
-    own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and len(t) > 2}
-    if not own:
-        return Verdict(UNSUPPORTED, closest, "the answer states nothing beyond the question to check")
+    own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and t not in _INSTRUCTION_WORDS
+           and len(t) > 2}
+    if len(own) < 2:
+        return Verdict(UNSUPPORTED, closest, "the answer states too little beyond the question to check")
     best, best_score = None, 0.0
     for unit in units:
         words = set(tokenize(unit.text))
         score = len(own & words) / len(own)
-        if score > best_score and _shares_subject(words, subject):
+        if score > best_score and _names_subject(words, subject):
             best, best_score = unit, score
-    if best is not None and best_score >= 0.7:
+    if best is not None and best_score >= 0.8:
         return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}")
     return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from rag.cli import run_cli
 from rag.config import load_settings
 from rag.errors import UserError
-from rag.eval.runner import PRESETS, apply_preset, eval_index_dir, format_run, read_questions, run_preset
+from rag.eval.runner import (PRESETS, apply_preset, eval_index_dir, format_run, read_labels, read_questions,
+                             run_preset)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout instead of tables")
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--labels", type=Path, metavar="FILE",
+                        help="hand labels (JSONL: id, answer, correct): an answer labelled by hand is scored by its "
+                             "label instead of the gold-key match (e.g. tests/data/answer_labels.jsonl)")
     parser.add_argument("--backend", choices=["auto", "ctransformers", "openvino"], help="LLM backend (default: settings)")
     parser.add_argument("--model", type=Path, help="LLM model file or folder (default: settings)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
@@ -53,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError("--index holds one chunk setting; these presets need different ones, so leave --index out",
                         exit_code=2)
     questions = read_questions(args.questions, args.where, args.limit, warn=_warn)
+    labels = read_labels(args.labels) if args.labels else {}
 
     from rag.cli import json_mode
 
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 settings = settings.model_copy(
                     update={"pg_schema": "docqa_eval_" + settings.index_dir.name.rsplit("-", 1)[-1]})
             run = run_preset(name, settings, questions, args.docs, embeddings, backend)
+            run.apply_labels(labels)
             runs.append(run)
             if not args.json:
                 print(format_run(run), flush=True)

@@ -118,6 +118,17 @@ class PresetRun:
         return (sum(g for g, a in gated if not a), sum(1 for _, a in gated if not a),
                 sum(g for g, a in gated if a), sum(1 for _, a in gated if a))
 
+    def apply_labels(self, labels: dict[tuple[str, str], bool]) -> int:
+        """Score answers labelled by hand by their label (the gold-key match is lenient or strict where keys are
+        ambiguous); returns how many were labelled."""
+        count = 0
+        for result, detail in zip(self.results, self.details):
+            label = labels.get((result.id, " ".join(str(detail.get("answer", "")).split())))
+            if label is not None and result.answer is not None:
+                result.correct, detail["hand_label"] = label, label
+                count += 1
+        return count
+
     def to_dict(self) -> dict:
         return {
             "preset": self.preset,
@@ -157,6 +168,24 @@ class RecordingRetriever:
         verdict = judge(analysis, self.last, self.score_threshold, self.max_missing_terms)
         self.gated, self.gate_reason = not verdict.passages, verdict.reason
         return self.last
+
+
+def read_labels(path: Path) -> dict[tuple[str, str], bool]:
+    """Hand labels: one JSON object a line with the question `id`, the `answer` as given and `correct`."""
+    labels = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the labels ({exc.strerror or exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            labels[(str(item["id"]), " ".join(str(item["answer"]).split()))] = bool(item["correct"])
+        except (ValueError, KeyError, TypeError):
+            raise UserError(f"{path}, line {number}: expected JSON with id, answer and correct") from None
+    return labels
 
 
 def prepare_index(settings: Settings, docs: Path, embeddings, progress: bool):

@@ -56,7 +56,7 @@ def chunk_pages(
     """Chunks of every page of one file, page by page, so no chunk spans two pages."""
     chunks: list[Document] = []
     for page in pages:
-        headings = page_headings(page.text)
+        headings = page_headings(_captions_in_place(page))
         for text, table in _page_pieces(page, splitter):
             metadata = {
                 "source": source,
@@ -78,6 +78,14 @@ def chunk_pages(
 
 
 TABLE_CHUNK_FACTOR = 1.5  # a table chunk may be this much longer than chunk_size, to keep a few whole rows
+
+
+def _captions_in_place(page: Page) -> str:
+    """The page's text with each table's rows replaced by its caption: what its headings are found in."""
+    text = page.text
+    for table in getattr(page, "tables", None) or []:
+        text = text.replace(table.text(), table.caption, 1)
+    return text
 
 
 def _page_pieces(page: Page, splitter: RecursiveCharacterTextSplitter) -> list[tuple[str, dict | None]]:

@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text  # noqa: F401 - clean_text is used by callers too
 from rag.ingest.tables import Table
-from rag.text import without_control_characters
 
 # pypdf logs every repaired xref entry; the result's `problems` say what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-MIN_PAGE_CHARS = 10  # fewer extracted characters than this: the page has no usable text layer
-_LEADERS = re.compile(r"(?:\. ?){4,}")  # dotted leader lines in tables of contents and statements
-_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 @dataclass
@@ -53,14 +49,6 @@ class ParsedPdf:
     @property
     def has_text(self) -> bool:
         return any(page.text for page in self.pages)
-
-
-def clean_text(text: str) -> str:
-    """Normalise whitespace and dotted leaders so chunks hold words, not layout."""
-    text = without_control_characters(text.replace("\x00", ""))
-    text = _LEADERS.sub(" ... ", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def read_pdf(path: Path, password: str | None = None, pages: range | None = None, tables: bool = True) -> ParsedPdf:

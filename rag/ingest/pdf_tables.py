@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rag.ingest.pdf import MIN_PAGE_CHARS, ParsedPdf, clean_text
+from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 
 _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
@@ -31,7 +31,8 @@ def looks_tabular(text: str) -> bool:
     return False
 
 
-def label_tables(path: Path, password: str | None, result: ParsedPdf) -> None:
+def label_tables(path: Path, password: str | None, result) -> None:
+    """Label the tables of `result`'s pages (a `rag.ingest.pdf.ParsedPdf`), in place."""
     candidates = [page for page in result.pages if page.text and not page.ocr and looks_tabular(page.text)]
     if not candidates:
         return

@@ -45,6 +45,8 @@ _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|ce
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                         r"december)\b", re.IGNORECASE)
+_TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
+SPLIT_FIGURES_GAP = 0.35  # line heights between two figures that makes them two cells
 MIN_ROWS = 3  # rows with figures a table must have
 MAX_CELL_WORD_GAP = 0.9  # words closer than this many line heights are one cell ("Net income", "$ 5,363")
 
@@ -119,6 +121,7 @@ class Table:
     chars: list[tuple[int, int]] = field(default_factory=list)  # the character ranges of the table's words
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, top, x1, bottom of the table on the page
     continued: bool = False  # its headers were taken from the table above it (one running over two pages)
+    qualifier: str = ""  # header text over every column ("Year ended 30 June"): in the table's header line
     edges: list[float] = field(default_factory=list)  # the value columns' right edges, to match a continuation
 
     def row_texts(self) -> list[str]:
@@ -130,7 +133,7 @@ class Table:
                 out.append(label)
                 continue
             name = label or "(no label)"
-            unit = f" ({self.unit})" if self.unit and not _OWN_UNIT_RE.search(label) else ""
+            unit = f" ({_row_unit(self.unit)})" if self.unit and not _OWN_UNIT_RE.search(label) else ""
             cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
             out.append(f"{name}{unit}: {cells}")
         return out
@@ -140,8 +143,8 @@ class Table:
         parts = [f"Table: {self.caption}" if self.caption else "Table"]
         if self.continued:
             parts.append("(continued)")
-        if self.unit:
-            parts.append(f"({self.unit})")
+        if self.qualifier or self.unit:
+            parts.append("(" + ", ".join(part for part in (self.qualifier, self.unit) if part) + ")")
         heads = [h for h in self.headers if h]
         if heads:
             parts.append("columns: " + " | ".join(heads))
@@ -151,7 +154,8 @@ class Table:
         return "\n".join([self.header_text(), *self.row_texts()])
 
     def to_dict(self) -> dict:
-        return {"caption": self.caption, "unit": self.unit, "headers": list(self.headers), "page": self.page,
+        return {"caption": self.caption, "unit": ", ".join(p for p in (self.qualifier, self.unit) if p),
+                "headers": list(self.headers), "page": self.page,
                 "rows": [[label, *values] for label, values in self.rows]}
 
 
@@ -215,7 +219,9 @@ def _cells(line: Line) -> list[Cell]:
             glued = cell.text in _CURRENCIES + ("(",) or word.text == ")" or word.text == "%" and is_figure(cell.text)
             if cell.text in _CURRENCIES and is_figure(word.text):  # "$      5,363": the sign belongs to the figure
                 gap = 0.0
-            split = is_figure(word.text) and is_figure(cell.words[-1].text) and not glued
+            # two figures a word space apart are prose ("sales of 1,419 2,454"), a wider gap is two columns
+            split = is_figure(word.text) and is_figure(cell.words[-1].text) and not glued and \
+                gap >= SPLIT_FIGURES_GAP * line.height
             if word.text in _CURRENCIES and is_figure(cell.text):  # "9,889  $ 10,123": the next column's sign
                 cells.append(Cell(word.text, word.x0, word.x1, [word]))
                 continue
@@ -270,6 +276,7 @@ def continues(table: Table, before: Table) -> bool:
 
 def take_headers(table: Table, before: Table) -> None:
     table.headers, table.caption, table.unit = list(before.headers), before.caption, before.unit
+    table.qualifier = before.qualifier
     table.continued = True
 
 
@@ -408,11 +415,13 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     if pending_label:
         rows.append((pending_label, []))
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
-    unit = ", ".join(part for part in (unit, *spanning) if part and part not in caption)
+    if spanning and (not caption or _TITLE_RE.search(spanning[0]) or spanning[0].isupper()):
+        caption = ", ".join(part for part in (spanning.pop(0), caption) if part)  # the page's title, centred
+    qualifier = ", ".join(part for part in spanning if part not in caption)
     region = [w for line in above + body for w in line.words]
     box = (min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
            max(w.bottom for w in region))
-    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box,
+    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
                  edges=[round(col.x1, 1) for col in columns])
 
 
@@ -493,6 +502,11 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[
             for i in covered:
                 parts[i].append(cell.text)
     return [" ".join(p) for p in parts], spanning
+
+
+def _row_unit(unit: str) -> str:
+    """The unit as each row carries it: the unit proper ("Millions", "£'000"), not its exceptions."""
+    return re.split(r",\s*(?:except|unless|other than)\b", unit, maxsplit=1, flags=re.IGNORECASE)[0].strip()
 
 
 def _is_unit(text: str) -> bool:

@@ -29,6 +29,7 @@ _TITLE_RE = re.compile(
 )
 _FIGURE_RE = re.compile(r"\d[\d,]{2,}")  # 1,577 or 2018: the figures and years that fill a statement
 MIN_FIGURES = 20
+_TABLE_LINE_RE = re.compile(r"^Table(?: \(continued\))?:?\s*(.*?)(?:\s\(.*|\scolumns:.*)?$")
 TITLE_LINES = 6  # a title sits among the first lines (after "Table of Contents", the company name, ...)
 MAX_TITLE_CHARS = 90
 
@@ -56,7 +57,7 @@ def statement_kind(page_text: str, figures: int | None = None) -> str | None:
 
     `page_text` needs only the top of the page when `figures`, the page's count of `count_figures`, is given.
     """
-    lines = [line.strip() for line in page_text.split("\n") if line.strip()][:TITLE_LINES]
+    lines = [_caption_of(line.strip()) for line in page_text.split("\n") if line.strip()][:TITLE_LINES]
     for at, line in enumerate(lines):
         if len(line) > MAX_TITLE_CHARS:
             continue
@@ -68,6 +69,13 @@ def statement_kind(page_text: str, figures: int | None = None) -> str | None:
                     return None
                 return _kind_of_title(match.group("title"))
     return None
+
+
+def _caption_of(line: str) -> str:
+    """A labelled table's opening line ("Table: Consolidated Statements of Cash Flows ($ in millions) columns: ...",
+    rag.ingest.tables) as its caption; any other line as it is."""
+    match = _TABLE_LINE_RE.match(line)
+    return match.group(1).strip() if match else line
 
 
 def count_figures(text: str) -> int:

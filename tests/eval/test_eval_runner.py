@@ -94,3 +94,23 @@ def test_bad_input_is_one_clear_error(kite_eval, tmp_path):
         main([str(tmp_path / "none.jsonl"), "--docs", str(docs)])
     with pytest.raises(UserError, match="no questions"):
         main([str(questions), "--docs", str(docs), "--where", "category=poetry"])
+
+
+def test_hand_labels_override_the_gold_key_match(tmp_path):
+    from rag.config import Settings
+    from rag.eval.metrics import QuestionResult
+
+    labels_file = tmp_path / "labels.jsonl"
+    labels_file.write_text(json.dumps({"id": "falcon", "answer": "The  Falcon kite.", "correct": False}) + "\n"
+                           + json.dumps({"id": "staff", "answer": "About a thousand.", "correct": True}) + "\n")
+    labels = runner.read_labels(labels_file)
+    run = runner.PresetRun("default", Settings(), tmp_path, retrieval_only=False)
+    run.results = [QuestionResult(id="falcon", answer="The Falcon kite.", correct=True),
+                   QuestionResult(id="staff", answer="1,234 people", correct=True)]
+    run.details = [{"answer": "The Falcon kite."}, {"answer": "1,234 people"}]
+    assert run.apply_labels(labels) == 1  # the staff label is for another answer text
+    assert [r.correct for r in run.results] == [False, True] and run.details[0]["hand_label"] is False
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n')
+    with pytest.raises(UserError, match="line 1"):
+        runner.read_labels(bad)

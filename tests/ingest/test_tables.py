@@ -188,4 +188,5 @@ def test_real_20f_selected_financial_data(shared_data):
     assert rows["Operating expenses–exceptional items"] == ["(24,692)", "—", "—", "(19,599)", "(1,917)"]
     assert rows["Basic (loss)/earnings per share (pence)(1)/(2)"] == ["(70.86)", "(56.60)", "(14.14)", "11.48",
                                                                        "(22.92)"]
-    assert "Broadcasting revenue (£’000, Year ended 30 June): 2022: 214,847; 2021: 254,815;" in page.text
+    assert "Broadcasting revenue (£’000): 2022: 214,847; 2021: 254,815;" in page.text
+    assert "Year ended 30 June" in table.header_text()

@@ -1,0 +1,100 @@
+"""What an answer hands on: its text, numbered sources, verdict, evidence and timings (`Answer`, `Source`).
+
+Built by the answer stage (`rag.answer.answerer`) and read by the CLI (`rag.cli.output`), the web UI, the HTTP
+server and the evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+
+from rag.answer.grounding import Grounding
+from rag.answer.verify import Unit, Verdict
+
+SNIPPET_CHARS = 160
+
+
+@dataclass
+class Source:
+    number: int
+    file: str
+    page: int
+    score: float
+    text: str
+    page_label: str | None = None
+    match_start: int = 0  # where the best-matching chunk starts in `text`
+    ocr: bool = False  # the page's text was recognised by OCR, not extracted
+    table: dict | None = None  # the cells of the table rows in the passage: {caption, unit, headers, rows}
+
+    @property
+    def snippet(self) -> str:
+        """The passage from its best-matching chunk on, in one line of at most SNIPPET_CHARS."""
+        flat = " ".join(self.text[self.match_start:].split())
+        prefix = "…" if self.match_start else ""
+        return prefix + (flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…")
+
+    def cite(self) -> str:
+        label = f" (printed {self.page_label})" if self.page_label else ""
+        ocr = " (OCR text)" if self.ocr else ""
+        return f"[{self.number}] {self.file}, page {self.page}{label}{ocr} (score {self.score:.2f})"
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str = ""
+    sources: list[Source] = field(default_factory=list)
+    abstained: bool = False
+    abstain_reason: str = ""  # why the documents cannot answer (when `abstained`)
+    cited: list[int] = field(default_factory=list)  # the source numbers the answer cites as [n]
+    dropped_chunks: int = 0  # retrieved but left out so the prompt fits the window
+    stopped: bool = False  # generation ended early on request (should_stop)
+    timings: dict[str, float] = field(default_factory=dict)
+    model: str = ""
+    backend: str = ""
+    grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
+    verdict: Verdict | None = None  # verified / unsupported / contradicted, with its evidence unit (rag.answer.verify)
+    lead: Unit | None = None  # the evidence shown before the answer: the unit most like the question
+
+    @property
+    def supported_by(self) -> list[int]:
+        """The source numbers holding the sentences the grounding check found for the answer (its evidence)."""
+        found = [evidence.source for evidence in self.grounding.evidence] if self.grounding else []
+        return list(dict.fromkeys(found))
+
+    @property
+    def points_to(self) -> list[int]:
+        """The sources the answer rests on: those it cites as [n], else those its evidence sentences come from."""
+        return self.cited or self.supported_by
+
+    def to_dict(self) -> dict:
+        return {
+            "grounded": self.grounding.grounded if self.grounding else None,
+            "grounding": self.grounding.to_dict() if self.grounding else None,
+            "verdict": self.verdict.to_dict() if self.verdict else None,
+            "lead_evidence": self.lead.to_dict() if self.lead else None,
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "abstain_reason": self.abstain_reason,
+            "cited": self.cited,
+            "supported_by": self.supported_by,
+            "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
+                         "score": s.score, "text": s.text, "ocr": s.ocr, "table": s.table} for s in self.sources],
+            "dropped_chunks": self.dropped_chunks,
+            "timings": {key: round(value, 4) for key, value in self.timings.items()},
+            "model": self.model,
+            "backend": self.backend,
+        }
+
+
+def to_sources(docs: list[Document]) -> list[Source]:
+    return [
+        Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
+               text=d.page_content, page_label=d.metadata.get("page_label"),
+               match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")),
+               table=d.metadata.get("table"))
+        for i, d in enumerate(docs, start=1)
+    ]
