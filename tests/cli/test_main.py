@@ -124,3 +124,32 @@ def test_json_on_first_openvino_use_is_only_json(settings, make_pdf, embeddings,
     assert any((tmp_path / "fresh-models").iterdir())  # the export really ran in this process
     result = json.loads(run.stdout)  # nothing but the one object on stdout
     assert result["backend"] == "openvino"
+
+
+def test_a_table_answer_shows_its_evidence_first_its_cells_and_a_verdict(settings, embeddings):
+    """A labelled table row is the lead evidence (printed before the answer streams); --json carries the table's
+    cells and the verdict with its evidence unit."""
+    from tests.ingest.test_tables import STATEMENT_ROWS, _table_pdf, _years
+
+    _table_pdf(settings.data_dir / "club.pdf", [{
+        "intro": "Selected financial data of the Club for the last three years.", "caption": "Selected financial data",
+        "headers": _years("2022", "2021", "2020"), "unit": "(in thousands of pounds)", "rows": STATEMENT_ROWS}])
+    ingest(settings, progress=False, embeddings=embeddings)
+    question = "What was the Club's broadcasting revenue in 2021?"
+    run = run_main([question, "--json", "--max-new-tokens", "30"], settings)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    lead = result["lead_evidence"]
+    assert lead["kind"] == "row" and lead["row"]["label"] == "Broadcasting revenue"
+    assert ["2021", "254,815"] in lead["row"]["cells"] and lead["page"] == 1
+    table = next(source["table"] for source in result["sources"] if source.get("table"))
+    assert table["headers"] == ["2022", "2021", "2020"] and ["Broadcasting revenue", "214,847", "254,815",
+                                                              "140,203"] in table["rows"]
+    if not result["abstained"]:
+        assert result["verdict"]["verdict"] in ("verified", "unsupported", "contradicted")
+    streamed = run_main([question, "--max-new-tokens", "30"], settings)
+    assert streamed.returncode == 0, streamed.stderr
+    first_line = streamed.stdout.splitlines()[0]
+    assert first_line.startswith("Evidence first: club.pdf, page 1: \"Broadcasting revenue")
+    assert "2021: 254,815" in first_line
+    assert "2022  " in streamed.stdout and "254,815" in streamed.stdout  # the table, aligned, under its source

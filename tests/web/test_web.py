@@ -471,3 +471,24 @@ def test_browser_makes_no_request_for_remote_images_or_links(chromium, web_serve
     finally:
         context.close()
         remote.shutdown()
+
+
+def test_verdict_table_and_lead_evidence_are_shown():
+    from rag.answer.answerer import Answer, Source
+    from rag.answer.verify import verify
+    from rag.web.ui import answer_markdown, lead_markdown
+
+    row = "Broadcasting revenue (£’000): 2022: 214,847; 2021: 254,815"
+    text = f"Table: Selected financial data (£’000) columns: 2022 | 2021\n{row}"
+    table = {"caption": "Selected financial data", "unit": "£’000", "headers": ["2022", "2021"],
+             "rows": [["Broadcasting revenue", "214,847", "254,815"]]}
+    source = Source(number=1, file="club.pdf", page=7, score=0.8, text=text, table=table)
+    question = "What was broadcasting revenue in 2021?"
+    answer = Answer(question=question, answer="£214,847 thousand", sources=[source])
+    answer.verdict = verify(answer.answer, answer.sources, question)
+    shown = answer_markdown(answer, [])
+    assert "❌ **Contradicted**" in shown and "254,815 for 2021" in shown
+    assert "| Broadcasting revenue | 214,847 | 254,815 |" in shown and "|  | 2022 | 2021 |" in shown
+    assert "club.pdf#page=7" in shown
+    lead = lead_markdown(answer.verdict.unit)
+    assert lead.startswith("**Evidence**") and "page 7" in lead
