@@ -106,7 +106,7 @@ class Answerer:
         if not verdict.passages:
             return self._abstain(result, verdict.reason, on_token, started)
         relevant, question, history = self._as_data(verdict.passages, asked, history)
-        focused = focus_passages(relevant, analysis.search_tokens, self.settings.context_chars)
+        focused = focus_passages(relevant, analysis.focus_tokens, self.settings.context_chars)
         self._show_lead(result, relevant, asked, on_evidence, started)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)

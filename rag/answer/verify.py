@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.answer.grounding import Claim, Figure, Passage, _fold, _name_supported, answer_claims, dates, figures
+from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
@@ -205,7 +206,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     verified_by: list[Unit] = []
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
-        found, against = _find(claim, units, subject, period)
+        found, against = _find(claim, units, subject, period, subject | alias_tokens(question))
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
         if found is None:
@@ -261,10 +262,11 @@ NEAR_BEST = 0.25  # a row whose label fits the question this much less well than
 DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
 
 
-def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int]
+def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str]
           ) -> tuple[Unit | None, tuple[Unit, str] | None]:
-    """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them)."""
-    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], subject, period)
+    """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
+    A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
+    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period)
     if found is not None:
         return found, None
     for unit in units:

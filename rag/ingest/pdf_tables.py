@@ -17,17 +17,22 @@ from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 
 _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
+_LONE_FIGURE = re.compile(r"^\s*[$£€(]?-?\d[\d,.]*\)?%?\s*$")
 MIN_TABULAR_LINES = 3
+MIN_LONE_FIGURES = 12
 
 
 def looks_tabular(text: str) -> bool:
-    """At least MIN_TABULAR_LINES lines ending in two or more figures."""
-    count = 0
+    """At least MIN_TABULAR_LINES lines ending in two or more figures, or MIN_LONE_FIGURES lines holding one figure
+    alone (pypdf writes some tables a cell a line)."""
+    rows = lone = 0
     for line in text.splitlines():
         if _FIGURE_TAIL.search(line):
-            count += 1
-            if count >= MIN_TABULAR_LINES:
-                return True
+            rows += 1
+        elif _LONE_FIGURE.match(line):
+            lone += 1
+        if rows >= MIN_TABULAR_LINES or lone >= MIN_LONE_FIGURES:
+            return True
     return False
 
 
@@ -95,5 +100,6 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[s
 
 def _clean_keeping_tables(text: str, tables: list[Table]) -> str:
     """`clean_text` of the page (its tables' lines are already clean), paragraph breaks around tables kept."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate from a broken font map survives
     blocks = [clean_text(block) for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))]
     return "\n\n".join(block for block in blocks if block)

@@ -42,9 +42,18 @@ def page_layout(page) -> PageLayout:
                 words.append(Word(text, x0, x1, top, bottom, (current[0][0], current[-1][0] + 1)))
                 current.clear()
 
+        skip = False
         for index in range(count):
+            if skip:  # the second half of a surrogate pair, already joined to the first
+                skip = False
+                chars.append("")
+                continue
             code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            ch = chr(code) if 0 < code < 0x110000 else ""
+            if 0xD800 <= code < 0xDC00 and index + 1 < count:  # pdfium gives UTF-16 units: join a pair
+                low = pdfium_c.FPDFText_GetUnicode(textpage, index + 1)
+                if 0xDC00 <= low < 0xE000:
+                    code, skip = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), True
+            ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
             chars.append(ch)
             if not ch or ch.isspace() or ch == "\ufffe" or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
                 close()

@@ -87,6 +87,14 @@ class QueryAnalysis:
     # ------------------------------------------------------------ its words
 
     @cached_property
+    def focus_tokens(self) -> set[str]:
+        """The search tokens and those of the usual statement names of the line items asked about
+        (`rag.query.aliases`): what the reader's focused context is chosen by."""
+        from rag.query.aliases import alias_tokens
+
+        return set(self.search_tokens) | alias_tokens(self.question)
+
+    @cached_property
     def search_tokens(self) -> set[str]:
         return set(tokenize(self.question))
 

@@ -113,7 +113,7 @@ class HybridRetriever(BaseModel):
             if extra:
                 fused = reciprocal_rank_fusion([*rankings, *extra], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
-        plan = self._passage_plan(fused)
+        plan = self._passage_plan(fused, analysis.focus_tokens)
         scores = self._text_cosine(plan, cosine, query_vector)
         passages = [self._passage(best, rows, fused_score, scores, ranks, named, analysis)
                     for best, rows, fused_score in plan]
@@ -183,16 +183,18 @@ class HybridRetriever(BaseModel):
         cosine.fetch(rows)
         return (sorted(rows, key=lambda row: -cosine[row]), weight) if rows else None
 
-    def _passage_plan(self, fused: list[tuple[int, float]]) -> list[tuple[int, list[int], float]]:
+    def _passage_plan(self, fused: list[tuple[int, float]], wanted: set[str] = frozenset()
+                      ) -> list[tuple[int, list[int], float]]:
         """The top k passages as (best chunk row, rows of the passage, fused score): one per page unless
-        `passage_chars` is 0."""
+        `passage_chars` is 0. On a page with a table, the table chunks holding the question's words (`wanted`)
+        join the passage first."""
         plan, seen_pages = [], set()
         for row, fused_score in fused:
             page = page_key(self.index.chunks[row])
             if self.passage_chars and page in seen_pages:
                 continue
             seen_pages.add(page)
-            rows = self.pages.passage_rows(row, self.passage_chars) if self.passage_chars else [row]
+            rows = self.pages.passage_rows(row, self.passage_chars, wanted) if self.passage_chars else [row]
             plan.append((row, rows, fused_score))
             if len(plan) == self.k:
                 break

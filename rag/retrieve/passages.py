@@ -40,9 +40,9 @@ class PageChunks:
         for rows in self.rows_of_page.values():
             rows.sort(key=lambda row: chunks[row].metadata.get("chunk", row))
         self.statements: dict[str, list[int]] = {}  # statement kind -> first chunk row of each such page
-        for rows in self.rows_of_page.values():  # the title is in the first chunk; figures are counted in all
+        for rows in self.rows_of_page.values():  # the title is in the first chunks; figures are counted in all
             figures = sum(statements.count_figures(chunks[row].page_content) for row in rows)
-            kind = statements.statement_kind(chunks[rows[0]].page_content, figures)
+            kind = statements.statement_kind(_top_of_page(chunks, rows), figures)
             if kind:
                 self.statements.setdefault(kind, []).append(rows[0])
         self.last_page: dict[str, int] = {}  # file -> its last page with text
@@ -57,15 +57,26 @@ class PageChunks:
         """A file's last page with text, and its printed page labels (label -> pages)."""
         return self.last_page.get(source, 0), self.labels.get(source, {})
 
-    def passage_rows(self, best: int, budget: int) -> list[int]:
-        """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars."""
+    def passage_rows(self, best: int, budget: int, wanted: set[str] = frozenset()) -> list[int]:
+        """`best` and its neighbours on the same page, nearest first, while the text stays within `budget` chars.
+
+        On a table page the rows a question asks about may be chunks away from the best chunk (a statement's
+        title and first rows rank best; "Purchases of property, plant and equipment" is further down), so the
+        table chunks sharing the most of the `wanted` tokens come first, then the neighbours."""
         rows = self.rows_of_page[page_key(self.chunks[best])]
         at = rows.index(best)
         chosen, size = [best], len(self.chunks[best].page_content)
+        for row in self._table_rows_wanted(rows, best, wanted):
+            length = len(self.chunks[row].page_content)
+            if size + length <= budget:
+                chosen.append(row)
+                size += length
         for offset in range(1, len(rows)):
             grew = False
             for position in (at - offset, at + offset):
-                if 0 <= position < len(rows):
+                if 0 <= position < len(rows) and rows[position] in chosen:
+                    grew = True
+                elif 0 <= position < len(rows):
                     length = len(self.chunks[rows[position]].page_content)
                     if size + length <= budget:
                         chosen.append(rows[position])
@@ -73,6 +84,19 @@ class PageChunks:
             if not grew:
                 break
         return sorted(chosen, key=lambda row: rows.index(row))
+
+    def _table_rows_wanted(self, rows: list[int], best: int, wanted: set[str]) -> list[int]:
+        """The page's other table chunks that share at least two of `wanted`, most shared first."""
+        if not wanted:
+            return []
+        scored = []
+        for row in rows:
+            if row == best or "table" not in self.chunks[row].metadata:
+                continue
+            shared = len(wanted.intersection(tokenize(self.chunks[row].page_content)))
+            if shared >= 2:
+                scored.append((-shared, abs(rows.index(row) - rows.index(best)), row))
+        return [row for _, _, row in sorted(scored)]
 
 
 def merged_table(tables: Sequence[dict | None]) -> dict | None:
@@ -85,6 +109,17 @@ def merged_table(tables: Sequence[dict | None]) -> dict | None:
     rows = [row for table in found if (table.get("caption"), table.get("headers")) ==
             (first.get("caption"), first.get("headers")) for row in table.get("rows", [])]
     return {**first, "rows": rows}
+
+
+def _top_of_page(chunks: Sequence[Document], rows: Sequence[int], chars: int = 300) -> str:
+    """The first chunks of a page, at least `chars` long: a short first chunk ("Table of Contents" before a table)
+    does not hide the title in the next one."""
+    texts: list[str] = []
+    for row in rows:
+        texts.append(chunks[row].page_content)
+        if sum(len(text) for text in texts) >= chars:
+            break
+    return "\n".join(texts)
 
 
 def page_key(doc: Document) -> tuple[str, int]:

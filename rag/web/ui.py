@@ -121,9 +121,10 @@ def sources_markdown(answer: Answer) -> str:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
     cited = [s for n in answer.cited for s in answer.sources if s.number == n]
     lines = ["**Cited:** " + ", ".join(f"[{s.number}] {escape_markdown(s.file)}, page {s.page}" for s in cited)
-             if cited else "**Cited:** none (the answer names no [n] passage)"
+             if cited else "" if answer.verdict is not None else "**Cited:** none (the answer names no [n] passage)"
              + ("; its evidence was found by checking it against the passages" if answer.supported_by else ""),
              "**Sources**"]
+    lines = [line for line in lines if line]
     for source in answer.sources:
         label = escape_markdown(f"{source.file}, page {source.page}" + (" (OCR text)" if source.ocr else ""))
         mark = (" · **cited**" if source.number in answer.cited

@@ -190,3 +190,16 @@ def test_real_20f_selected_financial_data(shared_data):
                                                                        "(22.92)"]
     assert "Broadcasting revenue (£’000): 2022: 214,847; 2021: 254,815;" in page.text
     assert "Year ended 30 June" in table.header_text()
+
+
+@pytest.mark.shared
+def test_real_documents_with_characters_beyond_the_basic_plane_chunk_cleanly(shared_data):
+    """pdfium gives UTF-16 units: characters outside the basic plane come as surrogate pairs, which are joined (a
+    lone one dropped) so every chunk encodes as UTF-8."""
+    pdf = shared_data / "mmlongbench" / "pdfs" / "afe620b9beac86c1027b96d31d396407.pdf"
+    if not pdf.is_file():
+        pytest.skip("the mmlongbench document is not present")
+    parsed = read_pdf(pdf)
+    assert sum(len(page.tables) for page in parsed.pages) >= 1 and parsed.table_failures == 0
+    for chunk in chunk_pages(parsed.pages, pdf.name, "0" * 64, make_splitter(500, 50)):
+        chunk.page_content.encode("utf-8")
