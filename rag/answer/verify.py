@@ -25,16 +25,19 @@ Hands on a `Verdict` to the answer (`rag.answer.answerer.Answer.verdict`), shown
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from rag.answer.grounding import Claim, Figure, Passage, _fold, _name_supported, answer_claims, dates, figures
+from rag.answer.grounding import (Claim, Figure, Passage, _fold, _name_supported, answer_claims, dates, figures,
+                                  names)
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
 UNIT_CHARS = 300  # a unit shown is cut to about this length
+SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
 _YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?![\d,])|\bFY\s?'?(\d{2})\b",
                       re.IGNORECASE)
@@ -179,7 +182,7 @@ def _shares_subject(unit_words: set[str], subject: set[str], label: set[str] | N
         label_common = label & subject
         return bool(label_common) and (len(label_common) >= 2 or len(label_common) >= 0.5 * len(label)
                                        or len(label_common) >= 0.5 * len(subject))
-    return len(common) >= min(2, len(subject)) and bool(common)
+    return bool(common) and len(common) >= min(len(subject), max(2, math.ceil(SUBJECT_SHARE * len(subject))))
 
 
 # ---------------------------------------------------------------- the check
@@ -188,13 +191,19 @@ def _shares_subject(unit_words: set[str], subject: set[str], label: set[str] | N
 def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     """The verdict on `answer` to `question` given the passages it was read from (see the module docstring)."""
     units = [unit for passage in passages for unit in passage_units(passage)]
-    claims = [claim for claim in answer_claims(answer, question) if claim.kind != "name" or not _generic(claim.text)]
+    claims = [claim for claim in answer_claims(answer, question)
+              if (claim.kind != "name" or not _generic(claim.text) and not _extends_asked_name(claim, question))
+              and not _compound(answer, claim)]
     file = passages[0].file if passages else ""
     subject = subject_words(question, file)
     asked_years = years(question)
     closest = _closest(units, subject, asked_years)
     if not units:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
+    figure_row = _row_naming(units, subject | alias_tokens(question))
+    if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
+        return Verdict(UNSUPPORTED, figure_row, f"page {figure_row.page} gives a figure for {figure_row.label}; "
+                                                "the answer gives none", [claim.text for claim in claims])
     if not claims:
         if asks_quantity(question):
             return Verdict(UNSUPPORTED, closest, "the question asks for a figure and the answer gives none")
@@ -220,6 +229,19 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}", checked)
 
 
+def _extends_asked_name(claim: Claim, question: str) -> bool:
+    """A name that only lengthens one the question names ("Manchester United Football Club" for a question about
+    Manchester United) says who, not what was asked."""
+    asked = {_fold(name) for name, _ in names(question)}
+    folded = _fold(claim.text)
+    return any(name and folded.startswith(name + " ") for name in asked)
+
+
+def _compound(answer: str, claim: Claim) -> bool:
+    """A number that is part of a word ("the 10-year agreement", "a 3-for-1 split") describes, it is not a value."""
+    return claim.kind == "figure" and bool(re.search(rf"(?<![\w.]){re.escape(claim.text)}-[a-z]", answer))
+
+
 def _generic(name: str) -> bool:
     return not (set(tokenize(name)) - _INSTRUCTION_WORDS)
 
@@ -242,8 +264,11 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None) -> bool:
     text = value if value is not None else unit.text
     if claim.kind == "figure":
         mine = figures(claim.text)
-        return bool(mine) and any(mine[0][1].supported_by(other) for _, other, _ in figures(text)
-                                  if not _is_year_figure(other, text))
+        if not mine:
+            return False
+        scale = _row_scale(unit) if value is not None else 0
+        return any(mine[0][1].supported_by(other) or scale and mine[0][1].supported_by(_scaled(other, scale))
+                   for _, other, _ in figures(text) if not _is_year_figure(other, text))
     if claim.kind == "date":
         from rag.answer.grounding import _date_supported
 
@@ -253,13 +278,31 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None) -> bool:
     return _name_supported(claim.text, folded, folded.replace(" ", ""))
 
 
+def _row_scale(unit: Unit) -> int:
+    """The power of ten a row's values are stated in: 3 for "(£'000)" or "(in thousands)", 6 for millions."""
+    context = f"{unit.text[:len(unit.label) + 60]} {unit.context}".casefold()
+    if re.search(r"'000|’000|\bthousands?\b", context):
+        return 3
+    if re.search(r"\bmillions?\b|\$m\b|£m\b", context):
+        return 6
+    if re.search(r"\bbillions?\b", context):
+        return 9
+    return 0
+
+
+def _scaled(figure: Figure, exponent: int) -> Figure:
+    return figure if figure.exponent or figure.percent else replace(figure, exponent=exponent)
+
+
 def _is_year_figure(figure: Figure, text: str) -> bool:
     return figure.exponent == 0 and not figure.percent and figure.decimals == 0 and 1900 <= figure.value <= 2099 \
         and f"{int(figure.value):,}" not in text
 
 
+ROW_NAMES_SUBJECT = 1.5  # a row whose label fits the question this well names what it asks for
 NEAR_BEST = 0.25  # a row whose label fits the question this much less well than the best row's still counts
 DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
+DENSE_WORDS_PER_FIGURE = 4  # ... when it has no more words than this per figure (prose has more)
 
 
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str]
@@ -273,16 +316,17 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         if unit.kind == "row" or not _supports(claim, unit):
             continue
         words = set(tokenize(unit.text))
-        if not (_shares_subject(words, subject) if claim.kind == "figure" else _names_subject(words, subject)):
+        if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):
             continue
         if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject):
             continue
         if claim.kind != "figure" or not period:
             return unit, None
         near = _year_near_value(unit.text, claim)
-        if near is None and years(unit.text) & period or near is not None and near in period:
+        if near is None and years(unit.text) & period or near is not None and near in period or near == -1 and \
+                _years_of_value(unit.text, claim) & period:
             return unit, None
-        if near is not None and against is None:
+        if near is not None and near != -1 and against is None:
             asked_years = ", ".join(str(y) for y in sorted(period))
             against = (unit, f"page {unit.page} states {claim.text} for {near}, not {asked_years}")
     return None, against
@@ -338,9 +382,9 @@ def _asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
 def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
     """In a flattened table (a "sentence" with many figures), the words just before the claim's figure must name
     the subject about as well as the words before any other figure do."""
-    found = [(span, figure) for _, figure, span in figures(text) if not _is_year_figure(figure, text)]
-    if len(found) < DENSE_FIGURES:
-        return True
+    found = [(span, figure) for span, figure in _value_spans(text)]
+    if len(found) < DENSE_FIGURES or len(text.split()) > DENSE_WORDS_PER_FIGURE * len(found):
+        return True  # prose: its figures stand in sentences, not in a flattened row
     mine = figures(claim.text)
     labels, at, own = [], 0, []
     for (start, end), figure in found:
@@ -352,6 +396,20 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
     return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
 
 
+def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
+    """The table row whose label is the question's subject (all its words subject words, covering at least half
+    the subject): the question then asks for its figure."""
+    best, best_fit = None, 0.0
+    for unit in units:
+        if unit.kind != "row":
+            continue
+        label = set(tokenize(unit.label))
+        fit = _row_fit(label, subject)
+        if label and label <= subject and fit >= ROW_NAMES_SUBJECT and fit > best_fit:
+            best, best_fit = unit, fit
+    return best
+
+
 def _row_fit(label: set[str], subject: set[str]) -> float:
     """How well a row's label names the question's subject: the share of its words that are subject words plus
     the share of the subject it covers."""
@@ -361,19 +419,40 @@ def _row_fit(label: set[str], subject: set[str]) -> float:
     return common / len(label) + common / len(subject)
 
 
+def _value_spans(text: str) -> list[tuple[tuple[int, int], Figure]]:
+    """The figures of `text` that are values: not years, not the day or year of a date ("30 June 2022")."""
+    in_dates = [span for _, _, span in dates(text)]
+    return [(span, figure) for _, figure, span in figures(text) if not _is_year_figure(figure, text)
+            and not any(start <= span[0] < end for start, end in in_dates)]
+
+
+def _years_of_value(text: str, claim: Claim) -> set[int]:
+    """Every year the sentence gives the claim's figure for (when it states it more than once)."""
+    return years(text)
+
+
 def _year_near_value(text: str, claim: Claim) -> int | None:
-    """The year written closest to where the sentence states the claim's figure (None: the sentence has no year)."""
+    """The year the sentence gives the claim's figure for: the first year after the figure and before the next one
+    ("£110.5 million for the year ended 30 June 2022 from £7.1 million ... 2021"), else the last year before it and
+    after the figure before it ("In 2022, revenue was ..."); None when its stretch of the sentence names no year."""
     mine = figures(claim.text)
     if not mine:
         return None
-    spots = [span for _, figure, span in figures(text) if mine[0][1].supported_by(figure)
-             and not _is_year_figure(figure, text)]
+    values = [span for span, _ in _value_spans(text)]
+    spots = [span for span, figure in _value_spans(text) if mine[0][1].supported_by(figure)]
     year_spots = [(m.start(), int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
                   for m in _YEAR_RE.finditer(text)]
-    if not spots or not year_spots:
+    found = []
+    for start, end in spots:  # the same figure may be stated twice ("$225,000,000 (2021: $225,000,000)")
+        before = max((e for s, e in values if e <= start), default=0)
+        after = min((s for s, e in values if s >= end), default=len(text))
+        # "(2021: $225,000,000)": a year with a colon labels the figure after it, never the one before
+        following = [year for at, year in year_spots if end <= at < after and not text[at + 4:at + 6].startswith(":")]
+        preceding = [year for at, year in year_spots if before <= at < start]
+        found.append(following[0] if following else preceding[-1] if preceding else None)
+    if not found or None in found:
         return None
-    at = spots[0][0]
-    return min(year_spots, key=lambda spot: abs(spot[0] - at))[1]
+    return found[0] if len(set(found)) == 1 else -1  # -1: stated for several years
 
 
 def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: set[str], closest: Unit | None
