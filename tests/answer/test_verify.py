@@ -73,3 +73,30 @@ def test_question_subject_and_years():
     assert years("What was the FY2018 capex, and FY19's?") == {2018, 2019}
     assert subject_words("What is the FY2018 capital expenditure amount (in USD millions) for 3M?", "3M_2018_10K.pdf") \
         == {"capital", "expenditure"}
+
+
+@pytest.mark.parametrize("sentence, answer, question, expected", [
+    # the year after the figure in its stretch of the sentence is the figure's year
+    ("Matchday revenue for the year ended 30 June 2022 was £110.5 million, an increase of £103.4 million, or "
+     "1,456.3%, over the year ended 30 June 2021.", "£110.5 million", "What was matchday revenue in 2022?", VERIFIED),
+    ("Matchday revenue was £7.1 million for the year ended 30 June 2021 and £110.5 million for 2022.",
+     "£7.1 million", "What was matchday revenue in 2022?", CONTRADICTED),
+    # "(2021: X)" labels the figure after it
+    ("The outstanding principal amount of the secured term loan facility is $225,000,000 (2021: $225,000,000).",
+     "$225,000,000", "What was the outstanding principal of the secured term loan facility at 30 June 2022?",
+     UNSUPPORTED),
+    # a number inside a word describes; the value is what is checked
+    ("The minimum guarantee payable by adidas over the 10-year term of the agreement is £750 million.",
+     "The minimum guarantee over the 10-year term is £750 million.",
+     "What is the minimum guarantee payable by adidas?", VERIFIED),
+])
+def test_figures_and_their_years_in_sentences(sentence, answer, question, expected):
+    passages = [P(1, "club.pdf", 3, sentence)]
+    assert verify(answer, passages, question).verdict == expected
+
+
+def test_rows_in_thousands_state_figures_in_millions_and_a_row_naming_the_subject_wants_a_figure():
+    table = P(1, "club.pdf", 7, TABLE)
+    assert verify("£254.8 million", [table], "What was broadcasting revenue in 2021?").verdict == VERIFIED
+    verdict = verify("It is reported under Broadcasting.", [table], "What was broadcasting revenue in 2021?")
+    assert verdict.verdict == UNSUPPORTED and "gives a figure for Broadcasting revenue" in verdict.reason
