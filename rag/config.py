@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     # check, the echo check (an answer that only repeats the question) and the grounding mark decide instead; the
     # 0.5B reader, told to, declined answerable questions it had the evidence for (README "Refusals").
     reader_abstains: bool = False
+    # An answer whose figure, date or name is in no passage, and that no sentence or table row states, is withdrawn:
+    # "The documents do not contain the answer ..." with the closest evidence (rag.answer.settle). Off: it is shown
+    # marked unsupported.
+    withdraw_unfound: bool = True
 
     # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers

@@ -110,7 +110,7 @@ class Answerer:
         self._show_lead(result, relevant, asked, on_evidence, started)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)
-        settle(result, held, asked, self.reader.cut_short(), on_token, on_notice)
+        settle(result, held, asked, self.reader.cut_short(), on_token, on_notice, self.settings.withdraw_unfound)
         self.reader.record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result

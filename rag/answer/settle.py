@@ -16,12 +16,16 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.result import Answer
 from rag.answer.streaming import HeldAbstention
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.verify import verify
+from rag.answer.verify import UNSUPPORTED, verify
+
+UNFOUND_REASON = "the model's answer states what no passage holds"
 
 
 def settle(result: Answer, held: HeldAbstention, asked: str, cut_short: bool,
-           on_token: Callable[[str], None] | None, on_notice: Callable[[str], None] | None) -> None:
-    """Decide what the finished answer is, showing what `held` still holds where it is an answer."""
+           on_token: Callable[[str], None] | None, on_notice: Callable[[str], None] | None,
+           withdraw_unfound: bool = True) -> None:
+    """Decide what the finished answer is, showing what `held` still holds where it is an answer. With
+    `withdraw_unfound`, an answer whose figure, date or name no passage holds is withdrawn (an invented value)."""
     result.cited = cited_numbers(result.answer, len(result.sources))
     if reader_abstained(result.answer):
         held.release()
@@ -38,6 +42,26 @@ def settle(result: Answer, held: HeldAbstention, asked: str, cut_short: bool,
         held.release()
         if result.answer:
             check(result, asked)
+            if withdraw_unfound and invented(result):
+                withdraw(result, on_notice)
+
+
+def invented(result: Answer) -> bool:
+    """The answer states a figure or date that no passage holds, and no sentence or row states it. (A name no
+    passage holds is often the reader's misspelling of one it read: that answer is shown, marked unsupported.)"""
+    return (result.grounding is not None and result.verdict is not None and result.verdict.verdict == UNSUPPORTED
+            and any(not claim.found and claim.kind in ("figure", "date") for claim in result.grounding.claims))
+
+
+def withdraw(result: Answer, on_notice: Callable[[str], None] | None) -> None:
+    """Replace an invented answer by "the documents do not contain the answer", keeping the closest evidence."""
+    missing = ", ".join(f"“{claim.text}”" for claim in result.grounding.claims
+                        if not claim.found and claim.kind in ("figure", "date"))
+    result.abstained = True
+    result.abstain_reason = f"{UNFOUND_REASON} ({missing})"
+    result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
+    if on_notice:
+        on_notice(f"note: answer withdrawn: {result.abstain_reason}")
 
 
 def check(result: Answer, asked: str) -> None:

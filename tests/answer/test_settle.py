@@ -1,0 +1,38 @@
+"""Settling a finished answer: an invented figure is withdrawn with its closest evidence; a misspelt name is not."""
+
+from __future__ import annotations
+
+from rag.answer.result import Answer, Source
+from rag.answer.settle import settle
+from rag.answer.streaming import HeldAbstention
+
+TEXT = "The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon."
+
+
+def _settled(answer_text: str, question: str, withdraw: bool = True) -> tuple[Answer, list[str]]:
+    answer = Answer(question=question, answer=answer_text,
+                    sources=[Source(number=1, file="kites.pdf", page=2, score=0.8, text=TEXT)])
+    notes: list[str] = []
+    settle(answer, HeldAbstention(None, question), question, False, None, notes.append, withdraw)
+    return answer, notes
+
+
+def test_an_invented_figure_is_withdrawn_and_the_closest_evidence_kept():
+    answer, notes = _settled("The company employs 4,500 people.", "How many people does the company employ?")
+    assert answer.abstained and "“4,500”" in answer.abstain_reason
+    assert answer.answer.startswith("The documents do not contain the answer")
+    assert answer.verdict.verdict == "unsupported" and answer.verdict.unit.page == 2
+    assert notes and notes[0].startswith("note: answer withdrawn")
+
+
+def test_a_stated_figure_stays_and_a_misspelt_name_is_only_marked():
+    answer, _ = _settled("It employs 1,234 people.", "How many people does the Zephyr Kite Company employ?")
+    assert not answer.abstained and answer.verdict.verdict == "verified"
+    answer, _ = _settled("In Lisbon, at the Zephyre Kite Company.", "In which city is the workshop?")
+    assert not answer.abstained and answer.grounding.grounded is False
+
+
+def test_withdrawal_can_be_turned_off():
+    answer, _ = _settled("The company employs 4,500 people.", "How many people does the company employ?",
+                         withdraw=False)
+    assert not answer.abstained and answer.verdict.verdict == "unsupported"
