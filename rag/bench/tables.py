@@ -371,10 +371,42 @@ def add_parser(sub) -> None:
                         help="folder the gold's file paths are relative to (default ../shared/data)")
     parser.add_argument("--json", type=Path, help="also write every cell's result here")
     parser.add_argument("--verbose", "-v", action="store_true", help="list each candidate's wrong cells")
+    parser.add_argument("--parse", nargs="+", type=Path, metavar="PATH",
+                        help="instead: time the ingest's parse stage on these PDFs or folders with tables off and on "
+                             "(alternating, --runs times each; median seconds and their ratio)")
+    parser.add_argument("--runs", type=int, default=3, help="with --parse: runs of each (default 3)")
     parser.set_defaults(run=run)
 
 
+def parse_compare(paths: Sequence[Path], runs: int) -> dict:
+    """The parse stage (`rag.ingest.pipeline.parse_files`, all cores) with tables off and on, alternating."""
+    from rag.ingest.pipeline import parse_files
+
+    files = sorted(p for path in paths for p in ([path] if path.is_file() else path.rglob("*.pdf")))
+    if not files:
+        raise UserError(f"{', '.join(map(str, paths))}: no PDFs to parse")
+    times: dict[bool, list[float]] = {False: [], True: []}
+    tables = pages = 0
+    for _ in range(max(runs, 1)):
+        for on in (False, True):
+            started = time.perf_counter()
+            parsed = parse_files(files, None, os.cpu_count() or 1, progress=False, tables=on)
+            times[on].append(time.perf_counter() - started)
+            if on:
+                pages = sum(len(result.pages) for result in parsed)
+                tables = sum(len(page.tables) for result in parsed for page in result.pages)
+    off, on = statistics.median(times[False]), statistics.median(times[True])
+    return {"files": len(files), "pages": pages, "tables": tables, "off_s": off, "on_s": on, "ratio": on / off,
+            "runs": runs, "load": load_average()}
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.parse:
+        result = parse_compare(args.parse, args.runs)
+        print(f"Parse stage, tables off vs on: {result['files']} files, {result['pages']} pages, {result['tables']} "
+              f"tables; median of {result['runs']} runs each: off {result['off_s']:.1f} s, on {result['on_s']:.1f} s, "
+              f"ratio {result['ratio']:.2f} ({result['load']})")
+        return 0
     names = [n.strip() for n in args.candidates.split(",") if n.strip()]
     unknown = [n for n in names if n not in EXTRACTORS]
     if unknown:

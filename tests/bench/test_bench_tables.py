@@ -80,3 +80,14 @@ def test_our_extractor_gets_the_sample_tables_right(shared_data):
     assert not result.errors
     assert result.right >= 0.9 * result.cells, [(t.gold.page, c.cell, c.found)
                                                 for t in result.tables for c in t.cells if not c.right]
+
+
+def test_parse_compare_times_both_settings(tmp_path):
+    from rag.bench.tables import parse_compare
+    from tests.ingest.test_tables import STATEMENT_ROWS, _table_pdf, _years
+
+    _table_pdf(tmp_path / "t.pdf", [{"caption": "Results", "headers": _years("2022", "2021", "2020"),
+                                     "rows": STATEMENT_ROWS}])
+    result = parse_compare([tmp_path], runs=1)
+    assert result["files"] == 1 and result["pages"] == 1 and result["tables"] == 1
+    assert result["off_s"] > 0 and result["on_s"] > 0 and result["ratio"] > 0
