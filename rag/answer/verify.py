@@ -50,7 +50,7 @@ _TABLE_HEAD_RE = re.compile(r"^Table(?::| \()")
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
 # words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 _INSTRUCTION_WORDS = frozenset(tokenize(
-    "what how much many is was were amount value figure total reported report according answer respond response "
+    "what how much many is was were amount value figure reported report according answer respond response "
     "question relying details shown shows show statement statements provide primarily information round decimal "
     "place places unit units usd dollar dollars million millions billion billions thousand thousands percent "
     "percentage calculate calculated assume analyst public equities year years fiscal fy end ending ended as of "
@@ -355,7 +355,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best:
+        if in_asked and near_best and _label_within(unit.label, subject):
             return unit, None
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
@@ -370,6 +370,14 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                              + (f"; the answer's {claim.text} is the {other} figure" if other else
                                 f", not {claim.text}"))
     return None, against
+
+
+def _label_within(label: str, subject: set[str]) -> bool:
+    """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
+    its words outside parentheses are all subject words, one extra word allowed in a long label."""
+    words = set(tokenize(re.sub(r"\([^)]*\)", " ", label))) - {"net", "total"}
+    extra = words - subject
+    return not extra or len(extra) == 1 and len(words) >= 4
 
 
 def _asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
