@@ -31,7 +31,7 @@ _FIGURE_RE = re.compile(
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
 _UNIT_RE = re.compile(
-    r"\((?:[^()]*\b(?:in\s+)?(?:thousands|millions|billions|000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
+    r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
     r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands)\)"
     r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
     r"|[£$€¥]\s?'000s?",
@@ -379,6 +379,7 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     above = _header_lines_above(lines, start, columns)
     header_lines = above + header_lines
     headers, spanning = _headers(header_lines, columns)
+    headers, header_unit = _common_suffix(headers)
     label_right = min(col.x0 for col in columns)
     # header lines with nothing over the value columns are section titles ("ASSETS") above the first row
     rows: list[tuple[str, list[str]]] = [(line.text, []) for line in header_lines
@@ -414,7 +415,9 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
     if pending_label:
         rows.append((pending_label, []))
+    rows = _label_totals(rows)
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
+    unit = unit or header_unit
     if spanning and (not caption or _TITLE_RE.search(spanning[0]) or spanning[0].isupper()):
         caption = ", ".join(part for part in (spanning.pop(0), caption) if part)  # the page's title, centred
     qualifier = ", ".join(part for part in spanning if part not in caption)
@@ -428,6 +431,50 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
 def _continues(label: str) -> bool:
     """Whether a label goes on from the line above ("provided by operating activities", "(thousands)")."""
     return label[:1].islower() or label[:1] in "(&–-"
+
+
+def _amount(value: str) -> float | None:
+    text = value.replace(",", "").replace("$", "").replace("£", "").replace("€", "").strip()
+    negative = text.startswith("(") and text.endswith(")") or text.startswith(("-", "−", "–"))
+    text = text.strip("()-−– ")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return -number if negative else number
+
+
+def _label_totals(rows: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """A row with figures and no label that sums the rows above it (since the last section or total) is "Total"."""
+    out: list[tuple[str, list[str]]] = []
+    block: list[list[str]] = []
+    for label, values in rows:
+        if not values:
+            block = []
+            out.append((label, values))
+            continue
+        if not label and len(block) >= 2 and values and values[0]:
+            total, above = _amount(values[0]), [_amount(v[0]) if v else None for v in block]
+            if total is not None and None not in above and abs(sum(above) - total) <= 1.0:
+                label = "Total"
+        out.append((label, values))
+        block = [] if label == "Total" else block + [values]
+    return out
+
+
+def _common_suffix(headers: list[str]) -> tuple[list[str], str]:
+    """Headers that all end in the same unit ("2022 £'000", "2021 £'000"; "2022 Number") without it, and the unit:
+    each value then carries the unit once, in its row, not once per column."""
+    named = [head for head in headers if head]
+    if len(named) < 2:
+        return headers, ""
+    tails = {head.split(" ", 1)[1] if " " in head else "" for head in named}
+    if len(tails) != 1:
+        return headers, ""
+    tail = tails.pop()
+    if not tail or is_year(tail) or len(tail) > 20 or any(not is_year(head.split(" ", 1)[0]) for head in named):
+        return headers, ""
+    return [head.split(" ", 1)[0] if head else head for head in headers], tail
 
 
 def _is_year_row(line: Line) -> bool:

@@ -203,3 +203,13 @@ def test_real_documents_with_characters_beyond_the_basic_plane_chunk_cleanly(sha
     assert sum(len(page.tables) for page in parsed.pages) >= 1 and parsed.table_failures == 0
     for chunk in chunk_pages(parsed.pages, pdf.name, "0" * 64, make_splitter(500, 50)):
         chunk.page_content.encode("utf-8")
+
+
+def test_a_shared_unit_leaves_the_headers_and_an_unlabelled_sum_is_the_total():
+    from rag.ingest.tables import _common_suffix, _label_totals
+
+    assert _common_suffix(["2022 £’000", "2021 £’000"]) == (["2022", "2021"], "£’000")
+    assert _common_suffix(["Domestic 2022", "International 2022"]) == (["Domestic 2022", "International 2022"], "")
+    rows = [("Wages", ["(338,503)", "(283,463)"]), ("Pensions", ["(3,731)", "(3,362)"]),
+            ("", ["(342,234)", "(286,825)"]), ("", ["1", "2"])]
+    assert [label for label, _ in _label_totals(rows)] == ["Wages", "Pensions", "Total", ""]
