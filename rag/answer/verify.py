@@ -36,6 +36,8 @@ from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
+_OWN_UNIT_RE = re.compile(r"per share|per ordinary share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
+                          r"\(pence\)|\(cents\)|\bmembers\b|\bemployees\b|\bstores\b", re.IGNORECASE)
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
@@ -215,7 +217,8 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     verified_by: list[Unit] = []
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
-        found, against = _find(claim, units, subject, period, subject | alias_tokens(question))
+        found, against = _find(claim, units, subject, period, subject | alias_tokens(question),
+                               question_scale(question))
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
         if found is None:
@@ -260,15 +263,22 @@ def _claim_years(answer: str, claim: Claim) -> set[int]:
     return {y for y in own if str(y) not in claim.text}
 
 
-def _supports(claim: Claim, unit: Unit, value: str | None = None) -> bool:
+def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: int = 0) -> bool:
     text = value if value is not None else unit.text
     if claim.kind == "figure":
         mine = figures(claim.text)
         if not mine:
             return False
+        claimed = mine[0][1]
         scale = _row_scale(unit) if value is not None else 0
-        return any(mine[0][1].supported_by(other) or scale and mine[0][1].supported_by(_scaled(other, scale))
-                   for _, other, _ in figures(text) if not _is_year_figure(other, text))
+        if not scale:
+            return any(claimed.supported_by(other) for _, other, _ in figures(text) if not _is_year_figure(other, text))
+        if claimed.exponent == 0 and not claimed.percent:
+            if not asked_scale:
+                return False  # "£384,141" for a row in £'000: the answer dropped the row's unit
+            claimed = replace(claimed, exponent=asked_scale)  # "Answer in millions": a bare figure is in millions
+        return any(claimed.supported_by(_scaled(other, scale)) for _, other, _ in figures(text)
+                   if not _is_year_figure(other, text))
     if claim.kind == "date":
         from rag.answer.grounding import _date_supported
 
@@ -278,8 +288,17 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None) -> bool:
     return _name_supported(claim.text, folded, folded.replace(" ", ""))
 
 
+def question_scale(question: str) -> int:
+    """The unit a question asks its answer in ("Answer in USD millions": 6), 0 when it names none."""
+    match = re.search(r"\bin (?:usd |us\$ |\$ ?)?(thousands?|millions?|billions?)\b", question, re.IGNORECASE)
+    return {"thousand": 3, "million": 6, "billion": 9}[match.group(1).lower().rstrip("s")] if match else 0
+
+
 def _row_scale(unit: Unit) -> int:
-    """The power of ten a row's values are stated in: 3 for "(£'000)" or "(in thousands)", 6 for millions."""
+    """The power of ten a row's values are stated in: 3 for "(£'000)" or "(in thousands)", 6 for millions; 0 for
+    a row with a unit of its own (per share, %, a count)."""
+    if _OWN_UNIT_RE.search(unit.label):
+        return 0
     context = f"{unit.text[:len(unit.label) + 60]} {unit.context}".casefold()
     if re.search(r"'000|’000|\bthousands?\b", context):
         return 3
@@ -305,11 +324,12 @@ DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: e
 DENSE_WORDS_PER_FIGURE = 4  # ... when it has no more words than this per figure (prose has more)
 
 
-def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str]
-          ) -> tuple[Unit | None, tuple[Unit, str] | None]:
+def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str],
+          asked_scale: int = 0) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
-    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period)
+    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
+                                   asked_scale)
     if found is not None:
         return found, None
     for unit in units:
@@ -332,7 +352,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     return None, against
 
 
-def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int]
+def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0
                   ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's; else a contradiction: the same row's asked column, or the best row, states another value."""
@@ -346,7 +366,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     for unit in rows:
         if id(unit) not in fits:
             continue
-        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value)]
+        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value, asked_scale)]
         if claim.kind != "figure":
             if holding or _supports(claim, unit):
                 return unit, None

@@ -52,7 +52,7 @@ def _ask_and_check(settings, make_pdf, embeddings, backend, encode):
     make_pdf("harbour.pdf", PAGES)
     ingest(settings, progress=False, embeddings=embeddings)
     recorder = RecordingBackend(backend)
-    answerer = build_answerer(settings.model_copy(update={"max_new_tokens": 24}), embeddings, recorder)
+    answerer = build_answerer(settings.model_copy(update={"max_new_tokens": 24, "withdraw_unfound": False}), embeddings, recorder)
     answer = answerer.ask(QUESTION, history=[_turn()])
     assert answer.sources and not answer.abstained, answer.abstain_reason
     prompt = recorder.prompts[-1]

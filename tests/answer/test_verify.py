@@ -30,7 +30,10 @@ PASSAGES = [P(1, "manu-20f.pdf", 7, TABLE), P(2, "manu-20f.pdf", 53, PROSE), P(3
 
 @pytest.mark.parametrize("question, answer, expected, page", [
     ("What was broadcasting revenue in 2021?", "Broadcasting revenue in 2021 was £254,815 thousand.", VERIFIED, 7),
-    ("What was broadcasting revenue in FY2020?", "It was 140,203.", VERIFIED, 7),
+    ("What was broadcasting revenue in FY2020?", "It was £140,203 thousand.", VERIFIED, 7),
+    ("What was broadcasting revenue in FY2020? Answer in thousands.", "It was 140,203.", VERIFIED, 7),
+    # the row is in £'000: "£140,203" is a thousand times too little
+    ("What was broadcasting revenue in FY2020?", "It was £140,203.", UNSUPPORTED, None),
     ("How much is the minimum guarantee payable by adidas?", "The minimum guarantee payable by adidas is £750 million.",
      VERIFIED, 53),
     ("What was revenue in 2021?", "Revenue in 2021 was £494.1 million.", VERIFIED, 53),
