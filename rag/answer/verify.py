@@ -228,7 +228,10 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
             return Verdict(UNSUPPORTED, closest, f"no sentence or table row states {what} for what was asked; "
                                                  "check the pages below", checked)
         verified_by.append(found)
-    best = max(verified_by, key=lambda unit: verified_by.count(unit)) if verified_by else closest
+    if not verified_by:  # only names found somewhere, none stated for what was asked
+        return Verdict(UNSUPPORTED, closest, "no sentence or table row states the answer for what was asked; "
+                                             "check the pages below", checked)
+    best = max(verified_by, key=lambda unit: verified_by.count(unit))
     return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}", checked)
 
 

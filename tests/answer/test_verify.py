@@ -103,3 +103,9 @@ def test_rows_in_thousands_state_figures_in_millions_and_a_row_naming_the_subjec
     assert verify("£254.8 million", [table], "What was broadcasting revenue in 2021?").verdict == VERIFIED
     verdict = verify("It is reported under Broadcasting.", [table], "What was broadcasting revenue in 2021?")
     assert verdict.verdict == UNSUPPORTED and "gives a figure for Broadcasting revenue" in verdict.reason
+
+
+def test_names_found_only_outside_what_was_asked_are_unsupported_not_a_crash():
+    passages = [P(1, "guide.pdf", 2, "The museum was opened by Ada Lovelace. Charles Babbage visited it later.")]
+    verdict = verify("Ada Lovelace and Charles Babbage.", passages, "Who designed the harbour lighthouse?")
+    assert verdict.verdict == UNSUPPORTED
