@@ -133,7 +133,11 @@ class Table:
                 out.append(label)
                 continue
             name = label or "(no label)"
-            unit = f" ({_row_unit(self.unit)})" if self.unit and not _OWN_UNIT_RE.search(label) else ""
+            own = bool(_OWN_UNIT_RE.search(label))
+            scale = None if own else _scale_of(self.unit)
+            if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
+                pairs = [(head, _with_scale(value, *scale)) for head, value in pairs]
+            unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""
             cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
             out.append(f"{name}{unit}: {cells}")
         return out
@@ -549,6 +553,36 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[
             for i in covered:
                 parts[i].append(cell.text)
     return [" ".join(p) for p in parts], spanning
+
+
+def _scale_of(unit: str) -> tuple[str, str] | None:
+    """(currency sign, scale word) of a table's unit: "£’000" -> ("£", "thousand"), "$ in millions" -> ("$",
+    "million"), "Millions" -> ("", "million"); None when the unit is not a scale (%, pence, a count)."""
+    text = _row_unit(unit).casefold()
+    if re.search(r"\bthousands?\b|['’]?000s?\b", text):
+        word = "thousand"
+    elif re.search(r"\bmillions?\b|\bmn\b|[£$€]m\b", text):
+        word = "million"
+    elif re.search(r"\bbillions?\b|\bbn\b", text):
+        word = "billion"
+    else:
+        return None
+    currency = next((sign for sign in ("£", "$", "€", "¥") if sign in text), "")
+    if not currency:
+        currency = {"usd": "$", "dollars": "$", "gbp": "£", "pounds": "£", "eur": "€", "euros": "€"}.get(
+            next((w for w in re.findall(r"[a-z]+", text) if w in ("usd", "dollars", "gbp", "pounds", "eur", "euros")),
+                 ""), "")
+    return currency, word
+
+
+def _with_scale(value: str, currency: str, word: str) -> str:
+    """"(338,503)" in a £'000 table -> "(£338,503 thousand)"; a dash or a percentage stays as it is."""
+    match = re.fullmatch(r"(\()?\s*([$£€¥])?\s*(-?[\d,]+(?:\.\d+)?)\s*(\))?(.*)", value.strip())
+    if not match or "%" in value or not any(ch.isdigit() for ch in value):
+        return value
+    opened, sign, number, closed, rest = match.groups()
+    body = f"{sign or currency}{number} {word}"
+    return (f"({body})" if opened and closed else body) + (rest or "")
 
 
 def _row_unit(unit: str) -> str:

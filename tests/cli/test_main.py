@@ -141,7 +141,7 @@ def test_a_table_answer_shows_its_evidence_first_its_cells_and_a_verdict(setting
     result = json.loads(run.stdout)
     lead = result["lead_evidence"]
     assert lead["kind"] == "row" and lead["row"]["label"] == "Broadcasting revenue"
-    assert ["2021", "254,815"] in lead["row"]["cells"] and lead["page"] == 1
+    assert ["2021", "£254,815 thousand"] in lead["row"]["cells"] and lead["page"] == 1
     table = next(source["table"] for source in result["sources"] if source.get("table"))
     assert table["headers"] == ["2022", "2021", "2020"] and ["Broadcasting revenue", "214,847", "254,815",
                                                               "140,203"] in table["rows"]
@@ -151,5 +151,5 @@ def test_a_table_answer_shows_its_evidence_first_its_cells_and_a_verdict(setting
     assert streamed.returncode == 0, streamed.stderr
     first_line = streamed.stdout.splitlines()[0]
     assert first_line.startswith("Evidence first: club.pdf, page 1: \"Broadcasting revenue")
-    assert "2021: 254,815" in first_line
+    assert "2021: £254,815 thousand" in first_line
     assert "2022  " in streamed.stdout and "254,815" in streamed.stdout  # the table, aligned, under its source

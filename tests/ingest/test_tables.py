@@ -91,10 +91,12 @@ def test_borderless_statement_rows_carry_year_and_unit(tmp_path):
     for (label, values), (got_label, got) in zip(STATEMENT_ROWS, table.rows):
         assert got == values, label
     rows = table.row_texts()
-    assert rows[1] == "Broadcasting revenue (in thousands of pounds): 2022: 214,847; 2021: 254,815; 2020: 140,203"
-    assert "Operating expenses (in thousands of pounds): 2022: (667,828)" in rows[3]  # the sign stays
+    # each value carries the table's unit, so a reader cannot drop it ("£214,847" would be a thousand times less)
+    assert rows[1] == "Broadcasting revenue: 2022: £214,847 thousand; 2021: £254,815 thousand; 2020: £140,203 thousand"
+    assert "Operating expenses: 2022: (£667,828 thousand)" in rows[3]  # the sign stays
+    assert "Exceptional items: 2022: (£24,692 thousand); 2021: -; 2020: -" == rows[4]
     # the labelled rows replace the flattened ones in the page text; the prose around the table stays
-    assert "Broadcasting revenue (in thousands of pounds): 2022: 214,847;" in page.text
+    assert "Broadcasting revenue: 2022: £214,847 thousand;" in page.text
     assert "214,847 254,815" not in page.text
     assert "fans returned to the stadium" in page.text
 
@@ -188,7 +190,7 @@ def test_real_20f_selected_financial_data(shared_data):
     assert rows["Operating expenses–exceptional items"] == ["(24,692)", "—", "—", "(19,599)", "(1,917)"]
     assert rows["Basic (loss)/earnings per share (pence)(1)/(2)"] == ["(70.86)", "(56.60)", "(14.14)", "11.48",
                                                                        "(22.92)"]
-    assert "Broadcasting revenue (£’000): 2022: 214,847; 2021: 254,815;" in page.text
+    assert "Broadcasting revenue: 2022: £214,847 thousand; 2021: £254,815 thousand;" in page.text
     assert "Year ended 30 June" in table.header_text()
 
 
