@@ -41,7 +41,7 @@ _OWN_UNIT_RE = re.compile(r"per share|per ordinary share|%|percent|ratio|\bnumbe
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
-_YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?![\d,])|\bFY\s?'?(\d{2})\b",
+_YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?!\d|,\d)|\bFY\s?'?(\d{2})\b",
                       re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
@@ -245,7 +245,10 @@ def _extends_asked_name(claim: Claim, question: str) -> bool:
 
 def _compound(answer: str, claim: Claim) -> bool:
     """A number that is part of a word ("the 10-year agreement", "a 3-for-1 split") describes, it is not a value."""
-    return claim.kind == "figure" and bool(re.search(rf"(?<![\w.]){re.escape(claim.text)}-[a-z]", answer))
+    return claim.kind == "figure" and bool(
+        re.search(rf"(?<![\w.]){re.escape(claim.text)}(?:-[a-z]|\([a-z]\))", answer)
+        or re.search(rf"\b(?:section|rule|item|note|article|chapter|part|form|schedule)\s+{re.escape(claim.text)}\b",
+                     answer, re.IGNORECASE))
 
 
 def _generic(name: str) -> bool:
@@ -273,6 +276,8 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         if not mine:
             return False
         claimed = mine[0][1]
+        if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
+            return False  # "$6.31 million" for a per-share row
         scale = _row_scale(unit) if value is not None else 0
         if not scale:
             return any(claimed.supported_by(other) for _, other, _ in figures(text) if not _is_year_figure(other, text))
@@ -473,6 +478,13 @@ def _year_near_value(text: str, claim: Claim) -> int | None:
     spots = [span for span, figure in _value_spans(text) if mine[0][1].supported_by(figure)]
     year_spots = [(m.start(), int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
                   for m in _YEAR_RE.finditer(text)]
+    # "$270 million, $287 million and $366 million in 2015, 2016 and 2017": as many years after the last value as
+    # there are values, none between them: the values go with the years in order
+    trailing = [year for at, year in year_spots if values and at >= values[-1][1]]
+    if len(values) >= 2 and len(trailing) == len(values) and not any(values[0][0] <= at < values[-1][1]
+                                                                      for at, _ in year_spots):
+        found = [trailing[values.index(span)] for span in spots]
+        return found[0] if len(set(found)) == 1 else -1
     found = []
     for start, end in spots:  # the same figure may be stated twice ("$225,000,000 (2021: $225,000,000)")
         before = max((e for s, e in values if e <= start), default=0)

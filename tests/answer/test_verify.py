@@ -109,3 +109,23 @@ def test_names_found_only_outside_what_was_asked_are_unsupported_not_a_crash():
     passages = [P(1, "guide.pdf", 2, "The museum was opened by Ada Lovelace. Charles Babbage visited it later.")]
     verdict = verify("Ada Lovelace and Charles Babbage.", passages, "Who designed the harbour lighthouse?")
     assert verdict.verdict == UNSUPPORTED
+
+
+def test_values_listed_with_their_years_in_order():
+    passages = [P(1, "amazon.pdf", 55, "Amortization expense for acquired intangibles was $270 million, $287 million, "
+                                        "and $366 million in 2015, 2016, and 2017.")]
+    question = "What was the amortization expense for acquired intangibles in 2016?"
+    assert verify("$287 million", passages, question).verdict == VERIFIED
+    assert verify("$366 million", passages, question).verdict == CONTRADICTED
+
+
+def test_a_per_share_row_is_not_in_millions_and_a_section_number_is_not_a_value():
+    table = P(1, "bestbuy.pdf", 40, "Table: Consolidated Statements of Earnings ($ in millions, except per share "
+                                    "amounts) columns: 2023 | 2022\nBasic earnings per share: 2023: $6.31; 2022: $9.94")
+    question = "What is basic earnings per share in FY2023?"
+    assert verify("$6.31", [table], question).verdict == VERIFIED
+    assert verify("$6.31 million", [table], question).verdict != VERIFIED
+    filing = P(1, "amex.pdf", 1, "Securities registered pursuant to Section 12(b) of the Act of 1934: none.")
+    claims = verify("Securities registered under Section 12(b): none.", [filing],
+                    "Which debt securities are registered under Section 12(b) in 2022?").claims
+    assert "12" not in claims
