@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         base_url=args.base_url, remote_api_key=args.remote_api_key, model_pack=args.model_pack,
         context_chars=args.context_chars, second_look=args.second_look,
     )
-    from rag.cli.output import print_answer, print_json, stream_printer
+    from rag.cli.output import lead_printer, print_answer, print_json, stream_printer
     from rag.answer.answerer import load_answerer
 
     notice = _to_stderr
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         answerer = load_answerer(settings, announce=notice)
         if args.question is not None:
             answer = answerer.ask(args.question, on_token=None if args.json or args.no_stream else stream_printer(),
-                                  on_notice=notice)
+                                  on_notice=notice, on_evidence=None if args.json else lead_printer())
     if args.question is not None:
         if args.json:
             print_json(answer)
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _interactive(answerer, args) -> int:
-    from rag.cli.output import print_answer, print_json, stream_printer
+    from rag.cli.output import lead_printer, print_answer, print_json, stream_printer
 
     print(f"docqa: ask about your documents ({answerer.backend.describe()}); Ctrl-D to quit.", file=sys.stderr)
     while True:
@@ -94,7 +94,7 @@ def _interactive(answerer, args) -> int:
         try:
             with json_mode(args.json):
                 answer = answerer.ask(question, on_token=None if args.json or args.no_stream else stream_printer(),
-                                      on_notice=_to_stderr)
+                                      on_notice=_to_stderr, on_evidence=None if args.json else lead_printer())
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue
