@@ -379,7 +379,7 @@ def test_uploads_are_parsed_in_a_worker_with_a_time_limit(settings, make_pdf, em
     from rag.web.engine import Engine
     from rag.web.ui import WebUI
 
-    slow = make_pdf("long.pdf", [f"Page {n} of a long report about kites and wind. " * 30 for n in range(150)],
+    slow = make_pdf("long.pdf", [f"Page {n} of a long report about kites and wind. " * 30 for n in range(600)],
                     folder=tmp_path / "in")
     good = make_pdf("kites.pdf", ["The Zephyr Kite Company employs 1,234 people."], folder=tmp_path / "in")
     engine = Engine(settings.model_copy(update={"upload_parse_seconds": 0.3}))
