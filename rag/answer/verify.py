@@ -30,8 +30,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from rag.answer.grounding import (Claim, Figure, Passage, _fold, _name_supported, answer_claims, dates, figures,
-                                  names)
+from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
+                                  dates, figures, names)
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
 
@@ -202,7 +202,8 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     closest = _closest(units, subject, asked_years)
     if not units:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
-    figure_row = _row_naming(units, subject | alias_tokens(question))
+    row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
+    figure_row = _row_naming(units, row_subject)
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
         return Verdict(UNSUPPORTED, figure_row, f"page {figure_row.page} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
@@ -217,8 +218,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     verified_by: list[Unit] = []
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
-        found, against = _find(claim, units, subject, period, subject | alias_tokens(question),
-                               question_scale(question))
+        found, against = _find(claim, units, subject, period, row_subject, question_scale(question))
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
         if found is None:
@@ -288,8 +288,6 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         return any(claimed.supported_by(_scaled(other, scale)) for _, other, _ in figures(text)
                    if not _is_year_figure(other, text))
     if claim.kind == "date":
-        from rag.answer.grounding import _date_supported
-
         mine = dates(claim.text)
         return bool(mine) and _date_supported(mine[0][1], [d for _, d, _ in dates(text)], text)
     folded = _fold(text)
@@ -352,7 +350,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             return unit, None
         near = _year_near_value(unit.text, claim)
         if near is None and years(unit.text) & period or near is not None and near in period or near == -1 and \
-                _years_of_value(unit.text, claim) & period:
+                years(unit.text) & period:
             return unit, None
         if near is not None and near != -1 and against is None:
             asked_years = ", ".join(str(y) for y in sorted(period))
@@ -460,11 +458,6 @@ def _value_spans(text: str) -> list[tuple[tuple[int, int], Figure]]:
     in_dates = [span for _, _, span in dates(text)]
     return [(span, figure) for _, figure, span in figures(text) if not _is_year_figure(figure, text)
             and not any(start <= span[0] < end for start, end in in_dates)]
-
-
-def _years_of_value(text: str, claim: Claim) -> set[int]:
-    """Every year the sentence gives the claim's figure for (when it states it more than once)."""
-    return years(text)
 
 
 def _year_near_value(text: str, claim: Claim) -> int | None:

@@ -95,10 +95,10 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[s
         chars[at] = text
     for table in tables:
         table.chars = []  # only needed here; not carried to the workers' callers
-    return _clean_keeping_tables("".join(chars), tables), tables
+    return _clean_keeping_tables("".join(chars)), tables
 
 
-def _clean_keeping_tables(text: str, tables: list[Table]) -> str:
+def _clean_keeping_tables(text: str) -> str:
     """`clean_text` of the page (its tables' lines are already clean), paragraph breaks around tables kept."""
     text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate from a broken font map survives
     blocks = [clean_text(block) for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))]

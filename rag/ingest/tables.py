@@ -234,17 +234,7 @@ def _cells(line: Line) -> list[Cell]:
                 cell.x1 = max(cell.x1, word.x1)
                 cell.words.append(word)
                 continue
-            if split and gap <= 0.15 * line.height:  # "1,234" drawn as two runs
-                cell.text += word.text
-                cell.x1 = max(cell.x1, word.x1)
-                cell.words.append(word)
-                continue
         cells.append(Cell(word.text, word.x0, word.x1, [word]))
-    return _merge_label_figures(cells)
-
-
-def _merge_label_figures(cells: list[Cell]) -> list[Cell]:
-    """A label ending in a number ("Note 4", "Level 2") keeps it when it is glued to the label's text."""
     return cells
 
 
