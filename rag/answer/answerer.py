@@ -98,16 +98,18 @@ class Answerer:
         analysis = self.analyse(retrieval_query or asked)  # once: for retrieval and the relevance check
         docs = self._retrieve(analysis)
         retrieval_seconds = time.perf_counter() - started
+        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
+        # the evidence first: shown while a model still loading in the background finishes
+        lead, lead_seconds = self._show_lead(verdict.passages, asked, on_evidence, started)
         backend = self.backend  # a model loading in the background meanwhile is ready from here on
-        result = Answer(question=asked, model=backend.model_path.name, backend=backend.name)
+        result = Answer(question=asked, model=backend.model_path.name, backend=backend.name, lead=lead)
         result.timings.update(self.load_timings)
         result.timings["retrieval"] = retrieval_seconds
-        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
         if not verdict.passages:
             return self._abstain(result, verdict.reason, on_token, started)
+        result.timings["first_evidence"] = lead_seconds
         relevant, question, history = self._as_data(verdict.passages, asked, history)
         focused = focus_passages(relevant, analysis.focus_tokens, self.settings.context_chars)
-        self._show_lead(result, relevant, asked, on_evidence, started)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)
         settle(result, held, asked, self.reader.cut_short(), on_token, on_notice, self.settings.withdraw_unfound)
@@ -134,13 +136,16 @@ class Answerer:
         return ([Document(safe(d.page_content), metadata=d.metadata) for d in passages], safe(question),
                 [replace(t, question=safe(t.question), answer=safe(t.answer)) for t in history])
 
-    def _show_lead(self, result: Answer, relevant: list[Document], asked: str,
-                   on_evidence: Callable[[Unit], None] | None, started: float) -> None:
-        """The evidence first: the sentence or row most like the question, before the reader starts."""
-        result.lead = lead_evidence(to_sources(relevant), asked)
-        result.timings["first_evidence"] = time.perf_counter() - started
-        if on_evidence and result.lead is not None:
-            on_evidence(result.lead)
+    @staticmethod
+    def _show_lead(passages: list[Document], asked: str, on_evidence: Callable[[Unit], None] | None,
+                   started: float) -> tuple[Unit | None, float]:
+        """The sentence or row most like the question among the relevant passages (special-token strings
+        neutralised for display), shown before the model is needed, and when it was ready."""
+        shown = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata) for d in passages]
+        lead = lead_evidence(to_sources(shown), asked) if shown else None
+        if on_evidence and lead is not None:
+            on_evidence(lead)
+        return lead, time.perf_counter() - started
 
 
 @dataclass
