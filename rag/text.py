@@ -25,6 +25,12 @@ from collections.abc import Iterable
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def place_text(page: int, place: str | None = None) -> str:
+    """Where a passage is, as a person reads it: its `place` when the format has one ("slide 3", "sheet Q1, rows
+    2–9", "Terms › Payment") or "page N"."""
+    return place or f"page {page}"
+
+
 def without_control_characters(text: str) -> str:
     """Text without C0 control characters (kept: tab, newline, carriage return). PDFs carry stray ones, and
     ctransformers' tokenizer crashes the process on some of them (e.g. \\x13)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from rag.answer.templates import PromptTemplate
+from rag.text import place_text
 
 # The reader's own "not in the documents" answer (parsed as an abstention by rag.answer).
 READER_ABSTAIN = "The documents do not say."
@@ -54,7 +55,7 @@ _CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 
 def passage_header(number: int, doc: Document) -> str:
     name = Path(str(doc.metadata.get("source", "document"))).name  # the file's name: a folder path only costs tokens
-    return f"[{number}] {name}, page {doc.metadata.get('page', '?')}"
+    return f"[{number}] {name}, {place_text(doc.metadata.get('page', '?'), doc.metadata.get('place'))}"
 
 
 def format_passages(docs: Sequence[Document]) -> str:

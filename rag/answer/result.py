@@ -12,6 +12,7 @@ from langchain_core.documents import Document
 
 from rag.answer.grounding import Grounding
 from rag.answer.verify import Unit, Verdict
+from rag.text import place_text
 
 SNIPPET_CHARS = 160
 
@@ -27,6 +28,11 @@ class Source:
     match_start: int = 0  # where the best-matching chunk starts in `text`
     ocr: bool = False  # the page's text was recognised by OCR, not extracted
     table: dict | None = None  # the cells of the table rows in the passage: {caption, unit, headers, rows}
+    place: str | None = None  # the place in a non-PDF file ("slide 3", "sheet Q1, rows 2–9"); None: the page
+
+    @property
+    def where(self) -> str:
+        return place_text(self.page, self.place)
 
     @property
     def snippet(self) -> str:
@@ -38,7 +44,7 @@ class Source:
     def cite(self) -> str:
         label = f" (printed {self.page_label})" if self.page_label else ""
         ocr = " (OCR text)" if self.ocr else ""
-        return f"[{self.number}] {self.file}, page {self.page}{label}{ocr} (score {self.score:.2f})"
+        return f"[{self.number}] {self.file}, {self.where}{label}{ocr} (score {self.score:.2f})"
 
 
 @dataclass
@@ -81,7 +87,7 @@ class Answer:
             "abstain_reason": self.abstain_reason,
             "cited": self.cited,
             "supported_by": self.supported_by,
-            "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
+            "sources": [{"number": s.number, "file": s.file, "page": s.page, "place": s.place, "page_label": s.page_label,
                          "score": s.score, "text": s.text, "ocr": s.ocr, "table": s.table} for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
             "timings": {key: round(value, 4) for key, value in self.timings.items()},
@@ -95,6 +101,6 @@ def to_sources(docs: list[Document]) -> list[Source]:
         Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
                text=d.page_content, page_label=d.metadata.get("page_label"),
                match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")),
-               table=d.metadata.get("table"))
+               table=d.metadata.get("table"), place=d.metadata.get("place"))
         for i, d in enumerate(docs, start=1)
     ]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.query.aliases import alias_tokens
-from rag.text import STOPWORDS, tokenize
+from rag.text import STOPWORDS, place_text, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
 _OWN_UNIT_RE = re.compile(r"per share|per ordinary share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
@@ -71,9 +71,14 @@ class Unit:
     label: str = ""  # a row's label
     cells: list[tuple[str, str]] = field(default_factory=list)  # a row's (column header, value)
     context: str = ""  # a row's table caption and unit
+    place: str | None = None  # the place in a non-PDF file (`rag.text.place_text`)
+
+    @property
+    def where(self) -> str:
+        return place_text(self.page, self.place)
 
     def to_dict(self) -> dict:
-        out = {"source": self.source, "file": self.file, "page": self.page, "kind": self.kind,
+        out = {"source": self.source, "file": self.file, "page": self.page, "place": self.place, "kind": self.kind,
                "text": _clip(self.text)}
         if self.kind == "row":
             out["row"] = {"label": self.label, "cells": [[head, value] for head, value in self.cells]}
@@ -100,6 +105,7 @@ def passage_units(passage: Passage) -> list[Unit]:
     units: list[Unit] = []
     context = ""
     prose: list[str] = []
+    place = getattr(passage, "place", None)
 
     def flush() -> None:
         text = "\n".join(prose)
@@ -107,7 +113,7 @@ def passage_units(passage: Passage) -> list[Unit]:
         for piece in _SENTENCE_RE.split(text):
             piece = " ".join(piece.split())
             if piece:
-                units.append(Unit(passage.number, passage.file, passage.page, piece))
+                units.append(Unit(passage.number, passage.file, passage.page, piece, place=place))
 
     for line in passage.text.split("\n"):
         stripped = line.strip().lstrip("… ").strip()
@@ -119,7 +125,7 @@ def passage_units(passage: Passage) -> list[Unit]:
         if row is not None:
             flush()
             label, cells = row
-            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context))
+            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context, place))
             continue
         prose.append(line)
     flush()
@@ -205,7 +211,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
     figure_row = _row_naming(units, row_subject)
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
-        return Verdict(UNSUPPORTED, figure_row, f"page {figure_row.page} gives a figure for {figure_row.label}; "
+        return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
     if not claims:
         if asks_quantity(question):
@@ -232,7 +238,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         return Verdict(UNSUPPORTED, closest, "no sentence or table row states the answer for what was asked; "
                                              "check the pages below", checked)
     best = max(verified_by, key=lambda unit: verified_by.count(unit))
-    return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}", checked)
+    return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
 
 
 def _extends_asked_name(claim: Claim, question: str) -> bool:
@@ -354,7 +360,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             return unit, None
         if near is not None and near != -1 and against is None:
             asked_years = ", ".join(str(y) for y in sorted(period))
-            against = (unit, f"page {unit.page} states {claim.text} for {near}, not {asked_years}")
+            against = (unit, f"{unit.where} states {claim.text} for {near}, not {asked_years}")
     return None, against
 
 
@@ -387,12 +393,12 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             best = best_rows[0]
             value = _asked_cells(best, period)
             if value:
-                against = (best, f"page {best.page} gives {value[0][1]} for {best.label}"
+                against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
                                  + f"; the answer's {claim.text} is {unit.label}")
         elif holding and asked and period and len(best_rows) == 1 and best_rows[0] is unit and against is None:
             other = ", ".join(sorted({str(y) for head, _ in holding for y in years(head)}))
-            against = (unit, f"page {unit.page} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
+            against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                              + (f"; the answer's {claim.text} is the {other} figure" if other else
                                 f", not {claim.text}"))
     return None, against
@@ -506,7 +512,7 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
         if score > best_score and _names_subject(words, subject):
             best, best_score = unit, score
     if best is not None and best_score >= 0.8:
-        return Verdict(VERIFIED, best, f"stated on page {best.page} of {best.file}")
+        return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}")
     return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
 
 

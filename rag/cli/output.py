@@ -38,7 +38,7 @@ def stream_printer() -> Callable[[str], None]:
 
 def format_lead(unit) -> str:
     """The evidence shown before the answer streams: file, page and the sentence or row most like the question."""
-    return f'Evidence first: {unit.file}, page {unit.page}: "{_short(unit.text)}"'
+    return f'Evidence first: {unit.file}, {unit.where}: "{_short(unit.text)}"'
 
 
 def lead_printer() -> Callable:
@@ -96,15 +96,15 @@ def format_verdict(answer: Answer) -> str:
     lines = []
     unit = verdict.unit
     if verdict.verdict == "verified" and unit is not None:
-        lines.append(f"Verified: [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+        lines.append(f"Verified: [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     elif verdict.verdict == "contradicted":
         lines.append(f"Contradicted: {verdict.reason}")
         if unit is not None:
-            lines.append(f"  [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+            lines.append(f"  [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     else:
         lines.append(f"Unsupported: {verdict.reason}")
         if unit is not None:
-            lines.append(f"  closest: [{unit.source}] {unit.file}, page {unit.page}: \"{_short(unit.text)}\"")
+            lines.append(f"  closest: [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     grounding = answer.grounding
     if grounding is not None and grounding.also_in and verdict.verdict == "verified":
         lines.append("Also stated in: " + "; ".join(f"[{n}] {file}, page {page}" for n, file, page in grounding.also_in))
@@ -148,7 +148,7 @@ def format_cited(answer: Answer) -> str:
         if answer.supported_by:
             return "Cites: no [n] in the answer; the evidence below was found by checking it against the passages"
         return "Cites: no passage (the answer names no [n])"
-    return "Cites: " + "; ".join(f"[{s.number}] {s.file}, page {s.page}" for s in cited)
+    return "Cites: " + "; ".join(f"[{s.number}] {s.file}, {s.where}" for s in cited)
 
 
 def format_timings(answer: Answer) -> str:

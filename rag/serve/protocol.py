@@ -145,7 +145,8 @@ def sources_text(answer: Answer) -> str:
 def docqa_extra(answer: Answer) -> dict:
     """The structured sources and timings carried in the `docqa` field."""
     return {
-        "sources": [{"number": s.number, "file": s.file, "page": s.page, "page_label": s.page_label,
+        "sources": [{"number": s.number, "file": s.file, "page": s.page, "place": s.place, "where": s.where,
+                     "page_label": s.page_label,
                      "score": round(float(s.score), 4), "snippet": s.snippet, "evidence": s.text,
                      "table": s.table}
                     for s in answer.sources],

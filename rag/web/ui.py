@@ -84,7 +84,7 @@ def verdict_markdown(answer: Answer) -> str:
     lines = [f"{badge}: {escape_markdown(verdict.reason)}" if verdict.verdict != "verified" else badge]
     unit = verdict.unit
     if unit is not None:
-        label = escape_markdown(f"[{unit.source}] {unit.file}, page {unit.page}")
+        label = escape_markdown(f"[{unit.source}] {unit.file}, {unit.where}")
         kind = "closest" if verdict.verdict == "unsupported" else "row" if unit.kind == "row" else "evidence"
         lines.append(f"{kind} [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”")
     grounding = answer.grounding
@@ -97,7 +97,7 @@ def verdict_markdown(answer: Answer) -> str:
 
 def lead_markdown(unit) -> str:
     """The evidence shown first: the sentence or table row most like the question, linked to its page."""
-    label = escape_markdown(f"{unit.file}, page {unit.page}")
+    label = escape_markdown(f"{unit.file}, {unit.where}")
     return f"**Evidence** [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”"
 
 
@@ -120,13 +120,13 @@ def sources_markdown(answer: Answer) -> str:
     if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
     cited = [s for n in answer.cited for s in answer.sources if s.number == n]
-    lines = ["**Cited:** " + ", ".join(f"[{s.number}] {escape_markdown(s.file)}, page {s.page}" for s in cited)
+    lines = ["**Cited:** " + ", ".join(f"[{s.number}] {escape_markdown(s.file)}, {s.where}" for s in cited)
              if cited else "" if answer.verdict is not None else "**Cited:** none (the answer names no [n] passage)"
              + ("; its evidence was found by checking it against the passages" if answer.supported_by else ""),
              "**Sources**"]
     lines = [line for line in lines if line]
     for source in answer.sources:
-        label = escape_markdown(f"{source.file}, page {source.page}" + (" (OCR text)" if source.ocr else ""))
+        label = escape_markdown(f"{source.file}, {source.where}" + (" (OCR text)" if source.ocr else ""))
         mark = (" · **cited**" if source.number in answer.cited
                 else " · **evidence**" if source.number in answer.supported_by else "")
         lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}{mark}  \n"
