@@ -12,11 +12,14 @@ import hmac
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from rag.web.engine import Engine
-from rag.web.ui import CSS, PDF_ROUTE, WebUI
+from rag.web.pages import NoSuchPage, page_png, view_html
+from rag.web.ui import CSS, IMAGE_ROUTE, PDF_ROUTE, VIEW_ROUTE, WebUI
 from rag.ingest.uploads import resolve_data_file
+
+MAX_QUOTE = 2000  # characters of a quote to highlight; a longer one is cut
 
 
 def add_pdf_route(app: FastAPI, engine: Engine) -> None:
@@ -27,6 +30,32 @@ def add_pdf_route(app: FastAPI, engine: Engine) -> None:
             raise HTTPException(status_code=404, detail="no such PDF in the data folder")
         return FileResponse(path, media_type="application/pdf", filename=path.name,
                             content_disposition_type="inline", headers={"X-Content-Type-Options": "nosniff"})
+
+
+def add_page_routes(app: FastAPI, engine: Engine) -> None:
+    """A page as an image (`/page/<file>?p=N`) and the page view with a quote highlighted (`/view/<file>?p=N&q=…`)."""
+
+    def found(relative: str):
+        path = resolve_data_file(engine.settings.data_dir, relative)
+        if path is None:
+            raise HTTPException(status_code=404, detail="no such PDF in the data folder")
+        return path
+
+    @app.get(IMAGE_ROUTE + "/{relative:path}", include_in_schema=False)
+    def page_image(relative: str, p: int = 1) -> Response:
+        try:
+            return Response(page_png(found(relative), p), media_type="image/png",
+                            headers={"Cache-Control": "private, max-age=300"})
+        except NoSuchPage:
+            raise HTTPException(status_code=404, detail="no such page") from None
+
+    @app.get(VIEW_ROUTE + "/{relative:path}", include_in_schema=False)
+    def page_view(relative: str, p: int = 1, q: str = "") -> HTMLResponse:
+        try:
+            return HTMLResponse(view_html(relative, found(relative), p, q[:MAX_QUOTE], pdf_route=PDF_ROUTE,
+                                          image_route=IMAGE_ROUTE, ocr_languages=engine.ocr_languages()))
+        except NoSuchPage:
+            raise HTTPException(status_code=404, detail="no such page") from None
 
 
 # Gradio's page needs inline scripts and styles; data:/blob: cover its own icons and uploads. No remote source at all.
@@ -71,6 +100,7 @@ def build_app(engine: Engine, *, max_upload_bytes: int, token: str | None = None
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     add_security(app, token)
     add_pdf_route(app, engine)  # before the mount, so /pdf/ is not swallowed by the page
+    add_page_routes(app, engine)
     page = WebUI(engine, max_upload_bytes).build()
     page.queue(default_concurrency_limit=1)
     return gr.mount_gradio_app(app, page, path="", max_file_size=max_upload_bytes, ssr_mode=False,

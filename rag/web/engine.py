@@ -114,6 +114,15 @@ class Engine:
         self._generate_lock = threading.Lock()
         self._index_lock = threading.Lock()
 
+    def ocr_languages(self) -> str:
+        """The Tesseract languages that place words on scanned pages (as at ingest)."""
+        from rag.ingest.ocr import resolve_languages
+
+        try:
+            return resolve_languages(self.settings.ocr_lang) or "eng"
+        except UserError:
+            return "eng"
+
     # ------------------------------------------------------------ loading
 
     def warm_up(self, announce: Callable[[str], None]) -> None:

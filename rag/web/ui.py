@@ -1,4 +1,10 @@
-"""The Gradio page: a streamed chat with numbered, clickable sources; settings and documents panels.
+"""The Gradio page: a streamed chat, the evidence page beside it with the quote highlighted, the sources under it;
+settings and documents panels.
+
+An answer's message is short so it is read without scrolling: the answer, its verdict mark and the sentence or row
+it rests on, one line of numbered source links, timings. The evidence is shown first, as soon as retrieval has
+found it (before the model's first token), both as a line in the message and as its page (`rag.web.pages`) in the
+panel beside the chat; every source link opens its page the same way, with its passage highlighted.
 
 Every handler turns failures into a message on the page (in the chat, the status line or the ingest
 report), so a bad upload or a model that will not load never leaves the page dead.
@@ -6,11 +12,12 @@ report), so a bad upload or a model that will not load never leaves the page dea
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as quote_url
 
 import gradio as gr
 
@@ -24,10 +31,15 @@ from rag.ingest.uploads import Rejected
 log = logging.getLogger("rag.web")
 
 PDF_ROUTE = "/pdf"
+IMAGE_ROUTE = "/page"  # a page rendered as PNG: /page/<file>?p=N
+VIEW_ROUTE = "/view"  # a page with a quote highlighted: /view/<file>?p=N&q=<quote>
+PAGE_VIEW_HEIGHT = 560
 SEARCHING = "_Searching your documents…_"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+|!~-])")
 CSS = """
 #status {font-size: 0.9em}
+#page-view iframe {width: 100%; border: 1px solid #ddd; border-radius: 6px}
+#page-view .empty {color: #777; padding: 1em}
 .gradio-container {max-width: 1400px !important}
 """
 
@@ -45,9 +57,21 @@ def inert_markdown(text: str) -> str:
     return escape_markdown(text).replace("://", ":&#47;&#47;").replace("www.", "www&#46;")
 
 
-def pdf_link(file: str, page: int) -> str:
-    """Where the browser opens `file` (relative to the data folder) at `page`."""
-    return f"{PDF_ROUTE}/{quote(file)}#page={page}"
+def view_link(file: str, page: int, quote: str = "") -> str:
+    """The page view of `file` at `page` with `quote` highlighted (`rag.web.pages.view_html`)."""
+    link = f"{VIEW_ROUTE}/{quote_url(file)}?p={page}"
+    return link + (f"&q={quote_url(' '.join(quote.split())[:600], safe='')}" if quote.strip() else "")
+
+
+def page_view_html(file: str, page: int, quote: str = "") -> str:
+    """The panel beside the chat: the page view in a frame (its own document: the chat keeps streaming while the
+    page renders and its words are placed)."""
+    title = html.escape(f"{file}, page {page}")
+    return (f'<iframe id="page-frame" title="{title}" src="{html.escape(view_link(file, page, quote))}" '
+            f'style="height:{PAGE_VIEW_HEIGHT}px" loading="eager"></iframe>')
+
+
+EMPTY_PAGE_VIEW = '<div class="empty">The page of the evidence shows here, with the quoted words highlighted.</div>'
 
 
 def grounding_markdown(answer: Answer) -> str:
@@ -62,17 +86,22 @@ def grounding_markdown(answer: Answer) -> str:
                      "check before relying on this answer.")
     for evidence in grounding.evidence:
         label = escape_markdown(f"[{evidence.source}] {evidence.file}, page {evidence.page}")
-        lines.append(f"**Evidence** [{label}]({pdf_link(evidence.file, evidence.page)}): "
+        lines.append(f"**Evidence** [{label}]({view_link(evidence.file, evidence.page, evidence.sentence)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
     if grounding.also_in:
         lines.append("**Also stated in** " + ", ".join(
-            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({pdf_link(file, page)})"
+            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({view_link(file, page)})"
             for n, file, page in grounding.also_in))
     return "  \n".join(lines)
 
 
 VERDICT_BADGES = {"verified": "✅ **Verified**", "contradicted": "❌ **Contradicted**",
                   "unsupported": "⚠️ **Unsupported**"}
+
+
+def unit_link(unit) -> str:
+    """An evidence unit's page view, the unit highlighted."""
+    return view_link(unit.file, unit.page, unit.text)
 
 
 def verdict_markdown(answer: Answer) -> str:
@@ -86,11 +115,11 @@ def verdict_markdown(answer: Answer) -> str:
     if unit is not None:
         label = escape_markdown(f"[{unit.source}] {unit.file}, {unit.where}")
         kind = "closest" if verdict.verdict == "unsupported" else "row" if unit.kind == "row" else "evidence"
-        lines.append(f"{kind} [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”")
+        lines.append(f"{kind} [{label}]({unit_link(unit)}): “{escape_markdown(unit.to_dict()['text'])}”")
     grounding = answer.grounding
     if verdict.verdict == "verified" and grounding is not None and grounding.also_in:
         lines.append("**Also stated in** " + ", ".join(
-            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({pdf_link(file, page)})"
+            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({view_link(file, page)})"
             for n, file, page in grounding.also_in))
     return "  \n".join(lines)
 
@@ -98,7 +127,7 @@ def verdict_markdown(answer: Answer) -> str:
 def lead_markdown(unit) -> str:
     """The evidence shown first: the sentence or table row most like the question, linked to its page."""
     label = escape_markdown(f"{unit.file}, {unit.where}")
-    return f"**Evidence** [{label}]({pdf_link(unit.file, unit.page)}): “{escape_markdown(unit.to_dict()['text'])}”"
+    return f"**Evidence** [{label}]({unit_link(unit)}): “{escape_markdown(unit.to_dict()['text'])}”"
 
 
 def table_markdown(table: dict, limit: int = 8) -> str:
@@ -116,21 +145,34 @@ def table_markdown(table: dict, limit: int = 8) -> str:
     return "\n".join(line for line in out if line)
 
 
-def sources_markdown(answer: Answer) -> str:
+def source_link(source) -> str:
+    """A source's page view, its best-matching passage text highlighted."""
+    return view_link(source.file, source.page, source.snippet)
+
+
+def source_marks(answer: Answer, source) -> str:
+    return (" ✓ cited" if source.number in answer.cited
+            else " ✓ evidence" if source.number in answer.supported_by else "")
+
+
+def sources_line(answer: Answer) -> str:
+    """The sources in one line under the answer: number, file and place, each opening its page highlighted."""
     if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
-    cited = [s for n in answer.cited for s in answer.sources if s.number == n]
-    lines = ["**Cited:** " + ", ".join(f"[{s.number}] {escape_markdown(s.file)}, {s.where}" for s in cited)
-             if cited else "" if answer.verdict is not None else "**Cited:** none (the answer names no [n] passage)"
-             + ("; its evidence was found by checking it against the passages" if answer.supported_by else ""),
-             "**Sources**"]
-    lines = [line for line in lines if line]
+    links = [f"[{escape_markdown(f'[{s.number}] {s.file}, {s.where}')}]({source_link(s)})"
+             + escape_markdown(source_marks(answer, s)) for s in answer.sources]
+    return "**Sources:** " + " · ".join(links) if links else ""
+
+
+def sources_markdown(answer: Answer) -> str:
+    """The sources in full for the panel beside the chat: score, the passage's snippet, its table rows."""
+    if not answer.sources:
+        return "_No sources: the passages found cannot answer the question._" if answer.abstained else ""
+    lines = ["**Sources of the last answer**"]
     for source in answer.sources:
         label = escape_markdown(f"{source.file}, {source.where}" + (" (OCR text)" if source.ocr else ""))
-        mark = (" · **cited**" if source.number in answer.cited
-                else " · **evidence**" if source.number in answer.supported_by else "")
-        lines.append(f"{source.number}. [{label}]({pdf_link(source.file, source.page)}) · score {source.score:.2f}{mark}  \n"
-                     f"   {escape_markdown(source.snippet)}")
+        lines.append(f"{source.number}. [{label}]({source_link(source)}) · score {source.score:.2f}"
+                     f"{escape_markdown(source_marks(answer, source))}  \n   {escape_markdown(source.snippet)}")
         if source.table and len(source.table.get("rows", [])) > 0:
             lines.append("\n" + table_markdown(source.table) + "\n")
     return "\n".join(lines)
@@ -153,8 +195,8 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     if answer.stopped:
         blocks[0] += " _(stopped)_"
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
-    blocks += [block for block in [verdict_markdown(answer)] if block]
-    blocks += [sources_markdown(answer), timings_markdown(answer)]
+    blocks += [block for block in [verdict_markdown(answer), sources_line(answer)] if block]
+    blocks.append(timings_markdown(answer))
     return "\n\n".join(blocks)
 
 
@@ -213,27 +255,33 @@ class WebUI:
     def respond(self, question: str, backend: str, model: str, k: float, max_new_tokens: float,
                 temperature: float, top_k: float, top_p: float, repetition_penalty: float,
                 request: gr.Request):
-        """Stream the answer into the chat; yields (messages, question box)."""
+        """Stream the answer into the chat; yields (messages, question box, page view, sources panel).
+
+        The page view shows the lead evidence's page as soon as it is known, then the page of the unit the
+        verdict rests on when that is another one."""
         session = self.session(request)
         question = (question or "").strip()
         if not question:
-            yield session.messages, ""
+            yield session.messages, "", gr.skip(), gr.skip()
             return
         generation, conversation = session.generation, session.conversation
         stop = session.begin_answer()  # before the page shows anything, so no Stop click is lost
         session.messages += [{"role": "user", "content": inert_markdown(question)},
                              {"role": "assistant", "content": SEARCHING}]
-        yield session.messages, ""
+        yield session.messages, "", gr.skip(), ""
         overrides = {"backend": backend, "model": (model or "").strip() or None, "k": int(k),
                      "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
                      "top_p": float(top_p), "repetition_penalty": float(repetition_penalty)}
-        text, notices, lead = "", [], ""
+        text, notices, lead, shown = "", [], "", None
         for event in self.engine.stream_answer(conversation, question, overrides, stop):
             if session.generation != generation:  # Clear was pressed meanwhile
                 return
+            view, panel = gr.skip(), gr.skip()
             if event.kind == "evidence":  # shown while the reader reads its prompt; the answer comes above it
                 lead = lead_markdown(event.unit)
                 content = f"{SEARCHING}\n\n{lead}"
+                shown = (event.unit.file, event.unit.page, event.unit.text)
+                view = page_view_html(*shown)
             elif event.kind == "token":
                 text += event.text
                 content = inert_markdown(text) + (f"\n\n{lead}" if lead else "")
@@ -242,17 +290,21 @@ class WebUI:
                 continue
             elif event.kind == "done":
                 content = answer_markdown(event.answer, notices)
+                panel = sources_markdown(event.answer)
+                unit = event.answer.verdict.unit if event.answer.verdict else None
+                if unit is not None and (unit.file, unit.page, unit.text) != shown:
+                    view = page_view_html(unit.file, unit.page, unit.text)
             else:
                 content = error_markdown(event.text)
             session.messages[-1] = {"role": "assistant", "content": content}
-            yield session.messages, ""
+            yield session.messages, "", view, panel
 
     def stop(self, request: gr.Request) -> None:
         self.session(request).stop()
 
     def clear(self, request: gr.Request):
         self.session(request).clear()
-        return [], ""
+        return [], "", EMPTY_PAGE_VIEW, ""
 
     # --- settings ---
 
@@ -313,6 +365,8 @@ class WebUI:
                         stop = gr.Button("Stop", variant="stop", scale=0, min_width=80, elem_id="stop")
                         clear = gr.Button("Clear", scale=0, min_width=80, elem_id="clear")
                 with gr.Column(scale=2):
+                    page_view = gr.HTML(EMPTY_PAGE_VIEW, elem_id="page-view", padding=False)
+                    sources = gr.Markdown("", elem_id="sources-panel")
                     with gr.Accordion("Settings", open=False, elem_id="settings"):
                         backend = gr.Dropdown(list(BACKENDS), value=s.backend, label="Backend", elem_id="backend")
                         # Only models docqa knows (files under models/, the one named at start), never a typed path.
@@ -338,10 +392,11 @@ class WebUI:
                                             elem_id="ingest-report")
 
             settings_inputs = [backend, model, k, max_new, temperature, top_k, top_p, repetition]
-            gr.on([question.submit, send.click], self.respond, [question, *settings_inputs], [chat, question])
+            gr.on([question.submit, send.click], self.respond, [question, *settings_inputs],
+                  [chat, question, page_view, sources])
             stop.click(self.stop, None, None, queue=False)
-            clear.click(self.clear, None, [chat, question], queue=False)
-            chat.clear(self.clear, None, [chat, question], queue=False)  # the chat's own trash button
+            clear.click(self.clear, None, [chat, question, page_view, sources], queue=False)
+            chat.clear(self.clear, None, [chat, question, page_view, sources], queue=False)  # the chat's own trash
             backend.change(self.load_model, [backend, model], [status])
             model.change(self.load_model, [backend, model], [status])
             upload.upload(self.add_documents, [upload], [report, docs, upload, status])

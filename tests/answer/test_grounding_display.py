@@ -43,7 +43,7 @@ def test_web_ui_marks_an_ungrounded_answer_visibly():
     marked = answer_markdown(_answer("It is £900m [1]."), [])
     assert "Not found in the sources" in marked and "£900m" in marked
     shown = answer_markdown(_answer("It is £750m [1]."), [])
-    assert "Not found" not in shown and "**Evidence**" in shown and "#page=53" in shown
+    assert "Not found" not in shown and "**Evidence**" in shown and "?p=53&q=" in shown
 
 
 def test_an_answer_without_citations_points_to_the_passages_of_its_evidence():
@@ -56,8 +56,8 @@ def test_an_answer_without_citations_points_to_the_passages_of_its_evidence():
     pytest.importorskip("gradio")
     from rag.web.ui import sources_markdown
 
-    assert "· **evidence**" in sources_markdown(uncited)
-    assert "· **evidence**" not in sources_markdown(_answer("It is £900m."))  # nothing found, nothing marked
+    assert "✓ evidence" in sources_markdown(uncited)
+    assert "✓ evidence" not in sources_markdown(_answer("It is £900m."))  # nothing found, nothing marked
 
 
 def test_the_same_figure_on_other_pages_is_listed_beside_the_evidence():
@@ -74,4 +74,4 @@ def test_the_same_figure_on_other_pages_is_listed_beside_the_evidence():
     pytest.importorskip("gradio")
     from rag.web.ui import answer_markdown
 
-    assert "**Also stated in**" in answer_markdown(answer, []) and "#page=54" in answer_markdown(answer, [])
+    assert "**Also stated in**" in answer_markdown(answer, []) and "?p=54" in answer_markdown(answer, [])

@@ -107,7 +107,7 @@ def respond_messages(ui, question: str, **overrides) -> list[dict]:
     settings = ui.engine.settings
     values = {"backend": settings.backend, "model": "", "k": 2, "max_new_tokens": 16, "temperature": 0.0,
               "top_k": 1, "top_p": 1.0, "repetition_penalty": 1.0, **overrides}
-    *_, (messages, _box) = ui.respond(question, *values.values(), request=None)
+    *_, (messages, _box, _view, _sources) = ui.respond(question, *values.values(), request=None)
     return messages
 
 
@@ -476,7 +476,7 @@ def test_browser_makes_no_request_for_remote_images_or_links(chromium, web_serve
 def test_verdict_table_and_lead_evidence_are_shown():
     from rag.answer.answerer import Answer, Source
     from rag.answer.verify import verify
-    from rag.web.ui import answer_markdown, lead_markdown
+    from rag.web.ui import answer_markdown, lead_markdown, sources_markdown
 
     row = "Broadcasting revenue (£’000): 2022: 214,847; 2021: 254,815"
     text = f"Table: Selected financial data (£’000) columns: 2022 | 2021\n{row}"
@@ -488,7 +488,10 @@ def test_verdict_table_and_lead_evidence_are_shown():
     answer.verdict = verify(answer.answer, answer.sources, question)
     shown = answer_markdown(answer, [])
     assert "❌ **Contradicted**" in shown and "254,815 for 2021" in shown
-    assert "| Broadcasting revenue | 214,847 | 254,815 |" in shown and "|  | 2022 | 2021 |" in shown
-    assert "club.pdf#page=7" in shown
+    panel = sources_markdown(answer)
+    assert "| Broadcasting revenue | 214,847 | 254,815 |" in panel and "|  | 2022 | 2021 |" in panel
+    assert "/view/club.pdf?p=7&q=Broadcasting%20revenue" in shown  # the row opens its page, highlighted
+    assert shown.index("£214,847 thousand") < shown.index("Contradicted") < shown.index("**Sources:**")
+    assert "Cited" not in shown and "|" not in shown.split("**Sources:**")[1]  # the message stays short
     lead = lead_markdown(answer.verdict.unit)
     assert lead.startswith("**Evidence**") and "page 7" in lead

@@ -1,0 +1,102 @@
+"""The page view: a page rendered as an image with the quoted evidence highlighted (rag.web.pages, rag.web.highlight).
+
+Expected boxes come from pdfium's own text search on the generated page, not from the code under test.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import write_pdf
+from rag.web.highlight import Box, PlacedWord, highlight_boxes
+
+PROSE = ("Annual report of the Zephyr Kite Company. The company sells kites in twelve countries. "
+         "Under the agreement with the distributor, the minimum guarantee payable is equal to 750 million. "
+         "The workshop in Lisbon employs 1,234 people and opened in 1998.")
+QUOTE = "Under the agreement with the distributor, the minimum guarantee payable is equal to 750 million."
+
+
+def text_boxes(path, page: int, phrase: str) -> list[Box]:
+    """pdfium's rectangles for the first occurrence of `phrase`, as fractions of the page."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        pdf_page = document[page - 1]
+        width, height = pdf_page.get_size()
+        textpage = pdf_page.get_textpage()
+        found = textpage.search(phrase, match_case=False).get_next()
+        assert found is not None, f"{phrase!r} is not on page {page}"
+        start, count = found
+        rects = [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
+    finally:
+        document.close()
+    return [Box(left / width, (height - top) / height, right / width, (height - bottom) / height)
+            for left, bottom, right, top in rects]
+
+
+def test_a_sentence_is_placed_by_its_words_on_its_lines(tmp_path):
+    from rag.web.pages import page_words
+
+    pdf = write_pdf(tmp_path / "kites.pdf", ["Cover page.", PROSE])
+    boxes = highlight_boxes(page_words(pdf, 2), QUOTE)
+    expected = text_boxes(pdf, 2, "minimum guarantee payable")
+    assert boxes and all(any(box.overlaps(e) for box in boxes) for e in expected)
+    elsewhere = text_boxes(pdf, 2, "employs 1,234 people")  # the next sentence shares no line with the quote...
+    assert not any(box.overlaps(e) for box in boxes for e in elsewhere if e.top > max(b.bottom for b in boxes))
+    assert highlight_boxes(page_words(pdf, 1), QUOTE) == []  # ...and a page without it gets no highlight
+
+
+def test_a_labelled_table_row_highlights_the_row_on_the_page():
+    row = "Broadcasting revenue: 2022: £214,847 thousand; 2021: £254,815 thousand"
+    line = [("Broadcasting", 0.10), ("revenue", 0.22), ("214,847", 0.60), ("254,815", 0.80)]
+    words = [PlacedWord("Matchday", Box(0.10, 0.30, 0.20, 0.32)), PlacedWord("41,320", Box(0.60, 0.30, 0.68, 0.32))]
+    words += [PlacedWord(text, Box(x, 0.40, x + 0.08, 0.42)) for text, x in line]
+    boxes = highlight_boxes(words, row)
+    assert boxes == [Box(0.10, 0.40, 0.88, 0.42)]  # the row's line, label to last value; not the row above
+
+
+def test_the_view_page_escapes_the_quote_and_refuses_other_files(tmp_path, settings):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from rag.web.app import add_page_routes
+    from rag.web.engine import Engine
+
+    write_pdf(settings.data_dir / "kites.pdf", ["Cover page.", PROSE])
+    (tmp_path / "secret.pdf").write_bytes((settings.data_dir / "kites.pdf").read_bytes())
+    app = FastAPI()
+    add_page_routes(app, Engine(settings))
+    client = TestClient(app)
+
+    view = client.get("/view/kites.pdf", params={"p": 2, "q": QUOTE})
+    assert view.status_code == 200 and view.text.count('class="hl"') >= 1
+    assert 'src="/page/kites.pdf?p=2"' in view.text and "/pdf/kites.pdf#page=2" in view.text
+    image = client.get("/page/kites.pdf?p=2")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+    evil = client.get("/view/kites.pdf", params={"p": 2, "q": "<script>alert(1)</script> minimum guarantee"})
+    assert evil.status_code == 200 and "<script>alert" not in evil.text
+    absent = client.get("/view/kites.pdf", params={"p": 1, "q": QUOTE})
+    assert 'class="hl"' not in absent.text and "could not be placed" in absent.text
+    for path in ("/view/../secret.pdf?p=1", "/page/%2e%2e/secret.pdf?p=1", "/view/kites.pdf?p=3", "/page/kites.pdf?p=0",
+                 "/view/missing.pdf?p=1"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_scanned_page_is_highlighted_from_tesseract_word_boxes(tmp_path):
+    if shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr)")
+    from rag.bench.scan import image_only_pdf
+    from rag.web.pages import page_words
+
+    text = write_pdf(tmp_path / "text.pdf", [PROSE])
+    scanned = tmp_path / "scan.pdf"
+    image_only_pdf(text, scanned, dpi=200)
+    words = page_words(scanned, 1)
+    assert len(words) > 20  # the scan has no text layer: these came from Tesseract
+    boxes = highlight_boxes(words, QUOTE)
+    expected = text_boxes(text, 1, "minimum guarantee payable")  # same geometry as the scan
+    assert boxes and all(any(box.overlaps(e) for box in boxes) for e in expected)
