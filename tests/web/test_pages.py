@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from conftest import write_pdf
+from test_web import chromium, free_port  # noqa: F401 - chromium is a fixture
 from rag.web.highlight import Box, PlacedWord, highlight_boxes
 
 PROSE = ("Annual report of the Zephyr Kite Company. The company sells kites in twelve countries. "
@@ -100,3 +101,69 @@ def test_a_scanned_page_is_highlighted_from_tesseract_word_boxes(tmp_path):
     boxes = highlight_boxes(words, QUOTE)
     expected = text_boxes(text, 1, "minimum guarantee payable")  # same geometry as the scan
     assert boxes and all(any(box.overlaps(e) for box in boxes) for e in expected)
+
+
+# ---------------------------------------------------------------- in the real browser
+
+
+@pytest.fixture
+def page_server(settings):
+    """The page routes, with the production CSP, served by uvicorn on loopback."""
+    import threading
+    import time
+
+    import uvicorn
+    from fastapi import FastAPI
+
+    from rag.web.app import add_page_routes, add_security
+    from rag.web.engine import Engine
+
+    app = FastAPI()
+    add_security(app, None)
+    add_page_routes(app, Engine(settings))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("scanned", [False, True], ids=["text-layer", "ocr"])
+def test_the_browser_draws_the_highlight_over_the_quoted_words(chromium, page_server, settings, tmp_path, scanned):
+    from urllib.parse import quote
+
+    if scanned and shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr)")
+    text = write_pdf(tmp_path / "kites.pdf", [PROSE])
+    name = "kites-scan.pdf" if scanned else "kites.pdf"
+    if scanned:
+        from rag.bench.scan import image_only_pdf
+
+        image_only_pdf(text, settings.data_dir / name, dpi=200)
+    else:
+        shutil.copy(text, settings.data_dir / name)
+    context = chromium.new_context(viewport={"width": 700, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{page_server}/view/{name}?p=1&q={quote(QUOTE)}")
+    page.wait_for_function("() => { const i = document.querySelector('#page img'); "
+                           "return i && i.complete && i.naturalWidth > 0; }")
+    image = page.locator("#page img").bounding_box()
+    marks = [page.locator(".hl").nth(i).bounding_box() for i in range(page.locator(".hl").count())]
+    assert marks, "no highlight drawn"
+    for e in text_boxes(text, 1, "minimum guarantee payable"):  # pdfium's boxes of the quoted words, in pixels
+        word = {"x": image["x"] + e.left * image["width"], "y": image["y"] + e.top * image["height"],
+                "width": (e.right - e.left) * image["width"], "height": (e.bottom - e.top) * image["height"]}
+        assert any(m["x"] < word["x"] + word["width"] and word["x"] < m["x"] + m["width"]
+                   and m["y"] < word["y"] + word["height"] and word["y"] < m["y"] + m["height"] for m in marks), \
+            (word, marks)
+    assert not [e for e in errors if "Content Security Policy" in e], errors  # its script runs under the CSP
+    page.screenshot(path=str(tmp_path / f"page-view-{name}.png"))
+    print(f"\npage view screenshot: {tmp_path / f'page-view-{name}.png'}")
+    context.close()
