@@ -18,6 +18,7 @@ from urllib.parse import quote as url_quote
 from rag.web.highlight import Box, PlacedWord, highlight_boxes
 
 RENDER_WIDTH = 1100  # pixels: sharp enough to read beside the chat, small enough to render in ~0.1 s
+READABLE_WIDTH = 800  # the page is shown at least this wide (a narrow panel scrolls to the highlight instead)
 OCR_DPI = 200
 OCR_TIMEOUT = 60.0
 MIN_TEXT_WORDS = 3  # fewer words in the text layer: the page is a scan, its words come from Tesseract
@@ -126,8 +127,10 @@ def view_html(relative: str, path: Path, page: int, quote: str, *, pdf_route: st
 <html lang="en"><head><meta charset="utf-8"><title>{name}</title>
 <style>
 body {{margin: 0; font: 14px system-ui, sans-serif; background: #f4f4f5}}
-.bar {{position: sticky; top: 0; z-index: 2; padding: 6px 10px; background: #fff; border-bottom: 1px solid #ddd}}
-.page {{position: relative; margin: 8px auto; max-width: {RENDER_WIDTH}px; aspect-ratio: {width:.2f} / {height:.2f};
+.bar {{position: sticky; top: 0; left: 0; z-index: 2; width: 100vw; box-sizing: border-box; padding: 6px 10px;
+       background: #fff; border-bottom: 1px solid #ddd}}
+.page {{position: relative; margin: 8px auto; width: max(100%, {READABLE_WIDTH}px); max-width: {RENDER_WIDTH}px;
+        aspect-ratio: {width:.2f} / {height:.2f};
         background: #fff; box-shadow: 0 1px 4px #0003}}
 .page img {{position: absolute; inset: 0; width: 100%; height: 100%}}
 .hl {{position: absolute; background: rgba(255, 214, 0, .38); outline: 2px solid rgba(230, 160, 0, .9);
@@ -137,5 +140,8 @@ body {{margin: 0; font: 14px system-ui, sans-serif; background: #f4f4f5}}
 <div class="page" id="page"><img src="{image}" alt="{name}">{marks}</div>
 <script>
 const mark = document.querySelector('.hl');
-if (mark) window.scrollTo(0, Math.max(0, mark.getBoundingClientRect().top + window.scrollY - innerHeight / 3));
+if (mark) {{
+  const r = mark.getBoundingClientRect();
+  window.scrollTo(Math.max(0, r.left + window.scrollX - 12), Math.max(0, r.top + window.scrollY - innerHeight / 3));
+}}
 </script></body></html>"""

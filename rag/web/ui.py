@@ -89,9 +89,7 @@ def grounding_markdown(answer: Answer) -> str:
         lines.append(f"**Evidence** [{label}]({view_link(evidence.file, evidence.page, evidence.sentence)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
     if grounding.also_in:
-        lines.append("**Also stated in** " + ", ".join(
-            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({view_link(file, page)})"
-            for n, file, page in grounding.also_in))
+        lines.append(also_stated(grounding.also_in, grounding.evidence[0].file if grounding.evidence else ""))
     return "  \n".join(lines)
 
 
@@ -118,10 +116,15 @@ def verdict_markdown(answer: Answer) -> str:
         lines.append(f"{kind} [{label}]({unit_link(unit)}): “{escape_markdown(unit.to_dict()['text'])}”")
     grounding = answer.grounding
     if verdict.verdict == "verified" and grounding is not None and grounding.also_in:
-        lines.append("**Also stated in** " + ", ".join(
-            f"[{escape_markdown(f'[{n}] {file}, page {page}')}]({view_link(file, page)})"
-            for n, file, page in grounding.also_in))
+        lines.append(also_stated(grounding.also_in, unit.file if unit else ""))
     return "  \n".join(lines)
+
+
+def also_stated(also_in, file: str) -> str:
+    """The other pages stating the same figure, in one short line (the file named only when it is another)."""
+    return "Also stated on " + ", ".join(
+        f"[{escape_markdown(f'page {page}' if other == file else f'{other}, page {page}')}]({view_link(other, page)})"
+        for _n, other, page in also_in)
 
 
 def lead_markdown(unit) -> str:
@@ -156,12 +159,15 @@ def source_marks(answer: Answer, source) -> str:
 
 
 def sources_line(answer: Answer) -> str:
-    """The sources in one line under the answer: number, file and place, each opening its page highlighted."""
+    """The sources in one line under the answer, by file: number and place, each opening its page highlighted."""
     if answer.abstained and not answer.sources:
         return "**Sources:** none; the passages found cannot answer the question, so the model was not asked."
-    links = [f"[{escape_markdown(f'[{s.number}] {s.file}, {s.where}')}]({source_link(s)})"
-             + escape_markdown(source_marks(answer, s)) for s in answer.sources]
-    return "**Sources:** " + " · ".join(links) if links else ""
+    by_file: dict[str, list[str]] = {}
+    for s in answer.sources:
+        by_file.setdefault(s.file, []).append(
+            f"[{escape_markdown(f'[{s.number}] {s.where}')}]({source_link(s)}){escape_markdown(source_marks(answer, s))}")
+    groups = [f"{escape_markdown(file)}: " + " · ".join(links) for file, links in by_file.items()]
+    return "**Sources:** " + "; ".join(groups) if groups else ""
 
 
 def sources_markdown(answer: Answer) -> str:

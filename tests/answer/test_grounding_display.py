@@ -74,4 +74,4 @@ def test_the_same_figure_on_other_pages_is_listed_beside_the_evidence():
     pytest.importorskip("gradio")
     from rag.web.ui import answer_markdown
 
-    assert "**Also stated in**" in answer_markdown(answer, []) and "?p=54" in answer_markdown(answer, [])
+    assert "Also stated on [page 54]" in answer_markdown(answer, []) and "?p=54" in answer_markdown(answer, [])
