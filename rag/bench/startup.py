@@ -2,15 +2,16 @@
 
 What a person waits for is the whole process, not the model's share of it, so each run starts `main.py` as a child
 process (the question, `--max-new-tokens 1`, the backend; the model is whatever the settings make default) and
-times from the spawn to the first byte of answer on its stdout. The child's own timing block gives the split
+times from the spawn to the first evidence line ("Evidence first: …", printed before the model is asked) and to the
+first byte of answer after it on its stdout. The child's own timing block gives the split
 (embeddings load, index load, model load, retrieval, prompt processing); what is left is interpreter start-up and
 imports. The model loads in a background thread beside the embeddings, the index and the retrieval, so only the part
 of its load time that outlasts them counts as waited for. Peak RSS is the child's (`wait4`). One untimed run per backend first prepares the caches (converted
 models, compiled OpenVINO blobs, the embedder), so the numbers are the "cold process, warm caches" case.
 
 `--warm` also measures the interactive prompt: one child answers the question once (untimed) and then `--runs`
-more times; the time is from sending the question to its first token (models already loaded, as in the web UI or
-a server).
+more times; the times are from sending the question to its evidence line and to its first token (models already
+loaded, as in the web UI or a server).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rag.errors import UserError
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 PROMPT = b"Question: "
+EVIDENCE = b"Evidence first:"
 SPLIT = [  # (key in the result, label in main.py's timing block)
     ("embeddings_s", "embeddings load"),
     ("index_s", "index load"),
@@ -64,6 +66,23 @@ def _has_text(start: int):
     return lambda buffer: bool(bytes(buffer[start:]).strip())
 
 
+def _answer_started(buffer: bytearray) -> bool:
+    """Whether answer text has arrived: any text, after the evidence line when there is one."""
+    text = bytes(buffer).lstrip()
+    if not text.startswith(EVIDENCE):
+        return bool(text)
+    end = text.find(b"\n")
+    return end >= 0 and bool(text[end:].strip())
+
+
+def _read_evidence_then_answer(fd: int, buffer: bytearray, deadline: float, started: float) -> tuple[float | None, float]:
+    """Seconds from `started` to the evidence line (None when none was printed) and to the first answer text."""
+    _read_until(fd, buffer, _has_text(0), deadline)
+    evidence = time.perf_counter() - started if bytes(buffer).lstrip().startswith(EVIDENCE) else None
+    _read_until(fd, buffer, _answer_started, deadline)
+    return evidence, time.perf_counter() - started
+
+
 def cold_run(backend: str, question: str) -> dict:
     """One `python main.py QUESTION` process: seconds to the first answer byte, the split, peak RSS."""
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty first run cannot block the child
@@ -72,8 +91,7 @@ def cold_run(backend: str, question: str) -> dict:
                                  stdin=subprocess.DEVNULL, env=_env())
         out = bytearray()
         deadline = time.monotonic() + 600
-        _read_until(child.stdout.fileno(), out, _has_text(0), deadline)
-        first_token = time.perf_counter() - started
+        first_evidence, first_token = _read_evidence_then_answer(child.stdout.fileno(), out, deadline, started)
         _read_until(child.stdout.fileno(), out, lambda buffer: False, deadline)
         _pid, status, usage = os.wait4(child.pid, 0)
         errors.seek(0)
@@ -83,6 +101,8 @@ def cold_run(backend: str, question: str) -> dict:
         lines = err.decode(errors="replace").strip().splitlines() or ["failed"]
         raise UserError(f"startup benchmark: main.py --backend {backend} exited {child.returncode}: {lines[-1]}")
     result = {"first_token_s": first_token, "peak_rss_mb": usage.ru_maxrss / 1024}
+    if first_evidence is not None:
+        result["first_evidence_s"] = first_evidence
     result.update(parse_timings(out.decode(errors="replace")))
     result["imports_other_s"] = first_token - on_the_path(result)
     return result
@@ -107,13 +127,14 @@ def parse_timings(text: str) -> dict[str, float]:
     return found
 
 
-def warm_runs(backend: str, question: str, runs: int) -> list[float]:
-    """Seconds from sending the question to its first token in one interactive `main.py`, `runs` times."""
+def warm_runs(backend: str, question: str, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from sending the question to its evidence line and to its first token in one interactive
+    `main.py`, `runs` times each."""
     child = subprocess.Popen(_command(backend, []), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, env=_env())
     fd = child.stdout.fileno()
     out = bytearray()
-    times = []
+    times, evidence_times = [], []
     try:
         deadline = time.monotonic() + 600
         if not _read_until(fd, out, lambda buffer: buffer.endswith(PROMPT), deadline):
@@ -122,15 +143,16 @@ def warm_runs(backend: str, question: str, runs: int) -> list[float]:
             out.clear()
             child.stdin.write(question.encode() + b"\n")
             child.stdin.flush()
-            sent = time.perf_counter()
-            _read_until(fd, out, _has_text(0), deadline)
+            evidence, first_token = _read_evidence_then_answer(fd, out, deadline, time.perf_counter())
             if run:  # the first answer warms the prompt path up
-                times.append(time.perf_counter() - sent)
+                times.append(first_token)
+                if evidence is not None:
+                    evidence_times.append(evidence)
             _read_until(fd, out, lambda buffer: buffer.endswith(PROMPT), deadline)
     finally:
         child.stdin.close()
         child.wait(timeout=60)
-    return times
+    return times, evidence_times
 
 
 def ensure_index(settings: Settings) -> None:
@@ -151,11 +173,13 @@ def bench_startup(settings: Settings, backends: list[str], runs: int, question: 
         except UserError as exc:
             results.append({**row, "error": str(exc)})
             continue
-        for key in ["first_token_s", "imports_other_s", *(key for key, _ in SPLIT), "peak_rss_mb"]:
+        for key in ["first_evidence_s", "first_token_s", "imports_other_s", *(key for key, _ in SPLIT), "peak_rss_mb"]:
             row[key] = median([sample.get(key, 0.0) for sample in samples])
         row["runs"] = [round(sample["first_token_s"], 2) for sample in samples]
         if warm:
-            row["warm_first_token_s"] = median(warm_runs(backend, question, runs))
+            times, evidence_times = warm_runs(backend, question, runs)
+            row["warm_first_token_s"] = median(times)
+            row["warm_first_evidence_s"] = median(evidence_times) if evidence_times else None
         results.append(row)
     return {"question": question, "runs": runs, "load": load_average(), "results": results}
 
@@ -164,11 +188,12 @@ def print_startup(report: dict) -> None:
     print(f"Start-up benchmark: python main.py \"{report['question']}\" --max-new-tokens 1, whole process, "
           f"median of {report['runs']} runs after one that prepares caches ({report['load']})")
     print_table([r for r in report["results"] if "error" not in r], [
-        ("backend", "backend", ""), ("first_token_s", "first token s", ".2f"),
+        ("backend", "backend", ""), ("first_evidence_s", "first evidence s", ".2f"),
+        ("first_token_s", "first token s", ".2f"),
         ("imports_other_s", "imports+start s", ".2f"), ("embeddings_s", "embeddings s", ".2f"),
         ("index_s", "index s", ".2f"), ("model_s", "model s (background)", ".2f"), ("retrieval_s", "retrieval s", ".2f"),
         ("prompt_s", "prompt s", ".2f"), ("peak_rss_mb", "peak RSS MB", ".0f"),
-        ("warm_first_token_s", "warm first token s", ".2f"),
+        ("warm_first_evidence_s", "warm first evidence s", ".2f"), ("warm_first_token_s", "warm first token s", ".2f"),
     ])
     for row in report["results"]:
         if "error" in row:

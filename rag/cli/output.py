@@ -95,7 +95,9 @@ def format_verdict(answer: Answer) -> str:
         return ""
     lines = []
     unit = verdict.unit
-    if verdict.verdict == "verified" and unit is not None:
+    if verdict.verdict == "verified" and unit is not None and _same_unit(unit, answer.lead):
+        lines.append(f"Verified: by the evidence above ([{unit.source}] {unit.file}, {unit.where})")
+    elif verdict.verdict == "verified" and unit is not None:
         lines.append(f"Verified: [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     elif verdict.verdict == "contradicted":
         lines.append(f"Contradicted: {verdict.reason}")
@@ -107,8 +109,20 @@ def format_verdict(answer: Answer) -> str:
             lines.append(f"  closest: [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     grounding = answer.grounding
     if grounding is not None and grounding.also_in and verdict.verdict == "verified":
-        lines.append("Also stated in: " + "; ".join(f"[{n}] {file}, page {page}" for n, file, page in grounding.also_in))
+        lines.append(also_stated(grounding.also_in, unit.file if unit else ""))
     return "\n".join(lines)
+
+
+def _same_unit(unit, lead) -> bool:
+    return lead is not None and (lead.file, lead.page, lead.text) == (unit.file, unit.page, unit.text)
+
+
+def also_stated(also_in, file: str) -> str:
+    """The other pages stating the same value, in one line; the file is named only when it is another."""
+    same = [page for _n, other, page in also_in if other == file]
+    others = [f"{other}, page {page}" for _n, other, page in also_in if other != file]
+    pages = [f"page{'s' if len(same) > 1 else ''} {', '.join(map(str, same))}"] if same else []
+    return "Also stated on " + "; ".join(pages + others)
 
 
 def _short(text: str, limit: int = 200) -> str:
