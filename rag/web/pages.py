@@ -77,11 +77,19 @@ def _page_words(path: str, _mtime: int, page: int, ocr_languages: str) -> list[P
 
     document = _open(Path(path), page)
     try:
-        layout = page_layout(document[page - 1])
+        pdf_page = document[page - 1]
+        layout = page_layout(pdf_page)
+        left, _bottom, _right, top = pdf_page.get_bbox()  # the crop box within the media box, as rendered
+        rotated = pdf_page.get_rotation() != 0
     finally:
         document.close()
-    words = [PlacedWord(w.text, Box(w.x0 / layout.width, w.top / layout.height, w.x1 / layout.width,
-                                    w.bottom / layout.height)) for w in layout.words]
+    # Word boxes are in the page's coordinates; the rendered image shows its crop box, which may not start at 0.
+    dx, dy = left, top - layout.height
+    words = [PlacedWord(w.text, Box((w.x0 - dx) / layout.width, (w.top + dy) / layout.height,
+                                    (w.x1 - dx) / layout.width, (w.bottom + dy) / layout.height))
+             for w in layout.words]
+    if rotated:  # boxes would need turning with the page; better no highlight than a misplaced one
+        return []
     if len(words) >= MIN_TEXT_WORDS:
         return words
     return ocr_words(Path(path), page, ocr_languages)

@@ -27,6 +27,7 @@ def text_boxes(path, page: int, phrase: str) -> list[Box]:
     try:
         pdf_page = document[page - 1]
         width, height = pdf_page.get_size()
+        crop_left, _, _, crop_top = pdf_page.get_bbox()  # what a viewer (and the rendered image) shows
         textpage = pdf_page.get_textpage()
         found = textpage.search(phrase, match_case=False).get_next()
         assert found is not None, f"{phrase!r} is not on page {page}"
@@ -34,8 +35,8 @@ def text_boxes(path, page: int, phrase: str) -> list[Box]:
         rects = [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
     finally:
         document.close()
-    return [Box(left / width, (height - top) / height, right / width, (height - bottom) / height)
-            for left, bottom, right, top in rects]
+    return [Box((left - crop_left) / width, (crop_top - top) / height, (right - crop_left) / width,
+                (crop_top - bottom) / height) for left, bottom, right, top in rects]
 
 
 def test_a_sentence_is_placed_by_its_words_on_its_lines(tmp_path):
@@ -48,6 +49,23 @@ def test_a_sentence_is_placed_by_its_words_on_its_lines(tmp_path):
     elsewhere = text_boxes(pdf, 2, "employs 1,234 people")  # the next sentence shares no line with the quote...
     assert not any(box.overlaps(e) for box in boxes for e in elsewhere if e.top > max(b.bottom for b in boxes))
     assert highlight_boxes(page_words(pdf, 1), QUOTE) == []  # ...and a page without it gets no highlight
+
+
+def test_a_page_whose_crop_box_is_offset_is_highlighted_where_the_viewer_shows_the_words(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    from rag.web.pages import page_words
+
+    writer = PdfWriter(clone_from=PdfReader(write_pdf(tmp_path / "full.pdf", [PROSE])))
+    box = writer.pages[0].mediabox
+    writer.pages[0].cropbox = RectangleObject([20, 30, float(box.right) - 25, float(box.top) - 40])
+    cropped = tmp_path / "cropped.pdf"
+    writer.write(cropped)
+    boxes = highlight_boxes(page_words(cropped, 1), QUOTE)
+    expected = text_boxes(cropped, 1, "minimum guarantee payable")
+    assert boxes and all(any(box.overlaps(e) for box in boxes) for e in expected)
+    assert all(abs(b.top - e.top) < 0.01 for b in boxes for e in expected if b.overlaps(e))  # not a line off
 
 
 def test_a_labelled_table_row_highlights_the_row_on_the_page():
