@@ -484,6 +484,13 @@ def _year_near_value(text: str, claim: Claim) -> int | None:
                                                                       for at, _ in year_spots):
         found = [trailing[values.index(span)] for span in spots]
         return found[0] if len(set(found)) == 1 else -1
+    # "For each of the years ended 30 June 2022, 2021 and 2020, revenue constituted 36.8%, 51.6% and 27.6%,
+    # respectively": the years listed before the values, in the same order
+    leading = [year for at, year in year_spots if values and at < values[0][0]]
+    if len(values) >= 2 and (len(leading) == len(values) or "respectively" in text.lower()
+                             and len(leading) > len(values)):
+        found = [leading[len(leading) - len(values) + values.index(span)] for span in spots]
+        return found[0] if len(set(found)) == 1 else -1
     found = []
     for start, end in spots:  # the same figure may be stated twice ("$225,000,000 (2021: $225,000,000)")
         before = max((e for s, e in values if e <= start), default=0)

@@ -119,6 +119,15 @@ def test_values_listed_with_their_years_in_order():
     assert verify("$366 million", passages, question).verdict == CONTRADICTED
 
 
+def test_years_listed_before_their_values_respectively():
+    passages = [P(1, "manu.pdf", 24, "For each of the years ended 30 June 2022, 2021 and 2020, Broadcasting revenue "
+                                     "constituted 36.8%, 51.6% and 27.6%, respectively, of our total revenue.")]
+    question = "What share of total revenue was broadcasting revenue in fiscal 2022?"
+    assert verify("36.8%", passages, question).verdict == VERIFIED
+    contradicted = verify("51.6%", passages, question)
+    assert contradicted.verdict == CONTRADICTED and "for 2021" in contradicted.reason
+
+
 def test_a_per_share_row_is_not_in_millions_and_a_section_number_is_not_a_value():
     table = P(1, "bestbuy.pdf", 40, "Table: Consolidated Statements of Earnings ($ in millions, except per share "
                                     "amounts) columns: 2023 | 2022\nBasic earnings per share: 2023: $6.31; 2022: $9.94")
