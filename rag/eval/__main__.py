@@ -1,14 +1,17 @@
 """`python -m rag.eval QUESTIONS.jsonl --docs DIR`: measure retrieval and answers on questions with known evidence pages.
 
 Prints a table per source/category and overall for each preset; `--json` prints, and `--out` writes, every
-question's result as JSON so runs can be compared.
+question's result as JSON so runs can be compared; `--report FILE.html` writes them as one page with charts
+(`rag.eval.report`), as does `python -m rag.eval report RUN.json [--compare OLD.json] -o FILE.html` for a saved run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from rag.cli import run_cli
@@ -33,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout instead of tables")
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--report", type=Path, metavar="FILE.html",
+                        help="also write the results as one self-contained HTML page with charts")
+    parser.add_argument("--compare", type=Path, metavar="OLD.json",
+                        help="with --report: a previous run (--out) to compare with")
     parser.add_argument("--labels", type=Path, metavar="FILE",
                         help="hand labels (JSONL: id, answer, correct): an answer labelled by hand is scored by its "
                              "label instead of the gold-key match (e.g. tests/data/answer_labels.jsonl)")
@@ -43,8 +50,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_report_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rag.eval report",
+                                     description="write a saved run (rag.eval --out) as one HTML page with charts")
+    parser.add_argument("run", type=Path, metavar="RUN.json")
+    parser.add_argument("--compare", type=Path, metavar="OLD.json", help="a previous run to compare with")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html")
+    return parser
+
+
+def report_main(argv: list[str]) -> int:
+    from rag.eval.report import load_run, write_report
+
+    args = build_report_parser().parse_args(argv)
+    write_report(args.output, load_run(args.run), load_run(args.compare) if args.compare else None)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:
+        return report_main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.compare is not None and args.report is None:
+        raise UserError("--compare goes with --report FILE.html", exit_code=2)
+    compare = None
+    if args.report is not None:
+        from rag.eval.report import _pyplot, load_run
+
+        _pyplot()  # matplotlib is there, before the run rather than after it
+        compare = load_run(args.compare) if args.compare else None
+    meta = run_meta()
     if args.k is not None and args.k < 1 or args.limit is not None and args.limit < 1:
         raise UserError("-k and --limit must be at least 1", exit_code=2)
     if not args.docs.is_dir():
@@ -78,13 +115,28 @@ def main(argv: list[str] | None = None) -> int:
             if not args.json:
                 print(format_run(run), flush=True)
                 print()
-    report = {"questions_file": str(args.questions), "docs": str(args.docs), "where": args.where,
+    if backend is not None:
+        meta["model"] = backend.describe()
+    report = {"questions_file": str(args.questions), "docs": str(args.docs), "where": args.where, "meta": meta,
               "runs": [run.to_dict() for run in runs]}
+    if args.report:
+        from rag.eval.report import write_report
+
+        started = time.perf_counter()
+        write_report(args.report, report, compare)
+        print(f"wrote {args.report} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     if args.out:
         args.out.write_text(json.dumps(report, indent=1, default=str, ensure_ascii=False), encoding="utf-8")
     if args.json:
         print(json.dumps(report, indent=1, default=str, ensure_ascii=False))
     return 0
+
+
+def run_meta() -> dict:
+    """When and where the run happened: the date, the machine's cores and its load as the run starts."""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": f"{os.cpu_count()} cores",
+            "load": f"{load} (1, 5, 15 min)"}
 
 
 def _warn(message: str) -> None:
