@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 QUESTION = "How much is the minimum guarantee payable by adidas?"
 
@@ -17,8 +19,24 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
+_recorded: list[tuple[list[dict], list[tuple[str, str, str]]]] | None = None
+
+
+@contextmanager
+def recording_tables() -> Iterator[list[tuple[list[dict], list[tuple[str, str, str]]]]]:
+    """Keep every table printed meanwhile, as (rows, columns), for the benchmark's report page."""
+    global _recorded
+    _recorded = []
+    try:
+        yield _recorded
+    finally:
+        _recorded = None
+
+
 def print_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> None:
     """Rows of dicts as an aligned table; columns are (key, header, format)."""
+    if _recorded is not None:
+        _recorded.append(([dict(row) for row in rows], list(columns)))
     cells = [[header for _, header, _ in columns]]
     for row in rows:
         cells.append([format(row[key], fmt) if isinstance(row.get(key), (int, float)) else str(row.get(key, "-"))

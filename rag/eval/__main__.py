@@ -77,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError("--compare goes with --report FILE.html", exit_code=2)
     compare = None
     if args.report is not None:
-        from rag.eval.report import _pyplot, load_run
+        from rag.eval.report import load_run, pyplot
 
-        _pyplot()  # matplotlib is there, before the run rather than after it
+        pyplot()  # matplotlib is there, before the run rather than after it
         compare = load_run(args.compare) if args.compare else None
     meta = run_meta()
     if args.k is not None and args.k < 1 or args.limit is not None and args.limit < 1:

@@ -156,7 +156,7 @@ def _hit5(q: dict) -> bool:
 # ---------------------------------------------------------------- charts
 
 
-def _pyplot():
+def pyplot():
     try:
         import matplotlib
     except ImportError:
@@ -170,17 +170,17 @@ def _pyplot():
     return plt
 
 
-def _svg(fig) -> str:
+def svg_of(fig) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight")
-    _pyplot().close(fig)
+    pyplot().close(fig)
     text = out.getvalue()
     text = text[text.index("<svg"):]  # the XML prolog and DOCTYPE are not allowed inside HTML
     return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF naming licences and matplotlib.org
 
 
 def hit_chart(series: dict[str, list[float | None]]) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(4.6, 2.8))
     for name, values in series.items():
         points = [(k, v * 100) for k, v in enumerate(values, 1) if v is not None]
@@ -192,12 +192,12 @@ def hit_chart(series: dict[str, list[float | None]]) -> str:
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", frameon=False)
-    return _svg(fig)
+    return svg_of(fig)
 
 
 def bar_chart(series: dict[str, dict[str, tuple[float | None, int, int]]], xlabel: str) -> str:
     """Horizontal bars: one group of bars per key, one bar per series."""
-    plt = _pyplot()
+    plt = pyplot()
     names = sorted({name for groups in series.values() for name in groups})
     fig, ax = plt.subplots(figsize=(5.2, 0.35 * max(3, len(names) * max(1, len(series))) + 0.6))
     height = 0.8 / max(1, len(series))
@@ -216,11 +216,11 @@ def bar_chart(series: dict[str, dict[str, tuple[float | None, int, int]]], xlabe
     ax.set_xlabel(xlabel)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=False)
-    return _svg(fig)
+    return svg_of(fig)
 
 
 def latency_chart(series: dict[str, dict[str, list[float]]]) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     stages = [label for _, label in LATENCIES if any(label in values for values in series.values())]
     fig, axes = plt.subplots(1, len(stages), figsize=(2.4 * len(stages), 2.3), squeeze=False)
     for ax, stage in zip(axes[0], stages):
@@ -238,7 +238,7 @@ def latency_chart(series: dict[str, dict[str, list[float]]]) -> str:
     if len(series) > 1:
         axes[0][-1].legend(frameon=False, fontsize=7)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_of(fig)
 
 
 # ---------------------------------------------------------------- the page
@@ -247,14 +247,14 @@ def latency_chart(series: dict[str, dict[str, list[float]]]) -> str:
 def render_report(run: dict, compare: dict | None = None) -> str:
     meta = run.get("meta", {})
     title = f"docqa evaluation: {Path(str(run.get('questions_file', 'questions'))).name}"
-    parts = [f"<h1>{_e(title)}</h1>", _about(run, compare)]
+    parts = [f"<h1>{escape(title)}</h1>", _about(run, compare)]
     runs = run["runs"]
     before = {r.get("preset"): r for r in (compare or {}).get("runs", [])}
     for preset_run in runs:
         parts.append(_preset_section(preset_run, before.get(preset_run.get("preset")), meta))
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-            f"<title>{_e(title)}</title>\n<style>{STYLE}</style></head>\n<body>\n" + "\n".join(parts)
+            f"<title>{escape(title)}</title>\n<style>{STYLE}</style></head>\n<body>\n" + "\n".join(parts)
             + "\n</body></html>\n")
 
 
@@ -265,7 +265,7 @@ def _about(run: dict, compare: dict | None) -> str:
             ("reader", meta.get("model")), ("machine", meta.get("machine")), ("load at start", meta.get("load")),
             ("compared with", (compare or {}).get("meta", {}).get("date") and
              f"{compare.get('questions_file')} run of {compare['meta']['date']}" or ("a previous run" if compare else None))]
-    return "<table class=\"about\">" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(str(v))}</td></tr>"
+    return "<table class=\"about\">" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
                                              for k, v in rows if v) + "</table>"
 
 
@@ -276,8 +276,8 @@ def _preset_section(run: dict, before: dict | None, meta: dict) -> str:
     k = int(run.get("settings", {}).get("k") or 5)
     k_max = min(MAX_K, max([k] + [len(q.get("retrieved") or []) for q in questions]))
     label_now, label_before = "this run", "previous run"
-    out = [f"<h2>Preset {_e(name)}</h2>",
-           f"<p class=\"settings\">{_e(_settings_line(run.get('settings', {})))}</p>",
+    out = [f"<h2>Preset {escape(name)}</h2>",
+           f"<p class=\"settings\">{escape(_settings_line(run.get('settings', {})))}</p>",
            _headline_table(headline(questions), headline(old) if before else None)]
     curves = {label_now: hit_curve(questions, k_max)}
     if before:
@@ -316,7 +316,7 @@ def _headline_table(now: dict, before: dict | None) -> str:
         cells = [_figure_cell(name, value)]
         if before is not None:
             cells.append(_figure_cell(name, before.get(name, (None, 0, 0))))
-        rows.append(f"<tr><th>{_e(name)}</th>" + "".join(cells) + "</tr>")
+        rows.append(f"<tr><th>{escape(name)}</th>" + "".join(cells) + "</tr>")
     return f"<table class=\"headline\">{head}{''.join(rows)}</table>"
 
 
@@ -330,8 +330,8 @@ def _figure_cell(name: str, value: tuple[float | None, int, int]) -> str:
 
 
 def _figure(title: str, svg: str, note: str = "") -> str:
-    note_html = f"<figcaption>{_e(note)}</figcaption>" if note else ""
-    return f"<figure class=\"chart\"><h3>{_e(title)}</h3>{svg}{note_html}</figure>"
+    note_html = f"<figcaption>{escape(note)}</figcaption>" if note else ""
+    return f"<figure class=\"chart\"><h3>{escape(title)}</h3>{svg}{note_html}</figure>"
 
 
 def _changes(found: dict[str, list[tuple[dict, dict]]]) -> str:
@@ -340,12 +340,12 @@ def _changes(found: dict[str, list[tuple[dict, dict]]]) -> str:
     out = ["<h3>Questions that changed</h3>"]
     for key, title in titles.items():
         items = found[key]
-        out.append(f"<details{' open' if key in ('fixed', 'broken') and items else ''}><summary>{_e(title)}: "
+        out.append(f"<details{' open' if key in ('fixed', 'broken') and items else ''}><summary>{escape(title)}: "
                    f"{len(items)}</summary><ul>")
         for now, before in items:
-            out.append(f"<li><b>{_e(str(now.get('id')))}</b> {_e(now.get('question', ''))}<br>"
-                       f"<span class=\"was\">was: {_e(_short(str(before.get('answer') or '–'), 200))}</span><br>"
-                       f"<span class=\"now\">now: {_e(_short(str(now.get('answer') or '–'), 200))}</span></li>")
+            out.append(f"<li><b>{escape(str(now.get('id')))}</b> {escape(now.get('question', ''))}<br>"
+                       f"<span class=\"was\">was: {escape(_short(str(before.get('answer') or '–'), 200))}</span><br>"
+                       f"<span class=\"now\">now: {escape(_short(str(now.get('answer') or '–'), 200))}</span></li>")
         out.append("</ul></details>")
     return "\n".join(out)
 
@@ -371,13 +371,13 @@ def _question_table(questions: Sequence[dict], preset: str) -> str:
     counts["all"] = len(questions)
     radios = "".join(
         f"<input type=\"radio\" name=\"f-{slug}\" id=\"f-{slug}-{key}\" class=\"f-{key}\"{' checked' if key == 'all' else ''}>"
-        f"<label for=\"f-{slug}-{key}\">{_e(label)} ({counts[key]})</label>" for key, label in FILTERS)
+        f"<label for=\"f-{slug}-{key}\">{escape(label)} ({counts[key]})</label>" for key, label in FILTERS)
     rows = ["<tr><th>id</th><th>question</th><th>gold</th><th>answer</th><th>verdict</th><th>evidence</th>"
             "<th>retrieved pages</th></tr>"]
     for q in questions:
         rows.append(f"<tr class=\"{' '.join(['q'] + ['is-' + c for c in _row_classes(q)])}\">"
-                    f"<td>{_e(str(q.get('id', '')))}</td><td>{_e(q.get('question', ''))}</td>"
-                    f"<td>{_e(str(q.get('gold') or ('(unanswerable)' if not q.get('answerable') else '')))}</td>"
+                    f"<td>{escape(str(q.get('id', '')))}</td><td>{escape(q.get('question', ''))}</td>"
+                    f"<td>{escape(str(q.get('gold') or ('(unanswerable)' if not q.get('answerable') else '')))}</td>"
                     f"<td>{_answer_cell(q)}</td><td>{_verdict_cell(q)}</td><td>{_evidence_cell(q)}</td>"
                     f"<td>{_pages_cell(q)}</td></tr>")
     return (f"<h3>Questions</h3><div class=\"filter\">{radios}"
@@ -389,14 +389,14 @@ def _answer_cell(q: dict) -> str:
         return "<span class=\"n\">(retrieval only)</span>"
     mark = ("abstained" if q.get("abstained") else "right" if q.get("correct") else "wrong")
     hand = " · hand label" if "hand_label" in q else ""
-    return f"{_e(_short(str(q['answer']), 400))}<br><span class=\"mark {mark}\">{mark}{hand}</span>"
+    return f"{escape(_short(str(q['answer']), 400))}<br><span class=\"mark {mark}\">{mark}{hand}</span>"
 
 
 def _verdict_cell(q: dict) -> str:
     verdict = q.get("verdict")
     if not isinstance(verdict, dict):
-        return _e(verdict or "–")
-    return f"<b>{_e(verdict.get('verdict', ''))}</b><br><span class=\"n\">{_e(verdict.get('reason', ''))}</span>"
+        return escape(verdict or "–")
+    return f"<b>{escape(verdict.get('verdict', ''))}</b><br><span class=\"n\">{escape(verdict.get('reason', ''))}</span>"
 
 
 def _evidence_cell(q: dict) -> str:
@@ -404,8 +404,8 @@ def _evidence_cell(q: dict) -> str:
     unit = verdict.get("evidence") if isinstance(verdict, dict) else None
     if not unit:
         return "–"
-    return (f"<span class=\"where\">{_e(unit.get('file', ''))}, page {_e(str(unit.get('page', '')))}</span><br>"
-            f"“{_e(_short(unit.get('text', ''), 300))}”")
+    return (f"<span class=\"where\">{escape(unit.get('file', ''))}, page {escape(str(unit.get('page', '')))}</span><br>"
+            f"“{escape(_short(unit.get('text', ''), 300))}”")
 
 
 def _pages_cell(q: dict) -> str:
@@ -416,7 +416,7 @@ def _pages_cell(q: dict) -> str:
         [tuple(hit)[:2] for hit in q.get("retrieved") or [] if isinstance(hit, (list, tuple))]
     for rank, (source, page) in enumerate(hits, 1):
         on_evidence = page in wanted and (not doc or source and Path(str(source)).stem == Path(str(doc)).stem)
-        cells.append(f"<span class=\"{'hit' if on_evidence else 'page'}\">{rank}: p.{_e(str(page))}</span>")
+        cells.append(f"<span class=\"{'hit' if on_evidence else 'page'}\">{rank}: p.{escape(str(page))}</span>")
     gold = f"<br><span class=\"n\">evidence: {', '.join(map(str, sorted(wanted)))}</span>" if wanted else ""
     return " ".join(cells) + gold
 
@@ -426,7 +426,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _e(text) -> str:
+def escape(text) -> str:
     return html.escape(str(text), quote=True)
 
 
