@@ -222,11 +222,18 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         return _verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
     verified_by: list[Unit] = []
+    spans: list[Unit] | None = None
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
         found, against = _find(claim, units, subject, period, row_subject, question_scale(question))
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
+        if found is None:  # stated across two or three sentences ("The flightcrew on Lion Air Flight 043 ... landed
+            spans = _spans(units) if spans is None else spans  # at their planned destination airport in Jakarta")
+            found, _ = _find(claim, spans, subject, period, row_subject, question_scale(question))
+            if found is not None and claim.kind == "name" and not _subject_beside(claim.text, found.text, subject,
+                                                                                  subject_weights(units, subject)):
+                found = None  # a longer text shares more words by chance: a name needs the subject right beside it
         if found is None:
             if claim.kind == "name" and any(_supports(claim, u) for u in units) and len(claims) > 1:
                 continue  # a name beside a verified figure ("the Consolidated Statement of Cash Flows")
@@ -239,6 +246,24 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                                              "check the pages below", checked)
     best = max(verified_by, key=lambda unit: verified_by.count(unit))
     return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
+
+
+SPAN_UNITS = 3  # evidence may run over this many consecutive sentences of one passage
+
+
+def _spans(units: Sequence[Unit]) -> list[Unit]:
+    """Runs of two to SPAN_UNITS consecutive sentences of one passage, each as one unit: a title line and the
+    sentence under it, a sentence broken by a line end, a name and the address that follows it."""
+    spans = []
+    for start, first in enumerate(units):
+        if first.kind != "sentence":
+            continue
+        for end in range(start + 2, start + SPAN_UNITS + 1):
+            run = units[start:end]
+            if end > len(units) or any(u.kind != "sentence" or u.source != first.source for u in run):
+                break
+            spans.append(replace(first, text=" ".join(u.text for u in run)))
+    return spans
 
 
 def _extends_asked_name(claim: Claim, question: str) -> bool:
@@ -510,6 +535,8 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
     asked = set(tokenize(question))
     own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and t not in _INSTRUCTION_WORDS
            and len(t) > 2}
+    if len(own) == 1:
+        return _verify_one_word(next(iter(own)), units, subject, closest)
     if len(own) < 2:
         return Verdict(UNSUPPORTED, closest, "the answer states too little beyond the question to check")
     best, best_score = None, 0.0
@@ -521,6 +548,41 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
     if best is not None and best_score >= 0.8:
         return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}")
     return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
+
+
+ONE_WORD_REACH = 8  # tokens either side of a one-word answer where the question's subject must be stated
+
+
+def subject_weights(units: Sequence[Unit], subject: set[str]) -> dict[str, float]:
+    """How telling each subject word is among these passages: rarer words weigh more ("farm" beside "schedule" and
+    "income" on a tax form), as inverse document frequency over the units."""
+    seen = [set(tokenize(unit.text)) & subject for unit in units]
+    return {word: math.log((len(seen) + 1) / (1 + sum(word in words for words in seen))) + 1.0 for word in subject}
+
+
+def _subject_beside(phrase: str, text: str, subject: set[str], weights: dict[str, float]) -> bool:
+    """Whether the subject is stated within ONE_WORD_REACH tokens of `phrase`: two words or more, carrying at least
+    half the subject's weight."""
+    wanted = tokenize(phrase)
+    tokens = tokenize(text)
+    total = sum(weights.get(word, 1.0) for word in subject)
+    for at in range(len(tokens) - len(wanted) + 1):
+        if wanted and tokens[at:at + len(wanted)] == wanted:
+            near = set(tokens[max(0, at - ONE_WORD_REACH):at + len(wanted) + ONE_WORD_REACH]) & subject
+            if len(near) >= min(2, len(subject)) and sum(weights.get(w, 1.0) for w in near) >= 0.5 * total:
+                return True
+    return False
+
+
+def _verify_one_word(word: str, units: Sequence[Unit], subject: set[str], closest: Unit | None) -> Verdict:
+    """A one-word answer ("lookup", "Johnston") is verified where the subject is stated right beside that word:
+    "lookup Indicates that the call will return a borrowed pointer", not "In contrast to 'find' described above"
+    a clause away from it."""
+    weights = subject_weights(units, subject)
+    for unit in units:
+        if _subject_beside(word, unit.text, subject, weights):
+            return Verdict(VERIFIED, unit, f"stated on {unit.where} of {unit.file}")
+    return Verdict(UNSUPPORTED, closest, "no sentence states the answer beside what was asked; check the pages below")
 
 
 def lead_evidence(passages: Sequence[Passage], question: str) -> Unit | None:

@@ -138,3 +138,29 @@ def test_a_per_share_row_is_not_in_millions_and_a_section_number_is_not_a_value(
     claims = verify("Securities registered under Section 12(b): none.", [filing],
                     "Which debt securities are registered under Section 12(b) in 2022?").claims
     assert "12" not in claims
+
+
+def test_a_claim_stated_over_two_sentences_is_verified():
+    passages = [P(1, "incident.pdf", 2, "The crew of Flight 12 turned back.\nThey landed in Lisbon.")]
+    question = "Where did the crew of Flight 12 land?"
+    assert verify("The crew landed in Lisbon.", passages, question).verdict == VERIFIED
+    assert verify("The crew landed in Porto.", passages, question).verdict == UNSUPPORTED
+
+
+def test_a_one_word_answer_needs_the_subject_right_beside_it():
+    passages = [P(1, "guide.pdf", 21, "Two reserved words matter when searching. In contrast to fetch, which was "
+                                      "described in the previous chapter at some length and with many examples, "
+                                      "there is one more reserved word: borrow indicates that the call returns a "
+                                      "pointer the caller does not own.")]
+    question = "Which reserved word indicates that the call returns a pointer the caller does not own?"
+    assert verify("borrow", passages, question).verdict == VERIFIED
+    assert verify("fetch", passages, question).verdict == UNSUPPORTED
+
+
+def test_a_name_beside_common_subject_words_but_not_the_telling_one_is_not_verified():
+    form = P(1, "form.pdf", 1, "Wages, salaries, tips. Attach Form W-2.\nBusiness income or loss. Attach Schedule C.\n"
+                               "Capital gain or loss. Attach Schedule D.\nRental real estate income. Attach Schedule E.\n"
+                               "Farm income or loss. Attach Schedule F.\nUnemployment compensation.")
+    question = "Which schedule should be attached to report farm income?"
+    assert verify("Schedule F", [form], question).verdict == VERIFIED
+    assert verify("Schedule C", [form], question).verdict == UNSUPPORTED
