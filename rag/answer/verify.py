@@ -221,6 +221,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                                                  "pages below")
         return _verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
+    weights = subject_weights(units, subject)
     verified_by: list[Unit] = []
     spans: list[Unit] | None = None
     for claim in claims:
@@ -231,9 +232,8 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         if found is None:  # stated across two or three sentences ("The flightcrew on Lion Air Flight 043 ... landed
             spans = _spans(units) if spans is None else spans  # at their planned destination airport in Jakarta")
             found, _ = _find(claim, spans, subject, period, row_subject, question_scale(question))
-            if found is not None and claim.kind == "name" and not _subject_beside(claim.text, found.text, subject,
-                                                                                  subject_weights(units, subject)):
-                found = None  # a longer text shares more words by chance: a name needs the subject right beside it
+            if found is not None and not _subject_beside(claim.text, found.text, subject, weights):
+                found = None  # a longer text shares more words by chance: the subject must be right beside the claim
         if found is None:
             if claim.kind == "name" and any(_supports(claim, u) for u in units) and len(claims) > 1:
                 continue  # a name beside a verified figure ("the Consolidated Statement of Cash Flows")
@@ -249,6 +249,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
 
 
 SPAN_UNITS = 3  # evidence may run over this many consecutive sentences of one passage
+SPAN_MIN_TOKENS = 3
 
 
 def _spans(units: Sequence[Unit]) -> list[Unit]:
@@ -260,8 +261,9 @@ def _spans(units: Sequence[Unit]) -> list[Unit]:
             continue
         for end in range(start + 2, start + SPAN_UNITS + 1):
             run = units[start:end]
-            if end > len(units) or any(u.kind != "sentence" or u.source != first.source for u in run):
-                break
+            if end > len(units) or any(u.kind != "sentence" or u.source != first.source
+                                       or len(tokenize(u.text)) < SPAN_MIN_TOKENS for u in run):
+                break  # a heading of a word or two would lend the run its words without stating anything
             spans.append(replace(first, text=" ".join(u.text for u in run)))
     return spans
 
@@ -535,8 +537,10 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
     asked = set(tokenize(question))
     own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and t not in _INSTRUCTION_WORDS
            and len(t) > 2}
-    if len(own) == 1:
-        return _verify_one_word(next(iter(own)), units, subject, closest)
+    if len(own - _VAGUE) == 1:
+        return _verify_one_word(next(iter(own - _VAGUE)), units, subject, closest)
+    if own and own <= _VAGUE:
+        return Verdict(UNSUPPORTED, closest, "the answer is too vague to check")
     if len(own) < 2:
         return Verdict(UNSUPPORTED, closest, "the answer states too little beyond the question to check")
     best, best_score = None, 0.0
@@ -550,6 +554,8 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
     return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
 
 
+_VAGUE = frozenset(tokenize("multiple various several many numerous different other certain some diverse "
+                            "variety range number"))
 ONE_WORD_REACH = 8  # tokens either side of a one-word answer where the question's subject must be stated
 
 
