@@ -249,7 +249,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
 
 
 SPAN_UNITS = 3  # evidence may run over this many consecutive sentences of one passage
-SPAN_MIN_TOKENS = 3
+SPAN_MIN_WORDS = 3
 
 
 def _spans(units: Sequence[Unit]) -> list[Unit]:
@@ -262,7 +262,7 @@ def _spans(units: Sequence[Unit]) -> list[Unit]:
         for end in range(start + 2, start + SPAN_UNITS + 1):
             run = units[start:end]
             if end > len(units) or any(u.kind != "sentence" or u.source != first.source
-                                       or len(tokenize(u.text)) < SPAN_MIN_TOKENS for u in run):
+                                       or len(u.text.split()) < SPAN_MIN_WORDS for u in run):
                 break  # a heading of a word or two would lend the run its words without stating anything
             spans.append(replace(first, text=" ".join(u.text for u in run)))
     return spans
