@@ -1,4 +1,5 @@
 """OCR for pages without a usable text layer: render with pypdfium2, recognise with Tesseract, in worker processes.
+Image files (.png, .jpg, .tiff) are read the same way, each frame a page (`rag.ingest.formats.images`).
 
 `ocr_files` takes the parsed files of an ingest run and fills in the text of the pages that need OCR (setting `ocr`:
 `auto` = pages whose text layer is empty or garbled, `always` = every page, `never`), marking them `Page.ocr`, so
@@ -134,8 +135,8 @@ def usable(text: str) -> bool:
 
 def pages_to_ocr(result: ParsedPdf, mode: str) -> list[int]:
     """1-based numbers of the pages of a parsed file that OCR should read."""
-    if mode == "never" or result.error or result.page_count == 0:
-        return []
+    if mode == "never" or result.error or result.page_count == 0 or result.kind not in ("pdf", "image"):
+        return []  # other formats carry their text; an e-mail's image attachments are not read
     if any(problem.startswith("damaged file") for problem in result.problems):
         return []  # pages were found by scanning objects; their numbers may not be the renderer's
     by_number = {page.number: page for page in result.pages}
@@ -178,6 +179,7 @@ class _Task:
     languages: str
     dpi: int
     timeout: float
+    image: bool = False  # an image file (rag.ingest.formats.images): `page` is its frame
 
 
 @dataclass
@@ -217,8 +219,13 @@ def recognise(image: bytes, languages: str, dpi: int, timeout: float) -> str:
 
 def _run(task: _Task) -> _Done:
     try:
-        image = render_page(task.path, task.page, task.dpi, task.password)
-        text = recognise(image, task.languages, task.dpi, task.timeout)
+        if task.image:
+            from rag.ingest.formats.images import render
+
+            image, dpi = render(task.path, task.page)
+        else:
+            image, dpi = render_page(task.path, task.page, task.dpi, task.password), task.dpi
+        text = recognise(image, task.languages, dpi, task.timeout)
     except subprocess.TimeoutExpired:
         return _Done(task.page, error=f"timed out after {task.timeout:g} s")
     except Exception as exc:  # noqa: BLE001 - a bad page is reported, never stops the run
@@ -254,8 +261,8 @@ def ocr_files(files: list[Path], parsed: list[ParsedPdf], *, mode: str, language
         if mode == "always":
             raise UserError(f"--ocr always: Tesseract is not installed; {INSTALL_HINT}", exit_code=2)
         return run, states
-    tasks = [_Task(path, password, number, languages, dpi, timeout)
-             for path, pages in zip(files, wanted) for number in pages]
+    tasks = [_Task(path, password, number, languages, dpi, timeout, result.kind == "image")
+             for path, pages, result in zip(files, wanted, parsed) for number in pages]
     owners = [index for index, pages in enumerate(wanted) for _ in pages]
     started = time.perf_counter()
     bar = tqdm(total=total, unit="page", desc="OCR", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
