@@ -71,7 +71,7 @@ def _docx(path: Path) -> Case:
         for cell, text in zip(table.add_row().cells, (product, old, new)):
             cell.text = text
     document.save(path)
-    return Case(path.name, "docx", "Within how many days of delivery are invoices payable?", "Terms › Payment", 2, "45")
+    return Case(path.name, "docx", "Within how many days of delivery are invoices payable?", "Terms › Payment", 3, "45")
 
 
 def _pptx(path: Path) -> Case:
