@@ -1,4 +1,5 @@
-"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder).
+"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder), the
+places of other documents at `/place/<file>?n=N` (`rag.web.places`).
 
 Every response carries a Content-Security-Policy that allows this origin only, so nothing on the page (an
 image or link copied from a document into an answer included) can make the browser contact another host.
@@ -12,7 +13,7 @@ import hmac
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
 
 from rag.web.engine import Engine
 from rag.web.ui import CSS, PDF_ROUTE, WebUI
@@ -27,6 +28,18 @@ def add_pdf_route(app: FastAPI, engine: Engine) -> None:
             raise HTTPException(status_code=404, detail="no such PDF in the data folder")
         return FileResponse(path, media_type="application/pdf", filename=path.name,
                             content_disposition_type="inline", headers={"X-Content-Type-Options": "nosniff"})
+
+
+def add_place_route(app: FastAPI, engine: Engine) -> None:
+    """`/place/<file>?n=N`: unit N of a non-PDF document as the index holds it (`rag.web.places`)."""
+    from rag.web.places import PLACE_ROUTE, place_page
+
+    @app.get(PLACE_ROUTE + "/{relative:path}", include_in_schema=False)
+    def serve_place(relative: str, n: int = 1) -> HTMLResponse:
+        page = place_page(engine.index, relative, n) if engine.index is not None else None
+        if page is None:
+            raise HTTPException(status_code=404, detail="no such place in the indexed documents")
+        return HTMLResponse(page)
 
 
 # Gradio's page needs inline scripts and styles; data:/blob: cover its own icons and uploads. No remote source at all.
@@ -71,6 +84,7 @@ def build_app(engine: Engine, *, max_upload_bytes: int, token: str | None = None
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     add_security(app, token)
     add_pdf_route(app, engine)  # before the mount, so /pdf/ is not swallowed by the page
+    add_place_route(app, engine)
     page = WebUI(engine, max_upload_bytes).build()
     page.queue(default_concurrency_limit=1)
     return gr.mount_gradio_app(app, page, path="", max_file_size=max_upload_bytes, ssr_mode=False,

@@ -20,6 +20,7 @@ from rag.llm import BACKENDS
 from rag.answer.answerer import Answer
 from rag.web.engine import ChatSession, Engine, with_overrides
 from rag.ingest.uploads import Rejected
+from rag.ingest.detect import SUFFIXES
 
 log = logging.getLogger("rag.web")
 
@@ -46,7 +47,11 @@ def inert_markdown(text: str) -> str:
 
 
 def pdf_link(file: str, page: int) -> str:
-    """Where the browser opens `file` (relative to the data folder) at `page`."""
+    """Where the browser opens `file` (relative to the data folder) at `page`; another format at its place."""
+    if not file.lower().endswith(".pdf"):
+        from rag.web.places import place_link
+
+        return place_link(file, page)
     return f"{PDF_ROUTE}/{quote(file)}#page={page}"
 
 
@@ -332,8 +337,8 @@ class WebUI:
                     with gr.Accordion("Documents", open=True, elem_id="documents"):
                         docs = gr.Dataframe(value=self.documents(), headers=["file", "pages", "chunks", "warnings"],
                                             interactive=False, elem_id="docs", wrap=True)
-                        upload = gr.File(label=f"Add PDFs (up to {self.max_upload_bytes // 10**6} MB each)",
-                                         file_count="multiple", file_types=[".pdf"], elem_id="upload")
+                        upload = gr.File(label=f"Add documents (up to {self.max_upload_bytes // 10**6} MB each)",
+                                         file_count="multiple", file_types=sorted(SUFFIXES), elem_id="upload")
                         report = gr.Textbox(label="Ingest report", lines=6, interactive=False,
                                             elem_id="ingest-report")
 

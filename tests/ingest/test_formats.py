@@ -198,3 +198,20 @@ def test_email_attachments_are_read_from_memory_under_a_sanitised_name(tmp_path)
     assert "Dover depot" in attachment.text
     assert [p for p in result.problems if p.startswith("attachment invoice.pdf.exe:") and "binary" in p]
     assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written anywhere
+
+
+def test_uploads_of_every_kind_are_stored_under_the_extension_of_their_content(corpus, tmp_path):
+    from rag.ingest.uploads import store_uploads
+
+    folder, cases = corpus
+    uploads = [(folder / case.name, case.name) for case in cases.values()]
+    uploads.append((folder / cases["pptx"].name, "../../deck.pdf"))  # a deck named like a PDF
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    expected = bad_inputs(bad)
+    uploads += [(bad / name, name) for name in expected]
+    notes: list[str] = []
+    stored, rejected = store_uploads(uploads, tmp_path / "data", 10**8, notes)
+    assert sorted(p.name for p in stored) == sorted([case.name for case in cases.values()] + ["deck.pptx"])
+    reasons = {r.name: r.reason for r in rejected}
+    assert set(reasons) == set(expected) and all(phrase in reasons[name] for name, phrase in expected.items())

@@ -67,3 +67,17 @@ def test_unchanged_files_of_any_format_are_not_parsed_again(corpus_index, embedd
         for name in bad:
             shutil.move(settings.data_dir.parent / name, settings.data_dir / name)
     assert again.count("unchanged") == len(index.manifest.files) and not again.chunks_embedded
+
+
+def test_the_web_page_of_a_place_shows_its_text_and_rows_escaped(corpus_index):
+    from rag.web.places import place_link, place_page
+
+    settings, cases, bad, summary, index = corpus_index
+    assert place_link("q3 figures.eml", 2) == "/place/q3%20figures.eml?n=2"
+    slide = place_page(index, "quarterly-review.pptx", 2)
+    assert "slide 2" in slide and "Lisbon office opens in March" in slide
+    rows = place_page(index, "regional-revenue.xlsx", 2)
+    assert "sheet Revenue, rows 52–61" in rows and "<td>Tasmania</td>" in rows and "<th>Q2</th>" in rows
+    section = place_page(index, "pricing-page.html", 2)
+    assert "Pricing › Refunds" in section and "<script" not in section.split("</style>")[1]
+    assert place_page(index, "pricing-page.html", 99) is None
