@@ -81,3 +81,23 @@ def test_the_web_page_of_a_place_shows_its_text_and_rows_escaped(corpus_index):
     section = place_page(index, "pricing-page.html", 2)
     assert "Pricing › Refunds" in section and "<script" not in section.split("</style>")[1]
     assert place_page(index, "pricing-page.html", 99) is None
+
+
+def test_the_evaluation_scores_hits_by_evidence_place(corpus_index, embeddings):
+    from rag.eval.metrics import score_question
+    from rag.eval.questions import Question
+    from rag.eval.runner import resolve_places
+
+    settings, cases, bad, summary, index = corpus_index
+    questions = [Question(question=case.question, evidence_places=(case.place,), id=case.name)
+                 for case in cases if case.place]
+    questions.append(Question(question="What was the Q2 revenue of Tasmania?", doc="regional-revenue.xlsx",
+                              evidence_places=("sheet Revenue, row 59",), id="one-row"))
+    resolved = resolve_places(questions, index)
+    assert resolved[0].doc == "supply-agreement.docx" and resolved[0].evidence_pages == (3,)
+    assert resolved[-1].evidence_pages == (2,)
+    retriever = HybridRetriever(index=index, embeddings=embeddings, k=3)
+    results = [score_question(q, [(d.metadata["source"], d.metadata["page"]) for d in retriever.invoke(q.question)])
+               for q in resolved]
+    assert all(result.page_rank is not None and result.page_rank <= 3 for result in results), \
+        [(r.id, r.page_rank) for r in results]
