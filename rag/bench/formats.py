@@ -223,3 +223,60 @@ def _png(path: Path) -> Case:
         draw.text((60, 40 + row * 75), line, fill=0, font=font)
     image.save(path, dpi=(300, 300))
     return Case(path.name, "image", "How much was paid at the Harbour Street car park?", None, 1, "14.60")
+
+
+def make_large(folder: Path, scale: int = 1) -> dict[str, Path]:
+    """One larger document per format for the ingest benchmark (`python -m rag.bench ingest --formats`): about
+    `scale` x (200 sections, 60 slides, 5,000 sheet rows, 20,000 CSV rows, 5,000 lines), kind -> path."""
+    import csv
+
+    import docx
+    import openpyxl
+    import pptx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    words = ("The committee reviewed the supplier contracts, the delivery schedule and the budget for the "
+             "coming quarter, and asked for a revised forecast by the end of the month.")
+    paths: dict[str, Path] = {}
+    document = docx.Document()
+    for n in range(200 * scale):
+        document.add_heading(f"Section {n + 1}", level=1 + n % 2)
+        document.add_paragraph(f"{words} Item {n}.")
+    paths["docx"] = folder / "large.docx"
+    document.save(paths["docx"])
+    deck = pptx.Presentation()
+    for n in range(60 * scale):
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = f"Slide {n + 1}"
+        slide.placeholders[1].text = words
+        slide.notes_slide.notes_text_frame.text = f"Speaker note {n}: {words}"
+    paths["pptx"] = folder / "large.pptx"
+    deck.save(paths["pptx"])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Region", "Q1", "Q2", "Q3", "Q4"])
+    for n in range(5000 * scale):
+        sheet.append([f"Region {n}", n, n * 2, n * 3, n * 4])
+    paths["xlsx"] = folder / "large.xlsx"
+    book.save(paths["xlsx"])
+    paths["csv"] = folder / "large.csv"
+    with open(paths["csv"], "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "amount", "date"])
+        writer.writerows([n, f"Customer {n}", n * 3.5, f"2024-01-{1 + n % 28:02d}"] for n in range(20000 * scale))
+    sections = "".join(f"<h2>Section {n}</h2><p>{words}</p><script>x={n}</script>" for n in range(200 * scale))
+    paths["html"] = folder / "large.html"
+    paths["html"].write_text(f"<!doctype html><html><body><h1>Report</h1>{sections}</body></html>")
+    paths["markdown"] = folder / "large.md"
+    paths["markdown"].write_text("# Report\n\n" + "".join(f"## Section {n}\n\n{words}\n\n" for n in range(200 * scale)))
+    paths["text"] = folder / "large.txt"
+    paths["text"].write_text("\n".join(f"{n}: {words}" for n in range(5000 * scale)))
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "Quarterly pack"
+    message["Date"] = format_datetime(datetime(2024, 5, 2, tzinfo=timezone.utc))
+    message.set_content("\n".join([words] * 50))
+    message.add_attachment(paths["docx"].read_bytes(), maintype="application", subtype="octet-stream",
+                           filename="pack.docx")
+    paths["email"] = folder / "large.eml"
+    paths["email"].write_bytes(bytes(message))
+    return paths

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.bench.faults import write_bad_inputs as bad_inputs
 from rag.bench.formats import make_corpus
 from rag.ingest.detect import detect
 from rag.ingest.formats import read_document
@@ -110,35 +111,6 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def bad_inputs(folder: Path) -> dict[str, str]:
-    """Write each bad input of the issue into `folder`; file name -> a phrase its one-line reason holds."""
-    import docx
-    import msoffcrypto.format.ooxml
-    import openpyxl
-
-    good = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("A fine paragraph.")
-    document.save(good)
-    (folder / "corrupt.docx").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
-    (folder / "bomb.xlsx").write_bytes(_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
-                                             "xl/sharedStrings.xml": bytes(12 * 2**20)}))
-    book = openpyxl.Workbook()
-    book.active.append(["Account", "Balance"])
-    book.active.append(["Savings", 1200])
-    plain = io.BytesIO()
-    book.save(plain)
-    plain.seek(0)
-    locked = io.BytesIO()
-    msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("s3cret", locked)
-    (folder / "locked.xlsx").write_bytes(locked.getvalue())
-    members = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
-    macro = {name: members.read(name) for name in members.namelist()}
-    macro["xl/vbaProject.bin"] = b"Attribute VB_Name = \"Module1\"\nSub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n"
-    (folder / "macros.xlsm").write_bytes(_zip(macro))
-    return {"corrupt.docx": "corrupt zip", "bomb.xlsx": "zip bomb", "locked.xlsx": "password-protected"}
-
-
 def test_bad_office_files_get_one_line_reasons_and_macros_are_never_run(tmp_path):
     expected = bad_inputs(tmp_path)
     for name, phrase in expected.items():
@@ -148,6 +120,8 @@ def test_bad_office_files_get_one_line_reasons_and_macros_are_never_run(tmp_path
     assert macros.error is None and "Savings: Balance: 1200" in macros.pages[0].text
     assert any("macros" in problem and "never run" in problem for problem in macros.problems)
     assert "calc.exe" not in macros.pages[0].text
+    hostile = read_document(tmp_path / "hostile.eml")
+    assert hostile.pages[1].place == "attachment evil_im_start_.txt, line 1"
 
 
 def test_a_csv_over_the_row_cap_is_cut_and_says_so(tmp_path):

@@ -15,7 +15,7 @@ from rag.ingest.pipeline import format_summary, ingest
 from rag.ingest.sandbox import ParseLimits
 from rag.retrieve.hybrid import HybridRetriever
 from rag.text import place_text
-from tests.ingest.test_formats import bad_inputs
+from rag.bench.faults import write_bad_inputs
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def corpus_index(tmp_path_factory, embeddings):
     settings = load_settings(data_dir=root / "data", index_dir=root / "vectorstore", models_dir=REPO / "models",
                              cache_dir=REPO / ".cache")
     cases = make_corpus(settings.data_dir, image=tesseract_path() is not None)
-    bad = bad_inputs(settings.data_dir)
+    bad = write_bad_inputs(settings.data_dir)
     summary = ingest(settings, progress=False, embeddings=embeddings, limits=ParseLimits(seconds=60))
     return settings, cases, bad, summary, load_index(settings.index_dir)
 
@@ -39,7 +39,8 @@ def test_every_good_file_is_indexed_and_every_bad_one_reported_in_one_line(corpu
     assert set(failed) == set(bad), report
     for name, phrase in bad.items():
         assert phrase in failed[name] and "\n" not in failed[name] and "Traceback" not in report
-    assert {case.name for case in cases} | {"macros.xlsm"} == set(index.manifest.files), report
+    good = {case.name for case in cases} | {"macros.xlsm", "hostile.html", "hostile.eml"}
+    assert good == set(index.manifest.files), report
     warned = {item.source: item.warnings for item in summary.files if item.warnings}
     assert set(warned) == {"macros.xlsm"}, warned
     assert sorted(p.name for p in settings.index_dir.parent.iterdir()) == ["data", "vectorstore"]
