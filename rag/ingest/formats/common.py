@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rag.ingest.cleaning import clean_text
 from rag.ingest.pdf import Page
-from rag.ingest.tables import Table
+from rag.ingest.tables import Table, is_figure
 
 EXTRA = "formats"  # the optional-dependency group that installs the readers' libraries
 MAX_TABLE_ROWS = 50_000  # rows read from one spreadsheet or CSV; the rest is reported as cut
@@ -51,16 +51,31 @@ def read_capped(source: Path | bytes, limit: int = MAX_TEXT_BYTES) -> tuple[byte
     return source[:limit], len(source)
 
 
-def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252."""
+def encoding_of(data: bytes) -> str:
+    """The text encoding of `data` (a sample): a BOM's, UTF-8 when it decodes, else what charset-normalizer finds
+    (Shift-JIS, GB18030, Windows-1251, ...), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
+        return "utf-16"
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return "utf-8-sig"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3:  # a multi-byte character cut by the size cap
-            return data[: exc.start].decode("utf-8-sig", "replace")
-        return data.decode("cp1252", "replace")
+        if exc.start >= len(data) - 3:  # a multi-byte character cut at the end of the sample
+            return "utf-8-sig"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:256 * 1024]).best()
+        if best is not None and best.encoding:
+            return best.encoding
+    except ImportError:
+        pass
+    return "cp1252"
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes in their own encoding (`encoding_of`); undecodable bytes become U+FFFD."""
+    return data.decode(encoding_of(data), "replace")
 
 
 def cut_note(read: int, size: int) -> str:
@@ -79,11 +94,15 @@ def cell_text(value) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
-def grid_table(grid: list[list[str]], caption: str = "", header_rows: int = 1, page: int = 0) -> Table | None:
+def grid_table(grid: list[list[str]], caption: str = "", header_rows: int = 1, page: int = 0,
+               row_names: list[str] | None = None, label_column: bool = False) -> Table | None:
     """A `Table` from rows of cells: the first `header_rows` rows are the column headers (joined top to bottom),
-    the first column the row labels; labelled and chunked exactly like a PDF table. None when there is no data."""
+    the first column the row labels; labelled and chunked exactly like a PDF table. When the first column holds
+    figures (an id, a year, a measurement) and `label_column` is not set, every column is a value column and each row is named by `row_names`
+    (a sheet's "row 57") or its ordinal. None when there is no data."""
     grid = [[clean_text(cell).replace("\n", " ") for cell in row[:MAX_COLUMNS]] for row in grid]
-    grid = [row for row in grid if any(row)]
+    keep = [i for i, row in enumerate(grid) if any(row)]
+    grid = [grid[i] for i in keep]
     if not grid:
         return None
     width = max(len(row) for row in grid)
@@ -91,8 +110,15 @@ def grid_table(grid: list[list[str]], caption: str = "", header_rows: int = 1, p
     if width < 2:  # one column: a list, not a table
         return None
     heads = grid[:header_rows] if len(grid) > header_rows else []
+    body = grid[len(heads):]
+    firsts = [row[0] for row in body if row[0]]
+    if not label_column and firsts and sum(is_figure(cell) for cell in firsts) >= 0.8 * len(firsts):
+        names = [row_names[i] for i in keep[len(heads):]] if row_names and len(row_names) == len(keep) else \
+            [f"row {n}" for n in range(1, len(body) + 1)]
+        headers = [" ".join(dict.fromkeys(row[col] for row in heads if row[col])) for col in range(width)]
+        return Table(headers=headers, rows=list(zip(names, body)), caption=caption, page=page)
     headers = [" ".join(dict.fromkeys(row[col] for row in heads if row[col])) for col in range(1, width)]
-    rows = [(row[0], row[1:]) for row in grid[len(heads):]]
+    rows = [(row[0], row[1:]) for row in body]
     return Table(headers=headers, rows=rows, caption=caption, page=page)
 
 
@@ -114,7 +140,7 @@ class Sections:
         self._place: str | None = None
 
     def heading(self, level: int, text: str) -> None:
-        text = re.sub(r"\s+", " ", text).strip()
+        text = re.sub(r"\s+", " ", clean_text(text.replace("\u200b", "").replace("\ufeff", ""))).strip()
         if not text:
             return
         self.flush()

@@ -43,8 +43,17 @@ def read(source: Path | bytes, read_part, tables: bool = True, depth: int = 0) -
     head = "\n".join(f"{name}: {value}" for name in ("From", "To", "Cc", "Date", "Subject")
                      if (value := _header(message, name.lower())))
     body_text, body_tables = _body(message, tables)
+    attachments = []  # unnamed inline text parts (a digest's topics, a list's footer) belong to the body
+    try:
+        for part in message.iter_attachments():
+            if _inline_text(part):
+                body_text += "\n" + str(part.get_content())
+            else:
+                attachments.append(part)
+    except Exception as exc:  # noqa: BLE001 - a broken MIME tree: what was read so far is kept
+        result.problems.append(f"MIME structure damaged ({type(exc).__name__}); some parts may be missing")
     result.pages.append(Page(number=1, text=clean_text(f"{head}\n{body_text}"), place=place, tables=body_tables))
-    for part in message.iter_attachments():
+    for part in attachments:
         _attachment(part, result, read_part, tables, depth)
     result.page_count = len(result.pages)
     return result
@@ -82,6 +91,11 @@ def _body(message, tables: bool) -> tuple[str, list]:
     return "\n".join(page.text for page in parsed.pages), [t for page in parsed.pages for t in page.tables]
 
 
+def _inline_text(part) -> bool:
+    return (part.get_content_type() == "text/plain" and not part.get_filename()
+            and part.get_content_disposition() != "attachment")
+
+
 def safe_attachment_name(name: str | None) -> str:
     """An attachment's name for display: its last path part, tame characters, at most MAX_NAME_CHARS."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -93,12 +107,21 @@ def _attachment(part, result: ParsedDocument, read_part, tables: bool, depth: in
     from rag.ingest.detect import detect
 
     name = safe_attachment_name(part.get_filename())
+    prefix = ""
+    if part.is_multipart() and part.get_content_type() != "message/rfc822":  # a nested multipart (a digest, a forwarded bundle): each of its parts in turn
+        if depth >= MAX_DEPTH:
+            result.problems.append(f"parts nested more than {MAX_DEPTH} deep; skipped")
+            return
+        for sub in part.iter_parts():
+            _attachment(sub, result, read_part, tables, depth + 1)
+        return
     try:
         if part.get_content_type() == "message/rfc822":
             inner = part.get_content()
             payload = inner.as_bytes() if hasattr(inner, "as_bytes") else bytes(inner)
-            if name == "attachment":
-                name = safe_attachment_name(_header(inner, "subject") + ".eml")
+            if name == "attachment":  # a forwarded or digested message: cited by its own subject and date
+                prefix = "attached message "
+                name = safe_attachment_name(_header(inner, "subject"))
         else:
             payload = part.get_payload(decode=True) or b""
     except Exception as exc:  # noqa: BLE001
@@ -126,5 +149,5 @@ def _attachment(part, result: ParsedDocument, read_part, tables: bool, depth: in
         where = page.place or f"page {page.number}"
         for table in page.tables:
             table.page = number
-        result.pages.append(Page(number=number, text=page.text, place=f"attachment {name}, {where}",
+        result.pages.append(Page(number=number, text=page.text, place=f"{prefix or f'attachment {name}, '}{where}",
                                  tables=page.tables))

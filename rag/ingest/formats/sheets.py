@@ -18,8 +18,8 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rag.ingest.formats.common import (MAX_COLUMNS, MAX_TABLE_ROWS, ROWS_PER_UNIT, binary, cell_text, flat_rows,
-                                       grid_table, need)
+from rag.ingest.formats.common import (MAX_COLUMNS, MAX_TABLE_ROWS, ROWS_PER_UNIT, binary, cell_text, encoding_of,
+                                       flat_rows, grid_table, need)
 from rag.ingest.pdf import Page, ParsedDocument
 
 SNIFF_BYTES = 64 * 1024
@@ -53,12 +53,7 @@ def read_delimited(source: Path | bytes, tab: bool = False, tables: bool = True,
     with binary(source) as handle:
         head = handle.read(SNIFF_BYTES)
         handle.seek(0)
-        encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 3:
-                encoding = "cp1252"
+        encoding = encoding_of(head)
         delimiter = "\t" if tab else _sniff(head.decode(encoding, "replace"))
         text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
         budget = [MAX_TABLE_ROWS]
@@ -109,7 +104,9 @@ def _add_blocks(result: ParsedDocument, rows: Iterator[tuple[int, list[str]]], p
         first, last = block[0][0], block[-1][0]
         number = len(result.pages) + 1
         grid = ([header[1]] if header else []) + [cells for _, cells in block]
-        table = grid_table(grid, caption=caption, header_rows=1 if header else 0, page=number) if tables else None
+        names = ([f"row {header[0]}"] if header else []) + [f"row {row}" for row, _ in block]
+        table = grid_table(grid, caption=caption, header_rows=1 if header else 0, page=number,
+                           row_names=names) if tables else None
         text = table.text() if table is not None else flat_rows(grid)
         rows = f"row {first}" if first == last else f"rows {first}–{last}"
         result.pages.append(Page(number=number, text=text, place=f"{prefix}{rows}",
