@@ -102,3 +102,18 @@ def test_the_evaluation_scores_hits_by_evidence_place(corpus_index, embeddings):
                for q in resolved]
     assert all(result.page_rank is not None and result.page_rank <= 3 for result in results), \
         [(r.id, r.page_rank) for r in results]
+
+
+@pytest.mark.slow
+def test_the_real_model_answers_from_a_slide_and_a_web_page_citing_their_places(corpus_index, embeddings, llm_backend):
+    from rag.answer.answerer import Answerer
+    from rag.retrieve.hybrid import build_retriever
+
+    settings, cases, bad, summary, index = corpus_index
+    answerer = Answerer(settings, build_retriever(settings, index, embeddings), llm_backend, {})
+    for name, fact in (("quarterly-review.pptx", "march"), ("pricing-page.html", "30")):
+        case = next(case for case in cases if case.name == name)
+        answer = answerer.ask(case.question)
+        assert fact in answer.answer.lower().replace(",", ""), (case.question, answer.answer)
+        assert any(source.file == name and source.where == case.place for source in answer.sources), \
+            [(s.file, s.where) for s in answer.sources]
