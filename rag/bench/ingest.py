@@ -111,7 +111,7 @@ def print_ingest(result: dict) -> None:
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("ingest", help="pages/s and chunks/s for ingesting a folder")
-    parser.add_argument("paths", nargs="*", type=Path, help="PDF files or folders (default: data/)")
+    parser.add_argument("paths", nargs="*", type=Path, help="documents or folders (default: data/)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--embedding-backend", choices=["torch", "openvino"])
     parser.add_argument("--ocr", choices=["auto", "always", "never"], help="OCR mode (default: the setting)")
