@@ -138,6 +138,7 @@ class Sections:
         self._parts: list[str] = []
         self._tables: list[Table] = []
         self._place: str | None = None
+        self._body = False  # text or a table under the current heading (a bare heading joins the next section)
 
     def heading(self, level: int, text: str) -> None:
         text = re.sub(r"\s+", " ", clean_text(text.replace("\u200b", "").replace("\ufeff", ""))).strip()
@@ -154,6 +155,7 @@ class Sections:
         text = clean_text(text or "")
         if text:
             self._parts.append(text)
+            self._body = True
 
     def table(self, grid: list[list[str]], header_rows: int = 1) -> None:
         table = grid_table(grid, caption=self._place or "", header_rows=header_rows) if self.tables else None
@@ -162,8 +164,11 @@ class Sections:
             return
         self._tables.append(table)
         self._parts.append(table.text())
+        self._body = True
 
-    def flush(self) -> None:
+    def flush(self, last: bool = False) -> None:
+        if not self._body and not last:
+            return  # only headings so far: they open the next section ("Usage" then "Usage › Command-Line")
         text = "\n".join(self._parts)
         if text.strip():
             number = len(self.pages) + 1
@@ -171,8 +176,8 @@ class Sections:
                 table.page = number
             tables = [table for table in self._tables if table.text() in text]
             self.pages.append(Page(number=number, text=text, place=self._place or self.before_first, tables=tables))
-        self._parts, self._tables = [], []
+        self._parts, self._tables, self._body = [], [], False
 
     def done(self) -> list[Page]:
-        self.flush()
+        self.flush(last=True)
         return self.pages
