@@ -66,7 +66,7 @@ def grounding_markdown(answer: Answer) -> str:
         lines.append(f"⚠️ **Not found in the sources:** {missing}: no passage given to the model holds it; "
                      "check before relying on this answer.")
     for evidence in grounding.evidence:
-        label = escape_markdown(f"[{evidence.source}] {evidence.file}, page {evidence.page}")
+        label = escape_markdown(f"[{evidence.source}] {evidence.file}, {evidence.where}")
         lines.append(f"**Evidence** [{label}]({pdf_link(evidence.file, evidence.page)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
     if grounding.also_in:
