@@ -395,8 +395,9 @@ def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResul
         return FileResult(source, "failed", reason=result.error)
     item = FileResult(source, status, pages=result.page_count, warnings=list(result.problems))
     if result.kind == "image" and not result.has_text:
-        item.warnings.insert(0, "an image, and OCR found no text in it; nothing indexed"
-                             if any(page.ocr for page in result.pages) else "an image, not read by OCR; nothing indexed")
+        item.warnings.insert(0, "an image (no text layer), and OCR found no text in it; nothing indexed"
+                             if any(page.ocr for page in result.pages) else
+                             "an image (no text layer), not read: OCR is off or Tesseract is missing; nothing indexed")
     elif result.kind not in ("pdf", "image"):
         if not result.has_text:
             item.warnings.insert(0, "no text found; nothing indexed")

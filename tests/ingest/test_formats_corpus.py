@@ -117,3 +117,20 @@ def test_the_real_model_answers_from_a_slide_and_a_web_page_citing_their_places(
         assert fact in answer.answer.lower().replace(",", ""), (case.question, answer.answer)
         assert any(source.file == name and source.where == case.place for source in answer.sources), \
             [(s.file, s.where) for s in answer.sources]
+
+
+def test_an_image_skipped_with_ocr_off_is_read_when_ocr_is_turned_on(tmp_path, embeddings):
+    from rag.config import load_settings
+    from rag.bench.formats import _png
+    from tests.conftest import REPO
+
+    if tesseract_path() is None:
+        pytest.skip("Tesseract is not installed")
+    settings = load_settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index", models_dir=REPO / "models",
+                             cache_dir=REPO / ".cache", ocr="never")
+    (tmp_path / "data").mkdir()
+    _png(tmp_path / "data" / "receipt.png")
+    off = ingest(settings, progress=False, embeddings=embeddings)
+    assert "not read" in off.files[0].warnings[0]
+    on = ingest(settings.model_copy(update={"ocr": "auto"}), progress=False, embeddings=embeddings)
+    assert on.files[0].status == "updated" and on.ocr_pages == 1 and on.chunks_embedded >= 1
