@@ -135,8 +135,10 @@ def usable(text: str) -> bool:
 
 def pages_to_ocr(result: ParsedPdf, mode: str) -> list[int]:
     """1-based numbers of the pages of a parsed file that OCR should read."""
-    if mode == "never" or result.error or result.page_count == 0 or result.kind not in ("pdf", "image"):
-        return []  # other formats carry their text; an e-mail's image attachments are not read
+    if mode == "never" or result.error or result.page_count == 0:
+        return []
+    if result.kind not in ("pdf", "image"):  # other formats carry their text; only their images need reading
+        return sorted(result.images)
     if any(problem.startswith("damaged file") for problem in result.problems):
         return []  # pages were found by scanning objects; their numbers may not be the renderer's
     by_number = {page.number: page for page in result.pages}
@@ -180,6 +182,7 @@ class _Task:
     dpi: int
     timeout: float
     image: bool = False  # an image file (rag.ingest.formats.images): `page` is its frame
+    data: bytes | None = None  # an image inside the file (an e-mail attachment): `page` is its unit
 
 
 @dataclass
@@ -219,7 +222,11 @@ def recognise(image: bytes, languages: str, dpi: int, timeout: float) -> str:
 
 def _run(task: _Task) -> _Done:
     try:
-        if task.image:
+        if task.data is not None:
+            from rag.ingest.formats.images import render
+
+            image, dpi = render(task.data, 1)
+        elif task.image:
             from rag.ingest.formats.images import render
 
             image, dpi = render(task.path, task.page)
@@ -261,7 +268,7 @@ def ocr_files(files: list[Path], parsed: list[ParsedPdf], *, mode: str, language
         if mode == "always":
             raise UserError(f"--ocr always: Tesseract is not installed; {INSTALL_HINT}", exit_code=2)
         return run, states
-    tasks = [_Task(path, password, number, languages, dpi, timeout, result.kind == "image")
+    tasks = [_Task(path, password, number, languages, dpi, timeout, result.kind == "image", result.images.get(number))
              for path, pages, result in zip(files, wanted, parsed) for number in pages]
     owners = [index for index, pages in enumerate(wanted) for _ in pages]
     started = time.perf_counter()
@@ -275,6 +282,7 @@ def ocr_files(files: list[Path], parsed: list[ParsedPdf], *, mode: str, language
     run.pages = total
     for index, results in done.items():
         run.failed += _apply(parsed[index], results)
+        parsed[index].images.clear()  # read: the attachments' bytes are not needed any more
     return run, states
 
 
@@ -285,7 +293,8 @@ def _apply(result: ParsedPdf, done: list[_Done]) -> int:
     for item in done:
         if item.error:
             failed += 1
-            result.problems.append(f"page {item.page}: OCR failed ({item.error})")
+            where = getattr(by_number.get(item.page), "place", None) or f"page {item.page}"
+            result.problems.append(f"{where}: OCR failed ({item.error})")
             continue
         page = by_number.get(item.page)
         if page is None:

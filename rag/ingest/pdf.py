@@ -51,6 +51,8 @@ class ParsedDocument:
     problems: list[str] = field(default_factory=list)  # pages that failed, repairs made
     table_failures: int = 0  # pages whose tables could not be read (they keep their plain text)
     kind: str = "pdf"  # the format read from the content (rag.ingest.detect): pdf, docx, pptx, xlsx, csv, ...
+    # images inside the file for OCR to read (an e-mail's image attachments): unit number -> the image file's bytes
+    images: dict[int, bytes] = field(default_factory=dict)
 
     @property
     def has_text(self) -> bool:

@@ -107,7 +107,8 @@ class ParserWorker:
         data = reply["ok"]
         pages = [Page(**{**page, "tables": [Table(**table) for table in page["tables"]]}) for page in data["pages"]]
         return ParsedPdf(pages=pages, page_count=data["page_count"], error=data["error"],
-                         problems=list(data["problems"]), table_failures=data["table_failures"], kind=data["kind"])
+                         problems=list(data["problems"]), table_failures=data["table_failures"], kind=data["kind"],
+                         images=dict(data["images"]))
 
     def _death_reason(self) -> str:
         self._process.join(5)

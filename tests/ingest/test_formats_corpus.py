@@ -134,3 +134,30 @@ def test_an_image_skipped_with_ocr_off_is_read_when_ocr_is_turned_on(tmp_path, e
     assert "not read" in off.files[0].warnings[0]
     on = ingest(settings.model_copy(update={"ocr": "auto"}), progress=False, embeddings=embeddings)
     assert on.files[0].status == "updated" and on.ocr_pages == 1 and on.chunks_embedded >= 1
+
+
+def test_an_image_attached_to_an_email_is_read_by_ocr_and_cited_as_the_attachment(tmp_path, embeddings):
+    from email.message import EmailMessage
+
+    from rag.bench.formats import _png
+    from rag.config import load_settings
+    from tests.conftest import REPO
+
+    if tesseract_path() is None:
+        pytest.skip("Tesseract is not installed")
+    settings = load_settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index", models_dir=REPO / "models",
+                             cache_dir=REPO / ".cache")
+    (tmp_path / "data").mkdir()
+    _png(tmp_path / "receipt.png")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "Expenses"
+    message["Date"] = "Tue, 05 Nov 2024 10:00:00 +0000"
+    message.set_content("The parking receipt is attached.")
+    message.add_attachment((tmp_path / "receipt.png").read_bytes(), maintype="image", subtype="png",
+                           filename="receipt.png")
+    (tmp_path / "data" / "expenses.eml").write_bytes(bytes(message))
+    summary = ingest(settings, progress=False, embeddings=embeddings, limits=ParseLimits(seconds=60))
+    assert summary.ocr_pages == 1 and not summary.failed, format_summary(summary)
+    chunks = [doc for doc in load_index(settings.index_dir).chunks if doc.metadata.get("ocr")]
+    assert chunks and chunks[0].metadata["place"] == "attachment receipt.png, image"
+    assert "14.60" in chunks[0].page_content

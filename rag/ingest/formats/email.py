@@ -5,7 +5,8 @@ The body is the plain-text part, or the HTML part read as a web page (`rag.inges
 nothing is fetched). Its place is the subject and date ("Re: Q3 figures, 2024-05-02"). An attachment is read
 from memory, its type decided from its content; its units' places start "attachment NAME, " (the name shown only,
 cut to tame characters, never used as a path: nothing is written to disk). An attachment no reader takes, an
-image, or one that fails is named in the file's problems; the rest of the message is indexed.
+image attachment is read by OCR (`rag.ingest.ocr`, with the run's --ocr setting) and cited as "attachment NAME,
+image"; one that fails is named in the file's problems; the rest of the message is indexed.
 
 Hands on: `Page`s (number = the unit's ordinal in the message, place, tables) to the dispatcher.
 """
@@ -136,8 +137,14 @@ def _attachment(part, result: ParsedDocument, read_part, tables: bool, depth: in
     if kind.name is None:
         result.problems.append(f"attachment {name}: {kind.reason}; skipped")
         return
-    if kind.name == "image":
-        result.problems.append(f"attachment {name}: an image (OCR reads image files, not attachments); skipped")
+    if kind.name == "image":  # read by the OCR stage, as an image file is (its first frame)
+        checked = read_part(payload, kind, tables, name=name, depth=depth + 1)
+        if checked.error:
+            result.problems.append(f"attachment {name}: {checked.error}; skipped")
+            return
+        number = len(result.pages) + 1
+        result.pages.append(Page(number=number, text="", place=f"attachment {name}, image"))
+        result.images[number] = payload
         return
     inner = read_part(payload, kind, tables, name=name, depth=depth + 1)
     if inner.error:

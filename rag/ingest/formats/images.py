@@ -39,11 +39,12 @@ def read(source: Path | bytes, tables: bool = True) -> ParsedDocument:  # noqa: 
     return result
 
 
-def render(path: Path, frame: int) -> tuple[bytes, int]:
-    """Frame `frame` (1-based) as a greyscale PGM image for Tesseract, and its resolution in dpi."""
+def render(path: Path | bytes, frame: int) -> tuple[bytes, int]:
+    """Frame `frame` (1-based) of an image file (or its bytes) as a greyscale PGM image for Tesseract, and its
+    resolution in dpi."""
     image_module = need("PIL.Image", "pillow")
     image_module.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with image_module.open(path) as image:
+    with binary(path) as handle, image_module.open(handle) as image:
         image.seek(frame - 1)
         dpi = image.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0]
         grey = image.convert("L")
