@@ -162,8 +162,8 @@ def zip_problem(source: Path | bytes) -> str | None:
         return f"zip container with {len(members):,} members (limit {ZIP_MAX_MEMBERS:,}); not opened"
     total = sum(member.file_size for member in members)
     if total > ZIP_MAX_TOTAL_BYTES:
-        return (f"zip container would expand to {total / 2**20:,.0f} MB (limit {ZIP_MAX_TOTAL_BYTES / 2**20:,.0f} MB;"
-                " a zip bomb?); not opened")
+        return (f"zip container would expand to {total / 2**20:,.0f} MB (limit {ZIP_MAX_TOTAL_BYTES / 2**20:,.0f} MB:"
+                " a zip bomb, or too big to read); not opened")
     for member in members:
         if member.file_size > ZIP_RATIO_FLOOR and member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1):
             return (f"zip member {member.filename[:80]!r} expands {member.file_size / max(member.compress_size, 1):,.0f}"

@@ -189,3 +189,13 @@ def test_uploads_of_every_kind_are_stored_under_the_extension_of_their_content(c
     assert sorted(p.name for p in stored) == sorted([case.name for case in cases.values()] + ["deck.pptx"])
     reasons = {r.name: r.reason for r in rejected}
     assert set(reasons) == set(expected) and all(phrase in reasons[name] for name, phrase in expected.items())
+
+
+def test_text_encodings_are_found_from_the_content_or_the_page_s_own_charset(tmp_path):
+    page = tmp_path / "news.html"
+    page.write_bytes('<html><head><meta charset="windows-1251"></head><body><h1>Привет</h1><p>Москва и Киев.</p>'
+                     '</body></html>'.encode("cp1251"))
+    assert [(p.place, p.text) for p in read_document(page).pages] == [("Привет", "Привет\nМосква и Киев.")]
+    sheet = tmp_path / "people.csv"
+    sheet.write_bytes("名前,年齢,住所\n佐藤太郎,30,東京\n三木英子,25,大阪\n".encode("shift_jis"))
+    assert "佐藤太郎: 年齢: 30; 住所: 東京" in read_document(sheet).pages[0].text

@@ -25,14 +25,16 @@ HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
 def read(source: Path | bytes, tables: bool = True) -> ParsedDocument:
     data, size = read_capped(source)
-    result = read_text(decode(data), tables)
+    result = read_text(data, tables)  # bytes: Beautiful Soup honours the page's own <meta charset> and BOM
     if size > len(data):
         result.problems.append(cut_note(len(data), size))
     return result
 
 
-def read_text(markup: str, tables: bool = True, kind: str = "html") -> ParsedDocument:
+def read_text(markup: str | bytes, tables: bool = True, kind: str = "html") -> ParsedDocument:
     bs4 = need("bs4", "beautifulsoup4")
+    if isinstance(markup, bytes) and not _declares_encoding(markup):
+        markup = decode(markup)  # no BOM or <meta charset>: found by content (rag.ingest.formats.common.encoding_of)
     try:
         soup = bs4.BeautifulSoup(markup, "lxml")
     except bs4.FeatureNotFound:
@@ -46,6 +48,11 @@ def read_text(markup: str, tables: bool = True, kind: str = "html") -> ParsedDoc
     sections.text("".join(buffer))
     pages = sections.done()
     return ParsedDocument(pages=pages, page_count=len(pages), kind=kind)
+
+
+def _declares_encoding(data: bytes) -> bool:
+    head = data[:4096].lower()
+    return data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"charset" in head or b"encoding=" in head
 
 
 def _walk(node, sections: Sections, buffer: list[str], bs4) -> None:
