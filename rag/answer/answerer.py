@@ -245,7 +245,7 @@ def _load_retriever(settings: Settings, timings: dict[str, float], announce: Cal
                  f"the settings say {settings.chunk_context!r}; run `python -m rag.ingest` to re-index "
                  "(retrieval is better with it)")
     if not index.chunks:
-        raise UserError(f"{index_label(settings)}: the index holds no text; add PDFs with a text layer to "
+        raise UserError(f"{index_label(settings)}: the index holds no text; add documents with text (PDFs with a text layer, or any type of `rag.ingest.formats`) to "
                         f"{settings.data_dir} and run `python -m rag.ingest`")
     retriever = build_retriever(settings, index, embeddings)
     timings["index_load"] = time.perf_counter() - t0
@@ -254,7 +254,9 @@ def _load_retriever(settings: Settings, timings: dict[str, float], announce: Cal
 
 def _has_pdfs(settings: Settings) -> bool:
     folder = settings.data_dir
-    return folder.is_dir() and any(p.suffix.lower() == ".pdf" and p.is_file() for p in folder.rglob("*"))
+    from rag.ingest.detect import SUFFIXES  # every type the ingest reads, not PDFs alone
+
+    return folder.is_dir() and any(p.suffix.lower() in SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
 def _ingest_first(settings: Settings, embeddings, announce: Callable[[str], None]):

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from rag.text import place_text
+
 NOT_FOUND = "not found in the sources"
 EVIDENCE_CHARS = 240  # an evidence sentence is cut to about this length around what it supports
 
@@ -55,6 +57,11 @@ class Evidence:
     file: str
     page: int
     sentence: str
+    place: str | None = None  # the place in a non-PDF file ("slide 3"), shown instead of the page
+
+    @property
+    def where(self) -> str:
+        return place_text(self.page, self.place)
 
 
 @dataclass
@@ -74,8 +81,8 @@ class Grounding:
             "grounded": self.grounded,
             "missing": self.missing,
             "claims": [{"text": c.text, "kind": c.kind, "found": c.found, "source": c.source} for c in self.claims],
-            "evidence": [{"source": e.source, "file": e.file, "page": e.page, "sentence": e.sentence}
-                         for e in self.evidence],
+            "evidence": [{"source": e.source, "file": e.file, "page": e.page, "place": e.place, "where": e.where,
+                          "sentence": e.sentence} for e in self.evidence],
             "also_in": [{"source": n, "file": f, "page": p} for n, f, p in self.also_in],
         }
 
@@ -377,7 +384,8 @@ def check_grounding(answer: str, passages: Sequence[Passage], question: str = ""
     result = Grounding(claims=claims)
     result.grounded = all(claim.found for claim in claims) if claims else None
     chosen = _evidence_sentences(claims, sentences, answer)
-    result.evidence = [Evidence(s.source.number, s.source.file, s.source.page, _clip(s.text)) for s in chosen]
+    result.evidence = [Evidence(s.source.number, s.source.file, s.source.page, _clip(s.text),
+                                getattr(s.source, "place", None)) for s in chosen]
     result.also_in = _also_in(claims, sentences, chosen)
     return result
 

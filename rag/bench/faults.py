@@ -38,7 +38,8 @@ class Case:
 
 
 class Suite:
-    def __init__(self, shared: Path, work: Path, corruptions: int, seed: int):
+    def __init__(self, shared: Path, work: Path, corruptions: int, seed: int, csv_mb: int = 1024):
+        self.csv_mb = csv_mb
         self.messy = shared / "messy"
         self.work = work
         self.corruptions = corruptions
@@ -266,6 +267,95 @@ class Suite:
                         f"{summary}; {unreported} unreported; {seconds:.0f} s in 2 worker processes")
         self.run("5 corrupted PDFs", "byte-level corruptions", check)
 
+    # ------------------------------------------------------------ issue 28: bad input in other formats
+
+    def bad_formats(self) -> None:
+        """The bad inputs of issue 28 ingested beside one good file of each format, parsed in the sandbox as uploads
+        are: each bad one fails (or is cut) with a one-line reason, every good one is indexed, nothing is written
+        outside the index; then a `csv_mb` CSV is parsed in a limited worker, streamed to the row cap."""
+        from rag.bench.formats import make_corpus
+        from rag.ingest.formats.common import MAX_TABLE_ROWS
+        from rag.ingest.pipeline import ingest
+        from rag.ingest.sandbox import ParseLimits, ParserWorker
+
+        def check():
+            settings = self.settings("formats")
+            cases = make_corpus(settings.data_dir)
+            bad = write_bad_inputs(settings.data_dir)
+            before = sorted(str(p) for p in self.work.rglob("*") if "index" not in p.parts)
+            summary = ingest(settings, progress=False, embeddings=self.embeddings(),
+                             limits=ParseLimits(seconds=60, memory_mb=2048))
+            after = sorted(str(p) for p in self.work.rglob("*") if "index" not in p.parts)
+            failed = {item.source: item.reason or "" for item in summary.failed}
+            wrong = [name for name, phrase in bad.items() if phrase not in failed.get(name, "")
+                     or "\n" in failed.get(name, "")]
+            indexed = {item.source for item in summary.files if item.status == "added"}
+            missing = [case.name for case in cases if case.name not in indexed]
+            self.record("28 bad input", f"{len(bad)} bad files beside {len(cases)} good ones of every format",
+                        not wrong and not missing and before == after and "macros.xlsm" in indexed,
+                        f"{len(failed)} failed with one-line reasons ({'; '.join(sorted(set(failed.values())))[:160]}"
+                        f"...); {len(indexed)} indexed; wrong: {wrong or 'none'}; not indexed: {missing or 'none'}; "
+                        f"files written outside the index: {len(set(after) - set(before))}")
+
+        def huge_csv():
+            path = self.work / "huge.csv"
+            line = b"1234567,Customer name here,12345.67,2024-01-01,some free text in the last column\n"
+            with open(path, "wb") as handle:
+                handle.write(b"id,name,amount,date,note\n")
+                block = line * (2**20 // len(line))
+                for _ in range(self.csv_mb):
+                    handle.write(block)
+            started = time.perf_counter()
+            with ParserWorker(ParseLimits(seconds=120, memory_mb=1024)) as worker:
+                result = worker.parse(path)
+            seconds = time.perf_counter() - started
+            cut = [p for p in result.problems if f"first {MAX_TABLE_ROWS:,} rows" in p]
+            self.record("28 bad input", f"a {self.csv_mb:,} MB CSV in a 1 GB worker",
+                        result.error is None and bool(cut) and result.pages,
+                        f"{len(result.pages)} units; {cut[0] if cut else result.error}; {seconds:.1f} s")
+            path.unlink()
+
+        self.run("28 bad input", "bad files of every format", check)
+        self.run("28 bad input", "huge CSV", huge_csv)
+
+    def corrupted_formats(self) -> None:
+        """Byte-level corruptions of one generated file per non-PDF format, parsed in limited workers: every one
+        parses or fails with a reason; a reader that raises (caught by the worker as "parser failed") is a failure."""
+        from rag.bench.formats import make_corpus
+        from rag.ingest.sandbox import ParseLimits, ParserWorker
+
+        def check():
+            folder = self.work / "format-sources"
+            sources = [folder / case.name for case in make_corpus(folder, image=False)]
+            rng = random.Random(self.seed)
+            outcomes = {"parsed": 0, "reported as failed": 0, "time limit": 0, "worker died": 0, "raised": 0}
+            raised: list[str] = []
+            started = time.perf_counter()
+            target = self.work / "corrupt-formats"
+            target.mkdir(exist_ok=True)
+            with ParserWorker(ParseLimits(seconds=10, memory_mb=2048)) as worker:
+                for number in range(self.corruptions // 4):
+                    source = rng.choice(sources)
+                    path = target / f"{number % 2}{source.suffix}"
+                    path.write_bytes(corrupt(source.read_bytes(), rng))
+                    result = worker.parse(path)
+                    if result.error is None:
+                        outcomes["parsed"] += 1
+                    elif "longer than" in result.error:
+                        outcomes["time limit"] += 1
+                    elif result.error.startswith("parser failed"):
+                        outcomes["raised"] += 1
+                        raised.append(f"{source.suffix}: {result.error[:80]}")
+                    elif "process" in result.error:
+                        outcomes["worker died"] += 1
+                    else:
+                        outcomes["reported as failed"] += 1
+            summary = ", ".join(f"{count} {label}" for label, count in outcomes.items())
+            self.record("28 corrupted formats", f"{self.corruptions // 4} corruptions of {len(sources)} formats",
+                        not raised and not outcomes["worker died"],
+                        f"{summary}; {time.perf_counter() - started:.0f} s" + (f"; {raised[:2]}" if raised else ""))
+        self.run("28 corrupted formats", "byte-level corruptions", check)
+
     # ------------------------------------------------------------ 2, 3, 4, 5: the web UI and uploads
 
     def web(self) -> None:
@@ -454,6 +544,8 @@ class Suite:
         if web:
             self.web()
         self.corrupted_pdfs()
+        self.bad_formats()
+        self.corrupted_formats()
         return self.cases
 
 
@@ -467,6 +559,57 @@ for _ in range(count):
     data = load_index(index_dir)
     write_index(index_dir, IndexData(manifest=data.manifest, chunks=data.chunks, vectors=data.get_vectors()))
 """
+
+
+def write_bad_inputs(folder: Path) -> dict[str, str]:
+    """The bad inputs of issue 28 as files in `folder` (corrupt zip, zip bomb, password-protected workbook, a
+    workbook with macros, hostile HTML, an e-mail with a hostile attachment name); name -> a phrase of its reason."""
+    import io
+    import zipfile
+    from email.message import EmailMessage
+
+    import docx
+    import msoffcrypto.format.ooxml
+    import openpyxl
+
+    def zipped(members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    good = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("A fine paragraph.")
+    document.save(good)
+    (folder / "corrupt.docx").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
+    (folder / "bomb.xlsx").write_bytes(zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                                               "xl/sharedStrings.xml": bytes(12 * 2**20)}))
+    book = openpyxl.Workbook()
+    book.active.append(["Account", "Balance"])
+    book.active.append(["Savings", 1200])
+    plain = io.BytesIO()
+    book.save(plain)
+    plain.seek(0)
+    locked = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("s3cret", locked)
+    (folder / "locked.xlsx").write_bytes(locked.getvalue())
+    members = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    macro = {name: members.read(name) for name in members.namelist()}
+    macro["xl/vbaProject.bin"] = b"Sub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n"
+    (folder / "macros.xlsm").write_bytes(zipped(macro))
+    (folder / "hostile.html").write_text(
+        "<html><body><h1>Offer</h1><script>fetch('https://example.com/x')</script>"
+        "<img src='https://example.com/pixel.gif'><p>Plain text survives.</p></body></html>")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "Invoice"
+    message["Date"] = "Tue, 05 Nov 2024 10:00:00 +0000"
+    message.set_content("Please see the attached.")
+    message.add_attachment(b"Payment due in 30 days.\n", maintype="text", subtype="plain",
+                           filename="../../../../tmp/evil<|im_start|>.txt")
+    (folder / "hostile.eml").write_bytes(bytes(message))
+    return {"corrupt.docx": "corrupt zip", "bomb.xlsx": "zip bomb", "locked.xlsx": "password-protected"}
 
 
 def corrupt(data: bytes, rng: random.Random) -> bytes:
@@ -502,12 +645,13 @@ def print_cases(cases: list[Case]) -> None:
           f"data lost: {sum(c.lost for c in cases)} ({load_average()})")
 
 
-def run_faults(shared: Path, corruptions: int, seed: int, web: bool = True, keep: bool = False) -> int:
+def run_faults(shared: Path, corruptions: int, seed: int, web: bool = True, keep: bool = False,
+               csv_mb: int = 1024) -> int:
     if not (shared / "messy").is_dir():
         raise UserError(f"{shared / 'messy'}: no such folder; pass --shared with the folder holding messy/")
     work = Path(tempfile.mkdtemp(prefix="docqa-faults-"))
     try:
-        cases = Suite(shared, work, corruptions, seed).all(web=web)
+        cases = Suite(shared, work, corruptions, seed, csv_mb).all(web=web)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -522,8 +666,20 @@ def add_parser(sub) -> None:
     parser.add_argument("--corruptions", type=int, default=1000, help="corrupted PDFs to parse (default 1000)")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--no-web", action="store_true", help="skip the web UI and upload cases")
+    parser.add_argument("--csv-mb", type=int, default=1024, help="size of the huge CSV case in MB (default 1024)")
+    parser.add_argument("--only", choices=["formats"], help="run only the cases of one issue (formats: issue 28)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    return run_faults(args.shared, args.corruptions, args.seed, web=not args.no_web)
+    if args.only == "formats":
+        work = Path(tempfile.mkdtemp(prefix="docqa-faults-"))
+        try:
+            suite = Suite(args.shared, work, args.corruptions, args.seed, args.csv_mb)
+            suite.bad_formats()
+            suite.corrupted_formats()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print_cases(suite.cases)
+        return 0 if all(c.held for c in suite.cases) else 1
+    return run_faults(args.shared, args.corruptions, args.seed, web=not args.no_web, csv_mb=args.csv_mb)

@@ -1,6 +1,9 @@
 """`python -m rag.bench ingest [PATH ...]`: parse and embed a folder into a throw-away index, `--runs` times.
 
 Prints pages/s, chunks/s, the time of an unchanged re-run and, when pages needed it, OCR pages/s (medians).
+With `--formats`, one generated document per non-PDF format (`rag.bench.formats.make_large`) is ingested alone:
+parse MB/s and units/s per type beside the embedding time of the same file, so a reader that is slower than the
+embedder shows.
 """
 
 from __future__ import annotations
@@ -53,6 +56,44 @@ def bench_ingest(settings: Settings, paths: list[Path], runs: int) -> dict:
     }
 
 
+def bench_formats(settings: Settings, runs: int, scale: int = 1) -> dict:
+    """Per format: parse seconds, MB/s, units/s, chunks and embedding seconds of one generated file (medians)."""
+    from rag.bench.formats import make_large
+    from rag.index.embeddings import LocalEmbeddings
+    from rag.ingest.pipeline import ingest
+
+    embeddings = LocalEmbeddings(settings)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="docqa-bench-formats-") as tmp:
+        paths = make_large(Path(tmp) / "docs", scale)
+        for kind, path in paths.items():
+            run_settings = settings.model_copy(update={"index_dir": Path(tmp) / f"index-{kind}",
+                                                       "data_dir": path.parent})
+            samples = [ingest(run_settings, [path], rebuild=True, progress=False, embeddings=embeddings)
+                       for _ in range(runs)]
+            parse = median([s.seconds.get("parse", 0.0) for s in samples])
+            embed = median([s.seconds.get("embed", 0.0) for s in samples])
+            size = path.stat().st_size / 2**20
+            last = samples[-1]
+            rows.append({"kind": kind, "mb": size, "units": last.pages_parsed, "chunks": last.chunks_embedded,
+                         "parse_s": parse, "mb_per_s": size / parse if parse else 0.0,
+                         "units_per_s": last.pages_parsed / parse if parse else 0.0, "embed_s": embed,
+                         "parse_share": parse / (parse + embed) if parse + embed else 0.0,
+                         "failed": len(last.failed)})
+    return {"runs": runs, "scale": scale, "embedding_backend": settings.embedding_backend, "formats": rows,
+            "load": load_average()}
+
+
+def print_formats(result: dict) -> None:
+    print(f"Ingest per format: one generated file each (median of {result['runs']} runs; embeddings on "
+          f"{result['embedding_backend']}; {result['load']})")
+    print_table(result["formats"], [
+        ("kind", "format", "s"), ("mb", "MB", ".2f"), ("units", "units", "d"), ("chunks", "chunks", "d"),
+        ("parse_s", "parse s", ".2f"), ("mb_per_s", "MB/s", ".1f"), ("units_per_s", "units/s", ".0f"),
+        ("embed_s", "embed s", ".1f"), ("parse_share", "parse share", ".0%"),
+    ])
+
+
 def print_ingest(result: dict) -> None:
     print(f"Ingest benchmark: {', '.join(result['paths'])} ({result['files']} files, {result['failed']} failed; "
           f"median of {result['runs']} runs; embeddings on {result['embedding_backend']}; {result['load']})")
@@ -70,11 +111,14 @@ def print_ingest(result: dict) -> None:
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("ingest", help="pages/s and chunks/s for ingesting a folder")
-    parser.add_argument("paths", nargs="*", type=Path, help="PDF files or folders (default: data/)")
+    parser.add_argument("paths", nargs="*", type=Path, help="documents or folders (default: data/)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--embedding-backend", choices=["torch", "openvino"])
     parser.add_argument("--ocr", choices=["auto", "always", "never"], help="OCR mode (default: the setting)")
     parser.add_argument("--ocr-lang", help="Tesseract languages (default: the setting)")
+    parser.add_argument("--formats", action="store_true",
+                        help="instead: one generated file per non-PDF format, parse MB/s beside embedding time")
+    parser.add_argument("--scale", type=int, default=1, help="--formats: size of the generated files (default 1)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
@@ -82,6 +126,12 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     settings = load_settings(embedding_backend=args.embedding_backend, ocr=args.ocr, ocr_lang=args.ocr_lang)
     with json_mode(args.json):
-        result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
-    print(json.dumps(result, indent=2)) if args.json else print_ingest(result)
+        if args.formats:
+            result = bench_formats(settings, args.runs, args.scale)
+        else:
+            result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        (print_formats if args.formats else print_ingest)(result)
     return 0

@@ -144,7 +144,7 @@ def format_grounding(answer: Answer) -> str:
         lines.append(f"{NOT_FOUND[0].upper()}{NOT_FOUND[1:]}: {missing} (no passage given to the model holds it; "
                      "check before relying on this answer)")
     for evidence in grounding.evidence:
-        lines.append(f'Evidence: [{evidence.source}] {evidence.file}, page {evidence.page}: "{evidence.sentence}"')
+        lines.append(f'Evidence: [{evidence.source}] {evidence.file}, {evidence.where}: "{evidence.sentence}"')
     if grounding.also_in:
         lines.append("Also stated in: " + "; ".join(f"[{n}] {file}, page {page}" for n, file, page in grounding.also_in))
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from rag.eval.runner import (PRESETS, apply_preset, eval_index_dir, format_run, 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.eval", description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl", help="one JSON question per line")
-    parser.add_argument("--docs", type=Path, required=True, metavar="DIR", help="folder of the PDFs asked about")
+    parser.add_argument("--docs", type=Path, required=True, metavar="DIR", help="folder of the documents asked about")
     parser.add_argument("--index", type=Path, metavar="DIR",
                         help="index folder (default: under the cache dir, keyed by the documents and settings)")
     parser.add_argument("-k", type=int, help="passages to retrieve (default: the preset's)")
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.k is not None and args.k < 1 or args.limit is not None and args.limit < 1:
         raise UserError("-k and --limit must be at least 1", exit_code=2)
     if not args.docs.is_dir():
-        raise UserError(f"{args.docs}: no such folder of PDFs")
+        raise UserError(f"{args.docs}: no such folder of documents")
     presets = [name.strip() for name in args.preset.split(",") if name.strip()]
     base = load_settings(backend=args.backend, model=args.model, data_dir=args.docs, store=args.store,
                          pg_dsn=args.pg_dsn)

@@ -6,6 +6,10 @@ One JSON object per line. Fields:
 - ``answer``: gold answer text (a number is accepted and turned into text)
 - ``evidence_pages``: list of 1-based physical page numbers (page 1 is the first page of the PDF); empty for
   unanswerable questions
+- ``evidence_places``: for documents without pages (Word, PowerPoint, spreadsheets, HTML, Markdown, text, e-mail),
+  the places of the evidence as the sources show them: "slide 2", "Terms › Payment", "sheet Revenue, rows 52–61"
+  (or one row, "sheet Revenue, row 57"), "lines 41–80"; resolved to the indexed units (`rag.eval.runner`) and
+  scored as evidence pages are. ``evidence_place`` (one string) is accepted too
 - ``doc``: file name the evidence pages refer to; absent means "the only document"
 - ``answer_keys``: strings, any of which must appear in a correct answer
 - ``answerable``: default true; also false when ``answer`` is "Not answerable"
@@ -27,7 +31,8 @@ from typing import Any, NamedTuple
 NOT_ANSWERABLE = "not answerable"
 
 KNOWN_FIELDS = frozenset(
-    {"question", "answer", "evidence_pages", "doc", "answer_keys", "answerable", "id", "source", "category"}
+    {"question", "answer", "evidence_pages", "evidence_places", "evidence_place", "doc", "answer_keys", "answerable",
+     "id", "source", "category"}
 )
 
 
@@ -46,6 +51,7 @@ class Question:
     category: str | None = None
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    evidence_places: tuple[str, ...] = ()  # places in a non-PDF document ("slide 2"); see the module docstring
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ def _question_from_object(obj: dict[str, Any], number: int, default_source: str 
         question=question.strip(),
         answer=answer,
         evidence_pages=_pages(obj.get("evidence_pages")),
+        evidence_places=_places(obj.get("evidence_places"), obj.get("evidence_place")),
         doc=_optional_str(obj, "doc"),
         answer_keys=_answer_keys(obj.get("answer_keys")),
         answerable=_answerable(obj.get("answerable"), answer),
@@ -156,6 +163,18 @@ def _pages(value: Any) -> tuple[int, ...]:
         if page < 1:
             raise _Invalid(f"'evidence_pages' are 1-based, got {page}")
     return tuple(dict.fromkeys(value))
+
+
+def _places(value: Any, single: Any) -> tuple[str, ...]:
+    if single is not None:
+        if not isinstance(single, str) or not single.strip():
+            raise _Invalid("'evidence_place' must be a non-empty string")
+        value = [*(value or []), single] if isinstance(value, list) or value is None else value
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(place, str) and place.strip() for place in value):
+        raise _Invalid("'evidence_places' must be a list of non-empty strings")
+    return tuple(dict.fromkeys(place.strip() for place in value))
 
 
 def _answer_keys(value: Any) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Running an evaluation: index a folder of PDFs once, ask every question, score retrieval and answers.
+"""Running an evaluation: index a folder of documents (PDFs and every other format) once, ask every question, score retrieval and answers.
 
 The index lives under `<cache_dir>/eval/`, keyed by the documents folder and the settings that shape the index
 (chunk size and overlap, embedding model), so a second run with the same documents and settings reuses it and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -232,6 +233,7 @@ def run_preset(preset: str, settings: Settings, questions: Sequence[Question], d
     from rag.retrieve.hybrid import build_retriever
 
     index = prepare_index(settings, docs, embeddings, progress)
+    questions = resolve_places(questions, index)
     for name in unknown_documents(questions, list(index.manifest.files)):
         print(f"warning: questions refer to {name}, which is not among the indexed files", file=sys.stderr)
     recorder = RecordingRetriever(inner=build_retriever(settings, index, embeddings),
@@ -244,6 +246,55 @@ def run_preset(preset: str, settings: Settings, questions: Sequence[Question], d
         run.results.append(result)
         run.details.append(detail)
     return run
+
+
+_RANGE_RE = re.compile(r"^(.*?)\b(rows?|lines?)\s+(\d+)(?:\s*[–-]\s*(\d+))?$")
+
+
+def _normal_place(place: str) -> str:
+    return " ".join(place.casefold().replace(" > ", " › ").replace(" / ", " › ").replace("-", "–").split())
+
+
+def place_matches(unit_place: str | None, wanted: str) -> bool:
+    """Whether an indexed unit's place is the wanted evidence place: the same text (case, spacing and the path
+    separator aside), or a unit whose rows or lines ("sheet Q1, rows 2–51") hold the wanted ones ("sheet Q1, row 7")."""
+    if not unit_place:
+        return False
+    unit, want = _normal_place(unit_place), _normal_place(wanted)
+    if unit == want:
+        return True
+    have, asked = _RANGE_RE.match(unit), _RANGE_RE.match(want)
+    if not have or not asked or have.group(1) != asked.group(1) or have.group(2)[:3] != asked.group(2)[:3]:
+        return False
+    low, high = int(have.group(3)), int(have.group(4) or have.group(3))
+    first, last = int(asked.group(3)), int(asked.group(4) or asked.group(3))
+    return first <= high and last >= low
+
+
+def resolve_places(questions: Sequence[Question], index) -> list[Question]:
+    """Questions whose `evidence_places` are turned into evidence pages: the numbers of the units at those places
+    (in `doc`, or in the one document that has them). A place no unit has is said on stderr and scores as a miss."""
+    from dataclasses import replace
+
+    out = []
+    for question in questions:
+        if not question.evidence_places:
+            out.append(question)
+            continue
+        units: dict[str, set[int]] = {}
+        for doc in index.chunks:
+            source = doc.metadata.get("source")
+            if question.doc is not None and source != question.doc and Path(source).name != question.doc:
+                continue
+            if any(place_matches(doc.metadata.get("place"), wanted) for wanted in question.evidence_places):
+                units.setdefault(source, set()).add(doc.metadata.get("page"))
+        if not units:
+            print(f"warning: {question.id}: no indexed unit is at {', '.join(question.evidence_places)}",
+                  file=sys.stderr)
+        doc = question.doc if question.doc is not None or len(units) != 1 else next(iter(units))
+        pages = sorted({*question.evidence_pages, *(page for found in units.values() for page in found)})
+        out.append(replace(question, doc=doc, evidence_pages=tuple(pages) or (0,) * bool(question.evidence_places)))
+    return out
 
 
 def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[QuestionResult, dict]:
@@ -269,10 +320,11 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
         "gold": question.answer,
         "evidence_doc": question.doc,
         "evidence_pages": list(question.evidence_pages),
+        "evidence_places": list(question.evidence_places),
         "gate_abstained": recorder.gated,
         "gate_reason": recorder.gate_reason,
         "passages": [{"source": d.metadata.get("source"), "page": d.metadata.get("page"),
-                      "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
+                      "place": d.metadata.get("place"), "score": d.metadata.get("score"), "fused": d.metadata.get("fused")} for d in passages],
     }
     if answer is not None:
         detail["answer"] = answer.answer

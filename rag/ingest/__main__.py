@@ -1,4 +1,5 @@
-"""`python -m rag.ingest [PATH ...]`: turn PDFs into the searchable index, incrementally and atomically.
+"""`python -m rag.ingest [PATH ...]`: turn documents (PDFs and the formats of `rag.ingest.formats`) into the searchable
+index, incrementally and atomically.
 
 The command around `rag.ingest.pipeline.ingest`: its options, and the summary printed as text or JSON.
 """
@@ -17,7 +18,7 @@ from rag.ingest.pipeline import format_summary, ingest
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PDF files or folders (default: data/)")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="documents or folders: PDF, Word, PowerPoint, Excel/CSV/TSV, HTML, Markdown, text, e-mail, images (default: data/)")
     parser.add_argument("--rebuild", action="store_true", help="start the index over")
     parser.add_argument("--password", help="password for encrypted PDFs")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")

@@ -9,7 +9,10 @@ A table (`rag.ingest.tables`) is chunked by whole rows: every chunk of it opens 
 and column headers, and no row is split; its metadata carries the chunk's cells (`table`). The prose around a
 table is split as any other text.
 
-Hands on chunk `Document`s (source, page, chunk number, hash, headings, table cells) and their embedding text to
+Formats without pages (`rag.ingest.formats`) give each unit a `place` ("slide 3", "sheet Q1, rows 2–9", "Terms ›
+Payment"), kept in the chunk's metadata (`place`) for citing it.
+
+Hands on chunk `Document`s (source, page, chunk number, hash, headings, place, table cells) and their embedding text to
 the pipeline.
 """
 
@@ -56,7 +59,7 @@ def chunk_pages(
     """Chunks of every page of one file, page by page, so no chunk spans two pages."""
     chunks: list[Document] = []
     for page in pages:
-        headings = page_headings(_captions_in_place(page))
+        headings = page_headings(_captions_in_place(page)) or _section_path(page)
         for text, table in _page_pieces(page, splitter):
             metadata = {
                 "source": source,
@@ -67,6 +70,8 @@ def chunk_pages(
             }
             if page.label:
                 metadata["page_label"] = page.label
+            if getattr(page, "place", None):
+                metadata["place"] = page.place  # "slide 3", "sheet Q1, rows 2–9", "Terms › Payment", ...
             if headings:
                 metadata["headings"] = headings
             if page.ocr:
@@ -75,6 +80,12 @@ def chunk_pages(
                 metadata["table"] = table
             chunks.append(Document(page_content=text, metadata=metadata))
     return chunks
+
+
+def _section_path(page: Page) -> str:
+    """A section's heading path ("Terms › Payment") as its headings, when none was found in its text."""
+    place = getattr(page, "place", None) or ""
+    return place if "›" in place else ""
 
 
 TABLE_CHUNK_FACTOR = 1.5  # a table chunk may be this much longer than chunk_size, to keep a few whole rows

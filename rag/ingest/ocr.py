@@ -1,4 +1,5 @@
 """OCR for pages without a usable text layer: render with pypdfium2, recognise with Tesseract, in worker processes.
+Image files (.png, .jpg, .tiff) are read the same way, each frame a page (`rag.ingest.formats.images`).
 
 `ocr_files` takes the parsed files of an ingest run and fills in the text of the pages that need OCR (setting `ocr`:
 `auto` = pages whose text layer is empty or garbled, `always` = every page, `never`), marking them `Page.ocr`, so
@@ -136,6 +137,8 @@ def pages_to_ocr(result: ParsedPdf, mode: str) -> list[int]:
     """1-based numbers of the pages of a parsed file that OCR should read."""
     if mode == "never" or result.error or result.page_count == 0:
         return []
+    if result.kind not in ("pdf", "image"):  # other formats carry their text; only their images need reading
+        return sorted(result.images)
     if any(problem.startswith("damaged file") for problem in result.problems):
         return []  # pages were found by scanning objects; their numbers may not be the renderer's
     by_number = {page.number: page for page in result.pages}
@@ -178,6 +181,8 @@ class _Task:
     languages: str
     dpi: int
     timeout: float
+    image: bool = False  # an image file (rag.ingest.formats.images): `page` is its frame
+    data: bytes | None = None  # an image inside the file (an e-mail attachment): `page` is its unit
 
 
 @dataclass
@@ -217,8 +222,17 @@ def recognise(image: bytes, languages: str, dpi: int, timeout: float) -> str:
 
 def _run(task: _Task) -> _Done:
     try:
-        image = render_page(task.path, task.page, task.dpi, task.password)
-        text = recognise(image, task.languages, task.dpi, task.timeout)
+        if task.data is not None:
+            from rag.ingest.formats.images import render
+
+            image, dpi = render(task.data, 1)
+        elif task.image:
+            from rag.ingest.formats.images import render
+
+            image, dpi = render(task.path, task.page)
+        else:
+            image, dpi = render_page(task.path, task.page, task.dpi, task.password), task.dpi
+        text = recognise(image, task.languages, dpi, task.timeout)
     except subprocess.TimeoutExpired:
         return _Done(task.page, error=f"timed out after {task.timeout:g} s")
     except Exception as exc:  # noqa: BLE001 - a bad page is reported, never stops the run
@@ -254,8 +268,8 @@ def ocr_files(files: list[Path], parsed: list[ParsedPdf], *, mode: str, language
         if mode == "always":
             raise UserError(f"--ocr always: Tesseract is not installed; {INSTALL_HINT}", exit_code=2)
         return run, states
-    tasks = [_Task(path, password, number, languages, dpi, timeout)
-             for path, pages in zip(files, wanted) for number in pages]
+    tasks = [_Task(path, password, number, languages, dpi, timeout, result.kind == "image", result.images.get(number))
+             for path, pages, result in zip(files, wanted, parsed) for number in pages]
     owners = [index for index, pages in enumerate(wanted) for _ in pages]
     started = time.perf_counter()
     bar = tqdm(total=total, unit="page", desc="OCR", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
@@ -268,6 +282,7 @@ def ocr_files(files: list[Path], parsed: list[ParsedPdf], *, mode: str, language
     run.pages = total
     for index, results in done.items():
         run.failed += _apply(parsed[index], results)
+        parsed[index].images.clear()  # read: the attachments' bytes are not needed any more
     return run, states
 
 
@@ -278,7 +293,8 @@ def _apply(result: ParsedPdf, done: list[_Done]) -> int:
     for item in done:
         if item.error:
             failed += 1
-            result.problems.append(f"page {item.page}: OCR failed ({item.error})")
+            where = getattr(by_number.get(item.page), "place", None) or f"page {item.page}"
+            result.problems.append(f"{where}: OCR failed ({item.error})")
             continue
         page = by_number.get(item.page)
         if page is None:

@@ -36,24 +36,35 @@ class Page:
     label: str | None = None  # the PDF's page label, when it defines labels
     ocr: bool = False  # the text was recognised by OCR (rag.ingest.ocr), not extracted from a text layer
     tables: list[Table] = field(default_factory=list)  # tables found on the page; their labelled rows are in `text`
+    # Where the unit is, as a person reads it, for formats without pages ("slide 3", "sheet Q1, rows 2–9",
+    # "Terms › Payment", "lines 1–40"); `number` is then the unit's 1-based ordinal (the slide number for slides).
+    place: str | None = None
 
 
 @dataclass
-class ParsedPdf:
+class ParsedDocument:
+    """One parsed file of any format (`rag.ingest.formats`): its pages or units, in order."""
+
     pages: list[Page] = field(default_factory=list)
     page_count: int = 0
     error: str | None = None  # the file could not be read at all
     problems: list[str] = field(default_factory=list)  # pages that failed, repairs made
     table_failures: int = 0  # pages whose tables could not be read (they keep their plain text)
+    kind: str = "pdf"  # the format read from the content (rag.ingest.detect): pdf, docx, pptx, xlsx, csv, ...
+    # images inside the file for OCR to read (an e-mail's image attachments): unit number -> the image file's bytes
+    images: dict[int, bytes] = field(default_factory=dict)
 
     @property
     def has_text(self) -> bool:
         return any(page.text for page in self.pages)
 
 
-def read_pdf(path: Path, password: str | None = None, pages: range | None = None, tables: bool = True) -> ParsedPdf:
+ParsedPdf = ParsedDocument  # the name from when PDFs were the only format
+
+
+def read_pdf(path: Path | bytes, password: str | None = None, pages: range | None = None, tables: bool = True) -> ParsedPdf:
     """Extract the text of the pages of `path` (all, or those in the 1-based range `pages`), with their tables'
-    rows labelled (`tables`).
+    rows labelled (`tables`). `path` may also be the PDF's bytes (an e-mail attachment).
 
     Never raises for a bad PDF: the result's `error` or `problems` say what went wrong.
     """
@@ -78,10 +89,10 @@ def count_pages(path: Path, password: str | None = None) -> ParsedPdf:
     return ParsedPdf(page_count=len(reader.pages))
 
 
-def open_pdf(path: Path, password: str | None) -> tuple[PdfReader | None, ParsedPdf | None]:
+def open_pdf(path: Path | bytes, password: str | None) -> tuple[PdfReader | None, ParsedPdf | None]:
     """A decrypted reader with at least one page, or the final result for a file that is not one."""
     try:
-        data = path.read_bytes()
+        data = path if isinstance(path, bytes) else path.read_bytes()
     except OSError as exc:
         return None, ParsedPdf(error=f"cannot read the file ({exc.strerror or exc})")
     if not data:

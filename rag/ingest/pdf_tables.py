@@ -36,15 +36,15 @@ def looks_tabular(text: str) -> bool:
     return False
 
 
-def label_tables(path: Path, password: str | None, result) -> None:
-    """Label the tables of `result`'s pages (a `rag.ingest.pdf.ParsedPdf`), in place."""
+def label_tables(path: Path | bytes, password: str | None, result) -> None:
+    """Label the tables of `result`'s pages (a `rag.ingest.pdf.ParsedPdf`; `path` may be the PDF's bytes), in place."""
     candidates = [page for page in result.pages if page.text and not page.ocr and looks_tabular(page.text)]
     if not candidates:
         return
     try:
         import pypdfium2 as pdfium
 
-        document = pdfium.PdfDocument(str(path), password=password or None)
+        document = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path), password=password or None)
     except Exception:  # noqa: BLE001 - pypdf read it; pdfium may not (damaged, odd encryption): keep pypdf's text
         result.table_failures += len(candidates)
         return

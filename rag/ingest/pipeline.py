@@ -41,7 +41,9 @@ from rag.index.store import (
     write_index,
 )
 from rag.ingest.chunking import SPLITTER_NAME, chunk_pages, embedding_text, make_splitter
-from rag.ingest.pdf import Page, ParsedPdf, open_pdf, read_pdf
+from rag.ingest.detect import SUFFIXES, detect
+from rag.ingest.formats import read_document
+from rag.ingest.pdf import Page, ParsedPdf, open_pdf
 
 PAGES_PER_TASK = 24  # long files are split into page ranges so both cores work on them
 
@@ -103,13 +105,15 @@ class IngestSummary:
 
 
 def discover(paths: list[Path], data_dir: Path) -> tuple[dict[str, Path], list[Path]]:
-    """PDFs under `paths`, keyed by their name relative to the data folder; also the folders scanned."""
+    """Documents under `paths` (the extensions in `rag.ingest.detect.SUFFIXES`; hidden files and folders skipped),
+    keyed by their name relative to the data folder; also the folders scanned."""
     found: dict[str, Path] = {}
     folders: list[Path] = []
     for path in paths:
         if path.is_dir():
             folders.append(path)
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+                                and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts))
         elif path.is_file():
             candidates = [path]
         else:
@@ -138,7 +142,10 @@ def in_scope(source: str, paths: list[Path], folders: list[Path], data_dir: Path
 # ---------------------------------------------------------------- parsing
 
 
-def _probe(path: Path, password: str | None) -> tuple[int, ParsedPdf | None]:
+def _probe(path: Path, password: str | None) -> tuple[int | None, ParsedPdf | None]:
+    """A PDF's page count (None: another format, read whole by one task), or its final result when it cannot open."""
+    if detect(path).name != "pdf":
+        return None, None
     reader, final = open_pdf(path, password)
     return (0, final) if reader is None else (len(reader.pages), None)
 
@@ -156,16 +163,20 @@ def parse_files(files: list[Path], password: str | None, workers: int, progress:
         return parse_isolated(files, password, limits, tables)
     probes = [_probe(path, password) for path in files]
     tasks = [
-        (index, range(start, min(start + PAGES_PER_TASK, count + 1)))
+        (index, range(start, min(start + PAGES_PER_TASK, count + 1)) if count is not None else None)
         for index, (count, final) in enumerate(probes)
         if final is None
-        for start in range(1, count + 1, PAGES_PER_TASK)
+        for start in (range(1, count + 1, PAGES_PER_TASK) if count is not None else [1])
     ]
-    results = [final if final is not None else ParsedPdf(page_count=count) for count, final in probes]
-    bar = tqdm(total=sum(len(pages) for _, pages in tasks), unit="page", desc="Parsing",
+    results = [final if final is not None else ParsedPdf(page_count=count or 0) for count, final in probes]
+    bar = tqdm(total=sum(len(pages) if pages else 1 for _, pages in tasks), unit="page", desc="Parsing",
                file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
     with bar:
         for (index, _pages), part in zip(tasks, _run_tasks(files, tasks, password, workers, tables)):
+            if _pages is None:  # another format: one task read the whole file
+                results[index] = part
+                bar.update(1)
+                continue
             results[index].pages.extend(part.pages)
             results[index].table_failures += part.table_failures
             results[index].problems.extend(part.problems)
@@ -179,7 +190,7 @@ def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str 
                tables: bool = True):
     args = [(files[index], password, pages, tables) for index, pages in tasks]
     if workers <= 1 or len(tasks) <= 1:
-        yield from (read_pdf(*arg) for arg in args)
+        yield from (read_document(*arg) for arg in args)
         return
     # spawn, never fork: the caller may hold threads (torch, a loaded model, a web server) that fork would copy
     # mid-lock into the children.
@@ -187,8 +198,8 @@ def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str 
         yield from pool.map(_read_task, args)
 
 
-def _read_task(arg: tuple[Path, str | None, range, bool]) -> ParsedPdf:
-    return read_pdf(*arg)
+def _read_task(arg: tuple[Path, str | None, range | None, bool]) -> ParsedPdf:
+    return read_document(*arg)
 
 
 # ---------------------------------------------------------------- the run
@@ -383,7 +394,14 @@ def _file_result(source: str, result: ParsedPdf, was_indexed: bool) -> FileResul
     if result.error:
         return FileResult(source, "failed", reason=result.error)
     item = FileResult(source, status, pages=result.page_count, warnings=list(result.problems))
-    if not result.has_text and any(page.ocr for page in result.pages):
+    if result.kind == "image" and not result.has_text:
+        item.warnings.insert(0, "an image (no text layer), and OCR found no text in it; nothing indexed"
+                             if any(page.ocr for page in result.pages) else
+                             "an image (no text layer), not read: OCR is off or Tesseract is missing; nothing indexed")
+    elif result.kind not in ("pdf", "image"):
+        if not result.has_text:
+            item.warnings.insert(0, "no text found; nothing indexed")
+    elif not result.has_text and any(page.ocr for page in result.pages):
         item.warnings.insert(0, "no text layer, and OCR found no text either; nothing indexed")
     elif not result.has_text:
         item.warnings.insert(0, "no text layer (scanned?); nothing indexed")

@@ -1,12 +1,13 @@
-"""Parse untrusted PDFs (uploads, fuzzed files) in a separate process with a time and a memory limit.
+"""Parse untrusted documents (uploads, fuzzed files; every format of `rag.ingest.formats`) in a separate process
+with a time and a memory limit.
 
-A pathological PDF can make pypdf loop for minutes or allocate gigabytes. Here it does so in a spawned
+A pathological file can make a parser (pypdf, python-docx, openpyxl, ...) loop for minutes or allocate gigabytes. Here it does so in a spawned
 worker process (never forked: the caller may be a server full of threads, or hold torch and a model); the
 worker's address space is capped with RLIMIT_AS and each file has a deadline. A file that hits a limit,
 or kills the worker, comes back as a `ParsedPdf` with `error` set, and the next file gets a fresh worker.
 Results travel as plain dicts over a pipe between our own two processes (nothing a user can hand in).
 
-Hands on: `ParsedPdf` results, exactly as `rag.ingest.pdf.read_pdf` gives them, for `rag.ingest.pipeline.ingest` to
+Hands on: `ParsedDocument` results, exactly as `rag.ingest.formats.read_document` gives them, for `rag.ingest.pipeline.ingest` to
 chunk.
 """
 
@@ -35,7 +36,7 @@ def _serve(connection, memory_mb: int) -> None:  # runs in the worker process
 
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from rag.ingest.pdf import read_pdf
+    from rag.ingest.formats import read_document
 
     connection.send("ready")  # the per-file deadline starts after the worker's own start-up
     while True:
@@ -47,7 +48,7 @@ def _serve(connection, memory_mb: int) -> None:  # runs in the worker process
             return
         path, password, pages, tables = request
         try:
-            result = read_pdf(Path(path), password, range(1, pages + 1) if pages else None, tables=tables)
+            result = read_document(Path(path), password, range(1, pages + 1) if pages else None, tables=tables)
             reply = {"ok": asdict(result)}
         except MemoryError:
             reply = {"error": f"needs more than {memory_mb} MB of memory to parse (limit); skipped"}
@@ -106,7 +107,8 @@ class ParserWorker:
         data = reply["ok"]
         pages = [Page(**{**page, "tables": [Table(**table) for table in page["tables"]]}) for page in data["pages"]]
         return ParsedPdf(pages=pages, page_count=data["page_count"], error=data["error"],
-                         problems=list(data["problems"]), table_failures=data["table_failures"])
+                         problems=list(data["problems"]), table_failures=data["table_failures"], kind=data["kind"],
+                         images=dict(data["images"]))
 
     def _death_reason(self) -> str:
         self._process.join(5)

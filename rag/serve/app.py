@@ -147,7 +147,7 @@ def build_app(service: Service, *, api_key: str | None = None, cors_origins: lis
             turns, question = conversation_of(chat.messages)
             await anyio.to_thread.run_sync(service.refresh_index)  # a new index version, and 503 when there is none
             if service.index is None or not service.index.chunks:
-                raise ApiError(503, "no documents are indexed yet: upload PDFs with POST /v1/documents or run "
+                raise ApiError(503, "no documents are indexed yet: upload documents with POST /v1/documents or run "
                                     "`python -m rag.ingest`", type="server_error", code="no_index")
             job = service.answer_job(chat, turns, question)
         else:
@@ -170,7 +170,7 @@ def build_app(service: Service, *, api_key: str | None = None, cors_origins: lis
     async def upload_documents(request: Request) -> Response:
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("multipart/form-data"):
-            raise ApiError(415, "upload PDFs as multipart/form-data, one or more parts named 'file'", param="file")
+            raise ApiError(415, "upload documents (PDF, Office, CSV, HTML, Markdown, text, e-mail, images) as multipart/form-data, one or more parts named 'file'", param="file")
         async with request.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=MAX_FILES_PER_UPLOAD) as form:
             files = [(part.file, part.filename or "upload.pdf") for _, part in form.multi_items()
                      if hasattr(part, "filename") and hasattr(part, "file")]

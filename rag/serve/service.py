@@ -173,7 +173,7 @@ class Service:
             announce(format_summary(ingest(self.settings, progress=False, embeddings=self.embeddings)))
             self.refresh_index()
         if self.index is None:
-            announce(f"warning: no index in {self.settings.index_dir} yet; upload PDFs with POST /v1/documents")
+            announce(f"warning: no index in {self.settings.index_dir} yet; upload documents with POST /v1/documents")
 
     def refresh_index(self) -> None:
         """Re-read the index when its live version changed since the last look (cheap when it did not)."""
@@ -202,7 +202,7 @@ class Service:
     def answerer(self, request: ChatRequest) -> Answerer:
         self.refresh_index()
         if self.index is None or not self.index.chunks or self._retriever is None:
-            raise ApiError(503, "no documents are indexed yet: upload PDFs with POST /v1/documents or run "
+            raise ApiError(503, "no documents are indexed yet: upload documents with POST /v1/documents or run "
                                 "`python -m rag.ingest`", type="server_error", code="no_index")
         settings = self.request_settings(request)
         return Answerer(settings, _LockedRetriever(self._retriever, self._retriever_lock), self.backend, {})
@@ -412,7 +412,9 @@ def render_chat(chat_format: str, messages: list[Message]) -> str:
 
 
 def _has_pdfs(folder: Path) -> bool:
-    return folder.is_dir() and any(p.suffix.lower() == ".pdf" and p.is_file() for p in folder.rglob("*"))
+    from rag.ingest.detect import SUFFIXES
+
+    return folder.is_dir() and any(p.suffix.lower() in SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
 def spool_uploads(files: list[tuple[Any, str]], folder: Path) -> list[tuple[Path, str]]:

@@ -1,4 +1,5 @@
-"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder).
+"""The web server: the Gradio page at `/`, the user's PDFs at `/pdf/<file>` (only files inside the data folder), the
+places of other documents at `/place/<file>?n=N` (`rag.web.places`).
 
 Every response carries a Content-Security-Policy that allows this origin only, so nothing on the page (an
 image or link copied from a document into an answer included) can make the browser contact another host.
@@ -58,6 +59,18 @@ def add_page_routes(app: FastAPI, engine: Engine) -> None:
             raise HTTPException(status_code=404, detail="no such page") from None
 
 
+def add_place_route(app: FastAPI, engine: Engine) -> None:
+    """`/place/<file>?n=N`: unit N of a non-PDF document as the index holds it (`rag.web.places`)."""
+    from rag.web.places import PLACE_ROUTE, place_page
+
+    @app.get(PLACE_ROUTE + "/{relative:path}", include_in_schema=False)
+    def serve_place(relative: str, n: int = 1) -> HTMLResponse:
+        page = place_page(engine.index, relative, n) if engine.index is not None else None
+        if page is None:
+            raise HTTPException(status_code=404, detail="no such place in the indexed documents")
+        return HTMLResponse(page)
+
+
 # Gradio's page needs inline scripts and styles; data:/blob: cover its own icons and uploads. No remote source at all.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; "
@@ -101,6 +114,9 @@ def build_app(engine: Engine, *, max_upload_bytes: int, token: str | None = None
     add_security(app, token)
     add_pdf_route(app, engine)  # before the mount, so /pdf/ is not swallowed by the page
     add_page_routes(app, engine)
+
+
+    add_place_route(app, engine)
     page = WebUI(engine, max_upload_bytes).build()
     page.queue(default_concurrency_limit=1)
     return gr.mount_gradio_app(app, page, path="", max_file_size=max_upload_bytes, ssr_mode=False,

@@ -27,6 +27,7 @@ from rag.llm import BACKENDS
 from rag.answer.answerer import Answer
 from rag.web.engine import ChatSession, Engine, with_overrides
 from rag.ingest.uploads import Rejected
+from rag.ingest.detect import SUFFIXES
 
 log = logging.getLogger("rag.web")
 
@@ -58,15 +59,20 @@ def inert_markdown(text: str) -> str:
 
 
 def view_link(file: str, page: int, quote: str = "") -> str:
-    """The page view of `file` at `page` with `quote` highlighted (`rag.web.pages.view_html`)."""
+    """The page view of `file` at `page` with `quote` highlighted (`rag.web.pages.view_html`); a file of another
+    format opens at its place (`rag.web.places`)."""
+    if not file.lower().endswith(".pdf"):
+        from rag.web.places import place_link
+
+        return place_link(file, page)
     link = f"{VIEW_ROUTE}/{quote_url(file)}?p={page}"
     return link + (f"&q={quote_url(' '.join(quote.split())[:600], safe='')}" if quote.strip() else "")
 
 
-def page_view_html(file: str, page: int, quote: str = "") -> str:
+def page_view_html(file: str, page: int, quote: str = "", where: str | None = None) -> str:
     """The panel beside the chat: the page view in a frame (its own document: the chat keeps streaming while the
     page renders and its words are placed)."""
-    title = html.escape(f"{file}, page {page}")
+    title = html.escape(f"{file}, {where or f'page {page}'}")
     return (f'<iframe id="page-frame" title="{title}" src="{html.escape(view_link(file, page, quote))}" '
             f'style="height:{PAGE_VIEW_HEIGHT}px" loading="eager"></iframe>')
 
@@ -85,7 +91,7 @@ def grounding_markdown(answer: Answer) -> str:
         lines.append(f"⚠️ **Not found in the sources:** {missing}: no passage given to the model holds it; "
                      "check before relying on this answer.")
     for evidence in grounding.evidence:
-        label = escape_markdown(f"[{evidence.source}] {evidence.file}, page {evidence.page}")
+        label = escape_markdown(f"[{evidence.source}] {evidence.file}, {evidence.where}")
         lines.append(f"**Evidence** [{label}]({view_link(evidence.file, evidence.page, evidence.sentence)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
     if grounding.also_in:
@@ -287,7 +293,7 @@ class WebUI:
                 lead = lead_markdown(event.unit)
                 content = f"{SEARCHING}\n\n{lead}"
                 shown = (event.unit.file, event.unit.page, event.unit.text)
-                view = page_view_html(*shown)
+                view = page_view_html(*shown, where=event.unit.where)
             elif event.kind == "token":
                 text += event.text
                 content = inert_markdown(text) + (f"\n\n{lead}" if lead else "")
@@ -299,7 +305,7 @@ class WebUI:
                 panel = sources_markdown(event.answer)
                 unit = event.answer.verdict.unit if event.answer.verdict else None
                 if unit is not None and (unit.file, unit.page, unit.text) != shown:
-                    view = page_view_html(unit.file, unit.page, unit.text)
+                    view = page_view_html(unit.file, unit.page, unit.text, where=unit.where)
             else:
                 content = error_markdown(event.text)
             session.messages[-1] = {"role": "assistant", "content": content}
@@ -392,8 +398,8 @@ class WebUI:
                     with gr.Accordion("Documents", open=True, elem_id="documents"):
                         docs = gr.Dataframe(value=self.documents(), headers=["file", "pages", "chunks", "warnings"],
                                             interactive=False, elem_id="docs", wrap=True)
-                        upload = gr.File(label=f"Add PDFs (up to {self.max_upload_bytes // 10**6} MB each)",
-                                         file_count="multiple", file_types=[".pdf"], elem_id="upload")
+                        upload = gr.File(label=f"Add documents (up to {self.max_upload_bytes // 10**6} MB each)",
+                                         file_count="multiple", file_types=sorted(SUFFIXES), elem_id="upload")
                         report = gr.Textbox(label="Ingest report", lines=6, interactive=False,
                                             elem_id="ingest-report")
 

@@ -138,7 +138,7 @@ def test_bad_files_are_reported_and_the_rest_indexed(settings, make_pdf, embeddi
     make_pdf("good.pdf", ["A good document about tea plantations in Assam."])
     (settings.data_dir / "empty.pdf").write_bytes(b"")
     (settings.data_dir / "fake.pdf").write_bytes(b"this is not a pdf at all")
-    (settings.data_dir / "notes.txt").write_text("ignored: not a PDF")
+    (settings.data_dir / "notes.xyz").write_text("ignored: not a document type")
     summary = ingest(settings, progress=False, embeddings=embeddings)
     failed = {item.source: item.reason for item in summary.failed}
     assert failed == {"empty.pdf": "empty file (0 bytes)", "fake.pdf": "not a PDF (no %PDF header)"}
@@ -190,7 +190,7 @@ def test_parser_processes_are_spawned_not_forked(settings, make_pdf, monkeypatch
     def inherited(*args, **kwargs):
         raise AssertionError("a parser process inherited the parent's memory (fork)")
 
-    monkeypatch.setattr(rag.ingest.pipeline, "read_pdf", inherited)
+    monkeypatch.setattr(rag.ingest.pipeline, "read_document", inherited)
     files = [make_pdf(f"{name}.pdf", [f"Document {name}, page one.", "Page two."]) for name in ("a", "b")]
     parsed = parse_files(files, None, workers=2, progress=False)
     assert [len(result.pages) for result in parsed] == [2, 2] and not any(result.error for result in parsed)

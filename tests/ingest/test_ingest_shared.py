@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from rag.ingest.detect import SUFFIXES
 from rag.ingest.pipeline import ingest
 from rag.index.store import as_vectorstore, load_index
 
@@ -27,8 +28,9 @@ def test_messy_corpus_every_file_indexed_or_reported(shared_data, settings, embe
     settings = settings.model_copy(update={"data_dir": messy})
     summary = ingest(settings, [messy], progress=False, embeddings=embeddings)
     results = {item.source: item for item in summary.files}
-    names = sorted(p.name for p in messy.glob("*.pdf"))
-    assert sorted(results) == names  # every PDF accounted for, nothing else
+    names = sorted(p.name for p in messy.iterdir() if p.suffix.lower() in SUFFIXES)
+    assert sorted(results) == names  # every document accounted for, nothing else
+    assert "MANIFEST.tsv" in names and results["MANIFEST.tsv"].status == "added"  # a TSV is a document too
 
     manifest = {row["file"]: row for row in csv.DictReader(open(messy / "MANIFEST.tsv"), delimiter="\t")}
     for name, item in results.items():

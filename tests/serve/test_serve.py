@@ -164,6 +164,30 @@ def test_upload_then_ask(server, client):
     assert (server["root"] / "data" / "zorblax licence.pdf").read_bytes() == pdf.read_bytes()
 
 
+def test_upload_other_formats_then_ask_cites_the_place(server, client):
+    """POST /v1/documents takes any type a reader reads (decided from the content) and the answer's sources say
+    the place: a slide, not a page. A password-protected workbook is refused with its reason."""
+    from rag.bench.faults import write_bad_inputs
+    from rag.bench.formats import _pptx
+
+    folder = server["root"] / "incoming-formats"
+    folder.mkdir()
+    deck = _pptx(folder / "fabrikam review.pptx")
+    write_bad_inputs(folder)
+    with open(folder / deck.name, "rb") as slides, open(folder / "locked.xlsx", "rb") as locked:
+        reply = httpx.post(f"{server['base']}/v1/documents", headers={"Authorization": f"Bearer {KEY}"},
+                           files=[("file", ("fabrikam review.pdf", slides, "application/pdf")),  # a deck, misnamed
+                                  ("file", ("locked.xlsx", locked, "application/octet-stream"))], timeout=300)
+    assert reply.status_code == 200, reply.text
+    report = {f["file"]: f for f in reply.json()["data"]}
+    assert report["fabrikam review.pptx"]["status"] == "added", report
+    assert report["locked.xlsx"]["status"] == "rejected" and "password-protected" in report["locked.xlsx"]["reason"]
+    response = client.chat.completions.create(model="docqa", max_tokens=32, messages=[
+        {"role": "user", "content": "When does the new Lisbon office of Fabrikam open?"}])
+    sources = extra(response)["sources"]
+    assert (sources[0]["file"], sources[0]["place"]) == ("fabrikam review.pptx", "slide 2"), sources
+
+
 def test_a_cli_ingest_is_picked_up_without_restart(server, client, embeddings):
     from rag.config import load_settings
     from rag.ingest.pipeline import ingest
