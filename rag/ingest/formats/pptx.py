@@ -29,19 +29,11 @@ def read(source: Path | bytes, tables: bool = True) -> ParsedDocument:
             if getattr(shape, "has_table", False) and shape.has_table:
                 grid = [[cell_text(cell.text) for cell in row.cells] for row in shape.table.rows]
                 table = grid_table(grid, caption=title, page=number) if tables else None
-                if table is None:
-                    parts.append(flat_rows(grid))
-                else:
-                    found.append(table)
-                    parts.append(table.text())
+                parts.append(_grid_text(grid, table, found))
             elif getattr(shape, "has_chart", False) and shape.has_chart:
                 grid, caption = _chart_grid(shape.chart, title)
                 table = grid_table(grid, caption=caption, page=number, label_column=True) if tables and grid else None
-                if table is None:
-                    parts.append(flat_rows(grid))
-                else:
-                    found.append(table)
-                    parts.append(table.text())
+                parts.append(_grid_text(grid, table, found))
             elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
                 parts.append(clean_text(shape.text_frame.text))
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
@@ -91,3 +83,12 @@ def _shapes(shapes):
             yield from _shapes(shape.shapes)
         else:
             yield shape
+
+
+def _grid_text(grid, table, found: list) -> str:
+    """A slide table's or chart's text: its labelled rows when it was read as a table (kept in `found`), else its
+    cells row by row."""
+    if table is None:
+        return flat_rows(grid)
+    found.append(table)
+    return table.text()
