@@ -64,8 +64,8 @@ def add_place_route(app: FastAPI, engine: Engine) -> None:
     from rag.web.places import PLACE_ROUTE, place_page
 
     @app.get(PLACE_ROUTE + "/{relative:path}", include_in_schema=False)
-    def serve_place(relative: str, n: int = 1) -> HTMLResponse:
-        page = place_page(engine.index, relative, n) if engine.index is not None else None
+    def serve_place(relative: str, n: int = 1, q: str = "") -> HTMLResponse:
+        page = place_page(engine.index, relative, n, q[:MAX_QUOTE]) if engine.index is not None else None
         if page is None:
             raise HTTPException(status_code=404, detail="no such place in the indexed documents")
         return HTMLResponse(page)

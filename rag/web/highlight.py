@@ -54,7 +54,7 @@ def highlight_boxes(words: Sequence[PlacedWord], quote: str) -> list[Box]:
         return []
     keys = [word_key(word.text) for word in words]
     span = max(2 * len(wanted), len(wanted) + 8)
-    best = _best_window(keys, wanted, span)
+    best = best_window(keys, wanted, span)
     if best is None:
         return []
     start, end, found = best
@@ -63,7 +63,7 @@ def highlight_boxes(words: Sequence[PlacedWord], quote: str) -> list[Box]:
     return merge_lines([words[i].box for i in range(start, end + 1) if keys[i] in wanted])
 
 
-def _best_window(keys: Sequence[str], wanted: set[str], span: int) -> tuple[int, int, int] | None:
+def best_window(keys: Sequence[str], wanted: set[str], span: int) -> tuple[int, int, int] | None:
     """(first, last, distinct wanted words) of the window of at most `span` words holding the most of `wanted`,
     the shortest such; None when no word is wanted."""
     hits = [i for i, key in enumerate(keys) if key in wanted]
@@ -78,7 +78,29 @@ def _best_window(keys: Sequence[str], wanted: set[str], span: int) -> tuple[int,
             last = i
             if best is None or len(seen) > best[2] or (len(seen) == best[2] and last - first < best[1] - best[0]):
                 best = (first, last, len(seen))
+    if best is not None:  # words the quote repeats ("in May" after "in Porto") right beside the window belong to it
+        first, last, found = best
+        while first > 0 and keys[first - 1] in wanted:
+            first -= 1
+        while last + 1 < len(keys) and keys[last + 1] in wanted:
+            last += 1
+        best = (first, last, found)
     return best
+
+
+def mark_quote(text: str, quote: str) -> str | None:
+    """`text` as escaped HTML with the stretch holding `quote` (placed by its words, as on a page) in a <mark>;
+    None when the quote cannot be placed in it."""
+    from html import escape
+
+    words = list(re.finditer(r"\S+", text))
+    wanted = set(quote_words(quote))
+    keys = [word_key(m.group()) for m in words]
+    best = best_window(keys, wanted, max(2 * len(wanted), len(wanted) + 8)) if wanted else None
+    if best is None or best[2] < max(1, MIN_SHARE * len(wanted)):
+        return None
+    start, end = words[best[0]].start(), words[best[1]].end()
+    return f"{escape(text[:start])}<mark id=\"hl\">{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
 def merge_lines(boxes: Sequence[Box]) -> list[Box]:

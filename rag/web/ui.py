@@ -64,7 +64,7 @@ def view_link(file: str, page: int, quote: str = "") -> str:
     if not file.lower().endswith(".pdf"):
         from rag.web.places import place_link
 
-        return place_link(file, page)
+        return place_link(file, page, quote)
     link = f"{VIEW_ROUTE}/{quote_url(file)}?p={page}"
     return link + (f"&q={quote_url(' '.join(quote.split())[:600], safe='')}" if quote.strip() else "")
 
