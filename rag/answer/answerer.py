@@ -27,7 +27,7 @@ from rag.answer.conversation import Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.looks import Looks
 from rag.answer.reading import Reader
-from rag.answer.result import SNIPPET_CHARS, Answer, Source, to_sources  # noqa: F401 - the answer's types, here too
+from rag.answer.result import SNIPPET_CHARS, Answer, Source, coverage_note, to_sources  # noqa: F401 - the answer's types, here too
 from rag.answer.settle import settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
@@ -113,6 +113,9 @@ class Answerer:
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)
         settle(result, held, asked, self.reader.cut_short(), on_token, on_notice, self.settings.withdraw_unfound)
+        result.scope = analysis.scope
+        if result.scope != "fact" and result.sources and not result.abstained:
+            result.coverage = coverage_note(result.sources, result.scope)
         self.reader.record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result

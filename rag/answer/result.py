@@ -63,6 +63,8 @@ class Answer:
     grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
     verdict: Verdict | None = None  # verified / unsupported / contradicted, with its evidence unit (rag.answer.verify)
     lead: Unit | None = None  # the evidence shown before the answer: the unit most like the question
+    scope: str = "fact"  # "document" / "documents": the question is about a whole document or several (rag.query.scope)
+    coverage: str = ""  # for such a question, what the answer was drawn from ("5 passages: pages 3, 9, 12 of …")
 
     @property
     def supported_by(self) -> list[int]:
@@ -81,6 +83,8 @@ class Answer:
             "grounding": self.grounding.to_dict() if self.grounding else None,
             "verdict": self.verdict.to_dict() if self.verdict else None,
             "lead_evidence": self.lead.to_dict() if self.lead else None,
+            "scope": self.scope,
+            "coverage": self.coverage,
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -94,6 +98,17 @@ class Answer:
             "model": self.model,
             "backend": self.backend,
         }
+
+
+def coverage_note(sources: list[Source], scope: str) -> str:
+    """What an answer to a whole-document question saw: its passages' places, by file, said plainly."""
+    by_file: dict[str, list[str]] = {}
+    for source in sources:
+        by_file.setdefault(source.file, []).append(source.where)
+    seen = "; ".join(f"{', '.join(places)} of {file}" for file, places in by_file.items())
+    what = "compares documents" if scope == "documents" else "is about a whole document"
+    return (f"This question {what}; the answer is drawn from {len(sources)} passage"
+            f"{'s' if len(sources) != 1 else ''} only ({seen}), not from every page.")
 
 
 def to_sources(docs: list[Document]) -> list[Source]:

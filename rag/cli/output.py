@@ -184,6 +184,8 @@ def print_answer(answer: Answer, streamed: bool) -> None:
     cited = format_cited(answer)
     if cited:
         print(cited)
+    if answer.coverage:
+        print(f"Scope: {answer.coverage}")
     print()
     verdict = format_verdict(answer) if answer.verdict is not None else format_grounding(answer)
     if verdict:

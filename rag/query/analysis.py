@@ -44,6 +44,13 @@ class QueryAnalysis:
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
 
+    @cached_property
+    def scope(self) -> str:
+        """How much of the documents the question is about: "fact", "document" or "documents" (rag.query.scope)."""
+        from rag.query.scope import question_scope
+
+        return question_scope(self.question)
+
     # ------------------------------------------------------------ files and pages
 
     @cached_property

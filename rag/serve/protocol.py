@@ -151,6 +151,8 @@ def docqa_extra(answer: Answer) -> dict:
                      "table": s.table}
                     for s in answer.sources],
         "verdict": answer.verdict.to_dict() if answer.verdict else None,
+        "scope": answer.scope,
+        "coverage": answer.coverage,
         "abstained": answer.abstained,
         "abstain_reason": answer.abstain_reason,
         "dropped_chunks": answer.dropped_chunks,

@@ -207,6 +207,8 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     if answer.stopped:
         blocks[0] += " _(stopped)_"
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
+    if answer.coverage:
+        blocks.append(f"ℹ️ _{escape_markdown(answer.coverage)}_")
     blocks += [block for block in [verdict_markdown(answer), sources_line(answer)] if block]
     blocks.append(timings_markdown(answer))
     return "\n\n".join(blocks)

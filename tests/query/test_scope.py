@@ -1,0 +1,35 @@
+"""How much of the documents a question is about (rag.query.scope)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope
+
+
+@pytest.mark.parametrize(("question", "scope"), [
+    ("How much is the minimum guarantee payable by adidas?", FACT),
+    ("Who is the Chief Financial Officer?", FACT),
+    ("What was broadcasting revenue in 2022?", FACT),
+    ("Summarise this report.", DOCUMENT),
+    ("Give me an overview of the annual report", DOCUMENT),
+    ("What are the main risks the company lists?", DOCUMENT),
+    ("What is this document about?", DOCUMENT),
+    ("List all the subsidiaries named in the filing.", DOCUMENT),
+    ("How do the 2021 and 2022 filings differ on debt?", DOCUMENTS),
+    ("Compare the revenue of Best Buy and Costco.", DOCUMENTS),
+    ("Which of the reports mentions a share buyback?", DOCUMENTS),
+])
+def test_the_scope_of_a_question(question, scope):
+    assert question_scope(question) == scope
+
+
+def test_an_answer_to_a_whole_document_question_says_what_it_saw():
+    from rag.answer.result import Source, coverage_note
+
+    sources = [Source(number=1, file="manu.pdf", page=3, score=0.5, text="x"),
+               Source(number=2, file="manu.pdf", page=9, score=0.4, text="y"),
+               Source(number=3, file="deck.pptx", page=2, score=0.3, text="z", place="slide 2")]
+    note = coverage_note(sources, DOCUMENT)
+    assert note == ("This question is about a whole document; the answer is drawn from 3 passages only (page 3, "
+                    "page 9 of manu.pdf; slide 2 of deck.pptx), not from every page.")
