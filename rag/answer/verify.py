@@ -277,9 +277,11 @@ def _extends_asked_name(claim: Claim, question: str) -> bool:
 
 
 def _compound(answer: str, claim: Claim) -> bool:
-    """A number that is part of a word ("the 10-year agreement", "a 3-for-1 split") describes, it is not a value."""
+    """A number that is part of a word ("the 10-year agreement", "a 3-for-1 split", "COVID-19") names or describes,
+    it is not a value."""
     return claim.kind == "figure" and bool(
         re.search(rf"(?<![\w.]){re.escape(claim.text)}(?:-[a-z]|\([a-z]\))", answer)
+        or re.search(rf"[A-Za-z]-{re.escape(claim.text)}(?![\d.,]*\d)", answer)  # "COVID-19", "Form 10-K" kin
         or re.search(rf"\b(?:section|rule|item|note|article|chapter|part|form|schedule)\s+{re.escape(claim.text)}\b",
                      answer, re.IGNORECASE))
 
