@@ -68,11 +68,10 @@ class OpenAIBackend(LLMBackend):
             import openai
         except ImportError:
             raise missing_extra("openai", "serve") from None
-        import httpx
 
         api_key = settings.remote_api_key or os.environ.get("OPENAI_API_KEY") or "none"
         client = openai.OpenAI(base_url=settings.base_url, api_key=api_key, max_retries=0,
-                               timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT))
+                               timeout=openai.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT))
         started = time.perf_counter()
         try:
             cards = list(client.models.list())
