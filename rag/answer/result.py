@@ -63,6 +63,7 @@ class Answer:
     grounding: Grounding | None = None  # the answer's figures, dates and names looked up in the passages
     verdict: Verdict | None = None  # verified / unsupported / contradicted, with its evidence unit (rag.answer.verify)
     lead: Unit | None = None  # the evidence shown before the answer: the unit most like the question
+    translations: list[str] = field(default_factory=list)  # the question as searched in the documents' language
 
     @property
     def supported_by(self) -> list[int]:

@@ -19,6 +19,7 @@ passages can answer at all is `rag.answer.answerability`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,8 @@ from rag.ingest.chunking import NO_CONTEXT
 from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
 from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
+from rag.query.languages import document_languages
+from rag.query.terms import mostly_cjk
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
                                    page_key)
@@ -66,6 +69,7 @@ class HybridRetriever(BaseModel):
     pages: Any = None  # rag.retrieve.passages.PageChunks of the index (shared, built once per index version)
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
+    languages_: dict[str, str] | None = None  # each file's language (rag.query.languages), worked out on first use
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -78,6 +82,18 @@ class HybridRetriever(BaseModel):
         if self.mode != "dense" and hasattr(self.index, "get_bm25"):
             self.index.get_bm25()
 
+    @property
+    def document_languages(self) -> dict[str, str]:
+        """Each indexed file's language ("en", "zh", "ja": `rag.query.languages`), from a sample of its chunks."""
+        if self.languages_ is None:
+            texts: dict[str, list[str]] = {}
+            for chunk in self.index.chunks:
+                sample = texts.setdefault(chunk.metadata["source"], [])
+                if len(sample) < 40:
+                    sample.append(chunk.page_content)
+            self.languages_ = document_languages(texts)
+        return self.languages_
+
     def analyse(self, query: str) -> QueryAnalysis:
         """What `query` asks, with the files it names among this index's (when `match_documents`): build it once
         per question and pass it to `invoke(query, analysis)` and to the relevance check."""
@@ -86,22 +102,24 @@ class HybridRetriever(BaseModel):
         ordinary = partial(is_ordinary_word, self.names, self.search.files_with, partial(mostly_lowercase, self.index))
         return QueryAnalysis(query, names=self.names, files_with=self.search.files_with, ordinary=ordinary)
 
-    def invoke(self, query: str, analysis: QueryAnalysis | None = None) -> list[Document]:
+    def invoke(self, query: str, analysis: QueryAnalysis | None = None, also: Sequence[str] = ()) -> list[Document]:
         """The top `k` passages for `query`, best first (`rag.answer.lcel` makes this a LangChain retriever); what
-        the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here."""
+        the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here.
+
+        `also`: the same question in other languages (`rag.answer.translate`): their dense and keyword rankings
+        are fused with the question's, and a passage's `score` is its best cosine with any of them."""
         if analysis is None or analysis.question != query:
             analysis = self.analyse(query)
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         cosine = self.search.cosines(query_vector)
         named = analysis.named_files
-        rankings = []
-        if self.mode in ("hybrid", "dense"):
-            rows, values = self.search.dense(query_vector, named or None, self.candidates)
-            cosine.known(rows, values)
-            rankings.append((rows, self.dense_weight))
-        if self.mode in ("hybrid", "bm25"):
-            weight = self.cjk_bm25_weight if analysis.mostly_cjk else self.bm25_weight
-            rankings.append((self.search.keyword(query, named or None, self.candidates), weight))
+        rankings = self._rankings(query, query_vector, cosine, named, analysis.mostly_cjk)
+        others = []
+        for text in dict.fromkeys(text for text in also if text and text.strip() and text != query):
+            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            other_cosine = self.search.cosines(vector)
+            rankings += self._rankings(text, vector, other_cosine, named, mostly_cjk(text))
+            others.append((vector, other_cosine))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         # Without a file named, "page 14" means a page of the file of the best chunk.
         pages = self._named_pages(analysis, named or self._top_files(fused, 1))
@@ -115,12 +133,29 @@ class HybridRetriever(BaseModel):
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
         plan = self._passage_plan(fused, analysis.focus_tokens)
         scores = self._text_cosine(plan, cosine, query_vector)
+        for vector, other_cosine in others:
+            other = self._text_cosine(plan, other_cosine, vector)
+            rows = [row for _best, passage_rows, _score in plan for row in passage_rows]
+            scores = scores.with_values(rows, [max(scores[row], other[row]) for row in rows])
         passages = [self._passage(best, rows, fused_score, scores, ranks, named, analysis)
                     for best, rows, fused_score in plan]
         for passage in passages:
             if page_key(passage) in pages:
                 passage.metadata["named_page"] = True
         return passages
+
+    def _rankings(self, query: str, vector: np.ndarray, cosine: Cosines, named: set[str], cjk: bool
+                  ) -> list[tuple[list[int], float]]:
+        """The dense and keyword rankings of one query text (as `mode` asks), with their fusion weights."""
+        rankings = []
+        if self.mode in ("hybrid", "dense"):
+            rows, values = self.search.dense(vector, named or None, self.candidates)
+            cosine.known(rows, values)
+            rankings.append((rows, self.dense_weight))
+        if self.mode in ("hybrid", "bm25"):
+            weight = self.cjk_bm25_weight if cjk else self.bm25_weight
+            rankings.append((self.search.keyword(query, named or None, self.candidates), weight))
+        return rankings
 
     def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: Cosines,
                      query_vector: np.ndarray) -> Cosines:
