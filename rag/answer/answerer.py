@@ -34,7 +34,7 @@ from rag.answer.result import SNIPPET_CHARS, Answer, Source, to_sources  # noqa:
 from rag.answer.settle import settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.translate import Translator
+from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.config import Settings
 from rag.errors import UserError
@@ -89,6 +89,10 @@ class Answerer:
             return self.retriever.invoke(analysis.question, analysis=analysis)
         return self.retriever.invoke(analysis.question)
 
+    def _languages_of(self, passages: Sequence[Document]) -> set[str]:
+        languages = getattr(self.retriever, "document_languages", None) or {}
+        return {languages.get(doc.metadata.get("source"), "en") for doc in passages}
+
     def translations(self, analysis: QueryAnalysis) -> list[str]:
         """The question in the languages of the documents written in another script (`rag.answer.translate`);
         none when every document it may be about is in its own script, so English on English costs nothing."""
@@ -139,6 +143,9 @@ class Answerer:
             return self._abstain(result, verdict.reason, on_token, started)
         result.timings["first_evidence"] = lead_seconds
         relevant, question, history = self._as_data(verdict.passages, asked, history)
+        hint = answer_language_hint(asked, self._languages_of(relevant))
+        if hint:
+            question = f"{question}\n{hint}"
         focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text in also))
         focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,

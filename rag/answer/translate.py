@@ -18,13 +18,44 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.query.languages import LANGUAGE_NAMES, document_languages, language_of, targets  # noqa: F401
-from rag.text import neutralise_special_tokens
+from rag.text import has_cjk, neutralise_special_tokens
 
 MAX_TRANSLATION_TOKENS = 80
+# Worked examples for the prompt: general questions about no document in particular (a small reader copies their form:
+# a question in, the same question out in the other language, figures and names as written).
+EXAMPLES = (
+    {"en": "What was the net profit of the company in 2020?", "zh": "公司2020年的净利润是多少？",
+     "ja": "会社の2020年の純利益はいくらですか？"},
+    {"en": "Who is the chairman of ABC Holdings?", "zh": "ABC Holdings的董事长是谁？",
+     "ja": "ABC Holdingsの会長は誰ですか？"},
+)
+
+
+def in_script(text: str, target: str) -> bool:
+    """Whether a translation is written in the target's script: some Chinese/Japanese characters for "zh"/"ja" (names
+    kept in Latin letters are fine: "HKSCC Nominees Limited持有..."), mostly Latin letters for "en"."""
+    if target == "en":
+        return language_of(text) == "en" and any(ch.isalpha() for ch in text)
+    return sum(has_cjk(ch) for ch in text) >= 2
+
+
+def answer_language_hint(question: str, documents: Iterable[str]) -> str:
+    """A line added after the question for the reader, so that it answers in the question's language: always for a
+    Chinese/Japanese question (the instructions around it are English), and for an English question about documents
+    in another script; "" otherwise (English on English: the prompt stays exactly as it was)."""
+    asked = language_of(question)
+    if asked == "zh":
+        return "（请用中文回答，数字和名称照原文引用。）"
+    if asked == "ja":
+        return "（日本語で答えてください。数字と名前は原文のとおりに引用してください。）"
+    if set(documents) - {"en"}:
+        return "(Answer in English; quote figures and names as the document writes them.)"
+    return ""
 
 
 class Translator:
@@ -46,6 +77,8 @@ class Translator:
                 return self._cache[key]
         started = time.perf_counter()
         text = clean_translation(self.backend.generate(self.prompt(question, target), self.params()), question)
+        if text and not in_script(text, target):
+            text = ""  # not in the asked script (a bare number, the question repeated in English): no use for search
         self.last_seconds = time.perf_counter() - started
         with self._lock:
             self._cache[key] = text
@@ -53,26 +86,32 @@ class Translator:
         return text
 
     def prompt(self, question: str, target: str) -> str:
-        """The translation prompt in the model's chat format (its own template when it has one)."""
+        """The translation prompt in the model's chat format (its own template when it has one): an instruction and
+        two worked examples (general ones, about no document), then the question."""
         language = LANGUAGE_NAMES[target]
         system = (f"You translate questions about documents into {language}. Keep numbers, dates, codes and "
-                  f"names of companies and people as they are written. Reply with the {language} translation "
-                  f"only, on one line.")
+                  f"names as they are written. Reply with the {language} translation only, on one line.")
         question = neutralise_special_tokens(" ".join(question.split()),
                                              getattr(self.backend, "special_tokens", ()))
+        turns = [{"role": "system", "content": system}]
+        for example in EXAMPLES:
+            source = example["en"] if target != "en" else example["zh"]
+            turns += [{"role": "user", "content": source}, {"role": "assistant", "content": example[target]}]
+        turns.append({"role": "user", "content": question})
         template = getattr(self.backend, "chat_template", None)
         if template:
             from rag.answer.prompts import _render
 
             try:
-                return _render(template, [{"role": "system", "content": system},
-                                          {"role": "user", "content": question}])
+                return _render(template, turns)
             except Exception:  # noqa: BLE001 - a template that refuses a system turn: the plain layout below
                 pass
         if self.backend.chat_format == "chatml":
-            return (f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{question}<|im_end|>\n"
-                    f"<|im_start|>assistant\n")
-        return f"{system}\n\nQuestion: {question}\n{language}:"
+            return "".join(f"<|im_start|>{turn['role']}\n{turn['content']}<|im_end|>\n" for turn in turns) + \
+                "<|im_start|>assistant\n"
+        shots = "".join(f"Question: {a['content']}\n{language}: {b['content']}\n\n"
+                        for a, b in zip(turns[1::2], turns[2::2]))
+        return f"{system}\n\n{shots}Question: {question}\n{language}:"
 
     def params(self) -> GenerationParams:
         return GenerationParams(max_new_tokens=MAX_TRANSLATION_TOKENS, temperature=0.0, top_k=1,
