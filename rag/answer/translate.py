@@ -26,6 +26,7 @@ from rag.query.languages import LANGUAGE_NAMES, document_languages, language_of,
 from rag.text import has_cjk, neutralise_special_tokens
 
 MAX_TRANSLATION_TOKENS = 80
+PROMPT_VERSION = 2  # part of the cache key: a changed prompt makes new translations
 # Worked examples for the prompt: general questions about no document in particular (a small reader copies their form:
 # a question in, the same question out in the other language, figures and names as written).
 EXAMPLES = (
@@ -70,7 +71,7 @@ class Translator:
 
     def translate(self, question: str, target: str) -> str:
         """`question` in language `target` ("en", "zh", "ja"); "" when the model gives nothing usable."""
-        key = json.dumps([self.backend.model_path.name, target, question.strip()], ensure_ascii=False)
+        key = json.dumps([PROMPT_VERSION, self.backend.model_path.name, target, question.strip()], ensure_ascii=False)
         with self._lock:
             if key in self._cache:
                 self.last_seconds = 0.0
