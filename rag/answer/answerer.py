@@ -80,7 +80,7 @@ class Answerer:
         analyse = getattr(self.retriever, "analyse", None)
         return analyse(query) if analyse is not None else QueryAnalysis(query)
 
-    def _retrieve(self, analysis: QueryAnalysis, also: Sequence[str] = ()) -> list[Document]:
+    def _retrieve(self, analysis: QueryAnalysis, also: Sequence[tuple[str, set[str]]] = ()) -> list[Document]:
         """The passages for the analysed question; a retriever that analyses questions is given the analysis (and
         the question's translations, `also`)."""
         if hasattr(self.retriever, "analyse"):
@@ -93,21 +93,25 @@ class Answerer:
         languages = getattr(self.retriever, "document_languages", None) or {}
         return {languages.get(doc.metadata.get("source"), "en") for doc in passages}
 
-    def translations(self, analysis: QueryAnalysis) -> list[str]:
-        """The question in the languages of the documents written in another script (`rag.answer.translate`);
-        none when every document it may be about is in its own script, so English on English costs nothing."""
+    def translations(self, analysis: QueryAnalysis) -> list[tuple[str, set[str]]]:
+        """The question in the languages of the documents written in another script (`rag.answer.translate`), each
+        with the files in that language (the only ones it searches); none when every document it may be about is in
+        its own script, so English on English costs nothing."""
         languages = getattr(self.retriever, "document_languages", None)
         if not self.settings.translate_questions or not languages:
             return []
         named = analysis.named_files
-        wanted = targets(language_of(analysis.question),
-                         {language for source, language in languages.items() if not named or source in named})
+        files: dict[str, set[str]] = {}
+        for source, language in languages.items():
+            if not named or source in named:
+                files.setdefault(language, set()).add(source)
+        wanted = targets(language_of(analysis.question), files)
         if not wanted:
             return []
         if self._translator is None:
             self._translator = Translator(self.backend, self.settings.cache_dir / "translations.json")
-        found = [self._translator.translate(analysis.question, language) for language in wanted]
-        return [text for text in found if text]
+        found = [(self._translator.translate(analysis.question, language), files[language]) for language in wanted]
+        return [(text, sources) for text, sources in found if text]
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
             on_notice: Callable[[str], None] | None = None, *, history: Sequence[Turn] = (),
@@ -138,7 +142,7 @@ class Answerer:
         result.timings["retrieval"] = retrieval_seconds
         if also:
             result.timings["translation"] = translation_seconds
-            result.translations = also
+            result.translations = [text for text, _files in also]
         if not verdict.passages:
             return self._abstain(result, verdict.reason, on_token, started)
         result.timings["first_evidence"] = lead_seconds
@@ -146,7 +150,7 @@ class Answerer:
         hint = answer_language_hint(asked, self._languages_of(relevant))
         if hint:
             question = f"{question}\n{hint}"
-        focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text in also))
+        focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text, _files in also))
         focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)

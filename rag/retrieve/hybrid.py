@@ -106,8 +106,12 @@ class HybridRetriever(BaseModel):
         """The top `k` passages for `query`, best first (`rag.answer.lcel` makes this a LangChain retriever); what
         the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here.
 
-        `also`: the same question in other languages (`rag.answer.translate`): their dense and keyword rankings
-        are fused with the question's, and a passage's `score` is its best cosine with any of them."""
+        `also`: the same question in other languages (`rag.answer.translate`), each a text or (text, files): their
+        dense and keyword rankings, over those files only (the documents written in that language), are fused with
+        the question's, and a passage's `score` is its best cosine with any of them. When some documents are written in
+        the question's own language, a translation's two rankings weigh half each, without `cjk_bm25_weight`
+        (together as much as one ranking of the question), so that the question's own rankings keep its
+        own-language documents first."""
         if analysis is None or analysis.question != query:
             analysis = self.analyse(query)
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -115,10 +119,20 @@ class HybridRetriever(BaseModel):
         named = analysis.named_files
         rankings = self._rankings(query, query_vector, cosine, named, analysis.mostly_cjk)
         others = []
-        for text in dict.fromkeys(text for text in also if text and text.strip() and text != query):
+        for item in also:
+            text, files = (item, None) if isinstance(item, str) else item
+            if not text or not text.strip() or text == query:
+                continue
+            within = (named & set(files) if named else set(files)) if files is not None else named
+            if files is not None and not within:
+                continue
             vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
             other_cosine = self.search.cosines(vector)
-            rankings += self._rankings(text, vector, other_cosine, named, mostly_cjk(text))
+            # alone: no document is in the question's own language, so the translation is the real query; in a mixed
+            # folder its two rankings together weigh as one, and the question's own ones keep its own documents first
+            alone = files is None or set(files) >= (named or set(self.document_languages))
+            rankings += self._rankings(text, vector, other_cosine, within, mostly_cjk(text) and alone,
+                                       scale=1.0 if alone else 0.5)
             others.append((vector, other_cosine))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         # Without a file named, "page 14" means a page of the file of the best chunk.
@@ -144,17 +158,18 @@ class HybridRetriever(BaseModel):
                 passage.metadata["named_page"] = True
         return passages
 
-    def _rankings(self, query: str, vector: np.ndarray, cosine: Cosines, named: set[str], cjk: bool
-                  ) -> list[tuple[list[int], float]]:
-        """The dense and keyword rankings of one query text (as `mode` asks), with their fusion weights."""
+    def _rankings(self, query: str, vector: np.ndarray, cosine: Cosines, named: set[str], cjk: bool,
+                  scale: float = 1.0) -> list[tuple[list[int], float]]:
+        """The dense and keyword rankings of one query text (as `mode` asks), with their fusion weights (times
+        `scale`)."""
         rankings = []
         if self.mode in ("hybrid", "dense"):
             rows, values = self.search.dense(vector, named or None, self.candidates)
             cosine.known(rows, values)
-            rankings.append((rows, self.dense_weight))
+            rankings.append((rows, self.dense_weight * scale))
         if self.mode in ("hybrid", "bm25"):
             weight = self.cjk_bm25_weight if cjk else self.bm25_weight
-            rankings.append((self.search.keyword(query, named or None, self.candidates), weight))
+            rankings.append((self.search.keyword(query, named or None, self.candidates), weight * scale))
         return rankings
 
     def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: Cosines,
