@@ -32,7 +32,7 @@ from rag.ingest.chunking import NO_CONTEXT
 from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
 from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
-from rag.query.languages import document_languages
+from rag.query.languages import document_languages, language_of
 from rag.query.terms import mostly_cjk
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
@@ -119,6 +119,9 @@ class HybridRetriever(BaseModel):
         named = analysis.named_files
         rankings = self._rankings(query, query_vector, cosine, named, analysis.mostly_cjk)
         others = []
+        asked = language_of(query)
+        own_language_files = sum(language == asked for source, language in self.document_languages.items()
+                                 if not named or source in named) if also else 0
         for item in also:
             text, files = (item, None) if isinstance(item, str) else item
             if not text or not text.strip() or text == query:
@@ -130,7 +133,7 @@ class HybridRetriever(BaseModel):
             other_cosine = self.search.cosines(vector)
             # alone: no document is in the question's own language, so the translation is the real query; in a mixed
             # folder its two rankings together weigh as one, and the question's own ones keep its own documents first
-            alone = files is None or set(files) >= (named or set(self.document_languages))
+            alone = files is None or own_language_files == 0
             rankings += self._rankings(text, vector, other_cosine, within, mostly_cjk(text) and alone,
                                        scale=1.0 if alone else 0.5)
             others.append((vector, other_cosine))
