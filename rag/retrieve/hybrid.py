@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 from langchain_core.documents import Document
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag.index.base import Cosines
 from rag.ingest.chunking import NO_CONTEXT
@@ -39,6 +39,7 @@ from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overl
                                    page_key)
 from rag.text import without_control_characters
 
+TEXT_VECTOR_CACHE = 20_000  # chunk-text vectors kept between questions (~30 MB at 384 floats)
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 
 
@@ -69,6 +70,7 @@ class HybridRetriever(BaseModel):
     pages: Any = None  # rag.retrieve.passages.PageChunks of the index (shared, built once per index version)
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
+    text_vectors: dict[str, Any] = Field(default_factory=dict)  # a chunk's text -> its vector, kept between questions
     languages_: dict[str, str] | None = None  # each file's language (rag.query.languages), worked out on first use
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -187,8 +189,14 @@ class HybridRetriever(BaseModel):
         if self.index.manifest.chunking.context == NO_CONTEXT or not rows:
             cosine.fetch(rows)
             return cosine
-        vectors = np.asarray(self.embeddings.embed_documents([self.index.chunks[row].page_content for row in rows]),
-                             dtype=np.float32)
+        texts = [self.index.chunks[row].page_content for row in rows]
+        missing = list(dict.fromkeys(text for text in texts if text not in self.text_vectors))
+        if missing:
+            if len(self.text_vectors) > TEXT_VECTOR_CACHE:
+                self.text_vectors.clear()
+            embedded = self.embeddings.embed_documents(missing)
+            self.text_vectors.update(zip(missing, np.asarray(embedded, dtype=np.float32)))
+        vectors = np.stack([self.text_vectors[text] for text in texts])
         return cosine.with_values(rows, (vectors @ query_vector).tolist())
 
     def _top_files(self, fused: list[tuple[int, float]], count: int = STATEMENT_DOCUMENTS) -> set[str]:
