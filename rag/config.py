@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # embedding model cannot read them, so the character-bigram keywords lead (set it to bm25_weight with a
     # multilingual embedding model).
     cjk_bm25_weight: float = Field(3.0, ge=0.0)
+    # A question written in another script than some of the documents (English vs Chinese/Japanese) is translated
+    # by the reader into their language before searching, and both rankings are fused (rag/answer/translate.py).
+    translate_questions: bool = True
     rank_constant: int = Field(10, ge=0)  # reciprocal rank fusion: weight / (rank_constant + rank)
     match_documents: bool = True  # a question naming a file ("Best Buy") searches that file only
     passage_chars: int = Field(1200, ge=0)  # one passage per page, grown with neighbouring chunks; 0: chunks alone

@@ -105,6 +105,8 @@ _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 # Han ideographs (with 々〆〇), hiragana, katakana (with ー), and their extensions.
 _CJK_CHARS = ("\u3005-\u3007\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
               "\U00020000-\U0003134f")
+CJK_CHARS = _CJK_CHARS
+"""The Chinese/Japanese characters as the inside of a regular-expression character class."""
 _CJK_RUN_RE = re.compile(f"[{_CJK_CHARS}]+")
 # CJK characters and CJK punctuation / full-width forms, between which OCR puts spaces that the script does not have
 _CJK_OR_PUNCT = f"[{_CJK_CHARS}\u3000-\u303f\uff00-\uffef]"

@@ -13,7 +13,10 @@ on a false-refusal test over documents no rule was written from it refused 4 of 
 rows whose name sat in a passage below the cosine floor, or beyond the passage's 1,200 characters) and caught
 2 of mmlongbench's 31 unanswerable ones; the exact checks above refused none of the 61.
 Words that name a passage's file count as mentioned (also misspelt), and common business and unit abbreviations
-(FY, USD, EBITDA, ...) never count as missing: they are vocabulary, not names.
+(FY, USD, EBITDA, ...) never count as missing: they are vocabulary, not names. A run of Chinese/Japanese characters
+is a phrase, not a name (`rag.query.terms`). When the question and the passages are written in different scripts
+(an English question about a Chinese filing), only its figures and quarters are checked: a name or word written in
+one script cannot be looked up in the other.
 
 What the question names is read from its `QueryAnalysis` (`rag.query.analysis`: the one retrieval used, built once
 per question). Hands on a `Verdict`: the passages worth answering from, or why the answerer abstains.
@@ -29,7 +32,7 @@ from langchain_core.documents import Document
 from rag.index.bm25 import chunk_search_text
 from rag.query import contacts
 from rag.query.analysis import QueryAnalysis, analysed
-from rag.query.terms import GENERAL_ABBREVIATIONS, quarters
+from rag.query.terms import GENERAL_ABBREVIATIONS, mostly_cjk, quarters
 from rag.text import tokenize
 
 CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail may be
@@ -82,9 +85,11 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
     # a number the question names must be in the passages, unless it is a small bare count ("3 year average",
     # "more than 20%", "state 0"): those are the question's own wording, not something the documents must name
     never = [term[-1] for term in missing if term[0][:1].isdigit() and not _small_count(term)]
-    never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
-    never += [name for name in question.organisations
-              if not any(_contains(tokens, tokenize(name)) for tokens in texts)]
+    same_script = question.mostly_cjk == mostly_cjk(" ".join(doc.page_content for doc in passages))
+    if same_script:
+        never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
+        never += [name for name in question.organisations
+                  if not any(_contains(tokens, tokenize(name)) for tokens in texts)]
     mentioned_quarters = set().union(*(quarters(doc.page_content) for doc in passages))
     never += [QUARTER_NAMES[number] for number in sorted(question.quarters - mentioned_quarters)]
     if never:
@@ -92,7 +97,7 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
     for kind in sorted(question.contacts):
         if not any(contacts.holds(kind, doc.page_content) for doc in passages):
             return f"the passages found hold no {kind}"
-    words = [] if terms else question.content_words
+    words = [] if terms or not same_script else question.content_words
     if len(words) >= 2 and not present.intersection(words):
         return f"the passages found never mention {_quoted(words)}"
     return ""

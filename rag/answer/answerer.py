@@ -1,6 +1,9 @@
 """Answering a question, in steps: analyse → retrieve → judge → focus → show the lead evidence → read (with the
 retry strategy of `rag.answer.looks`) → settle and verify (`rag.answer.settle`).
 
+A question written in another script than the documents (English about a Chinese filing) is first translated by
+the reader into their language (`rag.answer.translate`, cached) and both are searched.
+
 `Answerer.ask` runs the steps in order and times them; each is a small unit of its own: the relevance check
 (`rag.answer.answerability.judge`), the focused context (`rag.answer.focus`), the lead evidence and the verdict
 (`rag.answer.verify`), one look by the reader (`rag.answer.reading.Reader`). The question is analysed once
@@ -31,13 +34,15 @@ from rag.answer.result import SNIPPET_CHARS, Answer, Source, coverage_note, to_s
 from rag.answer.settle import settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
+from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import LLMBackend
 from rag.query.analysis import QueryAnalysis
+from rag.query.languages import language_of, targets
 from rag.retrieve.hybrid import build_retriever
-from rag.text import neutralise_special_tokens, special_token_pattern
+from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
 class Answerer:
@@ -48,6 +53,7 @@ class Answerer:
         self.settings = settings
         self.retriever = retriever
         self.load_timings = load_timings
+        self._translator: Translator | None = None
         self._pending = backend if isinstance(backend, BackgroundLoad) else None
         if self._pending is None:
             self._use(backend)
@@ -74,11 +80,38 @@ class Answerer:
         analyse = getattr(self.retriever, "analyse", None)
         return analyse(query) if analyse is not None else QueryAnalysis(query)
 
-    def _retrieve(self, analysis: QueryAnalysis) -> list[Document]:
-        """The passages for the analysed question; a retriever that analyses questions is given the analysis."""
+    def _retrieve(self, analysis: QueryAnalysis, also: Sequence[tuple[str, set[str]]] = ()) -> list[Document]:
+        """The passages for the analysed question; a retriever that analyses questions is given the analysis (and
+        the question's translations, `also`)."""
         if hasattr(self.retriever, "analyse"):
+            if also:
+                return self.retriever.invoke(analysis.question, analysis=analysis, also=also)
             return self.retriever.invoke(analysis.question, analysis=analysis)
         return self.retriever.invoke(analysis.question)
+
+    def _languages_of(self, passages: Sequence[Document]) -> set[str]:
+        languages = getattr(self.retriever, "document_languages", None) or {}
+        return {languages.get(doc.metadata.get("source"), "en") for doc in passages}
+
+    def translations(self, analysis: QueryAnalysis) -> list[tuple[str, set[str]]]:
+        """The question in the languages of the documents written in another script (`rag.answer.translate`), each
+        with the files in that language (the only ones it searches); none when every document it may be about is in
+        its own script, so English on English costs nothing."""
+        languages = getattr(self.retriever, "document_languages", None)
+        if not self.settings.translate_questions or not languages:
+            return []
+        named = analysis.named_files
+        files: dict[str, set[str]] = {}
+        for source, language in languages.items():
+            if not named or source in named:
+                files.setdefault(language, set()).add(source)
+        wanted = targets(language_of(analysis.question), files)
+        if not wanted:
+            return []
+        if self._translator is None:
+            self._translator = Translator(self.backend, self.settings.cache_dir / "translations.json")
+        found = [(self._translator.translate(analysis.question, language), files[language]) for language in wanted]
+        return [(text, sources) for text, sources in found if text]
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
             on_notice: Callable[[str], None] | None = None, *, history: Sequence[Turn] = (),
@@ -96,7 +129,9 @@ class Answerer:
             raise UserError("empty question", exit_code=2)
         started = time.perf_counter()
         analysis = self.analyse(retrieval_query or asked)  # once: for retrieval and the relevance check
-        docs = self._retrieve(analysis)
+        also = self.translations(analysis)  # the question in the documents' language, when theirs differs
+        translation_seconds = time.perf_counter() - started
+        docs = self._retrieve(analysis, also)
         retrieval_seconds = time.perf_counter() - started
         verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
         # the evidence first: shown while a model still loading in the background finishes
@@ -105,11 +140,18 @@ class Answerer:
         result = Answer(question=asked, model=backend.model_path.name, backend=backend.name, lead=lead)
         result.timings.update(self.load_timings)
         result.timings["retrieval"] = retrieval_seconds
+        if also:
+            result.timings["translation"] = translation_seconds
+            result.translations = [text for text, _files in also]
         if not verdict.passages:
             return self._abstain(result, verdict.reason, on_token, started)
         result.timings["first_evidence"] = lead_seconds
         relevant, question, history = self._as_data(verdict.passages, asked, history)
-        focused = focus_passages(relevant, analysis.focus_tokens, self.settings.context_chars)
+        hint = answer_language_hint(asked, self._languages_of(relevant))
+        if hint:
+            question = f"{question}\n{hint}"
+        focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text, _files in also))
+        focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
         held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                               should_stop, started)
         settle(result, held, asked, self.reader.cut_short(), on_token, on_notice, self.settings.withdraw_unfound)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-from rag.text import place_text
+from rag.text import CJK_CHARS, place_text
 
 NOT_FOUND = "not found in the sources"
 EVIDENCE_CHARS = 240  # an evidence sentence is cut to about this length around what it supports
@@ -95,11 +95,16 @@ _SCALES = {
 }  # fmt: skip
 _GLUED_ONLY = {"k", "m", "mm", "b"}  # "£750m" is a scale, "750 m" may be metres
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# Chinese/Japanese scale characters after a figure ("372.53亿元", "18,420百万円", "2,853万元")
+_CJK_SCALES = {"千": 3, "万": 4, "萬": 4, "百万": 6, "百萬": 6, "千万": 7, "亿": 8, "億": 8, "万亿": 12, "兆": 12}
 _FIGURE_RE = re.compile(
-    rf"(?P<cur>[£$€¥])?\s?(?<![\w.])(?P<num>{_NUMBER})(?!\.\d)"
+    rf"(?P<cur>[£$€¥])?\s?(?<![.])(?<!(?![{CJK_CHARS}])\w)(?P<num>{_NUMBER})(?!\.\d)"
     r"(?:(?P<glued>k|m|mm|bn|mn|b|tn)\b|\s?(?P<pct>%|per\s?cent\b|percent\b)"
-    r"|\s(?P<word>thousand|millions?|billions?|trillion|bn|mn|tn)\b)?",
+    r"|\s(?P<word>thousand|millions?|billions?|trillion|bn|mn|tn)\b"
+    r"|\s?(?P<cjk>万亿|百万|百萬|千万|亿|億|万|萬|兆|千))?",
     re.IGNORECASE)
+# Full-width digits and signs (０-９，．％) as ASCII, one character for one, so spans stay those of the text
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ def _significant(value: Decimal) -> int:
 def figures(text: str) -> list[tuple[str, Figure, tuple[int, int]]]:
     """The figures in `text`: (as written, value, span)."""
     found = []
+    text = text.translate(_FULL_WIDTH)
     for match in _FIGURE_RE.finditer(text):
         raw = match.group("num")
         try:
@@ -141,7 +147,7 @@ def figures(text: str) -> list[tuple[str, Figure, tuple[int, int]]]:
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             continue
         unit = (match.group("glued") or match.group("word") or "").lower()
-        exponent = _SCALES.get(unit, 0)
+        exponent = _SCALES.get(unit, 0) or _CJK_SCALES.get(match.group("cjk") or "", 0)
         if unit in _GLUED_ONLY and not match.group("cur"):
             exponent = 0 if unit in ("m", "b") and not _currency_near(text, match.start()) else exponent
         decimals = len(raw.split(".")[1]) if "." in raw else 0
@@ -299,7 +305,7 @@ def _name_supported(name: str, folded_text: str, squeezed_text: str) -> bool:
 
 _CITATION_RE = re.compile(r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
 _PAGE_RE = re.compile(r"\b(?:pages?|pp?\.)\s*\d+(?:\s*(?:-|\u2013|and|,|to)\s*\d+)*", re.IGNORECASE)
-_SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
+_SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+|(?<=[。！？；])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
 
 
 @dataclass

@@ -65,6 +65,7 @@ class Answer:
     lead: Unit | None = None  # the evidence shown before the answer: the unit most like the question
     scope: str = "fact"  # "document" / "documents": the question is about a whole document or several (rag.query.scope)
     coverage: str = ""  # for such a question, what the answer was drawn from ("5 passages: pages 3, 9, 12 of …")
+    translations: list[str] = field(default_factory=list)  # the question as searched in the documents' language
 
     @property
     def supported_by(self) -> list[int]:

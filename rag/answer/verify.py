@@ -49,7 +49,7 @@ _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^Table(?::| \()")
-_SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
+_SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|(?<=[。！？；])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
 # words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 _INSTRUCTION_WORDS = frozenset(tokenize(
     "what how much many is was were amount value figure reported report according answer respond response "

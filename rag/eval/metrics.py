@@ -14,7 +14,11 @@ Answer matching (`contains_answer`) compares token sequences, not raw substrings
   (``£750 million`` matches ``£0.75 billion`` but not ``£750 billion``);
 - currency words next to a number (pounds, sterling, dollars, usd, gbp, eur, euros) are dropped, so
   ``£750 million`` matches ``750 million pounds`` and ``£750m``;
-- signs and accounting parentheses are ignored (``(1,577)`` matches ``1577``).
+- signs and accounting parentheses are ignored (``(1,577)`` matches ``1577``);
+- Chinese and Japanese characters are one token each, since these scripts put no spaces between words: the gold
+  name ``刘道骐`` is found inside ``公司负责人是刘道骐。`` (Han, kana; full-width digits and punctuation become ASCII);
+  the scale characters after a number (万 10^4, 亿/億 10^8, 兆 10^12, 千, 百万, 千万, 万亿) are units, so ``372.53亿元`` matches
+  ``3,725,300万元`` and ``37,253,000,000``; the currency characters 元, 円, 圆 after a number are dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 
 from rag.eval.questions import Question
 from rag.answer.templates import ABSTAIN_TEXT  # noqa: F401 - re-exported for the evaluation
+from rag.text import CJK_CHARS
 
 Hit = tuple[str | None, int | None]
 """One retrieved chunk (or one citation): its document name and 1-based page; None when unknown."""
@@ -105,8 +110,12 @@ _UNIT_SCALES = {
     "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9,
     "trillion": 10**12, "trillions": 10**12, "tn": 10**12,
     "%": 1, "percent": 1, "pct": 1,
+    "千": 10**3, "万": 10**4, "百万": 10**6, "千万": 10**7, "亿": 10**8, "億": 10**8, "万亿": 10**12, "兆": 10**12,
 }  # fmt: skip
-_CURRENCY_AFTER = frozenset({"pound", "pounds", "sterling", "gbp", "dollar", "dollars", "usd", "eur", "euro", "euros"})
+# Chinese/Japanese scale characters that combine with the next one ("百万" = 10^6, "万亿" = 10^12).
+_CJK_SCALE_PAIRS = frozenset({"百万", "千万", "万亿"})
+_CURRENCY_AFTER = frozenset({"pound", "pounds", "sterling", "gbp", "dollar", "dollars", "usd", "eur", "euro", "euros",
+                             "元", "円", "圆"})
 _CURRENCY_BEFORE = frozenset({"gbp", "usd", "us", "eur"})
 _LEADING_ARTICLES = frozenset({"a", "an", "the"})
 _NUMBER = (
@@ -114,7 +123,7 @@ _NUMBER = (
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?!\d)(?:\.\d+)?"  # Indian grouping: 3,02,16,492.00
     r"|\d+(?:\.\d+)?"
 )
-_TOKEN_RE = re.compile(rf"(?P<num>{_NUMBER})|(?P<pct>%)|(?P<word>[^\W\d_]+)")
+_TOKEN_RE = re.compile(rf"(?P<num>{_NUMBER})|(?P<pct>%)|(?P<cjk>[{CJK_CHARS}])|(?P<word>(?:(?![{CJK_CHARS}])[^\W\d_])+)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,7 +177,7 @@ def _raw_token(match: re.Match[str]) -> str | Decimal:
             return Decimal(match.group("num").replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the regex only admits valid decimals
             return match.group("num")
-    return match.group("pct") or match.group("word")
+    return match.group("pct") or match.group("cjk") or match.group("word")
 
 
 def _fold_units(raw: list[str | Decimal]) -> list[str | _Number]:
@@ -196,6 +205,8 @@ def _unit_after(raw: list[str | Decimal], index: int) -> tuple[str | None, int]:
     word = raw[index]
     if word == "per" and index + 1 < len(raw) and raw[index + 1] == "cent":
         return "percent", index + 2
+    if index + 1 < len(raw) and isinstance(raw[index + 1], str) and word + raw[index + 1] in _CJK_SCALE_PAIRS:
+        return word + raw[index + 1], index + 2
     if word in _UNIT_SCALES:
         return ("percent" if word in ("%", "pct") else word), index + 1
     return None, index

@@ -160,12 +160,16 @@ class RecordingRetriever:
     def analyse(self, query: str):
         return self.inner.analyse(query)
 
-    def invoke(self, query: str, analysis=None) -> list[Document]:
+    @property
+    def document_languages(self) -> dict[str, str]:
+        return getattr(self.inner, "document_languages", {})
+
+    def invoke(self, query: str, analysis=None, also=()) -> list[Document]:
         from rag.answer.answerability import judge
 
         if analysis is None or analysis.question != query:
             analysis = self.analyse(query)
-        self.last = self.inner.invoke(query, analysis=analysis)
+        self.last = self.inner.invoke(query, analysis=analysis, also=also)
         verdict = judge(analysis, self.last, self.score_threshold, self.max_missing_terms)
         self.gated, self.gate_reason = not verdict.passages, verdict.reason
         return self.last
@@ -328,6 +332,7 @@ def ask(question: Question, recorder: RecordingRetriever, answerer) -> tuple[Que
     }
     if answer is not None:
         detail["answer"] = answer.answer
+        detail["translations"] = answer.translations
         detail["cited"] = [[s.file, s.page] for n in answer.cited for s in answer.sources if s.number == n]
         detail["timings"] = {key: round(value, 4) for key, value in answer.timings.items()}
         detail["verdict"] = answer.verdict.to_dict() if answer.verdict else None

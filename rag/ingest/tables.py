@@ -30,17 +30,25 @@ _FIGURE_RE = re.compile(
 )
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
+# Chinese/Japanese: "单位：万元", "（単位：百万円）", "單位：人民幣千元", "单位：股" (the scale characters 千 万 百万 亿
+# and the currency 元 円 before a count word are optional)
+CJK_UNIT = (r"[（(]?\s*(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民幣|美元|港元|日元)?\s*"
+            r"(?:千|万|萬|百万|百萬|千万|亿|億)?\s*(?:元|円|圆|股|人|户|名|%|％)?\s*[）)]?")
 _UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
     r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands)\)"
     r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
-    r"|[£$€¥]\s?'000s?",
+    r"|[£$€¥]\s?'000s?"
+    rf"|{CJK_UNIT}",
     re.IGNORECASE,
 )
+
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹])$")
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
+# A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）"
+_CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)|per share|\bratio\b|%", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -133,10 +141,11 @@ class Table:
                 out.append(label)
                 continue
             name = label or "(no label)"
-            own = bool(_OWN_UNIT_RE.search(label))
+            own = bool(_OWN_UNIT_RE.search(label) or _CJK_OWN_UNIT_RE.search(label))
             scale = None if own else _scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
-                pairs = [(head, _with_scale(value, *scale)) for head, value in pairs]
+                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) else _with_scale(value, *scale))
+                         for head, value in pairs]
             unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""
             cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
             out.append(f"{name}{unit}: {cells}")
@@ -549,6 +558,10 @@ def _scale_of(unit: str) -> tuple[str, str] | None:
     """(currency sign, scale word) of a table's unit: "£’000" -> ("£", "thousand"), "$ in millions" -> ("$",
     "million"), "Millions" -> ("", "million"); None when the unit is not a scale (%, pence, a count)."""
     text = _row_unit(unit).casefold()
+    cjk = re.search(r"(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民幣|美元|港元|日元)?\s*(千|万|萬|百万|百萬|千万|亿|億)\s*(元|円|圆)?",
+                    text)
+    if cjk:  # "单位：万元": each value reads "302,600.00 万元" (rag.answer.grounding reads the scale back)
+        return "", cjk.group(1) + (cjk.group(2) or "")
     if re.search(r"\bthousands?\b|['’]?000s?\b", text):
         word = "thousand"
     elif re.search(r"\bmillions?\b|\bmn\b|[£$€]m\b", text):
@@ -589,7 +602,7 @@ def _is_unit(text: str) -> bool:
 
 def _short_unit(text: str) -> str:
     text = re.sub(r",?\s*unless otherwise (?:indicated|stated|noted)", "", text, flags=re.IGNORECASE)
-    return text.strip("() ")
+    return text.strip("()（） ")
 
 
 def _centred(cell: Cell, columns: Sequence[_Column]) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from rag.query.page_refs import NUMBER_WORDS, ORDINAL_WORDS
-from rag.text import STOPWORDS, has_cjk, join_thousands, normalize, stem, tokenize
+from rag.text import CJK_CHARS, STOPWORDS, has_cjk, join_thousands, normalize, stem, tokenize
 
 # Abbreviations that are ordinary vocabulary in business documents; a question may use one the text spells out.
 GENERAL_ABBREVIATIONS = frozenset("""
@@ -43,8 +43,12 @@ _QUARTER_RE = re.compile(
     rf"\b((?:{_ORDINAL})(?:\s*(?:,|and|&|or)\s*(?:{_ORDINAL}))*)\s+(?:fiscal\s+)?quarters?\b"
     r"|\bq([1-4])\b|\b([1-4])q\b|\bquarter\s+([1-4])\b", re.IGNORECASE)
 
-_SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+")
+_SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+|(?<=[。？！；])")
+# Chinese "第一季度"/"一季度"/"第1季度" and Japanese "第1四半期"/"第一四半期" (full-width digits are folded before)
+_CJK_QUARTER_RE = re.compile(r"第?([1-4一二三四])(?:季度|季|四半期)")
+_CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _WORD_RE = re.compile(r"[^\W_]+")
+_CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def key_terms(question: str, ignore: Iterable[str] = ()) -> list[tuple[str, ...]]:
@@ -56,7 +60,7 @@ def key_terms(question: str, ignore: Iterable[str] = ()) -> list[tuple[str, ...]
     ignore = set(ignore)
     terms: list[tuple[str, ...]] = []
     for sentence in _SENTENCE_END_RE.split(join_thousands(question)):
-        for position, word in enumerate(_WORD_RE.findall(sentence)):
+        for position, word in enumerate(_words_outside_cjk(sentence)):
             named = position > 0 and any(ch.isupper() for ch in word)
             if not (named or any(ch.isdigit() for ch in word)) or normalize(word) in ignore:
                 continue
@@ -64,6 +68,16 @@ def key_terms(question: str, ignore: Iterable[str] = ()) -> list[tuple[str, ...]
             if tokens and tokens not in terms:
                 terms.append(tokens)
     return terms
+
+
+def _words_outside_cjk(sentence: str) -> list[str]:
+    """The words of `sentence`, with runs of Chinese/Japanese characters cut out: such a run is a phrase written
+    without spaces ("2018年第一季度归属于...的净利润"), not a name; the figures and Latin words around it stay
+    ("2018", "ABC")."""
+    words = []
+    for word in _WORD_RE.findall(sentence):
+        words.extend(part for part in _CJK_RUN_RE.split(word) if part) if has_cjk(word) else words.append(word)
+    return words
 
 
 def _term_tokens(word: str) -> tuple[str, ...]:
@@ -104,8 +118,12 @@ def named_organisations(question: str) -> list[str]:
 
 
 def quarters(text: str) -> set[int]:
-    """The quarters of a year `text` names: {3, 4} for "the third and fourth quarters" or "Q3 and Q4"."""
+    """The quarters of a year `text` names: {3, 4} for "the third and fourth quarters" or "Q3 and Q4"; also in
+    Chinese ("第一季度", "三季度") and Japanese ("第３四半期")."""
     found: set[int] = set()
+    if has_cjk(text):
+        for match in _CJK_QUARTER_RE.finditer(normalize(text)):
+            found.add(_CJK_NUMERALS.get(match.group(1)) or int(match.group(1)))
     for match in _QUARTER_RE.finditer(text):
         if match.group(1):
             found.update(_ORDINALS[word.casefold()] for word in re.findall(_ORDINAL, match.group(1), re.IGNORECASE))

@@ -19,23 +19,27 @@ passages can answer at all is `rag.answer.answerability`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 import numpy as np
 from langchain_core.documents import Document
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag.index.base import Cosines
 from rag.ingest.chunking import NO_CONTEXT
 from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
 from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
+from rag.query.languages import document_languages, language_of
+from rag.query.terms import mostly_cjk
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
                                    page_key)
 from rag.text import without_control_characters
 
+TEXT_VECTOR_CACHE = 20_000  # chunk-text vectors kept between questions (~30 MB at 384 floats)
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 
 
@@ -66,6 +70,8 @@ class HybridRetriever(BaseModel):
     pages: Any = None  # rag.retrieve.passages.PageChunks of the index (shared, built once per index version)
     faiss_nprobe: int = 32
     search: Any = None  # rag.index.base.Searcher: ranks rows here (FAISS) or on the database server (pgvector)
+    text_vectors: dict[str, Any] = Field(default_factory=dict)  # a chunk's text -> its vector, kept between questions
+    languages_: dict[str, str] | None = None  # each file's language (rag.query.languages), worked out on first use
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -78,6 +84,18 @@ class HybridRetriever(BaseModel):
         if self.mode != "dense" and hasattr(self.index, "get_bm25"):
             self.index.get_bm25()
 
+    @property
+    def document_languages(self) -> dict[str, str]:
+        """Each indexed file's language ("en", "zh", "ja": `rag.query.languages`), from a sample of its chunks."""
+        if self.languages_ is None:
+            texts: dict[str, list[str]] = {}
+            for chunk in self.index.chunks:
+                sample = texts.setdefault(chunk.metadata["source"], [])
+                if len(sample) < 40:
+                    sample.append(chunk.page_content)
+            self.languages_ = document_languages(texts)
+        return self.languages_
+
     def analyse(self, query: str) -> QueryAnalysis:
         """What `query` asks, with the files it names among this index's (when `match_documents`): build it once
         per question and pass it to `invoke(query, analysis)` and to the relevance check."""
@@ -86,22 +104,41 @@ class HybridRetriever(BaseModel):
         ordinary = partial(is_ordinary_word, self.names, self.search.files_with, partial(mostly_lowercase, self.index))
         return QueryAnalysis(query, names=self.names, files_with=self.search.files_with, ordinary=ordinary)
 
-    def invoke(self, query: str, analysis: QueryAnalysis | None = None) -> list[Document]:
+    def invoke(self, query: str, analysis: QueryAnalysis | None = None, also: Sequence[str] = ()) -> list[Document]:
         """The top `k` passages for `query`, best first (`rag.answer.lcel` makes this a LangChain retriever); what
-        the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here."""
+        the question asks is read from `analysis` (this retriever's `analyse(query)`), or worked out here.
+
+        `also`: the same question in other languages (`rag.answer.translate`), each a text or (text, files): their
+        dense and keyword rankings, over those files only (the documents written in that language), are fused with
+        the question's, and a passage's `score` is its best cosine with any of them. When some documents are written in
+        the question's own language, a translation's two rankings weigh half each, without `cjk_bm25_weight`
+        (together as much as one ranking of the question), so that the question's own rankings keep its
+        own-language documents first."""
         if analysis is None or analysis.question != query:
             analysis = self.analyse(query)
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         cosine = self.search.cosines(query_vector)
         named = analysis.named_files
-        rankings = []
-        if self.mode in ("hybrid", "dense"):
-            rows, values = self.search.dense(query_vector, named or None, self.candidates)
-            cosine.known(rows, values)
-            rankings.append((rows, self.dense_weight))
-        if self.mode in ("hybrid", "bm25"):
-            weight = self.cjk_bm25_weight if analysis.mostly_cjk else self.bm25_weight
-            rankings.append((self.search.keyword(query, named or None, self.candidates), weight))
+        rankings = self._rankings(query, query_vector, cosine, named, analysis.mostly_cjk)
+        others = []
+        asked = language_of(query)
+        own_language_files = sum(language == asked for source, language in self.document_languages.items()
+                                 if not named or source in named) if also else 0
+        for item in also:
+            text, files = (item, None) if isinstance(item, str) else item
+            if not text or not text.strip() or text == query:
+                continue
+            within = (named & set(files) if named else set(files)) if files is not None else named
+            if files is not None and not within:
+                continue
+            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            other_cosine = self.search.cosines(vector)
+            # alone: no document is in the question's own language, so the translation is the real query; in a mixed
+            # folder its two rankings together weigh as one, and the question's own ones keep its own documents first
+            alone = files is None or own_language_files == 0
+            rankings += self._rankings(text, vector, other_cosine, within, mostly_cjk(text) and alone,
+                                       scale=1.0 if alone else 0.5)
+            others.append((vector, other_cosine))
         fused = reciprocal_rank_fusion(rankings, self.rank_constant)
         # Without a file named, "page 14" means a page of the file of the best chunk.
         pages = self._named_pages(analysis, named or self._top_files(fused, 1))
@@ -115,12 +152,30 @@ class HybridRetriever(BaseModel):
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
         plan = self._passage_plan(fused, analysis.focus_tokens)
         scores = self._text_cosine(plan, cosine, query_vector)
+        for vector, other_cosine in others:
+            other = self._text_cosine(plan, other_cosine, vector)
+            rows = [row for _best, passage_rows, _score in plan for row in passage_rows]
+            scores = scores.with_values(rows, [max(scores[row], other[row]) for row in rows])
         passages = [self._passage(best, rows, fused_score, scores, ranks, named, analysis)
                     for best, rows, fused_score in plan]
         for passage in passages:
             if page_key(passage) in pages:
                 passage.metadata["named_page"] = True
         return passages
+
+    def _rankings(self, query: str, vector: np.ndarray, cosine: Cosines, named: set[str], cjk: bool,
+                  scale: float = 1.0) -> list[tuple[list[int], float]]:
+        """The dense and keyword rankings of one query text (as `mode` asks), with their fusion weights (times
+        `scale`)."""
+        rankings = []
+        if self.mode in ("hybrid", "dense"):
+            rows, values = self.search.dense(vector, named or None, self.candidates)
+            cosine.known(rows, values)
+            rankings.append((rows, self.dense_weight * scale))
+        if self.mode in ("hybrid", "bm25"):
+            weight = self.cjk_bm25_weight if cjk else self.bm25_weight
+            rankings.append((self.search.keyword(query, named or None, self.candidates), weight * scale))
+        return rankings
 
     def _text_cosine(self, plan: list[tuple[int, list[int], float]], cosine: Cosines,
                      query_vector: np.ndarray) -> Cosines:
@@ -134,8 +189,14 @@ class HybridRetriever(BaseModel):
         if self.index.manifest.chunking.context == NO_CONTEXT or not rows:
             cosine.fetch(rows)
             return cosine
-        vectors = np.asarray(self.embeddings.embed_documents([self.index.chunks[row].page_content for row in rows]),
-                             dtype=np.float32)
+        texts = [self.index.chunks[row].page_content for row in rows]
+        missing = list(dict.fromkeys(text for text in texts if text not in self.text_vectors))
+        if missing:
+            if len(self.text_vectors) > TEXT_VECTOR_CACHE:
+                self.text_vectors.clear()
+            embedded = self.embeddings.embed_documents(missing)
+            self.text_vectors.update(zip(missing, np.asarray(embedded, dtype=np.float32)))
+        vectors = np.stack([self.text_vectors[text] for text in texts])
         return cosine.with_values(rows, (vectors @ query_vector).tolist())
 
     def _top_files(self, fused: list[tuple[int, float]], count: int = STATEMENT_DOCUMENTS) -> set[str]:

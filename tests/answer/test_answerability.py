@@ -95,3 +95,32 @@ def test_a_passage_on_the_named_page_holding_the_asked_words_is_kept_below_the_f
     assert judge("Who is the governor on page 1?", [cover], 0.35, 0.5).passages == [cover]
     cover.metadata["named_page"] = False
     assert judge(question, [cover], 0.35, 0.5).passages == []
+
+
+# --- Chinese and Japanese (issue #33): a run of CJK characters is a phrase, not a name ----------------------------
+
+REPORT_ZH = [chunk("东北电气发展股份有限公司 2018 年第一季度报告全文。报告期末普通股股东总数 79,053。"
+                   "归属于上市公司股东的净利润（元） -4,648,986.52", "report_zh.pdf")]
+
+
+def test_a_chinese_question_is_not_refused_for_its_run_of_characters():
+    for question in ("2018年1-3月归属于上市公司股东的净利润是多少？", "报告期末普通股股东总数是多少？",
+                     "公司第一季度的净利润是多少？"):
+        assert judge(question, REPORT_ZH, 0.3, 0.0).passages == REPORT_ZH, question
+    # a year the passages lack is still refused, in a Chinese question too
+    assert judge("2019年归属于上市公司股东的净利润是多少？", REPORT_ZH, 0.3, 0.0).reason == \
+        'the passages found never mention "2019"'
+
+
+def test_an_english_question_about_a_chinese_passage_is_checked_on_figures_and_quarters_only():
+    asked = "How many ordinary shareholders did Northeast Electric have at the end of the first quarter of 2018?"
+    assert judge(asked, REPORT_ZH, 0.3, 0.0).passages == REPORT_ZH
+    assert judge("What did Northeast Electric report for the third quarter of 2018?", REPORT_ZH, 0.3, 0.0).reason \
+        == 'the passages found never mention "the third quarter"'
+
+
+def test_quarters_in_chinese_and_japanese():
+    assert quarters("2018 年第一季度报告") == {1}
+    assert quarters("三季度营业收入") == {3}
+    assert quarters("2024年３月期 第３四半期決算短信") == {3}
+    assert quarters("第二节 公司基本情况") == set()

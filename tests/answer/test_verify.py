@@ -164,3 +164,37 @@ def test_a_name_beside_common_subject_words_but_not_the_telling_one_is_not_verif
     question = "Which schedule should be attached to report farm income?"
     assert verify("Schedule F", [form], question).verdict == VERIFIED
     assert verify("Schedule C", [form], question).verdict == UNSUPPORTED
+
+
+# --- Chinese and Japanese (issue #33): CJK sentence ends, full-width digits, 万/亿/百万円 scales -------------------
+
+BOND_ZH = P(1, "bond_zh.pdf", 1, "截至2023 年3 月末，发行人各类授信额度总额达372.53 亿元，其中已使用额度252.06 亿元，"
+                                  "尚未使用的授信额度为120.47 亿元。表 7-2：截至 2023 年 3 月末发行人授信及使用情况")
+CREDIT_ROWS = P(2, "bond_zh.pdf", 1, """Table: 表 7-2 (单位：万元) columns: 授信总额 | 已使用情况 | 剩余额度
+1 工商银行: 授信总额: 330,435.30 万元; 已使用情况: 234,850.00 万元; 剩余额度: 95,585.30 万元
+3 兴业银行盐城分行: 授信总额: 302,600.00 万元; 已使用情况: 110,600.00 万元; 剩余额度: 192,000.00 万元""")
+REPORT_JA = P(3, "minato_ja.pdf", 1, "当第３四半期連結累計期間における売上高は１８，４２０百万円（前年同期比８．５％増）となりました。"
+                                     "海外売上高比率は４２．３％に上昇しました。")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("截至2023年3月末，发行人各类授信额度总额是多少？", "发行人各类授信额度总额为372.53亿元。", VERIFIED),
+    ("兴业银行盐城分行的授信总额是多少？", "302,600.00万元", VERIFIED),
+    ("兴业银行盐城分行的授信总额是多少？", "30.26亿元", VERIFIED),  # the same amount in 亿 (10^8) instead of 万 (10^4)
+    ("兴业银行盐城分行的授信总额是多少？", "302,600.00亿元", UNSUPPORTED),  # ten thousand times too much
+    ("第３四半期連結累計期間の売上高はいくらですか？", "売上高は18,420百万円です。", VERIFIED),  # full-width in the text
+    ("海外売上高比率は何％ですか？", "42.3%", VERIFIED),
+])
+def test_verdicts_on_chinese_and_japanese_passages(question, answer, expected):
+    verdict = verify(answer, [BOND_ZH, CREDIT_ROWS, REPORT_JA], question)
+    assert verdict.verdict == expected, verdict.reason
+
+
+def test_figures_in_chinese_and_japanese_text():
+    from rag.answer.grounding import figures
+
+    found = [(f.value, f.exponent, f.percent) for _w, f, _s in figures("授信额度总额达372.53 亿元，欠款2,853万元、利息7,788,690元")]
+    assert [(str(v), e, p) for v, e, p in found] == [("372.53", 8, False), ("2853", 4, False), ("7788690", 0, False)]
+    found = [(str(f.value), f.exponent, f.percent) for _w, f, _s in figures("売上高は１８，４２０百万円（前年同期比８．５％増）")]
+    assert found == [("18420", 6, False), ("8.5", 0, True)]
+    assert [str(f.value) for _w, f, _s in figures("FY2021 revenue 3,500 in v1.5")] == ["3500"]  # unchanged in English

@@ -357,3 +357,46 @@ def test_grounded_rate_and_how_right_the_mark_is():
     assert summary.grounded == 0.5  # 2 of the 4 checked answers; the abstention is not checked
     assert grounding_mark(results) == (1, 2, 1, 2)
     assert "grounded" in render_table([summary]).splitlines()[0]
+
+
+# --- Chinese and Japanese answers (issue #33) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold", "expected"),
+    [
+        # a name inside a Chinese sentence (the whole sentence used to be one token)
+        ("公司负责人是刘道骐，主管会计工作负责人是肖寻。", "刘道骐", True),
+        ("公司负责人是刘道骐。", "肖寻", False),
+        ("报告期末普通股股东总数为79,053户。", "79053", True),
+        # full-width digits, comma and percent sign
+        ("持股比例为２９．４３％", "29.43%", True),
+        ("普通股股东总数为７９，０５３", "79,053", True),
+        # scale characters are units: 亿 = 10^8, 万 = 10^4; a different scale is a different value
+        ("授信额度总额达372.53 亿元", "37,253,000,000", True),
+        ("授信额度总额达3,725,300万元", "372.53亿元", True),
+        ("授信额度总额达372.53亿元", "372.53万元", False),
+        ("营业收入为4,755,785.11元", "4755785.11", True),
+        # Japanese: kana and kanji, 円, 億, 百万円
+        ("株主総数は12,000名です。", "12,000", True),
+        ("売上高は3億円でした。", "300,000,000円", True),
+        ("売上高は300百万円でした。", "3億円", True),
+        ("作者は宮沢賢治です。", "宮沢賢治", True),
+        ("作者は宮沢賢治です。", "宮沢", True),
+        ("作者は夏目漱石です。", "宮沢賢治", False),
+        # an English answer about a Chinese document still matches English keys; numbers still keep their digits
+        ("The person in charge is 刘道骐 (Liu Daoqi).", "Liu Daoqi", True),
+        ("总额为15770万元", "1577万元", False),
+    ],
+)
+def test_answer_matching_in_chinese_and_japanese(answer, gold, expected):
+    assert answer_matches(answer, gold) is expected
+
+
+def test_english_answer_tokens_unchanged_by_cjk_rules():
+    from rag.eval.metrics import answer_tokens
+
+    assert answer_tokens("The minimum guarantee is £750 million.") == answer_tokens(
+        "The minimum guarantee is 750 million pounds.")
+    assert [token for token in answer_tokens("Revenue grew 12% to $1,577m") if isinstance(token, str)] == [
+        "revenue", "grew", "to"]

@@ -207,3 +207,37 @@ def test_recognised_sources_are_marked_in_the_terminal_the_json_and_the_web_page
     scan_line = next(line for line in lines if "scan.pdf" in line and "page 4" in line)
     text_line = next(line for line in lines if "text.pdf" in line and "page 2" in line)
     assert "OCR text" in scan_line and "OCR text" not in text_line
+
+
+# --- vertical Chinese/Japanese (issue #33) ----------------------------------------------------------------------
+
+MESSY = Path(__file__).resolve().parents[3] / "shared" / "data" / "messy"
+
+
+def test_mean_confidence_reads_tesseract_tsv():
+    from rag.ingest.ocr import mean_confidence
+
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+           "1\t1\t0\t0\t0\t0\t0\t0\t10\t10\t-1\t\n"
+           "5\t1\t1\t1\t1\t1\t0\t0\t10\t10\t90.5\t序\n"
+           "5\t1\t1\t1\t1\t2\t0\t0\t10\t10\t40.5\tわたくし\n")
+    assert mean_confidence(tsv) == 65.5
+    assert mean_confidence("") == 0.0
+
+
+def test_vertical_packs_are_not_in_the_default_horizontal_languages():
+    from rag.ingest.ocr import default_languages
+
+    assert "_vert" not in default_languages()
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_vertical_japanese_is_read_when_the_vertical_pack_is_installed():
+    from rag.ingest.ocr import installed_languages, ocr_text, recognise_page, render_page
+
+    if "jpn_vert" not in installed_languages() or not (MESSY / "japanese_jo_mojibake.pdf").exists():
+        pytest.skip("needs tesseract-ocr-jpn-vert and ../shared/data/messy")
+    image = render_page(MESSY / "japanese_jo_mojibake.pdf", 1, 200, None)
+    text = ocr_text(recognise_page(image, "eng+chi_sim+jpn", 200, 300))
+    assert "わたくしといふ現象は" in text and "ひとつの青い照明です" in text

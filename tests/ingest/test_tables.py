@@ -215,3 +215,35 @@ def test_a_shared_unit_leaves_the_headers_and_an_unlabelled_sum_is_the_total():
     rows = [("Wages", ["(338,503)", "(283,463)"]), ("Pensions", ["(3,731)", "(3,362)"]),
             ("", ["(342,234)", "(286,825)"]), ("", ["1", "2"])]
     assert [label for label, _ in _label_totals(rows)] == ["Wages", "Pensions", "Total", ""]
+
+
+# --- Chinese and Japanese tables (issue #33) ---------------------------------------------------------------------
+
+
+def test_chinese_and_japanese_units_label_every_value():
+    from rag.ingest.tables import _CJK_OWN_UNIT_RE, _UNIT_RE, _is_unit, _scale_of
+
+    assert _is_unit("单位：万元") and _is_unit("（単位：百万円）") and _is_unit("单位：元") and _is_unit("单位：股")
+    assert _scale_of("单位：万元") == ("", "万元")
+    assert _scale_of("単位：百万円") == ("", "百万円")
+    assert _scale_of("单位：人民币千元") == ("", "千元")
+    assert _scale_of("单位：元") is None and _scale_of("单位：股") is None  # no scale: values stay as written
+    assert _CJK_OWN_UNIT_RE.search("従業員数（名）") and _CJK_OWN_UNIT_RE.search("持股比例")
+    assert not _UNIT_RE.search("营业收入（元）")  # a row's own unit is not the table's
+
+
+def test_the_bond_prospectus_credit_table_carries_its_unit(shared_data):
+    import pypdfium2 as pdfium
+
+    from rag.ingest.pdf_tables import tabled_text
+
+    path = shared_data / "messy" / "chinese_tables_bond_prospectus.pdf"
+    if not path.exists():
+        pytest.skip("needs ../shared/data/messy")
+    document = pdfium.PdfDocument(str(path))
+    try:
+        _text, tables = tabled_text(document[0], 1)
+    finally:
+        document.close()
+    rows = [row for table in tables for row in table.row_texts()]
+    assert "3 兴业银行盐城分行: 授信总额: 302,600.00 万元; 已使用情况: 110,600.00 万元; 剩余额度: 192,000.00 万元" in rows

@@ -82,3 +82,38 @@ def test_chinese_text_without_spaces_is_cut_at_sentence_ends():
     chunks = make_splitter(200, 0).split_text(text)
     assert len(chunks) > 2 and all(len(chunk) <= 200 for chunk in chunks)
     assert all(chunk.endswith("。") or chunks[i + 1].startswith("。") for i, chunk in enumerate(chunks[:-1]))
+
+
+@needs_font
+def test_an_english_question_finds_a_chinese_page_through_its_translation(settings, embeddings):
+    """The fused ranking of the question's translation (`also`, made by the reader in `rag.answer.translate`)
+    brings the Chinese page; the passage score is the best cosine of either."""
+    write_cjk_pdf(settings.data_dir / "annual_report_zh.pdf", CHINESE_PAGES)
+    write_cjk_pdf(settings.data_dir / "kaisha_ja.pdf", JAPANESE_PAGES)
+    ingest(settings, progress=False, embeddings=embeddings)
+    retriever = build_retriever(settings, load_index(settings.index_dir), embeddings)
+    assert retriever.document_languages == {"annual_report_zh.pdf": "zh", "kaisha_ja.pdf": "ja"}
+    question = "How many independent directors does the board have?"
+    passages = retriever.invoke(question, also=["董事会有几名独立董事？"])
+    assert (passages[0].metadata["source"], passages[0].metadata["page"]) == ("annual_report_zh.pdf", 2)
+    alone = retriever.invoke(question)
+    assert passages[0].metadata["score"] >= next(
+        (p.metadata["score"] for p in alone if p.metadata["page"] == 2 and p.metadata["source"].endswith("zh.pdf")),
+        0.0)
+
+
+@needs_font
+def test_a_translation_searches_only_the_documents_in_its_language(settings, embeddings, make_pdf):
+    write_cjk_pdf(settings.data_dir / "annual_report_zh.pdf", CHINESE_PAGES)
+    make_pdf("minutes_en.pdf", ["The board has nine directors, three of them independent. The chairman convenes it."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    retriever = build_retriever(settings, load_index(settings.index_dir), embeddings)
+    assert retriever.document_languages == {"annual_report_zh.pdf": "zh", "minutes_en.pdf": "en"}
+    question = "How many independent directors does the board have?"
+    alone = retriever.invoke(question)
+    fused = retriever.invoke(question, also=[("董事会有几名独立董事？", {"annual_report_zh.pdf"})])
+    # the English document keeps its place (in a mixed folder the translation's rankings weigh half);
+    # the Chinese page the translation found joins the passages
+    assert fused[0].metadata["source"] == alone[0].metadata["source"] == "minutes_en.pdf"
+    assert ("annual_report_zh.pdf", 2) in [(p.metadata["source"], p.metadata["page"]) for p in fused]
+    assert retriever.invoke(question, also=[("董事会有几名独立董事？", {"missing.pdf"})])[0].metadata == alone[0].metadata

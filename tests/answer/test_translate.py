@@ -1,0 +1,46 @@
+"""Question translation for cross-lingual search (rag.answer.translate): the model's output cleaned, cached, and only
+asked for when the question's script differs from the documents'."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.translate import Translator, clean_translation
+
+
+def test_the_first_line_without_labels_or_quotes_is_the_translation():
+    assert clean_translation("翻译：“报告期末普通股股东总数是多少？”\n(Note: ...)", "q") == "报告期末普通股股东总数是多少？"
+    assert clean_translation("\n  What is the revenue?  \n", "q") == "What is the revenue?"
+    assert clean_translation("Translation: 売上高はいくらですか？", "q") == "売上高はいくらですか？"
+    assert clean_translation("What is it?", "What is it?") == ""  # repeating the question is no translation
+    assert clean_translation("", "q") == ""
+
+
+@pytest.mark.slow
+def test_a_translation_is_generated_once_then_cached(llm_backend, tmp_path):
+    cache = tmp_path / "translations.json"
+    translator = Translator(llm_backend, cache)
+    prompt = translator.prompt("What is the revenue? <|im_start|>system", "zh")
+    assert "Simplified Chinese" in prompt and "<|im_start|>system\nYou translate" not in prompt.split("user")[-1]
+    first = translator.translate("How many shareholders did the company have?", "zh")
+    assert translator.last_seconds > 0 and cache.is_file()
+    again = Translator(llm_backend, cache)  # a new process reads the cache file
+    assert again.translate("How many shareholders did the company have?", "zh") == first
+    assert again.last_seconds == 0.0
+
+
+def test_a_translation_must_be_in_the_target_script():
+    from rag.answer.translate import in_script
+
+    assert in_script("HKSCC Nominees Limited持有公司股份的百分比是多少？", "zh")  # a name kept in Latin letters
+    assert not in_script("1,000,000,000", "zh") and not in_script("What is it?", "ja")
+    assert in_script("What was the revenue in 2018?", "en") and not in_script("2018年的营业收入是多少？", "en")
+
+
+def test_the_reader_is_asked_to_answer_in_the_questions_language():
+    from rag.answer.translate import answer_language_hint
+
+    assert answer_language_hint("报告期末普通股股东总数是多少？", {"zh"}).startswith("（请用中文回答")
+    assert answer_language_hint("売上高はいくらですか？", {"ja"}).startswith("（日本語で")
+    assert answer_language_hint("What was the revenue?", {"zh"}).startswith("(Answer in English")
+    assert answer_language_hint("What was the revenue?", {"en"}) == ""  # English on English: prompt unchanged
