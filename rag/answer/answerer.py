@@ -45,6 +45,10 @@ from rag.retrieve.hybrid import build_retriever
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
+TRANSLATE_SHARE = 0.25  # in a folder that also holds documents in the question's own script, a language's documents
+# are searched with a translated question when they are this share of the files, or when the question names them
+
+
 class Answerer:
     """Everything loaded once (embeddings, index, model) to answer many questions."""
 
@@ -105,7 +109,11 @@ class Answerer:
         for source, language in languages.items():
             if not named or source in named:
                 files.setdefault(language, set()).add(source)
-        wanted = targets(language_of(analysis.question), files)
+        asked_in = language_of(analysis.question)
+        wanted = targets(asked_in, files)
+        if not named and files.get(asked_in):  # a mixed folder: translate only for a large share of other documents,
+            total = sum(len(sources) for sources in files.values())  # or every English question pays seconds
+            wanted = [language for language in wanted if len(files[language]) >= TRANSLATE_SHARE * total]
         if not wanted:
             return []
         if self._translator is None:

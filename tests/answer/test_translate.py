@@ -3,9 +3,11 @@ asked for when the question's script differs from the documents'."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from rag.answer.translate import Translator, clean_translation
+from rag.answer.translate import PROMPT_VERSION, Translator, clean_translation
 
 
 def test_the_first_line_without_labels_or_quotes_is_the_translation():
@@ -44,3 +46,32 @@ def test_the_reader_is_asked_to_answer_in_the_questions_language():
     assert answer_language_hint("売上高はいくらですか？", {"ja"}).startswith("（日本語で")
     assert answer_language_hint("What was the revenue?", {"zh"}).startswith("(Answer in English")
     assert answer_language_hint("What was the revenue?", {"en"}) == ""  # English on English: prompt unchanged
+
+
+def test_a_mixed_folder_translates_only_for_a_large_share_of_other_documents_or_a_named_one(llm_backend, tmp_path):
+    """English question, 1 Chinese file among 4 English ones: no translation (every question would pay seconds);
+    among 2 English ones, or when the question names the Chinese file: translated (here from the cache)."""
+    from types import SimpleNamespace
+
+    from rag.answer.answerer import Answerer
+    from rag.answer.translate import Translator
+    from rag.query.analysis import QueryAnalysis
+
+    question = "What was the revenue in 2023?"
+    translator = Translator(llm_backend)
+    translator._cache[json.dumps([PROMPT_VERSION, llm_backend.model_path.name, "zh", question], ensure_ascii=False)] = \
+        "2023年的营业收入是多少？"
+    answerer = object.__new__(Answerer)
+    answerer.settings, answerer._translator = SimpleNamespace(translate_questions=True), translator
+
+    def translations(languages: dict[str, str], named: set[str] = frozenset()):
+        answerer.retriever = SimpleNamespace(document_languages=languages)
+        analysis = QueryAnalysis(question)
+        analysis.__dict__["named_files"] = set(named)
+        return answerer.translations(analysis)
+
+    few = {"zh.pdf": "zh", **{f"en{i}.pdf": "en" for i in range(4)}}
+    assert translations(few) == []
+    assert translations(few, named={"zh.pdf"}) == [("2023年的营业收入是多少？", {"zh.pdf"})]
+    assert translations({"zh.pdf": "zh", "en0.pdf": "en", "en1.pdf": "en"}) == [("2023年的营业收入是多少？", {"zh.pdf"})]
+    assert translations({"zh.pdf": "zh"}) == [("2023年的营业收入是多少？", {"zh.pdf"})]
