@@ -561,6 +561,18 @@ for _ in range(count):
 """
 
 
+def zipped(members: dict[str, bytes]) -> bytes:
+    """A zip archive in memory holding `members` (name -> bytes)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def write_bad_inputs(folder: Path) -> dict[str, str]:
     """The bad inputs of issue 28 as files in `folder` (corrupt zip, zip bomb, password-protected workbook, a
     workbook with macros, hostile HTML, an e-mail with a hostile attachment name); name -> a phrase of its reason."""
@@ -571,13 +583,6 @@ def write_bad_inputs(folder: Path) -> dict[str, str]:
     import docx
     import msoffcrypto.format.ooxml
     import openpyxl
-
-    def zipped(members: dict[str, bytes]) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members.items():
-                archive.writestr(name, data)
-        return buffer.getvalue()
 
     good = io.BytesIO()
     document = docx.Document()

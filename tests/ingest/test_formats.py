@@ -4,15 +4,13 @@ attachment names) reported in one line while the rest is indexed. Files are gene
 
 from __future__ import annotations
 
-import io
 import socket
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from rag.bench.faults import write_bad_inputs as bad_inputs
+from rag.bench.faults import write_bad_inputs as bad_inputs, zipped as _zip
 from rag.bench.formats import make_corpus
 from rag.ingest.detect import detect
 from rag.ingest.formats import read_document
@@ -101,14 +99,6 @@ def test_unknown_and_legacy_files_get_one_line_reasons(tmp_path):
 
 
 # ---------------------------------------------------------------- bad input (issue #28, item 5)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_bad_office_files_get_one_line_reasons_and_macros_are_never_run(tmp_path):
