@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 
 from rag.answer.answerer import Answer
+from rag.text import place_text
 
 TIMING_ROWS = [
     ("embeddings_load", "embeddings load", "s"),
@@ -109,18 +110,26 @@ def format_verdict(answer: Answer) -> str:
             lines.append(f"  closest: [{unit.source}] {unit.file}, {unit.where}: \"{_short(unit.text)}\"")
     grounding = answer.grounding
     if grounding is not None and grounding.also_in and verdict.verdict == "verified":
-        lines.append(also_stated(grounding.also_in, unit.file if unit else ""))
+        lines.append(also_stated(grounding.also_in, unit.file if unit else "", places_of(answer)))
     return "\n".join(lines)
+
+
+def places_of(answer: Answer) -> dict[int, str | None]:
+    """Each source's place in a non-PDF file, by source number."""
+    return {source.number: source.place for source in answer.sources}
 
 
 def _same_unit(unit, lead) -> bool:
     return lead is not None and (lead.file, lead.page, lead.text) == (unit.file, unit.page, unit.text)
 
 
-def also_stated(also_in, file: str) -> str:
-    """The other pages stating the same value, in one line; the file is named only when it is another."""
-    same = [page for _n, other, page in also_in if other == file]
-    others = [f"{other}, page {page}" for _n, other, page in also_in if other != file]
+def also_stated(also_in, file: str, places: dict[int, str | None] | None = None) -> str:
+    """The other pages (or places of other formats, by source number in `places`) stating the same value, in one
+    line; the file is named only when it is another."""
+    places = places or {}
+    same = [page for n, other, page in also_in if other == file and not places.get(n)]
+    others = [f"{place_text(page, places.get(n))}" + (f" of {other}" if other != file else "")
+              for n, other, page in also_in if other != file or places.get(n)]
     pages = [f"page{'s' if len(same) > 1 else ''} {', '.join(map(str, same))}"] if same else []
     return "Also stated on " + "; ".join(pages + others)
 

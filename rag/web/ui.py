@@ -22,6 +22,7 @@ from urllib.parse import quote as quote_url
 import gradio as gr
 
 from rag.errors import UserError
+from rag.text import place_text
 from rag.ingest.pipeline import IngestSummary, format_summary
 from rag.llm import BACKENDS
 from rag.answer.answerer import Answer
@@ -95,7 +96,8 @@ def grounding_markdown(answer: Answer) -> str:
         lines.append(f"**Evidence** [{label}]({view_link(evidence.file, evidence.page, evidence.sentence)}): "
                      f"“{escape_markdown(evidence.sentence)}”")
     if grounding.also_in:
-        lines.append(also_stated(grounding.also_in, grounding.evidence[0].file if grounding.evidence else ""))
+        lines.append(also_stated(grounding.also_in, grounding.evidence[0].file if grounding.evidence else "",
+                                 {source.number: source.place for source in answer.sources}))
     return "  \n".join(lines)
 
 
@@ -122,15 +124,22 @@ def verdict_markdown(answer: Answer) -> str:
         lines.append(f"{kind} [{label}]({unit_link(unit)}): “{escape_markdown(unit.to_dict()['text'])}”")
     grounding = answer.grounding
     if verdict.verdict == "verified" and grounding is not None and grounding.also_in:
-        lines.append(also_stated(grounding.also_in, unit.file if unit else ""))
+        lines.append(also_stated(grounding.also_in, unit.file if unit else "",
+                                 {source.number: source.place for source in answer.sources}))
     return "  \n".join(lines)
 
 
-def also_stated(also_in, file: str) -> str:
-    """The other pages stating the same figure, in one short line (the file named only when it is another)."""
+def also_stated(also_in, file: str, places: dict[int, str | None] | None = None) -> str:
+    """The other pages (or places, by source number) stating the same figure, in one short line (the file named
+    only when it is another)."""
+    places = places or {}
+
+    def label(n: int, other: str, page: int) -> str:
+        where = place_text(page, places.get(n))
+        return where if other == file else f"{other}, {where}"
+
     return "Also stated on " + ", ".join(
-        f"[{escape_markdown(f'page {page}' if other == file else f'{other}, page {page}')}]({view_link(other, page)})"
-        for _n, other, page in also_in)
+        f"[{escape_markdown(label(n, other, page))}]({view_link(other, page)})" for n, other, page in also_in)
 
 
 def lead_markdown(unit) -> str:
