@@ -221,7 +221,6 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                                                  "pages below")
         return _verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
-    weights = subject_weights(units, subject)
     verified_by: list[Unit] = []
     spans: list[Unit] | None = None
     for claim in claims:
@@ -230,7 +229,8 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
         if found is None:  # stated across two or three sentences ("The flightcrew on Lion Air Flight 043 ... landed
-            spans = _spans(units) if spans is None else spans  # at their planned destination airport in Jakarta")
+            if spans is None:  # at their planned destination airport in Jakarta")
+                spans, weights = _spans(units), subject_weights(units, subject)
             found, _ = _find(claim, spans, subject, period, row_subject, question_scale(question))
             if found is not None and not _subject_beside(claim.text, found.text, subject, weights):
                 found = None  # a longer text shares more words by chance: the subject must be right beside the claim

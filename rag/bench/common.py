@@ -19,6 +19,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
+def cell_text(row: dict, key: str, fmt: str) -> str:
+    """A table cell as printed: a number in its format, anything else as text, "-" when missing."""
+    value = row.get(key)
+    return format(value, fmt) if isinstance(value, (int, float)) else str(row.get(key, "-"))
+
+
 _recorded: list[tuple[list[dict], list[tuple[str, str, str]]]] | None = None
 
 
@@ -39,8 +45,7 @@ def print_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> None:
         _recorded.append(([dict(row) for row in rows], list(columns)))
     cells = [[header for _, header, _ in columns]]
     for row in rows:
-        cells.append([format(row[key], fmt) if isinstance(row.get(key), (int, float)) else str(row.get(key, "-"))
-                      for key, _, fmt in columns])
+        cells.append([cell_text(row, key, fmt) for key, _, fmt in columns])
     widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
     for n, line in enumerate(cells):
         print("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(line, widths))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from rag.bench.common import cell_text
 from rag.eval.report import CSP, STYLE, escape, pyplot, svg_of
 
 MAX_CHARTS = 8  # numeric columns charted per table
@@ -35,14 +36,9 @@ def write_bench_report(path: Path, command: str, tables: list, text: str, load: 
     tmp.replace(path)
 
 
-def _cell(value, fmt: str) -> str:
-    return format(value, fmt) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(
-        "-" if value is None else value)
-
-
 def _table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     head = "".join(f"<th>{escape(header)}</th>" for _, header, _ in columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(key), fmt))}</td>" for key, _, fmt in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell_text(row, key, fmt))}</td>" for key, _, fmt in columns)
                    + "</tr>" for row in rows)
     return f"<table class=\"questions\"><tr>{head}</tr>{body}</table>"
 

@@ -263,10 +263,14 @@ def _about(run: dict, compare: dict | None) -> str:
     rows = [("questions", run.get("questions_file")), ("documents", run.get("docs")),
             ("filter", ", ".join(run.get("where") or []) or None), ("date", meta.get("date")),
             ("reader", meta.get("model")), ("machine", meta.get("machine")), ("load at start", meta.get("load")),
-            ("compared with", (compare or {}).get("meta", {}).get("date") and
-             f"{compare.get('questions_file')} run of {compare['meta']['date']}" or ("a previous run" if compare else None))]
+            ("compared with", _run_name(compare) if compare else None)]
     return "<table class=\"about\">" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
                                              for k, v in rows if v) + "</table>"
+
+
+def _run_name(run: dict) -> str:
+    date = run.get("meta", {}).get("date")
+    return f"{run.get('questions_file')} run of {date}" if date else "a previous run"
 
 
 def _preset_section(run: dict, before: dict | None, meta: dict) -> str:

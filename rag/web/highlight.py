@@ -50,17 +50,21 @@ def quote_words(quote: str) -> list[str]:
 def highlight_boxes(words: Sequence[PlacedWord], quote: str) -> list[Box]:
     """The boxes covering `quote` on a page of `words` (in reading order); [] when it cannot be placed."""
     wanted = set(quote_words(quote))
-    if not wanted or not words:
-        return []
     keys = [word_key(word.text) for word in words]
-    span = max(2 * len(wanted), len(wanted) + 8)
-    best = best_window(keys, wanted, span)
-    if best is None:
+    placed = place(keys, wanted)
+    if placed is None:
         return []
-    start, end, found = best
-    if found < max(1, MIN_SHARE * len(wanted)):
-        return []
+    start, end = placed
     return merge_lines([words[i].box for i in range(start, end + 1) if keys[i] in wanted])
+
+
+def place(keys: Sequence[str], wanted: set[str]) -> tuple[int, int] | None:
+    """(first, last) of the words (`keys`, compared as `word_key`) where a quote of `wanted` words sits: the best
+    window, holding at least MIN_SHARE of them; None when there is none."""
+    best = best_window(keys, wanted, max(2 * len(wanted), len(wanted) + 8)) if wanted else None
+    if best is None or best[2] < max(1, MIN_SHARE * len(wanted)):
+        return None
+    return best[0], best[1]
 
 
 def best_window(keys: Sequence[str], wanted: set[str], span: int) -> tuple[int, int, int] | None:
@@ -94,12 +98,10 @@ def mark_quote(text: str, quote: str) -> str | None:
     from html import escape
 
     words = list(re.finditer(r"\S+", text))
-    wanted = set(quote_words(quote))
-    keys = [word_key(m.group()) for m in words]
-    best = best_window(keys, wanted, max(2 * len(wanted), len(wanted) + 8)) if wanted else None
-    if best is None or best[2] < max(1, MIN_SHARE * len(wanted)):
+    placed = place([word_key(m.group()) for m in words], set(quote_words(quote)))
+    if placed is None:
         return None
-    start, end = words[best[0]].start(), words[best[1]].end()
+    start, end = words[placed[0]].start(), words[placed[1]].end()
     return f"{escape(text[:start])}<mark id=\"hl\">{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
