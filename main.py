@@ -18,7 +18,8 @@ from rag.llm import BACKENDS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/usage.md")
     parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
     parser.add_argument("-k", type=int, dest="k", help="passages to retrieve (default 5)")
     parser.add_argument("--backend", choices=BACKENDS,

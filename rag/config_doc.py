@@ -167,6 +167,10 @@ def render(root: Path = ROOT) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if set(argv) - {"--check"}:
+        print(__doc__.splitlines()[0] + "\n\n  --check  exit 1 when docs/configuration.md is out of date, instead of writing it\n\n"
+              "docs: docs/configuration.md", file=sys.stderr if "--help" not in argv and "-h" not in argv else sys.stdout)
+        return 0 if {"--help", "-h"} & set(argv) else 2
     page = render()
     if "--check" in argv:
         current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""

@@ -31,7 +31,7 @@ SYSTEM = (
     "them. After each fact, cite the passage it comes from by its number in square brackets, like [1]."
 )
 # Added to SYSTEM only with the setting `reader_abstains`: the 0.5B reader, told this, declined about one in five
-# answerable questions of the held-out messy set whose evidence it had been given (see README "Refusals").
+# answerable questions of the held-out messy set whose evidence it had been given (see docs/experiments.md, "Refusals").
 ABSTAIN_INSTRUCTION = f'If the passages do not contain the answer, reply exactly "{READER_ABSTAIN}"'
 
 

@@ -22,7 +22,8 @@ from rag.eval.runner import (PRESETS, apply_preset, eval_index_dir, format_run, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.eval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.eval", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/evaluation.md")
     parser.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl", help="one JSON question per line")
     parser.add_argument("--docs", type=Path, required=True, metavar="DIR", help="folder of the documents asked about")
     parser.add_argument("--index", type=Path, metavar="DIR",
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_report_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.eval report",
-                                     description="write a saved run (rag.eval --out) as one HTML page with charts")
+                                     description="write a saved run (rag.eval --out) as one HTML page with charts",
+                                     epilog="docs: docs/evaluation-report.md")
     parser.add_argument("run", type=Path, metavar="RUN.json")
     parser.add_argument("--compare", type=Path, metavar="OLD.json", help="a previous run to compare with")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html")

@@ -17,7 +17,8 @@ from rag.ingest.pipeline import format_summary, ingest
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/usage.md")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="documents or folders: PDF, Word, PowerPoint, Excel/CSV/TSV, HTML, Markdown, text, e-mail, images (default: data/)")
     parser.add_argument("--rebuild", action="store_true", help="start the index over")
     parser.add_argument("--password", help="password for encrypted PDFs")

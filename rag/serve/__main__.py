@@ -23,7 +23,8 @@ API_KEY_ENV = "RAG_API_KEY"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.serve", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.serve", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/api.md")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine "
                         "only; any other address needs an API key)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")

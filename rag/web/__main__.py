@@ -20,7 +20,8 @@ DEFAULT_MAX_UPLOAD_MB = 100
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.web", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.web", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/usage.md (web UI), docs/reliability.md (security)")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--backend", choices=BACKENDS, help="LLM backend to start with (default auto)")
