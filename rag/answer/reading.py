@@ -26,6 +26,7 @@ class Reader:
         self.backend = backend
         self.settings = settings
         self.template = reader_template(backend, reader_abstains=settings.reader_abstains)
+        self.points_template = reader_template(backend, points=True)  # for the list answer of a whole document
 
     def generation_params(self) -> GenerationParams:
         s = self.settings
@@ -39,8 +40,9 @@ class Reader:
 
     def read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
              history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,
-             should_stop: Callable[[], bool] | None) -> None:
-        """Fit `passages` (cut from `relevant`) into the window and stream the model's answer into `result`."""
+             should_stop: Callable[[], bool] | None, points: bool = False) -> None:
+        """Fit `passages` (cut from `relevant`) into the window and stream the model's answer into `result`;
+        `points`: as a list of points (a whole-document question)."""
         kept, dropped, _tokens = fit_context(passages, question, self.template, self.backend.count_tokens,
                                              self.backend.context_length, self.settings.max_new_tokens,
                                              format=format_passages)
@@ -50,7 +52,7 @@ class Reader:
                       f"{self.backend.context_length}-token window")
         result.sources = to_sources([relevant[d.metadata.get("focused_from", i)] for i, d in enumerate(kept)])
         context = format_passages(kept)
-        template = self._template_with(history, context, question, on_notice)
+        template = self.points_template if points else self._template_with(history, context, question, on_notice)
         guard = LoopGuard(show)
         stream = self.backend.stream(template.format(context=context, question=question), self.generation_params())
         try:

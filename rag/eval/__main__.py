@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["report"]:
         return report_main(argv[1:])
+    if argv[:1] == ["keypoints"]:
+        from rag.eval.keypoints import main as keypoints_main
+
+        return keypoints_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.compare is not None and args.report is None:
         raise UserError("--compare goes with --report FILE.html", exit_code=2)

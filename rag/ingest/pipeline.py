@@ -43,6 +43,7 @@ from rag.index.store import (
 from rag.ingest.chunking import SPLITTER_NAME, chunk_pages, embedding_text, make_splitter
 from rag.ingest.detect import SUFFIXES, detect
 from rag.ingest.formats import read_document
+from rag.ingest.overview import build_overviews
 from rag.ingest.pdf import Page, ParsedPdf, open_pdf
 
 PAGES_PER_TASK = 24  # long files are split into page ranges so both cores work on them
@@ -72,6 +73,8 @@ class IngestSummary:
     ocr_languages: str = ""
     tables: int = 0  # tables found and written as labelled rows
     table_failures: int = 0  # pages whose tables could not be read (kept as plain text)
+    overviews: dict[str, dict] = field(default_factory=dict, repr=False)  # per new file (rag.ingest.overview), for
+    # its manifest entry; not part of the printed summary
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.files if item.status == status)
@@ -360,6 +363,10 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         clock.total()
         return summary
     dimension = embeddings.dimension if vectors is not None else old.manifest.embedding.dimension
+    with clock("overview"):
+        overviews = build_overviews(new_chunks, vectors, {s: todo.to_parse[s][0] for s in new_chunks}, password)
+    for source, overview in overviews.items():
+        summary.overviews[source] = overview
     with clock("write"):
         if target is not None:
             summary.chunks_in_index = _write_pg(target, old, settings, model_name, dimension, summary, todo, parsed,
@@ -440,7 +447,8 @@ def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, 
             path, digest = todo.to_parse[source]
             item = by_source[source]
             manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
-                                               chunks=item.chunks, warnings=item.warnings, ocr=item.ocr)
+                                               chunks=item.chunks, warnings=item.warnings, ocr=item.ocr,
+                                               overview=summary.overviews.get(source))
     return manifest, replaced
 
 

@@ -44,6 +44,14 @@ class QueryAnalysis:
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
 
+    def restricted_to(self, files: set[str]) -> "QueryAnalysis":
+        """The same question asked of `files` only, as a question about one fact (a comparison asks each document
+        this way)."""
+        other = QueryAnalysis(self.question, self._names, self._files_with, self._ordinary)
+        other.__dict__["named_files"] = set(files)  # the cached properties, set
+        other.__dict__["scope"] = "fact"
+        return other
+
     @cached_property
     def scope(self) -> str:
         """How much of the documents the question is about: "fact", "document" or "documents" (rag.query.scope)."""
