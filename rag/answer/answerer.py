@@ -38,7 +38,8 @@ from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeati
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
-from rag.answer.whole import WholeDocument, common_words, document_passages, excerpt_points, overview_of, target_document, topic_tokens
+from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
+                              overview_of, target_document, titled_sections, topic_tokens)
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -189,12 +190,18 @@ class Answerer:
             held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                                   should_stop, started)
         # a list answer is checked point by point below: one unfound figure does not withdraw the other points
-        settle(result, held, asked, self.reader.cut_short(), on_token, on_notice,
+        shown = on_token if whole is None or on_token is None else \
+            (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow
+        settle(result, held, asked, self.reader.cut_short(), shown, on_notice,
                self.settings.withdraw_unfound and whole is None)
+        if whole is not None and result.abstained and result.sources:  # the reader only echoed the question:
+            result.abstained, result.abstain_reason, result.answer = False, "", ""  # the excerpts still answer
         if result.scope != FACT and result.sources and not result.abstained:
             result.points = check_points(result.answer, relevant)
-            if whole is not None:  # the excerpts themselves, after the reader's summary of them
-                listed = "\n\n" + excerpt_points(relevant[:len(result.sources)])
+            if whole is not None:  # the excerpts themselves, after the reader's summary of them, and the outline
+                result.verdict = None  # one verdict cannot speak for a summary: each point is checked instead
+                listed = ("\n\n" if result.answer else "") + excerpt_points(relevant[:len(result.sources)])
+                listed += "\n\n" + outline_line(whole.overview)
                 result.answer += listed
                 if on_token:
                     on_token(listed)
@@ -217,11 +224,16 @@ class Answerer:
             return None
         topic = topic_tokens(analysis, source, common_words(index, source))
         candidates = list(retrieved)
-        if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages
-            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)
-        passages, drawn, sections = document_passages(overview, source, analysis, candidates,
-                                                      self.retriever.embeddings.encode, topic)
-        return WholeDocument(source, passages, drawn, sections, bool(topic)) if passages else None
+        if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
+            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so
+            for section in titled_sections(overview["sections"], topic)[:3]:
+                candidates += [doc for doc in index.chunks if doc.metadata.get("source") == source
+                               and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]][:30]
+        search = getattr(self.retriever, "search", None)
+        passages, drawn, sections = document_passages(
+            overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
+            files_with=search.files_with if search is not None else None, files=len(index.manifest.files))
+        return WholeDocument(source, passages, drawn, sections, bool(topic), overview) if passages else None
 
     def _abstain(self, result: Answer, reason: str, on_token: Callable[[str], None] | None,
                  started: float) -> Answer:

@@ -53,7 +53,7 @@ def compare_documents(answerer, asked: str, analysis: QueryAnalysis, on_token, o
             break
         if on_notice:
             on_notice(f"Comparing {len(files)} documents: reading {source} ({number} of {len(files)}) …")
-        part = answerer.answer(asked, analysis.restricted_to({source}), should_stop=should_stop)
+        part = answerer.answer(asked, analysis.restricted_to({source}, scope="document"), should_stop=should_stop)
         offset = len(result.sources)
         for item in part.sources:
             item.number += offset

@@ -19,6 +19,9 @@ from rag.config import Settings
 from rag.llm.base import GenerationParams, LLMBackend
 
 
+POINTS_TOKENS = 120  # the reader's summary of the excerpts for a whole-document question
+
+
 class Reader:
     """The loaded model with its prompt template and the generation settings."""
 
@@ -28,9 +31,9 @@ class Reader:
         self.template = reader_template(backend, reader_abstains=settings.reader_abstains)
         self.points_template = reader_template(backend, points=True)  # for the list answer of a whole document
 
-    def generation_params(self) -> GenerationParams:
+    def generation_params(self, limit: int | None = None) -> GenerationParams:
         s = self.settings
-        return GenerationParams(max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_k=s.top_k,
+        return GenerationParams(max_new_tokens=min(s.max_new_tokens, limit or s.max_new_tokens), temperature=s.temperature, top_k=s.top_k,
                                 top_p=s.top_p, repetition_penalty=s.repetition_penalty, stop=list(self.backend.stop))
 
     def cut_short(self) -> bool:
@@ -54,7 +57,8 @@ class Reader:
         context = format_passages(kept)
         template = self.points_template if points else self._template_with(history, context, question, on_notice)
         guard = LoopGuard(show)
-        stream = self.backend.stream(template.format(context=context, question=question), self.generation_params())
+        limit = POINTS_TOKENS if points else None  # a summary of a few sentences: a looping list stops early
+        stream = self.backend.stream(template.format(context=context, question=question), self.generation_params(limit))
         try:
             for piece in stream:
                 if guard.add(piece):  # a small model stuck in a loop: end it, keep one copy

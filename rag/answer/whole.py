@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.ingest.overview import SENTENCE_END
 from rag.query.analysis import QueryAnalysis
 from rag.text import STOPWORDS, stem, tokenize
 
@@ -35,8 +36,10 @@ _CUE_WORDS = {stem(w) for w in (
     "themes theme topics topic ideas findings takeaways conclusions messages issues sections section list all "
     "every each document documents report reports filing filings paper file book manual chapter chapters gist "
     "give describe what which are is the this these about of in does do company companies tl dr brief briefly "
-    "short lists listed mention mentions mentioned discuss discussed cover covers").split()}
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+    "short lists listed mention mentions mentioned discuss discussed cover covers annual year fiscal form 10-k "
+    "20-f say says said describe described describes name named names compare comparison differ difference "
+    "differences versus between both and how its their part parts structure contents content organised organized "
+    "main").split()}
 
 
 @dataclass
@@ -48,6 +51,7 @@ class WholeDocument:
     drawn: int  # sections the excerpts come from
     sections: int  # sections of the document
     topic: bool  # the question names what it is about ("the main risks"), not only "summarise"
+    overview: dict  # the document's overview (rag.ingest.overview)
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Excerpt:
     text: str
     order: int  # place in the document, for reading order
     priority: float = 1.0  # for a plain summary, lower first (rag.answer.whole.overview_excerpts)
+    row: bool = False  # a line of a list or table in a section whose title names the topic
 
 
 def target_document(analysis: QueryAnalysis, retrieved: Sequence[Document], files: Sequence[str]) -> str | None:
@@ -93,9 +98,11 @@ def overview_of(index, source: str) -> dict | None:
 
 
 def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset()) -> set[str]:
-    """The question's search words less those that only ask for a summary, those of the document's name and those
-    `common` in it (its own name, "Manchester United", is on most pages and says nothing of the topic)."""
+    """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's")
+    and those `common` in this one (its own name, "Manchester United", is on most pages and says nothing of the
+    topic)."""
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
+    name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
     return {t for t in tokenize(analysis.question) if t not in _CUE_WORDS and t not in name_words
             and t not in STOPWORDS and not t.isdigit() and t not in common}
 
@@ -122,23 +129,78 @@ def overview_excerpts(overview: dict) -> list[Excerpt]:
         for sentence in section.get("sentences", []):
             # a summary takes more sentences from larger sections: the n-th sentence of a section waits (n+1)/pages
             priority = (sentence.get("rank", 0) + 1) / pages
-            excerpts.append(Excerpt(sentence["page"], section["title"], sentence["text"], sentence["page"], priority))
+            excerpts.append(Excerpt(sentence["page"], section["title"], sentence["text"],
+                                    sentence["page"] * 1_000_000, priority))
     return excerpts
 
 
+_ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a label, or a figure at its end
+
+
+def titled_sections(sections: list[dict], wanted: set[str]) -> list[dict]:
+    """The sections whose title names the topic ("35 Subsidiaries" for "list all the subsidiaries")."""
+    return [s for s in sections if wanted & set(tokenize(s["title"]))]
+
+
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict]) -> list[Excerpt]:
-    """The sentences and lines (a table's labelled rows) of retrieved passages that hold a topic word, each under the
-    section its page is in."""
+    """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
+    page is in; in a section whose title names the topic, every line (the rows of a list or table)."""
     found, seen = [], set()
     for doc in passages:
         page = doc.metadata.get("page", 1)
-        title = next((s["title"] for s in sections if s["page"] <= page <= s["last_page"]), "")
-        pieces = doc.page_content.splitlines() + _SENTENCE_END.split(" ".join(doc.page_content.split()))
-        for piece in (" ".join(p.split()) for p in pieces):
-            if 3 <= len(piece.split()) <= 80 and piece not in seen and wanted & set(tokenize(piece)):
-                seen.add(piece)
-                found.append(Excerpt(page, title, piece, page))
+        section = next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
+        title = section["title"] if section else ""
+        on_topic = bool(wanted & set(tokenize(title)))
+        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()] if on_topic else []
+        rows = [line for line in lines if 2 <= len(line.split()) <= 40 and _ROW.search(line)]
+        pieces = _pieces(doc.page_content)
+        for position, piece in enumerate(pieces + rows):
+            if piece not in seen and (piece in rows or wanted & set(tokenize(piece))):
+                seen.add(piece)  # reading order: page, chunk, place in the chunk
+                order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
+                found.append(Excerpt(page, title, piece, order, row=position >= len(pieces)))
     return found
+
+
+def informative(excerpts: list[Excerpt], files_with, files: int, keep: float = 0.7) -> list[Excerpt]:
+    """The excerpts whose words are most particular to their document, by how few of the indexed files use them
+    (the boilerplate every filing carries, "Unless the context otherwise requires, the terms we, us ...", scores
+    low); all of them when the index holds too few files to tell."""
+    if files < 3 or len(excerpts) < 4:
+        return excerpts
+    rarity: dict[str, float] = {}
+
+    def score(text: str) -> float:
+        words = [t for t in set(tokenize(text)) if t not in STOPWORDS and not t.isdigit()]
+        for word in words:
+            if word not in rarity:
+                rarity[word] = float(np.log(files / max(1, len(files_with([word])))))
+        return sum(rarity[w] for w in words) / max(1, len(words))
+
+    scores = np.array([score(e.text) for e in excerpts])
+    floor = np.quantile(scores, 1 - keep)
+    return [e for e, value in zip(excerpts, scores) if value >= floor]
+
+
+def _pieces(text: str) -> list[str]:
+    """A passage's sentences, its bullet items ("• our dependence on Matchday revenue;") and its table rows as the
+    ingest labels them ("Red Football Limited: Holding company; 100"), each whole."""
+    flat = " ".join(text.split())
+    items = re.split(r"\s*[•▪]\s+", flat)
+    prose, found = [items[0]], []
+    for item in items[1:]:  # a bullet item ends at its ";" or "."; what follows it is prose again
+        end = re.search(r"[;.](?:\s|$)", item)
+        head, rest = (item[:end.start() + 1], item[end.end():]) if end else (item, "")
+        if 3 <= len(head.split()) <= 60:
+            found.append(head.rstrip(";, "))
+        prose.append(rest)
+    for part in prose:
+        found += [p for p in SENTENCE_END.split(part) if 6 <= len(p.split()) <= 80 and p[:1].isupper()]
+    for line in text.splitlines():
+        line = line.strip()
+        if ": " in line and any(ch.isdigit() for ch in line) and 3 <= len(line.split()) <= 60:
+            found.append(line)  # a labelled table row
+    return list(dict.fromkeys(found))
 
 
 def spread_by_section(excerpts: list[Excerpt], budget: int) -> list[Excerpt]:
@@ -147,14 +209,21 @@ def spread_by_section(excerpts: list[Excerpt], budget: int) -> list[Excerpt]:
     return _fill(excerpts, sorted(range(len(excerpts)), key=lambda i: excerpts[i].priority), budget)
 
 
-def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> list[Excerpt]:
-    """For a question with a topic: the excerpts most like it, at most SECTION_CAP from one section."""
+def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray, named: set[str] = frozenset()
+                  ) -> list[Excerpt]:
+    """For a question with a topic: the excerpts most like it, at most SECTION_CAP from one section; first the rows
+    of lists and tables in the sections whose title names the topic (`named`: "35 Subsidiaries" for "list all the
+    subsidiaries"), in their own order."""
     taken: dict[str, int] = {}
 
+    def listed(e: Excerpt) -> bool:
+        return e.row and e.section in named
+
     def order():
-        for i in np.argsort(-scores):
+        for i in sorted(range(len(excerpts)), key=lambda i: (not listed(excerpts[i]), excerpts[i].order
+                                                             if listed(excerpts[i]) else -scores[i])):
             section = excerpts[i].section
-            if taken.get(section, 0) < SECTION_CAP:
+            if listed(excerpts[i]) or taken.get(section, 0) < SECTION_CAP:
                 taken[section] = taken.get(section, 0) + 1
                 yield int(i)
 
@@ -162,12 +231,13 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
 
 
 def _fill(excerpts: list[Excerpt], order, budget: int) -> list[Excerpt]:
-    chosen, used, seen = [], 0, set()
+    chosen, used, kept_words = [], 0, []
     for i in order:
         text = excerpts[i].text
-        if text in seen or used + len(text) > budget:
-            continue
-        seen.add(text)
+        words = set(tokenize(text))
+        if used + len(text) > budget or any(len(words & other) >= 0.8 * len(words) for other in kept_words):
+            continue  # too long for what is left, or (nearly) a sentence already taken (chunks overlap)
+        kept_words.append(words)
         chosen.append(excerpts[i])
         used += len(text) + 2
     return sorted(chosen, key=lambda e: (e.order, e.page))
@@ -185,7 +255,8 @@ def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
 
 
 def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
-                      embed, wanted: set[str], budget: int = DOCUMENT_CHARS) -> tuple[list[Document], int, int]:
+                      embed, wanted: set[str], budget: int = DOCUMENT_CHARS, files_with=None,
+                      files: int = 1) -> tuple[list[Document], int, int]:
     """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
     unit vectors (the index's embeddings)."""
@@ -200,7 +271,10 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
             question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
             words = np.array([len(wanted & set(tokenize(e.text))) / len(wanted) for e in excerpts])
             scores = vectors @ question + words
-    chosen = best_by_topic(excerpts, budget, scores) if scores is not None else spread_by_section(excerpts, budget)
+    if scores is not None:
+        chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled_sections(sections, wanted)})
+    else:
+        chosen = spread_by_section(informative(excerpts, files_with, files) if files_with else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)
 
 
@@ -216,6 +290,16 @@ def excerpt_points(passages: Sequence[Document]) -> str:
         for text in doc.page_content.split(EXCERPT_JOIN):
             lines.append(f"- {text.strip()} [{number}]")
     return "\n".join(lines)
+
+
+def outline_line(overview: dict, shown: int = 20) -> str:
+    """The document's sections in order with their pages (the largest `shown` when there are more)."""
+    sections = overview.get("sections", [])[1:] or overview.get("sections", [])  # not the front matter
+    if len(sections) > shown:
+        largest = sorted(sections, key=lambda s: s["page"] - s["last_page"])[:shown]
+        sections = [s for s in sections if s in largest]
+    pages = lambda s: f"p. {s['page']}" + (f"–{s['last_page']}" if s["last_page"] > s["page"] else "")  # noqa: E731
+    return "Sections: " + "; ".join(f"{s['title']} ({pages(s)})" for s in sections)
 
 
 def coverage(source: str, drawn: int, total: int, pages: Sequence[int]) -> str:

@@ -43,7 +43,10 @@ _HEADING = re.compile(
 _LEADER = re.compile(r"(?:\.{3,}|…|\s)\s*\d{1,3}$")  # "... 28": a table-of-contents line
 _CONTINUED = re.compile(r"\((?:continued|cont'd)\)", re.IGNORECASE)  # a running header repeating a heading
 _CHECKBOXES = re.compile(r"[☐☒☑■□]")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# A sentence ends at . ! ? (or 。！？) and a space, but not after a title or a company's abbreviation ("Mr.", "Inc.")
+# or an initial ("J. Smith").
+SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bCo\.)(?<!\bInc\.)(?<!\bMrs\.)"
+                           r"(?<!\bLtd\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<=[.!?。！？])\s+")
 _NUMBERS = re.compile(r"\d")
 
 
@@ -113,7 +116,7 @@ def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
     text = "\n".join(line for line in text.splitlines() if line.strip() not in running)
     out = []
     for line in text.replace("\r", "").split("\n\n"):
-        for sentence in _SENTENCE_END.split(" ".join(line.split())):
+        for sentence in SENTENCE_END.split(" ".join(line.split())):
             words = sentence.split()
             digits = len(_NUMBERS.findall(sentence))
             if SENTENCE_WORDS[0] <= len(words) <= SENTENCE_WORDS[1] and digits < len(sentence) / 8 \

@@ -44,12 +44,13 @@ class QueryAnalysis:
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
 
-    def restricted_to(self, files: set[str]) -> "QueryAnalysis":
-        """The same question asked of `files` only, as a question about one fact (a comparison asks each document
-        this way)."""
+    def restricted_to(self, files: set[str], scope: str = "fact") -> "QueryAnalysis":
+        """The same question asked of `files` only, with `scope` (a comparison asks each document this way: about
+        that whole document)."""
         other = QueryAnalysis(self.question, self._names, self._files_with, self._ordinary)
         other.__dict__["named_files"] = set(files)  # the cached properties, set
-        other.__dict__["scope"] = "fact"
+        other.__dict__["scope"] = scope
+        other.__dict__["file_names"] = self.file_names  # the words naming documents are still not its topic
         return other
 
     @cached_property

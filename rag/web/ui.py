@@ -21,6 +21,7 @@ from urllib.parse import quote as quote_url
 
 import gradio as gr
 
+from rag.cli.output import format_parts, format_points
 from rag.errors import UserError
 from rag.text import place_text
 from rag.ingest.pipeline import IngestSummary, format_summary
@@ -218,6 +219,8 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
     if answer.coverage:
         blocks.append(f"ℹ️ _{escape_markdown(answer.coverage)}_")
+    checks = [format_points(answer), format_parts(answer)]  # a list answer's points, a comparison's verdicts
+    blocks += [escape_markdown(text).replace("\n", "  \n") for text in checks if text]
     blocks += [block for block in [verdict_markdown(answer), sources_line(answer)] if block]
     blocks.append(timings_markdown(answer))
     return "\n\n".join(blocks)
