@@ -51,6 +51,7 @@ from rag.retrieve.hybrid import build_retriever
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
+TITLED_CHUNKS = 40  # chunks read from a section whose title names a whole-document question's topic
 TRANSLATE_SHARE = 0.25  # in a folder that also holds documents in the question's own script, a language's documents
 # are searched with a translated question when they are this share of the files, or when the question names them
 
@@ -226,9 +227,10 @@ class Answerer:
         candidates = list(retrieved)
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
             candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so
-            for section in titled_sections(overview["sections"], topic)[:3]:
-                candidates += [doc for doc in index.chunks if doc.metadata.get("source") == source
-                               and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]][:30]
+            for section in titled_sections(overview, topic)[:3]:  # an even sample of a long one's chunks
+                rows = [doc for doc in index.chunks if doc.metadata.get("source") == source
+                        and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]]
+                candidates += rows[::max(1, len(rows) // TITLED_CHUNKS)][:TITLED_CHUNKS]
         search = getattr(self.retriever, "search", None)
         passages, drawn, sections = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,

@@ -137,28 +137,58 @@ def overview_excerpts(overview: dict) -> list[Excerpt]:
 _ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a label, or a figure at its end
 
 
-def titled_sections(sections: list[dict], wanted: set[str]) -> list[dict]:
-    """The sections whose title names the topic ("35 Subsidiaries" for "list all the subsidiaries")."""
-    return [s for s in sections if wanted & set(tokenize(s["title"]))]
+def titled_sections(overview: dict, wanted: set[str]) -> list[dict]:
+    """The parts whose title names the topic ("35 Subsidiaries", "D. RISK FACTORS" for "the main risks"): sections
+    of the outline, or headings inside them, each to the next heading of either kind."""
+    sections = overview.get("sections", [])
+    starts = sorted({s["page"] for s in sections} | {s["page"] for s in overview.get("subsections", [])})
+    last = max((s["last_page"] for s in sections), default=1)
+    found = [s for s in sections if wanted & set(tokenize(s["title"]))]
+    for sub in overview.get("subsections", []):
+        if wanted & set(tokenize(sub["title"])) and not any(s["page"] == sub["page"] for s in found):
+            end = next((page - 1 for page in starts if page > sub["page"]), last)
+            found.append({"title": sub["title"], "page": sub["page"], "last_page": max(sub["page"], end)})
+
+    def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
+        words = set(tokenize(part["title"])) - STOPWORDS
+        return len(wanted & words) / max(1, len(words)), part["last_page"] - part["page"]
+
+    return sorted(found, key=fit, reverse=True)[:1]
 
 
-def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict]) -> list[Excerpt]:
+def _openers(text: str) -> list[str]:
+    """The first sentence of each paragraph (a line that follows a line ending a sentence): in a section of risk
+    factors or strategies, each paragraph opens with its point in one sentence."""
+    lines = [line.strip() for line in text.splitlines()]
+    found = []
+    for i, line in enumerate(lines):
+        if line[:1].isupper() and (i == 0 or lines[i - 1].endswith((".", ":"))):
+            rest = " ".join(lines[i:i + 4])
+            sentence = SENTENCE_END.split(rest)[0]
+            if 6 <= len(sentence.split()) <= 60 and sentence.endswith("."):
+                found.append(sentence)
+    return found
+
+
+def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
+                     titled: Sequence[dict] = ()) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
     page is in; in a section whose title names the topic, every line (the rows of a list or table)."""
     found, seen = [], set()
     for doc in passages:
         page = doc.metadata.get("page", 1)
-        section = next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
+        named = next((s for s in titled if s["page"] <= page <= s["last_page"]), None)
+        section = named or next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
         title = section["title"] if section else ""
-        on_topic = bool(wanted & set(tokenize(title)))
-        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()] if on_topic else []
-        rows = [line for line in lines if 2 <= len(line.split()) <= 40 and _ROW.search(line)]
-        pieces = _pieces(doc.page_content)
-        for position, piece in enumerate(pieces + rows):
-            if piece not in seen and (piece in rows or wanted & set(tokenize(piece))):
+        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()] if named else []
+        rows = [line for line in lines if 2 <= len(line.split()) <= 40 and _ROW.search(line)
+                and sum(word.isalpha() for word in line.split()) >= 2]  # a row with a label, not figures alone
+        rows += _openers(doc.page_content) if named else []
+        for position, piece in enumerate(rows + _pieces(doc.page_content)):  # rows first: they are listed whole
+            if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
                 seen.add(piece)  # reading order: page, chunk, place in the chunk
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
-                found.append(Excerpt(page, title, piece, order, row=position >= len(pieces)))
+                found.append(Excerpt(page, title, piece, order, row=position < len(rows)))
     return found
 
 
@@ -219,9 +249,15 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray, name
     def listed(e: Excerpt) -> bool:
         return e.row and e.section in named
 
+    listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
+    fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
+    if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
+        step = len(listed_rows) / fits
+        listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
+
     def order():
-        for i in sorted(range(len(excerpts)), key=lambda i: (not listed(excerpts[i]), excerpts[i].order
-                                                             if listed(excerpts[i]) else -scores[i])):
+        rest = sorted((i for i, e in enumerate(excerpts) if not listed(e)), key=lambda i: -scores[i])
+        for i in listed_rows + rest:
             section = excerpts[i].section
             if listed(excerpts[i]) or taken.get(section, 0) < SECTION_CAP:
                 taken[section] = taken.get(section, 0) + 1
@@ -265,14 +301,15 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
     scores = None
     if wanted:
         own = [doc for doc in retrieved if doc.metadata.get("source") == source]
-        excerpts += passage_excerpts(own, wanted, sections)
+        titled = titled_sections(overview, wanted)
+        excerpts += passage_excerpts(own, wanted, sections, titled)
         if excerpts:
             vectors = np.asarray(embed([e.text for e in excerpts]), dtype=np.float32)
             question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
             words = np.array([len(wanted & set(tokenize(e.text))) / len(wanted) for e in excerpts])
             scores = vectors @ question + words
     if scores is not None:
-        chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled_sections(sections, wanted)})
+        chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled})
     else:
         chosen = spread_by_section(informative(excerpts, files_with, files) if files_with else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)

@@ -66,6 +66,25 @@ def heading_of(line: str, in_contents: bool = False) -> tuple[str, int] | None:
     return line, 1
 
 
+_SUBHEADING = re.compile(r"^(?:[A-H]\.|\d{1,2}\.\d{1,2})\s+[A-Z][A-Za-z ,&'’()/-]{3,70}$|^[A-Z][A-Z ,&'’-]{6,60}$")
+
+
+def subheadings_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
+    """(title, page) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", a line in
+    capitals): where a question's topic may be, without being a section of the outline."""
+    found, seen = [], set()
+    for page in sorted(pages):
+        lines = pages[page].splitlines()
+        if sum(heading_of(line, in_contents=True) is not None for line in lines) > TOC_HEADINGS:
+            continue
+        for line in lines:
+            line = line.strip()
+            if _SUBHEADING.match(line) and not _CONTINUED.search(line) and line.lower() not in seen:
+                seen.add(line.lower())
+                found.append((line, page))
+    return found
+
+
 def outline_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
     """(title, page) of each top-level heading, first time seen, outside table-of-contents pages."""
     found, seen = [], set()
@@ -228,7 +247,9 @@ def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: l
         for rank, sentence in enumerate(picked):
             sentence["rank"] = rank  # the opening sentences first, then the most central
         section["sentences"] = sorted(picked, key=lambda s: s["page"])
-    return {"sections": [s for s in sections if s["sentences"] or s["title"]]}
+    subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()})
+    return {"sections": [s for s in sections if s["sentences"] or s["title"]],
+            "subsections": [{"title": title, "page": page} for title, page in subsections]}
 
 
 def pdf_bookmarks(path, password: str | None = None) -> list[tuple[str, int]]:
