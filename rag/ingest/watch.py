@@ -164,6 +164,10 @@ def _drain(events: queue.Queue, batch: _Batch, timeout: float) -> None:
             return
 
 
+def _still_there(settings: Settings, source: str) -> bool:
+    return (Path(settings.data_dir) / source).exists()
+
+
 def _ingest_once(ingest, settings: Settings, live: list[Path], embeddings, say: Callable[[str], None]):
     """One batch; None when it could not run (another ingest holds the lock, a folder vanished meanwhile)."""
     started = time.perf_counter()
@@ -174,7 +178,8 @@ def _ingest_once(ingest, settings: Settings, live: list[Path], embeddings, say: 
         return None
     counts = summary.to_dict()["counts"]
     if any(counts[k] for k in ("added", "updated", "removed", "failed")):
-        failed = "".join(f"\n  FAILED {item.source}: {item.reason}" for item in summary.failed)
+        failed = "".join(f"\n  FAILED {item.source}: {item.reason}" for item in summary.failed
+                         if _still_there(settings, item.source))  # not one deleted while it was being read
         say(f"{time.strftime('%H:%M:%S')} {counts['added']} added, {counts['updated']} updated, "
             f"{counts['removed']} removed, {counts['failed']} failed; {summary.chunks_in_index} chunks in "
             f"{summary.index_dir} ({time.perf_counter() - started:.1f} s){failed}")
