@@ -1,7 +1,7 @@
 """`python -m rag.serve [--host 127.0.0.1] [--port 8000] [--api-key KEY]`: docqa as an OpenAI-compatible HTTP API.
 
 `python -m rag.serve keys add NAME --collections a,b | list | revoke NAME` manages API keys scoped to collections
-(rag.serve.keys). docs: docs/collections.md
+(rag.index.keys). docs: docs/collections.md
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def keys_file(settings, given: Path | None) -> Path:
 
 def keys_main(argv: list[str]) -> int:
     from rag.index import collections
-    from rag.serve.keys import ALL, KeyFile
+    from rag.index.keys import ALL, KeyFile
 
     args = build_keys_parser().parse_args(argv)
     settings = load_settings(index_dir=args.index_dir)
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(backend=args.backend, model=args.model, base_url=args.base_url,
                              remote_api_key=args.remote_api_key, data_dir=args.data_dir, index_dir=args.index_dir)
     from rag.index import collections
-    from rag.serve.keys import KeyFile
+    from rag.index.keys import KeyFile
 
     key_store = KeyFile(keys_file(settings, args.keys))
     if not is_loopback(args.host) and not api_key and not key_store.keys():

@@ -2,7 +2,7 @@
 
 Routes: `POST /v1/chat/completions`, `GET /v1/models`, `GET|POST /v1/documents[?collection=NAME]`, `GET /healthz`.
 A collection is the model id `docqa/NAME` (`docqa` is the default collection; docs/collections.md). A key from
-the keys file (rag.serve.keys) opens only its collections; a collection it may not open gets the very same 404
+the keys file (rag.index.keys) opens only its collections; a collection it may not open gets the very same 404
 as one that does not exist, so names do not leak. `--api-key` opens every collection.
 Every error is an OpenAI-style JSON object (`{"error": {"message", "type", "param", "code"}}`) with the right
 status; an unexpected failure is logged on the server and answered with a one-line 500, never a traceback.
@@ -44,7 +44,7 @@ from rag.serve.protocol import (
     usage,
     usage_chunk,
 )
-from rag.serve.keys import EVERYTHING, Grant, KeyFile
+from rag.index.keys import EVERYTHING, Grant, KeyFile
 from rag.serve.service import Service, error_for, spool_uploads
 
 log = logging.getLogger("rag.serve")

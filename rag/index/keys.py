@@ -1,4 +1,5 @@
-"""API keys scoped to collections (docs/collections.md): `python -m rag.serve keys add|list|revoke`.
+"""API keys scoped to collections (docs/collections.md), for rag.serve and the web UI: `python -m rag.serve keys
+add|list|revoke`.
 
 Keys live in a JSON file (default `vectorstore/keys.json`), stored only as the SHA-256 of a random 256-bit
 secret (a high-entropy token needs no slow hash), with their name and the collections they open ("*": all).
