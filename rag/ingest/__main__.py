@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             collections.create(settings, name, folders, recorded)
             print(f"created collection {name!r}", file=sys.stderr)
-        settings = collections.settings_for(settings, name, recorded)
         if not args.paths:
             paths = existing_folders(collections.load(settings, name).folders)
+        settings = collections.settings_for(settings, name, recorded)
     if args.watch:
         return watch_command(settings, paths or [settings.data_dir], args.settle)
     with json_mode(args.json):
