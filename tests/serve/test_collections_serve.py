@@ -125,7 +125,7 @@ ENDPOINTS = ["model", "documents", "chat", "stream", "upload"]
 
 def belongs(file: str, collection: str) -> bool:
     """Whether a cited or listed file is one of this collection's documents (its own or an upload to it)."""
-    return file == FACTS[collection][0] or file.startswith(f"memo-{collection}-")
+    return file == FACTS[collection][0] or file.startswith((f"memo-{collection}-", f"late-{collection}"))
 
 
 @pytest.mark.parametrize("key", sorted(KEYS))
@@ -185,3 +185,24 @@ def test_unknown_key_and_a_key_revoked_while_running(server):
     assert reply.status_code == 401
     others = httpx.get(f"{server['base']}/v1/models", headers={"Authorization": f"Bearer {server['secrets']['k-legal']}"})
     assert others.status_code == 200  # the other keys still work
+
+
+def test_a_new_version_of_a_collection_is_served_without_restart(server, embeddings, pg_server):
+    """An ingest from outside the server (the CLI, a --watch batch) into a pgvector and a FAISS collection."""
+    from rag.config import load_settings
+    from rag.index import collections
+    from rag.ingest.pipeline import ingest
+
+    base = load_settings(data_dir=server["root"] / "data", index_dir=server["root"] / "vectorstore",
+                         models_dir=REPO / "models", cache_dir=REPO / ".cache", pg_dsn=pg_server)
+    headers = {"Authorization": f"Bearer {server['secrets']['k-all']}"}
+    for name in ("finance", "legal"):
+        own = collections.settings_for(base, name)
+        write_pdf(own.data_dir / f"late-{name}.pdf", [f"A late addition to {name}: the Yarrowby fund is closed."])
+        ingest(own, progress=False, embeddings=embeddings)
+        listed = httpx.get(f"{server['base']}/v1/documents", params={"collection": name}, headers=headers).json()
+        assert f"late-{name}.pdf" in {d["file"] for d in listed["data"]}
+        reply = httpx.post(f"{server['base']}/v1/chat/completions", headers=headers, timeout=300, json={
+            "model": f"docqa/{name}", "max_tokens": 8,
+            "messages": [{"role": "user", "content": "Which fund is closed, the Yarrowby fund?"}]})
+        assert f"late-{name}.pdf" in {s["file"] for s in reply.json()["docqa"]["sources"]}
