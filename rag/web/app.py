@@ -54,14 +54,15 @@ def make_access(token: str | None, key_file: KeyFile | None):
         return key_file.grant(presented) if key_file is not None and presented else None
 
     def access(request) -> Grant:
-        keyed = key_file is not None and bool(key_file.keys())  # re-read when the file changed: revoked at once
-        if not (token or keyed):
+        if not (token or key_file is not None):
             return EVERYTHING
         headers = getattr(request, "headers", None) or {}
         return grant_for(presented_secret(headers)) or NOTHING
 
     access.grant_for = grant_for
-    access.required = lambda: bool(token) or (key_file is not None and bool(key_file.keys()))
+    # A keys file is given only beyond loopback: then a token or key is always needed, even once every key is
+    # revoked (the file is re-read when it changed, so a revoked key fails at once).
+    access.required = lambda: bool(token) or key_file is not None
     return access
 
 

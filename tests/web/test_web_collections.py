@@ -116,3 +116,18 @@ def test_document_routes_serve_only_the_keys_collections_and_revocation_is_immed
     assert client.get("/pdf/hr.pdf", headers={"Authorization": f"Bearer {library['all']}"}).status_code == 200
     library["keys"].revoke("legal-only")
     assert client.get("/pdf/legal.pdf", headers=legal).status_code == 401
+
+
+def test_beyond_loopback_revoking_every_key_does_not_open_the_page(library, embeddings):
+    from fastapi.testclient import TestClient
+
+    from rag.web.app import build_app
+    from rag.web.engine import Engine
+
+    engine = Engine(library["settings"])
+    engine.embeddings = embeddings
+    client = TestClient(build_app(engine, max_upload_bytes=10**6, key_file=library["keys"]))
+    library["keys"].revoke("legal-only")
+    library["keys"].revoke("everyone")
+    assert client.get("/pdf/office.pdf").status_code == 401
+    assert client.get("/pdf/office.pdf", headers={"Authorization": f"Bearer {library['all']}"}).status_code == 401
