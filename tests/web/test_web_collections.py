@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from test_web import chromium  # noqa: F401 - the browser, a fixture
+
 import pytest
 
 pytest.importorskip("gradio")
@@ -131,3 +133,77 @@ def test_beyond_loopback_revoking_every_key_does_not_open_the_page(library, embe
     library["keys"].revoke("everyone")
     assert client.get("/pdf/office.pdf").status_code == 401
     assert client.get("/pdf/office.pdf", headers={"Authorization": f"Bearer {library['all']}"}).status_code == 401
+
+
+def wait_until_up(url: str, process, log, headers: dict, timeout: float = 300) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"python -m rag.web exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"python -m rag.web did not answer on {url} within {timeout:.0f}s:\n{log.read_text()[-3000:]}")
+
+
+def outside_address() -> str | None:
+    """This machine's address on its network (not loopback), where the page needs a token or key."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = sock.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.slow
+def test_browser_beyond_loopback_a_key_sees_only_its_collections(library, chromium, tmp_path):
+    """The real `python -m rag.web` on this machine's network address and Chromium: the picker and the documents
+    table of a key for legal."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from test_web import free_port
+
+    host = outside_address()
+    if host is None:
+        pytest.skip("no network address other than loopback")
+    settings, port = library["settings"], free_port()
+    log = tmp_path / "web.log"
+    env = {**os.environ, "RAG_MODELS_DIR": str(REPO / "models"), "RAG_CACHE_DIR": str(REPO / ".cache")}
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "rag.web", "--host", host, "--port", str(port),
+                                    "--data-dir", str(settings.data_dir), "--index-dir", str(settings.index_dir)],
+                                   cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://{host}:{port}/"
+    try:
+        wait_until_up(url, process, log, headers={"Authorization": f"Bearer {library['all']}"})
+        page = chromium.new_page()
+        assert page.goto(url).status == 401
+        page.goto(url + f"?token={library['legal']}")
+        page.wait_for_selector("#collection", timeout=60_000)
+        page.wait_for_function("document.querySelector('#status').innerText.includes('legal')", timeout=60_000)
+        page.click("#collection input")
+        options = page.locator("ul[role=listbox] li").all_inner_texts()
+        assert [option.replace("✓", "").strip() for option in options] == ["legal"]
+        assert "legal.pdf" in page.inner_text("#docs") and "office.pdf" not in page.inner_text("#docs")
+        assert page.request.get(url + "pdf/office.pdf").status == 404  # the cookie's key does not open default
+        assert page.request.get(url + "pdf/legal.pdf").status == 200
+        page.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
