@@ -8,10 +8,10 @@ import io
 import sys
 from pathlib import Path
 
-from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store, tables
+from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store, tables, watch
 from rag.cli import run_cli
 
-BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan, tables)
+BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan, tables, watch)
 DOCS = "docs: docs/performance.md (figures), docs/reliability.md (faults)"
 
 

@@ -202,6 +202,17 @@ class PgStore:
             has = conn.execute(f"SELECT 1 FROM {self.schema}.meta WHERE key = 'index'").fetchone()
         return f"generation {int(row[0]) if row else 0}" if has else None
 
+    def manifest(self) -> Manifest | None:
+        """The live index's manifest (files, no chunks), or None when there is none."""
+        with self.connect() as conn:
+            return self._manifest(conn) if self._exists(conn) else None
+
+    def drop(self) -> None:
+        """Delete this schema and everything in it (`python -m rag.ingest --drop NAME`), under the ingest lock."""
+        with self.connect() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"docqa-ingest:{self.schema}",))
+            conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
     def has_index(self) -> bool:
         with self.connect() as conn:
             return self._exists(conn) and self._manifest(conn, with_files=False) is not None

@@ -446,10 +446,18 @@ def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, 
         if source in new_chunks:
             path, digest = todo.to_parse[source]
             item = by_source[source]
-            manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
+            manifest.files[source] = FileEntry(sha256=digest, size=_size(path), pages=result.page_count,
                                                chunks=item.chunks, warnings=item.warnings, ocr=item.ocr,
                                                overview=summary.overviews.get(source))
     return manifest, replaced
+
+
+def _size(path: Path) -> int:
+    """A file's size; 0 when it was deleted after it was read (a watched folder: the next run drops it)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, new_vectors) -> IndexData:

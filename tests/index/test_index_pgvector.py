@@ -28,27 +28,6 @@ QUESTIONS = ["Which product has the part number QX-7731?", "What was the revenue
              "Who sells steel nails?", "What is on page 2 of the hardware report?", "roses"]
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """A throw-away PostgreSQL cluster with pgvector, on a Unix socket in a temporary folder; stopped and deleted
-    at the end.
-
-    pgserver runs initdb and pg_ctl; as root it runs them as a system user `pgserver` (PostgreSQL refuses to run as
-    root) and opens the folder's parents to it. The folder is not under pytest's tmp_path: every pytest run resets
-    /tmp/pytest-of-<user> to mode 0700, which would lock that user out while another pytest runs beside this one.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="docqa-test-pg-"))
-    folder.chmod(0o755)
-    server = pgserver.get_server(folder / "data", cleanup_mode="delete")
-    try:
-        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        yield server.get_uri()
-    finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.fixture
 def pg_settings(settings, pg_server, request):
     """Settings for the pgvector store, each test in its own schema."""
