@@ -74,6 +74,10 @@ class Settings(BaseSettings):
 
     # Ingestion.
     parse_workers: int | None = None  # None: one process per core
+    # Where files are parsed and embedded (rag.ingest.engines): this machine's process pool, or a Ray cluster
+    # (pgvector store only; ray_address None starts a local Ray with parse_workers CPUs; docs/scale-out.md).
+    ingest_engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
     # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.
     ocr: Literal["auto", "always", "never"] = "auto"
     ocr_lang: str | None = None  # Tesseract languages, e.g. "eng+chi_sim"; None: every installed language pack
