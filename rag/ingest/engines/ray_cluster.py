@@ -65,7 +65,23 @@ def connect(settings: Settings):
                                                           os.environ.get("PYTHONPATH")]))
         ray.init(num_cpus=settings.parse_workers or os.cpu_count() or 1, include_dashboard=False,
                  runtime_env={"env_vars": env}, **options)
+    _errors_to_stderr()
     return ray
+
+
+def _errors_to_stderr() -> None:
+    """Ray's driver prints the cluster's error messages ("Task ... failed ... will be retried") from a background
+    thread on stdout, where they would break `--json` output: send them to stderr."""
+    module = sys.modules.get("ray._private.worker")
+    original = getattr(module, "print_to_stdstream", None)
+    if original is None or getattr(original, "docqa", False):
+        return
+
+    def to_stderr(data, *args, **kwargs):
+        return original({**data, "is_err": True}, *args, **kwargs)
+
+    to_stderr.docqa = True
+    module.print_to_stdstream = to_stderr
 
 
 class RayEngine:
