@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from fixtures_servers import free_port, wait_until_up
 
 httpx = pytest.importorskip("httpx")
 
@@ -31,12 +30,6 @@ MODEL = "qwen2.5-coder-0.5b"
 HOME = Path(os.environ.get("DOCQA_VLLM_HOME", Path.home() / ".cache" / "docqa-vllm"))
 SETUP_TIMEOUT = 3600  # ~1 GB of torch and vLLM on a slow link
 START_TIMEOUT = 1200  # the first start compiles its kernels (~4 min on 2 idle cores)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def setup_vllm() -> tuple[Path, Path]:
@@ -71,18 +64,7 @@ def vllm_url(tmp_path_factory):
             start_new_session=True)
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"vLLM exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"vLLM did not start within {START_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(2)
+        wait_until_up(process, f"{base}/models", log_path, START_TIMEOUT, "vLLM")
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # its own session: the API server and its engine process

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import REPO, write_pdf
 from fixtures_pg import pg_server, pg_settings  # noqa: F401 (fixtures)
+from fixtures_servers import free_port, wait_until_up
 
 openai = pytest.importorskip("openai")
 httpx = pytest.importorskip("httpx")
@@ -26,7 +26,7 @@ START_TIMEOUT = 300
 
 
 def start_replica(settings, data_dir, log_path):
-    from test_serve import child_env, free_port
+    from test_serve import child_env
 
     port = free_port()
     env = {**child_env(), "RAG_STORE": "pgvector", "RAG_PG_DSN": settings.pg_dsn, "RAG_PG_SCHEMA": settings.pg_schema}
@@ -36,22 +36,6 @@ def start_replica(settings, data_dir, log_path):
          "--index-dir", str(log_path.parent / "unused-index")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}", log
-
-
-def wait_healthy(process, base, log) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"a replica exited with {process.returncode}:\n{log.read()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail("a replica did not start in time")
-        time.sleep(0.5)
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def replicas(pg_settings, make_pdf, embeddings, tmp_path):
         for name in ("a", "b"):  # one data folder, as on a shared filesystem (docs/scale-out.md)
             started.append(start_replica(pg_settings, pg_settings.data_dir, tmp_path / f"{name}.log"))
         for process, base, log in started:
-            wait_healthy(process, base, log)
+            wait_until_up(process, f"{base}/healthz", log, START_TIMEOUT, "a replica")
         yield [base for _, base, _ in started]
     finally:
         for process, _, _ in started:
