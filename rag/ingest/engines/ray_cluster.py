@@ -122,13 +122,15 @@ class _Run:
     def submit_reads(self) -> None:
         tables = self.settings.tables == "rows"
         for index, pages in self.tasks:
-            ref = self.remote["read"].remote(self._blob(index), self.job.paths[index].name, self.job.password,
+            ref = self.remote["read"].remote(*self._blob(index), self.job.paths[index].name, self.job.password,
                                              pages, tables, self.job.sources[index])
             self.pending[ref] = ("read", index, pages)
 
-    def _blob(self, index: int):
+    def _blob(self, index: int) -> tuple:
+        """(the file's bytes in the object store, its digest): a task argument Ray resolves before the task runs
+        (a `ray.get` inside a task would free its CPU and make Ray start more workers than cores)."""
         if index not in self.blobs:
-            self.blobs[index] = (self.job.digests[index], self.ray.put(self.job.paths[index].read_bytes()))
+            self.blobs[index] = (self.ray.put(self.job.paths[index].read_bytes()), self.job.digests[index])
         return self.blobs[index]
 
     def wait_all(self, clock) -> None:
@@ -179,7 +181,7 @@ class _Run:
         self.parts_left[index] -= 1
         if self.parts_left[index] or self.results[index].error:
             return
-        ref = self.remote["finish"].remote(self._blob(index), self.job.paths[index].name, self.results[index],
+        ref = self.remote["finish"].remote(*self._blob(index), self.job.paths[index].name, self.results[index],
                                            self.job.sources[index], self.settings, self.job.ocr_languages,
                                            self.job.password)
         self.pending[ref] = ("finish", index, None)
@@ -244,37 +246,34 @@ def _remote_functions(ray) -> dict:
     }
 
 
-def _local_copy(blob, name: str) -> Path:
-    """The file on this worker's disk (written once per worker machine from the object store)."""
-    digest, data = blob
+def _local_copy(data: bytes, digest: str, name: str) -> Path:
+    """The file on this worker machine's disk (the parsers and OCR read paths), written once per machine."""
     folder = Path(tempfile.gettempdir()) / "docqa-ray" / digest
     path = folder / name
     if not path.is_file():
-        import ray
-
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{name}.{os.getpid()}"
-        partial.write_bytes(data if isinstance(data, bytes) else ray.get(data))
+        partial.write_bytes(data)
         partial.replace(path)
     return path
 
 
-def read_task(blob, name: str, password: str | None, pages: range | None, tables: bool,
+def read_task(data: bytes, digest: str, name: str, password: str | None, pages: range | None, tables: bool,
               source: str) -> tuple[ParsedPdf, float]:
     """Read one page range (or a whole non-PDF file)."""
     fault_point("ray-parse", source)
     started = time.perf_counter()
-    return read_document(_local_copy(blob, name), password, pages, tables), time.perf_counter() - started
+    return read_document(_local_copy(data, digest, name), password, pages, tables), time.perf_counter() - started
 
 
-def finish_task(blob, name: str, parsed: ParsedPdf, source: str, settings: Settings, languages: str,
-                password: str | None):
+def finish_task(data: bytes, digest: str, name: str, parsed: ParsedPdf, source: str, settings: Settings,
+                languages: str, password: str | None):
     """OCR the pages of one parsed file that need it, then chunk it: (parsed, OCR state, OcrRun, chunks, seconds)."""
     started = time.perf_counter()
-    path = _local_copy(blob, name)
+    path = _local_copy(data, digest, name)
     run, states = ocr.ocr_files([path], [parsed], mode=settings.ocr, languages=languages, dpi=settings.ocr_dpi,
                                 timeout=settings.ocr_timeout, workers=1, password=password, progress=False)
-    docs = chunk_file(parsed, source, blob[0], make_splitter(settings.chunk_size, settings.chunk_overlap))
+    docs = chunk_file(parsed, source, digest, make_splitter(settings.chunk_size, settings.chunk_overlap))
     return parsed, states[0], run, docs, time.perf_counter() - started
 
 
