@@ -208,6 +208,10 @@ class OpenVINOEmbedder:
         # one thread is plenty for it.
         config = {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(threads or os.cpu_count() or 1),
                   "INFERENCE_NUM_THREADS": str(threads or os.cpu_count() or 1)}
+        if threads and threads < (os.cpu_count() or 1):
+            # Several such processes share the machine (Ray workers, one core each): OpenVINO pins each process's
+            # threads from the first core on, so they would all run on that one core.
+            config["ENABLE_CPU_PINNING"] = False
         if cache_dir is not None:
             config["CACHE_DIR"] = str(cache_dir)
         self._tokenizer = core.compile_model(str(self.folder / TOKENIZER_XML), "CPU")

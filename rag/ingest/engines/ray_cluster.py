@@ -290,5 +290,6 @@ def embed_task(texts: list[str], settings: Settings, source: str):
         from rag.index.embeddings import LocalEmbeddings
 
         _EMBEDDERS[key] = LocalEmbeddings(settings.model_copy(update={"threads": 1}))  # one CPU per task
+        started = time.perf_counter()  # loading the model once per worker is not embedding time
     model = _EMBEDDERS[key]
     return model.encode(texts), model.dimension, time.perf_counter() - started
