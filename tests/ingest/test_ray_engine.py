@@ -73,6 +73,17 @@ def test_ray_engine_writes_what_the_local_engine_writes_and_reruns_incrementally
     assert any("June" in text for text in texts) and not any("May" in text for text in texts)
 
 
+def test_files_go_to_the_cluster_a_window_at_a_time(ray_settings, monkeypatch):
+    """However many files there are, only a window of them is in flight (their bytes in the object store)."""
+    import rag.ingest.engines.ray_cluster as ray_cluster
+
+    monkeypatch.setattr(ray_cluster, "FILES_PER_CPU", 0)  # a window of one file
+    summary = ingest(ray_settings, progress=False)
+    assert summary.count("added") == 4 and not summary.failed
+    assert {row[0] for row in file_rows(ray_settings)} == {"alpha.pdf", "beta.pdf", "gamma.pdf", "notes.md"}
+    assert sum(row[2] for row in file_rows(ray_settings)) == len(chunk_rows(ray_settings)) > 4
+
+
 def test_ray_engine_needs_the_pgvector_store(settings):
     with pytest.raises(UserError, match="--engine ray writes into PostgreSQL only"):
         ingest(settings.model_copy(update={"ingest_engine": "ray"}), progress=False)

@@ -21,7 +21,7 @@ import os
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
 from tqdm import tqdm
@@ -36,6 +36,7 @@ from rag.ingest.engines.local import merge_part, parse_tasks
 from rag.ingest.formats import read_document
 from rag.ingest.pdf import ParsedPdf
 
+FILES_PER_CPU = 4  # files in flight per cluster CPU
 RETRIES = 2  # re-runs of a task whose worker process died (killed, out of memory, machine lost)
 EMBED_TASK_BATCHES = 4  # embedder batches per embedding task: fewer, larger tasks, same vectors
 FAULT_STAGES = ("ray-parse", "ray-embed")
@@ -118,13 +119,21 @@ class _Run:
         self.pending: dict = {}  # ObjectRef -> (stage, file index, detail)
         self.busy = Counter()  # seconds workers spent per stage (the per-worker throughput)
         self.blobs: dict[int, object] = {}
+        self.waiting = deque(dict.fromkeys(index for index, _ in self.tasks))  # files not yet sent, in order
+        self.in_flight: set[int] = set()
+        # Files sent at once: enough to keep every CPU busy, few enough that their bytes fit the object store.
+        self.window = max(1, FILES_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
 
     def submit_reads(self) -> None:
+        """Send the next files' page ranges, up to `window` files in flight."""
         tables = self.settings.tables == "rows"
-        for index, pages in self.tasks:
-            ref = self.remote["read"].remote(*self._blob(index), self.job.paths[index].name, self.job.password,
-                                             pages, tables, self.job.sources[index])
-            self.pending[ref] = ("read", index, pages)
+        while self.waiting and len(self.in_flight) < self.window:
+            index = self.waiting.popleft()
+            self.in_flight.add(index)
+            for pages in (pages for task_index, pages in self.tasks if task_index == index):
+                ref = self.remote["read"].remote(*self._blob(index), self.job.paths[index].name, self.job.password,
+                                                 pages, tables, self.job.sources[index])
+                self.pending[ref] = ("read", index, pages)
 
     def _blob(self, index: int) -> tuple:
         """(the file's bytes in the object store, its digest): a task argument Ray resolves before the task runs
@@ -148,22 +157,15 @@ class _Run:
                     self._fail(index, exc)
                     if stage == "read":
                         self._part_done(index)
-                    continue
-                if stage == "read":
-                    part, seconds = value
-                    self.busy["parse"] += seconds
-                    merge_part(self.results, index, detail, part)
-                    self._part_done(index)
-                elif stage == "finish":
-                    embed_started = embed_started or time.perf_counter()
-                    self._finished(index, *value)
                 else:
-                    vectors, self.dimension, seconds = value
-                    self.busy["embed"] += seconds
-                    self.vectors[index][detail] = vectors
-                    self.batches_left[index] -= 1
-                if self._file_done(index, stage):
+                    if stage == "finish":
+                        embed_started = embed_started or time.perf_counter()
+                    self._handle(stage, index, detail, value)
+                if index in self.in_flight and self._file_done(index):
+                    self.in_flight.discard(index)
+                    self.blobs.pop(index, None)  # its bytes can leave the object store
                     bar.update(1)
+                    self.submit_reads()
         ended = time.perf_counter()
         clock.seconds["parse"] = clock.seconds.get("parse", 0.0) + ended - started
         clock.seconds["embed"] = clock.seconds.get("embed", 0.0) + (ended - embed_started if embed_started else 0.0)
@@ -172,10 +174,26 @@ class _Run:
         if self.dimension is None and self.job.need_dimension:  # a new, empty index still records the dimension
             _, self.dimension, _ = self.ray.get(self.remote["embed"].remote([], self.settings, ""))
 
-    def _file_done(self, index: int, stage: str) -> bool:
+    def _handle(self, stage: str, index: int, detail, value) -> None:
+        """Take in one task's result: merge a page range, or a file's chunks, or a batch of vectors."""
+        if stage == "read":
+            part, seconds = value
+            self.busy["parse"] += seconds
+            merge_part(self.results, index, detail, part)
+            self._part_done(index)
+        elif stage == "finish":
+            self._finished(index, *value)
+        else:
+            vectors, self.dimension, seconds = value
+            self.busy["embed"] += seconds
+            self.vectors[index][detail] = vectors
+            self.batches_left[index] -= 1
+
+    def _file_done(self, index: int) -> bool:
+        """Whether nothing more of this file is pending (a failed one: once its other page ranges are back)."""
         if self.results[index].error:
-            return stage != "read" or not self.parts_left[index]
-        return stage != "read" and self.chunks[index] is not None and not self.batches_left[index]
+            return not self.parts_left[index]
+        return self.chunks[index] is not None and not self.batches_left[index]
 
     def _part_done(self, index: int) -> None:
         self.parts_left[index] -= 1
