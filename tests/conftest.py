@@ -102,3 +102,29 @@ def manu_index(shared_data, embeddings):
                              models_dir=REPO / "models", cache_dir=REPO / ".cache")
     ingest(settings, [shared_data / "manu-20f-2022-09-24.pdf"], progress=False, embeddings=embeddings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL cluster with pgvector, on a Unix socket in a temporary folder; stopped and deleted
+    at the end.
+
+    pgserver runs initdb and pg_ctl; as root it runs them as a system user `pgserver` (PostgreSQL refuses to run as
+    root) and opens the folder's parents to it. The folder is not under pytest's tmp_path: every pytest run resets
+    /tmp/pytest-of-<user> to mode 0700, which would lock that user out while another pytest runs beside this one.
+    """
+    pgserver = pytest.importorskip("pgserver", reason="pgserver (test extra) provides the PostgreSQL server")
+    psycopg = pytest.importorskip("psycopg", reason="psycopg (pgvector extra) is the client")
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="docqa-test-pg-"))
+    folder.chmod(0o755)
+    server = pgserver.get_server(folder / "data", cleanup_mode="delete")
+    try:
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

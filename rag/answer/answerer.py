@@ -30,21 +30,28 @@ from rag.answer.conversation import Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.looks import Looks
 from rag.answer.reading import Reader
+from rag.answer.compare import compare_documents
+from rag.answer.points import check_points
 from rag.answer.result import SNIPPET_CHARS, Answer, Source, coverage_note, to_sources  # noqa: F401 - the answer's types, here too
 from rag.answer.settle import settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
+from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
+                              overview_of, target_document, titled_sections, topic_tokens)
+from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
 from rag.llm.base import LLMBackend
 from rag.query.analysis import QueryAnalysis
 from rag.query.languages import language_of, targets
+from rag.query.scope import DOCUMENT, DOCUMENTS, FACT
 from rag.retrieve.hybrid import build_retriever
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
+TITLED_CHUNKS = 40  # chunks read from a section whose title names a whole-document question's topic
 TRANSLATE_SHARE = 0.25  # in a folder that also holds documents in the question's own script, a language's documents
 # are searched with a translated question when they are this share of the files, or when the question names them
 
@@ -137,17 +144,31 @@ class Answerer:
             raise UserError("empty question", exit_code=2)
         started = time.perf_counter()
         analysis = self.analyse(retrieval_query or asked)  # once: for retrieval and the relevance check
+        if analysis.scope == DOCUMENTS and not history:
+            compared = compare_documents(self, asked, analysis, on_token, on_notice, should_stop, started)
+            if compared is not None:
+                return compared
+        return self.answer(asked, analysis, on_token, on_notice, history, should_stop, on_evidence, started)
+
+    def answer(self, asked: str, analysis: QueryAnalysis, on_token=None, on_notice=None, history: Sequence[Turn] = (),
+               should_stop=None, on_evidence=None, started: float | None = None) -> Answer:
+        """The steps of `ask` for an analysed question (a comparison asks each document through here)."""
+        started = time.perf_counter() if started is None else started
         also = self.translations(analysis)  # the question in the documents' language, when theirs differs
         translation_seconds = time.perf_counter() - started
         docs = self._retrieve(analysis, also)
         retrieval_seconds = time.perf_counter() - started
+        whole = self._whole_document(analysis, docs) if analysis.scope == DOCUMENT else None
         verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
+        if whole is not None and (verdict.passages or not whole.topic):  # a summary needs no passage near it
+            verdict = replace(verdict, passages=whole.passages)
         # the evidence first: shown while a model still loading in the background finishes
         lead, lead_seconds = self._show_lead(verdict.passages, asked, on_evidence, started)
         backend = self.backend  # a model loading in the background meanwhile is ready from here on
         result = Answer(question=asked, model=backend.model_path.name, backend=backend.name, lead=lead)
         result.timings.update(self.load_timings)
         result.timings["retrieval"] = retrieval_seconds
+        result.scope = analysis.scope
         if also:
             result.timings["translation"] = translation_seconds
             result.translations = [text for text, _files in also]
@@ -158,17 +179,63 @@ class Answerer:
         hint = answer_language_hint(asked, self._languages_of(relevant))
         if hint:
             question = f"{question}\n{hint}"
-        focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text, _files in also))
-        focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
-        held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
-                              should_stop, started)
-        settle(result, held, asked, self.reader.cut_short(), on_token, on_notice, self.settings.withdraw_unfound)
-        result.scope = analysis.scope
-        if result.scope != "fact" and result.sources and not result.abstained:
-            result.coverage = coverage_note(result.sources, result.scope)
+        if whole is not None:
+            focused = relevant  # excerpts already chosen within their budget, from every section
+        else:
+            focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text, _files in also))
+            focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
+        if whole is not None:  # one list answer from the excerpts; the echo and no-answer retries are for facts
+            held = HeldAbstention(on_token, asked)
+            self.reader.read(result, focused, relevant, question, history, held, on_notice, should_stop, points=True)
+        else:
+            held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
+                                  should_stop, started)
+        # a list answer is checked point by point below: one unfound figure does not withdraw the other points
+        shown = on_token if whole is None or on_token is None else \
+            (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow
+        settle(result, held, asked, self.reader.cut_short(), shown, on_notice,
+               self.settings.withdraw_unfound and whole is None)
+        if whole is not None and result.abstained and result.sources:  # the reader only echoed the question:
+            result.abstained, result.abstain_reason, result.answer = False, "", ""  # the excerpts still answer
+        if result.scope != FACT and result.sources and not result.abstained:
+            result.points = check_points(result.answer, relevant)
+            if whole is not None:  # the excerpts themselves, after the reader's summary of them, and the outline
+                result.verdict = None  # one verdict cannot speak for a summary: each point is checked instead
+                listed = ("\n\n" if result.answer else "") + excerpt_points(relevant[:len(result.sources)])
+                listed += "\n\n" + outline_line(whole.overview)
+                result.answer += listed
+                if on_token:
+                    on_token(listed)
+            result.coverage = (whole_coverage(whole.source, whole.drawn, whole.sections,
+                                              [s.page for s in result.sources])
+                               if whole is not None else coverage_note(result.sources, result.scope))
         self.reader.record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
+
+    def _whole_document(self, analysis: QueryAnalysis, retrieved: list[Document]) -> "WholeDocument | None":
+        """Excerpts from every section of the document a whole-document question is about (`rag.answer.whole`);
+        None when the index keeps no overview of it."""
+        index = getattr(self.retriever, "index", None)
+        if index is None:
+            return None
+        source = target_document(analysis, retrieved, sorted(index.manifest.files))
+        overview = overview_of(index, source) if source else None
+        if not overview or not overview.get("sections"):
+            return None
+        topic = topic_tokens(analysis, source, common_words(index, source))
+        candidates = list(retrieved)
+        if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
+            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so
+            for section in titled_sections(overview, topic)[:3]:  # an even sample of a long one's chunks
+                rows = [doc for doc in index.chunks if doc.metadata.get("source") == source
+                        and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]]
+                candidates += rows[::max(1, len(rows) // TITLED_CHUNKS)][:TITLED_CHUNKS]
+        search = getattr(self.retriever, "search", None)
+        passages, drawn, sections = document_passages(
+            overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
+            files_with=search.files_with if search is not None else None, files=len(index.manifest.files))
+        return WholeDocument(source, passages, drawn, sections, bool(topic), overview) if passages else None
 
     def _abstain(self, result: Answer, reason: str, on_token: Callable[[str], None] | None,
                  started: float) -> Answer:

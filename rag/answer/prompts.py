@@ -31,7 +31,7 @@ SYSTEM = (
     "them. After each fact, cite the passage it comes from by its number in square brackets, like [1]."
 )
 # Added to SYSTEM only with the setting `reader_abstains`: the 0.5B reader, told this, declined about one in five
-# answerable questions of the held-out messy set whose evidence it had been given (see README "Refusals").
+# answerable questions of the held-out messy set whose evidence it had been given (see docs/experiments.md, "Refusals").
 ABSTAIN_INSTRUCTION = f'If the passages do not contain the answer, reply exactly "{READER_ABSTAIN}"'
 
 
@@ -48,6 +48,15 @@ def system_instruction(reader_abstains: bool = False) -> str:
 EXACT_ANSWER = "Answer with the exact word, name or number from the passages."
 
 USER = "Passages:\n\n{context}\n\nQuestion: {question}\n\nAnswer in one sentence."
+# A question about a whole document (a summary, the main points, a list): excerpts from every section, summed up in
+# a few sentences (each checked on its own, rag.answer.points); the excerpts follow as a list (rag.answer.whole).
+SYSTEM_POINTS = (
+    "You answer questions about the user's documents using only the numbered excerpts given with the question. "
+    "Answer in two or three sentences that sum up what the excerpts say about the question, in their own words, "
+    "and cite the excerpts you use by their numbers in square brackets, like [1]. Leave out what the excerpts do "
+    "not say."
+)
+USER_POINTS = "Excerpts:\n\n{context}\n\nQuestion: {question}\n\nAnswer in two or three sentences."
 
 _CONTEXT, _QUESTION = "\ue000CONTEXT\ue000", "\ue000QUESTION\ue000"
 _CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
@@ -81,13 +90,13 @@ def is_reader_abstention(answer: str) -> bool:
 
 
 def chat_template_prompt(chat_template: str, history: Sequence[tuple[str, str]] = (),
-                         system: str = SYSTEM) -> PromptTemplate | None:
+                         system: str = SYSTEM, user_turn: str = USER) -> PromptTemplate | None:
     """The model's chat template rendered around the system instruction, earlier (question, answer) turns and the
     passages, as a PromptTemplate with {context} and {question}; None when the template cannot be rendered."""
     turns = []
     for question, answer in history:
         turns += [{"role": "user", "content": question.strip()}, {"role": "assistant", "content": answer.strip()}]
-    user = {"role": "user", "content": USER.format(context=_CONTEXT, question=_QUESTION)}
+    user = {"role": "user", "content": user_turn.format(context=_CONTEXT, question=_QUESTION)}
     try:
         text = _render(chat_template, [{"role": "system", "content": system}, *turns, user])
     except Exception:
@@ -128,12 +137,14 @@ def fallback_template(chat_format: str, history: Sequence[tuple[str, str]] = (),
     return PromptTemplate.from_template(template.replace(INSTRUCTION, system))
 
 
-def reader_template(backend, history: Sequence[tuple[str, str]] = (), *, reader_abstains: bool = False) -> PromptTemplate:
-    """The answering prompt for a loaded backend: its chat template when it has a usable one, else the fallback."""
-    system = system_instruction(reader_abstains)
+def reader_template(backend, history: Sequence[tuple[str, str]] = (), *, reader_abstains: bool = False,
+                    points: bool = False) -> PromptTemplate:
+    """The answering prompt for a loaded backend: its chat template when it has a usable one, else the fallback;
+    `points`: the list answer to a whole-document question."""
+    system = SYSTEM_POINTS if points else system_instruction(reader_abstains)
     chat_template = getattr(backend, "chat_template", None)
     if chat_template:
-        template = chat_template_prompt(chat_template, history, system)
+        template = chat_template_prompt(chat_template, history, system, USER_POINTS if points else USER)
         if template is not None:
             return template
     return fallback_template(backend.chat_format, history, system)

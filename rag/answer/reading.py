@@ -19,6 +19,9 @@ from rag.config import Settings
 from rag.llm.base import GenerationParams, LLMBackend
 
 
+POINTS_TOKENS = 120  # the reader's summary of the excerpts for a whole-document question
+
+
 class Reader:
     """The loaded model with its prompt template and the generation settings."""
 
@@ -26,10 +29,11 @@ class Reader:
         self.backend = backend
         self.settings = settings
         self.template = reader_template(backend, reader_abstains=settings.reader_abstains)
+        self.points_template = reader_template(backend, points=True)  # for the list answer of a whole document
 
-    def generation_params(self) -> GenerationParams:
+    def generation_params(self, limit: int | None = None) -> GenerationParams:
         s = self.settings
-        return GenerationParams(max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_k=s.top_k,
+        return GenerationParams(max_new_tokens=min(s.max_new_tokens, limit or s.max_new_tokens), temperature=s.temperature, top_k=s.top_k,
                                 top_p=s.top_p, repetition_penalty=s.repetition_penalty, stop=list(self.backend.stop))
 
     def cut_short(self) -> bool:
@@ -39,8 +43,9 @@ class Reader:
 
     def read(self, result: Answer, passages: list[Document], relevant: list[Document], question: str,
              history: Sequence[Turn], show: Callable[[str], None], on_notice: Callable[[str], None] | None,
-             should_stop: Callable[[], bool] | None) -> None:
-        """Fit `passages` (cut from `relevant`) into the window and stream the model's answer into `result`."""
+             should_stop: Callable[[], bool] | None, points: bool = False) -> None:
+        """Fit `passages` (cut from `relevant`) into the window and stream the model's answer into `result`;
+        `points`: as a list of points (a whole-document question)."""
         kept, dropped, _tokens = fit_context(passages, question, self.template, self.backend.count_tokens,
                                              self.backend.context_length, self.settings.max_new_tokens,
                                              format=format_passages)
@@ -50,9 +55,10 @@ class Reader:
                       f"{self.backend.context_length}-token window")
         result.sources = to_sources([relevant[d.metadata.get("focused_from", i)] for i, d in enumerate(kept)])
         context = format_passages(kept)
-        template = self._template_with(history, context, question, on_notice)
+        template = self.points_template if points else self._template_with(history, context, question, on_notice)
         guard = LoopGuard(show)
-        stream = self.backend.stream(template.format(context=context, question=question), self.generation_params())
+        limit = POINTS_TOKENS if points else None  # a summary of a few sentences: a looping list stops early
+        stream = self.backend.stream(template.format(context=context, question=question), self.generation_params(limit))
         try:
             for piece in stream:
                 if guard.add(piece):  # a small model stuck in a loop: end it, keep one copy

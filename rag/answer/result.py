@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from rag.answer.grounding import Grounding
+from rag.answer.points import Point
 from rag.answer.verify import Unit, Verdict
 from rag.text import place_text
 
@@ -29,6 +30,7 @@ class Source:
     ocr: bool = False  # the page's text was recognised by OCR, not extracted
     table: dict | None = None  # the cells of the table rows in the passage: {caption, unit, headers, rows}
     place: str | None = None  # the place in a non-PDF file ("slide 3", "sheet Q1, rows 2–9"); None: the page
+    excerpt: bool = False  # sentences from the document's overview (a whole-document question), not a search hit
 
     @property
     def where(self) -> str:
@@ -44,7 +46,8 @@ class Source:
     def cite(self) -> str:
         label = f" (printed {self.page_label})" if self.page_label else ""
         ocr = " (OCR text)" if self.ocr else ""
-        return f"[{self.number}] {self.file}, {self.where}{label}{ocr} (score {self.score:.2f})"
+        how = "(excerpt)" if self.excerpt else f"(score {self.score:.2f})"
+        return f"[{self.number}] {self.file}, {self.where}{label}{ocr} {how}"
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Answer:
     scope: str = "fact"  # "document" / "documents": the question is about a whole document or several (rag.query.scope)
     coverage: str = ""  # for such a question, what the answer was drawn from ("5 passages: pages 3, 9, 12 of …")
     translations: list[str] = field(default_factory=list)  # the question as searched in the documents' language
+    points: list[Point] = field(default_factory=list)  # a list answer's points, each checked (rag.answer.points)
+    parts: list[dict] = field(default_factory=list)  # a comparison: each document's answer, verdict and sources
 
     @property
     def supported_by(self) -> list[int]:
@@ -86,6 +91,8 @@ class Answer:
             "lead_evidence": self.lead.to_dict() if self.lead else None,
             "scope": self.scope,
             "coverage": self.coverage,
+            "points": [point.to_dict() for point in self.points],
+            "parts": self.parts,
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -93,7 +100,8 @@ class Answer:
             "cited": self.cited,
             "supported_by": self.supported_by,
             "sources": [{"number": s.number, "file": s.file, "page": s.page, "place": s.place, "page_label": s.page_label,
-                         "score": s.score, "text": s.text, "ocr": s.ocr, "table": s.table} for s in self.sources],
+                         "score": s.score, "text": s.text, "ocr": s.ocr, "table": s.table, "excerpt": s.excerpt}
+                        for s in self.sources],
             "dropped_chunks": self.dropped_chunks,
             "timings": {key: round(value, 4) for key, value in self.timings.items()},
             "model": self.model,
@@ -117,6 +125,6 @@ def to_sources(docs: list[Document]) -> list[Source]:
         Source(number=i, file=d.metadata["source"], page=d.metadata["page"], score=d.metadata.get("score", 0.0),
                text=d.page_content, page_label=d.metadata.get("page_label"),
                match_start=d.metadata.get("match_start", 0), ocr=bool(d.metadata.get("ocr")),
-               table=d.metadata.get("table"), place=d.metadata.get("place"))
+               table=d.metadata.get("table"), place=d.metadata.get("place"), excerpt=bool(d.metadata.get("excerpt")))
         for i, d in enumerate(docs, start=1)
     ]

@@ -8,10 +8,11 @@ import io
 import sys
 from pathlib import Path
 
-from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store, tables
+from rag.bench import faults, ingest, ingest_compare, llm, scan, serve, startup, store, tables, watch
 from rag.cli import run_cli
 
-BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan, tables)
+BENCHMARKS = (ingest, llm, serve, faults, ingest_compare, startup, store, scan, tables, watch)
+DOCS = "docs: docs/performance.md (figures), docs/reliability.md (faults)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for benchmark in BENCHMARKS:
         benchmark.add_parser(sub)
+    parser.epilog = DOCS
     for command in sub.choices.values():
+        command.epilog = command.epilog or DOCS
         command.add_argument("--report", type=Path, metavar="FILE.html",
                              help="also write the output as one HTML page, each table with its chart")
     return parser

@@ -185,6 +185,29 @@ def format_timings(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_points(answer: Answer) -> str:
+    """A list answer checked point by point: how many points the excerpts support, and each one they do not."""
+    if not answer.points:
+        return ""
+    held = sum(point.supported for point in answer.points)
+    lines = [f"Points: {held} of {len(answer.points)} supported by a sentence of the passages"]
+    lines += [f"  Not supported by the passages: \"{_short(point.text, 160)}\"" for point in answer.points
+              if not point.supported]
+    return "\n".join(lines)
+
+
+def format_parts(answer: Answer) -> str:
+    """A comparison's verdict per document."""
+    lines = []
+    for part in answer.parts:
+        verdict = part["verdict"]
+        if part["abstained"]:
+            lines.append(f"{part['file']}: no answer in this document")
+        elif verdict:
+            lines.append(f"{part['file']}: {verdict['verdict'].capitalize()}: {_short(verdict.get('reason') or '', 160)}")
+    return "\n".join(lines)
+
+
 def print_answer(answer: Answer, streamed: bool) -> None:
     if streamed:
         print()
@@ -197,9 +220,10 @@ def print_answer(answer: Answer, streamed: bool) -> None:
         print(f"Scope: {answer.coverage}")
     print()
     verdict = format_verdict(answer) if answer.verdict is not None else format_grounding(answer)
-    if verdict:
-        print(verdict)
-        print()
+    for text in (verdict, format_points(answer), format_parts(answer)):
+        if text:
+            print(text)
+            print()
     print(format_sources(answer))
     print()
     print(format_timings(answer))

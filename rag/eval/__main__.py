@@ -22,9 +22,13 @@ from rag.eval.runner import (PRESETS, apply_preset, eval_index_dir, format_run, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.eval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.eval", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/evaluation.md; --collection: docs/collections.md")
     parser.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl", help="one JSON question per line")
-    parser.add_argument("--docs", type=Path, required=True, metavar="DIR", help="folder of the documents asked about")
+    parser.add_argument("--docs", type=Path, metavar="DIR",
+                        help="folder of the documents asked about (required unless --collection is given)")
+    parser.add_argument("--collection", metavar="NAME",
+                        help="evaluate a collection (docs/collections.md): its folder, index and settings")
     parser.add_argument("--index", type=Path, metavar="DIR",
                         help="index folder (default: under the cache dir, keyed by the documents and settings)")
     parser.add_argument("-k", type=int, help="passages to retrieve (default: the preset's)")
@@ -52,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_report_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.eval report",
-                                     description="write a saved run (rag.eval --out) as one HTML page with charts")
+                                     description="write a saved run (rag.eval --out) as one HTML page with charts",
+                                     epilog="docs: docs/evaluation-report.md")
     parser.add_argument("run", type=Path, metavar="RUN.json")
     parser.add_argument("--compare", type=Path, metavar="OLD.json", help="a previous run to compare with")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html")
@@ -72,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["report"]:
         return report_main(argv[1:])
+    if argv[:1] == ["keypoints"]:
+        from rag.eval.keypoints import main as keypoints_main
+
+        return keypoints_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.compare is not None and args.report is None:
         raise UserError("--compare goes with --report FILE.html", exit_code=2)
@@ -84,11 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     meta = run_meta()
     if args.k is not None and args.k < 1 or args.limit is not None and args.limit < 1:
         raise UserError("-k and --limit must be at least 1", exit_code=2)
-    if not args.docs.is_dir():
-        raise UserError(f"{args.docs}: no such folder of documents")
-    presets = [name.strip() for name in args.preset.split(",") if name.strip()]
     base = load_settings(backend=args.backend, model=args.model, data_dir=args.docs, store=args.store,
                          pg_dsn=args.pg_dsn)
+    if args.collection is not None:  # its folder, index (or schema) and settings, unless named on the command line
+        from rag.index.collections import settings_for
+
+        base = settings_for(base, args.collection, {"store": args.store})
+        args.docs = args.docs or Path(base.data_dir)
+        args.index = args.index or Path(base.index_dir)
+    if args.docs is None:
+        raise UserError("name the documents with --docs DIR (or a collection with --collection NAME)", exit_code=2)
+    if not args.docs.is_dir():
+        raise UserError(f"{args.docs}: no such folder of documents")
+    base = base.model_copy(update={"data_dir": args.docs})
+    presets = [name.strip() for name in args.preset.split(",") if name.strip()]
     runs_settings = [apply_preset(base, name, args.k) for name in presets]
     if args.index is not None and len({(s.chunk_size, s.chunk_overlap, s.chunk_context) for s in runs_settings}) > 1:
         raise UserError("--index holds one chunk setting; these presets need different ones, so leave --index out",
@@ -106,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for name, settings in zip(presets, runs_settings):
             settings = settings.model_copy(update={"index_dir": args.index or eval_index_dir(settings, args.docs)})
-            if settings.store == "pgvector":  # the cached index's key names its schema, as it names its folder
+            if settings.store == "pgvector" and args.collection is None:  # the cached index's key names its schema, as it names its folder
                 settings = settings.model_copy(
                     update={"pg_schema": "docqa_eval_" + settings.index_dir.name.rsplit("-", 1)[-1]})
             run = run_preset(name, settings, questions, args.docs, embeddings, backend)

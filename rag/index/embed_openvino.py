@@ -44,7 +44,7 @@ INFO = "embedder.json"
 
 # Calibration text for INT8 quantisation: the kinds of text the tool embeds (report prose, tables, headings,
 # short questions), written for this purpose. Activation ranges come from these; the quality check is
-# `tests/index/test_embed_openvino.py` (cosine to the float vectors) and the FinanceBench page hit@5 (README).
+# `tests/index/test_embed_openvino.py` (cosine to the float vectors) and the FinanceBench page hit@5 (docs/evaluation.md).
 CALIBRATION = (
     "How much is the minimum guarantee payable by adidas?",
     "What was the total revenue in fiscal year 2022?",

@@ -35,7 +35,7 @@ from rag.errors import UserError
 from rag.index.base import Cosines
 from rag.index.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest, fault_point
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so the keyword ranking matches the FAISS store's
 EXTRA_HINT = "pip install -e '.[pgvector]' (make setup installs it)"
 
@@ -57,6 +57,7 @@ def _migrations(schema: str) -> dict[int, list[str]]:
             f"CREATE TABLE {s}.terms (term text PRIMARY KEY, df int NOT NULL)",
         ],
         2: [f"ALTER TABLE {s}.files ADD COLUMN ocr text"],  # each file's OCR state (rag.ingest.ocr), as in FAISS
+        3: [f"ALTER TABLE {s}.files ADD COLUMN overview jsonb"],  # outline and central sentences (rag.ingest.overview)
     }
 
 
@@ -202,6 +203,17 @@ class PgStore:
             has = conn.execute(f"SELECT 1 FROM {self.schema}.meta WHERE key = 'index'").fetchone()
         return f"generation {int(row[0]) if row else 0}" if has else None
 
+    def manifest(self) -> Manifest | None:
+        """The live index's manifest (files, no chunks), or None when there is none."""
+        with self.connect() as conn:
+            return self._manifest(conn) if self._exists(conn) else None
+
+    def drop(self) -> None:
+        """Delete this schema and everything in it (`python -m rag.ingest --drop NAME`), under the ingest lock."""
+        with self.connect() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"docqa-ingest:{self.schema}",))
+            conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
     def has_index(self) -> bool:
         with self.connect() as conn:
             return self._exists(conn) and self._manifest(conn, with_files=False) is not None
@@ -213,10 +225,10 @@ class PgStore:
         manifest = Manifest(embedding=EmbeddingInfo(**row[0]["embedding"]), chunking=ChunkingInfo(**row[0]["chunking"]),
                             updated_at=row[0].get("updated_at", 0.0))
         if with_files:
-            for source, sha256, size, pages, chunks, warnings, ocr in conn.execute(
-                    f"SELECT source, sha256, size, pages, chunks, warnings, ocr FROM {self.schema}.files"):
+            for source, sha256, size, pages, chunks, warnings, ocr, overview in conn.execute(
+                    f"SELECT source, sha256, size, pages, chunks, warnings, ocr, overview FROM {self.schema}.files"):
                 manifest.files[source] = FileEntry(sha256=sha256, size=size, pages=pages, chunks=chunks,
-                                                   warnings=warnings, ocr=ocr)
+                                                   warnings=warnings, ocr=ocr, overview=overview)
         return manifest
 
     def read_manifest(self, conn) -> "PgManifestOnly | None":
@@ -291,9 +303,10 @@ class PgStore:
                 self._build_vector_index(conn, kind)  # after the rows are in: faster than growing it row by row
             for source, entry in manifest.files.items():
                 if replace_all or retype or source in replaced:
-                    conn.execute(f"INSERT INTO {s}.files (source, sha256, size, pages, chunks, warnings, ocr) "
-                                 "VALUES (%s, %s, %s, %s, %s, %s, %s)", (source, entry.sha256, entry.size, entry.pages,
-                                                                         entry.chunks, Jsonb(entry.warnings), entry.ocr))
+                    conn.execute(f"INSERT INTO {s}.files (source, sha256, size, pages, chunks, warnings, ocr, overview) "
+                                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                                 (source, entry.sha256, entry.size, entry.pages, entry.chunks, Jsonb(entry.warnings),
+                                  entry.ocr, Jsonb(entry.overview) if entry.overview is not None else None))
             count, tokens = conn.execute(f"SELECT count(*), coalesce(sum(length), 0) FROM {s}.chunks").fetchone()
             generation = conn.execute(f"SELECT value FROM {s}.meta WHERE key = 'generation'").fetchone()
             self._set_meta(conn, "stats", {"chunks": int(count), "tokens": int(tokens)})

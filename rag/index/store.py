@@ -70,6 +70,7 @@ class FileEntry(BaseModel):
     chunks: int
     warnings: list[str] = Field(default_factory=list)
     ocr: str | None = None  # OCR state (rag.ingest.ocr.ocr_state); None: indexed before OCR existed
+    overview: dict | None = None  # outline and central sentences (rag.ingest.overview); None: indexed before it
 
 
 class Manifest(BaseModel):

@@ -41,6 +41,7 @@ from rag.ingest.detect import SUFFIXES
 from rag.ingest.engines import check_engine, get_engine
 from rag.ingest.engines.base import Job
 from rag.ingest.engines.local import parse_files  # noqa: F401  (re-exported: the benchmarks parse with it)
+from rag.ingest.overview import build_overviews
 from rag.ingest.pdf import ParsedPdf
 
 
@@ -68,6 +69,8 @@ class IngestSummary:
     ocr_languages: str = ""
     tables: int = 0  # tables found and written as labelled rows
     table_failures: int = 0  # pages whose tables could not be read (kept as plain text)
+    overviews: dict[str, dict] = field(default_factory=dict, repr=False)  # per new file (rag.ingest.overview), for
+    # its manifest entry; not part of the printed summary
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.files if item.status == status)
@@ -279,6 +282,10 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         clock.total()
         return summary
     dimension = produced.dimension if vectors is not None else old.manifest.embedding.dimension
+    with clock("overview"):
+        overviews = build_overviews(new_chunks, vectors, {s: todo.to_parse[s][0] for s in new_chunks}, password)
+    for source, overview in overviews.items():
+        summary.overviews[source] = overview
     with clock("write"):
         if target is not None:
             summary.chunks_in_index = _write_pg(target, old, settings, model_name, dimension, summary, todo, parsed,
@@ -358,9 +365,18 @@ def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, 
         if source in new_chunks:
             path, digest = todo.to_parse[source]
             item = by_source[source]
-            manifest.files[source] = FileEntry(sha256=digest, size=path.stat().st_size, pages=result.page_count,
-                                               chunks=item.chunks, warnings=item.warnings, ocr=item.ocr)
+            manifest.files[source] = FileEntry(sha256=digest, size=_size(path), pages=result.page_count,
+                                               chunks=item.chunks, warnings=item.warnings, ocr=item.ocr,
+                                               overview=summary.overviews.get(source))
     return manifest, replaced
+
+
+def _size(path: Path) -> int:
+    """A file's size; 0 when it was deleted after it was read (a watched folder: the next run drops it)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _merge(old, settings, model_name, dimension, summary, todo, parsed, sources, new_chunks, new_vectors) -> IndexData:

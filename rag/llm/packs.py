@@ -39,7 +39,7 @@ class Pack:
     size_mb: int
     bundled_file: str | None = None  # a single-package pack: the GGUF's path inside the package
     # The OpenVINO weights it is exported to. fp16 was measured for the 0.5B pack: the same answers and, in the SDPA
-    # pipeline the backend runs, the same prompt speed as int8, for 2.3x the memory (README "Reader comparison").
+    # pipeline the backend runs, the same prompt speed as int8, for 2.3x the memory (docs/experiments.md, "Reader comparison").
     weight_format: str = "int8"
 
     def requirements(self) -> list[str]:
@@ -63,7 +63,7 @@ PACKS: dict[str, Pack] = {
              "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1117),
     )
 }
-# What `make setup` installs and the OpenVINO backend loads when no --model is given (see README "Reader models").
+# What `make setup` installs and the OpenVINO backend loads when no --model is given (see docs/install.md, "Reader models").
 DEFAULT_PACK = "qwen2.5-coder-0.5b"
 
 

@@ -44,6 +44,15 @@ class QueryAnalysis:
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
 
+    def restricted_to(self, files: set[str], scope: str = "fact") -> "QueryAnalysis":
+        """The same question asked of `files` only, with `scope` (a comparison asks each document this way: about
+        that whole document)."""
+        other = QueryAnalysis(self.question, self._names, self._files_with, self._ordinary)
+        other.__dict__["named_files"] = set(files)  # the cached properties, set
+        other.__dict__["scope"] = scope
+        other.__dict__["file_names"] = self.file_names  # the words naming documents are still not its topic
+        return other
+
     @cached_property
     def scope(self) -> str:
         """How much of the documents the question is about: "fact", "document" or "documents" (rag.query.scope)."""

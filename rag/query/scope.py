@@ -20,7 +20,9 @@ _DOCUMENT_RE = re.compile(
     r"|\b(?:main|key|major|principal|most important) (?:points|risks|themes|topics|findings|ideas|arguments|"
     r"takeaways|conclusions|messages|sections|issues|changes)\b"
     r"|\bwhat (?:is|are) (?:this|the|these) (?:document|report|paper|filing|file|book|manual)s? about\b"
-    r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b", re.IGNORECASE)
+    r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
+    r"|\b(?:main|key|major|principal|primary) (?:\w+ )?\w+s\b"  # "the main sources of revenue", "key categories"
+    r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b", re.IGNORECASE)
 
 
 def question_scope(question: str) -> str:

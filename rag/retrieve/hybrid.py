@@ -84,6 +84,12 @@ class HybridRetriever(BaseModel):
         if self.mode != "dense" and hasattr(self.index, "get_bm25"):
             self.index.get_bm25()
 
+    def chunks_with(self, query: str, source: str, limit: int = 40) -> list[Document]:
+        """The chunks of one file that best match `query`'s words (BM25), from all its pages: for a question that
+        asks for every instance of something in a document ("list all …"), not only the top passages."""
+        rows = self.search.keyword(query, {source}, limit)
+        return [self.index.chunks[row] for row in rows]
+
     @property
     def document_languages(self) -> dict[str, str]:
         """Each indexed file's language ("en", "zh", "ja": `rag.query.languages`), from a sample of its chunks."""

@@ -153,6 +153,8 @@ def docqa_extra(answer: Answer) -> dict:
         "verdict": answer.verdict.to_dict() if answer.verdict else None,
         "scope": answer.scope,
         "coverage": answer.coverage,
+        "points": [point.to_dict() for point in answer.points],
+        "parts": answer.parts,
         "abstained": answer.abstained,
         "abstain_reason": answer.abstain_reason,
         "dropped_chunks": answer.dropped_chunks,

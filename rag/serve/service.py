@@ -1,7 +1,8 @@
 """What the HTTP server runs on: one warm model, embeddings and index per process, and a bounded queue in front.
 
-- The index is re-read when its live version changes (a CLI `python -m rag.ingest` or an upload), checked at
-  each request, so a new version is picked up without a restart.
+- Each collection (rag.index.collections; docs/collections.md) is a `Library`, opened on first use; its index is
+  re-read when its live version changes (a CLI `python -m rag.ingest`, a `--watch` batch or an upload), checked
+  at each request, so a new version is picked up without a restart. The models are shared by all of them.
 - At most `parallel` generations run at once (1 for a local model on this CPU); up to `max_queue` more wait their
   turn; beyond that a request is refused with 429 and a `Retry-After` estimated from recent answer times.
 - Answers run in worker threads with the same `rag.answer.answerer.Answerer` (and its `Conversation` for history)
@@ -136,46 +137,23 @@ def error_for(exc: BaseException) -> ApiError:
     return ApiError(500, f"internal error ({type(exc).__name__}); see the server log", type="server_error")
 
 
-# ---------------------------------------------------------------- the service
+# ---------------------------------------------------------------- one collection's index
 
 
-class Service:
-    def __init__(self, settings: Settings, *, parallel: int = 1, max_queue: int = 32,
-                 max_upload_bytes: int = 100 * 10**6):
-        self.settings = settings
-        self.slots = Slots(parallel, max_queue)
-        self.max_upload_bytes = max_upload_bytes
-        self.backend: LLMBackend | None = None
-        self.embeddings: LockedEmbeddings | None = None
+class Library:
+    """One collection (rag.index.collections): its settings, its live index and retriever, its uploads.
+
+    The index is re-read when its live version changes, checked at each request."""
+
+    def __init__(self, name: str, settings: Settings, service: "Service"):
+        self.name, self.settings, self.service = name, settings, service
         self.index = None
         self.version: str | None = None  # rag.index.live.live_version of the loaded index
-        self.started = time.time()
-        self.stopped_early = 0  # answers ended because their client went away
-        self._retriever = None
-        self._retriever_lock = threading.Lock()
+        self.retriever = None
         self._index_lock = threading.Lock()
         self._upload_lock = threading.Lock()
 
-    # ------------------------------------------------------------ loading
-
-    def load(self, announce: Callable[[str], None] = log.info) -> None:
-        """Load the model, the embeddings and the index (ingesting data/ first when there is no index but PDFs)."""
-        from rag.index.embeddings import LocalEmbeddings
-        from rag.llm import load_backend
-
-        self.backend = load_backend(self.settings, announce=announce)
-        self.embeddings = LockedEmbeddings(LocalEmbeddings(self.settings))
-        self.refresh_index()
-        if self.index is None and _has_pdfs(self.settings.data_dir):
-            from rag.ingest.pipeline import format_summary, ingest
-
-            announce(f"No index yet: ingesting {self.settings.data_dir} first ...")
-            announce(format_summary(ingest(self.settings, progress=False, embeddings=self.embeddings)))
-            self.refresh_index()
-        if self.index is None:
-            announce(f"warning: no index in {self.settings.index_dir} yet; upload documents with POST /v1/documents")
-
-    def refresh_index(self) -> None:
+    def refresh(self) -> None:
         """Re-read the index when its live version changed since the last look (cheap when it did not)."""
         from rag.index.embeddings import embedding_model_name
         from rag.index.live import check_compatible, live_version, load_live
@@ -191,46 +169,173 @@ class Service:
                 check_compatible(index.manifest, self.settings, embedding_model_name(self.settings))
             from rag.retrieve.hybrid import build_retriever
 
-            retriever = build_retriever(self.settings, index, self.embeddings) if index is not None else None
+            retriever = build_retriever(self.settings, index, self.service.embeddings) if index is not None else None
             # The old index is not closed here: answers in flight still search it (a pgvector index's connection
             # and snapshot go when the last of them lets go of it).
-            self.index, self._retriever, self.version = index, retriever, version
-            log.info("index version %s loaded", version)
+            self.index, self.retriever, self.version = index, retriever, version
+            log.info("collection %s: index version %s loaded", self.name, version)
+
+    def documents(self) -> list[dict]:
+        self.refresh()
+        if self.index is None:
+            return []
+        return [{"file": name, "pages": entry.pages, "chunks": entry.chunks, "warnings": list(entry.warnings)}
+                for name, entry in sorted(self.index.manifest.files.items())]
+
+    def add_pdfs(self, uploads: list[tuple[Path, str]]) -> dict:
+        """Check and store the uploads in the collection's folder, ingest just those files, load the new index."""
+        from rag.ingest.pipeline import ingest
+        from rag.ingest.sandbox import ParseLimits
+        from rag.ingest.uploads import store_uploads
+
+        if not self._upload_lock.acquire(blocking=False):
+            raise ApiError(409, "another upload is being ingested; retry when it is done", code="ingest_running")
+        try:
+            notes: list[str] = []  # an upload named like another document is stored under a new name
+            Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
+            stored, rejected = store_uploads(uploads, self.settings.data_dir, self.service.max_upload_bytes,
+                                             notes=notes)
+            summary = None
+            if stored:
+                # Parsed in a spawned worker process with a time and memory limit (as web uploads are): a
+                # pathological PDF fails alone and never hangs or exhausts the server.
+                limits = ParseLimits(seconds=self.settings.upload_parse_seconds,
+                                     memory_mb=self.settings.upload_parse_memory_mb)
+                try:
+                    summary = ingest(self.settings, stored, progress=False, embeddings=self.service.embeddings,
+                                     limits=limits)
+                except UserError as exc:
+                    status = 409 if "another ingest is running" in str(exc) else 400
+                    raise ApiError(status, str(exc), code="ingest_failed") from None
+                self.refresh()
+            files = [{"file": r.name, "status": "rejected", "reason": r.reason} for r in rejected]
+            if summary is not None:
+                files += [{"file": f.source, "status": f.status, "pages": f.pages, "chunks": f.chunks,
+                           "reason": f.reason, "warnings": f.warnings} for f in summary.files]
+            return {"object": "list", "data": files, "notes": notes,
+                    "summary": summary.to_dict() if summary is not None else None,
+                    "index_version": self.version, "collection": self.name}
+        finally:
+            self._upload_lock.release()
+
+
+# ---------------------------------------------------------------- the service
+
+
+class Service:
+    def __init__(self, settings: Settings, *, parallel: int = 1, max_queue: int = 32,
+                 max_upload_bytes: int = 100 * 10**6, only: list[str] | None = None):
+        self.settings = settings
+        self.only = list(only) if only else None  # serve these collections only (rag.serve --collection)
+        self.default_name = self.only[0] if self.only else "default"  # what model "docqa" answers from
+        self.slots = Slots(parallel, max_queue)
+        self.max_upload_bytes = max_upload_bytes
+        self.backend: LLMBackend | None = None
+        self.embeddings: LockedEmbeddings | None = None
+        self.started = time.time()
+        self.stopped_early = 0  # answers ended because their client went away
+        self._retriever_lock = threading.Lock()
+        self._libraries: dict[str, Library] = {}
+        self._libraries_lock = threading.Lock()
+
+    # ------------------------------------------------------------ collections
+
+    def library(self, name: str | None = None) -> Library | None:
+        """The collection `name` (None: the server's default), opened on first use; None when there is no such
+        collection (or this server does not serve it)."""
+        from rag.index import collections
+
+        name = name or self.default_name
+        if name in self._libraries:
+            return self._libraries[name]
+        if self.only is not None and name not in self.only:
+            return None
+        if not collections.NAME_PATTERN.match(name) or not collections.exists(self.settings, name):
+            return None
+        with self._libraries_lock:
+            if name not in self._libraries:
+                try:
+                    own = collections.settings_for(self.settings, name)
+                except UserError as exc:
+                    log.warning("collection %s: %s", name, exc)
+                    return None
+                self._libraries[name] = Library(name, own, self)
+            return self._libraries[name]
+
+    def collection_names(self) -> list[str]:
+        from rag.index import collections
+
+        return [name for name in collections.names(self.settings) if self.only is None or name in self.only]
+
+    @property
+    def index(self):
+        return self.library().index
+
+    @property
+    def version(self) -> str | None:
+        return self.library().version
+
+    # ------------------------------------------------------------ loading
+
+    def load(self, announce: Callable[[str], None] = log.info) -> None:
+        """Load the model, the embeddings and the index (ingesting data/ first when there is no index but PDFs)."""
+        from rag.index.embeddings import LocalEmbeddings
+        from rag.llm import load_backend
+
+        self.backend = load_backend(self.settings, announce=announce)
+        self.embeddings = LockedEmbeddings(LocalEmbeddings(self.settings))
+        library = self.library()
+        library.refresh()
+        if library.index is None and _has_pdfs(library.settings.data_dir):
+            from rag.ingest.pipeline import format_summary, ingest
+
+            announce(f"No index yet: ingesting {library.settings.data_dir} first ...")
+            announce(format_summary(ingest(library.settings, progress=False, embeddings=self.embeddings)))
+            library.refresh()
+        if library.index is None:
+            announce(f"warning: no index in {library.settings.index_dir} yet; upload documents with POST "
+                     "/v1/documents")
+
+    def refresh_index(self, name: str | None = None) -> None:
+        """Re-read a collection's index when its live version changed (the default collection's when unnamed)."""
+        self.library(name).refresh()
 
     # ------------------------------------------------------------ answering
 
-    def answerer(self, request: ChatRequest) -> Answerer:
-        self.refresh_index()
-        if self.index is None or not self.index.chunks or self._retriever is None:
+    def answerer(self, request: ChatRequest, name: str | None = None) -> Answerer:
+        library = self.library(name)
+        library.refresh()
+        if library.index is None or not library.index.chunks or library.retriever is None:
             raise ApiError(503, "no documents are indexed yet: upload documents with POST /v1/documents or run "
                                 "`python -m rag.ingest`", type="server_error", code="no_index")
-        settings = self.request_settings(request)
-        return Answerer(settings, _LockedRetriever(self._retriever, self._retriever_lock), self.backend, {})
+        settings = self.request_settings(request, library.settings)
+        return Answerer(settings, _LockedRetriever(library.retriever, self._retriever_lock), self.backend, {})
 
-    def request_settings(self, request: ChatRequest) -> Settings:
+    def request_settings(self, request: ChatRequest, base: Settings | None = None) -> Settings:
+        base = base or self.settings
         overrides: dict[str, Any] = {}
         if request.answer_tokens() is not None:
             overrides["max_new_tokens"] = request.answer_tokens()
         if request.temperature is not None:
             overrides["temperature"] = request.temperature
-            if request.temperature > 0 and self.settings.top_k == 1:
+            if request.temperature > 0 and base.top_k == 1:
                 overrides["top_k"] = SAMPLING_TOP_K
         if request.top_p is not None:
             overrides["top_p"] = request.top_p
         if not overrides:
-            return self.settings
+            return base
         try:
-            return Settings(**{**self.settings.model_dump(), **overrides})
+            return Settings(**{**base.model_dump(), **overrides})
         except ValidationError as exc:
             first = exc.errors()[0]
             raise ApiError(400, f"{first['loc'][0]}: {first['msg']}") from None
 
-    def answer_job(self, request: ChatRequest, turns: list[Turn], question: str
+    def answer_job(self, request: ChatRequest, turns: list[Turn], question: str, name: str | None = None
                    ) -> Callable[[Callable[[Event], None], threading.Event], None]:
-        """The work of one docqa answer, run in a worker thread by `stream_events`."""
+        """The work of one docqa answer from collection `name`, run in a worker thread by `stream_events`."""
 
         def work(emit: Callable[[Event], None], stop: threading.Event) -> None:
-            answerer = self.answerer(request)
+            answerer = self.answerer(request, name)
             conversation = Conversation(turns=list(turns))
             answer = conversation.ask(answerer, question, on_token=lambda piece: emit(Event("token", piece)),
                                       on_notice=lambda note: emit(Event("notice", note)), should_stop=stop.is_set,
@@ -314,52 +419,19 @@ class Service:
 
     # ------------------------------------------------------------ documents
 
-    def documents(self) -> list[dict]:
-        self.refresh_index()
-        if self.index is None:
-            return []
-        return [{"file": name, "pages": entry.pages, "chunks": entry.chunks, "warnings": list(entry.warnings)}
-                for name, entry in sorted(self.index.manifest.files.items())]
+    def documents(self, name: str | None = None) -> list[dict]:
+        return self.library(name).documents()
 
-    def add_pdfs(self, uploads: list[tuple[Path, str]]) -> dict:
-        """Check and store the uploads in the data folder, ingest just those files, and load the new index."""
-        from rag.ingest.pipeline import ingest
-        from rag.ingest.sandbox import ParseLimits
-        from rag.ingest.uploads import store_uploads
-
-        if not self._upload_lock.acquire(blocking=False):
-            raise ApiError(409, "another upload is being ingested; retry when it is done", code="ingest_running")
-        try:
-            notes: list[str] = []  # an upload named like another document is stored under a new name
-            stored, rejected = store_uploads(uploads, self.settings.data_dir, self.max_upload_bytes, notes=notes)
-            summary = None
-            if stored:
-                # Parsed in a spawned worker process with a time and memory limit (as web uploads are): a
-                # pathological PDF fails alone and never hangs or exhausts the server.
-                limits = ParseLimits(seconds=self.settings.upload_parse_seconds,
-                                     memory_mb=self.settings.upload_parse_memory_mb)
-                try:
-                    summary = ingest(self.settings, stored, progress=False, embeddings=self.embeddings, limits=limits)
-                except UserError as exc:
-                    status = 409 if "another ingest is running" in str(exc) else 400
-                    raise ApiError(status, str(exc), code="ingest_failed") from None
-                self.refresh_index()
-            files = [{"file": r.name, "status": "rejected", "reason": r.reason} for r in rejected]
-            if summary is not None:
-                files += [{"file": f.source, "status": f.status, "pages": f.pages, "chunks": f.chunks,
-                           "reason": f.reason, "warnings": f.warnings} for f in summary.files]
-            return {"object": "list", "data": files, "notes": notes,
-                    "summary": summary.to_dict() if summary is not None else None,
-                    "index_version": self.version}
-        finally:
-            self._upload_lock.release()
+    def add_pdfs(self, uploads: list[tuple[Path, str]], name: str | None = None) -> dict:
+        return self.library(name).add_pdfs(uploads)
 
     def health(self) -> dict:
+        index = self.index
         return {
-            "status": "ok" if self.index is not None else "no_index",
+            "status": "ok" if index is not None else "no_index",
             "backend": self.backend.describe() if self.backend else None,
             "index_version": self.version,
-            "documents": len(self.index.manifest.files) if self.index is not None else 0,
+            "documents": len(index.manifest.files) if index is not None else 0,
             "queue": self.slots.status(),
             "stopped_early": self.stopped_early,
             "uptime_seconds": round(time.time() - self.started, 1),

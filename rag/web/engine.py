@@ -83,6 +83,7 @@ class ChatSession:
     conversation: Conversation = field(default_factory=Conversation)
     messages: list[dict] = field(default_factory=list)
     generation: int = 0  # bumped by Clear, so a stream started before it stops updating the page
+    collection: str = "default"  # the collection picked on the page (rag.index.collections)
     _stop: threading.Event | None = None
 
     def begin_answer(self) -> threading.Event:
@@ -113,6 +114,18 @@ class Engine:
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
         self._index_lock = threading.Lock()
+
+    def sibling(self, settings: Settings) -> "Engine":
+        """An engine over another collection's index (`settings` from rag.index.collections.settings_for) that
+        shares this one's loaded models, embeddings and generation lock: one CPU, one model call at a time."""
+        other = Engine(settings)
+        other.embeddings, other.startup_error = self._embeddings(), None
+        other._backends, other._load_lock, other._generate_lock = self._backends, self._load_lock, self._generate_lock
+        try:
+            other.reload_index()
+        except UserError as exc:
+            other.startup_error = str(exc)
+        return other
 
     def ocr_languages(self) -> str:
         """The Tesseract languages that place words on scanned pages (as at ingest)."""

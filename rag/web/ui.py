@@ -21,11 +21,13 @@ from urllib.parse import quote as quote_url
 
 import gradio as gr
 
+from rag.cli.output import format_parts, format_points
 from rag.errors import UserError
 from rag.text import place_text
 from rag.ingest.pipeline import IngestSummary, format_summary
 from rag.llm import BACKENDS
 from rag.answer.answerer import Answer
+from rag.index.keys import EVERYTHING, Grant
 from rag.web.engine import ChatSession, Engine, with_overrides
 from rag.ingest.uploads import Rejected
 from rag.ingest.detect import SUFFIXES
@@ -218,6 +220,8 @@ def answer_markdown(answer: Answer, notices: list[str]) -> str:
     blocks += [f"_{escape_markdown(note)}_" for note in notices]
     if answer.coverage:
         blocks.append(f"ℹ️ _{escape_markdown(answer.coverage)}_")
+    checks = [format_points(answer), format_parts(answer)]  # a list answer's points, a comparison's verdicts
+    blocks += [escape_markdown(text).replace("\n", "  \n") for text in checks if text]
     blocks += [block for block in [verdict_markdown(answer), sources_line(answer)] if block]
     blocks.append(timings_markdown(answer))
     return "\n\n".join(blocks)
@@ -242,14 +246,57 @@ def upload_report(summary: IngestSummary | None, rejected: list[Rejected]) -> st
 class WebUI:
     """The handlers behind the page, over one shared Engine."""
 
-    def __init__(self, engine: Engine, max_upload_bytes: int):
-        self.engine = engine
+    def __init__(self, engine: Engine, max_upload_bytes: int, access=None, start: str = "default"):
+        self.engine = engine  # the default collection's; the others' are its siblings (shared models)
         self.max_upload_bytes = max_upload_bytes
         self.sessions: dict[str, ChatSession] = {}
+        self.access = access or (lambda request: EVERYTHING)  # gr.Request -> Grant (rag.web.app: token or key)
+        self.engines: dict[str, Engine] = {"default": engine}
+        self.start = start  # the collection a new page starts with (python -m rag.web --collection)
+
+    # --- collections (docs/collections.md) ---
+
+    def allowed(self, request: gr.Request | None) -> list[str]:
+        """The collections this request's token or key opens, `default` first when it may."""
+        from rag.index.collections import names
+
+        grant: Grant = self.access(request)
+        return [name for name in names(self.engine.settings) if grant.allows(name)]
+
+    def engine_for(self, request: gr.Request | None) -> Engine:
+        """The engine of the session's collection, checked against the request's grant every time (a revoked key
+        loses it at once)."""
+        name = self.session(request).collection
+        if name not in self.allowed(request):
+            raise UserError("no such collection; pick one from the list")
+        if name not in self.engines:
+            from rag.index.collections import settings_for
+
+            self.engines[name] = self.engine.sibling(settings_for(self.engine.settings, name))
+        return self.engines[name]
+
+    def on_load(self, request: gr.Request):
+        """A page opened: the picker offers only this token's collections; the first is selected."""
+        allowed = self.allowed(request)
+        session = self.session(request)
+        if session.collection not in allowed:
+            session.collection = allowed[0] if allowed else ""
+        return (gr.update(choices=allowed, value=session.collection or None), self.documents(request),
+                self.status(request))
+
+    def pick(self, name: str, request: gr.Request):
+        """Another collection picked: a new conversation over its documents."""
+        session = self.session(request)
+        if name and name != session.collection:
+            session.collection = name
+            session.clear()
+        return [], self.documents(request), self.status(request), EMPTY_PAGE_VIEW, ""
 
     def session(self, request: gr.Request | None) -> ChatSession:
         key = getattr(request, "session_hash", None) or "default"
-        return self.sessions.setdefault(key, ChatSession())
+        if key not in self.sessions:
+            self.sessions[key] = ChatSession(collection=self.start)
+        return self.sessions[key]
 
     def forget_session(self, request: gr.Request) -> None:
         session = self.sessions.pop(getattr(request, "session_hash", None) or "default", None)
@@ -258,8 +305,11 @@ class WebUI:
 
     # --- status and documents ---
 
-    def status(self) -> str:
-        engine = self.engine
+    def status(self, request: gr.Request | None = None) -> str:
+        try:
+            engine = self.engine_for(request) if request is not None else self.engine
+        except UserError as exc:
+            return f"⚠️ {escape_markdown(str(exc))}"
         parts = []
         if engine.startup_error:
             parts.append(f"⚠️ {escape_markdown(engine.startup_error)}")
@@ -267,11 +317,18 @@ class WebUI:
         parts.append("Model: " + (escape_markdown(", ".join(loaded)) if loaded else "not loaded yet (loads on the first question)"))
         files = len(engine.index.manifest.files) if engine.index else 0
         chunks = len(engine.index.chunks) if engine.index else 0
-        parts.append(f"Index: {files} file(s), {chunks} chunks · data folder `{engine.settings.data_dir}`")
+        collection = self.session(request).collection if request is not None else "default"
+        parts.append(f"Collection `{collection}`: {files} file(s), {chunks} chunks · data folder "
+                     f"`{engine.settings.data_dir}`")
         return " · ".join(parts)
 
-    def documents(self) -> list[list[Any]]:
-        return self.engine.documents()
+    def documents(self, request: gr.Request | None = None) -> list[list[Any]]:
+        try:
+            engine = self.engine_for(request) if request is not None else self.engine
+        except UserError:
+            return []
+        engine.refresh_index()
+        return engine.documents()
 
     # --- chat ---
 
@@ -296,7 +353,13 @@ class WebUI:
                      "max_new_tokens": int(max_new_tokens), "temperature": float(temperature), "top_k": int(top_k),
                      "top_p": float(top_p), "repetition_penalty": float(repetition_penalty)}
         text, notices, lead, shown = "", [], "", None
-        for event in self.engine.stream_answer(conversation, question, overrides, stop):
+        try:
+            engine = self.engine_for(request)
+        except UserError as exc:
+            session.messages[-1] = {"role": "assistant", "content": error_markdown(str(exc))}
+            yield session.messages, "", gr.skip(), ""
+            return
+        for event in engine.stream_answer(conversation, question, overrides, stop):
             if session.generation != generation:  # Clear was pressed meanwhile
                 return
             view, panel = gr.skip(), gr.skip()
@@ -345,10 +408,11 @@ class WebUI:
 
     # --- documents ---
 
-    def add_documents(self, files: list[str] | None, progress=gr.Progress()):
-        """Store and ingest uploaded PDFs; returns (report, documents table, upload box, status)."""
+    def add_documents(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()):
+        """Store and ingest uploaded PDFs into the session's collection; returns (report, documents table, upload
+        box, status)."""
         if not files:
-            return "No files.", self.documents(), None, self.status()
+            return "No files.", self.documents(request), None, self.status(request)
         uploads = [(Path(path), Path(path).name) for path in files]
         stages = iter([0.05, 0.3, 0.9])
 
@@ -357,14 +421,16 @@ class WebUI:
 
         notes: list[str] = []
         try:
-            summary, rejected = self.engine.add_pdfs(uploads, self.max_upload_bytes, on_stage=on_stage, notes=notes)
+            engine = self.engine_for(request)
+            Path(engine.settings.data_dir).mkdir(parents=True, exist_ok=True)
+            summary, rejected = engine.add_pdfs(uploads, self.max_upload_bytes, on_stage=on_stage, notes=notes)
             report = "\n".join([*notes, upload_report(summary, rejected)])
         except UserError as exc:
             report = f"ERROR: {exc}"
         except Exception as exc:
             log.exception("ingest failed")
             report = f"ERROR (internal): {type(exc).__name__}: {exc}"
-        return report, self.documents(), None, self.status()
+        return report, self.documents(request), None, self.status(request)
 
     # --- layout ---
 
@@ -375,6 +441,9 @@ class WebUI:
             gr.Markdown("## docqa: ask your PDFs\nLocal and private: the models run on this machine, "
                         "and nothing you ask or upload leaves it.")
             status = gr.Markdown(self.status(), elem_id="status")
+            picker = gr.Dropdown(["default"], value="default", label="Collection",
+                                 elem_id="collection", info="each collection has its own documents and index "
+                                 "(docs/collections.md)")
             with gr.Row():
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(label="Conversation", show_label=False, height=560, elem_id="chat",
@@ -423,5 +492,7 @@ class WebUI:
             backend.change(self.load_model, [backend, model], [status])
             model.change(self.load_model, [backend, model], [status])
             upload.upload(self.add_documents, [upload], [report, docs, upload, status])
+            picker.change(self.pick, [picker], [chat, docs, status, page_view, sources])
+            page.load(self.on_load, None, [picker, docs, status])
             page.unload(self.forget_session)
         return page

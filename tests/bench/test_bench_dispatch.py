@@ -6,7 +6,7 @@ import pytest
 
 from rag.bench.__main__ import BENCHMARKS, build_parser, main
 
-SUBCOMMANDS = {"ingest", "llm", "llm-one", "serve", "faults", "ingest-compare", "startup", "store", "scan", "tables"}
+SUBCOMMANDS = {"ingest", "llm", "llm-one", "serve", "faults", "ingest-compare", "startup", "store", "scan", "tables", "watch"}
 
 
 def test_every_benchmark_module_adds_its_subcommand_and_runs_it():

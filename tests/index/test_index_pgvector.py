@@ -81,6 +81,9 @@ def test_schema_is_created_with_a_version_row_in_its_own_schema(pg_settings, mak
     assert rows(pg_settings, "SELECT value FROM S.meta WHERE key = 'schema_version'") == [(SCHEMA_VERSION,)]
     # each file's OCR state is kept as in the FAISS manifest, so the next ingest leaves the file alone
     assert rows(pg_settings, "SELECT count(*) FROM S.files WHERE ocr IS NULL") == [(0,)]
+    # and its overview (rag.ingest.overview), read back with the manifest
+    assert rows(pg_settings, "SELECT count(*) FROM S.files WHERE overview IS NULL") == [(0,)]
+    assert PgStore(pg_settings).load().manifest.files["bloom_garden.pdf"].overview["sections"]
     again = ingest(pg_settings, progress=False, embeddings=embeddings)
     assert [item.status for item in again.files] == ["unchanged"]
     tables = rows(pg_settings, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",

@@ -19,6 +19,9 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope
     ("How do the 2021 and 2022 filings differ on debt?", DOCUMENTS),
     ("Compare the revenue of Best Buy and Costco.", DOCUMENTS),
     ("Which of the reports mentions a share buyback?", DOCUMENTS),
+    ("What are the main sources of revenue described in the report?", DOCUMENT),
+    ("What financial risks does the Group say it is exposed to?", DOCUMENT),
+    ("What is the main reason for the decline?", FACT),
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope

@@ -12,7 +12,8 @@ from rag.cli import run_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rag.models", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.models", description=__doc__.splitlines()[0],
+                                     epilog="docs: docs/install.md")
     sub = parser.add_subparsers(dest="command", required=True)
 
     prepare = sub.add_parser(
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--group-size", type=int, default=None, help="int4 group size (must divide the hidden size)")
     export.add_argument("--out", help="output folder (default: models/<name>-ov-<format>)")
     export.add_argument("--force", action="store_true", help="export even if the output is up to date")
+    for command in sub.choices.values():
+        command.epilog = parser.epilog
     return parser
 
 

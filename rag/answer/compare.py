@@ -1,0 +1,78 @@
+"""A question comparing documents ("How do the 2021 and 2022 filings differ on debt?"), answered per document.
+
+Top-k retrieval over all files gives a comparison whatever pages score best, often all from one file. Here the same
+question is asked of each document on its own (`compare_documents`), through the usual steps (retrieval restricted to
+that file, relevance check, reader, verdict), and the answers are set side by side, each with its sources and
+verdict. Each document is one reader call, so progress is announced and a stop request ends the job between them.
+
+The documents are those the question names, else the files of the best passages of an ordinary search (at most
+`MAX_DOCUMENTS`). With fewer than two, the question is answered as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rag.answer.result import Answer
+from rag.query.analysis import QueryAnalysis
+
+MAX_DOCUMENTS = 4
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+def compared_files(answerer, analysis: QueryAnalysis) -> list[str]:
+    named = sorted(analysis.named_files)
+    if len(named) >= 2:
+        return named[:MAX_DOCUMENTS]
+    files = list(getattr(answerer.retriever, "index", None).manifest.files) if hasattr(answerer.retriever, "index") else []
+    if 2 <= len(files) <= 3 and not named:
+        return sorted(files)
+    found = []
+    for doc in answerer.retriever.invoke(analysis.question, analysis=analysis) if hasattr(answerer.retriever, "analyse") else []:
+        source = doc.metadata.get("source")
+        if source not in found:
+            found.append(source)
+    return found[:MAX_DOCUMENTS] if len(found) >= 2 else []
+
+
+def _renumbered(text: str, offset: int) -> str:
+    return _CITATION.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def compare_documents(answerer, asked: str, analysis: QueryAnalysis, on_token, on_notice, should_stop,
+                      started: float) -> Answer | None:
+    """Each document's answer to `asked`, side by side; None when the question compares fewer than two."""
+    files = compared_files(answerer, analysis)
+    if len(files) < 2:
+        return None
+    result = Answer(question=asked, scope="documents")
+    for number, source in enumerate(files, start=1):
+        if should_stop and should_stop():
+            result.stopped = True
+            break
+        if on_notice:
+            on_notice(f"Comparing {len(files)} documents: reading {source} ({number} of {len(files)}) …")
+        part = answerer.answer(asked, analysis.restricted_to({source}, scope="document"), should_stop=should_stop)
+        offset = len(result.sources)
+        for item in part.sources:
+            item.number += offset
+        result.sources += part.sources
+        result.cited += [n + offset for n in part.cited]
+        text = f"{source}: {_renumbered(part.answer, offset)}"
+        result.answer = f"{result.answer}\n\n{text}" if result.answer else text
+        if on_token:
+            on_token(("\n\n" if number > 1 else "") + text)
+        result.parts.append({"file": source, "answer": part.answer, "abstained": part.abstained,
+                             "verdict": part.verdict.to_dict() if part.verdict else None,
+                             "sources": [item.number for item in part.sources]})
+        result.model, result.backend = part.model, part.backend
+        for key, value in part.timings.items():
+            if key in ("retrieval", "time_to_first_token", "prompt_processing"):
+                result.timings.setdefault(key, value)
+    answered = [part["file"] for part in result.parts if not part["abstained"]]
+    result.abstained = not answered
+    result.coverage = (f"This question compares documents: each of {', '.join(files)} was asked on its own "
+                       f"and the answers are set side by side ({len(answered)} of {len(files)} answered).")
+    result.timings["total"] = time.perf_counter() - started
+    return result

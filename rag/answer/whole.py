@@ -1,0 +1,346 @@
+"""The passages for a question about a whole document: excerpts from every section, not the five nearest pages.
+
+A summary, "the main risks" or "list all …" needs the whole document, which a small CPU reader cannot read. The
+ingest keeps an overview of each file (`rag.ingest.overview`: its outline and, per section, its most central
+sentences). Here the excerpts for one question are chosen from it (`document_passages`):
+
+- a plain summary ("Summarise this report") takes sentences section by section, larger sections first, so every
+  part of the document is represented within the budget;
+- a question with a topic ("the main risks", "list all subsidiaries") also draws on the sentences of the passages
+  retrieved in that document that hold its words, and picks the ones most like the question, still spread over the
+  sections (maximal marginal relevance with one sentence per section per round).
+
+The excerpts are grouped by page into passages (`Document`s with the page and the section title), so the reader
+cites them as usual and every source links to its page. `target_document` picks the document; `coverage` says what
+the answer was drawn from ("from 14 of the 39 sections of …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.documents import Document
+
+from rag.ingest.overview import SENTENCE_END
+from rag.query.analysis import QueryAnalysis
+from rag.text import STOPWORDS, stem, tokenize
+
+SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
+DOCUMENT_CHARS = 2000  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
+# Words that ask for a summary rather than name what it is about.
+_CUE_WORDS = {stem(w) for w in (
+    "summarise summarize summary summaries overview outline main key major principal important points point "
+    "themes theme topics topic ideas findings takeaways conclusions messages issues sections section list all "
+    "every each document documents report reports filing filings paper file book manual chapter chapters gist "
+    "give describe what which are is the this these about of in does do company companies tl dr brief briefly "
+    "short lists listed mention mentions mentioned discuss discussed cover covers annual year fiscal form 10-k "
+    "20-f say says said describe described describes name named names compare comparison differ difference "
+    "differences versus between both and how its their part parts structure contents content organised organized "
+    "main").split()}
+
+
+@dataclass
+class WholeDocument:
+    """The excerpts chosen for a whole-document question, and what they cover."""
+
+    source: str
+    passages: list[Document]
+    drawn: int  # sections the excerpts come from
+    sections: int  # sections of the document
+    topic: bool  # the question names what it is about ("the main risks"), not only "summarise"
+    overview: dict  # the document's overview (rag.ingest.overview)
+
+
+@dataclass
+class Excerpt:
+    page: int
+    section: str
+    text: str
+    order: int  # place in the document, for reading order
+    priority: float = 1.0  # for a plain summary, lower first (rag.answer.whole.overview_excerpts)
+    row: bool = False  # a line of a list or table in a section whose title names the topic
+
+
+def target_document(analysis: QueryAnalysis, retrieved: Sequence[Document], files: Sequence[str]) -> str | None:
+    """The document a whole-document question is about: the one it names, the only one, or the best passage's."""
+    named = sorted(analysis.named_files)
+    if len(named) == 1:
+        return named[0]
+    if len(files) == 1:
+        return files[0]
+    for doc in retrieved:
+        if not named or doc.metadata.get("source") in named:
+            return doc.metadata.get("source")
+    return None
+
+
+def overview_of(index, source: str) -> dict | None:
+    """The overview the ingest kept for `source`; for a file indexed before overviews existed, one built now from
+    its chunks (and their vectors where the index holds them in memory), once per index version."""
+    from rag.index.base import derived
+    from rag.ingest.overview import build_overview
+
+    entry = index.manifest.files.get(source)
+    if entry is None:
+        return None
+    if entry.overview is not None:
+        return entry.overview
+
+    def build() -> dict:
+        rows = [i for i, doc in enumerate(index.chunks) if doc.metadata.get("source") == source]
+        vectors = index.get_vectors()[rows] if hasattr(index, "get_vectors") else np.zeros((len(rows), 1))
+        return build_overview([index.chunks[i] for i in rows], vectors, name=source)
+
+    return derived(index, ("overview", source), build)
+
+
+def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset()) -> set[str]:
+    """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's")
+    and those `common` in this one (its own name, "Manchester United", is on most pages and says nothing of the
+    topic)."""
+    name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
+    name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
+    return {t for t in tokenize(analysis.question) if t not in _CUE_WORDS and t not in name_words
+            and t not in STOPWORDS and not t.isdigit() and t not in common}
+
+
+def common_words(index, source: str, share: float = 0.3) -> set[str]:
+    """The words on more than `share` of a document's chunks, once per index version."""
+    from rag.index.base import derived
+
+    def build() -> set[str]:
+        docs = [doc for doc in index.chunks if doc.metadata.get("source") == source]
+        counts: dict[str, int] = {}
+        for doc in docs:
+            for token in set(tokenize(doc.page_content)):
+                counts[token] = counts.get(token, 0) + 1
+        return {token for token, n in counts.items() if n > share * len(docs)}
+
+    return derived(index, ("common_words", source), build)
+
+
+def overview_excerpts(overview: dict) -> list[Excerpt]:
+    excerpts = []
+    for section in overview.get("sections", []):
+        pages = section["last_page"] - section["page"] + 1
+        for sentence in section.get("sentences", []):
+            # a summary takes more sentences from larger sections: the n-th sentence of a section waits (n+1)/pages
+            priority = (sentence.get("rank", 0) + 1) / pages
+            excerpts.append(Excerpt(sentence["page"], section["title"], sentence["text"],
+                                    sentence["page"] * 1_000_000, priority))
+    return excerpts
+
+
+_ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a label, or a figure at its end
+
+
+def titled_sections(overview: dict, wanted: set[str]) -> list[dict]:
+    """The parts whose title names the topic ("35 Subsidiaries", "D. RISK FACTORS" for "the main risks"): sections
+    of the outline, or headings inside them, each to the next heading of either kind."""
+    sections = overview.get("sections", [])
+    starts = sorted({s["page"] for s in sections} | {s["page"] for s in overview.get("subsections", [])})
+    last = max((s["last_page"] for s in sections), default=1)
+    found = [s for s in sections if wanted & set(tokenize(s["title"]))]
+    for sub in overview.get("subsections", []):
+        if wanted & set(tokenize(sub["title"])) and not any(s["page"] == sub["page"] for s in found):
+            end = next((page - 1 for page in starts if page > sub["page"]), last)
+            found.append({"title": sub["title"], "page": sub["page"], "last_page": max(sub["page"], end)})
+
+    def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
+        words = set(tokenize(part["title"])) - STOPWORDS
+        return len(wanted & words) / max(1, len(words)), part["last_page"] - part["page"]
+
+    return sorted(found, key=fit, reverse=True)[:1]
+
+
+def _openers(text: str) -> list[str]:
+    """The first sentence of each paragraph (a line that follows a line ending a sentence): in a section of risk
+    factors or strategies, each paragraph opens with its point in one sentence."""
+    lines = [line.strip() for line in text.splitlines()]
+    found = []
+    for i, line in enumerate(lines):
+        if line[:1].isupper() and (i == 0 or lines[i - 1].endswith((".", ":"))):
+            rest = " ".join(lines[i:i + 4])
+            sentence = SENTENCE_END.split(rest)[0]
+            if 6 <= len(sentence.split()) <= 60 and sentence.endswith("."):
+                found.append(sentence)
+    return found
+
+
+def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
+                     titled: Sequence[dict] = ()) -> list[Excerpt]:
+    """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
+    page is in; in a section whose title names the topic, every line (the rows of a list or table)."""
+    found, seen = [], set()
+    for doc in passages:
+        page = doc.metadata.get("page", 1)
+        named = next((s for s in titled if s["page"] <= page <= s["last_page"]), None)
+        section = named or next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
+        title = section["title"] if section else ""
+        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()] if named else []
+        rows = [line for line in lines if 2 <= len(line.split()) <= 40 and _ROW.search(line)
+                and sum(word.isalpha() for word in line.split()) >= 2]  # a row with a label, not figures alone
+        rows += _openers(doc.page_content) if named else []
+        for position, piece in enumerate(rows + _pieces(doc.page_content)):  # rows first: they are listed whole
+            if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
+                seen.add(piece)  # reading order: page, chunk, place in the chunk
+                order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
+                found.append(Excerpt(page, title, piece, order, row=position < len(rows)))
+    return found
+
+
+def informative(excerpts: list[Excerpt], files_with, files: int, keep: float = 0.7) -> list[Excerpt]:
+    """The excerpts whose words are most particular to their document, by how few of the indexed files use them
+    (the boilerplate every filing carries, "Unless the context otherwise requires, the terms we, us ...", scores
+    low); all of them when the index holds too few files to tell."""
+    if files < 3 or len(excerpts) < 4:
+        return excerpts
+    rarity: dict[str, float] = {}
+
+    def score(text: str) -> float:
+        words = [t for t in set(tokenize(text)) if t not in STOPWORDS and not t.isdigit()]
+        for word in words:
+            if word not in rarity:
+                rarity[word] = float(np.log(files / max(1, len(files_with([word])))))
+        return sum(rarity[w] for w in words) / max(1, len(words))
+
+    scores = np.array([score(e.text) for e in excerpts])
+    floor = np.quantile(scores, 1 - keep)
+    return [e for e, value in zip(excerpts, scores) if value >= floor]
+
+
+def _pieces(text: str) -> list[str]:
+    """A passage's sentences, its bullet items ("• our dependence on Matchday revenue;") and its table rows as the
+    ingest labels them ("Red Football Limited: Holding company; 100"), each whole."""
+    flat = " ".join(text.split())
+    items = re.split(r"\s*[•▪]\s+", flat)
+    prose, found = [items[0]], []
+    for item in items[1:]:  # a bullet item ends at its ";" or "."; what follows it is prose again
+        end = re.search(r"[;.](?:\s|$)", item)
+        head, rest = (item[:end.start() + 1], item[end.end():]) if end else (item, "")
+        if 3 <= len(head.split()) <= 60:
+            found.append(head.rstrip(";, "))
+        prose.append(rest)
+    for part in prose:
+        found += [p for p in SENTENCE_END.split(part) if 6 <= len(p.split()) <= 80 and p[:1].isupper()]
+    for line in text.splitlines():
+        line = line.strip()
+        if ": " in line and any(ch.isdigit() for ch in line) and 3 <= len(line.split()) <= 60:
+            found.append(line)  # a labelled table row
+    return list(dict.fromkeys(found))
+
+
+def spread_by_section(excerpts: list[Excerpt], budget: int) -> list[Excerpt]:
+    """For a plain summary: excerpts within `budget` characters, more of them from the larger sections, each
+    section's opening sentences before its central ones, so every large part of the document is represented."""
+    return _fill(excerpts, sorted(range(len(excerpts)), key=lambda i: excerpts[i].priority), budget)
+
+
+def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray, named: set[str] = frozenset()
+                  ) -> list[Excerpt]:
+    """For a question with a topic: the excerpts most like it, at most SECTION_CAP from one section; first the rows
+    of lists and tables in the sections whose title names the topic (`named`: "35 Subsidiaries" for "list all the
+    subsidiaries"), in their own order."""
+    taken: dict[str, int] = {}
+
+    def listed(e: Excerpt) -> bool:
+        return e.row and e.section in named
+
+    listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
+    fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
+    if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
+        step = len(listed_rows) / fits
+        listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
+
+    def order():
+        rest = sorted((i for i, e in enumerate(excerpts) if not listed(e)), key=lambda i: -scores[i])
+        for i in listed_rows + rest:
+            section = excerpts[i].section
+            if listed(excerpts[i]) or taken.get(section, 0) < SECTION_CAP:
+                taken[section] = taken.get(section, 0) + 1
+                yield int(i)
+
+    return _fill(excerpts, order(), budget)
+
+
+def _fill(excerpts: list[Excerpt], order, budget: int) -> list[Excerpt]:
+    chosen, used, kept_words = [], 0, []
+    for i in order:
+        text = excerpts[i].text
+        words = set(tokenize(text))
+        if used + len(text) > budget or any(len(words & other) >= 0.8 * len(words) for other in kept_words):
+            continue  # too long for what is left, or (nearly) a sentence already taken (chunks overlap)
+        kept_words.append(words)
+        chosen.append(excerpts[i])
+        used += len(text) + 2
+    return sorted(chosen, key=lambda e: (e.order, e.page))
+
+
+def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
+    """One passage per page, its excerpts joined with "…", with the section title as its heading."""
+    pages: dict[int, list[Excerpt]] = {}
+    for excerpt in excerpts:
+        pages.setdefault(excerpt.page, []).append(excerpt)
+    return [Document(EXCERPT_JOIN.join(e.text for e in group),
+                     metadata={"source": source, "page": page, "headings": group[0].section, "score": 1.0,
+                               "excerpt": True})
+            for page, group in sorted(pages.items())]
+
+
+def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
+                      embed, wanted: set[str], budget: int = DOCUMENT_CHARS, files_with=None,
+                      files: int = 1) -> tuple[list[Document], int, int]:
+    """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
+    summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
+    unit vectors (the index's embeddings)."""
+    sections = overview.get("sections", [])
+    excerpts = overview_excerpts(overview)
+    scores = None
+    if wanted:
+        own = [doc for doc in retrieved if doc.metadata.get("source") == source]
+        titled = titled_sections(overview, wanted)
+        excerpts += passage_excerpts(own, wanted, sections, titled)
+        if excerpts:
+            vectors = np.asarray(embed([e.text for e in excerpts]), dtype=np.float32)
+            question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
+            words = np.array([len(wanted & set(tokenize(e.text))) / len(wanted) for e in excerpts])
+            scores = vectors @ question + words
+    if scores is not None:
+        chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled})
+    else:
+        chosen = spread_by_section(informative(excerpts, files_with, files) if files_with else excerpts, budget)
+    return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)
+
+
+EXCERPT_JOIN = " … "
+POINTS_HEADING = "Main points in the document's own words (one or more per section, with their pages):"
+
+
+def excerpt_points(passages: Sequence[Document]) -> str:
+    """The excerpts themselves as a list, each with the number of its passage: what the document says, verbatim,
+    under the reader's summary (a small reader's own list leaves most of them out)."""
+    lines = [POINTS_HEADING]
+    for number, doc in enumerate(passages, start=1):
+        for text in doc.page_content.split(EXCERPT_JOIN):
+            lines.append(f"- {text.strip()} [{number}]")
+    return "\n".join(lines)
+
+
+def outline_line(overview: dict, shown: int = 20) -> str:
+    """The document's sections in order with their pages (the largest `shown` when there are more)."""
+    sections = overview.get("sections", [])[1:] or overview.get("sections", [])  # not the front matter
+    if len(sections) > shown:
+        largest = sorted(sections, key=lambda s: s["page"] - s["last_page"])[:shown]
+        sections = [s for s in sections if s in largest]
+    pages = lambda s: f"p. {s['page']}" + (f"–{s['last_page']}" if s["last_page"] > s["page"] else "")  # noqa: E731
+    return "Sections: " + "; ".join(f"{s['title']} ({pages(s)})" for s in sections)
+
+
+def coverage(source: str, drawn: int, total: int, pages: Sequence[int]) -> str:
+    shown = ", ".join(str(p) for p in pages[:12]) + (", …" if len(pages) > 12 else "")
+    return (f"This question is about the whole of {source}: the answer is drawn from excerpts of {drawn} of its "
+            f"{total} sections (pages {shown}), chosen at ingest as the most central sentences of each section, "
+            "not from every sentence.")

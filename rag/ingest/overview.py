@@ -1,0 +1,285 @@
+"""A document's overview, built at ingest without a model: its outline and, per section, its most central sentences.
+
+A summary or "the main points" of a 177-page filing cannot come from five retrieved passages, and a small CPU reader
+cannot read the whole document. So at ingest each file gets an overview (`build_overview`), stored in its manifest
+entry and versioned with the index:
+
+- the outline: PDF bookmarks when the file has them, else the headings its text shows ("ITEM 5. OPERATING AND
+  FINANCIAL REVIEW", "2 Summary of significant accounting policies", "PART II"), else the places of other formats
+  (slide titles, sheet names, the first level of a heading path);
+- per section, its opening sentences and a few chosen with the chunk vectors the ingest has just computed: the chunks nearest the
+  section's centroid, kept diverse by maximal marginal relevance, and from each the sentence that shares most of the
+  section's frequent words. The number of sentences grows with the section's share of the document.
+
+Hands on a plain dict (`{"sections": [{"title", "page", "last_page", "sentences": [{"page", "text"}]}]}`), read by
+`rag.answer.whole` to answer questions about a whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.documents import Document
+
+from rag.text import tokenize
+
+TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
+MAX_PER_SECTION = 4
+LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones
+MMR_LAMBDA = 0.7  # closeness to the section's centroid against difference from the sentences already chosen
+TOC_HEADINGS = 8  # a page showing more headings than this is a table of contents, not where sections start
+SENTENCE_WORDS = (6, 60)
+
+# A heading line: "PART II", "ITEM 7A. QUANTITATIVE ...", "Item 1A. Risk Factors", "Chapter 3 ...", "2 Summary of
+# significant accounting policies" (numbered, title-like); its depth is the count of numbers ("2.1" is 2).
+_HEADING = re.compile(
+    r"^(?:(?P<part>PART\s+[IVX]+\b.{0,60})"
+    r"|(?P<item>(?:ITEM|Item)\s+\d{1,2}[A-Z]?\.?\s+[A-Z].{2,90})"
+    r"|(?P<chapter>(?:CHAPTER|Chapter|SECTION|Section)\s+\d{1,3}\b.{0,80})"
+    r"|(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][A-Za-z][A-Za-z ,&'’()/-]{2,80}))$")
+_LEADER = re.compile(r"(?:\.{3,}|…|\s)\s*\d{1,3}$")  # "... 28": a table-of-contents line
+_CONTINUED = re.compile(r"\((?:continued|cont'd)\)", re.IGNORECASE)  # a running header repeating a heading
+_CHECKBOXES = re.compile(r"[☐☒☑■□]")
+# A sentence ends at . ! ? (or 。！？) and a space, but not after a title or a company's abbreviation ("Mr.", "Inc.")
+# or an initial ("J. Smith").
+SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bCo\.)(?<!\bInc\.)(?<!\bMrs\.)"
+                           r"(?<!\bLtd\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<=[.!?。！？])\s+")
+_NUMBERS = re.compile(r"\d")
+
+
+def heading_of(line: str, in_contents: bool = False) -> tuple[str, int] | None:
+    """(title, depth) when `line` reads as a section heading, else None; `in_contents`: also a table-of-contents
+    line ("ITEM 5. OPERATING ... 67")."""
+    line = line.strip()
+    if len(line) > 100 or _CONTINUED.search(line) or (_LEADER.search(line) and not in_contents):
+        return None
+    match = _HEADING.match(_LEADER.sub("", line).strip() if in_contents else line)
+    if match is None:
+        return None
+    if match["number"] is not None:
+        if sum(ch.isdigit() for ch in match["title"]) or match["title"].rstrip().endswith((",", "-")):
+            return None
+        return line, match["number"].count(".") + 1
+    return line, 1
+
+
+_SUBHEADING = re.compile(r"^(?:[A-H]\.|\d{1,2}\.\d{1,2})\s+[A-Z][A-Za-z ,&'’()/-]{3,70}$|^[A-Z][A-Z ,&'’-]{6,60}$")
+
+
+def subheadings_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
+    """(title, page) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", a line in
+    capitals): where a question's topic may be, without being a section of the outline."""
+    found, seen = [], set()
+    for page in sorted(pages):
+        lines = pages[page].splitlines()
+        if sum(heading_of(line, in_contents=True) is not None for line in lines) > TOC_HEADINGS:
+            continue
+        for line in lines:
+            line = line.strip()
+            if _SUBHEADING.match(line) and not _CONTINUED.search(line) and line.lower() not in seen:
+                seen.add(line.lower())
+                found.append((line, page))
+    return found
+
+
+def outline_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
+    """(title, page) of each top-level heading, first time seen, outside table-of-contents pages."""
+    found, seen = [], set()
+    for page in sorted(pages):
+        lines = pages[page].splitlines()
+        if sum(heading_of(line, in_contents=True) is not None for line in lines) > TOC_HEADINGS:
+            continue
+        headings = [h for h in (heading_of(line) for line in lines) if h is not None]
+        for title, depth in headings:
+            key = re.sub(r"\W+", " ", title.lower()).strip()
+            if depth == 1 and key not in seen:
+                seen.add(key)
+                found.append((title, page))
+    return found
+
+
+def outline_from_places(chunks: Sequence[Document]) -> list[tuple[str, int]]:
+    """(title, page) for formats whose units have places: a slide, a sheet, the first level of a heading path."""
+    found, seen = [], set()
+    for doc in chunks:
+        place = doc.metadata.get("place")
+        if not place:
+            continue
+        title = place.split(" › ")[0].split(", rows")[0]
+        if title not in seen:
+            seen.add(title)
+            found.append((title, doc.metadata.get("page", 1)))
+    return found
+
+
+def _sections(outline: list[tuple[str, int]], pages: list[int], name: str) -> list[dict]:
+    """Sections in page order, each from its heading's page to the page before the next one."""
+    outline = sorted(outline, key=lambda item: item[1])
+    if not outline or outline[0][1] > pages[0]:
+        outline.insert(0, (name, pages[0]))
+    sections = []
+    for i, (title, page) in enumerate(outline):
+        last = outline[i + 1][1] - 1 if i + 1 < len(outline) else pages[-1]
+        if sections and sections[-1]["page"] == page:  # several headings on one page: one section under the last
+            sections[-1].update(title=title, last_page=max(sections[-1]["last_page"], last))  # (the one that goes on)
+            continue
+        sections.append({"title": title, "page": page, "last_page": max(page, last), "sentences": []})
+    return sections
+
+
+def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
+    """The sentences of `text` that read as prose: not headings, table rows, running headers or "Not applicable"."""
+    text = "\n".join(line for line in text.splitlines() if line.strip() not in running)
+    out = []
+    for line in text.replace("\r", "").split("\n\n"):
+        for sentence in SENTENCE_END.split(" ".join(line.split())):
+            words = sentence.split()
+            digits = len(_NUMBERS.findall(sentence))
+            if SENTENCE_WORDS[0] <= len(words) <= SENTENCE_WORDS[1] and digits < len(sentence) / 8 \
+                    and not _CHECKBOXES.search(sentence) and not _shouting(words) \
+                    and "not applicable" not in sentence.lower() and not _table_row(sentence) \
+                    and sentence[0].isupper() and sentence.rstrip()[-1:] in ".!?。！？":
+                out.append(sentence)
+    return out
+
+
+def _table_row(sentence: str) -> bool:
+    """A table written as labelled rows by the ingest ("Glazer(8): Class A: —; Class B: 19,899,365; ...")."""
+    return sentence.startswith("Table:") or sentence.count(";") >= 2 and sentence.count(":") >= 2
+
+
+def _shouting(words: list[str]) -> bool:
+    """A sentence that starts with (or is) a heading in capitals: "DIRECTORS, SENIOR MANAGEMENT AND EMPLOYEES A."."""
+    capitals = sum(1 for w in words if len(w) > 1 and w.isupper())
+    return capitals >= 3 and capitals >= 0.25 * len(words)
+
+
+def running_lines(chunks: Sequence[Document], share: float = 0.1) -> frozenset[str]:
+    """Lines printed on many pages (running headers and footers: "Notes to the consolidated financial statements
+    (Continued)", "Table of Contents"): they open no section and belong to no sentence."""
+    pages: dict[str, set[int]] = {}
+    for doc in chunks:
+        for line in doc.page_content.splitlines():
+            pages.setdefault(line.strip(), set()).add(doc.metadata.get("page", 1))
+    total = len({doc.metadata.get("page", 1) for doc in chunks})
+    return frozenset(line for line, on in pages.items() if line and len(on) >= max(3, share * total))
+
+
+def _mmr(vectors: np.ndarray, count: int) -> list[int]:
+    """Row numbers of `count` rows near the centroid and unlike each other (maximal marginal relevance)."""
+    centroid = vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    closeness = vectors @ centroid
+    chosen: list[int] = []
+    while len(chosen) < min(count, len(vectors)):
+        redundancy = (vectors @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(vectors))
+        score = MMR_LAMBDA * closeness - (1 - MMR_LAMBDA) * redundancy
+        score[chosen] = -np.inf
+        chosen.append(int(score.argmax()))
+    return chosen
+
+
+def _after_heading(chunks: Sequence[Document], rows: list[int], title: str) -> tuple[list[int], str]:
+    """The section's rows from the chunk holding its heading on, and that chunk's text after the heading (the text
+    above a heading on its page belongs to the section before)."""
+    for n, i in enumerate(rows):
+        text = chunks[i].page_content
+        at = text.find(title)
+        if at >= 0:
+            return rows[n:], text[at + len(title):]
+    return rows, chunks[rows[0]].page_content
+
+
+def _lead(chunks: Sequence[Document], rows: list[int], count: int, running: frozenset[str],
+          title: str) -> list[dict]:
+    """The first `count` sentences of a section (in reading order): how it opens usually says what it is about."""
+    found = []
+    rows, first = _after_heading(chunks, rows, title)
+    for n, i in enumerate(rows):
+        for sentence in _sentences(first if n == 0 else chunks[i].page_content, running):
+            if sentence not in (s["text"] for s in found):
+                found.append({"page": chunks[i].metadata.get("page", 1), "text": sentence})
+            if len(found) == count:
+                return found
+    return found
+
+
+def _best_sentence(doc: Document, frequent: Counter, running: frozenset[str]) -> str | None:
+    best, best_score = None, 0.0
+    for sentence in _sentences(doc.page_content, running):
+        words = set(tokenize(sentence))
+        score = sum(frequent[word] for word in words) / (len(words) ** 0.5 or 1)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
+
+
+def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: list[tuple[str, int]] | None = None,
+                   name: str = "") -> dict:
+    """The overview of one document from its chunks (in order) and their vectors, row for row."""
+    if not len(chunks):
+        return {"sections": []}
+    by_page: dict[int, list[str]] = {}
+    for doc in chunks:
+        by_page.setdefault(doc.metadata.get("page", 1), []).append(doc.page_content)
+    pages = sorted(by_page)
+    outline = bookmarks or outline_from_places(chunks) or outline_from_text(
+        {page: "\n".join(texts) for page, texts in by_page.items()})
+    sections = _sections(outline, pages, name or chunks[0].metadata.get("source", ""))
+    running = running_lines(chunks)
+    rows_of = [[i for i, doc in enumerate(chunks) if s["page"] <= doc.metadata.get("page", 1) <= s["last_page"]]
+               for s in sections]
+    for section, rows in zip(sections, rows_of):
+        if not rows:
+            continue
+        share = max(1, min(MAX_PER_SECTION, round(TOTAL_SENTENCES * len(rows) / len(chunks))))
+        frequent = Counter(word for i in rows for word in set(tokenize(chunks[i].page_content)))
+        picked = _lead(chunks, rows, LEAD_SENTENCES, running, section["title"])  # how the section opens: what it is about
+        for row in _mmr(vectors[rows], share * 2):  # twice as many chunks: some hold no sentence (tables, lists)
+            sentence = _best_sentence(chunks[rows[row]], frequent, running)
+            if sentence and sentence not in (s["text"] for s in picked):
+                picked.append({"page": chunks[rows[row]].metadata.get("page", 1), "text": sentence})
+            if len(picked) == share + LEAD_SENTENCES:
+                break
+        for rank, sentence in enumerate(picked):
+            sentence["rank"] = rank  # the opening sentences first, then the most central
+        section["sentences"] = sorted(picked, key=lambda s: s["page"])
+    subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()})
+    return {"sections": [s for s in sections if s["sentences"] or s["title"]],
+            "subsections": [{"title": title, "page": page} for title, page in subsections]}
+
+
+def pdf_bookmarks(path, password: str | None = None) -> list[tuple[str, int]]:
+    """(title, 1-based page) of a PDF's top-level bookmarks; none when it has none or they cannot be read."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt(password or "")
+        found = []
+        for item in reader.outline:
+            if isinstance(item, list):
+                continue  # nested: the children of the entry before
+            page = reader.get_destination_page_number(item)
+            if page is not None and page >= 0 and item.title and item.title.strip():
+                found.append((" ".join(item.title.split()), page + 1))
+        return found
+    except Exception:  # a damaged or odd outline only costs the bookmarks: the headings are used instead
+        return []
+
+
+def build_overviews(new_chunks: dict[str, list[Document]], vectors: np.ndarray | None, paths: dict,
+                    password: str | None = None) -> dict[str, dict]:
+    """The overview of each newly indexed file; `vectors` are the new chunks' vectors in `new_chunks` order."""
+    overviews, start = {}, 0
+    for source, docs in new_chunks.items():
+        rows = vectors[start:start + len(docs)] if vectors is not None else np.zeros((len(docs), 1))
+        start += len(docs)
+        path = paths.get(source)
+        marks = pdf_bookmarks(path, password) if path is not None and str(path).lower().endswith(".pdf") else []
+        overviews[source] = build_overview(docs, rows, marks or None, name=source)
+    return overviews

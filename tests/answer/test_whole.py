@@ -1,0 +1,83 @@
+"""Whole-document questions: the excerpts chosen from the overview, the points checked, a comparison per document."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.documents import Document
+
+from conftest import build_answerer
+from rag.answer.points import check_points, split_points
+from rag.answer.whole import Excerpt, excerpt_points, spread_by_section, topic_tokens
+from rag.ingest.pipeline import ingest
+from rag.query.analysis import QueryAnalysis
+from rag.query.scope import DOCUMENT, DOCUMENTS
+
+from ingest.test_overview import CONTENTS, INTRO, METHODS, RISKS
+
+
+def test_a_summary_takes_more_from_larger_sections_and_openings_first():
+    excerpts = [Excerpt(1, "big", "big opening", 1, 1 / 10), Excerpt(5, "big", "big central", 5, 2 / 10),
+                Excerpt(12, "small", "small opening", 12, 1 / 1), Excerpt(13, "tiny", "tiny opening", 13, 1 / 1)]
+    chosen = spread_by_section(excerpts, budget=40)
+    assert [e.text for e in chosen] == ["big opening", "big central", "small opening"]  # budget: 3 fit
+
+
+def test_topic_words_leave_out_the_words_that_ask_for_a_summary():
+    analysis = QueryAnalysis("What are the main risks the company lists in the Kite Society report?")
+    assert topic_tokens(analysis, "kite_society_report.pdf") == {"risk"}
+    assert topic_tokens(QueryAnalysis("Summarise this report"), "x.pdf") == set()
+
+
+def test_each_point_of_a_list_answer_is_checked_against_the_passages():
+    passages = [Document("Flying near power lines can kill the person holding the line. Tails add drag.",
+                         metadata={"source": "k.pdf", "page": 4})]
+    answer = "- Flying near power lines can kill the flyer [1]\n- Kites are banned in twelve countries [1]"
+    assert split_points(answer) == ["Flying near power lines can kill the flyer [1]",
+                                    "Kites are banned in twelve countries [1]"]
+    points = check_points(answer, passages)
+    assert [(p.supported, p.source) for p in points] == [(True, 1), (False, None)]
+
+
+def test_the_excerpts_are_listed_with_their_passage_numbers():
+    passages = [Document("One sentence. … Another one.", metadata={"source": "k.pdf", "page": 2}),
+                Document("Third one.", metadata={"source": "k.pdf", "page": 7})]
+    listed = excerpt_points(passages).splitlines()
+    assert listed[1:] == ["- One sentence. [1]", "- Another one. [1]", "- Third one. [2]"]
+
+
+@pytest.fixture
+def kites_and_boats(settings, make_pdf, embeddings):
+    make_pdf("kites.pdf", [CONTENTS, INTRO, METHODS, RISKS])
+    make_pdf("boats.pdf", ["1 Introduction\nSailing boats are moved by the wind acting on their sails. "
+                           "Boats have been built of wood, steel and fibreglass.",
+                           "2 Risks at sea\nCapsizing in cold water is the main danger for small boat sailors. "
+                           "Storms and collisions with ships are other risks."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    return settings
+
+
+def test_a_summary_question_gets_excerpts_from_every_section(kites_and_boats, embeddings, llm_backend):
+    answerer = build_answerer(kites_and_boats, embeddings, llm_backend)
+    answer = answerer.ask("Summarise the kites report.")
+    assert answer.scope == DOCUMENT and not answer.abstained
+    assert {s.file for s in answer.sources} == {"kites.pdf"}
+    assert {2, 3, 4} <= {s.page for s in answer.sources}  # every section of the document, not the top pages
+    assert all(s.excerpt for s in answer.sources)
+    assert "Main points in the document's own words" in answer.answer
+    assert "sections" in answer.coverage and "kites.pdf" in answer.coverage
+    assert "Flying near power lines can kill" in answer.answer
+
+
+def test_a_comparison_asks_each_document_on_its_own(kites_and_boats, embeddings, llm_backend):
+    answerer = build_answerer(kites_and_boats, embeddings, llm_backend)
+    notices = []
+    answer = answerer.ask("Compare the risks of kites and boats.", on_notice=notices.append)
+    assert answer.scope == DOCUMENTS
+    assert [part["file"] for part in answer.parts] == ["boats.pdf", "kites.pdf"]
+    assert {s.file for s in answer.sources} == {"boats.pdf", "kites.pdf"}
+    for part in answer.parts:  # each part's sources come from its own document
+        assert {s.file for s in answer.sources if s.number in part["sources"]} == {part["file"]}
+    assert answer.answer.startswith("boats.pdf: ") and "\n\nkites.pdf: " in answer.answer
+    assert sum("Comparing 2 documents" in n for n in notices) == 2
+    stopped = answerer.ask("Compare the risks of kites and boats.", should_stop=lambda: True)
+    assert stopped.stopped and not stopped.parts
