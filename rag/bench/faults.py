@@ -495,16 +495,16 @@ class Suite:
         self.run("1 --json", "stdout", json_stdout)
 
         def spawn():
-            import rag.ingest.pipeline
+            import rag.ingest.engines.local as local
 
             settings = self.settings("spawn")
             files = [shutil.copy(self.messy / name, settings.data_dir / name) for name in TEXT_PDFS[:2]]
-            real = rag.ingest.pipeline.read_pdf
-            rag.ingest.pipeline.read_pdf = None  # a forked child would inherit this and fail
+            real = local.read_document
+            local.read_document = None  # a forked child would inherit this and fail
             try:
-                parsed = rag.ingest.pipeline.parse_files([Path(f) for f in files], None, workers=2, progress=False)
+                parsed = local.parse_files([Path(f) for f in files], None, workers=2, progress=False)
             finally:
-                rag.ingest.pipeline.read_pdf = real
+                local.read_document = real
             self.record("8 spawn", "parser processes start clean", all(r.pages for r in parsed),
                         f"{sum(len(r.pages) for r in parsed)} pages parsed by spawned workers")
         self.run("8 spawn", "parser processes", spawn)

@@ -3,7 +3,8 @@
 Prints pages/s, chunks/s, the time of an unchanged re-run and, when pages needed it, OCR pages/s (medians).
 With `--formats`, one generated document per non-PDF format (`rag.bench.formats.make_large`) is ingested alone:
 parse MB/s and units/s per type beside the embedding time of the same file, so a reader that is slower than the
-embedder shows.
+embedder shows. With `--engine ray`, the Ray engine against the local one on the same documents
+(`rag.bench.ingest_engines`; docs: docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -119,19 +120,33 @@ def add_parser(sub) -> None:
     parser.add_argument("--formats", action="store_true",
                         help="instead: one generated file per non-PDF format, parse MB/s beside embedding time")
     parser.add_argument("--scale", type=int, default=1, help="--formats: size of the generated files (default 1)")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local",
+                        help="ray: the Ray engine against the local one, same documents, into PostgreSQL "
+                             "(docs: docs/scale-out.md)")
+    parser.add_argument("--pg-dsn", help="--engine ray: PostgreSQL with pgvector (default: a throw-away pgserver)")
+    parser.add_argument("--workers", type=int, help="--engine ray: workers (CPUs) of each engine (default: all cores)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
     settings = load_settings(embedding_backend=args.embedding_backend, ocr=args.ocr, ocr_lang=args.ocr_lang)
+    engines = args.engine == "ray" and not args.formats
     with json_mode(args.json):
         if args.formats:
             result = bench_formats(settings, args.runs, args.scale)
+        elif engines:
+            from rag.bench import ingest_engines
+
+            result = ingest_engines.run(args, settings, args.paths or [settings.data_dir])
         else:
             result = bench_ingest(settings, args.paths or [settings.data_dir], args.runs)
     if args.json:
         print(json.dumps(result, indent=2))
+    elif engines:
+        from rag.bench.ingest_engines import print_engines
+
+        print_engines(result)
     else:
         (print_formats if args.formats else print_ingest)(result)
     return 0

@@ -4,7 +4,8 @@ Each client is a thread with the official `openai` client streaming answers from
 Reported per concurrency level: p50/p95 time to the first token and to the full answer (as a client sees them,
 queueing included), answers per minute over the level's wall time, and errors (any failed or refused request).
 Without `--url` a server is started on a free loopback port (default settings: `vectorstore/`, SmolLM2) and
-stopped afterwards.
+stopped afterwards. `--url` given several times (replicas over one pgvector store, docs/scale-out.md) spreads the
+clients over them in turn, as a round-robin load balancer would; the answers each one gave are counted.
 """
 
 from __future__ import annotations
@@ -52,16 +53,20 @@ def ask_stream(client, question: str, max_tokens: int) -> tuple[float, float]:
     return (first if first is not None else total), total
 
 
-def run_level(base_url: str, api_key: str, clients: int, questions: int, max_tokens: int) -> dict:
+def run_level(base_url: str | list[str], api_key: str, clients: int, questions: int, max_tokens: int) -> dict:
+    """`clients` threads asking `questions` each; with several URLs, client n asks URL n mod len(URLs)."""
     import openai
 
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
     ttfts: list[float] = []
     totals: list[float] = []
     errors: list[str] = []
+    per_url = {url: 0 for url in urls}
     lock = threading.Lock()
 
     def client_loop(number: int) -> None:
-        client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=900)
+        url = urls[number % len(urls)]
+        client = openai.OpenAI(base_url=url, api_key=api_key, max_retries=0, timeout=900)
         for i in range(questions):
             question = QUESTIONS[(number + i) % len(QUESTIONS)]
             try:
@@ -73,6 +78,7 @@ def run_level(base_url: str, api_key: str, clients: int, questions: int, max_tok
             with lock:
                 ttfts.append(ttft)
                 totals.append(total)
+                per_url[url] += 1
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
@@ -86,7 +92,7 @@ def run_level(base_url: str, api_key: str, clients: int, questions: int, max_tok
         "ttft_p50": percentile(ttfts, 0.5), "ttft_p95": percentile(ttfts, 0.95),
         "total_p50": percentile(totals, 0.5), "total_p95": percentile(totals, 0.95),
         "answers_per_min": len(totals) / wall * 60 if wall else 0.0, "wall_s": wall,
-        "first_error": errors[0] if errors else "",
+        "first_error": errors[0] if errors else "", "answers_per_url": per_url,
     }
 
 
@@ -118,13 +124,13 @@ def start_server(extra_args: list[str]) -> tuple[subprocess.Popen, str, Path]:
         time.sleep(0.5)
 
 
-def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int, max_tokens: int,
+def bench_serve(url: str | list[str] | None, api_key: str, levels: list[int], questions: int, max_tokens: int,
                 server_args: list[str]) -> dict:
     from rag.bench.common import load_average
 
     process = None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below stops the started server
-    if url is None:
+    if not url:
         process, base, _log = start_server(server_args)
         url = f"{base}/v1"
     try:
@@ -145,7 +151,8 @@ def bench_serve(url: str | None, api_key: str, levels: list[int], questions: int
 def print_serve(result: dict) -> None:
     from rag.bench.common import print_table
 
-    print(f"Serve benchmark: {result['url']}, {result['questions_per_client']} question(s) per client, "
+    urls = result["url"] if isinstance(result["url"], str) else ", ".join(result["url"])
+    print(f"Serve benchmark: {urls}, {result['questions_per_client']} question(s) per client, "
           f"max_tokens {result['max_tokens']}, streamed; {result['load']}")
     print_table(result["rows"], [
         ("clients", "clients", "d"), ("answers", "answers", "d"), ("errors", "errors", "d"),
@@ -156,11 +163,16 @@ def print_serve(result: dict) -> None:
     for row in result["rows"]:
         if row["first_error"]:
             print(f"{row['clients']} clients, first error: {row['first_error']}")
+        if len(row.get("answers_per_url", {})) > 1:
+            print(f"{row['clients']} clients, answers per server: "
+                  + ", ".join(f"{url} {count}" for url, count in row["answers_per_url"].items()))
 
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("serve", help="the HTTP server under 1, 4, 16 concurrent clients")
-    parser.add_argument("--url", help="an already running server's /v1 URL (default: start one on loopback)")
+    parser.add_argument("--url", action="append", default=[],
+                        help="an already running server's /v1 URL (default: start one on loopback); several "
+                             "--url: replicas, clients spread over them (docs: docs/scale-out.md)")
     parser.add_argument("--api-key", default=os.environ.get("RAG_API_KEY", ""), help="its API key")
     parser.add_argument("--clients", default="1,4,16", help="concurrency levels (default 1,4,16)")
     parser.add_argument("--questions", type=int, default=2, help="questions per client at each level (default 2)")

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.bench.common import postgres
+
 DIMENSION = 384
 TOP = 10
 STORES = ("faiss-flat", "faiss-ivf", "pgvector", "pgvector-ivf")
@@ -170,18 +172,10 @@ def _kept_build(conn, schema: str) -> tuple[float, float] | None:
 def run(sizes: list[int], queries_n: int, stores: set[str], nprobe: int, ef_search: int, dsn: str | None,
         report=print, keep: bool = False, probes: int = 16) -> list[dict]:
     results = []
-    server = None
-    if stores & {"pgvector", "pgvector-ivf"} and not dsn:
-        try:
-            import pgserver
-        except ImportError:
+    with postgres(dsn if stores & {"pgvector", "pgvector-ivf"} else "unused") as dsn:
+        if dsn is None:
             report("pgvector: skipped (no --pg-dsn and pgserver is not installed)")
             stores = stores - {"pgvector", "pgvector-ivf"}
-        else:
-            server = pgserver.get_server(Path(tempfile.mkdtemp(prefix="docqa-bench-pg-")) / "data",
-                                         cleanup_mode="delete")
-            dsn = server.get_uri()
-    try:
         for size in sizes:
             vectors = synthetic(size, seed=size)
             queries = synthetic(queries_n, seed=size + 1)
@@ -194,9 +188,6 @@ def run(sizes: list[int], queries_n: int, stores: set[str], nprobe: int, ef_sear
                 results.append({"size": size, **bench_pgvector(dsn, vectors, queries, exact, ef_search, keep, kind,
                                                                probes), "load": os.getloadavg()[0]})
                 report(_line(results[-1]))
-    finally:
-        if server is not None:
-            server.cleanup()
     return results
 
 

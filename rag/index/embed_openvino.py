@@ -208,9 +208,16 @@ class OpenVINOEmbedder:
         # one thread is plenty for it.
         config = {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(threads or os.cpu_count() or 1),
                   "INFERENCE_NUM_THREADS": str(threads or os.cpu_count() or 1)}
+        tokenizer_config = {}
+        if threads and threads < (os.cpu_count() or 1):
+            # Several such processes share the machine (Ray workers, one core each): OpenVINO pins each process's
+            # threads from the first core on, so they would all run on that one core; the tokenizer too keeps to
+            # its share.
+            config["ENABLE_CPU_PINNING"] = False
+            tokenizer_config = {"ENABLE_CPU_PINNING": False, "INFERENCE_NUM_THREADS": str(threads)}
         if cache_dir is not None:
             config["CACHE_DIR"] = str(cache_dir)
-        self._tokenizer = core.compile_model(str(self.folder / TOKENIZER_XML), "CPU")
+        self._tokenizer = core.compile_model(str(self.folder / TOKENIZER_XML), "CPU", tokenizer_config)
         self._model = core.compile_model(str(self.folder / MODEL_XML), device, config)
         self._request = self._model.create_infer_request()
         # One infer request each for the tokenizer and the short-text path: callers on several threads (a web

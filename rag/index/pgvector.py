@@ -11,7 +11,8 @@ Tables live in their own schema (setting `pg_schema`, default `docqa`); docqa cr
 
 An ingest holds a session advisory lock for the schema (a second ingest waits for it, then finds the files
 already indexed), and writes every change (a changed file's chunks deleted and inserted, removed files dropped,
-the settings row) in ONE transaction: a reader sees the old chunks or the new, and a killed ingest or a lost
+the settings row) in ONE transaction: a reader sees the old chunks or the new, and a killed ingest (fault points
+chunks-written, before-switch, after-switch: rag.index.store.fault_point) or a lost
 connection leaves the previous state. Questions are ranked on the server (`PgSearch`): dense by the HNSW index,
 keywords by BM25 over `postings`; only the rows asked for come back. The chunk texts and metadata are read once
 when an index is opened (for page layouts and file names), never the vectors.
@@ -32,7 +33,7 @@ from langchain_core.documents import Document
 from rag.index import bm25 as lexical
 from rag.errors import UserError
 from rag.index.base import Cosines
-from rag.index.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest
+from rag.index.store import ChunkingInfo, EmbeddingInfo, FileEntry, Manifest, fault_point
 
 SCHEMA_VERSION = 3
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so the keyword ranking matches the FAISS store's
@@ -294,6 +295,7 @@ class PgStore:
                 conn.execute(f"DROP INDEX IF EXISTS {s}.chunks_embedding")
                 conn.execute(f"ALTER TABLE {s}.chunks ALTER COLUMN embedding TYPE vector({int(dimension)})")
             self._insert(conn, docs, vectors)
+            fault_point("chunks-written")  # killed here, in or after: the transaction is rolled back or whole
             kind = self.settings.pg_index
             # Dropping the index waits for readers' snapshots (an open web UI), so it is rebuilt only when first
             # built, when the setting changes it, and for IVFFlat on `--rebuild` (to retrain its lists).
@@ -311,6 +313,8 @@ class PgStore:
             self._set_meta(conn, "generation", (int(generation[0]) if generation else 0) + 1)
             self._set_meta(conn, "index", {"embedding": manifest.embedding.model_dump(),
                                            "chunking": manifest.chunking.model_dump(), "updated_at": time.time()})
+            fault_point("before-switch")
+        fault_point("after-switch")
         return int(count)
 
     def _insert(self, conn, docs: Sequence[Document], vectors: np.ndarray | None) -> None:

@@ -11,7 +11,8 @@ Layout of the index folder (`vectorstore/` by default):
     .ingest.lock             held while an ingest runs
 
 Fault injection (for the robustness suite, rag/bench/faults.py): with DOCQA_FAULT_STAGE set to one of
-FAULT_STAGES the writing process SIGKILLs itself at that point of `write_index`.
+FAULT_STAGES the writing process SIGKILLs itself at that point of `write_index` (the pgvector store's write has
+"chunks-written", "before-switch" and "after-switch" too; the Ray engine's workers their own: rag.ingest.engines).
 
 A new version is written completely beside the live one and only then named in CURRENT, so an
 ingest that fails or is killed leaves the previous index as it was.
@@ -321,12 +322,26 @@ def _fsync_dir(folder: Path) -> None:
         os.close(handle)
 
 
-def fault_point(stage: str) -> None:
-    """SIGKILL this process here when DOCQA_FAULT_STAGE names `stage` (the robustness suite's kill points)."""
-    if os.environ.get(FAULT_ENV) == stage:
-        import signal
+def fault_point(stage: str, subject: str | None = None) -> None:
+    """SIGKILL this process here when DOCQA_FAULT_STAGE names `stage` (the robustness suite's kill points).
 
-        os.kill(os.getpid(), signal.SIGKILL)
+    DOCQA_FAULT_FILE limits it to subjects (file names) containing that text; DOCQA_FAULT_ONCE=PATH to the first
+    time (the file at PATH records it), so that a retry goes through.
+    """
+    if os.environ.get(FAULT_ENV) != stage:
+        return
+    only = os.environ.get("DOCQA_FAULT_FILE")
+    if only and (subject is None or only not in subject):
+        return
+    once = os.environ.get("DOCQA_FAULT_ONCE")
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync_folder(folder: Path) -> None:

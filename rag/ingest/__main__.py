@@ -22,7 +22,8 @@ from rag.ingest.pipeline import format_summary, ingest
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag.ingest", description=__doc__.splitlines()[0],
-                                     epilog="docs: docs/usage.md; collections and --watch: docs/collections.md")
+                                     epilog="docs: docs/usage.md; collections and --watch: docs/collections.md; "
+                                     "--engine ray, several machines: docs/scale-out.md")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="documents or folders: PDF, Word, PowerPoint, Excel/CSV/TSV, HTML, Markdown, text, e-mail, images (default: data/)")
     parser.add_argument("--rebuild", action="store_true", help="start the index over")
     parser.add_argument("--password", help="password for encrypted PDFs")
@@ -34,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, help="parallel parsing processes (default: one per core)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
+    parser.add_argument("--engine", choices=["local", "ray"],
+                        help="where files are parsed and embedded: local processes (default) or a Ray cluster "
+                             "(needs --store pgvector and the ray extra; docs: docs/scale-out.md)")
+    parser.add_argument("--ray-address", help="--engine ray: the cluster to join, e.g. HOST:6379 (default: start a "
+                                              "local Ray with this machine's cores)")
     parser.add_argument("--ocr", choices=("auto", "always", "never"),
                         help="OCR pages without a usable text layer (auto, default), every page, or none")
     parser.add_argument("--ocr-lang", help="Tesseract languages, e.g. eng+chi_sim (default: every installed pack)")
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 "chunk_overlap": args.chunk_overlap}
     settings = load_settings(
         index_dir=args.index_dir, data_dir=args.data_dir, parse_workers=args.workers, pg_dsn=args.pg_dsn, **recorded,
+        ingest_engine=args.engine, ray_address=args.ray_address,
     )
     if args.list:
         return list_collections(settings, args.json)

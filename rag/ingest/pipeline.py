@@ -6,25 +6,21 @@ the configured store (`rag.index.store` files or `rag.index.pgvector`). Hands on
 `IngestSummary` of what happened to every file (`format_summary` prints it; `python -m rag.ingest` is the command).
 
 Unchanged files (same SHA-256) are skipped without being parsed, changed files have their chunks
-replaced, files gone from a scanned folder have their chunks dropped. Pages are parsed in parallel
-processes, chunks embedded in batches, and the new index is swapped in only once it is complete.
+replaced, files gone from a scanned folder have their chunks dropped. Only the new and changed files go to the
+ingest engine (`rag.ingest.engines`: this machine's process pool, or a Ray cluster), which parses, OCRs, chunks and
+embeds them; this process then writes the new index, swapped in only once it is complete.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 from langchain_core.documents import Document
-from tqdm import tqdm
-
 from rag.config import Settings
 from rag.errors import UserError
 from rag.hashing import sha256_file
@@ -40,13 +36,13 @@ from rag.index.store import (
     remove_stale_versions,
     write_index,
 )
-from rag.ingest.chunking import SPLITTER_NAME, chunk_pages, embedding_text, make_splitter
-from rag.ingest.detect import SUFFIXES, detect
-from rag.ingest.formats import read_document
+from rag.ingest.chunking import SPLITTER_NAME
+from rag.ingest.detect import SUFFIXES
+from rag.ingest.engines import check_engine, get_engine
+from rag.ingest.engines.base import Job
+from rag.ingest.engines.local import parse_files  # noqa: F401  (re-exported: the benchmarks parse with it)
 from rag.ingest.overview import build_overviews
-from rag.ingest.pdf import Page, ParsedPdf, open_pdf
-
-PAGES_PER_TASK = 24  # long files are split into page ranges so both cores work on them
+from rag.ingest.pdf import ParsedPdf
 
 
 @dataclass
@@ -142,69 +138,6 @@ def in_scope(source: str, paths: list[Path], folders: list[Path], data_dir: Path
     return resolved in scanned_files or any(resolved.is_relative_to(folder.resolve()) for folder in folders)
 
 
-# ---------------------------------------------------------------- parsing
-
-
-def _probe(path: Path, password: str | None) -> tuple[int | None, ParsedPdf | None]:
-    """A PDF's page count (None: another format, read whole by one task), or its final result when it cannot open."""
-    if detect(path).name != "pdf":
-        return None, None
-    reader, final = open_pdf(path, password)
-    return (0, final) if reader is None else (len(reader.pages), None)
-
-
-def parse_files(files: list[Path], password: str | None, workers: int, progress: bool,
-                limits=None, tables: bool = True) -> list[ParsedPdf]:
-    """Parse files in parallel processes, splitting long files into page ranges.
-
-    With `limits` (a `rag.ingest.sandbox.ParseLimits`, for untrusted files such as uploads) each file is parsed
-    whole in a worker process under a time and memory limit instead, and nothing is parsed in this process.
-    """
-    if limits is not None:
-        from rag.ingest.sandbox import parse_isolated
-
-        return parse_isolated(files, password, limits, tables)
-    probes = [_probe(path, password) for path in files]
-    tasks = [
-        (index, range(start, min(start + PAGES_PER_TASK, count + 1)) if count is not None else None)
-        for index, (count, final) in enumerate(probes)
-        if final is None
-        for start in (range(1, count + 1, PAGES_PER_TASK) if count is not None else [1])
-    ]
-    results = [final if final is not None else ParsedPdf(page_count=count or 0) for count, final in probes]
-    bar = tqdm(total=sum(len(pages) if pages else 1 for _, pages in tasks), unit="page", desc="Parsing",
-               file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
-    with bar:
-        for (index, _pages), part in zip(tasks, _run_tasks(files, tasks, password, workers, tables)):
-            if _pages is None:  # another format: one task read the whole file
-                results[index] = part
-                bar.update(1)
-                continue
-            results[index].pages.extend(part.pages)
-            results[index].table_failures += part.table_failures
-            results[index].problems.extend(part.problems)
-            if part.error and not results[index].error:
-                results[index].error = part.error
-            bar.update(len(_pages))
-    return results
-
-
-def _run_tasks(files: list[Path], tasks: list[tuple[int, range]], password: str | None, workers: int,
-               tables: bool = True):
-    args = [(files[index], password, pages, tables) for index, pages in tasks]
-    if workers <= 1 or len(tasks) <= 1:
-        yield from (read_document(*arg) for arg in args)
-        return
-    # spawn, never fork: the caller may hold threads (torch, a loaded model, a web server) that fork would copy
-    # mid-lock into the children.
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_read_task, args)
-
-
-def _read_task(arg: tuple[Path, str | None, range | None, bool]) -> ParsedPdf:
-    return read_document(*arg)
-
-
 # ---------------------------------------------------------------- the run
 
 
@@ -247,10 +180,14 @@ def ingest(
 
     `embeddings` may be an already loaded `LocalEmbeddings`; otherwise it is loaded only if there is work for it.
     `limits` (`rag.ingest.sandbox.ParseLimits`) parses each file in a worker process with a time and memory limit.
+    Files are parsed and embedded by the engine of setting `ingest_engine` (`rag.ingest.engines`; uploads under
+    `limits` always locally); this process decides what changed and writes the index.
     """
     paths = paths or [settings.data_dir]
     if paths == [settings.data_dir] and not settings.data_dir.is_dir():
         raise UserError(f"{settings.data_dir}: no such folder; put your PDFs there or name them on the command line")
+    if limits is None:
+        check_engine(settings)
     if settings.store == "pgvector":  # the database's advisory lock serialises ingests; one transaction writes
         from rag.index.pgvector import PgStore
 
@@ -318,51 +255,33 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
         clock.total()
         return summary
 
-    with clock("parse"):
-        sources = list(todo.to_parse)
-        parsed = parse_files([todo.to_parse[s][0] for s in sources], password,
-                             settings.parse_workers or os.cpu_count() or 1, progress, limits,
-                             tables=settings.tables == "rows")
-    with clock("ocr"):
-        ocr_run, ocr_states = ocr.ocr_files(
-            [todo.to_parse[s][0] for s in sources], parsed, mode=settings.ocr, languages=summary.ocr_languages,
-            dpi=settings.ocr_dpi, timeout=settings.ocr_timeout, workers=settings.parse_workers or os.cpu_count() or 1,
-            password=password, progress=progress)
-        summary.ocr_pages, summary.ocr_failed = ocr_run.pages, ocr_run.failed
-        ocr_by_source = dict(zip(sources, ocr_states))
-        if ocr_run.missing_tesseract:
-            ocr.say_missing_tesseract(ocr_run.missing_tesseract)
-    with clock("chunk"):
-        splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
-        new_chunks: dict[str, list[Document]] = {}
-        for source, result in zip(sources, parsed):
-            summary.pages_parsed += len(result.pages)
-            summary.tables += sum(len(page.tables) for page in result.pages)
-            summary.table_failures += result.table_failures
-            item = _file_result(source, result, was_indexed=old is not None and source in old.manifest.files)
-            summary.files.append(item)
-            item.ocr = ocr_by_source[source]
-            if item.status != "failed":
-                new_chunks[source] = chunk_pages(result.pages, source, todo.to_parse[source][1], splitter)
-                item.chunks = len(new_chunks[source])
+    sources = list(todo.to_parse)
+    job = Job(settings, [todo.to_parse[s][0] for s in sources], sources, [todo.to_parse[s][1] for s in sources],
+              password=password, progress=progress, limits=limits, ocr_languages=summary.ocr_languages,
+              embeddings=embeddings, need_dimension=old is None)
+    engine = get_engine(settings.ingest_engine if limits is None else "local")  # uploads: locally, under limits
+    produced = engine.produce(job, clock)
+    parsed, new_chunks, vectors = produced.parsed, produced.chunks, produced.vectors
+    summary.ocr_pages, summary.ocr_failed = produced.ocr.pages, produced.ocr.failed
+    if produced.ocr.missing_tesseract:
+        ocr.say_missing_tesseract(produced.ocr.missing_tesseract)
+    for source, result, ocr_state in zip(sources, parsed, produced.ocr_states):
+        summary.pages_parsed += len(result.pages)
+        summary.tables += sum(len(page.tables) for page in result.pages)
+        summary.table_failures += result.table_failures
+        item = _file_result(source, result, was_indexed=old is not None and source in old.manifest.files)
+        summary.files.append(item)
+        item.ocr = ocr_state
+        if item.status != "failed":
+            item.chunks = len(new_chunks[source])
     for source in todo.removed:
         summary.files.append(FileResult(source, "removed"))
-
-    texts = [embedding_text(doc, settings.chunk_context) for docs in new_chunks.values() for doc in docs]
-    with clock("embed"):
-        vectors = None
-        if texts or old is None:  # a new index needs the model's dimension even when empty
-            if embeddings is None:
-                from rag.index.embeddings import LocalEmbeddings
-
-                embeddings = LocalEmbeddings(settings)
-            vectors = embeddings.encode(texts, progress=progress)
-        summary.chunks_embedded = len(texts)
+    summary.chunks_embedded = sum(len(docs) for docs in new_chunks.values())
     if old is not None and not new_chunks and not todo.removed:  # only failures: keep the index as it is
         summary.chunks_in_index = _chunk_count(old)
         clock.total()
         return summary
-    dimension = embeddings.dimension if vectors is not None else old.manifest.embedding.dimension
+    dimension = produced.dimension if vectors is not None else old.manifest.embedding.dimension
     with clock("overview"):
         overviews = build_overviews(new_chunks, vectors, {s: todo.to_parse[s][0] for s in new_chunks}, password)
     for source, overview in overviews.items():

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -19,33 +17,18 @@ from rag.index.pgvector import SCHEMA_VERSION, PgStore
 from rag.retrieve.hybrid import HybridRetriever
 
 from conftest import REPO
+from fixtures_pg import pg_server, pg_settings, psycopg, rows  # noqa: F401 (fixtures)
 from test_index_faiss import GARDEN, HARDWARE  # the same two small reports for both stores
 
-pgserver = pytest.importorskip("pgserver", reason="pgserver (test extra) provides the PostgreSQL server")
-psycopg = pytest.importorskip("psycopg", reason="psycopg (pgvector extra) is the client")
 
 QUESTIONS = ["Which product has the part number QX-7731?", "What was the revenue of Bloom in 2023?",
              "Who sells steel nails?", "What is on page 2 of the hardware report?", "roses"]
-
-
-@pytest.fixture
-def pg_settings(settings, pg_server, request):
-    """Settings for the pgvector store, each test in its own schema."""
-    schema = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    return settings.model_copy(update={"store": "pgvector", "pg_dsn": pg_server, "pg_schema": schema})
 
 
 def load(settings):
     from rag.index.live import load_live
 
     return load_live(settings)
-
-
-def rows(settings, sql, *args):
-    with psycopg.connect(settings.pg_dsn, autocommit=True) as conn:
-        return conn.execute(sql.replace("S.", settings.pg_schema + "."), args).fetchall()
 
 
 def test_ingest_and_retrieval_match_the_faiss_store(settings, pg_settings, make_pdf, embeddings):

@@ -184,13 +184,13 @@ def test_page_labels_are_kept(settings, tmp_path, embeddings):
 def test_parser_processes_are_spawned_not_forked(settings, make_pdf, monkeypatch):
     """A forked child would inherit this process's state (here a patched parser; in main.py torch's and the model's
     threads); spawned children start clean, so the real parser runs and the files are read."""
-    import rag.ingest.pipeline
+    import rag.ingest.engines.local
     from rag.ingest.pipeline import parse_files
 
     def inherited(*args, **kwargs):
         raise AssertionError("a parser process inherited the parent's memory (fork)")
 
-    monkeypatch.setattr(rag.ingest.pipeline, "read_document", inherited)
+    monkeypatch.setattr(rag.ingest.engines.local, "read_document", inherited)
     files = [make_pdf(f"{name}.pdf", [f"Document {name}, page one.", "Page two."]) for name in ("a", "b")]
     parsed = parse_files(files, None, workers=2, progress=False)
     assert [len(result.pages) for result in parsed] == [2, 2] and not any(result.error for result in parsed)

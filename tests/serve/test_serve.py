@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, write_pdf
+from fixtures_servers import free_port, wait_until_up  # noqa: F401 (free_port: used by other modules)
 
 openai = pytest.importorskip("openai")
 httpx = pytest.importorskip("httpx")
@@ -28,12 +28,6 @@ KEY = "test-key-1234"
 ADIDAS = "How much is the minimum guarantee payable by adidas?"
 COUNTING = "Count from 1 to 500, separated by commas, on one line."  # a long answer without a blank line
 START_TIMEOUT = 300  # seconds: loading the model and embeddings on a busy 2-core machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def child_env() -> dict[str, str]:
@@ -58,19 +52,7 @@ def server(manu_index, tmp_path_factory):
         cwd=REPO, env=child_env(), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"the server exited with {process.returncode}:\n{log.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not start in time")
-            time.sleep(0.5)
+        wait_until_up(process, f"{base}/healthz", log, START_TIMEOUT)
         yield {"base": base, "root": root, "index": index}
     finally:
         process.terminate()
