@@ -38,3 +38,12 @@ def wait_until_up(process: subprocess.Popen, url: str, log, timeout: float, what
         if time.monotonic() > deadline:
             pytest.fail(f"{what} did not start within {timeout} s:\n{tail()}")
         time.sleep(0.5)
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """End a server process: terminate, wait, and kill it if it does not go."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()

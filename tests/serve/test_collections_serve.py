@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO, write_pdf
 from tests.serve.test_serve import START_TIMEOUT, child_env, free_port
+from fixtures_servers import stop
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("psycopg")
@@ -88,11 +89,7 @@ def server(tmp_path_factory, pg_server, embeddings):
             time.sleep(0.5)
         yield {"base": base_url, "root": root, "secrets": secrets, "log": log}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 20)
         log.close()
 
 

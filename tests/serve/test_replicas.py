@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO, write_pdf
 from fixtures_pg import pg_server, pg_settings  # noqa: F401 (fixtures)
-from fixtures_servers import free_port, wait_until_up
+from fixtures_servers import free_port, wait_until_up, stop
 
 openai = pytest.importorskip("openai")
 httpx = pytest.importorskip("httpx")
@@ -55,11 +55,7 @@ def replicas(pg_settings, make_pdf, embeddings, tmp_path):
         yield [base for _, base, _ in started]
     finally:
         for process, _, _ in started:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process, 20)
 
 
 def ask(base: str, question: str) -> dict:

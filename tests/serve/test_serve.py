@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, write_pdf
-from fixtures_servers import free_port, wait_until_up  # noqa: F401 (free_port: used by other modules)
+from fixtures_servers import free_port, stop, wait_until_up  # noqa: F401 (free_port: used by other modules)
 
 openai = pytest.importorskip("openai")
 httpx = pytest.importorskip("httpx")
@@ -55,11 +55,7 @@ def server(manu_index, tmp_path_factory):
         wait_until_up(process, f"{base}/healthz", log, START_TIMEOUT)
         yield {"base": base, "root": root, "index": index}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 20)
         log.close()
 
 

@@ -23,6 +23,7 @@ import pytest
 from rag.errors import UserError
 
 from conftest import REPO, write_pdf
+from fixtures_servers import stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -193,11 +194,7 @@ def web_server(chromium, shared_data, manu_index, tmp_path_factory):
         wait_until_up(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 30)
 
 
 def last_bot_text(page) -> str:

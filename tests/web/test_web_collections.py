@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from test_web import chromium  # noqa: F401 - the browser, a fixture
 
 import pytest
+from fixtures_servers import stop
 
 pytest.importorskip("gradio")
 
@@ -202,8 +203,4 @@ def test_browser_beyond_loopback_a_key_sees_only_its_collections(library, chromi
         assert page.request.get(url + "pdf/legal.pdf").status == 200
         page.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 30)
