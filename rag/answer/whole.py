@@ -7,8 +7,9 @@ sentences). Here the excerpts for one question are chosen from it (`document_pas
 - a plain summary ("Summarise this report") takes sentences section by section, larger sections first, so every
   part of the document is represented within the budget;
 - a question with a topic ("the main risks", "list all subsidiaries") also draws on the sentences of the passages
-  retrieved in that document that hold its words, and picks the ones most like the question, still spread over the
-  sections (maximal marginal relevance with one sentence per section per round).
+  retrieved in that document that hold its words, and picks the ones most like the question, a few per section;
+  when a section or a heading inside one names the topic ("35 Subsidiaries", "D. RISK FACTORS"), its list and
+  table rows and the first sentence of each of its paragraphs come first, in order (an even sample of a long one).
 
 The excerpts are grouped by page into passages (`Document`s with the page and the section title), so the reader
 cites them as usual and every source links to its page. `target_document` picks the document; `coverage` says what
@@ -138,7 +139,7 @@ _ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a 
 
 
 def titled_sections(overview: dict, wanted: set[str]) -> list[dict]:
-    """The parts whose title names the topic ("35 Subsidiaries", "D. RISK FACTORS" for "the main risks"): sections
+    """The part (at most one) whose title names the topic most closely ("35 Subsidiaries", "D. RISK FACTORS" for "the main risks"): sections
     of the outline, or headings inside them, each to the next heading of either kind."""
     sections = overview.get("sections", [])
     starts = sorted({s["page"] for s in sections} | {s["page"] for s in overview.get("subsections", [])})
@@ -173,7 +174,8 @@ def _openers(text: str) -> list[str]:
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
                      titled: Sequence[dict] = ()) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
-    page is in; in a section whose title names the topic, every line (the rows of a list or table)."""
+    page is in; in the part whose title names the topic (`titled`), also every list or table row and the first
+    sentence of every paragraph, marked as rows to be listed in order."""
     found, seen = [], set()
     for doc in passages:
         page = doc.metadata.get("page", 1)
