@@ -234,7 +234,7 @@ class Answerer:
         search = getattr(self.retriever, "search", None)
         passages, drawn, sections = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
-            files_with=search.files_with if search is not None else None, files=len(index.manifest.files))
+            file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files))
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview) if passages else None
 
     def _abstain(self, result: Answer, reason: str, on_token: Callable[[str], None] | None,

@@ -194,22 +194,17 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
     return found
 
 
-def informative(excerpts: list[Excerpt], files_with, files: int, keep: float = 0.7) -> list[Excerpt]:
+def informative(excerpts: list[Excerpt], file_counts, files: int, keep: float = 0.7) -> list[Excerpt]:
     """The excerpts whose words are most particular to their document, by how few of the indexed files use them
-    (the boilerplate every filing carries, "Unless the context otherwise requires, the terms we, us ...", scores
-    low); all of them when the index holds too few files to tell."""
+    (`file_counts(words)`: the searcher's, one look-up for all); the boilerplate every filing carries ("Unless the
+    context otherwise requires, the terms we, us ...") scores low. All of them when the index holds too few files to
+    tell."""
     if files < 3 or len(excerpts) < 4:
         return excerpts
-    rarity: dict[str, float] = {}
-
-    def score(text: str) -> float:
-        words = [t for t in set(tokenize(text)) if t not in STOPWORDS and not t.isdigit()]
-        for word in words:
-            if word not in rarity:
-                rarity[word] = float(np.log(files / max(1, len(files_with([word])))))
-        return sum(rarity[w] for w in words) / max(1, len(words))
-
-    scores = np.array([score(e.text) for e in excerpts])
+    words_of = [[t for t in set(tokenize(e.text)) if t not in STOPWORDS and not t.isdigit()] for e in excerpts]
+    counts = file_counts({word for words in words_of for word in words})
+    rarity = {word: float(np.log(files / max(1, count))) for word, count in counts.items()}
+    scores = np.array([sum(rarity[w] for w in words) / max(1, len(words)) for words in words_of])
     floor = np.quantile(scores, 1 - keep)
     return [e for e, value in zip(excerpts, scores) if value >= floor]
 
@@ -293,7 +288,7 @@ def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
 
 
 def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
-                      embed, wanted: set[str], budget: int = DOCUMENT_CHARS, files_with=None,
+                      embed, wanted: set[str], budget: int = DOCUMENT_CHARS, file_counts=None,
                       files: int = 1) -> tuple[list[Document], int, int]:
     """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
@@ -313,7 +308,7 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
     if scores is not None:
         chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled})
     else:
-        chosen = spread_by_section(informative(excerpts, files_with, files) if files_with else excerpts, budget)
+        chosen = spread_by_section(informative(excerpts, file_counts, files) if file_counts else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)
 
 

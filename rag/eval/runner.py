@@ -157,6 +157,11 @@ class RecordingRetriever:
         self.last: list[Document] = []
         self.gated, self.gate_reason = False, ""
 
+    def __getattr__(self, name: str):
+        """Everything else is the inner retriever's (its index, searcher and embeddings: a whole-document question
+        is answered here as by main.py)."""
+        return getattr(self.inner, name)
+
     def analyse(self, query: str):
         return self.inner.analyse(query)
 

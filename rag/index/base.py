@@ -74,6 +74,8 @@ class Searcher(Protocol):
 
     def files_with(self, tokens: Iterable[str]) -> set[str]: ...
 
+    def file_counts(self, tokens: Iterable[str]) -> dict[str, int]: ...  # how many files hold each token
+
 
 def top_rows(scores: np.ndarray, allowed: np.ndarray | None, limit: int, positive_only: bool = False) -> np.ndarray:
     """Rows of the `limit` highest scores (best first), among `allowed` rows when given."""

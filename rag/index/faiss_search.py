@@ -70,6 +70,10 @@ class FaissSearch:
         files_of_token = derived(self.index, "faiss.files_of_token", self._files_of_token)
         return set().union(*(files_of_token.get(token, set()) for token in tokens))
 
+    def file_counts(self, tokens: Iterable[str]) -> dict[str, int]:
+        files_of_token = derived(self.index, "faiss.files_of_token", self._files_of_token)
+        return {token: len(files_of_token.get(token, ())) for token in set(tokens)}
+
     def _files_of_token(self) -> dict[str, set[str]]:
         """Every indexed word and the files whose chunks hold it."""
         keyword = self.index.get_bm25()

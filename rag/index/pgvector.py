@@ -449,6 +449,13 @@ class PgSearch:
 
         return Cosines(fetch=fetch)
 
+    def file_counts(self, tokens: Iterable[str]) -> dict[str, int]:
+        tokens = sorted(set(tokens))
+        found = dict(self.index.conn.execute(
+            f"SELECT term, count(DISTINCT source) FROM {self.schema}.postings WHERE term = ANY(%s) GROUP BY term",
+            (tokens,)).fetchall()) if tokens else {}
+        return {token: found.get(token, 0) for token in tokens}
+
     def files_with(self, tokens: Iterable[str]) -> set[str]:
         tokens = sorted(set(tokens))
         if not tokens:

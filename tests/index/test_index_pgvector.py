@@ -53,6 +53,10 @@ def test_ingest_and_retrieval_match_the_faiss_store(settings, pg_settings, make_
             assert (b.metadata["bm25_rank"], b.metadata["dense_rank"]) == (a.metadata["bm25_rank"],
                                                                            a.metadata["dense_rank"])
             assert b.page_content == a.page_content
+    searchers = [HybridRetriever(index=index, embeddings=embeddings).search for index in (faiss_index, pg_index)]
+    words = ["garden", "hardware", "revenue", "nosuchword"]  # how many files hold each word: the same on both stores
+    counts = [searcher.file_counts(words) for searcher in searchers]
+    assert counts[0] == counts[1] and counts[0]["nosuchword"] == 0 and counts[0]["revenue"] == 2
 
 
 @pytest.mark.slow
