@@ -16,23 +16,27 @@ import time
 
 from rag.answer.result import Answer
 from rag.query.analysis import QueryAnalysis
+from rag.query.scope import DOCUMENTS
 
 MAX_DOCUMENTS = 4
 _CITATION = re.compile(r"\[(\d+)\]")
 
 
 def compared_files(answerer, analysis: QueryAnalysis) -> list[str]:
+    """The documents a comparison is about: the ones it names; in a folder of two or three files, all of them; else
+    the ones it names and then the files of the best passages of a search over every file."""
     named = sorted(analysis.named_files)
     if len(named) >= 2:
         return named[:MAX_DOCUMENTS]
-    files = list(getattr(answerer.retriever, "index", None).manifest.files) if hasattr(answerer.retriever, "index") else []
-    if 2 <= len(files) <= 3 and not named:
-        return sorted(files)
-    found = []
-    for doc in answerer.retriever.invoke(analysis.question, analysis=analysis) if hasattr(answerer.retriever, "analyse") else []:
-        source = doc.metadata.get("source")
-        if source not in found:
-            found.append(source)
+    index = getattr(answerer.retriever, "index", None)
+    files = sorted(index.manifest.files) if index is not None else []
+    if 2 <= len(files) <= 3:
+        return files
+    found = list(named)
+    if hasattr(answerer.retriever, "analyse"):  # one named file must not narrow the search to itself
+        for doc in answerer.retriever.invoke(analysis.question, analysis=analysis.restricted_to(set(), DOCUMENTS)):
+            if doc.metadata.get("source") not in found:
+                found.append(doc.metadata.get("source"))
     return found[:MAX_DOCUMENTS] if len(found) >= 2 else []
 
 

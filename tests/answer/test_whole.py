@@ -81,3 +81,6 @@ def test_a_comparison_asks_each_document_on_its_own(kites_and_boats, embeddings,
     assert sum("Comparing 2 documents" in n for n in notices) == 2
     stopped = answerer.ask("Compare the risks of kites and boats.", should_stop=lambda: True)
     assert stopped.stopped and not stopped.parts
+    # one document named, the other not: a folder of two compares both
+    one_named = answerer.ask("Compare the kites report with the other document.")
+    assert [part["file"] for part in one_named.parts] == ["boats.pdf", "kites.pdf"]
