@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-second-look", dest="second_look", action="store_false", default=None,
                         help="when the model finds no answer in the focused passages (or only repeats the "
                              "question), do not ask it again")
+    parser.add_argument("--no-table-cells", dest="table_cells", action="store_false", default=None,
+                        help="let the model answer even when the question names one table cell (default: that cell "
+                             "is the answer, as printed)")
     parser.add_argument("--index-dir", type=Path, help="index folder (default vectorstore/)")
     parser.add_argument("--store", choices=["faiss", "pgvector"], help="index store (default faiss: files in the index folder)")
     parser.add_argument("--pg-dsn", help="PostgreSQL connection string for --store pgvector (default: RAG_PG_DSN)")
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         max_new_tokens=args.max_new_tokens, temperature=args.temperature, threads=args.threads,
         context_length=args.context_length, index_dir=args.index_dir, store=args.store, pg_dsn=args.pg_dsn,
         base_url=args.base_url, remote_api_key=args.remote_api_key, model_pack=args.model_pack,
-        context_chars=args.context_chars, second_look=args.second_look,
+        context_chars=args.context_chars, second_look=args.second_look, table_cells=args.table_cells,
     )
     if args.collection:
         from rag.index.collections import settings_for

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
     # "The documents do not contain the answer ..." with the closest evidence (rag.answer.settle). Off: it is shown
     # marked unsupported.
     withdraw_unfound: bool = True
+    # A question naming one table row and a year is answered from that cell as printed, without the reader, when the
+    # row's label is the whole subject; with a label holding most of it, the cell replaces a reader's answer a row
+    # contradicts (rag.answer.cell, docs/tables.md). Off: the reader answers every question.
+    table_cells: bool = True
 
     # ---- llm (rag.llm): the reader model and its generation
     # auto: OpenVINO GenAI when installed (prompt processing ~10x faster here), else ctransformers; ctransformers

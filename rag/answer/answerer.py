@@ -1,5 +1,7 @@
-"""Answering a question, in steps: analyse → retrieve → judge → focus → show the lead evidence → read (with the
-retry strategy of `rag.answer.looks`) → settle and verify (`rag.answer.settle`).
+"""Answering a question, in steps: analyse → retrieve → judge → show the lead evidence → the table cell the question
+names (`rag.answer.cell`: answered from it without the reader when its row is the whole subject) → focus → read
+(with the retry strategy of `rag.answer.looks`) → settle and verify (`rag.answer.settle`) → the table cell instead
+of a reader's answer a row contradicts.
 
 A question written in another script than the documents (English about a Chinese filing) is first translated by
 the reader into their language (`rag.answer.translate`, cached) and both are searched.
@@ -30,10 +32,12 @@ from rag.answer.conversation import Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.looks import Looks
 from rag.answer.reading import Reader
+from rag.answer.cell import Cell, table_cell, disproved_answer
 from rag.answer.compare import compare_documents
 from rag.answer.points import check_points
 from rag.answer.result import SNIPPET_CHARS, Answer, Source, coverage_note, to_sources  # noqa: F401 - the answer's types, here too
-from rag.answer.settle import settle
+from rag.answer.prompts import cited_numbers
+from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
@@ -48,6 +52,7 @@ from rag.query.analysis import QueryAnalysis
 from rag.query.languages import language_of, targets
 from rag.query.scope import DOCUMENT, DOCUMENTS, FACT
 from rag.retrieve.hybrid import build_retriever
+from rag.retrieve.passages import with_page_tables
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
@@ -162,16 +167,26 @@ class Answerer:
         verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
         if whole is not None and (verdict.passages or not whole.topic):  # a summary needs no passage near it
             verdict = replace(verdict, passages=whole.passages)
-        # the evidence first: shown while a model still loading in the background finishes
-        lead, lead_seconds = self._show_lead(verdict.passages, asked, on_evidence, started)
-        backend = self.backend  # a model loading in the background meanwhile is ready from here on
-        result = Answer(question=asked, model=backend.model_path.name, backend=backend.name, lead=lead)
+        shown = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata) for d in verdict.passages]
+        tabled = self._with_page_tables(shown) if whole is None and self.settings.table_cells else shown
+        cell = table_cell(analysis.question, to_sources(tabled)) \
+            if whole is None and shown and self.settings.table_cells else None
+        # the evidence first (the row of the cell the question names, if any): shown while a model still loading in
+        # the background finishes
+        lead, lead_seconds = self._show_lead(shown, asked, on_evidence, started, cell.row if cell else None)
+        result = Answer(question=asked, lead=lead)
         result.timings.update(self.load_timings)
         result.timings["retrieval"] = retrieval_seconds
         result.scope = analysis.scope
         if also:
             result.timings["translation"] = translation_seconds
             result.translations = [text for text, _files in also]
+        if cell is not None and cell.exact:  # the question names one table row and its column: no reader needed
+            result.timings["first_evidence"] = lead_seconds
+            return self._from_table(result, cell, tabled, asked, on_token, started)
+        backend = self.backend  # a model loading in the background meanwhile is ready from here on
+        result.model, result.backend = backend.model_path.name, backend.name
+        result.timings.update(self.load_timings)  # with the model's load, now known
         if not verdict.passages:
             return self._abstain(result, verdict.reason, on_token, started)
         result.timings["first_evidence"] = lead_seconds
@@ -195,6 +210,8 @@ class Answerer:
             (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow
         settle(result, held, asked, self.reader.cut_short(), shown, on_notice,
                self.settings.withdraw_unfound and whole is None)
+        if cell is not None and not result.stopped and disproved_answer(result):
+            self._table_instead(result, cell, tabled, asked, on_token, on_notice)
         if whole is not None and result.abstained and result.sources:  # the reader only echoed the question:
             result.abstained, result.abstain_reason, result.answer = False, "", ""  # the excerpts still answer
         if result.scope != FACT and result.sources and not result.abstained:
@@ -237,6 +254,43 @@ class Answerer:
             file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files))
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview) if passages else None
 
+    def _with_page_tables(self, passages: list[Document]) -> list[Document]:
+        """The passages with the other table rows of their pages (`rag.retrieve.passages.with_page_tables`)."""
+        index = getattr(self.retriever, "index", None)
+        if index is None:
+            return passages
+        tabled = [with_page_tables(index, passage) for passage in passages]
+        return [passage if passage in passages else
+                Document(neutralise_special_tokens(passage.page_content), metadata=passage.metadata)
+                for passage in tabled]
+
+    def _from_table(self, result: Answer, cell: Cell, relevant: list[Document], asked: str,
+                    on_token: Callable[[str], None] | None, started: float) -> Answer:
+        """The answer read from the table cell the question names (`rag.answer.cell`), checked like any answer."""
+        result.backend = "table"
+        result.sources = to_sources(relevant)
+        result.answer = cell.answer()
+        if on_token:
+            on_token(result.answer)
+        result.cited = cited_numbers(result.answer, len(result.sources))
+        check(result, asked)
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _table_instead(self, result: Answer, cell: Cell, relevant: list[Document], asked: str,
+                       on_token: Callable[[str], None] | None, on_notice: Callable[[str], None] | None) -> None:
+        """Replace a reader's answer a row contradicts (or an invented one) by the table cell the question names."""
+        why = result.abstain_reason if result.abstained else result.verdict.reason
+        if on_notice:
+            on_notice(f"note: the model's answer is contradicted ({why}); the table row answers instead")
+        result.abstained, result.abstain_reason = False, ""
+        result.sources = to_sources(relevant)
+        result.answer = cell.answer()
+        if on_token:
+            on_token("\n\n" + result.answer)
+        result.cited = cited_numbers(result.answer, len(result.sources))
+        check(result, asked)
+
     def _abstain(self, result: Answer, reason: str, on_token: Callable[[str], None] | None,
                  started: float) -> Answer:
         """No passage can answer: say why, without asking the model."""
@@ -257,12 +311,11 @@ class Answerer:
                 [replace(t, question=safe(t.question), answer=safe(t.answer)) for t in history])
 
     @staticmethod
-    def _show_lead(passages: list[Document], asked: str, on_evidence: Callable[[Unit], None] | None,
-                   started: float) -> tuple[Unit | None, float]:
-        """The sentence or row most like the question among the relevant passages (special-token strings
-        neutralised for display), shown before the model is needed, and when it was ready."""
-        shown = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata) for d in passages]
-        lead = lead_evidence(to_sources(shown), asked) if shown else None
+    def _show_lead(shown: list[Document], asked: str, on_evidence: Callable[[Unit], None] | None,
+                   started: float, row: Unit | None = None) -> tuple[Unit | None, float]:
+        """`row`, else the sentence or row most like the question among the relevant passages (special-token
+        strings already neutralised for display), shown before the model is needed, and when it was ready."""
+        lead = row or (lead_evidence(to_sources(shown), asked) if shown else None)
         if on_evidence and lead is not None:
             on_evidence(lead)
         return lead, time.perf_counter() - started

@@ -330,6 +330,9 @@ def _sentences(passage: Passage) -> list[_Sentence]:
     return out
 
 
+_ASKED_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
 def answer_claims(answer: str, question: str = "") -> list[Claim]:
     """The figures, dates and names of `answer` that it does not copy from `question` (citations left out)."""
     text = _PAGE_RE.sub(lambda m: " " * len(m.group()), _CITATION_RE.sub(lambda m: " " * len(m.group()), answer))
@@ -337,6 +340,7 @@ def answer_claims(answer: str, question: str = "") -> list[Claim]:
     asked = _fold(question)
     asked_figures = [figure for _, figure, _ in figures(question)]
     asked_dates = [date for _, date, _ in dates(question)]
+    asked_years = {Decimal(year) for year in _ASKED_YEAR_RE.findall(question)}  # "FY2021" asks about 2021
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for written, date, span in dates(text):
@@ -346,6 +350,8 @@ def answer_claims(answer: str, question: str = "") -> list[Claim]:
     for written, figure, span in figures(text):
         if any(start <= span[0] < end for start, end in taken):
             continue
+        if figure.exponent == 0 and not figure.percent and figure.decimals == 0 and figure.value in asked_years:
+            continue  # the asked year, written again
         if not any(figure.scaled == other.scaled and figure.percent == other.percent for other in asked_figures):
             claims.append(Claim(written, "figure"))
     for written, span in names(text):

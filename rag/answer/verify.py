@@ -164,10 +164,21 @@ def years(text: str) -> set[int]:
 
 def subject_words(question: str, file: str = "") -> set[str]:
     """The question's content words, less instruction words, years, figures and the document's own name."""
-    own = set(tokenize(re.sub(r"[_\-.]", " ", file)))
-    squeezed = "".join(own)  # "AMERICANEXPRESS_2022_10K": "american" and "express" are the document's name
+    own = own_name(file, question)
     return {t for t in tokenize(question) if t not in _INSTRUCTION_WORDS and t not in own and t.isalpha()
-            and len(t) > 1 and not (len(t) >= 4 and t in squeezed)}
+            and len(t) > 1}
+
+
+def own_name(file: str, question: str = "") -> set[str]:
+    """The tokens of the document's own name: its file name's words, and the question's words that spell part of
+    it ("AMERICANEXPRESS_2022_10K": "american" and "express"; "BESTBUY_2023_10K": "best buy" as two words)."""
+    own = set(tokenize(re.sub(r"[_\-.]", " ", file)))
+    squeezed = "".join(own)
+    words = re.findall(r"[a-z]+", question.casefold())
+    for pair in zip(words, words[1:]):
+        if len("".join(pair)) >= 6 and "".join(pair) in squeezed:
+            own.update(tokenize(" ".join(pair)))
+    return own | {t for t in tokenize(question) if len(t) >= 4 and t in squeezed}
 
 
 def asks_yes_no(question: str) -> bool:
@@ -209,7 +220,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     if not units:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
     row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
-    figure_row = _row_naming(units, row_subject)
+    figure_row = row_naming(units, row_subject)
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
         return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
@@ -222,6 +233,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         return _verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
     verified_by: list[Unit] = []
+    by_figure: list[Unit] = []  # the evidence shown is the unit stating the answer's first figure, if it has one
     spans: list[Unit] | None = None
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
@@ -241,10 +253,12 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
             return Verdict(UNSUPPORTED, closest, f"no sentence or table row states {what} for what was asked; "
                                                  "check the pages below", checked)
         verified_by.append(found)
+        if claim.kind == "figure":
+            by_figure.append(found)
     if not verified_by:  # only names found somewhere, none stated for what was asked
         return Verdict(UNSUPPORTED, closest, "no sentence or table row states the answer for what was asked; "
                                              "check the pages below", checked)
-    best = max(verified_by, key=lambda unit: verified_by.count(unit))
+    best = by_figure[0] if by_figure else max(verified_by, key=lambda unit: verified_by.count(unit))
     return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
 
 
@@ -313,7 +327,7 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         claimed = mine[0][1]
         if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
             return False  # "$6.31 million" for a per-share row
-        scale = _row_scale(unit) if value is not None else 0
+        scale = row_scale(unit) if value is not None else 0
         if not scale:
             return any(claimed.supported_by(other) for _, other, _ in figures(text) if not _is_year_figure(other, text))
         if claimed.exponent == 0 and not claimed.percent:
@@ -335,7 +349,7 @@ def question_scale(question: str) -> int:
     return {"thousand": 3, "million": 6, "billion": 9}[match.group(1).lower().rstrip("s")] if match else 0
 
 
-def _row_scale(unit: Unit) -> int:
+def row_scale(unit: Unit) -> int:
     """The power of ten a row's values are stated in: 3 for "(£'000)" or "(in thousands)", 6 for millions; 0 for
     a row with a unit of its own (per share, %, a count)."""
     if _OWN_UNIT_RE.search(unit.label):
@@ -397,7 +411,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                   ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's; else a contradiction: the same row's asked column, or the best row, states another value."""
-    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows
+    fits = {id(unit): row_fit(set(tokenize(unit.label)), subject) for unit in rows
             if _shares_subject(set(), subject, set(tokenize(unit.label)))}
     if not fits:
         return None, None
@@ -412,15 +426,15 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             if holding or _supports(claim, unit):
                 return unit, None
             continue
-        asked = _asked_cells(unit, period)
+        asked = asked_cells(unit, period)
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best and _label_within(unit.label, subject):
+        if in_asked and near_best and label_within(unit.label, subject):
             return unit, None
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
-            value = _asked_cells(best, period)
+            value = asked_cells(best, period)
             if value:
                 against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
@@ -433,7 +447,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     return None, against
 
 
-def _label_within(label: str, subject: set[str]) -> bool:
+def label_within(label: str, subject: set[str]) -> bool:
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
     its words outside parentheses are all subject words, one extra word allowed in a long label."""
     words = set(tokenize(re.sub(r"\([^)]*\)", " ", label))) - {"net", "total"}
@@ -441,7 +455,7 @@ def _label_within(label: str, subject: set[str]) -> bool:
     return not extra or len(extra) == 1 and len(words) >= 4
 
 
-def _asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
+def asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
     """A row's cells for the asked years; with no year asked, its only cell (a one-value row)."""
     if period:
         return [(head, value) for head, value in unit.cells if years(head) & period]
@@ -458,14 +472,14 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
     labels, at, own = [], 0, []
     for (start, end), figure in found:
         label = set(tokenize(text[at:start])) - {"s"}
-        labels.append(_row_fit(label, subject))
+        labels.append(row_fit(label, subject))
         if mine and mine[0][1].supported_by(figure):
             own.append(labels[-1])
         at = end
     return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
 
 
-def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
+def row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
     """The table row whose label is the question's subject (all its words subject words, covering at least half
     the subject): the question then asks for its figure."""
     best, best_fit = None, 0.0
@@ -473,13 +487,13 @@ def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
         if unit.kind != "row":
             continue
         label = set(tokenize(unit.label))
-        fit = _row_fit(label, subject)
+        fit = row_fit(label, subject)
         if label and label <= subject and fit >= ROW_NAMES_SUBJECT and fit > best_fit:
             best, best_fit = unit, fit
     return best
 
 
-def _row_fit(label: set[str], subject: set[str]) -> float:
+def row_fit(label: set[str], subject: set[str]) -> float:
     """How well a row's label names the question's subject: the share of its words that are subject words plus
     the share of the subject it covers."""
     if not label or not subject:

@@ -16,7 +16,7 @@ ALIASES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern, re.IGNORECASE
     (r"capital expenditures?|\bcapex\b", "purchases of property plant and equipment; additions to property and "
                                          "equipment; capital spending"),
     (r"\bpp&?n?e\b|\bppe\b", "property plant and equipment net"),
-    (r"common equity|(?:shareholders|stockholders)['’]? equity", "total shareholders equity stockholders equity"),
+    (r"common equity|(?:shareholders|stockholders)['’]? equity", "total shareholders equity; total stockholders equity"),
     (r"accrual liabilit|accrued liabilit", "accrued liabilities"),
     (r"\bd&a\b", "depreciation and amortization"),
     (r"\bcogs\b|cost of goods", "cost of sales cost of goods sold cost of revenue"),
@@ -33,3 +33,15 @@ ALIASES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern, re.IGNORECASE
 def alias_tokens(question: str) -> set[str]:
     """Search tokens of the usual statement names of the line items the question asks about."""
     return {token for pattern, names in ALIASES if pattern.search(question) for token in tokenize(names)}
+
+
+def alias_readings(question: str, subject: set[str]) -> list[set[str]]:
+    """`subject` (a question's subject tokens) read once per usual name of each line item the question names: the
+    words of the name it wrote replaced by those of the statement's name ("capital expenditure" read as "purchases
+    of property plant and equipment"). The subject itself comes first."""
+    readings = [set(subject)]
+    for pattern, names in ALIASES:
+        for match in pattern.finditer(question):
+            written = set(tokenize(match.group()))
+            readings += [(subject - written) | set(tokenize(name)) for name in names.split(";")]
+    return readings

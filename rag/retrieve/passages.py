@@ -131,6 +131,17 @@ def page_chunks(index) -> PageChunks:
     return derived(index, "retrieve.page_chunks", lambda: PageChunks(index.chunks))
 
 
+def with_page_tables(index, passage: Document) -> Document:
+    """`passage` with the table chunks of its page it does not hold added at its end: a statement's rows beyond the
+    passage's budget ("Total assets" several chunks below the title), for reading one cell exactly."""
+    chunks = [index.chunks[row] for row in page_chunks(index).rows_of_page.get(page_key(passage), ())]
+    extra = [chunk.page_content for chunk in chunks if "table" in chunk.metadata
+             and chunk.page_content not in passage.page_content]
+    if not extra:
+        return passage
+    return Document("\n".join([passage.page_content, *extra]), metadata=passage.metadata)
+
+
 def contact_rows(index, kind: str) -> list[int]:
     """The rows of a loaded index whose chunk holds a contact detail of `kind` (found once per version and kind)."""
     return derived(index, ("retrieve.contact_rows", kind),

@@ -31,6 +31,8 @@ PASSAGES = [P(1, "manu-20f.pdf", 7, TABLE), P(2, "manu-20f.pdf", 53, PROSE), P(3
 @pytest.mark.parametrize("question, answer, expected, page", [
     ("What was broadcasting revenue in 2021?", "Broadcasting revenue in 2021 was £254,815 thousand.", VERIFIED, 7),
     ("What was broadcasting revenue in FY2020?", "It was £140,203 thousand.", VERIFIED, 7),
+    # the asked year written again ("FY2021" asked, "2021" answered) is not a claim of its own
+    ("What was broadcasting revenue in FY2021?", "Broadcasting revenue, 2021: £254,815 thousand.", VERIFIED, 7),
     ("What was broadcasting revenue in FY2020? Answer in thousands.", "It was 140,203.", VERIFIED, 7),
     # the row is in £'000: "£140,203" is a thousand times too little
     ("What was broadcasting revenue in FY2020?", "It was £140,203.", UNSUPPORTED, None),
@@ -198,3 +200,12 @@ def test_figures_in_chinese_and_japanese_text():
     found = [(str(f.value), f.exponent, f.percent) for _w, f, _s in figures("売上高は１８，４２０百万円（前年同期比８．５％増）")]
     assert found == [("18420", 6, False), ("8.5", 0, True)]
     assert [str(f.value) for _w, f, _s in figures("FY2021 revenue 3,500 in v1.5")] == ["3500"]  # unchanged in English
+
+
+def test_the_evidence_shown_is_the_row_stating_the_figure_not_the_first_holding_the_date():
+    balance = P(1, "COSTCO_2021_10K.pdf", 38, """Table: Consolidated balance sheets (in millions) columns: August 29, 2021 | August 30, 2020
+TOTAL ASSETS: August 29, 2021: $59,268 million; August 30, 2020: $55,556 million
+TOTAL LIABILITIES: August 29, 2021: 41,190 million; August 30, 2020: 36,851 million""")
+    verdict = verify("TOTAL LIABILITIES, August 29, 2021: 41,190 million [1].", [balance],
+                     "What were Costco's total liabilities in FY2021?")
+    assert verdict.verdict == VERIFIED and verdict.unit.label == "TOTAL LIABILITIES"

@@ -1,0 +1,125 @@
+"""The table cell a question asks for, read from its labelled row without the reader.
+
+A question like "What is the FY2018 capital expenditure amount for 3M?" asks for one cell: the row the question
+names (here by its statement name, "Purchases of property, plant and equipment") in the column of the asked year.
+The ingest writes every table row with its labels (`rag.ingest.tables`: "Purchases of property, plant and equipment
+(PP&E): 2018: (1,577 million); 2017: (1,373 million)"), so that cell can be read exactly; a 0.5B reader given the
+same rows still picks a neighbouring row or year about half the time. When the passages hold such a cell and nothing
+makes it doubtful, it is the answer, quoted as printed with its row, column and page:
+- when the row's label holds every word of the question's subject (`Cell.exact`), the reader is not asked;
+- when it holds most of them (at least `COVERAGE`: "Secured term loan facility" for "the outstanding principal of
+  the secured term loan facility"), the reader answers first, and the cell replaces its answer only when a row
+  contradicts that answer or it was withdrawn as invented (`rag.answer.verify`, `rag.answer.settle`).
+
+It is doubtful, and the reader answers as before, when:
+- the question asks for arithmetic (an average, a change, a ratio it defines), a yes or no, or a list;
+- no row's label is made only of the question's subject words (or of its line item's usual statement names,
+  `rag.query.aliases`) and holds enough of them (`COVERAGE`); "Total" alone names nothing;
+- the rows that name it best state different values in the asked column (two segments' "Revenue");
+- the question names no year and the row has more than one value column.
+
+Hands on a `Cell` (the row `Unit`, its column header and value) and the answer text built from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answer.grounding import Passage, figures
+from rag.answer.settle import UNFOUND_REASON
+from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_yes_no, own_name, passage_units, row_scale, subject_words,
+                               years)
+from rag.query.aliases import alias_readings
+from rag.text import tokenize
+
+COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
+GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
+_MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
+# where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
+_STATEMENT_RE = re.compile(r"\b(?:consolidated )?(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
+                           r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
+
+# questions that ask for more than one printed cell: a computation, a comparison, a trend, a list
+_ARITHMETIC_RE = re.compile(
+    r"\b(?:average|mean|median|defined as|define|calculate|calculated|compute|computed|change[sd]?|changing|growth|"
+    r"grow|grew|increase[sd]?|decrease[sd]?|decline[sd]?|difference|differ|compare[sd]?|comparison|versus|vs\.?|"
+    r"between|trend|cagr|yoy|year[- ]over[- ]year|proportion|share of|sum of|combined|ratio of|percent(?:age)? of|"
+    r"% of|per cent of|from (?:fy)?\s?\d{2,4} to|which|list|each|all)\b", re.IGNORECASE)
+
+
+@dataclass
+class Cell:
+    row: Unit
+    header: str
+    value: str
+    exact: bool = False  # the row's label holds every subject word (of one reading): the question names this row
+
+    def answer(self) -> str:
+        """The cell as printed, with its row, column and passage: "Purchases of … equipment, 2018: (1,577 million) [1]"."""
+        column = f", {self.header}" if self.header else ""
+        return f"{self.row.label}{column}: {self.value} [{self.row.source}]."
+
+
+def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
+    """The one cell of a labelled row that answers `question`, or None when the question or the rows leave doubt."""
+    if _ARITHMETIC_RE.search(question) or asks_yes_no(question):
+        return None
+    rows = [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"]
+    if not rows:
+        return None
+    file = passages[0].file
+    present = {token for passage in passages for token in tokenize(passage.text)}
+    subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - _MONTHS
+    readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
+    naming, coverage = _rows_naming(rows, readings, own_name(file))
+    if not naming:
+        return None
+    period = years(question)
+    cells = []
+    for row in naming:
+        asked = asked_cells(row, period)
+        if len(asked) != 1 or not figures(asked[0][1]):
+            return None  # the question's year is not one column of this row, or there is no year and many columns
+        cells.append(Cell(row, *asked[0], exact=coverage == 1.0))
+    if len({_amount(cell) for cell in cells}) != 1:
+        return None  # rows naming the subject equally well disagree
+    return cells[0]
+
+
+def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], own_name: set[str]) -> tuple[list[Unit], float]:
+    """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
+    words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that reading's words
+    (those the passages hold); of them, those covering most of it."""
+    fits: list[tuple[float, Unit]] = []
+    for row in rows:
+        label = set(tokenize(re.sub(r"\([^)]*\)", " ", row.label))) - own_name
+        if not label - GENERIC:
+            continue
+        coverage = max((len(label & reading) / len(reading) for reading in readings
+                        if reading and label - GENERIC <= reading), default=0.0)
+        if coverage >= COVERAGE:
+            fits.append((coverage, row))
+    best = max((fit for fit, _ in fits), default=0.0)
+    return [row for fit, row in fits if fit == best], best
+
+
+def _amount(cell: Cell) -> tuple[float, int] | None:
+    """The cell's value as a comparable amount: its first figure, scaled by the row's unit."""
+    found = figures(cell.value)
+    if not found:
+        return None
+    figure = found[0][1]
+    exponent = figure.exponent or (0 if figure.percent else row_scale(cell.row))
+    return round(figure.value * 10 ** exponent, 6), int(figure.percent)
+
+
+def disproved_answer(result) -> bool:
+    """A settled answer (`rag.answer.result.Answer`) that a cell of partial fit may replace: one a unit contradicts,
+    or one withdrawn for stating what no passage holds. An answer merely unsupported stands (the sentence that
+    states it may use the question's words the row lacks: "the outstanding principal of the loan facility"), and
+    so does the reader's own "no answer"."""
+    if result.abstained:
+        return result.abstain_reason.startswith(UNFOUND_REASON)
+    return result.verdict is not None and result.verdict.verdict == CONTRADICTED

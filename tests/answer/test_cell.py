@@ -1,0 +1,141 @@
+"""The table cell a question names: read from its labelled row, or None wherever the rows or the question leave doubt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from rag.answer.cell import table_cell, disproved_answer
+from rag.answer.result import Answer
+from rag.answer.settle import UNFOUND_REASON
+from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, Verdict, verify
+
+
+@dataclass
+class P:
+    number: int
+    file: str
+    page: int
+    text: str
+
+
+CASH_FLOW = """Table: Consolidated Statement of Cash Flows, Years ended December 31 (Millions) columns: 2018 | 2017 | 2016
+Net cash provided by (used in) operating activities: 2018: 6,439 million; 2017: 6,240 million; 2016: 6,662 million
+Purchases of property, plant and equipment (PP&E): 2018: (1,577 million); 2017: (1,373 million); 2016: (1,420 million)
+Total: 2018: $408; 2017: $488; 2016: $300"""
+PROSE = "In 2018, 63% of 3M's capital spending was within the United States."
+SEGMENTS = """Table: Revenue by segment (Millions) columns: 2022 | 2021
+Revenue: 2022: 1,200 million; 2021: 1,100 million
+Table: Revenue by region (Millions) columns: 2022 | 2021
+Revenue: 2022: 900 million; 2021: 850 million"""
+LOAN = """Table: Borrowings (£'000) columns: 2022 | 2021
+Secured term loan facility (£'000): 2022: 183,192; 2021: 165,300"""
+PRINCIPAL = "The outstanding principal amount of the secured term loan facility was $225.0 million."
+FILE = "3M_2018_10K.pdf"
+
+
+def passages(*texts: str) -> list[P]:
+    return [P(i + 1, FILE, 60 + i, text) for i, text in enumerate(texts)]
+
+
+def test_a_question_naming_a_row_by_its_statement_name_gets_the_asked_years_cell():
+    cell = table_cell("What is the FY2018 capital expenditure amount (in USD millions) for 3M? Give a response to "
+                      "the question by relying on the details shown in the cash flow statement.",
+                      passages(PROSE, CASH_FLOW))
+    assert cell is not None and cell.exact
+    assert (cell.row.page, cell.header, cell.value) == (61, "2018", "(1,577 million)")
+    assert cell.answer() == "Purchases of property, plant and equipment, 2018: (1,577 million) [2]."
+
+
+def test_the_cell_answer_is_verified_by_its_row():
+    question = "How much did 3M spend on capital expenditure in 2017?"
+    cell = table_cell(question, passages(CASH_FLOW))
+    assert cell is not None and cell.value == "(1,373 million)"
+    verdict = verify(cell.answer(), passages(CASH_FLOW), question)
+    assert verdict.verdict == VERIFIED and verdict.unit.page == 60
+
+
+@pytest.mark.parametrize("question, texts", [
+    ("What was capital expenditure in 2015?", (CASH_FLOW,)),  # no 2015 column
+    ("What was capital expenditure?", (CASH_FLOW,)),  # no year, three columns
+    ("What was the average capital expenditure over 2016-2018?", (CASH_FLOW,)),  # arithmetic
+    ("How did capital expenditure change from 2017 to 2018?", (CASH_FLOW,)),
+    ("Was capital expenditure higher in 2018?", (CASH_FLOW,)),  # yes or no
+    ("What were total liabilities in 2018?", (CASH_FLOW,)),  # "Total" alone names nothing
+    ("What was revenue in 2022?", (SEGMENTS,)),  # two rows named alike disagree
+    ("What was the dividend paid in 2018?", (CASH_FLOW, PROSE)),  # no row names it
+])
+def test_doubt_leaves_the_question_to_the_reader(question, texts):
+    assert table_cell(question, passages(*texts)) is None
+
+
+def test_a_label_holding_most_of_the_subject_is_a_partial_fit():
+    cell = table_cell("What was the outstanding principal amount of the secured term loan facility at 30 June 2022?",
+                      [P(1, "manu-20f.pdf", 158, LOAN), P(2, "manu-20f.pdf", 80, PRINCIPAL)])
+    assert cell is not None and not cell.exact and cell.value == "183,192"
+
+
+def test_rows_in_two_passages_that_agree_give_one_cell():
+    cell = table_cell("What were purchases of property, plant and equipment in 2016?", passages(CASH_FLOW, CASH_FLOW))
+    assert cell is not None and cell.value == "(1,420 million)" and cell.row.source == 1
+
+
+def test_only_a_contradicted_or_invented_answer_is_replaced():
+    answer = Answer(question="q", answer="$63")
+    answer.verdict = Verdict(CONTRADICTED)
+    assert disproved_answer(answer)
+    for verdict in (UNSUPPORTED, VERIFIED):  # the sentence stating an unsupported answer may fit better than the row
+        answer.verdict = Verdict(verdict)
+        assert not disproved_answer(answer)
+    answer.abstained, answer.abstain_reason = True, f"{UNFOUND_REASON} (“$63”)"
+    assert disproved_answer(answer)
+    answer.abstain_reason = "the model found no answer in the passages"
+    assert not disproved_answer(answer)
+
+
+# ---------------------------------------------------------------- through the answerer, on a real index
+
+LONG_STATEMENT = [(f"Line item number {n}", [f"{n},1{n:02d}", f"{n},2{n:02d}"]) for n in range(1, 31)] + [
+    ("Purchases of property, plant and equipment", ["(1,577)", "(1,373)"]),
+    ("Total assets", ["59,268", "55,556"]),
+]
+
+
+@pytest.fixture
+def statement_answerer(settings, embeddings, llm_backend):
+    from conftest import build_answerer
+    from rag.ingest.pipeline import ingest
+    from tests.ingest.test_tables import _table_pdf, _years
+
+    _table_pdf(settings.data_dir / "acme-2022-annual-report.pdf", [{
+        "caption": "Consolidated statement of cash flows", "headers": _years("2022", "2021"),
+        "unit": "(in millions of dollars)", "rows": LONG_STATEMENT}])
+    ingest(settings, progress=False, embeddings=embeddings)
+    return build_answerer(settings, embeddings, llm_backend)
+
+
+def test_a_question_naming_a_row_is_answered_from_its_cell_without_the_reader(statement_answerer):
+    shown, evidence = [], []
+    answer = statement_answerer.ask("What was Acme's capital expenditure in 2021?", on_token=shown.append,
+                                    on_evidence=evidence.append)
+    assert answer.backend == "table" and "generated_tokens" not in answer.timings
+    assert "(" in answer.answer and "1,373" in answer.answer and "Purchases of property" in answer.answer
+    assert "".join(shown) == answer.answer
+    assert answer.verdict.verdict == VERIFIED and answer.verdict.unit.label.startswith("Purchases of property")
+    assert evidence and evidence[0].label.startswith("Purchases of property")  # the row is the evidence shown first
+
+
+def test_the_rows_of_a_passages_page_beyond_it_are_read_for_the_cell(statement_answerer):
+    from langchain_core.documents import Document
+    from rag.retrieve.passages import with_page_tables
+
+    index = statement_answerer.retriever.index
+    first = index.chunks[0]  # the statement's caption and first rows; "Total assets" is chunks below
+    assert "Total assets" not in first.page_content
+    passage = Document(first.page_content, metadata=dict(first.metadata))
+    tabled = with_page_tables(index, passage)
+    assert tabled.page_content.startswith(first.page_content) and "Total assets: 2022: $59,268" in tabled.page_content
+    cell = table_cell("What were Acme's total assets in 2022?", [P(1, passage.metadata["source"], 1,
+                                                                  tabled.page_content)])
+    assert cell is not None and cell.exact and cell.value == "$59,268 million"
