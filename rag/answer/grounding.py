@@ -330,7 +330,7 @@ def _sentences(passage: Passage) -> list[_Sentence]:
     return out
 
 
-_ASKED_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_ASKED_YEAR_RE = re.compile(r"(?:(?<!\w)|(?<=FY)|(?<=fy))((?:19|20)\d{2})(?!\d)")  # "2021", "FY2021"; not "JPEG2000"
 
 
 def answer_claims(answer: str, question: str = "") -> list[Claim]:

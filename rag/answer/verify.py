@@ -56,7 +56,9 @@ _INSTRUCTION_WORDS = frozenset(tokenize(
     "question relying details shown shows show statement statements provide primarily information round decimal "
     "place places unit units usd dollar dollars million millions billion billions thousand thousands percent "
     "percentage calculate calculated assume analyst public equities year years fiscal fy end ending ended as of "
-    "company company's document documents state stated give tell list name does did do has have had"))
+    "company company's document documents state stated give tell list name does did do has have had "
+    # a month qualifies the period (checked through the year), it does not name what is asked
+    "january february march april may june july august september october november december"))
 
 
 @dataclass
@@ -551,6 +553,9 @@ def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: se
                   ) -> Verdict:
     """An answer with no figure, date or name: one unit must hold its own words and the question's subject."""
     asked = set(tokenize(question))
+    for name, _span in names(answer):  # "Manchester United Football Club" for a question about Manchester United
+        if _extends_asked_name(Claim(name, "name"), question):  # names the asked subject, not an answer
+            asked.update(tokenize(name))
     own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and t not in _INSTRUCTION_WORDS
            and len(t) > 2}
     if len(own - _VAGUE) == 1:

@@ -209,3 +209,16 @@ TOTAL LIABILITIES: August 29, 2021: 41,190 million; August 30, 2020: 36,851 mill
     verdict = verify("TOTAL LIABILITIES, August 29, 2021: 41,190 million [1].", [balance],
                      "What were Costco's total liabilities in FY2021?")
     assert verdict.verdict == VERIFIED and verdict.unit.label == "TOTAL LIABILITIES"
+
+
+def test_an_answer_that_only_lengthens_the_asked_name_is_not_verified():
+    club = P(1, "manu-20f.pdf", 45, "Our club name changed to Manchester United Football Club in 1902, and we won "
+                                    "the first of our 20 English League titles in 1908.")
+    verdict = verify("Manchester United Football Club mascot is Manchester United.", [club],
+                     "What is the name of Manchester United's club mascot?")
+    assert verdict.verdict == UNSUPPORTED
+
+
+def test_a_month_is_not_a_subject_word():
+    assert subject_words("How many followers did we have on Instagram as of 30 June 2022?") == {"follower",
+                                                                                               "instagram"}
