@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from rag.answer.cell import table_cell, disproved_answer
 from rag.answer.result import Answer
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, Verdict, verify
-
-
-@dataclass
-class P:
-    number: int
-    file: str
-    page: int
-    text: str
+from tests.answer.test_verify import P  # a passage: number, file, page, text
 
 
 CASH_FLOW = """Table: Consolidated Statement of Cash Flows, Years ended December 31 (Millions) columns: 2018 | 2017 | 2016
