@@ -1,7 +1,7 @@
-"""Answering a question, in steps: analyse → retrieve → judge → show the lead evidence → the table cell the question
-names (`rag.answer.cell`: answered from it without the reader when its row is the whole subject) → focus → read
-(with the retry strategy of `rag.answer.looks`) → settle and verify (`rag.answer.settle`) → the table cell instead
-of a reader's answer a row contradicts.
+"""Answering a question, in steps: analyse → retrieve → judge → the table cell the question names (`rag.answer.cell`)
+→ show the lead evidence (that cell's row, if any) → the cell as the answer, without the reader, when its row is the
+whole subject; else focus → read (with the retry strategy of `rag.answer.looks`) → settle and verify
+(`rag.answer.settle`) → the cell instead of a reader's answer a row contradicts.
 
 A question written in another script than the documents (English about a Chinese filing) is first translated by
 the reader into their language (`rag.answer.translate`, cached) and both are searched.
@@ -167,13 +167,14 @@ class Answerer:
         verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
         if whole is not None and (verdict.passages or not whole.topic):  # a summary needs no passage near it
             verdict = replace(verdict, passages=whole.passages)
-        shown = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata) for d in verdict.passages]
-        tabled = self._with_page_tables(shown) if whole is None and self.settings.table_cells else shown
-        cell = table_cell(analysis.question, to_sources(tabled)) \
-            if whole is None and shown and self.settings.table_cells else None
+        displayed = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata)
+                     for d in verdict.passages]
+        use_cells = whole is None and bool(displayed) and self.settings.table_cells
+        tabled = self._with_page_tables(displayed) if use_cells else displayed
+        cell = table_cell(analysis.question, to_sources(tabled)) if use_cells else None
         # the evidence first (the row of the cell the question names, if any): shown while a model still loading in
         # the background finishes
-        lead, lead_seconds = self._show_lead(shown, asked, on_evidence, started, cell.row if cell else None)
+        lead, lead_seconds = self._show_lead(displayed, asked, on_evidence, started, cell.row if cell else None)
         result = Answer(question=asked, lead=lead)
         result.timings.update(self.load_timings)
         result.timings["retrieval"] = retrieval_seconds
@@ -260,9 +261,8 @@ class Answerer:
         if index is None:
             return passages
         tabled = [with_page_tables(index, passage) for passage in passages]
-        return [passage if passage in passages else
-                Document(neutralise_special_tokens(passage.page_content), metadata=passage.metadata)
-                for passage in tabled]
+        return [new if new is old else Document(neutralise_special_tokens(new.page_content), metadata=new.metadata)
+                for new, old in zip(tabled, passages)]
 
     def _from_table(self, result: Answer, cell: Cell, relevant: list[Document], asked: str,
                     on_token: Callable[[str], None] | None, started: float) -> Answer:
