@@ -15,8 +15,10 @@ It is doubtful, and the reader answers as before, when:
 - the question asks for arithmetic (an average, a change, a ratio it defines), a yes or no, or a list;
 - no row's label is made only of the question's subject words (or of its line item's usual statement names,
   `rag.query.aliases`) and holds enough of them (`COVERAGE`); "Total" alone names nothing;
-- the rows that name it best state different values in the asked column (two segments' "Revenue");
-- the question names no year and the row has more than one value column.
+- the rows that name it best state different values in the asked column (two segments' "Revenue"; the same figure
+  rounded differently, "$4,795.5 million" and "4,795,511 thousand", agrees);
+- no row naming it has the asked year's column (a column headed by two years, "% Change 2015-2014", is not it),
+  or, with no year asked, a single value column.
 
 Hands on a `Cell` (the row `Unit`, its column header and value) and the answer text built from it.
 """
@@ -70,22 +72,34 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
     if not rows:
         return None
     file = passages[0].file
+    period = years(question)
+    values = {id(row): value for row in rows if (value := _asked_value(row, period))}
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - _MONTHS
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
-    naming, coverage = _rows_naming(rows, readings, own_name(file))
-    if not naming:
-        return None
-    period = years(question)
-    cells = []
-    for row in naming:
-        asked = asked_cells(row, period)
-        if len(asked) != 1 or not figures(asked[0][1]):
-            return None  # the question's year is not one column of this row, or there is no year and many columns
-        cells.append(Cell(row, *asked[0], exact=coverage == 1.0))
-    if len({_amount(cell) for cell in cells}) != 1:
+    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, own_name(file))
+    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming]
+    if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     return cells[0]
+
+
+def _asked_value(row: Unit, period: set[int]) -> tuple[str, str] | None:
+    """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
+    has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's."""
+    asked = asked_cells(row, period)
+    if len(asked) > 1:
+        asked = [(head, value) for head, value in asked if len(years(head)) <= 1]
+    return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
+
+
+def _agree(amounts: list[tuple[float, int] | None]) -> bool:
+    """The same figure, allowing for rounding ($4,795.5 million and 4,795,511 thousand): within 0.1%."""
+    if any(amount is None for amount in amounts):
+        return False
+    first, percent = amounts[0]
+    return all(other_percent == percent and abs(other - first) <= 0.001 * max(abs(first), abs(other))
+               for other, other_percent in amounts[1:])
 
 
 def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], own_name: set[str]) -> tuple[list[Unit], float]:
@@ -112,7 +126,7 @@ def _amount(cell: Cell) -> tuple[float, int] | None:
         return None
     figure = found[0][1]
     exponent = figure.exponent or (0 if figure.percent else row_scale(cell.row))
-    return round(figure.value * 10 ** exponent, 6), int(figure.percent)
+    return float(figure.value.scaleb(exponent)), int(figure.percent)
 
 
 def disproved_answer(result) -> bool:

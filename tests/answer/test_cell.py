@@ -61,6 +61,29 @@ def test_doubt_leaves_the_question_to_the_reader(question, texts):
     assert table_cell(question, passages(*texts)) is None
 
 
+MD_A = """Table: Revenue (dollars in millions) columns: Fiscal 2015 | Fiscal 2014 | % Change 2015-2014
+Total revenue: Fiscal 2015: $4,795.5 million; Fiscal 2014: $4,147.1 million; % Change 2015-2014: 16%"""
+INCOME = """Table: Consolidated statements of income (in thousands) columns: November 27, 2015 | November 28, 2014
+Total revenue: November 27, 2015: 4,795,511 thousand; November 28, 2014: 4,147,065 thousand"""
+NO_HEADERS = """Table: Net revenues by distribution channel (in millions)
+Total net revenues: 4,795.5 million; 100 million"""
+
+
+def test_the_same_figure_rounded_differently_agrees_and_a_change_column_is_no_years_value():
+    cell = table_cell("What was Adobe's total revenue in fiscal 2015?",
+                      [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, INCOME)])
+    assert cell is not None and (cell.header, cell.value, cell.row.page) == ("Fiscal 2015", "$4,795.5 million", 41)
+    other = INCOME.replace("4,795,511", "4,801,000")  # 0.1% apart: another figure, not a rounding
+    assert table_cell("What was Adobe's total revenue in fiscal 2015?",
+                      [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, other)]) is None
+
+
+def test_a_row_without_the_asked_years_column_does_not_stand_in_the_way():
+    cell = table_cell("What was Adobe's total revenue in fiscal 2014?",
+                      [P(1, "ADOBE_2015_10K.pdf", 37, NO_HEADERS), P(2, "ADOBE_2015_10K.pdf", 60, INCOME)])
+    assert cell is not None and cell.value == "4,147,065 thousand"
+
+
 def test_a_label_holding_most_of_the_subject_is_a_partial_fit():
     cell = table_cell("What was the outstanding principal amount of the secured term loan facility at 30 June 2022?",
                       [P(1, "manu-20f.pdf", 158, LOAN), P(2, "manu-20f.pdf", 80, PRINCIPAL)])
