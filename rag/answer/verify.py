@@ -36,8 +36,9 @@ from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
-_OWN_UNIT_RE = re.compile(r"per share|per ordinary share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
+_OWN_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
                           r"\(pence\)|\(cents\)|\bmembers\b|\bemployees\b|\bstores\b", re.IGNORECASE)
+_STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands|millions|billions)\b", re.IGNORECASE)
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
@@ -330,6 +331,9 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
             return False  # "$6.31 million" for a per-share row
         scale = row_scale(unit) if value is not None else 0
+        if value is None and claimed.exponent == 0 and not claimed.percent and not asked_scale \
+                and _STATED_SCALE_RE.search(text):
+            return False  # "$6,779,511" from a flattened table "(in thousands, ...)": the answer dropped its unit
         if not scale:
             return any(claimed.supported_by(other) for _, other, _ in figures(text) if not _is_year_figure(other, text))
         if claimed.exponent == 0 and not claimed.percent:
@@ -390,7 +394,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     if found is not None:
         return found, None
     for unit in units:
-        if unit.kind == "row" or not _supports(claim, unit):
+        if unit.kind == "row" or not _supports(claim, unit, asked_scale=asked_scale):
             continue
         words = set(tokenize(unit.text))
         if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):

@@ -49,7 +49,8 @@ _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continue
 _LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
 # A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）"
 _CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
-_OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)|per share|\bratio\b|%", re.IGNORECASE)
+_OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
+                          r"|per (?:common |ordinary )?share|\bratio\b|%", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                         r"december)\b", re.IGNORECASE)

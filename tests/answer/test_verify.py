@@ -222,3 +222,20 @@ def test_an_answer_that_only_lengthens_the_asked_name_is_not_verified():
 def test_a_month_is_not_a_subject_word():
     assert subject_words("How many followers did we have on Instagram as of 30 June 2022?") == {"follower",
                                                                                                "instagram"}
+
+
+def test_a_per_common_share_figure_is_not_in_millions():
+    quarterly = P(1, "ACTIVISION_2019_10K.pdf", 122, """Table: Quarterly data (in millions, except per share data) columns: 2018 | 2017
+Diluted earnings per common share: 2018: 0.89 million; 2017: 0.26 million""")
+    verdict = verify("Diluted earnings per share for 2018 was $0.89 million.", [quarterly],
+                     "What was the diluted earnings per share for 2018?")
+    assert verdict.verdict == UNSUPPORTED
+
+
+def test_a_bare_figure_from_a_flattened_table_in_thousands_dropped_its_unit():
+    flat = P(1, "NETFLIX_2015_10K.pdf", 19, "2013 (in thousands, except revenue per membership and percentages) "
+                                             "Revenues $ 6,779,511 $ 5,504,656 $ 4,374,562 23 % 26 %")
+    question = "What were Netflix's revenues in 2015?"
+    assert verify("Netflix's revenues in 2015 were $6,779,511.", [flat], question).verdict == UNSUPPORTED
+    assert verify("Netflix's revenues in 2015 were $6,779,511.", [flat], question + " Answer in thousands.").verdict \
+        != UNSUPPORTED  # asked in thousands, the bare figure is

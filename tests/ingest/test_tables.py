@@ -217,6 +217,16 @@ def test_a_shared_unit_leaves_the_headers_and_an_unlabelled_sum_is_the_total():
     assert [label for label, _ in _label_totals(rows)] == ["Wages", "Pensions", "Total", ""]
 
 
+def test_a_per_share_row_does_not_take_the_tables_scale():
+    from rag.ingest.tables import Table
+
+    table = Table(["2019", "2018"], [("Net income", ["1,503", "1,813"]),
+                                     ("Diluted earnings per common share", ["1.95", "2.40"])],
+                  unit="in millions, except per share data")
+    assert table.row_texts()[0] == "Net income: 2019: 1,503 million; 2018: 1,813 million"
+    assert table.row_texts()[1] == "Diluted earnings per common share: 2019: 1.95; 2018: 2.40"
+
+
 # --- Chinese and Japanese tables (issue #33) ---------------------------------------------------------------------
 
 
