@@ -174,6 +174,12 @@ def test_a_file_still_being_written_is_read_once_complete(settings, embeddings):
     assert len(ingested) == 1  # never read half-written
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """A test run started in the background by a non-interactive shell ignores SIGINT, and its children inherit
+    that (Python then installs no Ctrl-C handler): the child gets the default a terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_the_command_stops_cleanly_on_ctrl_c(tmp_path):
     folder = tmp_path / "docs"
@@ -182,7 +188,7 @@ def test_the_command_stops_cleanly_on_ctrl_c(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO), RAG_MODELS_DIR=str(REPO / "models"), RAG_CACHE_DIR=str(REPO / ".cache"))
     process = subprocess.Popen([sys.executable, "-m", "rag.ingest", "--watch", "--collection", "notes", str(folder),
                                 "--index-dir", str(tmp_path / "vs")], cwd=tmp_path, env=env,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_sigint_as_in_a_terminal)
     lines = []
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -191,7 +197,11 @@ def test_the_command_stops_cleanly_on_ctrl_c(tmp_path):
         if "1 added" in line:
             break
     process.send_signal(signal.SIGINT)
-    _out, rest = process.communicate(timeout=60)
+    try:
+        _out, rest = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("still running 60 s after Ctrl-C; its output:\n" + "".join(lines) + process.communicate()[1])
     log = "".join(lines) + rest
     assert process.returncode in (0, 130), log
     assert "Traceback" not in log and "stopped watching" in log
