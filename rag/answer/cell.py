@@ -31,14 +31,13 @@ from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_yes_no, own_name, passage_units, row_scale, subject_words,
-                               years)
+from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_yes_no, own_name, passage_units, row_scale,
+                               subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
 COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
 GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
-_MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\b(?:consolidated )?(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
@@ -59,7 +58,7 @@ class Cell:
     exact: bool = False  # the row's label holds every subject word (of one reading): the question names this row
 
     def answer(self) -> str:
-        """The cell as printed, with its row, column and passage: "Purchases of … equipment, 2018: (1,577 million) [1]"."""
+        """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"."""
         column = f", {self.header}" if self.header else ""
         return f"{self.row.label}{column}: {self.value} [{self.row.source}]."
 
@@ -75,9 +74,9 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
     period = years(question)
     values = {id(row): value for row in rows if (value := _asked_value(row, period))}
     present = {token for passage in passages for token in tokenize(passage.text)}
-    subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - _MONTHS
+    subject = subject_words(_STATEMENT_RE.sub(" ", question), file)  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
-    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, own_name(file))
+    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings)
     cells = [Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming]
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
@@ -102,13 +101,13 @@ def _agree(amounts: list[tuple[float, int] | None]) -> bool:
                for other, other_percent in amounts[1:])
 
 
-def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], own_name: set[str]) -> tuple[list[Unit], float]:
+def _rows_naming(rows: Sequence[Unit], readings: list[set[str]]) -> tuple[list[Unit], float]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
-    words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that reading's words
-    (those the passages hold); of them, those covering most of it."""
+    words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that
+    reading's words (those the passages hold); of them, those covering most of it."""
     fits: list[tuple[float, Unit]] = []
     for row in rows:
-        label = set(tokenize(re.sub(r"\([^)]*\)", " ", row.label))) - own_name
+        label = set(tokenize(re.sub(r"\([^)]*\)", " ", row.label))) - own_name(row.file)
         if not label - GENERIC:
             continue
         coverage = max((len(label & reading) / len(reading) for reading in readings
