@@ -223,7 +223,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     if not units:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
     row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
-    figure_row = row_naming(units, row_subject)
+    figure_row = _row_naming(units, row_subject)
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
         return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
@@ -417,7 +417,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                   ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's; else a contradiction: the same row's asked column, or the best row, states another value."""
-    fits = {id(unit): row_fit(set(tokenize(unit.label)), subject) for unit in rows
+    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows
             if _shares_subject(set(), subject, set(tokenize(unit.label)))}
     if not fits:
         return None, None
@@ -436,7 +436,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best and label_within(unit.label, subject):
+        if in_asked and near_best and _label_within(unit.label, subject):
             return unit, None
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
@@ -453,7 +453,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     return None, against
 
 
-def label_within(label: str, subject: set[str]) -> bool:
+def _label_within(label: str, subject: set[str]) -> bool:
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
     its words outside parentheses are all subject words, one extra word allowed in a long label."""
     words = set(tokenize(re.sub(r"\([^)]*\)", " ", label))) - {"net", "total"}
@@ -478,14 +478,14 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
     labels, at, own = [], 0, []
     for (start, end), figure in found:
         label = set(tokenize(text[at:start])) - {"s"}
-        labels.append(row_fit(label, subject))
+        labels.append(_row_fit(label, subject))
         if mine and mine[0][1].supported_by(figure):
             own.append(labels[-1])
         at = end
     return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
 
 
-def row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
+def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
     """The table row whose label is the question's subject (all its words subject words, covering at least half
     the subject): the question then asks for its figure."""
     best, best_fit = None, 0.0
@@ -493,13 +493,13 @@ def row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
         if unit.kind != "row":
             continue
         label = set(tokenize(unit.label))
-        fit = row_fit(label, subject)
+        fit = _row_fit(label, subject)
         if label and label <= subject and fit >= ROW_NAMES_SUBJECT and fit > best_fit:
             best, best_fit = unit, fit
     return best
 
 
-def row_fit(label: set[str], subject: set[str]) -> float:
+def _row_fit(label: set[str], subject: set[str]) -> float:
     """How well a row's label names the question's subject: the share of its words that are subject words plus
     the share of the subject it covers."""
     if not label or not subject:
