@@ -30,6 +30,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from rag.answer.asked_kind import missing_kind
+from rag.answer.binding import bound_elsewhere
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.query.aliases import alias_tokens
@@ -227,6 +229,10 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
         return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
+    wanted = missing_kind(question, answer, claims)
+    if wanted:
+        return Verdict(UNSUPPORTED, closest, f"the question asks for {wanted}; the answer gives none",
+                       [claim.text for claim in claims])
     if not claims:
         if asks_quantity(question):
             return Verdict(UNSUPPORTED, closest, "the question asks for a figure and the answer gives none")
@@ -240,13 +246,13 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     spans: list[Unit] | None = None
     for claim in claims:
         period = _claim_years(answer, claim) or asked_years
-        found, against = _find(claim, units, subject, period, row_subject, question_scale(question))
+        found, against = _find(claim, units, subject, period, row_subject, question)
         if found is None and against is not None:
             return Verdict(CONTRADICTED, against[0], against[1], checked)
         if found is None:  # stated across two or three sentences ("The flightcrew on Lion Air Flight 043 ... landed
             if spans is None:  # at their planned destination airport in Jakarta")
                 spans, weights = _spans(units), subject_weights(units, subject)
-            found, _ = _find(claim, spans, subject, period, row_subject, question_scale(question))
+            found, _ = _find(claim, spans, subject, period, row_subject, question)
             if found is not None and not _subject_beside(claim.text, found.text, subject, weights):
                 found = None  # a longer text shares more words by chance: the subject must be right beside the claim
         if found is None:
@@ -386,9 +392,10 @@ DENSE_WORDS_PER_FIGURE = 4  # ... when it has no more words than this per figure
 
 
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str],
-          asked_scale: int = 0) -> tuple[Unit | None, tuple[Unit, str] | None]:
+          question: str = "") -> tuple[Unit | None, tuple[Unit, str] | None]:
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
+    asked_scale = question_scale(question)
     found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
                                    asked_scale)
     if found is not None:
@@ -400,6 +407,13 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):
             continue
         if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject):
+            continue
+        other = (bound_elsewhere(unit.text, figures(claim.text)[0][1], subject, question)
+                 if claim.kind == "figure" and not _flattened_table(unit.text) else None)
+        if other is not None:  # "58.8 million followers on Instagram and 36.2 million ... Twitter"
+            if against is None:
+                against = (unit, f"{unit.where} gives {other.value} for {' '.join(other.words)}; the answer's "
+                                 f"{claim.text} is stated there for something else")
             continue
         if claim.kind != "figure" or not period:
             return unit, None
@@ -471,9 +485,9 @@ def asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
 def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
     """In a flattened table (a "sentence" with many figures), the words just before the claim's figure must name
     the subject about as well as the words before any other figure do."""
-    found = [(span, figure) for span, figure in _value_spans(text)]
-    if len(found) < DENSE_FIGURES or len(text.split()) > DENSE_WORDS_PER_FIGURE * len(found):
+    if not _flattened_table(text):
         return True  # prose: its figures stand in sentences, not in a flattened row
+    found = _value_spans(text)
     mine = figures(claim.text)
     labels, at, own = [], 0, []
     for (start, end), figure in found:
@@ -483,6 +497,12 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
             own.append(labels[-1])
         at = end
     return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
+
+
+def _flattened_table(text: str) -> bool:
+    """Whether a "sentence" is a table row flattened to text: many figures, few words between them."""
+    count = len(_value_spans(text))
+    return count >= DENSE_FIGURES and len(text.split()) <= DENSE_WORDS_PER_FIGURE * count
 
 
 def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:

@@ -239,3 +239,37 @@ def test_a_bare_figure_from_a_flattened_table_in_thousands_dropped_its_unit():
     assert verify("Netflix's revenues in 2015 were $6,779,511.", [flat], question).verdict == UNSUPPORTED
     assert verify("Netflix's revenues in 2015 were $6,779,511.", [flat], question + " Answer in thousands.").verdict \
         != UNSUPPORTED  # asked in thousands, the bare figure is
+
+
+SOCIAL = P(1, "manu-20f.pdf", 59, "As of 30 June 2022 we had over 220.8 million social connections including "
+                                  "approximately 75 million connections on our Facebook page, over 58.8 million "
+                                  "followers on Instagram and over 36.2 million followers to our Twitter accounts.")
+
+
+def test_a_value_listed_for_another_subject_in_the_same_sentence_is_contradicted():
+    question = "How many followers did Manchester United have on Instagram as of 30 June 2022?"
+    wrong = verify("Manchester United had over 36.2 million followers on Instagram.", [SOCIAL], question)
+    assert wrong.verdict == CONTRADICTED
+    assert "58.8 million" in wrong.reason and "instagram" in wrong.reason
+    assert verify("Over 58.8 million followers on Instagram.", [SOCIAL], question).verdict == VERIFIED
+
+
+def test_a_value_beside_a_comparison_keeps_its_year_rule_and_a_value_the_question_gives_is_no_rival():
+    year = P(1, "r.pdf", 3, "Revenue was £583.2 million in 2022, up from £494.1 million in 2021.")
+    assert verify("£494.1 million", [year], "What was revenue in 2021?").verdict == VERIFIED
+    rows = P(1, "paper.pdf", 7, "We reviewed 10 incorrect rows from various tables and found 4 of them were due to "
+                                "coreference errors and one error was due to a parse error.")
+    assert verify("4 rows were due to coreference errors.", [rows],
+                  "How many of the 10 reviewed incorrect rows were due to coreference errors?").verdict == VERIFIED
+
+
+def test_an_answer_without_the_asked_kind_of_value_is_not_verified():
+    cqc = P(1, "care.pdf", 9, "The Care Quality Commission (CQC) monitors the operation of the Deprivation of "
+                              "Liberty Safeguards (DoLS) which applies to care homes.")
+    verdict = verify("The Care Quality Commission (CQC) monitored the Deprivation of Liberty Safeguards (DoLS).",
+                     [cqc], "What is the telephone no for the Care Quality Commission?")
+    assert verdict.verdict == UNSUPPORTED and "telephone" in verdict.reason
+    share = P(1, "manu-20f.pdf", 73, "Broadcasting revenue was £214.9 million in 2022, 36.8% of our total revenue.")
+    assert verify("36.8% of our total revenue.", [share], "What was 2022 broadcasting revenue?").verdict == UNSUPPORTED
+    assert verify("36.8% of our total revenue.", [share],
+                  "What share of 2022 revenue was broadcasting revenue?").verdict == VERIFIED

@@ -1,0 +1,43 @@
+"""Whether an answer gives the kind of value the question asks for, before any sentence is looked at.
+
+A sentence can state an answer that is true and still not what was asked: "36.8% of our total revenue" for "What
+was 2022 broadcasting revenue?" (the share, not the amount), or a sentence about the Care Quality Commission for
+"What is the telephone no for the Care Quality Commission?" (no number at all). Such an answer is not `verified`,
+however well a passage states it.
+
+- a question asking for a telephone number, e-mail or web address (`rag.query.contacts`) needs one in the answer;
+- a question asking for an amount of money (revenue, income, assets, "how much") needs more than percentages,
+  unless it asks for a share, rate, margin or change ("how much did revenue grow", "what percentage of sales").
+
+Hands on `missing_kind` to the verifier (`rag.answer.verify.verify`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.grounding import Claim, figures
+from rag.query.contacts import asked_contacts, holds
+
+_AMOUNT_RE = re.compile(
+    r"\b(?:revenues?|sales|income|profits?|earnings|costs?|expenses?|expenditures?|capex|assets|liabilities|debt"
+    r"|cash|equity|spend(?:ing)?|price|payments?|fees?|turnover|wages|salar(?:y|ies)|how much)\b", re.IGNORECASE)
+# a share, a rate or a change may well be answered by a percentage
+_RELATIVE_RE = re.compile(
+    r"%|\b(?:percent(?:age)?s?|share|proportion|portion|part|fraction|margins?|rates?|ratios?|yields?|returns?"
+    r"|growth|grow|grew|grown|change[ds]?|increase[ds]?|decrease[ds]?|decline[ds]?|rise|rose|risen|fall|fell"
+    r"|fallen|drop(?:ped)?|compared?|much of|multiple)\b", re.IGNORECASE)
+
+
+def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | None:
+    """The kind of value the question asks for and the answer does not give ("a telephone or fax number", "an amount,
+    not only a percentage"), or None."""
+    for kind in sorted(asked_contacts(question)):
+        if not holds(kind, answer):
+            return f"a {kind}"
+    if _AMOUNT_RE.search(question) and not _RELATIVE_RE.search(question):
+        values = [figure for claim in claims if claim.kind == "figure" for _, figure, _ in figures(claim.text)]
+        if values and all(figure.percent for figure in values):
+            return "an amount, not only a percentage"
+    return None

@@ -1,0 +1,38 @@
+"""The kind of value a question asks for: a contact detail, or an amount rather than a share."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.asked_kind import missing_kind
+from rag.answer.binding import bound_elsewhere
+from rag.answer.grounding import answer_claims, figures
+
+
+def _missing(question: str, answer: str) -> str | None:
+    return missing_kind(question, answer, answer_claims(answer, question))
+
+
+@pytest.mark.parametrize("question, answer, missing", [
+    ("What is the telephone no for The Limes?", "The Limes has no telephone numbers.", "a telephone or fax number"),
+    ("What is the telephone no for The Limes?", "Tel: 01983 873655.", None),
+    ("What is the e-mail address of the helpdesk?", "Write to help@example.org.", None),
+    ("What was 2022 broadcasting revenue?", "36.8% of total revenue.", "an amount, not only a percentage"),
+    ("What was 2022 broadcasting revenue?", "£214.9 million, 36.8% of total revenue.", None),
+    ("How much did revenue grow in 2022?", "12%.", None),
+    ("What percentage of sales came from Europe?", "41%.", None),
+    ("What was the gross margin in 2021?", "38.2%.", None),
+    ("What score did the model get on MMLU?", "73.2%.", None),  # not an amount of money
+])
+def test_missing_kind(question, answer, missing):
+    assert _missing(question, answer) == missing
+
+
+def test_a_clause_without_its_own_qualifier_is_bound_to_nothing_else():
+    claimed = figures("£494.1 million")[0][1]
+    text = "Revenue was £583.2 million in 2022, up from £494.1 million in 2021."
+    assert bound_elsewhere(text, claimed, {"revenue"}) is None
+    europe = "Sales in Europe were $5 million and sales in Asia were $3 million."
+    other = bound_elsewhere(europe, figures("$5 million")[0][1], {"sales", "asia"})
+    assert other is not None and other.value == "$3 million" and other.words == ["asia"]
+    assert bound_elsewhere(europe, figures("$3 million")[0][1], {"sales", "asia"}) is None
