@@ -18,8 +18,10 @@ Hands on BM25 scores per chunk row to the searchers (`rag.index.faiss_search`), 
 
 from __future__ import annotations
 
+import importlib.abc
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
@@ -131,9 +133,39 @@ class BM25Index:
         return names
 
 
+class _NoScipyForBm25s(importlib.abc.MetaPathFinder):
+    """Refuses scipy to bm25s's own import of it, and to nothing else (another thread may import scipy meanwhile)."""
+
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] == "scipy":
+            frame = sys._getframe(1)
+            while frame is not None:
+                if frame.f_globals.get("__name__", "").partition(".")[0] == "bm25s":
+                    raise ModuleNotFoundError(f"No module named {name!r} (not needed by docqa's bm25s)", name=name)
+                frame = frame.f_back
+        return None
+
+
+def _bm25s():
+    """bm25s, imported without scipy when scipy is not loaded yet. bm25s imports scipy.sparse whenever it is
+    installed, but docqa uses only its numpy backend; scipy (and the numpy.f2py it pulls in) cost ~0.1 s of every
+    cold question."""
+    if "bm25s" in sys.modules or "scipy" in sys.modules:
+        import bm25s
+
+        return bm25s
+    finder = _NoScipyForBm25s()
+    sys.meta_path.insert(0, finder)
+    try:
+        import bm25s
+    finally:
+        sys.meta_path.remove(finder)
+    return bm25s
+
+
 def build(token_lists: Sequence[list[str]]) -> BM25Index:
     """A BM25 index over chunks given as token lists."""
-    import bm25s
+    bm25s = _bm25s()
 
     vocab: dict[str, int] = {"": 0}  # bm25s scores queries with no known word against the empty token
     ids = [np.array([vocab.setdefault(token, len(vocab)) for token in tokens], dtype=np.int32)
@@ -164,7 +196,7 @@ def exists(folder: Path) -> bool:
 
 def load(folder: Path, rows: int) -> BM25Index:
     """The BM25 index saved in an index version folder; `rows` is the number of chunks it must cover."""
-    import bm25s
+    bm25s = _bm25s()
 
     model = bm25s.BM25.load(str(folder), vocab_name=VOCAB, params_name=PARAMS, allow_pickle=False,
                             show_progress=False, **_ARRAYS)
