@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_yes_no, own_name, passage_units, row_scale,
-                               subject_words, years)
+from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, own_name,
+                               passage_units, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -72,24 +72,51 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
         return None
     file = passages[0].file
     period = years(question)
-    values = {id(row): value for row in rows if (value := _asked_value(row, period))}
+    by_date = asks_by_date(question)
+    percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
+    values = {id(row): value for row in rows if (value := _asked_value(row, period, by_date, percent_asked))}
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file)  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
     naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings)
-    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming]
+    cells = _same_span([Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming], question)
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     return cells[0]
 
 
-def _asked_value(row: Unit, period: set[int]) -> tuple[str, str] | None:
+def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False
+                 ) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's."""
-    asked = asked_cells(row, period)
+    asked = asked_cells(row, period, by_date)
     if len(asked) > 1:
-        asked = [(head, value) for head, value in asked if len(years(head)) <= 1]
+        asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
+    if len(asked) > 1 and not percent_asked:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%"
+        asked = [(head, value) for head, value in asked if "%" not in value] or asked
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
+
+
+_QUARTER_RE = re.compile(r"\b(?:quarter|q[1-4]|three months|(?:13|14|thirteen|fourteen)[ -]weeks?)\b", re.IGNORECASE)
+_FULL_YEAR_RE = re.compile(r"\b(?:(?:52|53|fifty-two|fifty-three)[ -]weeks?|twelve months|years? ended|fiscal years?)\b",
+                           re.IGNORECASE)
+
+
+def _span(text: str) -> str | None:
+    """"quarter" or "year": the length of period a table's caption or column header states, if it states one."""
+    if _QUARTER_RE.search(text):
+        return "quarter"
+    return "year" if _FULL_YEAR_RE.search(text) else None
+
+
+def _same_span(cells: list[Cell], question: str) -> list[Cell]:
+    """Of rows from a quarter's table and a year's ("13 Weeks Ended" and "52 Weeks Ended"), those for the length of
+    period the question asks about (a quarter when it names one, else the year)."""
+    spans = [_span(f"{cell.header} {cell.row.context}") for cell in cells]
+    if not {"quarter", "year"} <= set(spans):
+        return cells
+    wanted = "quarter" if _QUARTER_RE.search(question) else "year"
+    return [cell for cell, span in zip(cells, spans) if span == wanted]
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:

@@ -34,6 +34,7 @@ from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
+from rag.ingest.fiscal_years import early_year
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
 
@@ -397,7 +398,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
-                                   asked_scale)
+                                   asked_scale, asks_by_date(question))
     if found is not None:
         return found, None
     for unit in units:
@@ -427,8 +428,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     return None, against
 
 
-def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0
-                  ) -> tuple[Unit | None, tuple[Unit, str] | None]:
+def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
+                  by_date: bool = False) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's; else a contradiction: the same row's asked column, or the best row, states another value."""
     fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows
@@ -446,21 +447,22 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             if holding or _supports(claim, unit):
                 return unit, None
             continue
-        asked = asked_cells(unit, period)
-        in_asked = any(h in asked for h in holding) or bool(holding) and not asked and (
+        asked = asked_cells(unit, period, by_date)
+        dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
+        in_asked = any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject):
             return unit, None
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
-            value = asked_cells(best, period)
+            value = asked_cells(best, period, by_date)
             if value:
                 against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
                                  + f"; the answer's {claim.text} is {unit.label}")
         elif holding and asked and period and len(best_rows) == 1 and best_rows[0] is unit and against is None:
-            other = ", ".join(sorted({str(y) for head, _ in holding for y in years(head)}))
+            other = ", ".join(sorted({str(y) for head, _ in holding for y in column_years(head, by_date)}))
             against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                              + (f"; the answer's {claim.text} is the {other} figure" if other else
                                 f", not {claim.text}"))
@@ -475,11 +477,32 @@ def _label_within(label: str, subject: set[str]) -> bool:
     return not extra or len(extra) == 1 and len(words) >= 4
 
 
-def asked_cells(unit: Unit, period: set[int]) -> list[tuple[str, str]]:
-    """A row's cells for the asked years; with no year asked, its only cell (a one-value row)."""
+def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tuple[str, str]]:
+    """A row's cells for the asked years; with no year asked, its only cell (a one-value row). `by_date`: the
+    question names the day ("as of January 28, 2023"), so a column dated in January or February is that date's."""
     if period:
-        return [(head, value) for head, value in unit.cells if years(head) & period]
+        return [(head, value) for head, value in unit.cells if column_years(head, by_date) & period]
     return list(unit.cells) if len(unit.cells) == 1 else []
+
+
+_FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
+
+
+def column_years(header: str, by_date: bool = False) -> set[int]:
+    """The years a column header names. A column dated in January or February names no fiscal year unless the
+    ingest learned which one from the document ("January 29, 2022 (fiscal 2021)", `rag.ingest.fiscal_years`):
+    companies name that year either way."""
+    label = _FISCAL_LABEL_RE.search(header)
+    if label:
+        return {int(label.group(1))} | (years(header) if by_date else set())
+    if early_year(header) and not by_date:
+        return set()
+    return years(header)
+
+
+def asks_by_date(question: str) -> bool:
+    """Whether the question names a day in January or February ("at January 28, 2023", "Feb. 1, 2020")."""
+    return bool(re.search(r"\b(?:january|february|jan\.?|feb\.?)\s+\d{1,2}\b", question, re.IGNORECASE))
 
 
 def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:

@@ -17,17 +17,20 @@ from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 
 _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
+# pypdf writes some statements value-first: "$ 19,334 $ 20,522 Marketable securities" (a row's figures, then the
+# next row's label)
+_FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=[^\d\s$£€(])")
 _LONE_FIGURE = re.compile(r"^\s*[$£€(]?-?\d[\d,.]*\)?%?\s*$")
 MIN_TABULAR_LINES = 3
 MIN_LONE_FIGURES = 12
 
 
 def looks_tabular(text: str) -> bool:
-    """At least MIN_TABULAR_LINES lines ending in two or more figures, or MIN_LONE_FIGURES lines holding one figure
-    alone (pypdf writes some tables a cell a line)."""
+    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, or MIN_LONE_FIGURES lines
+    holding one figure alone (pypdf writes some tables a cell a line)."""
     rows = lone = 0
     for line in text.splitlines():
-        if _FIGURE_TAIL.search(line):
+        if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line):
             rows += 1
         elif _LONE_FIGURE.match(line):
             lone += 1

@@ -153,3 +153,33 @@ def test_the_rows_of_a_passages_page_beyond_it_are_read_for_the_cell(statement_a
     cell = table_cell("What were Acme's total assets in 2022?", [P(1, passage.metadata["source"], 1,
                                                                   tabled.page_content)])
     assert cell is not None and cell.exact and cell.value == "$59,268 million"
+
+
+RETAIL_LABELLED = """Table: Consolidated Statements of Income (52 Weeks Ended, In thousands) columns: January 28, 2023 (fiscal 2022) | January 28, 2023 (fiscal 2022) | January 29, 2022 (fiscal 2021)
+Net income: January 28, 2023 (fiscal 2022): $1,242,408 thousand; January 28, 2023 (fiscal 2022): 12.2%; January 29, 2022 (fiscal 2021): $985,837 thousand"""
+RETAIL_QUARTER = """Table: Consolidated Statements of Income (13 Weeks Ended, In thousands) columns: January 28, 2023 (fiscal 2022) | January 29, 2022 (fiscal 2021)
+Net income: January 28, 2023 (fiscal 2022): $340,751 thousand; January 29, 2022 (fiscal 2021): $289,366 thousand"""
+RETAIL_UNLABELLED = """Table: Consolidated Balance Sheets (In thousands) columns: January 28, 2023 | January 29, 2022
+Total assets: January 28, 2023: $5,370,411 thousand; January 29, 2022: $4,764,379 thousand"""
+
+
+def test_a_january_dated_column_is_a_fiscal_year_only_as_the_document_names_it():
+    cell = table_cell("What was Ulta Beauty's net income in fiscal 2022?", [P(1, "ULTA.pdf", 6, RETAIL_LABELLED)])
+    assert cell is not None and cell.value == "$1,242,408 thousand"  # not the 12.2% beside it
+    assert table_cell("What was Ulta Beauty's net income in fiscal 2023?", [P(1, "ULTA.pdf", 6, RETAIL_LABELLED)]) \
+        is None
+    # printed dates alone do not say which fiscal year they close: no cell, and no verdict on that column
+    unlabelled = [P(1, "ULTA.pdf", 7, RETAIL_UNLABELLED)]
+    assert table_cell("What were Ulta Beauty's total assets at the end of fiscal 2022?", unlabelled) is None
+    assert verify("$4,764,379 thousand", unlabelled, "What were total assets at the end of fiscal 2022?").verdict \
+        != VERIFIED
+    dated = table_cell("What were Ulta Beauty's total assets at January 28, 2023?", unlabelled)
+    assert dated is not None and dated.value == "$5,370,411 thousand"
+
+
+def test_a_quarters_row_and_a_years_row_are_told_apart_by_the_question():
+    both = [P(1, "ULTA.pdf", 6, RETAIL_QUARTER), P(2, "ULTA.pdf", 6, RETAIL_LABELLED)]
+    year = table_cell("What was Ulta Beauty's net income in fiscal 2022?", both)
+    quarter = table_cell("What was Ulta Beauty's net income in the fourth quarter of fiscal 2022?", both)
+    assert year is not None and year.value == "$1,242,408 thousand"
+    assert quarter is not None and quarter.value == "$340,751 thousand"

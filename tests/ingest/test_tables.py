@@ -257,3 +257,27 @@ def test_the_bond_prospectus_credit_table_carries_its_unit(shared_data):
         document.close()
     rows = [row for table in tables for row in table.row_texts()]
     assert "3 兴业银行盐城分行: 授信总额: 302,600.00 万元; 已使用情况: 110,600.00 万元; 剩余额度: 192,000.00 万元" in rows
+
+
+def test_a_statement_written_value_first_by_pypdf_is_read_as_a_table():
+    """pypdf writes some filings' statements a row's figures first, then the next row's label."""
+    from rag.ingest.pdf_tables import looks_tabular
+
+    value_first = ("December 31,\n2016 2017 ASSETS\nCurrent assets:\nCash and cash equivalents\n"
+                   "$ 19,334 $ 20,522 Marketable securities\n6,647 10,464 Inventories\n"
+                   "11,461 16,047 Accounts receivable, net\n(459 ) (484 ) Other income\n")
+    assert looks_tabular(value_first)
+    assert not looks_tabular("In 2016 and 2017 we opened 12 stores.\nSales rose 5 % in 2017.\nWe had 3 segments.\n")
+
+
+@pytest.mark.shared
+def test_real_amazon_balance_sheet_written_value_first(shared_data):
+    """Amazon's 2017 balance sheet (page 40), which pypdf writes value first: its rows labelled by year."""
+    path = shared_data / "financebench" / "pdfs" / "AMAZON_2017_10K.pdf"
+    if not path.is_file():
+        pytest.skip("needs ../shared/data/financebench")
+    page = next(page for page in read_pdf(path, pages=range(40, 41)).pages if page.number == 40)
+    rows = dict(page.tables[0].rows)
+    assert page.tables[0].headers == ["2016", "2017"]
+    assert rows["Total assets"] == ["$83,402", "$131,310"]
+    assert "Total assets" in page.text and "2017: $131,310 million" in page.text
