@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, own_name,
-                               passage_units, row_scale, subject_words, years)
+from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
+                               own_name, passage_units, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -98,8 +98,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
 
 
 _QUARTER_RE = re.compile(r"\b(?:quarter|q[1-4]|three months|(?:13|14|thirteen|fourteen)[ -]weeks?)\b", re.IGNORECASE)
-_FULL_YEAR_RE = re.compile(r"\b(?:(?:52|53|fifty-two|fifty-three)[ -]weeks?|twelve months|years? ended|fiscal years?)\b",
-                           re.IGNORECASE)
+_FULL_YEAR_RE = re.compile(r"\b(?:(?:52|53|fifty-two|fifty-three)[ -]weeks?|twelve months|years? ended|"
+                           r"fiscal years?)\b", re.IGNORECASE)
 
 
 def _span(text: str) -> str | None:
@@ -134,7 +134,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]]) -> tuple[list[U
     reading's words (those the passages hold); of them, those covering most of it."""
     fits: list[tuple[float, Unit]] = []
     for row in rows:
-        label = set(tokenize(re.sub(r"\([^)]*\)", " ", row.label))) - own_name(row.file)
+        label = label_words(row.label) - own_name(row.file)
         if not label - GENERIC:
             continue
         coverage = max((len(label & reading) / len(reading) for reading in readings

@@ -432,8 +432,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                   by_date: bool = False) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's; else a contradiction: the same row's asked column, or the best row, states another value."""
-    fits = {id(unit): _row_fit(set(tokenize(unit.label)), subject) for unit in rows
-            if _shares_subject(set(), subject, set(tokenize(unit.label)))}
+    fits = {id(unit): _row_fit(label_words(unit.label), subject) for unit in rows
+            if _shares_subject(set(), subject, label_words(unit.label))}
     if not fits:
         return None, None
     best_fit = max(fits.values())
@@ -469,10 +469,20 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     return None, against
 
 
+_QUALIFIER_RE = re.compile(r"\([^)]*\)|,\s*(?:including|excluding|inclusive of|exclusive of|net of)\b.*$",
+                           re.IGNORECASE)
+
+
+def label_words(label: str) -> set[str]:
+    """The words naming a row's line item: its label less what it has in parentheses and a trailing qualifier
+    ("Purchases of property and equipment, including internal-use software and website development")."""
+    return set(tokenize(_QUALIFIER_RE.sub(" ", label)))
+
+
 def _label_within(label: str, subject: set[str]) -> bool:
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
     its words outside parentheses are all subject words, one extra word allowed in a long label."""
-    words = set(tokenize(re.sub(r"\([^)]*\)", " ", label))) - {"net", "total"}
+    words = label_words(label) - {"net", "total"}
     extra = words - subject
     return not extra or len(extra) == 1 and len(words) >= 4
 
@@ -535,7 +545,7 @@ def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:
     for unit in units:
         if unit.kind != "row":
             continue
-        label = set(tokenize(unit.label))
+        label = label_words(unit.label)
         fit = _row_fit(label, subject)
         if label and label <= subject and fit >= ROW_NAMES_SUBJECT and fit > best_fit:
             best, best_fit = unit, fit

@@ -183,3 +183,19 @@ def test_a_quarters_row_and_a_years_row_are_told_apart_by_the_question():
     quarter = table_cell("What was Ulta Beauty's net income in the fourth quarter of fiscal 2022?", both)
     assert year is not None and year.value == "$1,242,408 thousand"
     assert quarter is not None and quarter.value == "$340,751 thousand"
+
+
+AMAZON_CASH = """Table: CONSOLIDATED STATEMENTS OF CASH FLOWS (Year Ended December 31,, in millions) columns: 2015 | 2016 | 2017
+Purchases of property and equipment, including internal-use software and website development: 2015: (5,387 million); 2016: (7,804 million); 2017: (11,955 million)"""
+AMAZON_PPE = """Table: Note 3—PROPERTY AND EQUIPMENT (December 31,, in millions) columns: 2016 | 2017
+Total property and equipment, net: 2016: $29,114 million; 2017: $48,866 million"""
+
+
+def test_a_labels_trailing_qualifier_does_not_hide_the_row_it_names():
+    question = "What were Amazon's purchases of property and equipment in 2016?"
+    texts = [P(1, "AMAZON_2017_10K.pdf", 52, AMAZON_PPE), P(2, "AMAZON_2017_10K.pdf", 37, AMAZON_CASH)]
+    cell = table_cell(question, texts)
+    assert cell is not None and cell.exact and cell.value == "(7,804 million)"
+    # the row missing "purchases" is no evidence for its figure while the row naming the purchases gives another
+    verdict = verify("Total property and equipment, net, 2016: $29,114 million [1].", texts, question)
+    assert verdict.verdict == CONTRADICTED and "7,804" in verdict.reason
