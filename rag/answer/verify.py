@@ -466,7 +466,21 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                              + (f"; the answer's {claim.text} is the {other} figure" if other else
                                 f", not {claim.text}"))
+        elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
+            against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period: set[int], by_date: bool,
+                best_rows: list[Unit]) -> tuple[Unit, str] | None:
+    """The answer's figure is the row's value for another year, and no row naming the subject as well has a column
+    for the asked year ("fiscal 2023" asked, the release's tables end at fiscal 2022)."""
+    stated = {year for head, _ in holding for year in column_years(head, by_date)}
+    if not stated or stated & period or any(asked_cells(row, period, by_date) for row in best_rows):
+        return None
+    fiscal = "fiscal " if any(_FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
+    return (unit, f"{unit.where} gives {claim.text} for {fiscal}{', '.join(map(str, sorted(stated)))} ({unit.label})"
+                  f" and no figure for {fiscal}{', '.join(map(str, sorted(period)))}")
 
 
 _QUALIFIER_RE = re.compile(r"\([^)]*\)|,\s*(?:including|excluding|inclusive of|exclusive of|net of)\b.*$",

@@ -273,3 +273,18 @@ def test_an_answer_without_the_asked_kind_of_value_is_not_verified():
     assert verify("36.8% of our total revenue.", [share], "What was 2022 broadcasting revenue?").verdict == UNSUPPORTED
     assert verify("36.8% of our total revenue.", [share],
                   "What share of 2022 revenue was broadcasting revenue?").verdict == VERIFIED
+
+
+def test_another_years_figure_for_a_year_no_column_holds_is_contradicted():
+    table = ("Table: Consolidated Statements of Income (In thousands) columns: January 28, 2023 (fiscal 2022) | "
+             "January 29, 2022 (fiscal 2021)\nNet sales: January 28, 2023 (fiscal 2022): $10,208,580 thousand; "
+             "January 29, 2022 (fiscal 2021): $8,630,889 thousand")
+    verdict = verify("Net sales in fiscal 2023 were $10,208,580 thousand.", [P(1, "ULTA.pdf", 6, table)],
+                     "What were Ulta Beauty's net sales in fiscal 2023?")
+    assert verdict.verdict == CONTRADICTED
+    assert verdict.reason == ("page 6 gives $10,208,580 thousand for fiscal 2022 (Net sales) and no figure for "
+                              "fiscal 2023")
+    # the asked year's column is there: the usual contradiction names its value
+    assert "$8,630,889 thousand" in verify("Net sales in fiscal 2021 were $10,208,580 thousand.",
+                                           [P(1, "ULTA.pdf", 6, table)],
+                                           "What were Ulta Beauty's net sales in fiscal 2021?").reason
