@@ -27,7 +27,7 @@ _AMOUNT_RE = re.compile(
 _RELATIVE_RE = re.compile(
     r"%|\b(?:percent(?:age)?s?|share|proportion|portion|part|fraction|margins?|rates?|ratios?|yields?|returns?"
     r"|growth|grow|grew|grown|change[ds]?|increase[ds]?|decrease[ds]?|decline[ds]?|rise|rose|risen|fall|fell"
-    r"|fallen|drop(?:ped)?|compared?|much of|multiple)\b", re.IGNORECASE)
+    r"|fallen|drop(?:ped)?|improve[ds]?|improvements?|compared?|much of|multiple)\b", re.IGNORECASE)
 
 
 def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | None:

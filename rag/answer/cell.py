@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
+from rag.answer.period_span import QUARTER, YEAR, asked_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
                                own_name, passage_units, row_scale, subject_words, years)
@@ -97,26 +98,13 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
 
 
-_QUARTER_RE = re.compile(r"\b(?:quarter|q[1-4]|three months|(?:13|14|thirteen|fourteen)[ -]weeks?)\b", re.IGNORECASE)
-_FULL_YEAR_RE = re.compile(r"\b(?:(?:52|53|fifty-two|fifty-three)[ -]weeks?|twelve months|years? ended|"
-                           r"fiscal years?)\b", re.IGNORECASE)
-
-
-def _span(text: str) -> str | None:
-    """"quarter" or "year": the length of period a table's caption or column header states, if it states one."""
-    if _QUARTER_RE.search(text):
-        return "quarter"
-    return "year" if _FULL_YEAR_RE.search(text) else None
-
-
 def _same_span(cells: list[Cell], question: str) -> list[Cell]:
     """Of rows from a quarter's table and a year's ("13 Weeks Ended" and "52 Weeks Ended"), those for the length of
     period the question asks about (a quarter when it names one, else the year)."""
-    spans = [_span(f"{cell.header} {cell.row.context}") for cell in cells]
-    if not {"quarter", "year"} <= set(spans):
+    spans = [span(cell.header) or span(cell.row.context) for cell in cells]
+    if not {QUARTER, YEAR} <= set(spans):
         return cells
-    wanted = "quarter" if _QUARTER_RE.search(question) else "year"
-    return [cell for cell, span in zip(cells, spans) if span == wanted]
+    return [cell for cell, stated in zip(cells, spans) if stated == asked_span(question)]
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:

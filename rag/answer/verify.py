@@ -32,8 +32,10 @@ from dataclasses import dataclass, field, replace
 
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere
+from rag.answer.change_figure import asks_change, stated_as_change
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
+from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.ingest.fiscal_years import early_year
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
@@ -398,7 +400,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
-                                   asked_scale, asks_by_date(question))
+                                   asked_scale, asks_by_date(question), asked_span(question))
     if found is not None:
         return found, None
     for unit in units:
@@ -416,6 +418,17 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
                 against = (unit, f"{unit.where} gives {other.value} for {' '.join(other.words)}; the answer's "
                                  f"{claim.text} is stated there for something else")
             continue
+        start = _claim_start(claim, unit.text) if claim.kind == "figure" else 0
+        if claim.kind == "figure" and stated_as_change(unit.text, start) and not asks_change(question):
+            if against is None:  # "improves … by 7%" for the score achieved
+                against = (unit, f"{unit.where} gives {claim.text} as a change, not the figure asked for")
+            continue
+        stated = claim_span(unit.text, start) if claim.kind == "figure" else None
+        if other_span(stated, question):  # "For the Full Year … $10.2 billion" for a quarter's net sales
+            if against is None:
+                against = (unit, f"{unit.where} states {claim.text} for {_SPAN_NAMES[stated]}, not "
+                                 f"{_SPAN_NAMES[asked_span(question)]}")
+            continue
         if claim.kind != "figure" or not period:
             return unit, None
         near = _year_near_value(unit.text, claim)
@@ -429,9 +442,10 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
 
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
-                  by_date: bool = False) -> tuple[Unit | None, tuple[Unit, str] | None]:
+                  by_date: bool = False, period_span: str | None = None) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
-    row's; else a contradiction: the same row's asked column, or the best row, states another value."""
+    row's, in a table of the asked span (`period_span`: a quarter's or a year's); else a contradiction: the same
+    row's asked column, or the best row, states another value."""
     fits = {id(unit): _row_fit(label_words(unit.label), subject) for unit in rows
             if _shares_subject(set(), subject, label_words(unit.label))}
     if not fits:
@@ -453,7 +467,10 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject):
-            return unit, None
+            stated = span(holding[0][0]) or span(unit.context)
+            if stated is None or period_span is None or stated == period_span:
+                return unit, None
+            continue  # a "13 Weeks Ended" row for the year's figure
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
             value = asked_cells(best, period, by_date)
@@ -481,6 +498,15 @@ def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period
     fiscal = "fiscal " if any(_FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
     return (unit, f"{unit.where} gives {claim.text} for {fiscal}{', '.join(map(str, sorted(stated)))} ({unit.label})"
                   f" and no figure for {fiscal}{', '.join(map(str, sorted(period)))}")
+
+
+_SPAN_NAMES = {QUARTER: "a quarter", YEAR: "the full year"}
+
+
+def _claim_start(claim: Claim, text: str) -> int:
+    """Where in `text` the figure stating `claim` begins (0 when it cannot be placed)."""
+    claimed = figures(claim.text)[0][1]
+    return next((span_[0] for _, other, span_ in figures(text) if claimed.supported_by(other)), 0)
 
 
 _QUALIFIER_RE = re.compile(r"\([^)]*\)|,\s*(?:including|excluding|inclusive of|exclusive of|net of)\b.*$",
