@@ -33,11 +33,12 @@ from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import QUARTER, YEAR, asked_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
-                               own_name, passage_units, row_scale, subject_words, years)
+                               own_name, passage_units, qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
 COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
+QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
 GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\b(?:consolidated )?(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
@@ -127,8 +128,8 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]]) -> tuple[list[U
             continue
         coverage = max((len(label & reading) / len(reading) for reading in readings
                         if reading and label - GENERIC <= reading), default=0.0)
-        if coverage >= COVERAGE:
-            fits.append((coverage, row))
+        if coverage >= COVERAGE:  # a qualified label ("Cash …, including restricted") never names it exactly
+            fits.append((min(coverage, QUALIFIED_FIT) if qualified(row.label) else coverage, row))
     best = max((fit for fit, _ in fits), default=0.0)
     return [row for fit, row in fits if fit == best], best
 

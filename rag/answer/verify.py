@@ -509,14 +509,18 @@ def _claim_start(claim: Claim, text: str) -> int:
     return next((span_[0] for _, other, span_ in figures(text) if claimed.supported_by(other)), 0)
 
 
-_QUALIFIER_RE = re.compile(r"\([^)]*\)|,\s*(?:including|excluding|inclusive of|exclusive of|net of)\b.*$",
-                           re.IGNORECASE)
+_QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)
 
 
 def label_words(label: str) -> set[str]:
-    """The words naming a row's line item: its label less what it has in parentheses and a trailing qualifier
+    """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
-    return set(tokenize(_QUALIFIER_RE.sub(" ", label)))
+    return set(tokenize(_QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))))
+
+
+def qualified(label: str) -> bool:
+    """Whether a row's label qualifies its line item (", including restricted"): it may be more than was asked."""
+    return bool(_QUALIFIER_RE.search(label))
 
 
 def _label_within(label: str, subject: set[str]) -> bool:
