@@ -71,12 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         from rag.index.collections import settings_for
 
         settings = settings_for(settings, args.collection, {"store": args.store})
-    from rag.cli.output import lead_printer, print_answer, print_json, stream_printer
-    from rag.answer.answerer import load_answerer
-
     notice = _to_stderr
     with json_mode(args.json):  # model exports and loaders may print: with --json only the result goes to stdout
-        answerer = load_answerer(settings, announce=notice)
+        model = _start_model_load(settings, notice)  # beside the rest of the imports, not after them
+        from rag.cli.output import lead_printer, print_answer, print_json, stream_printer
+        from rag.answer.answerer import load_answerer
+
+        answerer = load_answerer(settings, announce=notice, backend=model)
         if args.question is not None:
             answer = answerer.ask(args.question, on_token=None if args.json or args.no_stream else stream_printer(),
                                   on_notice=notice, on_evidence=None if args.json else lead_printer())
@@ -87,6 +88,15 @@ def main(argv: list[str] | None = None) -> int:
             print_answer(answer, streamed=not args.no_stream)
         return 0
     return _interactive(answerer, args)
+
+
+def _start_model_load(settings, notice):
+    """The reader loading in a background thread; None when the cheap checks of `load_answerer` should come first
+    (no index and no PDFs yet: its error must not wait for a model)."""
+    from rag.index.live import has_index
+    from rag.llm.background import BackgroundLoad
+
+    return BackgroundLoad(settings, notice) if has_index(settings) else None
 
 
 def _interactive(answerer, args) -> int:

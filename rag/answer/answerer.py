@@ -20,7 +20,6 @@ CLI (`rag.cli.output`), the web UI, the HTTP server and the evaluation.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,6 +46,7 @@ from rag.answer.whole import (WholeDocument, common_words, document_passages, ex
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
+from rag.llm.background import BackgroundLoad
 from rag.llm.base import LLMBackend
 from rag.query.analysis import QueryAnalysis
 from rag.query.languages import language_of, targets
@@ -342,54 +342,23 @@ class Conversation:
         self.turns.clear()
 
 
-class BackgroundLoad:
-    """`load_backend` running in a thread: the model loads while the embeddings, the index and the first
-    retrieval are prepared (model loading is mostly native code that leaves the interpreter free)."""
-
-    def __init__(self, settings: Settings, announce: Callable[[str], None]):
-        from rag.llm import load_backend
-
-        self._backend: LLMBackend | None = None
-        self._error: BaseException | None = None
-
-        def load() -> None:
-            try:
-                self._backend = load_backend(settings, announce=announce)
-            except BaseException as exc:  # raised again, in the caller's thread, by result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=load, name="docqa-model-load", daemon=True)
-        self._thread.start()
-
-    def result(self) -> LLMBackend:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._backend
-
-    def raise_if_failed(self) -> None:
-        """Raise the load's error now if it has already failed (a missing model file fails fast)."""
-        if not self._thread.is_alive() and self._error is not None:
-            raise self._error
-
-    def wait(self) -> None:
-        """Let the load finish (an error is dropped: the caller is already raising its own)."""
-        self._thread.join()
-
-
-def load_answerer(settings: Settings, announce: Callable[[str], None] = print) -> Answerer:
+def load_answerer(settings: Settings, announce: Callable[[str], None] = print,
+                  backend: BackgroundLoad | None = None) -> Answerer:
     """Load the model, the embeddings and the index (built from data/ first if there is none).
 
     Cheap checks come first, so a missing index or model file fails before anything slow is loaded. The model
-    loads in a background thread meanwhile; `Answerer.backend` waits for it (and raises its error, if any).
+    loads in a background thread meanwhile (`backend`, when the caller started it earlier still);
+    `Answerer.backend` waits for it (and raises its error, if any).
     """
     from rag.index.live import has_index, index_label
 
     if not _has_pdfs(settings) and not has_index(settings):
+        if backend is not None:
+            backend.wait()
         raise UserError(f"no index in {index_label(settings)} and no PDFs in {settings.data_dir}: "
                         f"put your PDFs in {settings.data_dir} and run `python -m rag.ingest`")
     timings: dict[str, float] = {}
-    backend = BackgroundLoad(settings, announce)
+    backend = backend or BackgroundLoad(settings, announce)
     try:
         retriever = _load_retriever(settings, timings, announce, before_ingest=backend.raise_if_failed)
         backend.raise_if_failed()

@@ -111,7 +111,7 @@ def cold_run(backend: str, question: str) -> dict:
 
 def on_the_path(result: dict[str, float]) -> float:
     """Seconds of the split the person waits for. The model loads in a background thread from the start of
-    loading (rag.answer.answerer.BackgroundLoad), beside the embeddings, the index and the retrieval, so only the part
+    loading (rag.llm.background.BackgroundLoad), beside the embeddings, the index and the retrieval, so only the part
     of its load that outlasts them is waited for."""
     beside = sum(result.get(key, 0.0) for key in ("embeddings_s", "index_s", "retrieval_s"))
     waited = max(0.0, result.get("model_s", 0.0) - beside)

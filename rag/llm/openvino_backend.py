@@ -350,7 +350,8 @@ def folder_special_tokens(folder: Path) -> list[str]:
     found: list[str] = []
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         try:
-            data = json.loads((folder / name).read_text(encoding="utf-8"))
+            data = _added_tokens_only(folder / name) if name == "tokenizer.json" else \
+                json.loads((folder / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         found += [t["content"] for t in data.get("added_tokens", []) if t.get("special") and t.get("content")]
@@ -362,6 +363,25 @@ def folder_special_tokens(folder: Path) -> list[str]:
             if isinstance(value, str) and value:
                 found.append(value)
     return list(dict.fromkeys(found))
+
+
+_HEAD_CHARS = 1 << 20
+
+
+def _added_tokens_only(path: Path) -> dict:
+    """tokenizer.json's "added_tokens", read from the file's head where the tokenizers library writes them: the
+    whole file (11 MB for Qwen2.5) took 0.2 s of the interpreter's time at every start. The whole file when the
+    head does not hold them."""
+    with open(path, encoding="utf-8") as file:
+        head = file.read(_HEAD_CHARS)
+        key = head.find('"added_tokens"')
+        start = head.find("[", key) if key >= 0 else -1
+        if start >= 0:
+            try:
+                return {"added_tokens": json.JSONDecoder().raw_decode(head, start)[0]}
+            except ValueError:
+                pass  # the array runs past the head
+        return json.loads(head + file.read())
 
 
 def _token_id(value: int) -> int | None:
