@@ -411,23 +411,9 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             continue
         if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject):
             continue
-        other = (bound_elsewhere(unit.text, figures(claim.text)[0][1], subject, question)
-                 if claim.kind == "figure" and not _flattened_table(unit.text) else None)
-        if other is not None:  # "58.8 million followers on Instagram and 36.2 million ... Twitter"
-            if against is None:
-                against = (unit, f"{unit.where} gives {other.value} for {' '.join(other.words)}; the answer's "
-                                 f"{claim.text} is stated there for something else")
-            continue
-        start = _claim_start(claim, unit.text) if claim.kind == "figure" else 0
-        if claim.kind == "figure" and stated_as_change(unit.text, start) and not asks_change(question):
-            if against is None:  # "improves … by 7%" for the score achieved
-                against = (unit, f"{unit.where} gives {claim.text} as a change, not the figure asked for")
-            continue
-        stated = claim_span(unit.text, start) if claim.kind == "figure" else None
-        if other_span(stated, question):  # "For the Full Year … $10.2 billion" for a quarter's net sales
-            if against is None:
-                against = (unit, f"{unit.where} states {claim.text} for {_SPAN_NAMES[stated]}, not "
-                                 f"{_SPAN_NAMES[asked_span(question)]}")
+        otherwise = _stated_otherwise(claim, unit, subject, question) if claim.kind == "figure" else None
+        if otherwise is not None:
+            against = against or (unit, otherwise)
             continue
         if claim.kind != "figure" or not period:
             return unit, None
@@ -439,6 +425,23 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             asked_years = ", ".join(str(y) for y in sorted(period))
             against = (unit, f"{unit.where} states {claim.text} for {near}, not {asked_years}")
     return None, against
+
+
+def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str) -> str | None:
+    """Why a sentence holding the answer's figure states it for something other than what was asked, or None: for
+    another subject listed beside it, as a change, or for the other span (a quarter's or the full year's)."""
+    other = None if _flattened_table(unit.text) else bound_elsewhere(unit.text, figures(claim.text)[0][1], subject,
+                                                                     question)
+    if other is not None:  # "58.8 million followers on Instagram and 36.2 million ... Twitter"
+        return (f"{unit.where} gives {other.value} for {' '.join(other.words)}; the answer's {claim.text} is stated "
+                "there for something else")
+    start = _claim_start(claim, unit.text)
+    if stated_as_change(unit.text, start) and not asks_change(question):  # "improves … by 7%" for the score
+        return f"{unit.where} gives {claim.text} as a change, not the figure asked for"
+    stated = claim_span(unit.text, start)
+    if other_span(stated, question):  # "For the Full Year … $10.2 billion" for a quarter's net sales
+        return f"{unit.where} states {claim.text} for {_SPAN_NAMES[stated]}, not {_SPAN_NAMES[asked_span(question)]}"
+    return None
 
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
