@@ -3,7 +3,9 @@ evidence page of a question prints one of its answer keys, so its gold values ar
 
 table_questions.jsonl: 10 filings, written in session 14. table_questions_2.jsonl: the two filings the first set left
 out (Amazon 2017, Ulta Beauty's fiscal 2022 earnings release), written later and run once before any change; its
-"fiscal 2023" questions ask for a year the release only gives an outlook for."""
+"fiscal 2023" questions ask for a year the release only gives an outlook for. table_questions_3.jsonl: 28 other
+measures over the ten filings of the first set, written after the second set's fixes (measures and years chosen
+before looking; values read from `pdftotext -layout` of the statement pages) and run once, held out."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from rag.eval.questions import load_questions
 from tests.eval.test_eval_manu_questions import PdfPages, _shared_data
 
 DATA = Path(__file__).parents[1] / "data"
-SETS = {"table_questions.jsonl": (25, 4), "table_questions_2.jsonl": (24, 10)}  # (cells, years not covered)
+SETS = {"table_questions.jsonl": (25, 4), "table_questions_2.jsonl": (24, 10),
+        "table_questions_3.jsonl": (28, 4)}  # (cells, years not covered)
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
