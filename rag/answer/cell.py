@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
-from rag.answer.period_span import QUARTER, YEAR, asked_span, span
+from rag.answer.period_span import QUARTER, YEAR, asked_span, other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
                                own_name, passage_units, qualified, row_scale, subject_words, years)
@@ -76,7 +76,8 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
     period = years(question)
     by_date = asks_by_date(question)
     percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
-    values = {id(row): value for row in rows if (value := _asked_value(row, period, by_date, percent_asked))}
+    values = {id(row): value for row in rows if (value := _asked_value(row, period, by_date, percent_asked))
+              and not other_span(span(value[0]) or span(row.context), question)}  # not "Second Quarter 2017"
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file)  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row

@@ -333,6 +333,9 @@ def _sentences(passage: Passage) -> list[_Sentence]:
 _ASKED_YEAR_RE = re.compile(r"(?:(?<!\w)|(?<=FY)|(?<=fy))((?:19|20)\d{2})(?!\d)")  # "2021", "FY2021"; not "JPEG2000"
 
 
+_PERIOD_LENGTH_RE = re.compile(r"[\s-]*(?:weeks?|months?|days?)\s+ended\b", re.IGNORECASE)
+
+
 def answer_claims(answer: str, question: str = "") -> list[Claim]:
     """The figures, dates and names of `answer` that it does not copy from `question` (citations left out)."""
     text = _PAGE_RE.sub(lambda m: " " * len(m.group()), _CITATION_RE.sub(lambda m: " " * len(m.group()), answer))
@@ -352,6 +355,8 @@ def answer_claims(answer: str, question: str = "") -> list[Claim]:
             continue
         if figure.exponent == 0 and not figure.percent and figure.decimals == 0 and figure.value in asked_years:
             continue  # the asked year, written again
+        if _PERIOD_LENGTH_RE.match(text, span[1]):
+            continue  # "52 Weeks Ended August 30, 2020" names the period, it is not a value
         if not any(figure.scaled == other.scaled and figure.percent == other.percent for other in asked_figures):
             claims.append(Claim(written, "figure"))
     for written, span in names(text):

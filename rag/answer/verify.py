@@ -469,7 +469,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best and _label_within(unit.label, subject):
+        if in_asked and near_best and _label_within(unit.label, subject, own_name(unit.file)):
             stated = span(holding[0][0]) or span(unit.context)
             if stated is None or period_span is None or stated == period_span:
                 return unit, None
@@ -477,7 +477,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
             value = asked_cells(best, period, by_date)
-            if value:
+            if value and not _supports(claim, best, value[0][1], asked_scale):
                 against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
                                  + f"; the answer's {claim.text} is {unit.label}")
@@ -526,10 +526,11 @@ def qualified(label: str) -> bool:
     return bool(_QUALIFIER_RE.search(label))
 
 
-def _label_within(label: str, subject: set[str]) -> bool:
+def _label_within(label: str, subject: set[str], own: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
-    its words outside parentheses are all subject words, one extra word allowed in a long label."""
-    words = label_words(label) - {"net", "total"}
+    its words outside parentheses are all subject words, one extra word allowed in a long label. The document's
+    own name (`own`: "Net Income Attributable to PepsiCo" in PepsiCo's filing) is not an extra word."""
+    words = label_words(label) - {"net", "total"} - own
     extra = words - subject
     return not extra or len(extra) == 1 and len(words) >= 4
 
@@ -543,12 +544,15 @@ def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tup
 
 
 _FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
+_CHANGE_COLUMN_RE = re.compile(r"\b(?:change|vs\.?|versus|variance|increase|decrease)\b", re.IGNORECASE)
 
 
 def column_years(header: str, by_date: bool = False) -> set[int]:
     """The years a column header names. A column dated in January or February names no fiscal year unless the
     ingest learned which one from the document ("January 29, 2022 (fiscal 2021)", `rag.ingest.fiscal_years`):
     companies name that year either way."""
+    if _CHANGE_COLUMN_RE.search(header):
+        return set()  # "Change 2015 vs. 2014" holds a difference, not a year's value
     label = _FISCAL_LABEL_RE.search(header)
     if label:
         return {int(label.group(1))} | (years(header) if by_date else set())

@@ -211,3 +211,13 @@ def test_a_qualified_label_does_not_name_the_measure_exactly():
     cell = table_cell("How much cash and cash equivalents did Boeing hold at the end of 2021?",
                       [P(1, "BOEING_2022_10K.pdf", 59, BOEING)])
     assert cell is not None and cell.exact and cell.value == "$8,052 million"
+
+
+def test_a_quarters_cell_does_not_answer_a_question_about_the_year():
+    quarterly = """Table: Quarterly data (Millions) columns: Second Quarter 2017 | Second Quarter 2016
+Research, development and related expenses: Second Quarter 2017: 8 million; Second Quarter 2016: 9 million"""
+    question = "What did 3M spend on research, development and related expenses in 2017?"
+    assert table_cell(question, passages(quarterly)) is None
+    cell = table_cell("What did 3M spend on research, development and related expenses in the second quarter of 2017?",
+                      passages(quarterly))
+    assert cell is not None and cell.value == "8 million"

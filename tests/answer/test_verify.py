@@ -288,3 +288,26 @@ def test_another_years_figure_for_a_year_no_column_holds_is_contradicted():
     assert "$8,630,889 thousand" in verify("Net sales in fiscal 2021 were $10,208,580 thousand.",
                                            [P(1, "ULTA.pdf", 6, table)],
                                            "What were Ulta Beauty's net sales in fiscal 2021?").reason
+
+
+def test_a_change_column_is_no_years_value_and_the_documents_name_is_no_extra_label_word():
+    netflix = ("Table: Marketing (in thousands) columns: Year Ended December 31, 2015 | Year Ended December 31, 2014 | "
+               "Change 2015 vs. 2014\nMarketing: Year Ended December 31, 2015: 317,646 thousand; Year Ended December "
+               "31, 2014: 293,453 thousand; Change 2015 vs. 2014: 24,193 thousand")
+    passages = [P(1, "NETFLIX_2015_10K.pdf", 21, netflix)]
+    assert verify("24,193 thousand", passages, "What was Netflix's marketing expense in 2015?").verdict == CONTRADICTED
+    assert verify("317,646 thousand", passages, "What was Netflix's marketing expense in 2015?").verdict == VERIFIED
+    pepsico = ("Table: Consolidated Statement of Income (in millions) columns: 2022 | 2021\nNet Income Attributable to "
+               "PepsiCo: 2022: $8,910 million; 2021: $7,618 million")
+    verdict = verify("Net Income Attributable to PepsiCo, 2021: $7,618 million [1].",
+                     [P(1, "PEPSICO_2022_10K.pdf", 62, pepsico)], "What was net income attributable to PepsiCo in 2021?")
+    assert verdict.verdict == VERIFIED
+
+
+def test_the_length_of_a_period_in_a_column_header_is_no_claim():
+    costco = ("Table: CONSOLIDATED STATEMENTS OF INCOME (amounts in millions) columns: 52 Weeks Ended August 29, 2021 | "
+              "52 Weeks Ended August 30, 2020\nOperating income: 52 Weeks Ended August 29, 2021: 6,708 million; 52 Weeks "
+              "Ended August 30, 2020: 5,435 million")
+    verdict = verify("Operating income, 52 Weeks Ended August 30, 2020: 5,435 million [1].",
+                     [P(1, "COSTCO_2021_10K.pdf", 36, costco)], "What was Costco's operating income in fiscal 2020?")
+    assert verdict.verdict == VERIFIED and "52" not in verdict.claims
