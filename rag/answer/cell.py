@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.grounding import Passage, figures
-from rag.answer.period_span import QUARTER, YEAR, asked_span, other_span, span
+from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
                                own_name, passage_units, qualified, row_scale, subject_words, years)
@@ -77,12 +77,13 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
     by_date = asks_by_date(question)
     percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
     values = {id(row): value for row in rows if (value := _asked_value(row, period, by_date, percent_asked))
-              and not other_span(span(value[0]) or span(row.context), question)}  # not "Second Quarter 2017"
+              and not other_span(span(value[0]) or span(row.context), question)}  # a quarter's row for a
+    # year asked ("13 Weeks Ended", "Second Quarter 2017"), or the other way round
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file)  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
     naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings)
-    cells = _same_span([Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming], question)
+    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming]
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     return cells[0]
@@ -98,15 +99,6 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     if len(asked) > 1 and not percent_asked:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%"
         asked = [(head, value) for head, value in asked if "%" not in value] or asked
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
-
-
-def _same_span(cells: list[Cell], question: str) -> list[Cell]:
-    """Of rows from a quarter's table and a year's ("13 Weeks Ended" and "52 Weeks Ended"), those for the length of
-    period the question asks about (a quarter when it names one, else the year)."""
-    spans = [span(cell.header) or span(cell.row.context) for cell in cells]
-    if not {QUARTER, YEAR} <= set(spans):
-        return cells
-    return [cell for cell, stated in zip(cells, spans) if stated == asked_span(question)]
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:

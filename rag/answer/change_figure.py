@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.period_span import sentence_start
+
 _VERB = (r"(?:increas|decreas|improv|grew|grow|rose|rise|risen|declin|fell|fall|dropp?|reduc|gain|boost|outperform|"
          r"surpass|exceed|lower|rais|cut|expand|shr[ai]nk|slid|jump|climb)\w*")
 _QUALIFIER = r"(?:(?:approximately|about|nearly|almost|over|some|roughly|around)\s+)?"
@@ -22,7 +24,6 @@ _LISTED = (r"(?:[$£€]?\s?\d[\d.,]*\s*%?\s*(?:million|billion|thousand|points?
            r"\s*(?:,\s*and|,|and)\s+)*")  # earlier figures of a list: "by 7% and " before 11%
 _BY_RE = re.compile(rf"\b{_VERB}\b[^.;!?]*(?:\bby|:)\s+{_QUALIFIER}{_LISTED}$", re.IGNORECASE)
 _DIRECT_RE = re.compile(rf"\b(?:{_VERB}|up|down)\s+{_QUALIFIER}{_LISTED}$", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.!?;]\s")
 _ASKS_CHANGE_RE = re.compile(
     r"\b(?:increas|decreas|improv|growth|grow|grew|change|gain|declin|drop|rise|rose|fell|fall|boost|uplift|delta|"
     r"reduc|differen|by how much|how much (?:more|less|higher|lower)|compared?)\w*", re.IGNORECASE)
@@ -35,6 +36,5 @@ def asks_change(question: str) -> bool:
 
 def stated_as_change(text: str, start: int) -> bool:
     """Whether the figure at `start` in `text` is stated as a change in its sentence."""
-    begin = max((match.end() for match in _SENTENCE_END_RE.finditer(text, 0, start)), default=0)
-    before = text[begin:start]
+    before = text[sentence_start(text, start):start]
     return bool(_DIRECT_RE.search(before) or _BY_RE.search(before))

@@ -47,13 +47,18 @@ def claim_span(text: str, start: int) -> str | None:
     """The span the sentence holding position `start` gives its figure: the nearest mention before it in the same
     sentence, else the first after it; None when the sentence names none."""
     text = _QUARTER_OF_YEAR_RE.sub(lambda match: match.group(1).ljust(len(match.group())), text)
-    begin = max((match.end() for match in _SENTENCE_END_RE.finditer(text, 0, start)), default=0)
+    begin = sentence_start(text, start)
     after = _SENTENCE_END_RE.search(text, start)
     before = _mentions(text[begin:start])
     if before:
         return before[-1][1]
     following = _mentions(text[start:after.start() if after else len(text)])
     return following[0][1] if following else None
+
+
+def sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` begins (a ";" ends a clause as a sentence would)."""
+    return max((match.end() for match in _SENTENCE_END_RE.finditer(text, 0, position)), default=0)
 
 
 def _mentions(text: str) -> list[tuple[int, str | None]]:

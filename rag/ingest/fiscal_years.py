@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from rag.ingest.tables import Table, _scale_of
+if TYPE_CHECKING:  # the answer stage imports `early_year` on every question: the table parser stays unloaded
+    from rag.ingest.tables import Table
 
 _EARLY_DATE_RE = re.compile(r"^\s*(?:[\w\s-]{0,30}?\bended\s+)?(?:january|february|jan\.?|feb\.?)\s+\d{1,2},?\s+"
                             r"((?:19|20)\d{2})\b", re.IGNORECASE)
@@ -68,24 +70,26 @@ def _learned_offset(tables: list[Table], named: list[Table], prose: str) -> int 
     votes: Counter[int] = Counter()
     for amount, fiscal in _cells(named, _named_year):  # the same figure in a "2022" column and a dated one
         if len(str(int(amount)).strip("0")) >= MIN_DIGITS:
-            for cell, year in cells:
-                if abs(cell - amount) <= AGREE * abs(cell) and year - fiscal in (0, 1):
-                    votes[year - fiscal] += 1
+            _vote(amount, fiscal, cells, votes)
     for sentence in re.split(r"(?<=[.;])\s+", prose):
-        named = {int(y) for y in _FISCAL_RE.findall(sentence)}
-        if len(named) != 1:
+        fiscal_years = {int(y) for y in _FISCAL_RE.findall(sentence)}
+        if len(fiscal_years) != 1:
             continue
-        fiscal = named.pop()
+        fiscal = fiscal_years.pop()
         for amount, digits in _prose_amounts(sentence):
-            if digits < MIN_DIGITS:
-                continue
-            for cell, year in cells:
-                if abs(cell - amount) <= AGREE * abs(cell) and year - fiscal in (0, 1):
-                    votes[year - fiscal] += 1
+            if digits >= MIN_DIGITS:
+                _vote(amount, fiscal, cells, votes)
     if not votes:
         return None
     (best, count), *rest = votes.most_common()
     return best if not rest or count >= 2 * rest[0][1] else None
+
+
+def _vote(amount: Decimal, fiscal: int, cells: list[tuple[Decimal, int]], votes: Counter[int]) -> None:
+    """A vote for each dated cell holding `amount` (within AGREE): its date's year less the fiscal year named."""
+    for cell, year in cells:
+        if abs(cell - amount) <= AGREE * abs(cell) and year - fiscal in (0, 1):
+            votes[year - fiscal] += 1
 
 
 def _cells(tables: list[Table], year_of) -> list[tuple[Decimal, int]]:
@@ -114,6 +118,8 @@ def _prose_amounts(sentence: str) -> list[tuple[Decimal, int]]:
 
 
 def _cell_amount(value: str, table: Table) -> Decimal | None:
+    from rag.ingest.tables import _scale_of
+
     match = re.search(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", value)
     if not match or "%" in value:
         return None
