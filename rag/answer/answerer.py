@@ -237,7 +237,7 @@ class Answerer:
         index = getattr(self.retriever, "index", None)
         if index is None:
             return None
-        source = target_document(analysis, retrieved, sorted(index.manifest.files))
+        source = target_document(analysis, retrieved, sorted(index.manifest.files), index.chunks)
         overview = overview_of(index, source) if source else None
         if not overview or not overview.get("sections"):
             return None

@@ -30,6 +30,8 @@ from rag.query.analysis import QueryAnalysis
 from rag.text import STOPWORDS, stem, tokenize
 
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
+LEAD_PRIORITY = -100  # the lead's sentences come before any section's (whose priorities are 1/pages and more)
+LATER_WAIT = 2.0  # a section at a document's end waits three times as long for a summary's excerpts as one at its start
 DOCUMENT_CHARS = 2000  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
 # Words that ask for a summary rather than name what it is about.
 _CUE_WORDS = {stem(w) for w in (
@@ -62,38 +64,63 @@ class Excerpt:
     text: str
     order: int  # place in the document, for reading order
     priority: float = 1.0  # for a plain summary, lower first (rag.answer.whole.overview_excerpts)
-    row: bool = False  # a line of a list or table in a section whose title names the topic
+    row: bool = False  # listed whole and in order: a row, heading or paragraph opener of the topic (passage_excerpts)
 
 
-def target_document(analysis: QueryAnalysis, retrieved: Sequence[Document], files: Sequence[str]) -> str | None:
-    """The document a whole-document question is about: the one it names, the only one, or the best passage's."""
+_KIND = re.compile(r"\b(?:this|the) (book|paper|report|manual|guide|handbook|article|thesis|filing|presentation"
+                   r"|specification|standard|document)\b", re.IGNORECASE)
+
+
+def target_document(analysis: QueryAnalysis, retrieved: Sequence[Document], files: Sequence[str],
+                    chunks: Sequence[Document] = ()) -> str | None:
+    """The document a whole-document question is about: the one it names, the only one, the one that calls itself
+    what the question calls it ("Summarise this book": the file whose text says "this book" most), or the best
+    passage's."""
     named = sorted(analysis.named_files)
     if len(named) == 1:
         return named[0]
     if len(files) == 1:
         return files[0]
+    kind = _KIND.search(analysis.question)
+    if kind and not named and chunks:
+        calls = self_called(chunks, kind.group(1).lower())
+        if calls:
+            return max(calls, key=calls.get)
     for doc in retrieved:
         if not named or doc.metadata.get("source") in named:
             return doc.metadata.get("source")
     return None
 
 
+def self_called(chunks: Sequence[Document], kind: str) -> dict[str, int]:
+    """Per file, how many of its chunks say "this `kind`" ("this book", "this report")."""
+    wanted = re.compile(rf"\bthis {kind}\b", re.IGNORECASE)
+    counts: dict[str, int] = {}
+    for doc in chunks:
+        if wanted.search(doc.page_content):
+            counts[doc.metadata.get("source")] = counts.get(doc.metadata.get("source"), 0) + 1
+    return counts
+
+
 def overview_of(index, source: str) -> dict | None:
-    """The overview the ingest kept for `source`; for a file indexed before overviews existed, one built now from
-    its chunks (and their vectors where the index holds them in memory), once per index version."""
+    """The overview the ingest kept for `source`; for a file indexed before overviews existed or by an older ingest,
+    one built now from its chunks (and their vectors where the index holds them in memory), with the outline it kept,
+    once per index version."""
     from rag.index.base import derived
-    from rag.ingest.overview import build_overview
+    from rag.ingest.overview import OVERVIEW_VERSION, build_overview
 
     entry = index.manifest.files.get(source)
     if entry is None:
         return None
-    if entry.overview is not None:
-        return entry.overview
+    stored = entry.overview
+    if stored is not None and stored.get("version") == OVERVIEW_VERSION:
+        return stored
+    outline = [(s["title"], s["page"]) for s in (stored or {}).get("sections", [])] or None
 
     def build() -> dict:
         rows = [i for i, doc in enumerate(index.chunks) if doc.metadata.get("source") == source]
         vectors = index.get_vectors()[rows] if hasattr(index, "get_vectors") else np.zeros((len(rows), 1))
-        return build_overview([index.chunks[i] for i in rows], vectors, name=source)
+        return build_overview([index.chunks[i] for i in rows], vectors, outline, name=source)
 
     return derived(index, ("overview", source), build)
 
@@ -124,12 +151,20 @@ def common_words(index, source: str, share: float = 0.3) -> set[str]:
 
 
 def overview_excerpts(overview: dict) -> list[Excerpt]:
+    """The overview's sentences as excerpts: the document's lead first (what it is), then each section's."""
+    sections = overview.get("sections", [])
     excerpts = []
-    for section in overview.get("sections", []):
+    for rank, sentence in enumerate(overview.get("lead", [])):
+        section = next((s["title"] for s in sections if s["page"] <= sentence["page"] <= s["last_page"]), "")
+        excerpts.append(Excerpt(sentence["page"], section, sentence["text"], sentence["page"] * 1_000_000,
+                                LEAD_PRIORITY + rank))
+    length = max((s["last_page"] for s in sections), default=1)
+    for section in sections:
         pages = section["last_page"] - section["page"] + 1
+        later = 1 + LATER_WAIT * (section["page"] - 1) / length  # documents say what matters most first
         for sentence in section.get("sentences", []):
             # a summary takes more sentences from larger sections: the n-th sentence of a section waits (n+1)/pages
-            priority = (sentence.get("rank", 0) + 1) / pages
+            priority = later * (sentence.get("rank", 0) + 1) / pages
             excerpts.append(Excerpt(sentence["page"], section["title"], sentence["text"],
                                     sentence["page"] * 1_000_000, priority))
     return excerpts
@@ -174,24 +209,42 @@ def _openers(text: str) -> list[str]:
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
                      titled: Sequence[dict] = ()) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
-    page is in; in the part whose title names the topic (`titled`), also every list or table row and the first
-    sentence of every paragraph, marked as rows to be listed in order."""
+    page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
+    or table row, every heading ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or
+    table row holding the topic's words ("DXC ... Global sponsor Digital platform development" for "the global
+    sponsors")."""
     found, seen = [], set()
+    needed = min(2, len(wanted))
     for doc in passages:
         page = doc.metadata.get("page", 1)
         named = next((s for s in titled if s["page"] <= page <= s["last_page"]), None)
         section = named or next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
         title = section["title"] if section else ""
-        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()] if named else []
-        rows = [line for line in lines if 2 <= len(line.split()) <= 40 and _ROW.search(line)
-                and sum(word.isalpha() for word in line.split()) >= 2]  # a row with a label, not figures alone
-        rows += _openers(doc.page_content) if named else []
+        lines = [" ".join(line.split()) for line in doc.page_content.splitlines()]
+        if named:
+            rows = [line for line in lines if _labelled_row(line) or _heading_line(line)]
+            rows += _openers(doc.page_content)
+        else:
+            rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
         for position, piece in enumerate(rows + _pieces(doc.page_content)):  # rows first: they are listed whole
             if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
                 seen.add(piece)  # reading order: page, chunk, place in the chunk
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
                 found.append(Excerpt(page, title, piece, order, row=position < len(rows)))
     return found
+
+
+def _labelled_row(line: str) -> bool:
+    """A line of a list or table with a label, not figures alone."""
+    return 2 <= len(line.split()) <= 40 and bool(_ROW.search(line)) and sum(w.isalpha() for w in line.split()) >= 2
+
+
+def _heading_line(line: str) -> bool:
+    """A short heading inside a section: "Strategic Risks", "Risks Related to Our Business"."""
+    words = line.split()
+    return 2 <= len(words) <= 8 and not line.endswith((".", ",", ";", ":")) and line[:1].isupper() \
+        and sum(w[:1].isupper() for w in words if len(w) > 3) >= 0.8 * max(1, sum(len(w) > 3 for w in words)) \
+        and not any(ch.isdigit() for ch in line)
 
 
 def informative(excerpts: list[Excerpt], file_counts, files: int, keep: float = 0.7) -> list[Excerpt]:
@@ -236,15 +289,14 @@ def spread_by_section(excerpts: list[Excerpt], budget: int) -> list[Excerpt]:
     return _fill(excerpts, sorted(range(len(excerpts)), key=lambda i: excerpts[i].priority), budget)
 
 
-def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray, named: set[str] = frozenset()
-                  ) -> list[Excerpt]:
-    """For a question with a topic: the excerpts most like it, at most SECTION_CAP from one section; first the rows
-    of lists and tables in the sections whose title names the topic (`named`: "35 Subsidiaries" for "list all the
-    subsidiaries"), in their own order."""
+def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> list[Excerpt]:
+    """For a question with a topic: first the excerpts marked as rows (the lists, headings and paragraph openers of
+    the part whose title names the topic, "35 Subsidiaries" for "list all the subsidiaries", and rows holding the
+    topic's words), in their own order; then the excerpts most like it, at most SECTION_CAP from one section."""
     taken: dict[str, int] = {}
 
     def listed(e: Excerpt) -> bool:
-        return e.row and e.section in named
+        return e.row
 
     listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
     fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
@@ -306,7 +358,7 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
             words = np.array([len(wanted & set(tokenize(e.text))) / len(wanted) for e in excerpts])
             scores = vectors @ question + words
     if scores is not None:
-        chosen = best_by_topic(excerpts, budget, scores, {s["title"] for s in titled})
+        chosen = best_by_topic(excerpts, budget, scores)
     else:
         chosen = spread_by_section(informative(excerpts, file_counts, files) if file_counts else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)

@@ -9,10 +9,18 @@ entry and versioned with the index:
   (slide titles, sheet names, the first level of a heading path);
 - per section, its opening sentences and a few chosen with the chunk vectors the ingest has just computed: the chunks nearest the
   section's centroid, kept diverse by maximal marginal relevance, and from each the sentence that shares most of the
-  section's frequent words. The number of sentences grows with the section's share of the document.
+  section's frequent words. The number of sentences grows with the section's share of the document;
+- the document's lead (`lead_sentences`): the sentences that say what the document or its subject is ("3M is a
+  diversified technology company …", "This book explains …") and the opening of its overview, introduction or
+  business section: what a summary starts from;
+- the headings inside sections (`subheadings_from_text`), where a question's topic may be.
 
-Hands on a plain dict (`{"sections": [{"title", "page", "last_page", "sentences": [{"page", "text"}]}]}`), read by
-`rag.answer.whole` to answer questions about a whole document.
+Sentences about the document rather than its subject (legal boilerplate: "Unless the context otherwise requires …",
+"incorporated herein by reference", cover-page addresses) are never chosen.
+
+Hands on a plain dict (`{"version", "lead": [{"page", "text"}], "sections": [{"title", "page", "last_page",
+"sentences": [{"page", "text", "rank"}]}], "subsections": [{"title", "page"}]}`), read by `rag.answer.whole` to
+answer questions about a whole document.
 """
 
 from __future__ import annotations
@@ -26,12 +34,15 @@ from langchain_core.documents import Document
 
 from rag.text import tokenize
 
+OVERVIEW_VERSION = 2  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
 TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
 MAX_PER_SECTION = 4
 LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones
 MMR_LAMBDA = 0.7  # closeness to the section's centroid against difference from the sentences already chosen
 TOC_HEADINGS = 8  # a page showing more headings than this is a table of contents, not where sections start
 SENTENCE_WORDS = (6, 60)
+LEAD_MAX = 6  # sentences of the document's lead
+LEAD_SHARE = 0.5  # of the document (its first half) where the lead is looked for
 
 # A heading line: "PART II", "ITEM 7A. QUANTITATIVE ...", "Item 1A. Risk Factors", "Chapter 3 ...", "2 Summary of
 # significant accounting policies" (numbered, title-like); its depth is the count of numbers ("2.1" is 2).
@@ -48,6 +59,27 @@ _CHECKBOXES = re.compile(r"[☐☒☑■□]")
 SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bCo\.)(?<!\bInc\.)(?<!\bMrs\.)"
                            r"(?<!\bLtd\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<=[.!?。！？])\s+")
 _NUMBERS = re.compile(r"\d")
+# Sentences about the document, its filing or its legal form rather than its subject.
+_BOILERPLATE = re.compile(
+    r"unless the context (?:otherwise )?(?:requires|indicates)|\bpursuant to\b|incorporat\w* (?:herein )?by reference"
+    r"|\bcertify\b|\bI have reviewed\b|securities (?:exchange )?act|reform act|public accounting firm"
+    r"|accounting principles generally accepted|generally accepted accounting principles"
+    r"|\bmanagement (?:\w+ ){0,3}(?:is|are) responsible for"
+    r"|forward-looking statements?|\bcheck mark\b|\bregistrant\b|\bhereby\b|\bherein\b|all rights reserved"
+    r"|\bthe terms? [“\"]|\bas used (?:herein|in this)|\bsee (?:note|item|part|the section)\b"
+    r"|\b(?:e-?mail|telephone|facsimile|fax)\b|https?://|www\.|@\w", re.IGNORECASE)
+# A sentence saying what the document or its subject is: "3M is a diversified technology company", "We are one of
+# the most popular sports teams", "This book explains how to use MuPDF".
+_DEFINES = re.compile(
+    r"^(?:We are|We’re|We're|(?!(?:It|This|That|There|These|Those|Such|Each|He|She|They|Which|What|Our)\b)"
+    r"(?:The )?[A-Z0-9][\w&.’'-]*(?: [A-Z][\w&.’'-]*){0,4},? (?:is|are))"
+    r" (?:a|an|the|one of|among)\b"
+    r"|^(?:This|The) (?:book|paper|report|manual|guide|document|article|thesis|chapter) "
+    r"(?:is|describes|explains|presents|covers|introduces|shows|proposes|gives|provides)\b")
+# Titles of the parts that say what a document is about.
+_OVERVIEW_TITLE = re.compile(
+    r"\b(?:overview|introduction|abstract|summary|business|about|general|information on the company|preface"
+    r"|description of (?:the )?business|who we are|our company)\b", re.IGNORECASE)
 
 
 def heading_of(line: str, in_contents: bool = False) -> tuple[str, int] | None:
@@ -67,22 +99,38 @@ def heading_of(line: str, in_contents: bool = False) -> tuple[str, int] | None:
 
 
 _SUBHEADING = re.compile(r"^(?:[A-H]\.|\d{1,2}\.\d{1,2})\s+[A-Z][A-Za-z ,&'’()/-]{3,70}$|^[A-Z][A-Z ,&'’-]{6,60}$")
+# A short line in title case standing alone: "Revenue Sectors", "Strategic Risks", "Our Sponsors".
+_TITLE_LINE = re.compile(r"^[A-Z][a-z’'-]+(?: (?:and|of|the|&|in|for|to|on|a|[A-Z][a-z’'-]*)){0,5}$")
+_TITLE_SMALL = {"and", "of", "the", "&", "in", "for", "to", "on", "a"}
 
 
-def subheadings_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
-    """(title, page) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", a line in
-    capitals): where a question's topic may be, without being a section of the outline."""
+def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """(title, page) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", "Item 1A. Risk
+    Factors", a line in capitals, a short line in title case between sentences): where a question's topic may be,
+    without being a section of the outline."""
     found, seen = [], set()
     for page in sorted(pages):
-        lines = pages[page].splitlines()
+        lines = [line.strip() for line in pages[page].splitlines()]
         if sum(heading_of(line, in_contents=True) is not None for line in lines) > TOC_HEADINGS:
             continue
-        for line in lines:
-            line = line.strip()
-            if _SUBHEADING.match(line) and not _CONTINUED.search(line) and line.lower() not in seen:
+        for n, line in enumerate(lines):
+            if line in running or _CONTINUED.search(line) or line.lower() in seen:
+                continue
+            if _SUBHEADING.match(line) or heading_of(line) is not None or _title_line(lines, n):
                 seen.add(line.lower())
                 found.append((line, page))
     return found
+
+
+def _title_line(lines: list[str], n: int) -> bool:
+    """A line in title case of two to six words that follows the end of a sentence (or a blank) and is followed by
+    text: a heading, not a name in a list or a table's label."""
+    line = lines[n]
+    if not _TITLE_LINE.match(line) or not 2 <= len(line.split()) <= 6 or line.split()[-1].lower() in _TITLE_SMALL:
+        return False
+    before = lines[n - 1] if n else ""
+    after = lines[n + 1] if n + 1 < len(lines) else ""
+    return (not before or before.endswith((".", ":", "?", "!"))) and len(after.split()) >= 4
 
 
 def outline_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
@@ -140,6 +188,7 @@ def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
             digits = len(_NUMBERS.findall(sentence))
             if SENTENCE_WORDS[0] <= len(words) <= SENTENCE_WORDS[1] and digits < len(sentence) / 8 \
                     and not _CHECKBOXES.search(sentence) and not _shouting(words) \
+                    and not _BOILERPLATE.search(sentence) and not _name_list(words) \
                     and "not applicable" not in sentence.lower() and not _table_row(sentence) \
                     and sentence[0].isupper() and sentence.rstrip()[-1:] in ".!?。！？":
                 out.append(sentence)
@@ -149,6 +198,13 @@ def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
 def _table_row(sentence: str) -> bool:
     """A table written as labelled rows by the ingest ("Glazer(8): Class A: —; Class B: 19,899,365; ...")."""
     return sentence.startswith("Table:") or sentence.count(";") >= 2 and sentence.count(":") >= 2
+
+
+def _name_list(words: list[str]) -> bool:
+    """A run of names rather than a sentence ("ProTheo, Inc. Delaware Best Buy Distributions Limited United Kingdom
+    …"): most of its words capitalised."""
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 8 and capitalised >= 0.6 * len(words)
 
 
 def _shouting(words: list[str]) -> bool:
@@ -217,11 +273,59 @@ def _best_sentence(doc: Document, frequent: Counter, running: frozenset[str]) ->
     return best
 
 
+def _common_tokens(chunks: Sequence[Document], share: float = 0.1) -> set[str]:
+    """The words on more than `share` of the chunks: the document's own subject ("3M", "company") among them."""
+    counts = Counter(token for doc in chunks for token in set(tokenize(doc.page_content)))
+    return {token for token, n in counts.items() if n > share * len(chunks)}
+
+
+def _defines_subject(sentence: str, common: set[str]) -> bool:
+    """Whether `sentence` says what the document or its subject is: "We are …", "This book explains …", or "3M is
+    a …" whose subject the document names throughout (not an acquired company it mentions once: "Semfinder is a
+    leading developer …")."""
+    match = _DEFINES.match(sentence)
+    if match is None:
+        return False
+    head = match.group(0).split()
+    if head[0] in ("We", "We’re", "We're", "This") or head[:2] == ["The", "Company"]:
+        return True
+    subject = [t for t in tokenize(" ".join(head[:-2])) if t != "the" and not t.isdigit()]
+    return bool(subject) and all(t in common for t in subject)
+
+
+def lead_sentences(chunks: Sequence[Document], sections: list[dict], subsections: list[tuple[str, int]],
+                   running: frozenset[str]) -> list[dict]:
+    """What a summary starts from: in the document's first half, the sentences saying what the document or its
+    subject is, and the opening sentences of its overview, introduction or business parts (sections or headings
+    inside them so titled), in reading order, at most LEAD_MAX."""
+    pages = sorted({doc.metadata.get("page", 1) for doc in chunks})
+    last = pages[int(LEAD_SHARE * (len(pages) - 1))]
+    starts = sorted({s["page"] for s in sections} | {page for _t, page in subsections})
+    overview_pages = set()
+    for title, page in [(s["title"], s["page"]) for s in sections] + list(subsections):
+        if page <= last and _OVERVIEW_TITLE.search(title):
+            end = next((p for p in starts if p > page), page + 1)
+            overview_pages.update(range(page, min(end, page + 2)))  # its first pages: where it says what it is
+    common = _common_tokens(chunks)
+    found: list[dict] = []
+    for doc in chunks:
+        page = doc.metadata.get("page", 1)
+        if page > last:
+            break
+        for sentence in _sentences(doc.page_content, running):
+            defines = _defines_subject(sentence, common)
+            if (defines or page in overview_pages) and sentence not in (f["text"] for f in found):
+                found.append({"page": page, "text": sentence, "defines": defines})
+    defining = [f for f in found if f["defines"]][:LEAD_MAX // 2]  # half for what it is, half for how it opens
+    opening = [f for f in found if not f["defines"]][:LEAD_MAX - len(defining)]
+    return [{"page": f["page"], "text": f["text"]} for f in sorted(defining + opening, key=found.index)]
+
+
 def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: list[tuple[str, int]] | None = None,
                    name: str = "") -> dict:
     """The overview of one document from its chunks (in order) and their vectors, row for row."""
     if not len(chunks):
-        return {"sections": []}
+        return {"version": OVERVIEW_VERSION, "lead": [], "sections": [], "subsections": []}
     by_page: dict[int, list[str]] = {}
     for doc in chunks:
         by_page.setdefault(doc.metadata.get("page", 1), []).append(doc.page_content)
@@ -247,8 +351,9 @@ def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: l
         for rank, sentence in enumerate(picked):
             sentence["rank"] = rank  # the opening sentences first, then the most central
         section["sentences"] = sorted(picked, key=lambda s: s["page"])
-    subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()})
-    return {"sections": [s for s in sections if s["sentences"] or s["title"]],
+    subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()}, running)
+    return {"version": OVERVIEW_VERSION, "lead": lead_sentences(chunks, sections, subsections, running),
+            "sections": [s for s in sections if s["sentences"] or s["title"]],
             "subsections": [{"title": title, "page": page} for title, page in subsections]}
 
 

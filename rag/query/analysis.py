@@ -40,6 +40,7 @@ class QueryAnalysis:
         self._key_terms: dict[frozenset[str], list[tuple[str, ...]]] = {}
         self._acronyms: dict[frozenset[str], list[str]] = {}
         self._words_naming: dict[frozenset[str], set[str]] = {}
+        self._compared: set[str] = set()  # words naming the other documents of a comparison (`restricted_to`)
 
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
@@ -51,6 +52,7 @@ class QueryAnalysis:
         other.__dict__["named_files"] = set(files)  # the cached properties, set
         other.__dict__["scope"] = scope
         other.__dict__["file_names"] = self.file_names  # the words naming documents are still not its topic
+        other._compared = self._compared | self.file_names[1]  # nor must the one asked about mention the others
         return other
 
     @cached_property
@@ -145,11 +147,12 @@ class QueryAnalysis:
         return list(self._acronyms[key])
 
     def words_naming(self, sources: Iterable[str]) -> set[str]:
-        """The question words that name one of `sources` (the files of the passages being judged)."""
+        """The question words that name one of `sources` (the files of the passages being judged), and, for one
+        document of a comparison, those naming the others ("PepsiCo" is not asked of the 3M filing)."""
         key = frozenset(sources)
         if key not in self._words_naming:
             self._words_naming[key] = DocumentNames(key).named_in(self.question)[1]
-        return set(self._words_naming[key])
+        return set(self._words_naming[key]) | self._compared
 
 
 def analysed(question: str | QueryAnalysis) -> QueryAnalysis:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from rag.answer.answerability import judge
+from rag.answer.answerability import judge, unmentioned
 from rag.query.terms import acronyms, content_words, quarters
 
 
@@ -124,3 +124,15 @@ def test_quarters_in_chinese_and_japanese():
     assert quarters("三季度营业收入") == {3}
     assert quarters("2024年３月期 第３四半期決算短信") == {3}
     assert quarters("第二节 公司基本情况") == set()
+
+
+def test_one_document_of_a_comparison_need_not_mention_the_others():
+    from rag.query.analysis import QueryAnalysis
+    from rag.query.names import DocumentNames
+
+    names = DocumentNames(["PEPSICO_2022_10K.pdf", "3M_2018_10K.pdf"])
+    analysis = QueryAnalysis("Compare the main risks of 3M and PepsiCo.", names)
+    passage = [Document("The main risk we face is water scarcity.",
+                        metadata={"source": "PEPSICO_2022_10K.pdf", "page": 16, "score": 0.9})]
+    assert "3m" in unmentioned(analysis, passage, 0.5).lower()  # asked of every file, 3M is missing here
+    assert unmentioned(analysis.restricted_to({"PEPSICO_2022_10K.pdf"}, "document"), passage, 0.5) == ""

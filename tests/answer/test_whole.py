@@ -84,3 +84,29 @@ def test_a_comparison_asks_each_document_on_its_own(kites_and_boats, embeddings,
     # one document named, the other not: a folder of two compares both
     one_named = answerer.ask("Compare the kites report with the other document.")
     assert [part["file"] for part in one_named.parts] == ["boats.pdf", "kites.pdf"]
+
+
+def test_this_book_is_the_file_that_calls_itself_a_book():
+    from rag.answer.whole import target_document
+
+    chunks = [Document("The filing covers our fiscal year.", metadata={"source": "a_10k.pdf", "page": 1}),
+              Document("In this book we explain how kites fly.", metadata={"source": "kites.pdf", "page": 2}),
+              Document("This book ends here.", metadata={"source": "kites.pdf", "page": 9})]
+    retrieved = [chunks[0]]  # the search's best passage is from the other file
+    files = ["a_10k.pdf", "kites.pdf"]
+    assert target_document(QueryAnalysis("Summarise this book."), retrieved, files, chunks) == "kites.pdf"
+    assert target_document(QueryAnalysis("Summarise the documents."), retrieved, files, chunks) == "a_10k.pdf"
+
+
+def test_a_summary_starts_from_the_lead_and_topic_rows_are_listed_wherever_they_are():
+    from rag.answer.whole import overview_excerpts, passage_excerpts
+
+    overview = {"lead": [{"page": 3, "text": "The Kite Society is a charity."}],
+                "sections": [{"title": "Notes", "page": 1, "last_page": 9,
+                              "sentences": [{"page": 2, "text": "A note.", "rank": 0}]}]}
+    chosen = spread_by_section(overview_excerpts(overview), budget=len("The Kite Society is a charity.") + 1)
+    assert [e.text for e in chosen] == ["The Kite Society is a charity."]
+    passage = Document("The table below lists our sponsors.\nAcme ... Global sponsor Kites\n"
+                       "Sponsorship revenue: 200.0\nBolt ... Global sponsor Lines", metadata={"source": "k.pdf", "page": 5})
+    rows = [e.text for e in passage_excerpts([passage], {"global", "sponsor"}, overview["sections"]) if e.row]
+    assert rows == ["Acme ... Global sponsor Kites", "Bolt ... Global sponsor Lines"]

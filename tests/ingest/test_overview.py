@@ -74,3 +74,36 @@ def test_running_headers_are_no_sentences():
     assert header in running_lines(chunks)
     overview = build_overview(chunks, np.eye(len(chunks), 8, dtype=np.float32))
     assert not any(header in s["text"] for section in overview["sections"] for s in section["sentences"])
+
+
+def _chunks(pages: list[str], source: str = "k.pdf"):
+    from langchain_core.documents import Document
+
+    return [Document(text, metadata={"source": source, "page": n}) for n, text in enumerate(pages, start=1)]
+
+
+def test_the_lead_says_what_the_document_is_about_and_boilerplate_is_never_chosen():
+    import numpy as np
+
+    pages = ["1 Business\nUnless the context otherwise requires, the terms we and us refer to the Kite Society and its "
+             "subsidiaries. The Kite Society is a charity that teaches children to build and fly kites. "
+             "The Kite Society runs forty clubs in twelve countries and trains two hundred teachers.",
+             METHODS.replace("2 Methods", "2 Kite Society methods"),
+             RISKS.replace("3 Risks", "3 Kite Society risks") + " Skyline Ltd is a maker of kite lines that the "
+             "Kite Society bought last year.", INTRO.replace("1 Intro", "4 Kite Society history")]
+    overview = build_overview(_chunks(pages), np.eye(4, 8, dtype=np.float32))
+    lead = [s["text"] for s in overview["lead"]]
+    assert lead[0] == "The Kite Society is a charity that teaches children to build and fly kites."
+    assert not any("Skyline" in text for text in lead)  # a company it mentions once is not its subject
+    every = lead + [s["text"] for section in overview["sections"] for s in section["sentences"]]
+    assert not any(text.startswith("Unless the context") for text in every)
+    assert overview["version"] >= 2
+
+
+def test_headings_inside_sections_include_item_lines_and_short_title_lines():
+    from rag.ingest.overview import subheadings_from_text
+
+    page = ("Item 1A. Risk Factors\nThe risks are grouped under these headings.\nStrategic Risks\n"
+            "Our business depends on the demand for kites in spring.\nJohn Smith\nMary Jones")
+    found = [title for title, _page in subheadings_from_text({3: page})]
+    assert found == ["Item 1A. Risk Factors", "Strategic Risks"]  # names in a list are no headings
