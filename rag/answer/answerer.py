@@ -217,9 +217,11 @@ class Answerer:
             result.abstained, result.abstain_reason, result.answer = False, "", ""  # the excerpts still answer
         if result.scope != FACT and result.sources and not result.abstained:
             result.points = check_points(result.answer, relevant)
-            if whole is not None:  # the excerpts themselves, after the reader's summary of them, and the outline
-                result.verdict = None  # one verdict cannot speak for a summary: each point is checked instead
-                listed = ("\n\n" if result.answer else "") + excerpt_points(relevant[:len(result.sources)])
+            if whole is not None:  # the excerpts themselves, after the reader's summary of them, then the rows it
+                result.verdict = None  # had no room for, and the outline; one verdict cannot speak for a summary:
+                shown_passages = relevant[:len(result.sources)] + whole.more  # each point is checked instead
+                result.sources += [replace(s, number=s.number + len(result.sources)) for s in to_sources(whole.more)]
+                listed = ("\n\n" if result.answer else "") + excerpt_points(shown_passages)
                 listed += "\n\n" + outline_line(whole.overview)
                 result.answer += listed
                 if on_token:
@@ -242,18 +244,19 @@ class Answerer:
         if not overview or not overview.get("sections"):
             return None
         topic = topic_tokens(analysis, source, common_words(index, source))
-        candidates = list(retrieved)
+        candidates, section_chunks = list(retrieved), []
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
-            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so
-            for section in titled_sections(overview, topic)[:3]:  # an even sample of a long one's chunks
-                rows = [doc for doc in index.chunks if doc.metadata.get("source") == source
-                        and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]]
-                candidates += rows[::max(1, len(rows) // TITLED_CHUNKS)][:TITLED_CHUNKS]
-        search = getattr(self.retriever, "search", None)
-        passages, drawn, sections = document_passages(
+            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so:
+            for section in titled_sections(overview, topic, topic_tokens(analysis, source)):  # all its rows and
+                section_chunks = [doc for doc in index.chunks if doc.metadata.get("source") == source  # headlines,
+                                  and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]]
+                candidates += section_chunks[::max(1, len(section_chunks) // TITLED_CHUNKS)][:TITLED_CHUNKS]  # and
+        search = getattr(self.retriever, "search", None)  # the sentences of an even sample of its chunks
+        passages, drawn, sections, more = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
-            file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files))
-        return WholeDocument(source, passages, drawn, sections, bool(topic), overview) if passages else None
+            file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files),
+            section_chunks=section_chunks)
+        return WholeDocument(source, passages, drawn, sections, bool(topic), overview, more) if passages else None
 
     def _with_page_tables(self, passages: list[Document]) -> list[Document]:
         """The passages with the other table rows of their pages (`rag.retrieve.passages.with_page_tables`)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.documents import Document
@@ -32,7 +32,8 @@ from rag.text import STOPWORDS, stem, tokenize
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
 LEAD_PRIORITY = -100  # the lead's sentences come before any section's (whose priorities are 1/pages and more)
 LATER_WAIT = 2.0  # a section at a document's end waits three times as long for a summary's excerpts as one at its start
-DOCUMENT_CHARS = 2000  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
+DOCUMENT_CHARS = 2000
+LISTING_CHARS = 6000  # a list question's rows shown under the answer, the reader's excerpts included  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
 # Words that ask for a summary rather than name what it is about.
 _CUE_WORDS = {stem(w) for w in (
     "summarise summarize summary summaries overview outline main key major principal important points point "
@@ -55,6 +56,7 @@ class WholeDocument:
     sections: int  # sections of the document
     topic: bool  # the question names what it is about ("the main risks"), not only "summarise"
     overview: dict  # the document's overview (rag.ingest.overview)
+    more: list[Document] = field(default_factory=list)  # rows listed under the answer that the reader had no room for
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Excerpt:
     order: int  # place in the document, for reading order
     priority: float = 1.0  # for a plain summary, lower first (rag.answer.whole.overview_excerpts)
     row: bool = False  # listed whole and in order: a row, heading or paragraph opener of the topic (passage_excerpts)
+    weak: bool = False  # a row listed only when the others leave room: the opener of a longer paragraph
 
 
 _KIND = re.compile(r"\b(?:this|the) (book|paper|report|manual|guide|handbook|article|thesis|filing|presentation"
@@ -173,28 +176,35 @@ def overview_excerpts(overview: dict) -> list[Excerpt]:
 _ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a label, or a figure at its end
 
 
-def titled_sections(overview: dict, wanted: set[str]) -> list[dict]:
-    """The part (at most one) whose title names the topic most closely ("35 Subsidiaries", "D. RISK FACTORS" for "the main risks"): sections
-    of the outline, or headings inside them, each to the next heading of either kind."""
+def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozenset()) -> list[dict]:
+    """The part (at most one) whose title names the topic most closely ("35 Subsidiaries", "D. RISK FACTORS" for
+    "the main risks"): sections of the outline, or headings inside them, each to the next heading of its level or
+    above. A title holds a topic word (`wanted`); the closest is the one most of whose words the question uses
+    (`asked`, also the words common in the document: "30 Financial risk management" for "the financial risks")."""
     sections = overview.get("sections", [])
-    starts = sorted({s["page"] for s in sections} | {s["page"] for s in overview.get("subsections", [])})
+    subsections = overview.get("subsections", [])
     last = max((s["last_page"] for s in sections), default=1)
     found = [s for s in sections if wanted & set(tokenize(s["title"]))]
-    for sub in overview.get("subsections", []):
+    for sub in subsections:
         if wanted & set(tokenize(sub["title"])) and not any(s["page"] == sub["page"] for s in found):
+            level = sub.get("level", 1)
+            starts = sorted({s["page"] for s in sections}
+                            | {s["page"] for s in subsections if s.get("level", 1) <= level})
             end = next((page - 1 for page in starts if page > sub["page"]), last)
             found.append({"title": sub["title"], "page": sub["page"], "last_page": max(sub["page"], end)})
+    question = wanted | asked
 
     def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
-        words = set(tokenize(part["title"])) - STOPWORDS
-        return len(wanted & words) / max(1, len(words)), part["last_page"] - part["page"]
+        words = {w for w in tokenize(part["title"]) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()}
+        return len(question & words) / max(1, len(words)), part["last_page"] - part["page"]
 
     return sorted(found, key=fit, reverse=True)[:1]
 
 
-def _openers(text: str) -> list[str]:
-    """The first sentence of each paragraph (a line that follows a line ending a sentence): in a section of risk
-    factors or strategies, each paragraph opens with its point in one sentence."""
+def _openers(text: str) -> list[tuple[str, bool]]:
+    """The first sentence of each paragraph (a line that follows a line ending a sentence), and whether it is the
+    whole paragraph: in a section of risk factors or strategies each point is a one-sentence headline ("Our business
+    depends on relationships with certain third parties.") over the paragraphs that explain it."""
     lines = [line.strip() for line in text.splitlines()]
     found = []
     for i, line in enumerate(lines):
@@ -202,17 +212,19 @@ def _openers(text: str) -> list[str]:
             rest = " ".join(lines[i:i + 4])
             sentence = SENTENCE_END.split(rest)[0]
             if 6 <= len(sentence.split()) <= 60 and sentence.endswith("."):
-                found.append(sentence)
+                end = next((j for j in range(i, min(i + 4, len(lines))) if lines[j].endswith(".")), None)
+                whole = end is not None and " ".join(lines[i:end + 1]) == sentence and end + 1 < len(lines)
+                found.append((sentence, whole))
     return found
 
 
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
-                     titled: Sequence[dict] = ()) -> list[Excerpt]:
+                     titled: Sequence[dict] = (), rows_only: bool = False) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
     page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
     or table row, every heading ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or
     table row holding the topic's words ("DXC ... Global sponsor Digital platform development" for "the global
-    sponsors")."""
+    sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word."""
     found, seen = [], set()
     needed = min(2, len(wanted))
     for doc in passages:
@@ -221,16 +233,19 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
         section = named or next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
         title = section["title"] if section else ""
         lines = [" ".join(line.split()) for line in doc.page_content.splitlines()]
+        weak: set[str] = set()  # rows to list only when the strong ones are too few: openers of long paragraphs
         if named:
             rows = [line for line in lines if _labelled_row(line) or _heading_line(line)]
-            rows += _openers(doc.page_content)
+            openers = _openers(doc.page_content)
+            rows += [sentence for sentence, _whole in openers]
+            weak = {sentence for sentence, whole in openers if not whole}
         else:
             rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
-        for position, piece in enumerate(rows + _pieces(doc.page_content)):  # rows first: they are listed whole
+        for position, piece in enumerate(rows + ([] if rows_only else _pieces(doc.page_content))):  # rows first
             if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
                 seen.add(piece)  # reading order: page, chunk, place in the chunk
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
-                found.append(Excerpt(page, title, piece, order, row=position < len(rows)))
+                found.append(Excerpt(page, title, piece, order, row=position < len(rows), weak=piece in weak))
     return found
 
 
@@ -300,6 +315,9 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
 
     listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
     fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
+    strong = [i for i in listed_rows if not excerpts[i].weak]
+    if len(strong) >= fits // 2:  # headlines enough: the openers of explaining paragraphs are left out
+        listed_rows = strong
     if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
         step = len(listed_rows) / fits
         listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
@@ -341,27 +359,53 @@ def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
 
 def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
                       embed, wanted: set[str], budget: int = DOCUMENT_CHARS, file_counts=None,
-                      files: int = 1) -> tuple[list[Document], int, int]:
+                      files: int = 1, section_chunks: Sequence[Document] = ()
+                      ) -> tuple[list[Document], int, int, list[Document]]:
     """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
-    unit vectors (the index's embeddings)."""
+    unit vectors (the index's embeddings); `section_chunks`, every chunk of the part whose title names the topic,
+    give their rows, headings and headlines (their sentences come from the `retrieved` ones). Last, for a list
+    question, the passages of the rows the reader has no room for (`more_rows`)."""
     sections = overview.get("sections", [])
     excerpts = overview_excerpts(overview)
     scores = None
     if wanted:
         own = [doc for doc in retrieved if doc.metadata.get("source") == source]
-        titled = titled_sections(overview, wanted)
+        titled = titled_sections(overview, wanted, topic_tokens(analysis, source))
         excerpts += passage_excerpts(own, wanted, sections, titled)
-        if excerpts:
-            vectors = np.asarray(embed([e.text for e in excerpts]), dtype=np.float32)
+        known = {e.text for e in excerpts}
+        excerpts += [e for e in passage_excerpts(section_chunks, wanted, sections, titled, rows_only=True)
+                     if e.text not in known]
+        ranked = [i for i, e in enumerate(excerpts) if not e.row]  # rows are listed in their order, unranked
+        scores = np.zeros(len(excerpts), dtype=np.float32)
+        if ranked:
+            vectors = np.asarray(embed([excerpts[i].text for i in ranked]), dtype=np.float32)
             question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
-            words = np.array([len(wanted & set(tokenize(e.text))) / len(wanted) for e in excerpts])
-            scores = vectors @ question + words
+            words = np.array([len(wanted & set(tokenize(excerpts[i].text))) / len(wanted) for i in ranked])
+            scores[ranked] = vectors @ question + words
+    more: list[Excerpt] = []
     if scores is not None:
         chosen = best_by_topic(excerpts, budget, scores)
+        more = more_rows(excerpts, chosen, LISTING_CHARS - budget)
     else:
         chosen = spread_by_section(informative(excerpts, file_counts, files) if file_counts else excerpts, budget)
-    return as_passages(chosen, source), len({e.section for e in chosen}), len(sections)
+    return as_passages(chosen, source), len({e.section for e in chosen + more}), len(sections), \
+        as_passages(more, source)
+
+
+def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> list[Excerpt]:
+    """The rows the reader had no room for (the rest of a list of sponsors, the other headlines of the risk
+    factors), in their order, within `budget` characters: listed under the answer, not read. An even sample when
+    more are left than fit; only the strong ones (not the openers of explaining paragraphs) when they are enough."""
+    taken = {e.text for e in chosen}
+    rows = sorted((e for e in excerpts if e.row and e.text not in taken), key=lambda e: e.order)
+    strong = [e for e in rows if not e.weak]
+    rows = strong if len(strong) >= len(rows) // 2 else rows
+    fits = int(budget / max(1.0, float(np.mean([len(e.text) + 2 for e in rows])))) if rows else 0
+    if len(rows) > fits > 0:
+        step = len(rows) / fits
+        rows = [rows[int(k * step)] for k in range(fits)]
+    return _fill(rows, range(len(rows)), budget)
 
 
 EXCERPT_JOIN = " … "

@@ -19,7 +19,7 @@ Sentences about the document rather than its subject (legal boilerplate: "Unless
 "incorporated herein by reference", cover-page addresses) are never chosen.
 
 Hands on a plain dict (`{"version", "lead": [{"page", "text"}], "sections": [{"title", "page", "last_page",
-"sentences": [{"page", "text", "rank"}]}], "subsections": [{"title", "page"}]}`), read by `rag.answer.whole` to
+"sentences": [{"page", "text", "rank"}]}], "subsections": [{"title", "page", "level"}]}`), read by `rag.answer.whole` to
 answer questions about a whole document.
 """
 
@@ -61,7 +61,7 @@ SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bCo
 _NUMBERS = re.compile(r"\d")
 # Sentences about the document, its filing or its legal form rather than its subject.
 _BOILERPLATE = re.compile(
-    r"unless the context (?:otherwise )?(?:requires|indicates)|\bpursuant to\b|incorporat\w* (?:herein )?by reference"
+    r"\bcontext (?:otherwise )?(?:requires|indicates)|\byou should read\b|\bpursuant to\b|incorporat\w* (?:herein )?by reference"
     r"|\bcertify\b|\bI have reviewed\b|securities (?:exchange )?act|reform act|public accounting firm"
     r"|accounting principles generally accepted|generally accepted accounting principles"
     r"|\bmanagement (?:\w+ ){0,3}(?:is|are) responsible for"
@@ -71,7 +71,7 @@ _BOILERPLATE = re.compile(
 # A sentence saying what the document or its subject is: "3M is a diversified technology company", "We are one of
 # the most popular sports teams", "This book explains how to use MuPDF".
 _DEFINES = re.compile(
-    r"^(?:We are|We’re|We're|(?!(?:It|This|That|There|These|Those|Such|Each|He|She|They|Which|What|Our)\b)"
+    r"^(?:(?:[A-Z][a-z’'-]+ ){0,2}We are|We’re|We're|(?!(?:It|This|That|There|These|Those|Such|Each|He|She|They|Which|What|Our)\b)"
     r"(?:The )?[A-Z0-9][\w&.’'-]*(?: [A-Z][\w&.’'-]*){0,4},? (?:is|are))"
     r" (?:a|an|the|one of|among)\b"
     r"|^(?:This|The) (?:book|paper|report|manual|guide|document|article|thesis|chapter) "
@@ -104,10 +104,11 @@ _TITLE_LINE = re.compile(r"^[A-Z][a-z’'-]+(?: (?:and|of|the|&|in|for|to|on|a|[
 _TITLE_SMALL = {"and", "of", "the", "&", "in", "for", "to", "on", "a"}
 
 
-def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
-    """(title, page) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", "Item 1A. Risk
-    Factors", a line in capitals, a short line in title case between sentences): where a question's topic may be,
-    without being a section of the outline."""
+def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = frozenset()
+                          ) -> list[tuple[str, int, int]]:
+    """(title, page, level) of the headings inside sections: level 1 for "D. RISK FACTORS", "2.1 Basis of
+    preparation", "Item 1A. Risk Factors" or a line in capitals, level 2 for a short line in title case between
+    sentences ("Strategic Risks"): where a question's topic may be, without being a section of the outline."""
     found, seen = [], set()
     for page in sorted(pages):
         lines = [line.strip() for line in pages[page].splitlines()]
@@ -116,9 +117,10 @@ def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = froze
         for n, line in enumerate(lines):
             if line in running or _CONTINUED.search(line) or line.lower() in seen:
                 continue
-            if _SUBHEADING.match(line) or heading_of(line) is not None or _title_line(lines, n):
+            level = 1 if _SUBHEADING.match(line) or heading_of(line) is not None else 2 if _title_line(lines, n) else 0
+            if level:
                 seen.add(line.lower())
-                found.append((line, page))
+                found.append((line, page, level))
     return found
 
 
@@ -273,6 +275,17 @@ def _best_sentence(doc: Document, frequent: Counter, running: frozenset[str]) ->
     return best
 
 
+_NUMBERING = re.compile(r"^(?:PART\s+[IVX]+|ITEM\s+\d{1,2}[A-Z]?\.?|[A-H]\.|\d{1,2}(?:\.\d{1,2})*\.?)\s*",
+                        re.IGNORECASE)
+
+
+def overview_title(title: str) -> bool:
+    """Whether a heading names a part that says what the document is about: "Item 1. Business.", "1 Introduction",
+    "Company Overview", "ITEM 4. INFORMATION ON THE COMPANY", not "Risks Related to Our Business"."""
+    words = _NUMBERING.sub("", title.strip()).split()
+    return 0 < len(words) <= 4 and bool(_OVERVIEW_TITLE.search(" ".join(words)))
+
+
 def _common_tokens(chunks: Sequence[Document], share: float = 0.1) -> set[str]:
     """The words on more than `share` of the chunks: the document's own subject ("3M", "company") among them."""
     counts = Counter(token for doc in chunks for token in set(tokenize(doc.page_content)))
@@ -287,37 +300,45 @@ def _defines_subject(sentence: str, common: set[str]) -> bool:
     if match is None:
         return False
     head = match.group(0).split()
-    if head[0] in ("We", "We’re", "We're", "This") or head[:2] == ["The", "Company"]:
+    if "We" in head[:3] or head[0] in ("We’re", "We're", "This") or head[:2] == ["The", "Company"]:
         return True
     subject = [t for t in tokenize(" ".join(head[:-2])) if t != "the" and not t.isdigit()]
     return bool(subject) and all(t in common for t in subject)
 
 
-def lead_sentences(chunks: Sequence[Document], sections: list[dict], subsections: list[tuple[str, int]],
+def lead_sentences(chunks: Sequence[Document], sections: list[dict], subsections: list[tuple[str, int, int]],
                    running: frozenset[str]) -> list[dict]:
     """What a summary starts from: in the document's first half, the sentences saying what the document or its
-    subject is, and the opening sentences of its overview, introduction or business parts (sections or headings
-    inside them so titled), in reading order, at most LEAD_MAX."""
+    subject is (those inside its overview parts first), and the opening sentences of its overview, introduction or
+    business parts (sections or headings inside them so titled, from the heading on), in reading order, at most
+    LEAD_MAX."""
     pages = sorted({doc.metadata.get("page", 1) for doc in chunks})
     last = pages[int(LEAD_SHARE * (len(pages) - 1))]
-    starts = sorted({s["page"] for s in sections} | {page for _t, page in subsections})
-    overview_pages = set()
-    for title, page in [(s["title"], s["page"]) for s in sections] + list(subsections):
-        if page <= last and _OVERVIEW_TITLE.search(title):
-            end = next((p for p in starts if p > page), page + 1)
-            overview_pages.update(range(page, min(end, page + 2)))  # its first pages: where it says what it is
+    starts = sorted({s["page"] for s in sections} | {page for _t, page, _level in subsections})
+    opens: dict[int, str] = {}  # the page an overview part starts on -> its heading
+    continued: set[int] = set()  # the next page of an overview part
+    for title, page in [(s["title"], s["page"]) for s in sections] + [(t, p) for t, p, _level in subsections]:
+        if page <= last and overview_title(title) and page not in opens:
+            opens[page] = title
+            if next((p for p in starts if p > page), page + 2) > page + 1:
+                continued.add(page + 1)
     common = _common_tokens(chunks)
     found: list[dict] = []
+    opened: set[int] = set()
     for doc in chunks:
-        page = doc.metadata.get("page", 1)
+        page, text = doc.metadata.get("page", 1), doc.page_content
         if page > last:
             break
-        for sentence in _sentences(doc.page_content, running):
+        inside = page in continued or page in opened
+        if page in opens and page not in opened and opens[page] in text:  # from the heading on
+            text, inside = text[text.index(opens[page]) + len(opens[page]):], True
+            opened.add(page)
+        for sentence in _sentences(text, running):
             defines = _defines_subject(sentence, common)
-            if (defines or page in overview_pages) and sentence not in (f["text"] for f in found):
-                found.append({"page": page, "text": sentence, "defines": defines})
-    defining = [f for f in found if f["defines"]][:LEAD_MAX // 2]  # half for what it is, half for how it opens
-    opening = [f for f in found if not f["defines"]][:LEAD_MAX - len(defining)]
+            if (defines or inside) and sentence not in (f["text"] for f in found):
+                found.append({"page": page, "text": sentence, "defines": defines, "inside": inside})
+    defining = sorted((f for f in found if f["defines"]), key=lambda f: not f["inside"])[:LEAD_MAX // 2]
+    opening = [f for f in found if f["inside"] and not f["defines"]][:LEAD_MAX - len(defining)]
     return [{"page": f["page"], "text": f["text"]} for f in sorted(defining + opening, key=found.index)]
 
 
@@ -354,7 +375,7 @@ def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: l
     subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()}, running)
     return {"version": OVERVIEW_VERSION, "lead": lead_sentences(chunks, sections, subsections, running),
             "sections": [s for s in sections if s["sentences"] or s["title"]],
-            "subsections": [{"title": title, "page": page} for title, page in subsections]}
+            "subsections": [{"title": title, "page": page, "level": level} for title, page, level in subsections]}
 
 
 def pdf_bookmarks(path, password: str | None = None) -> list[tuple[str, int]]:
