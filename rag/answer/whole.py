@@ -315,9 +315,7 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
 
     listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
     fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
-    strong = [i for i in listed_rows if not excerpts[i].weak]
-    if len(strong) >= fits // 2:  # headlines enough: the openers of explaining paragraphs are left out
-        listed_rows = strong
+    listed_rows = [excerpts.index(e) for e in _headlines_if_enough([excerpts[i] for i in listed_rows], fits)]
     if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
         step = len(listed_rows) / fits
         listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
@@ -393,15 +391,24 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
         as_passages(more, source)
 
 
+HEADLINES_ENOUGH = 5
+
+
+def _headlines_if_enough(rows: list[Excerpt], fits: int) -> list[Excerpt]:
+    """The rows less the openers of explaining paragraphs when the headlines are enough to list (five, or half of
+    what fits): a section of one-sentence headlines is listed by them."""
+    strong = [e for e in rows if not e.weak]
+    return strong if len(strong) >= min(HEADLINES_ENOUGH, fits // 2) else rows
+
+
 def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> list[Excerpt]:
     """The rows the reader had no room for (the rest of a list of sponsors, the other headlines of the risk
     factors), in their order, within `budget` characters: listed under the answer, not read. An even sample when
     more are left than fit; only the strong ones (not the openers of explaining paragraphs) when they are enough."""
     taken = {e.text for e in chosen}
     rows = sorted((e for e in excerpts if e.row and e.text not in taken), key=lambda e: e.order)
-    strong = [e for e in rows if not e.weak]
-    rows = strong if len(strong) >= len(rows) // 2 else rows
     fits = int(budget / max(1.0, float(np.mean([len(e.text) + 2 for e in rows])))) if rows else 0
+    rows = _headlines_if_enough(rows, fits)
     if len(rows) > fits > 0:
         step = len(rows) / fits
         rows = [rows[int(k * step)] for k in range(fits)]

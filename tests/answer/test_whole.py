@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from langchain_core.documents import Document
 
@@ -110,3 +111,22 @@ def test_a_summary_starts_from_the_lead_and_topic_rows_are_listed_wherever_they_
                        "Sponsorship revenue: 200.0\nBolt ... Global sponsor Lines", metadata={"source": "k.pdf", "page": 5})
     rows = [e.text for e in passage_excerpts([passage], {"global", "sponsor"}, overview["sections"]) if e.row]
     assert rows == ["Acme ... Global sponsor Kites", "Bolt ... Global sponsor Lines"]
+
+
+def test_a_long_list_gives_its_headlines_and_the_rest_is_listed_under_the_answer():
+    from rag.answer.whole import best_by_topic, more_rows, passage_excerpts
+
+    topics = ("wind storms rain fog hail snow heat dust birds trees power lines airports laws taxes rivals prices "
+              "strings glue bamboo silk paper plastic shipping ports unions fashion schools parks beaches").split()
+    risks = [f"Changes in {topic} can hurt our sales.\nIt is explained in this longer paragraph. "
+             f"Another sentence follows here.\nYet more explanation of {topic} comes here." for topic in topics]
+    section = {"title": "Risk Factors", "page": 1, "last_page": 30}
+    chunks = [Document(text, metadata={"source": "k.pdf", "page": n + 1, "chunk": n}) for n, text in enumerate(risks)]
+    excerpts = passage_excerpts(chunks, {"risk"}, [section], [section], rows_only=True)
+    headlines = [e.text for e in excerpts if e.row and not e.weak]
+    assert headlines[:2] == ["Changes in wind can hurt our sales.", "Changes in storms can hurt our sales."]
+    assert all(e.weak for e in excerpts if e.text.startswith("It is explained"))  # an explaining paragraph
+    chosen = best_by_topic(excerpts, 300, np.zeros(len(excerpts)))
+    rest = more_rows(excerpts, chosen, 6000)
+    assert {e.text for e in chosen} | {e.text for e in rest} == set(headlines)  # every headline, none twice
+    assert not {e.text for e in chosen} & {e.text for e in rest}

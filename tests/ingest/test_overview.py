@@ -107,3 +107,12 @@ def test_headings_inside_sections_include_item_lines_and_short_title_lines():
             "Our business depends on the demand for kites in spring.\nJohn Smith\nMary Jones")
     found = [(title, level) for title, _page, level in subheadings_from_text({3: page})]
     assert found == [("Item 1A. Risk Factors", 1), ("Strategic Risks", 2)]  # names in a list are no headings
+
+
+def test_overview_parts_are_those_titled_mainly_so():
+    from rag.ingest.overview import overview_title
+
+    assert overview_title("Item 1. Business.") and overview_title("1 Introduction")
+    assert overview_title("ITEM 4. INFORMATION ON THE COMPANY") and overview_title("Company Overview")
+    assert not overview_title("Risks Related to Our Business")
+    assert not overview_title("2 Summary of significant accounting policies")
