@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.ingest.overview import SENTENCE_END
+from rag.ingest.overview import NUMBERING, SENTENCE_END
 from rag.query.analysis import QueryAnalysis
 from rag.text import STOPWORDS, stem, tokenize
 
@@ -128,12 +128,18 @@ def overview_of(index, source: str) -> dict | None:
     return derived(index, ("overview", source), build)
 
 
+_CAPITALISED_RUN = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)+")
+
+
 def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset()) -> set[str]:
     """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's")
     and those `common` in this one (its own name, "Manchester United", is on most pages and says nothing of the
     topic)."""
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
     name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
+    for run in _CAPITALISED_RUN.findall(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
+        if name_words & set(tokenize(run)):
+            name_words |= set(tokenize(run))
     return {t for t in tokenize(analysis.question) if t not in _CUE_WORDS and t not in name_words
             and t not in STOPWORDS and not t.isdigit() and t not in common}
 
@@ -195,7 +201,7 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
     question = wanted | asked
 
     def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
-        words = {w for w in tokenize(part["title"]) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()}
+        words = {w for w in tokenize(NUMBERING.sub("", part["title"])) if w not in STOPWORDS and len(w) > 1}
         return len(question & words) / max(1, len(words)), part["last_page"] - part["page"]
 
     return sorted(found, key=fit, reverse=True)[:1]
@@ -227,26 +233,59 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
     sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word."""
     found, seen = [], set()
     needed = min(2, len(wanted))
+    running = _repeated_lines(passages)
     for doc in passages:
         page = doc.metadata.get("page", 1)
         named = next((s for s in titled if s["page"] <= page <= s["last_page"]), None)
         section = named or next((s for s in sections if s["page"] <= page <= s["last_page"]), None)
         title = section["title"] if section else ""
         lines = [" ".join(line.split()) for line in doc.page_content.splitlines()]
+        lines = [line for line in lines if line not in running]
+        text = "\n".join(lines)
         weak: set[str] = set()  # rows to list only when the strong ones are too few: openers of long paragraphs
         if named:
             rows = [line for line in lines if _labelled_row(line) or _heading_line(line)]
-            openers = _openers(doc.page_content)
+            openers = _openers(text)
             rows += [sentence for sentence, _whole in openers]
             weak = {sentence for sentence, whole in openers if not whole}
         else:
             rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
-        for position, piece in enumerate(rows + ([] if rows_only else _pieces(doc.page_content))):  # rows first
+        rows += listed_after(text, wanted)
+        for position, piece in enumerate(rows + ([] if rows_only else _pieces(text))):  # rows first
             if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
                 seen.add(piece)  # reading order: page, chunk, place in the chunk
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
                 found.append(Excerpt(page, title, piece, order, row=position < len(rows), weak=piece in weak))
     return found
+
+
+_ITEM_MARK = re.compile(r"(?:^|\s)(?:\d{1,2}\)|\([a-z0-9]{1,3}\)|[•▪])\s+")
+
+
+def listed_after(text: str, wanted: set[str]) -> list[str]:
+    """The items of a list whose lead-in names the topic ("We are organized into seven reportable segments, as
+    follows: 1) Frito-Lay North America …; 2) …"): each item to its ";" or ".", numbered, lettered or bulleted."""
+    flat = " ".join(text.split())
+    found = []
+    for match in re.finditer(r"([^.:;]*):\s+((?:\d{1,2}\)|\([a-z0-9]{1,3}\)|[•▪])\s.*)", flat):
+        if not wanted & set(tokenize(match.group(1))):
+            continue
+        for item in _ITEM_MARK.split(match.group(2))[1:]:
+            head = re.split(r"[;.](?:\s|$)", item, maxsplit=1)[0].strip()
+            if 1 <= len(head.split()) <= 40:
+                found.append(head)
+            if re.search(r"\.\s+[A-Z]", item):  # the list ends with this item's sentence
+                break
+    return found
+
+
+def _repeated_lines(passages: Sequence[Document], pages: int = 3) -> set[str]:
+    """Lines printed on `pages` or more pages of the passages: running headers ("Table of Contents"), no rows."""
+    on: dict[str, set[int]] = {}
+    for doc in passages:
+        for line in doc.page_content.splitlines():
+            on.setdefault(" ".join(line.split()), set()).add(doc.metadata.get("page", 1))
+    return {line for line, where in on.items() if len(where) >= pages}
 
 
 def _labelled_row(line: str) -> bool:

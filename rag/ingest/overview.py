@@ -182,7 +182,8 @@ def _sections(outline: list[tuple[str, int]], pages: list[int], name: str) -> li
 
 def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
     """The sentences of `text` that read as prose: not headings, table rows, running headers or "Not applicable"."""
-    text = "\n".join(line for line in text.splitlines() if line.strip() not in running)
+    text = "\n".join(f"\n{line}\n" if _heading_alone(line) else line  # a heading is no part of the sentence below
+                     for line in text.splitlines() if line.strip() not in running)
     out = []
     for line in text.replace("\r", "").split("\n\n"):
         for sentence in SENTENCE_END.split(" ".join(line.split())):
@@ -192,9 +193,22 @@ def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
                     and not _CHECKBOXES.search(sentence) and not _shouting(words) \
                     and not _BOILERPLATE.search(sentence) and not _name_list(words) \
                     and "not applicable" not in sentence.lower() and not _table_row(sentence) \
-                    and sentence[0].isupper() and sentence.rstrip()[-1:] in ".!?。！？":
+                    and _starts_as_sentence(words[0]) and sentence.rstrip()[-1:] in ".!?。！？":
                 out.append(sentence)
     return out
+
+
+def _starts_as_sentence(word: str) -> bool:
+    """A capital letter, or a name that starts with a figure ("3M is a diversified technology company")."""
+    return word[0].isupper() or word[0].isdigit() and any(ch.isalpha() for ch in word)
+
+
+def _heading_alone(line: str) -> bool:
+    """A line that is a heading of one to six words in title case or capitals ("Overview", "General", "Description
+    of Business"): not the start of the sentence that follows it."""
+    words = line.split()
+    return 0 < len(words) <= 6 and not line.rstrip().endswith((".", ",", ";", ":")) and line.strip()[:1].isupper() \
+        and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words)
 
 
 def _table_row(sentence: str) -> bool:
@@ -275,14 +289,14 @@ def _best_sentence(doc: Document, frequent: Counter, running: frozenset[str]) ->
     return best
 
 
-_NUMBERING = re.compile(r"^(?:PART\s+[IVX]+|ITEM\s+\d{1,2}[A-Z]?\.?|[A-H]\.|\d{1,2}(?:\.\d{1,2})*\.?)\s*",
+NUMBERING = re.compile(r"^(?:PART\s+[IVX]+|ITEM\s+\d{1,2}[A-Z]?\.?|[A-H]\.|\d{1,2}(?:\.\d{1,2})*\.?)\s*",
                         re.IGNORECASE)
 
 
 def overview_title(title: str) -> bool:
     """Whether a heading names a part that says what the document is about: "Item 1. Business.", "1 Introduction",
     "Company Overview", "ITEM 4. INFORMATION ON THE COMPANY", not "Risks Related to Our Business"."""
-    words = _NUMBERING.sub("", title.strip()).split()
+    words = NUMBERING.sub("", title.strip()).split()
     return 0 < len(words) <= 4 and bool(_OVERVIEW_TITLE.search(" ".join(words)))
 
 

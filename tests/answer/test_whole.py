@@ -130,3 +130,14 @@ def test_a_long_list_gives_its_headlines_and_the_rest_is_listed_under_the_answer
     rest = more_rows(excerpts, chosen, 6000)
     assert {e.text for e in chosen} | {e.text for e in rest} == set(headlines)  # every headline, none twice
     assert not {e.text for e in chosen} & {e.text for e in rest}
+
+
+def test_the_items_of_a_list_whose_lead_in_names_the_topic_are_rows():
+    from rag.answer.whole import listed_after
+
+    text = ("We are organized into three reportable segments, as follows:\n  1) Kites North America (KNA), which "
+            "includes our kites in\n  Canada;\n  2) Lines Europe, which includes our lines;\n  3) Asia Pacific.\n"
+            "Our staff: (a) pilots; (b) builders.")
+    assert listed_after(text, {"segment", "reportable"}) == [
+        "Kites North America (KNA), which includes our kites in Canada", "Lines Europe, which includes our lines",
+        "Asia Pacific"]
