@@ -43,6 +43,7 @@ from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               overview_of, target_document, titled_sections, topic_tokens)
+from rag.answer.whole import section_chunks as chunks_of_section
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -248,9 +249,9 @@ class Answerer:
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
             candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so:
             for section in titled_sections(overview, topic, topic_tokens(analysis, source)):  # all its rows and
-                section_chunks = [doc for doc in index.chunks if doc.metadata.get("source") == source  # headlines,
-                                  and section["page"] <= doc.metadata.get("page", 1) <= section["last_page"]]
-                candidates += section_chunks[::max(1, len(section_chunks) // TITLED_CHUNKS)][:TITLED_CHUNKS]  # and
+                own = [doc for doc in index.chunks if doc.metadata.get("source") == source]  # headlines, and
+                section_chunks = chunks_of_section(own, section)
+                candidates += section_chunks[::max(1, len(section_chunks) // TITLED_CHUNKS)][:TITLED_CHUNKS]
         search = getattr(self.retriever, "search", None)  # the sentences of an even sample of its chunks
         passages, drawn, sections, more = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,

@@ -190,14 +190,20 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
     sections = overview.get("sections", [])
     subsections = overview.get("subsections", [])
     last = max((s["last_page"] for s in sections), default=1)
-    found = [s for s in sections if wanted & set(tokenize(s["title"]))]
-    for sub in subsections:
+    found = []
+    for n, section in enumerate(sections):
+        if wanted & set(tokenize(section["title"])):
+            after = sections[n + 1]["title"] if n + 1 < len(sections) else None
+            found.append({**section, "last_page": section["last_page"] + bool(after), "until": after})
+    for n, sub in enumerate(subsections):
         if wanted & set(tokenize(sub["title"])) and not any(s["page"] == sub["page"] for s in found):
             level = sub.get("level", 1)
             starts = sorted({s["page"] for s in sections}
                             | {s["page"] for s in subsections if s.get("level", 1) <= level})
             end = next((page - 1 for page in starts if page > sub["page"]), last)
-            found.append({"title": sub["title"], "page": sub["page"], "last_page": max(sub["page"], end)})
+            after = next((s["title"] for s in subsections[n + 1:] if s.get("level", 1) <= level), None)
+            found.append({"title": sub["title"], "page": sub["page"], "last_page": max(sub["page"], end + 1),
+                          "until": after})  # to the next heading, which may be on the page it starts
     question = wanted | asked
 
     def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
@@ -205,6 +211,32 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
         return len(question & words) / max(1, len(words)), part["last_page"] - part["page"]
 
     return sorted(found, key=fit, reverse=True)[:1]
+
+
+def section_chunks(chunks: Sequence[Document], part: dict) -> list[Document]:
+    """The chunks of a part of a document (`titled_sections`) cut to its text: from its heading to the next heading
+    of its level ("2. Acquisitions" ends where "3. Restructuring" starts on the same page)."""
+    inside = [doc for doc in chunks if part["page"] <= doc.metadata.get("page", 1) <= part["last_page"]]
+    title, until = part["title"], part.get("until")
+    number = re.match(r"(\d{1,3})\.?\s", title)
+    if until:
+        ends = re.compile(rf"(?m)^[ \t]*{re.escape(until)}[ \t]*$")
+    elif number:  # the last numbered part ("35 Subsidiaries") ends where the next number starts ("36 Additional …")
+        ends = re.compile(rf"(?m)^[ \t]*{int(number.group(1)) + 1}\.?[ \t]+[A-Z]")
+    else:
+        ends = None
+    start = next((n for n, doc in enumerate(inside) if title in doc.page_content), 0)
+    out = []
+    for n, doc in enumerate(inside[start:]):
+        text = doc.page_content
+        begin = text.index(title) + len(title) if n == 0 and title in text else 0
+        stop = ends.search(text, begin) if ends else None
+        piece = text[begin:stop.start() if stop else len(text)]
+        if piece.strip():
+            out.append(doc if piece == text else Document(piece, metadata=doc.metadata))
+        if stop:
+            break
+    return out
 
 
 def _openers(text: str) -> list[tuple[str, bool]]:
@@ -371,13 +403,19 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
 
 
 def _fill(excerpts: list[Excerpt], order, budget: int) -> list[Excerpt]:
-    chosen, used, kept_words = [], 0, []
+    """The excerpts in `order` that fit in `budget` characters, each once: a sentence nearly the same as one taken
+    is the same sentence seen again (chunks overlap); a row must be the very same (two subsidiaries' rows differ in
+    one word)."""
+    chosen, used, kept_words, kept_rows = [], 0, [], set()
     for i in order:
         text = excerpts[i].text
         words = set(tokenize(text))
-        if used + len(text) > budget or any(len(words & other) >= 0.8 * len(words) for other in kept_words):
-            continue  # too long for what is left, or (nearly) a sentence already taken (chunks overlap)
+        again = text in kept_rows if excerpts[i].row else \
+            any(len(words & other) >= 0.8 * len(words) for other in kept_words)
+        if used + len(text) > budget or again:
+            continue
         kept_words.append(words)
+        kept_rows.add(text)
         chosen.append(excerpts[i])
         used += len(text) + 2
     return sorted(chosen, key=lambda e: (e.order, e.page))

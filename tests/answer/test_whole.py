@@ -141,3 +141,20 @@ def test_the_items_of_a_list_whose_lead_in_names_the_topic_are_rows():
     assert listed_after(text, {"segment", "reportable"}) == [
         "Kites North America (KNA), which includes our kites in Canada", "Lines Europe, which includes our lines",
         "Asia Pacific"]
+
+
+def test_a_titled_part_ends_at_the_next_heading_of_its_level_on_the_same_page():
+    from rag.answer.whole import section_chunks, titled_sections
+
+    overview = {"sections": [{"title": "Notes", "page": 50, "last_page": 53, "sentences": []}],
+                "subsections": [{"title": "2. Acquisitions", "page": 51, "level": 1},
+                                {"title": "Current Health", "page": 51, "level": 2},
+                                {"title": "3. Restructuring", "page": 51, "level": 1}]}
+    part = titled_sections(overview, {"acquisition"})[0]
+    chunks = [Document("1. Basis\nText of note one.\n2. Acquisitions\nWe bought Current Health.\nCurrent Health\n"
+                       "It cost $400 million.", metadata={"source": "b.pdf", "page": 51}),
+              Document("More on the purchase.\n3. Restructuring\nWe closed stores in Mexico.",
+                       metadata={"source": "b.pdf", "page": 51}),
+              Document("Restructuring charges: 2022: $10", metadata={"source": "b.pdf", "page": 52})]
+    texts = [doc.page_content.strip() for doc in section_chunks(chunks, part)]
+    assert texts == ["We bought Current Health.\nCurrent Health\nIt cost $400 million.", "More on the purchase."]
