@@ -40,6 +40,24 @@ def compared_files(answerer, analysis: QueryAnalysis) -> list[str]:
     return found[:MAX_DOCUMENTS] if len(found) >= 2 else []
 
 
+_JOIN = r"(?:and|or|vs\.?|versus|&)"
+
+
+def own_question(asked: str, others: set[str]) -> str:
+    """`asked` for one document of a comparison: without the words naming the others and the "and" that joined
+    them ("Compare the segments of American Express and PepsiCo." asks the PepsiCo filing "Compare the segments of
+    PepsiCo."), so that a small reader does not give one company's facts to the other."""
+    text = asked
+    for word in sorted(others, key=len, reverse=True):
+        name = rf"\b{re.escape(word)}(?:['’]s)?(?!\w)"
+        for form in (rf"\s*\b{_JOIN}\s+{name}", rf"{name}\s+{_JOIN}\b\s*", name):
+            text, found = re.subn(form, " ", text, flags=re.IGNORECASE)
+            if found:
+                break
+    text = re.sub(r"\s+([,.?!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return text if len(text.split()) >= 3 else asked
+
+
 def _renumbered(text: str, offset: int) -> str:
     return _CITATION.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
 
@@ -57,7 +75,9 @@ def compare_documents(answerer, asked: str, analysis: QueryAnalysis, on_token, o
             break
         if on_notice:
             on_notice(f"Comparing {len(files)} documents: reading {source} ({number} of {len(files)}) …")
-        part = answerer.answer(asked, analysis.restricted_to({source}, scope="document"), should_stop=should_stop)
+        others = analysis.words_naming(set(files) - {source}) - analysis.words_naming({source})
+        part = answerer.answer(own_question(asked, others), analysis.restricted_to({source}, scope="document"),
+                               should_stop=should_stop)
         offset = len(result.sources)
         for item in part.sources:
             item.number += offset

@@ -158,3 +158,13 @@ def test_a_titled_part_ends_at_the_next_heading_of_its_level_on_the_same_page():
               Document("Restructuring charges: 2022: $10", metadata={"source": "b.pdf", "page": 52})]
     texts = [doc.page_content.strip() for doc in section_chunks(chunks, part)]
     assert texts == ["We bought Current Health.\nCurrent Health\nIt cost $400 million.", "More on the purchase."]
+
+
+def test_each_document_of_a_comparison_is_asked_without_the_others_names():
+    from rag.answer.compare import own_question
+
+    asked = "Compare the reportable segments of American Express and PepsiCo."
+    assert own_question(asked, {"american", "express"}) == "Compare the reportable segments of PepsiCo."
+    assert own_question(asked, {"pepsico"}) == "Compare the reportable segments of American Express."
+    assert own_question("Compare Costco's and Nike's risks.", {"nike"}) == "Compare Costco's risks."
+    assert own_question("How do the 2021 and 2022 filings differ?", set()) == "How do the 2021 and 2022 filings differ?"
