@@ -277,9 +277,10 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
         weak: set[str] = set()  # rows to list only when the strong ones are too few: openers of long paragraphs
         if named:
             rows = [line for line in lines if _labelled_row(line) or _heading_line(line)]
+            bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line) and line not in rows]
             openers = _openers(text)
-            rows += [sentence for sentence, _whole in openers]
-            weak = {sentence for sentence, whole in openers if not whole}
+            rows += bullets + [sentence for sentence, _whole in openers]
+            weak = set(bullets) | {sentence for sentence, whole in openers if not whole}  # sub-items of a point
         else:
             rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
         rows += listed_after(text, wanted)
@@ -318,6 +319,9 @@ def _repeated_lines(passages: Sequence[Document], pages: int = 3) -> set[str]:
         for line in doc.page_content.splitlines():
             on.setdefault(" ".join(line.split()), set()).add(doc.metadata.get("page", 1))
     return {line for line, where in on.items() if len(where) >= pages}
+
+
+_BULLET = re.compile(r"^[•▪◦·\-*]\s+(?=\w)")  # a bulleted line of a list
 
 
 def _labelled_row(line: str) -> bool:

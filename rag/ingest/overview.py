@@ -106,9 +106,9 @@ _TITLE_SMALL = {"and", "of", "the", "&", "in", "for", "to", "on", "a"}
 
 def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = frozenset()
                           ) -> list[tuple[str, int, int]]:
-    """(title, page, level) of the headings inside sections: level 1 for "D. RISK FACTORS", "2.1 Basis of
-    preparation", "Item 1A. Risk Factors" or a line in capitals, level 2 for a short line in title case between
-    sentences ("Strategic Risks"): where a question's topic may be, without being a section of the outline."""
+    """(title, page, level) of the headings inside sections ("D. RISK FACTORS", "2.1 Basis of preparation", "Item
+    1A. Risk Factors", a line in capitals, a short line in title case between sentences: "Strategic Risks"; levels
+    as `heading_level` gives them): where a question's topic may be, without being a section of the outline."""
     found, seen = [], set()
     for page in sorted(pages):
         lines = [line.strip() for line in pages[page].splitlines()]
@@ -117,11 +117,28 @@ def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = froze
         for n, line in enumerate(lines):
             if line in running or _CONTINUED.search(line) or line.lower() in seen:
                 continue
-            level = 1 if _SUBHEADING.match(line) or heading_of(line) is not None else 2 if _title_line(lines, n) else 0
+            level = heading_level(line, lines, n)
             if level:
                 seen.add(line.lower())
                 found.append((line, page, level))
     return found
+
+
+CAPITALS_LEVEL, TITLE_LEVEL = 3, 4  # a line in capitals may be a label ("CAUTION"), a title line a child heading
+
+
+def heading_level(line: str, lines: list[str], n: int) -> int:
+    """How high a heading `line` (the n-th of `lines`) is, 0 for no heading: an Item, Part or lettered heading 1, a
+    numbered one its depth ("3.5" 2, "3.5.2" 3), a line in capitals 3, a title line between sentences 4. A part
+    runs to the next heading of its level or higher."""
+    numbered = heading_of(line)
+    if numbered is not None:
+        return numbered[1]
+    if _SUBHEADING.match(line):
+        if re.match(r"[A-H]\.\s", line):
+            return 1
+        return line.split()[0].rstrip(".").count(".") + 1 if line[:1].isdigit() else CAPITALS_LEVEL
+    return TITLE_LEVEL if _title_line(lines, n) else 0
 
 
 def _title_line(lines: list[str], n: int) -> bool:

@@ -106,7 +106,7 @@ def test_headings_inside_sections_include_item_lines_and_short_title_lines():
     page = ("Item 1A. Risk Factors\nThe risks are grouped under these headings.\nStrategic Risks\n"
             "Our business depends on the demand for kites in spring.\nJohn Smith\nMary Jones")
     found = [(title, level) for title, _page, level in subheadings_from_text({3: page})]
-    assert found == [("Item 1A. Risk Factors", 1), ("Strategic Risks", 2)]  # names in a list are no headings
+    assert found == [("Item 1A. Risk Factors", 1), ("Strategic Risks", 4)]  # names in a list are no headings
 
 
 def test_overview_parts_are_those_titled_mainly_so():
