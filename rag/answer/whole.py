@@ -510,14 +510,28 @@ def excerpt_points(passages: Sequence[Document]) -> str:
     return "\n".join(lines)
 
 
+OUTLINE_PARTS = 30  # entries of a short outline with the numbered headings inside its sections
+
+
 def outline_line(overview: dict, shown: int = 20) -> str:
-    """The document's sections in order with their pages (the largest `shown` when there are more)."""
+    """The document's sections in order with their pages (the largest `shown` when there are more); when it has
+    few, each with the numbered or Item headings inside it ("Chapter 3: Important Information (p. 20–40): 3.5
+    Warning and Cautions (p. 24), 3.9 Troubleshooting (p. 28)"), so a manual's outline says what it covers."""
     sections = overview.get("sections", [])[1:] or overview.get("sections", [])  # not the front matter
     if len(sections) > shown:
         largest = sorted(sections, key=lambda s: s["page"] - s["last_page"])[:shown]
         sections = [s for s in sections if s in largest]
     pages = lambda s: f"p. {s['page']}" + (f"–{s['last_page']}" if s["last_page"] > s["page"] else "")  # noqa: E731
-    return "Sections: " + "; ".join(f"{s['title']} ({pages(s)})" for s in sections)
+    inner = [sub for sub in overview.get("subsections", []) if sub.get("level", 1) <= 2
+             and not any(sub["title"] == s["title"] for s in sections)]
+    room = OUTLINE_PARTS - len(sections) if len(sections) < shown // 2 else 0
+    entries = []
+    for section in sections:
+        inside = [sub for sub in inner if section["page"] <= sub["page"] <= section["last_page"]][:max(0, room)]
+        room -= len(inside)
+        parts = ", ".join(f"{sub['title']} (p. {sub['page']})" for sub in inside)
+        entries.append(f"{section['title']} ({pages(section)})" + (f": {parts}" if parts else ""))
+    return "Sections: " + "; ".join(entries)
 
 
 def coverage(source: str, drawn: int, total: int, pages: Sequence[int]) -> str:

@@ -168,3 +168,16 @@ def test_each_document_of_a_comparison_is_asked_without_the_others_names():
     assert own_question(asked, {"pepsico"}) == "Compare the reportable segments of American Express."
     assert own_question("Compare Costco's and Nike's risks.", {"nike"}) == "Compare Costco's risks."
     assert own_question("How do the 2021 and 2022 filings differ?", set()) == "How do the 2021 and 2022 filings differ?"
+
+
+def test_a_short_outline_shows_the_numbered_headings_inside_its_sections():
+    from rag.answer.whole import outline_line
+
+    overview = {"sections": [{"title": "manual.pdf", "page": 1, "last_page": 1},
+                             {"title": "Chapter 1: Setup", "page": 2, "last_page": 9},
+                             {"title": "Chapter 2: Safety", "page": 10, "last_page": 20}],
+                "subsections": [{"title": "1.1 Cables", "page": 3, "level": 2},
+                                {"title": "CAUTION", "page": 4, "level": 3},
+                                {"title": "2.1 Warnings", "page": 11, "level": 2}]}
+    assert outline_line(overview) == ("Sections: Chapter 1: Setup (p. 2–9): 1.1 Cables (p. 3); "
+                                      "Chapter 2: Safety (p. 10–20): 2.1 Warnings (p. 11)")
