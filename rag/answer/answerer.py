@@ -42,8 +42,7 @@ from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
-                              overview_of, target_document, titled_sections, topic_tokens)
-from rag.answer.whole import section_chunks as chunks_of_section
+                              overview_of, section_chunks, target_document, titled_sections, topic_tokens)
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -245,18 +244,19 @@ class Answerer:
         if not overview or not overview.get("sections"):
             return None
         topic = topic_tokens(analysis, source, common_words(index, source))
-        candidates, section_chunks = list(retrieved), []
-        if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages,
-            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)  # and of a section named so:
-            for section in titled_sections(overview, topic, topic_tokens(analysis, source)):  # all its rows and
-                own = [doc for doc in index.chunks if doc.metadata.get("source") == source]  # headlines, and
-                section_chunks = chunks_of_section(own, section)
-                candidates += section_chunks[::max(1, len(section_chunks) // TITLED_CHUNKS)][:TITLED_CHUNKS]
-        search = getattr(self.retriever, "search", None)  # the sentences of an even sample of its chunks
+        candidates, titled, part = list(retrieved), [], []
+        if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages;
+            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)
+            titled = titled_sections(overview, topic, topic_tokens(analysis, source))
+            if titled:  # and of the part named so: all its rows and headlines, and the sentences of an even sample
+                part = section_chunks([doc for doc in index.chunks if doc.metadata.get("source") == source],
+                                      titled[0])
+                candidates += part[::max(1, len(part) // TITLED_CHUNKS)][:TITLED_CHUNKS]
+        search = getattr(self.retriever, "search", None)
         passages, drawn, sections, more = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
             file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files),
-            section_chunks=section_chunks)
+            titled=titled, section_chunks=part)
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview, more) if passages else None
 
     def _with_page_tables(self, passages: list[Document]) -> list[Document]:

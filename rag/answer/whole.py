@@ -25,15 +25,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.ingest.overview import NUMBERING, SENTENCE_END
+from rag.ingest.overview import NUMBERING, SENTENCE_END, common_tokens, running_lines
 from rag.query.analysis import QueryAnalysis
 from rag.text import STOPWORDS, stem, tokenize
 
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
 LEAD_PRIORITY = -100  # the lead's sentences come before any section's (whose priorities are 1/pages and more)
 LATER_WAIT = 2.0  # a section at a document's end waits three times as long for a summary's excerpts as one at its start
-DOCUMENT_CHARS = 2000
-LISTING_CHARS = 6000  # a list question's rows shown under the answer, the reader's excerpts included  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
+DOCUMENT_CHARS = 2000  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
+LISTING_CHARS = 6000  # a list question's rows shown under the answer, the reader's excerpts included
 # Words that ask for a summary rather than name what it is about.
 _CUE_WORDS = {stem(w) for w in (
     "summarise summarize summary summaries overview outline main key major principal important points point "
@@ -149,12 +149,7 @@ def common_words(index, source: str, share: float = 0.3) -> set[str]:
     from rag.index.base import derived
 
     def build() -> set[str]:
-        docs = [doc for doc in index.chunks if doc.metadata.get("source") == source]
-        counts: dict[str, int] = {}
-        for doc in docs:
-            for token in set(tokenize(doc.page_content)):
-                counts[token] = counts.get(token, 0) + 1
-        return {token for token, n in counts.items() if n > share * len(docs)}
+        return common_tokens([doc for doc in index.chunks if doc.metadata.get("source") == source], share)
 
     return derived(index, ("common_words", source), build)
 
@@ -265,7 +260,7 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
     sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word."""
     found, seen = [], set()
     needed = min(2, len(wanted))
-    running = _repeated_lines(passages)
+    running = {" ".join(line.split()) for line in running_lines(passages, share=0.0)}  # on 3 pages or more
     for doc in passages:
         page = doc.metadata.get("page", 1)
         named = next((s for s in titled if s["page"] <= page <= s["last_page"]), None)
@@ -310,15 +305,6 @@ def listed_after(text: str, wanted: set[str]) -> list[str]:
             if re.search(r"\.\s+[A-Z]", item):  # the list ends with this item's sentence
                 break
     return found
-
-
-def _repeated_lines(passages: Sequence[Document], pages: int = 3) -> set[str]:
-    """Lines printed on `pages` or more pages of the passages: running headers ("Table of Contents"), no rows."""
-    on: dict[str, set[int]] = {}
-    for doc in passages:
-        for line in doc.page_content.splitlines():
-            on.setdefault(" ".join(line.split()), set()).add(doc.metadata.get("page", 1))
-    return {line for line, where in on.items() if len(where) >= pages}
 
 
 _BULLET = re.compile(r"^[•▪◦·\-*]\s+(?=\w)")  # a bulleted line of a list
@@ -385,21 +371,19 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
     topic's words), in their own order; then the excerpts most like it, at most SECTION_CAP from one section."""
     taken: dict[str, int] = {}
 
-    def listed(e: Excerpt) -> bool:
-        return e.row
-
-    listed_rows = sorted((i for i, e in enumerate(excerpts) if listed(e)), key=lambda i: excerpts[i].order)
+    listed_rows = sorted((i for i, e in enumerate(excerpts) if e.row), key=lambda i: excerpts[i].order)
     fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
-    listed_rows = [excerpts.index(e) for e in _headlines_if_enough([excerpts[i] for i in listed_rows], fits)]
+    if _headlines_enough([excerpts[i] for i in listed_rows], fits):
+        listed_rows = [i for i in listed_rows if not excerpts[i].weak]
     if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
         step = len(listed_rows) / fits
         listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
 
     def order():
-        rest = sorted((i for i, e in enumerate(excerpts) if not listed(e)), key=lambda i: -scores[i])
+        rest = sorted((i for i, e in enumerate(excerpts) if not e.row), key=lambda i: -scores[i])
         for i in listed_rows + rest:
             section = excerpts[i].section
-            if listed(excerpts[i]) or taken.get(section, 0) < SECTION_CAP:
+            if excerpts[i].row or taken.get(section, 0) < SECTION_CAP:
                 taken[section] = taken.get(section, 0) + 1
                 yield int(i)
 
@@ -438,19 +422,19 @@ def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
 
 def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
                       embed, wanted: set[str], budget: int = DOCUMENT_CHARS, file_counts=None,
-                      files: int = 1, section_chunks: Sequence[Document] = ()
+                      files: int = 1, titled: Sequence[dict] = (), section_chunks: Sequence[Document] = ()
                       ) -> tuple[list[Document], int, int, list[Document]]:
     """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
-    unit vectors (the index's embeddings); `section_chunks`, every chunk of the part whose title names the topic,
-    give their rows, headings and headlines (their sentences come from the `retrieved` ones). Last, for a list
+    unit vectors (the index's embeddings); `titled` is the part whose title names the topic (`titled_sections`) and
+    `section_chunks` its chunks (`section_chunks`), which give their rows, headings and headlines (their sentences
+    come from the `retrieved` ones). Last, for a list
     question, the passages of the rows the reader has no room for (`more_rows`)."""
     sections = overview.get("sections", [])
     excerpts = overview_excerpts(overview)
     scores = None
     if wanted:
         own = [doc for doc in retrieved if doc.metadata.get("source") == source]
-        titled = titled_sections(overview, wanted, topic_tokens(analysis, source))
         excerpts += passage_excerpts(own, wanted, sections, titled)
         known = {e.text for e in excerpts}
         excerpts += [e for e in passage_excerpts(section_chunks, wanted, sections, titled, rows_only=True)
@@ -475,11 +459,10 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
 HEADLINES_ENOUGH = 5
 
 
-def _headlines_if_enough(rows: list[Excerpt], fits: int) -> list[Excerpt]:
-    """The rows less the openers of explaining paragraphs when the headlines are enough to list (five, or half of
-    what fits): a section of one-sentence headlines is listed by them."""
-    strong = [e for e in rows if not e.weak]
-    return strong if len(strong) >= min(HEADLINES_ENOUGH, fits // 2) else rows
+def _headlines_enough(rows: list[Excerpt], fits: int) -> bool:
+    """Whether the rows' headlines (not the openers of explaining paragraphs or bullets) are enough to list on their
+    own (five, or half of what fits): a section of one-sentence headlines is listed by them."""
+    return sum(not e.weak for e in rows) >= min(HEADLINES_ENOUGH, fits // 2)
 
 
 def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> list[Excerpt]:
@@ -489,7 +472,7 @@ def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> li
     taken = {e.text for e in chosen}
     rows = sorted((e for e in excerpts if e.row and e.text not in taken), key=lambda e: e.order)
     fits = int(budget / max(1.0, float(np.mean([len(e.text) + 2 for e in rows])))) if rows else 0
-    rows = _headlines_if_enough(rows, fits)
+    rows = [e for e in rows if not e.weak] if _headlines_enough(rows, fits) else rows
     if len(rows) > fits > 0:
         step = len(rows) / fits
         rows = [rows[int(k * step)] for k in range(fits)]

@@ -317,7 +317,7 @@ def overview_title(title: str) -> bool:
     return 0 < len(words) <= 4 and bool(_OVERVIEW_TITLE.search(" ".join(words)))
 
 
-def _common_tokens(chunks: Sequence[Document], share: float = 0.1) -> set[str]:
+def common_tokens(chunks: Sequence[Document], share: float = 0.1) -> set[str]:
     """The words on more than `share` of the chunks: the document's own subject ("3M", "company") among them."""
     counts = Counter(token for doc in chunks for token in set(tokenize(doc.page_content)))
     return {token for token, n in counts.items() if n > share * len(chunks)}
@@ -353,7 +353,7 @@ def lead_sentences(chunks: Sequence[Document], sections: list[dict], subsections
             opens[page] = title
             if next((p for p in starts if p > page), page + 2) > page + 1:
                 continued.add(page + 1)
-    common = _common_tokens(chunks)
+    common = common_tokens(chunks)
     found: list[dict] = []
     opened: set[int] = set()
     for doc in chunks:
