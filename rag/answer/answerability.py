@@ -88,8 +88,8 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
     same_script = question.mostly_cjk == mostly_cjk(" ".join(doc.page_content for doc in passages))
     if same_script:
         never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
-        never += [name for name in question.organisations
-                  if not any(_contains(tokens, tokenize(name)) for tokens in texts)]
+        never += [name for name in question.organisations if not set(name.split()) <= ignore
+                  and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
     mentioned_quarters = set().union(*(quarters(doc.page_content) for doc in passages))
     never += [QUARTER_NAMES[number] for number in sorted(question.quarters - mentioned_quarters)]
     if never:
@@ -130,8 +130,17 @@ def mentioned_tokens(passages: Iterable[Document]) -> set[str]:
 
 
 def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether the words of `phrase` are in `tokens` together: in order, or all within a stretch twice as long (a
+    question runs two names into one: "Department of Health Medical Quality Assurance" for "Department of Health,
+    Division of Medical Quality Assurance")."""
     width = len(phrase)
-    return bool(width) and any(list(tokens[at:at + width]) == list(phrase) for at in range(len(tokens) - width + 1))
+    if not width:
+        return False
+    if any(list(tokens[at:at + width]) == list(phrase) for at in range(len(tokens) - width + 1)):
+        return True
+    wanted, span = set(phrase), 2 * width
+    return width > 2 and any(tokens[at] in wanted and wanted <= set(tokens[at:at + span])
+                             for at in range(len(tokens)))
 
 
 def _quoted(words: Sequence[str]) -> str:

@@ -75,8 +75,10 @@ def compare_documents(answerer, asked: str, analysis: QueryAnalysis, on_token, o
             break
         if on_notice:
             on_notice(f"Comparing {len(files)} documents: reading {source} ({number} of {len(files)}) …")
-        others = analysis.words_naming(set(files) - {source}) - analysis.words_naming({source})
-        part = answerer.answer(own_question(asked, others), analysis.restricted_to({source}, scope="document"),
+        named = analysis.names_only_in(set(files) - {source}, source)
+        others = (analysis.words_naming(set(files) - {source}) - analysis.words_naming({source})) | named
+        part = answerer.answer(own_question(asked, others),
+                               analysis.restricted_to({source}, scope="document", others=named),
                                should_stop=should_stop)
         offset = len(result.sources)
         for item in part.sources:

@@ -27,6 +27,7 @@ from langchain_core.documents import Document
 
 from rag.ingest.overview import NUMBERING, SENTENCE_END, common_tokens, running_lines
 from rag.query.analysis import QueryAnalysis
+from rag.query.scope import summary_request
 from rag.text import STOPWORDS, stem, tokenize
 
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
@@ -134,7 +135,9 @@ _CAPITALISED_RUN = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)+"
 def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset()) -> set[str]:
     """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's")
     and those `common` in this one (its own name, "Manchester United", is on most pages and says nothing of the
-    topic)."""
+    topic). A request to summarise a document has no topic: its words describe the document."""
+    if summary_request(analysis.question):
+        return set()
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
     name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
     for run in _CAPITALISED_RUN.findall(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
@@ -252,12 +255,14 @@ def _openers(text: str) -> list[tuple[str, bool]]:
 
 
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
-                     titled: Sequence[dict] = (), rows_only: bool = False) -> list[Excerpt]:
+                     titled: Sequence[dict] = (), rows_only: bool = False,
+                     headings: dict[int, list[str]] | None = None) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
     page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
     or table row, every heading ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or
     table row holding the topic's words ("DXC ... Global sponsor Digital platform development" for "the global
-    sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word."""
+    sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word. `headings`: per page, the
+    overview's heading titles (set in a heading type, over several lines perhaps), rows in a titled part too."""
     found, seen = [], set()
     needed = min(2, len(wanted))
     running = {" ".join(line.split()) for line in running_lines(passages, share=0.0)}  # on 3 pages or more
@@ -276,6 +281,11 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
             openers = _openers(text)
             rows += bullets + [sentence for sentence, _whole in openers]
             weak = set(bullets) | {sentence for sentence, whole in openers if not whole}  # sub-items of a point
+            flat = " ".join(lines)
+            titles = [title for title in (headings or {}).get(page, ()) if title in flat]
+            rows = [_after_heading(row, titles) for row in rows] + [title for title in titles if title not in rows]
+            rows = [row for row in dict.fromkeys(rows) if row]
+            rows.sort(key=lambda row: flat.find(row) if row in flat else len(flat))  # in reading order
         else:
             rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
         rows += listed_after(text, wanted)
@@ -285,6 +295,12 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
                 found.append(Excerpt(page, title, piece, order, row=position < len(rows), weak=piece in weak))
     return found
+
+
+def _after_heading(row: str, titles: list[str]) -> str:
+    """A row less the heading it starts with: a paragraph's opener read on from a headline without a full stop."""
+    title = next((title for title in titles if row.startswith(title + " ")), None)
+    return row[len(title):].strip() if title else row
 
 
 _ITEM_MARK = re.compile(r"(?:^|\s)(?:\d{1,2}\)|\([a-z0-9]{1,3}\)|[•▪])\s+")
@@ -432,13 +448,16 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
     question, the passages of the rows the reader has no room for (`more_rows`)."""
     sections = overview.get("sections", [])
     excerpts = overview_excerpts(overview)
+    headings: dict[int, list[str]] = {}
+    for sub in overview.get("subsections", []):
+        headings.setdefault(sub["page"], []).append(sub["title"])
     scores = None
     if wanted:
         own = [doc for doc in retrieved if doc.metadata.get("source") == source]
-        excerpts += passage_excerpts(own, wanted, sections, titled)
+        excerpts += passage_excerpts(own, wanted, sections, titled, headings=headings)
         known = {e.text for e in excerpts}
-        excerpts += [e for e in passage_excerpts(section_chunks, wanted, sections, titled, rows_only=True)
-                     if e.text not in known]
+        excerpts += [e for e in passage_excerpts(section_chunks, wanted, sections, titled, rows_only=True,
+                                                 headings=headings) if e.text not in known]
         ranked = [i for i, e in enumerate(excerpts) if not e.row]  # rows are listed in their order, unranked
         scores = np.zeros(len(excerpts), dtype=np.float32)
         if ranked:

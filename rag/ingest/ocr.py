@@ -22,6 +22,7 @@ text of Miyazawa's 序, word for word); a horizontal Japanese page: 91 horizonta
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -114,10 +115,16 @@ def resolve_languages(setting: str | None) -> str:
 # ---------------------------------------------------------------- which pages need OCR
 
 
+_GLYPH_NAMES = re.compile(r"(?:/(?:G|g|uni|cid|glyph)[0-9A-Fa-f]{2,5})+")
+
+
 def usable(text: str) -> bool:
     """Whether a page's extracted text is real text: long enough, and not the mojibake of a font without a correct
-    Unicode map (many combining marks, or letters spread over unrelated scripts: "Θͨ͘͠ͱ͍;ݱ...")."""
+    Unicode map (many combining marks, or letters spread over unrelated scripts: "Θͨ͘͠ͱ͍;ݱ..."), nor the glyph names
+    of a font the extractor could not map at all ("/G59/G6F/G75/G72")."""
     if len(text) < MIN_PAGE_CHARS:
+        return False
+    if len("".join(_GLYPH_NAMES.findall(text))) > 0.3 * len(text):
         return False
     scripts: dict[str, int] = {}
     marks = replacement = letters = 0

@@ -32,9 +32,10 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.ingest.pdf_headings import font_headings
 from rag.text import tokenize
 
-OVERVIEW_VERSION = 2  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
+OVERVIEW_VERSION = 3  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
 TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
 MAX_PER_SECTION = 4
 LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones
@@ -168,6 +169,45 @@ def outline_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
     return found
 
 
+FONT_OUTLINE = (2, 40)  # top-level font headings that make an outline: fewer is a title, more a list of labels
+
+
+def outline_from_fonts(headings: Sequence[tuple[str, int, int]]) -> list[tuple[str, int]]:
+    """(title, page) of the headings of the largest type, when there are a few of them and that type is larger than
+    the body's (a bold body-size line is a paragraph's head, not a part's)."""
+    found, seen = [], set()
+    for title, page, level in headings:
+        key = _heading_key(title)
+        if level == 1 and key not in seen:
+            seen.add(key)
+            found.append((title, page))
+    return found if FONT_OUTLINE[0] <= len(found) <= FONT_OUTLINE[1] else []
+
+
+def _heading_key(title: str) -> str:
+    return re.sub(r"\W+", "", title.lower())
+
+
+def merge_headings(from_text: list[tuple[str, int, int]], from_fonts: Sequence[tuple[str, int, int]],
+                   page_texts: dict[int, str]) -> list[tuple[str, int, int]]:
+    """The headings of both kinds in reading order; a font heading that is, holds or is held by a text heading of
+    its page ("PART I ITEM 1. IDENTITY ..." and "ITEM 1. IDENTITY ...") is that heading, kept as the text gives it."""
+    keys = {(page, _heading_key(title)) for title, page, _ in from_text}
+    merged = list(from_text)
+    for title, page, level in from_fonts:
+        key = _heading_key(title)
+        if key and not any(p == page and (key in k or k in key) for p, k in keys):
+            keys.add((page, key))
+            merged.append((title, page, level))
+
+    def place(heading: tuple[str, int, int]) -> tuple[int, int]:
+        flat = _heading_key(page_texts.get(heading[1], ""))
+        at = flat.find(_heading_key(heading[0])[:40])
+        return heading[1], at if at >= 0 else len(flat)
+
+    return sorted(merged, key=place)
+
+
 def outline_from_places(chunks: Sequence[Document]) -> list[tuple[str, int]]:
     """(title, page) for formats whose units have places: a slide, a sheet, the first level of a heading path."""
     found, seen = [], set()
@@ -250,11 +290,27 @@ def running_lines(chunks: Sequence[Document], share: float = 0.1) -> frozenset[s
     """Lines printed on many pages (running headers and footers: "Notes to the consolidated financial statements
     (Continued)", "Table of Contents"): they open no section and belong to no sentence."""
     pages: dict[str, set[int]] = {}
+    numbered: dict[str, dict[str, set[int]]] = {}  # "12 The Limes ... report": the line less its page number
     for doc in chunks:
+        page = doc.metadata.get("page", 1)
         for line in doc.page_content.splitlines():
-            pages.setdefault(line.strip(), set()).add(doc.metadata.get("page", 1))
+            line = line.strip()
+            pages.setdefault(line, set()).add(page)
+            folio = _FOLIO.match(line)
+            if folio:
+                rest = folio.group("rest_before") or folio.group("rest_after")
+                numbered.setdefault(rest, {}).setdefault(line, set()).add(page)
     total = len({doc.metadata.get("page", 1) for doc in chunks})
-    return frozenset(line for line, on in pages.items() if line and len(on) >= max(3, share * total))
+    least = max(3, share * total)
+    running = {line for line, on in pages.items() if line and len(on) >= least}
+    for lines in numbered.values():  # the same words with a number that changes from page to page
+        if len(lines) >= least and len(set().union(*lines.values())) >= least:
+            running.update(lines)
+    return frozenset(running)
+
+
+# A line with a page number at either end: "12 The Limes Residential Home Inspection report 05/10/2015".
+_FOLIO = re.compile(r"^\d{1,4}\s+(?P<rest_after>\S+(?:\s+\S+){2,})$|^(?P<rest_before>\S+(?:\s+\S+){2,}?)\s+\d{1,4}$")
 
 
 def _mmr(vectors: np.ndarray, count: int) -> list[int]:
@@ -374,16 +430,19 @@ def lead_sentences(chunks: Sequence[Document], sections: list[dict], subsections
 
 
 def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: list[tuple[str, int]] | None = None,
-                   name: str = "") -> dict:
-    """The overview of one document from its chunks (in order) and their vectors, row for row."""
+                   name: str = "", font_headings: Sequence[tuple[str, int, int]] = ()) -> dict:
+    """The overview of one document from its chunks (in order) and their vectors, row for row; `font_headings`:
+    the (title, page, level) its fonts show (`rag.ingest.pdf_headings`), where it is a PDF."""
     if not len(chunks):
         return {"version": OVERVIEW_VERSION, "lead": [], "sections": [], "subsections": []}
     by_page: dict[int, list[str]] = {}
     for doc in chunks:
         by_page.setdefault(doc.metadata.get("page", 1), []).append(doc.page_content)
     pages = sorted(by_page)
-    outline = bookmarks or outline_from_places(chunks) or outline_from_text(
-        {page: "\n".join(texts) for page, texts in by_page.items()})
+    page_texts = {page: "\n".join(texts) for page, texts in by_page.items()}
+    outline = bookmarks or outline_from_places(chunks) or outline_from_text(page_texts)
+    if len(outline) < 2:
+        outline = outline_from_fonts(font_headings) or outline
     sections = _sections(outline, pages, name or chunks[0].metadata.get("source", ""))
     running = running_lines(chunks)
     rows_of = [[i for i, doc in enumerate(chunks) if s["page"] <= doc.metadata.get("page", 1) <= s["last_page"]]
@@ -403,7 +462,7 @@ def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: l
         for rank, sentence in enumerate(picked):
             sentence["rank"] = rank  # the opening sentences first, then the most central
         section["sentences"] = sorted(picked, key=lambda s: s["page"])
-    subsections = subheadings_from_text({page: "\n".join(texts) for page, texts in by_page.items()}, running)
+    subsections = merge_headings(subheadings_from_text(page_texts, running), font_headings, page_texts)
     return {"version": OVERVIEW_VERSION, "lead": lead_sentences(chunks, sections, subsections, running),
             "sections": [s for s in sections if s["sentences"] or s["title"]],
             "subsections": [{"title": title, "page": page, "level": level} for title, page, level in subsections]}
@@ -437,6 +496,8 @@ def build_overviews(new_chunks: dict[str, list[Document]], vectors: np.ndarray |
         rows = vectors[start:start + len(docs)] if vectors is not None else np.zeros((len(docs), 1))
         start += len(docs)
         path = paths.get(source)
-        marks = pdf_bookmarks(path, password) if path is not None and str(path).lower().endswith(".pdf") else []
-        overviews[source] = build_overview(docs, rows, marks or None, name=source)
+        pdf = path is not None and str(path).lower().endswith(".pdf")
+        marks = pdf_bookmarks(path, password) if pdf else []
+        fonts = font_headings(path, password) if pdf else []
+        overviews[source] = build_overview(docs, rows, marks or None, name=source, font_headings=fonts)
     return overviews

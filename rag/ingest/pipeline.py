@@ -41,7 +41,7 @@ from rag.ingest.detect import SUFFIXES
 from rag.ingest.engines import check_engine, get_engine
 from rag.ingest.engines.base import Job
 from rag.ingest.engines.local import parse_files  # noqa: F401  (re-exported: the benchmarks parse with it)
-from rag.ingest.overview import build_overviews
+from rag.ingest.overview import OVERVIEW_VERSION, build_overviews
 from rag.ingest.pdf import ParsedPdf
 
 
@@ -250,8 +250,15 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
     for source in todo.unchanged:
         entry = old.manifest.files[source]
         summary.files.append(FileResult(source, "unchanged", entry.pages, entry.chunks))
+    refreshed = []
+    if target is None and old is not None:
+        with clock("overview"):
+            refreshed = _refresh_overviews(old, todo.unchanged, found, password)
     if not todo.to_parse and not todo.removed and old is not None:
         summary.chunks_in_index = _chunk_count(old)
+        if refreshed:
+            with clock("write"):
+                _write_unchanged(settings, old)
         clock.total()
         return summary
 
@@ -279,6 +286,9 @@ def _ingest_locked(settings, paths, rebuild, password, progress, embeddings, lim
     summary.chunks_embedded = sum(len(docs) for docs in new_chunks.values())
     if old is not None and not new_chunks and not todo.removed:  # only failures: keep the index as it is
         summary.chunks_in_index = _chunk_count(old)
+        if refreshed:
+            with clock("write"):
+                _write_unchanged(settings, old)
         clock.total()
         return summary
     dimension = produced.dimension if vectors is not None else old.manifest.embedding.dimension
@@ -369,6 +379,30 @@ def _next_manifest(old, settings, model_name, dimension, summary, todo, parsed, 
                                                chunks=item.chunks, warnings=item.warnings, ocr=item.ocr,
                                                overview=summary.overviews.get(source))
     return manifest, replaced
+
+
+def _refresh_overviews(old: IndexData, unchanged: list[str], found: dict[str, Path], password) -> list[str]:
+    """Build again, from the chunks and vectors the index holds, the overviews an older docqa stored for unchanged
+    files (`OVERVIEW_VERSION`): an upgrade brings better outlines without parsing or embedding anything again."""
+    stale = [s for s in unchanged if (old.manifest.files[s].overview or {}).get("version") != OVERVIEW_VERSION]
+    if not stale:
+        return []
+    rows_of: dict[str, list[int]] = {}
+    for i, doc in enumerate(old.chunks):
+        rows_of.setdefault(doc.metadata.get("source"), []).append(i)
+    vectors = old.get_vectors()
+    for source in stale:
+        rows = rows_of.get(source, [])
+        built = build_overviews({source: [old.chunks[i] for i in rows]}, vectors[rows], {source: found[source]},
+                                password)
+        old.manifest.files[source].overview = built[source]
+    return stale
+
+
+def _write_unchanged(settings: Settings, data: IndexData) -> None:
+    """A new version of the index with the same chunks and vectors and an updated manifest."""
+    data.manifest.updated_at = time.time()
+    write_index(settings.index_dir, data, approximate_above=settings.faiss_approximate_above)
 
 
 def _size(path: Path) -> int:

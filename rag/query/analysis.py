@@ -17,6 +17,7 @@ Every value is computed on first use and then kept; the ones that depend on what
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
@@ -45,15 +46,30 @@ class QueryAnalysis:
     def __repr__(self) -> str:
         return f"QueryAnalysis({self.question!r})"
 
-    def restricted_to(self, files: set[str], scope: str = "fact") -> "QueryAnalysis":
+    def restricted_to(self, files: set[str], scope: str = "fact", others: Iterable[str] = ()) -> "QueryAnalysis":
         """The same question asked of `files` only, with `scope` (a comparison asks each document this way: about
-        that whole document)."""
+        that whole document); `others`: more words that name the other documents."""
         other = QueryAnalysis(self.question, self._names, self._files_with, self._ordinary)
         other.__dict__["named_files"] = set(files)  # the cached properties, set
         other.__dict__["scope"] = scope
         other.__dict__["file_names"] = self.file_names  # the words naming documents are still not its topic
-        other._compared = self._compared | self.file_names[1]  # nor must the one asked about mention the others
+        other._compared = self._compared | self.file_names[1] | set(others)  # nor must it mention the others
         return other
+
+    def names_only_in(self, others: set[str], source: str) -> set[str]:
+        """The words of the names the question gives (organisations, acronyms) that `source` never holds and one of
+        `others` does: in a comparison of files whose names say nothing ("a5879805….pdf"), the names of the other
+        documents' subjects ("ITC" is not asked of the Godfrey Phillips report)."""
+        if self._files_with is None:
+            return set()
+        found: set[str] = set()
+        runs = re.findall(r"(?<!^)\b[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)+", self.question)  # "Godfrey Phillips"
+        for name in dict.fromkeys([*self.organisations, *self.acronyms(), *runs]):
+            holders = self._files_with(tokenize(name))
+            if source not in holders and holders & others:
+                found.update(name.split())
+                found.update(tokenize(name))
+        return found
 
     @cached_property
     def scope(self) -> str:

@@ -25,10 +25,46 @@ _DOCUMENT_RE = re.compile(
     r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b", re.IGNORECASE)
 
 
+# "What is the class action filing about?": what a document is about, however it is named.
+_ABOUT_RE = re.compile(r"^\s*what(?:'s| is| are| was| were)\b.{0,160}\babout\s*\??\s*$", re.IGNORECASE)
+# A question whose head is a plural noun asks for a list: "What units does the course cover?", "Which regulations
+# did the inspectors find breached?", "What are the strategic priorities in the plan?", "What are Netflix's segments?".
+_PLURAL_HEAD_RE = re.compile(
+    r"^\s*(?:what|which)\s+(?P<are>(?:are|were)\s+)?(?:(?:the|its|their|[\w.&-]+['’]s)\s+)?"
+    r"(?:(?!(?:is|was|does|did|do|has|have|had|of|with|for|in)\b)[\w-]+\s+){0,4}?(?P<head>[a-z-]*[a-rt-z]s|[a-z-]+ies)"
+    r"(?=\s*\?|\s*$|\s+(?:does|do|did|are|were|is|was|has|have|had|can|should|must|will|would|listed|described|named)\b"
+    r"|(?(are)\s+(?:in|of|from|for|that)\b|(?!)))", re.IGNORECASE)  # "what are the X that/in/of ...": X is no verb
+# Plural heads that name a measure, not a list: "What were the total revenues in 2022?" asks for one figure.
+_MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "liabilities", "proceeds", "profits",
+             "losses", "dividends", "taxes", "payments", "fees", "shares", "margins", "rates", "returns", "receivables",
+             "payables", "borrowings", "reserves", "savings", "funds", "figures", "numbers", "amounts", "totals",
+             "values", "prices", "years", "dates", "hours", "days", "months", "minutes", "weeks", "holdings",
+             "inventories", "wages", "salaries", "benefits", "obligations", "commitments", "securities", "equities",
+             "investments", "cents", "dollars", "pounds", "euros", "purchases", "equivalents"}
+
+
 def question_scope(question: str) -> str:
     """FACT, DOCUMENT (a summary, main points, a full list) or DOCUMENTS (a comparison) for `question`."""
     if _DOCUMENTS_RE.search(question):
         return DOCUMENTS
-    if _DOCUMENT_RE.search(question):
+    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question):
         return DOCUMENT
     return FACT
+
+
+# A request to summarise a document, however it names it ("Summarise the care home inspection report for The Limes"),
+# with no topic of its own ("Summarise what the report says about debt" has one).
+_SUMMARY_REQUEST_RE = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|(?:give|write)\s+(?:me\s+)?an?\s+(?:summary|overview)\s+of"
+    r"|(?:an?\s+)?(?:summary|overview|gist)\s+of)\s+(?:the|this|these|(?:[\w.&-]+\s+){0,3}[\w.&-]+['’]s)\b"
+    r"(?!.*\b(?:about|regarding|concerning|says?|said|section|chapter|part)\b)", re.IGNORECASE)
+
+
+def summary_request(question: str) -> bool:
+    """Whether `question` asks for a summary of a document and names no topic: its words name the document."""
+    return bool(_SUMMARY_REQUEST_RE.search(question) or _ABOUT_RE.search(question))
+
+
+def _lists(question: str) -> bool:
+    head = _PLURAL_HEAD_RE.search(question)
+    return head is not None and head.group("head").lower() not in _MEASURES

@@ -57,6 +57,14 @@ def test_an_organisation_the_passages_never_name_is_refused():
     assert verdict.reason == 'the passages found never mention "Department of Science"'
 
 
+def test_two_names_run_together_by_the_question_are_found_apart():
+    plan = [chunk("Florida Department of Health, Division of Medical Quality Assurance: strategic plan.", "p.pdf")]
+    question = "What are the priorities of the Department of Health Medical Quality Assurance?"
+    assert judge(question, plan, 0.3, 0.5).passages == plan
+    assert judge("What are the priorities of the Department of Health Nursing Quality Board?", plan, 0.3,
+                 0.5).passages == []
+
+
 def test_a_quarter_the_passages_never_mention_is_refused():
     growth = [chunk("Real GDP grew 5.3% in the first quarter and 5.2% in the second quarter of 2003-04.")]
     assert judge("What was GDP growth in the first and second quarters?", growth, 0.3, 0.5).passages == growth

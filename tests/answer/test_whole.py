@@ -170,6 +170,34 @@ def test_each_document_of_a_comparison_is_asked_without_the_others_names():
     assert own_question("How do the 2021 and 2022 filings differ?", set()) == "How do the 2021 and 2022 filings differ?"
 
 
+def test_names_only_another_compared_document_holds_are_not_asked_of_this_one():
+    from rag.query.analysis import QueryAnalysis
+
+    holds = {"itc": {"itc.pdf"}, "godfrey": {"gp.pdf"}, "phillips": {"gp.pdf"}, "india": {"itc.pdf", "gp.pdf"}}
+
+    def files_with(tokens):  # the index's answer: the files whose chunks hold any of these tokens
+        return set().union(*(holds.get(token, set()) for token in tokens))
+
+    analysis = QueryAnalysis("Compare what the ITC report and the Godfrey Phillips report say about taxes in India.",
+                             files_with=files_with)
+    assert {"ITC", "itc"} <= analysis.names_only_in({"itc.pdf"}, "gp.pdf")
+    assert {"Godfrey", "Phillips"} <= analysis.names_only_in({"gp.pdf"}, "itc.pdf")
+    assert not {"India", "india"} & analysis.names_only_in({"gp.pdf"}, "itc.pdf")
+
+
+def test_rows_of_a_titled_part_include_the_headings_its_fonts_show():
+    from rag.answer.whole import passage_excerpts
+
+    part = {"title": "Main Findings", "page": 2, "last_page": 3}
+    chunk = Document("Six in ten seniors now go online, and just\nunder half are broadband adopters\n"
+                     "Fully 59% of older adults go online and 47% have broadband at home, up from 2008 when the\n"
+                     "figure was lower.", metadata={"source": "pew.pdf", "page": 2})
+    headings = {2: ["Six in ten seniors now go online, and just under half are broadband adopters"]}
+    rows = [e.text for e in passage_excerpts([chunk], {"finding"}, [], [part], rows_only=True, headings=headings)]
+    assert rows[0] == "Six in ten seniors now go online, and just under half are broadband adopters"
+    assert rows[1].startswith("Fully 59% of older adults")  # the paragraph's opener, less the headline
+
+
 def test_a_short_outline_shows_the_numbered_headings_inside_its_sections():
     from rag.answer.whole import outline_line
 

@@ -148,6 +148,12 @@ def test_an_unknown_ocr_language_is_a_usage_error(settings, make_pdf):
         ingest(settings.model_copy(update={"ocr_lang": "eng+klingon"}), progress=False)
 
 
+def test_glyph_names_in_place_of_text_are_not_usable():
+    glyphs = "/G59/G6F/G75/G72/G44/G69/G72/G65/G63/G74/G6F/G72/G73/G68/G61/G76/G65 /G70/G6C/G65/G61/G73/G75/G72/G65\n" * 20
+    assert not usable(glyphs)
+    assert usable("Your Directors have pleasure in submitting their Annual Report and Accounts. " * 5)
+
+
 def test_garbled_text_layers_are_not_usable(shared_data):
     from rag.ingest.pdf import read_pdf
 

@@ -116,3 +116,51 @@ def test_overview_parts_are_those_titled_mainly_so():
     assert overview_title("ITEM 4. INFORMATION ON THE COMPANY") and overview_title("Company Overview")
     assert not overview_title("Risks Related to Our Business")
     assert not overview_title("2 Summary of significant accounting policies")
+
+
+def test_running_footers_with_their_page_numbers_are_no_sentences():
+    from langchain_core.documents import Document
+
+    chunks = [Document(f"{n} The Limes Residential Home Inspection report 05/10/2015\n{text}",
+                       metadata={"source": "k.pdf", "page": n})
+              for n, text in enumerate([INTRO, METHODS, RISKS, INTRO], start=1)]
+    running = running_lines(chunks)
+    assert "3 The Limes Residential Home Inspection report 05/10/2015" in running
+    assert not any(line.startswith("2 Methods") for line in running)
+
+
+def test_font_headings_join_the_text_ones_and_make_the_outline_when_the_text_shows_none():
+    import numpy as np
+
+    from rag.ingest.overview import merge_headings, outline_from_fonts
+
+    pages = ["Main Findings\nSeniors continue to lag in tech adoption\n" + INTRO.split("\n", 1)[1],
+             "Usage and Adoption\n" + METHODS.split("\n", 1)[1], "Methods\n" + RISKS.split("\n", 1)[1]]
+    fonts = [("Main Findings", 1, 1), ("Seniors continue to lag in tech adoption", 1, 2), ("Usage and Adoption", 2, 1),
+             ("Methods", 3, 1)]
+    assert outline_from_fonts(fonts) == [("Main Findings", 1), ("Usage and Adoption", 2), ("Methods", 3)]
+    assert outline_from_fonts(fonts[:1]) == []  # one title is no outline
+    text = [("ITEM 1. BUSINESS", 2, 1)]
+    merged = merge_headings(text, [("PART I ITEM 1. BUSINESS", 2, 4), ("Usage and Adoption", 2, 1)], {2: pages[1]})
+    assert merged == [("Usage and Adoption", 2, 1), ("ITEM 1. BUSINESS", 2, 1)]  # the same heading once, as text
+    overview = build_overview(_chunks(pages), np.eye(3, 8, dtype=np.float32), font_headings=fonts)
+    assert [s["title"] for s in overview["sections"]] == ["Main Findings", "Usage and Adoption", "Methods"]
+    assert {"title": "Seniors continue to lag in tech adoption", "page": 1, "level": 2} in overview["subsections"]
+
+
+def test_an_ingest_refreshes_overviews_an_older_version_stored(settings, make_pdf, embeddings):
+    from rag.index.store import load_index
+    from rag.ingest.overview import OVERVIEW_VERSION
+
+    make_pdf("kites.pdf", [CONTENTS, INTRO, METHODS, RISKS])
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+    index.manifest.files["kites.pdf"].overview = {"version": 1, "lead": [], "sections": [], "subsections": []}
+    from rag.index.store import write_index
+
+    write_index(settings.index_dir, index)
+    summary = ingest(settings, progress=False, embeddings=embeddings)
+    assert summary.chunks_embedded == 0  # nothing parsed or embedded again
+    refreshed = load_index(settings.index_dir).manifest.files["kites.pdf"].overview
+    assert refreshed["version"] == OVERVIEW_VERSION
+    assert [s["title"] for s in refreshed["sections"]][-1] == "3 Risks and safety"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope
+from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_request
 
 
 @pytest.mark.parametrize(("question", "scope"), [
@@ -22,6 +22,17 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope
     ("What are the main sources of revenue described in the report?", DOCUMENT),
     ("What financial risks does the Group say it is exposed to?", DOCUMENT),
     ("What is the main reason for the decline?", FACT),
+    # a question whose head is a plural noun asks for a list; a plural measure asks for one figure
+    ("What units does the business course cover?", DOCUMENT),
+    ("Which regulations did the inspectors find the home was breaching?", DOCUMENT),
+    ("What are the strategic priorities in the health department's plan?", DOCUMENT),
+    ("What are Netflix's business segments?", DOCUMENT),
+    ("What is the class action filing in Quebec about?", DOCUMENT),
+    ("What were the total revenues in 2022?", FACT),
+    ("What were Amazon's purchases of property and equipment in 2016?", FACT),
+    ("Which reserved word indicates that a call will relinquish ownership?", FACT),
+    ("Which type of semantic errors has the lowest total percentages?", FACT),
+    ("What is Cash and cash equivalents for Best Buy?", FACT),
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope
@@ -36,3 +47,15 @@ def test_an_answer_to_a_whole_document_question_says_what_it_saw():
     note = coverage_note(sources, DOCUMENT)
     assert note == ("This question is about a whole document; the answer is drawn from 3 passages only (page 3, "
                     "page 9 of manu.pdf; slide 2 of deck.pptx), not from every page.")
+
+
+@pytest.mark.parametrize(("question", "plain"), [
+    ("Summarise this annual report.", True),
+    ("Summarise the care home inspection report for The Limes Residential Home.", True),
+    ("Summarise CVS Health's 2018 annual report.", True),
+    ("What is the TD Bank class action filing about?", True),
+    ("Summarise what the report says about debt.", False),
+    ("What are the main risks the company lists?", False),
+])
+def test_a_request_to_summarise_a_document_has_no_topic_of_its_own(question, plain):
+    assert summary_request(question) is plain
