@@ -42,7 +42,8 @@ from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
-                              overview_of, section_chunks, target_document, titled_sections, topic_tokens)
+                              overview_of, section_chunks, target_document, title_words, titled_sections,
+                              topic_tokens)
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -243,7 +244,7 @@ class Answerer:
         overview = overview_of(index, source) if source else None
         if not overview or not overview.get("sections"):
             return None
-        topic = topic_tokens(analysis, source, common_words(index, source))
+        topic = topic_tokens(analysis, source, common_words(index, source), title_words(index, source))
         candidates, titled, part = list(retrieved), [], []
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages;
             candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)

@@ -44,7 +44,7 @@ _CUE_WORDS = {stem(w) for w in (
     "short lists listed mention mentions mentioned discuss discussed cover covers annual year fiscal form 10-k "
     "20-f say says said describe described describes name named names compare comparison differ difference "
     "differences versus between both and how its their part parts structure contents content organised organized "
-    "main").split()}
+    "main course plan guide handbook article thesis presentation brochure syllabus").split()}
 
 
 @dataclass
@@ -129,22 +129,42 @@ def overview_of(index, source: str) -> dict | None:
     return derived(index, ("overview", source), build)
 
 
-_CAPITALISED_RUN = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)+")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w&.’'-]*)+")
 
 
-def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset()) -> set[str]:
-    """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's")
-    and those `common` in this one (its own name, "Manchester United", is on most pages and says nothing of the
-    topic). A request to summarise a document has no topic: its words describe the document."""
+def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset(),
+                 title: set[str] = frozenset()) -> set[str]:
+    """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's",
+    or a name its first page gives, `title`: "the Cajon High School Business Management course") and those `common`
+    in this one (its own name, "Manchester United", is on most pages and says nothing of the topic) unless the
+    question writes them in lower case: "What units does the course cover?" asks about the units it is made of. A
+    request to summarise a document has no topic: its words describe the document."""
     if summary_request(analysis.question):
         return set()
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
     name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
     for run in _CAPITALISED_RUN.findall(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
-        if name_words & set(tokenize(run)):
-            name_words |= set(tokenize(run))
+        words = set(tokenize(run))
+        if name_words & words or (title and len(words & title) >= TITLE_SHARE * len(words)):
+            name_words |= words
+    lower = {t for word in analysis.question.split() if word[:1].islower() for t in tokenize(word)}
     return {t for t in tokenize(analysis.question) if t not in _CUE_WORDS and t not in name_words
-            and t not in STOPWORDS and not t.isdigit() and t not in common}
+            and t not in STOPWORDS and not t.isdigit() and (t not in common or t in lower)}
+
+
+TITLE_SHARE = 0.6  # of a capitalised run's words on a document's first page, for the run to name the document
+
+
+def title_words(index, source: str) -> set[str]:
+    """The words of a document's first page (its title, its subject's name), once per index version."""
+    from rag.index.base import derived
+
+    def build() -> set[str]:
+        chunks = [doc for doc in index.chunks if doc.metadata.get("source") == source]
+        first = min((doc.metadata.get("page", 1) for doc in chunks), default=1)
+        return {t for doc in chunks if doc.metadata.get("page", 1) == first for t in tokenize(doc.page_content)}
+
+    return derived(index, ("title_words", source), build)
 
 
 def common_words(index, source: str, share: float = 0.3) -> set[str]:

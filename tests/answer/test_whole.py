@@ -198,6 +198,17 @@ def test_rows_of_a_titled_part_include_the_headings_its_fonts_show():
     assert rows[1].startswith("Fully 59% of older adults")  # the paragraph's opener, less the headline
 
 
+def test_a_name_the_first_page_gives_is_the_document_not_the_topic():
+    from rag.answer.whole import topic_tokens
+    from rag.query.analysis import QueryAnalysis
+
+    analysis = QueryAnalysis("What units does the Cajon High School Business Management and Entrepreneurship course "
+                             "cover?")
+    title = {"cajon", "high", "school", "busi", "business", "management", "entrepreneurship"}
+    assert topic_tokens(analysis, "f8d3.pdf", common={"unit", "cajon"}, title=title) == {"unit"}  # "units": lower case
+    assert "entrepreneurship" in topic_tokens(analysis, "f8d3.pdf")  # without the first page it is a topic word
+
+
 def test_a_short_outline_shows_the_numbered_headings_inside_its_sections():
     from rag.answer.whole import outline_line
 
