@@ -49,7 +49,7 @@ def own_question(asked: str, others: set[str]) -> str:
     PepsiCo."), so that a small reader does not give one company's facts to the other."""
     text = asked
     for word in sorted(others, key=len, reverse=True):
-        name = rf"\b{re.escape(word)}(?:['’]s)?(?!\w)"
+        name = rf"\b{re.escape(word)}(?:['’]s)?(?!\w)(?:\s*\([^()]*\))?"  # with what it says in brackets: "(2017 10-K)"
         for form in (rf"\s*\b{_JOIN}\s+{name}", rf"{name}\s+{_JOIN}\b\s*", name):
             text, found = re.subn(form, " ", text, flags=re.IGNORECASE)
             if found:
@@ -77,8 +77,9 @@ def compare_documents(answerer, asked: str, analysis: QueryAnalysis, on_token, o
             on_notice(f"Comparing {len(files)} documents: reading {source} ({number} of {len(files)}) …")
         named = analysis.names_only_in(set(files) - {source}, source)
         others = (analysis.words_naming(set(files) - {source}) - analysis.words_naming({source})) | named
-        part = answerer.answer(own_question(asked, others),
-                               analysis.restricted_to({source}, scope="document", others=named),
+        own = own_question(asked, others)
+        removed = set(re.findall(r"[\w-]+", asked)) - set(re.findall(r"[\w-]+", own))  # "Adobe", its "(2015 10-K)"
+        part = answerer.answer(own, analysis.restricted_to({source}, scope="document", others=named | removed),
                                should_stop=should_stop)
         offset = len(result.sources)
         for item in part.sources:

@@ -34,6 +34,7 @@ SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the m
 LEAD_PRIORITY = -100  # the lead's sentences come before any section's (whose priorities are 1/pages and more)
 LATER_WAIT = 2.0  # a section at a document's end waits three times as long for a summary's excerpts as one at its start
 DOCUMENT_CHARS = 2000  # excerpts given to the reader for a whole-document question (a prompt of ~700 tokens)
+INSIDE_BONUS = 0.5  # added to the score of a sentence of the part whose title names the topic
 LISTING_CHARS = 6000  # a list question's rows shown under the answer, the reader's excerpts included
 # Words that ask for a summary rather than name what it is about.
 _CUE_WORDS = {stem(w) for w in (
@@ -69,6 +70,7 @@ class Excerpt:
     priority: float = 1.0  # for a plain summary, lower first (rag.answer.whole.overview_excerpts)
     row: bool = False  # listed whole and in order: a row, heading or paragraph opener of the topic (passage_excerpts)
     weak: bool = False  # a row listed only when the others leave room: the opener of a longer paragraph
+    inside: bool = False  # a sentence of the part whose title names the topic, topic word or not
 
 
 _KIND = re.compile(r"\b(?:this|the) (book|paper|report|manual|guide|handbook|article|thesis|filing|presentation"
@@ -277,8 +279,8 @@ def _openers(text: str) -> list[tuple[str, bool]]:
 def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: list[dict],
                      titled: Sequence[dict] = (), rows_only: bool = False,
                      headings: dict[int, list[str]] | None = None) -> list[Excerpt]:
-    """The sentences, bullet items and table rows of the passages that hold a topic word, each under the section its
-    page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
+    """The sentences, bullet items and table rows of the passages that hold a topic word (all of them in the part
+    whose title names the topic, marked `inside`), each under the section its page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
     or table row, every heading ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or
     table row holding the topic's words ("DXC ... Global sponsor Digital platform development" for "the global
     sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word. `headings`: per page, the
@@ -310,10 +312,11 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
             rows = [line for line in lines if _labelled_row(line) and len(wanted & set(tokenize(line))) >= needed]
         rows += listed_after(text, wanted)
         for position, piece in enumerate(rows + ([] if rows_only else _pieces(text))):  # rows first
-            if piece not in seen and (position < len(rows) or wanted & set(tokenize(piece))):
+            if piece not in seen and (position < len(rows) or named or wanted & set(tokenize(piece))):
                 seen.add(piece)  # reading order: page, chunk, place in the chunk
                 order = page * 1_000_000 + doc.metadata.get("chunk", 0) % 1000 * 1000 + position
-                found.append(Excerpt(page, title, piece, order, row=position < len(rows), weak=piece in weak))
+                found.append(Excerpt(page, title, piece, order, row=position < len(rows), weak=piece in weak,
+                                     inside=named is not None))
     return found
 
 
@@ -478,13 +481,17 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
         known = {e.text for e in excerpts}
         excerpts += [e for e in passage_excerpts(section_chunks, wanted, sections, titled, rows_only=True,
                                                  headings=headings) if e.text not in known]
+        if titled and sum(e.row and e.inside and not e.weak for e in excerpts) < HEADLINES_ENOUGH:
+            for e in excerpts:  # a part written as prose ("Competition"): its sentences are read in their order
+                e.row = e.row or e.inside
         ranked = [i for i, e in enumerate(excerpts) if not e.row]  # rows are listed in their order, unranked
         scores = np.zeros(len(excerpts), dtype=np.float32)
         if ranked:
             vectors = np.asarray(embed([excerpts[i].text for i in ranked]), dtype=np.float32)
             question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
             words = np.array([len(wanted & set(tokenize(excerpts[i].text))) / len(wanted) for i in ranked])
-            scores[ranked] = vectors @ question + words
+            inside = np.array([excerpts[i].inside for i in ranked], dtype=np.float32)
+            scores[ranked] = vectors @ question + words + INSIDE_BONUS * inside  # the part about it says most
     more: list[Excerpt] = []
     if scores is not None:
         chosen = best_by_topic(excerpts, budget, scores)

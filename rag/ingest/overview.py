@@ -35,10 +35,12 @@ from langchain_core.documents import Document
 from rag.ingest.pdf_headings import font_headings
 from rag.text import tokenize
 
-OVERVIEW_VERSION = 3  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
+OVERVIEW_VERSION = 8  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
 TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
-MAX_PER_SECTION = 4
-LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones
+MAX_PER_SECTION = 4  # at least; a document of few sections takes more from each
+LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones (a third of its share if more)
+SAME_WORDS = 0.6  # of the shorter sentence's words (and the same first three), for an opening to repeat one
+FIGURES = 5  # a sentence with more digits than 1 in this many characters is a table's line, not prose
 MMR_LAMBDA = 0.7  # closeness to the section's centroid against difference from the sentences already chosen
 TOC_HEADINGS = 8  # a page showing more headings than this is a table of contents, not where sections start
 SENTENCE_WORDS = (6, 60)
@@ -66,7 +68,7 @@ _BOILERPLATE = re.compile(
     r"|\bcertify\b|\bI have reviewed\b|securities (?:exchange )?act|reform act|public accounting firm"
     r"|accounting principles generally accepted|generally accepted accounting principles"
     r"|\bmanagement (?:\w+ ){0,3}(?:is|are) responsible for"
-    r"|forward-looking statements?|\bcheck mark\b|\bregistrant\b|\bhereby\b|\bherein\b|all rights reserved"
+    r"|forward[- ]looking|\bcheck mark\b|\bregistrant\b|\bhereby\b|\bherein\b|all rights reserved"
     r"|\bthe terms? [“\"]|\bas used (?:herein|in this)|\bsee (?:note|item|part|the section)\b"
     r"|\b(?:e-?mail|telephone|facsimile|fax)\b|https?://|www\.|@\w", re.IGNORECASE)
 # A sentence saying what the document or its subject is: "3M is a diversified technology company", "We are one of
@@ -119,7 +121,7 @@ def subheadings_from_text(pages: dict[int, str], running: frozenset[str] = froze
             if line in running or _CONTINUED.search(line) or line.lower() in seen:
                 continue
             level = heading_level(line, lines, n)
-            if level:
+            if level and not _runs_on(lines, n):
                 seen.add(line.lower())
                 found.append((line, page, level))
     return found
@@ -160,7 +162,8 @@ def outline_from_text(pages: dict[int, str]) -> list[tuple[str, int]]:
         lines = pages[page].splitlines()
         if sum(heading_of(line, in_contents=True) is not None for line in lines) > TOC_HEADINGS:
             continue
-        headings = [h for h in (heading_of(line) for line in lines) if h is not None]
+        headings = [h for n, h in enumerate(heading_of(line) for line in lines)
+                    if h is not None and not _runs_on(lines, n)]
         for title, depth in headings:
             key = re.sub(r"\W+", " ", title.lower()).strip()
             if depth == 1 and key not in seen:
@@ -208,6 +211,13 @@ def merge_headings(from_text: list[tuple[str, int, int]], from_fonts: Sequence[t
     return sorted(merged, key=place)
 
 
+def _runs_on(lines: list[str], n: int) -> bool:
+    """Whether line n is the first line of a numbered paragraph ("77. The market impact test is defined in" /
+    "strictly economic terms ..."), not a heading: the next line goes on with the sentence in lower case."""
+    after = lines[n + 1].strip() if n + 1 < len(lines) else ""
+    return after[:1].islower()
+
+
 def outline_from_places(chunks: Sequence[Document]) -> list[tuple[str, int]]:
     """(title, page) for formats whose units have places: a slide, a sheet, the first level of a heading path."""
     found, seen = [], set()
@@ -246,7 +256,7 @@ def _sentences(text: str, running: frozenset[str] = frozenset()) -> list[str]:
         for sentence in SENTENCE_END.split(" ".join(line.split())):
             words = sentence.split()
             digits = len(_NUMBERS.findall(sentence))
-            if SENTENCE_WORDS[0] <= len(words) <= SENTENCE_WORDS[1] and digits < len(sentence) / 8 \
+            if SENTENCE_WORDS[0] <= len(words) <= SENTENCE_WORDS[1] and digits < len(sentence) / FIGURES \
                     and not _CHECKBOXES.search(sentence) and not _shouting(words) \
                     and not _BOILERPLATE.search(sentence) and not _name_list(words) \
                     and "not applicable" not in sentence.lower() and not _table_row(sentence) \
@@ -341,11 +351,14 @@ def _after_heading(chunks: Sequence[Document], rows: list[int], title: str) -> t
 def _lead(chunks: Sequence[Document], rows: list[int], count: int, running: frozenset[str],
           title: str) -> list[dict]:
     """The first `count` sentences of a section (in reading order): how it opens usually says what it is about."""
-    found = []
+    found, seen = [], []
     rows, first = _after_heading(chunks, rows, title)
     for n, i in enumerate(rows):
         for sentence in _sentences(first if n == 0 else chunks[i].page_content, running):
-            if sentence not in (s["text"] for s in found):
+            words, opens = set(tokenize(sentence)), sentence.split()[:3]
+            if not any(opens == start and len(words & other) >= SAME_WORDS * min(len(words), len(other))
+                       for start, other in seen):  # not the same formula again: "It denies the allegations set …"
+                seen.append((opens, words))
                 found.append({"page": chunks[i].metadata.get("page", 1), "text": sentence})
             if len(found) == count:
                 return found
@@ -450,14 +463,16 @@ def build_overview(chunks: Sequence[Document], vectors: np.ndarray, bookmarks: l
     for section, rows in zip(sections, rows_of):
         if not rows:
             continue
-        share = max(1, min(MAX_PER_SECTION, round(TOTAL_SENTENCES * len(rows) / len(chunks))))
+        most = max(MAX_PER_SECTION, TOTAL_SENTENCES // (2 * len(sections)))  # a document of few sections: more each
+        share = max(1, min(most, round(TOTAL_SENTENCES * len(rows) / len(chunks))))
         frequent = Counter(word for i in rows for word in set(tokenize(chunks[i].page_content)))
-        picked = _lead(chunks, rows, LEAD_SENTENCES, running, section["title"])  # how the section opens: what it is about
+        opening = max(LEAD_SENTENCES, share // 3)
+        picked = _lead(chunks, rows, opening, running, section["title"])  # how the section opens: what it is about
         for row in _mmr(vectors[rows], share * 2):  # twice as many chunks: some hold no sentence (tables, lists)
             sentence = _best_sentence(chunks[rows[row]], frequent, running)
             if sentence and sentence not in (s["text"] for s in picked):
                 picked.append({"page": chunks[rows[row]].metadata.get("page", 1), "text": sentence})
-            if len(picked) == share + LEAD_SENTENCES:
+            if len(picked) == share + opening:
                 break
         for rank, sentence in enumerate(picked):
             sentence["rank"] = rank  # the opening sentences first, then the most central

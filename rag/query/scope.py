@@ -22,7 +22,9 @@ _DOCUMENT_RE = re.compile(
     r"|\bwhat (?:is|are) (?:this|the|these) (?:document|report|paper|filing|file|book|manual)s? about\b"
     r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
     r"|\b(?:main|key|major|principal|primary) (?:\w+ )?\w+s\b"  # "the main sources of revenue", "key categories"
-    r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b", re.IGNORECASE)
+    r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b"
+    r"|^\s*what (?:does|do|did) .{1,80}? (?:say|said|write|state|tell us|explain|describe|discuss)s? (?:about|on|regarding)\b",
+    re.IGNORECASE)  # "What does the book say about memory management?": what a document says on a topic
 
 
 # "What is the class action filing about?": what a document is about, however it is named.

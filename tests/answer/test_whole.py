@@ -168,6 +168,8 @@ def test_each_document_of_a_comparison_is_asked_without_the_others_names():
     assert own_question(asked, {"pepsico"}) == "Compare the reportable segments of American Express."
     assert own_question("Compare Costco's and Nike's risks.", {"nike"}) == "Compare Costco's risks."
     assert own_question("How do the 2021 and 2022 filings differ?", set()) == "How do the 2021 and 2022 filings differ?"
+    asked = "Compare how Amazon (2017 10-K) and Adobe (2015 10-K) describe their competition."
+    assert own_question(asked, {"amazon"}) == "Compare how Adobe (2015 10-K) describe their competition."
 
 
 def test_names_only_another_compared_document_holds_are_not_asked_of_this_one():

@@ -164,3 +164,17 @@ def test_an_ingest_refreshes_overviews_an_older_version_stored(settings, make_pd
     refreshed = load_index(settings.index_dir).manifest.files["kites.pdf"].overview
     assert refreshed["version"] == OVERVIEW_VERSION
     assert [s["title"] for s in refreshed["sections"]][-1] == "3 Risks and safety"
+
+
+def test_numbered_paragraphs_are_no_headings_and_a_repeated_formula_opens_a_section_once():
+    import numpy as np
+
+    legal = ("77. The market impact test is defined in strictly economic terms and limits actionable\n"
+             "misrepresentations to those that would affect the market price of the securities.\n"
+             "It denies the allegations set forth at paragraph 8 of the Application as unfounded.\n"
+             "It denies the allegations set forth at paragraph 9 of the Application as unfounded.\n"
+             "The Plaintiffs rely on reports of the national broadcaster that prove nothing at all.")
+    assert outline_from_text({1: legal}) == []
+    overview = build_overview(_chunks([legal]), np.eye(1, 8, dtype=np.float32))
+    texts = [s["text"] for section in overview["sections"] for s in section["sentences"]]
+    assert sum(text.startswith("It denies the allegations") for text in texts) == 1

@@ -33,6 +33,9 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("Which reserved word indicates that a call will relinquish ownership?", FACT),
     ("Which type of semantic errors has the lowest total percentages?", FACT),
     ("What is Cash and cash equivalents for Best Buy?", FACT),
+    ("What does the book say about memory management?", DOCUMENT),  # what a document says on a topic
+    ("What does Boeing say about its competition in its 2022 10-K?", DOCUMENT),
+    ("What does the Curl library do for the viewer?", FACT),
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope
