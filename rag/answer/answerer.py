@@ -42,8 +42,8 @@ from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.verify import Unit, lead_evidence
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
-                              overview_of, section_chunks, target_document, title_words, titled_sections,
-                              topic_tokens)
+                              has_substance, overview_of, section_chunks, target_document, title_words,
+                              titled_sections, topic_tokens)
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -248,11 +248,14 @@ class Answerer:
         candidates, titled, part = list(retrieved), [], []
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages;
             candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)
-            titled = titled_sections(overview, topic, topic_tokens(analysis, source))
-            if titled:  # and of the part named so: all its rows and headlines, and the sentences of an even sample
-                part = section_chunks([doc for doc in index.chunks if doc.metadata.get("source") == source],
-                                      titled[0])
-                candidates += part[::max(1, len(part) // TITLED_CHUNKS)][:TITLED_CHUNKS]
+            own = [doc for doc in index.chunks if doc.metadata.get("source") == source]
+            for named in titled_sections(overview, topic, topic_tokens(analysis, source)):
+                part = section_chunks(own, named)  # the part named so: all its rows and headlines, and the
+                if has_substance(part):  # sentences of an even sample ("A. DEBT SECURITIES Not applicable." has none)
+                    titled = [named]
+                    candidates += part[::max(1, len(part) // TITLED_CHUNKS)][:TITLED_CHUNKS]
+                    break
+                part = []
         search = getattr(self.retriever, "search", None)
         passages, drawn, sections, more = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,

@@ -18,6 +18,7 @@ the answer was drawn from ("from 14 of the 39 sections of …").
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ _CUE_WORDS = {stem(w) for w in (
     "short lists listed mention mentions mentioned discuss discussed cover covers annual year fiscal form 10-k "
     "20-f say says said describe described describes name named names compare comparison differ difference "
     "differences versus between both and how its their part parts structure contents content organised organized "
-    "main course plan guide handbook article thesis presentation brochure syllabus").split()}
+    "main course plan guide handbook article thesis presentation brochure syllabus according").split()}
 
 
 @dataclass
@@ -212,11 +213,11 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
     last = max((s["last_page"] for s in sections), default=1)
     found = []
     for n, section in enumerate(sections):
-        if wanted & set(tokenize(section["title"])):
+        if _names(section["title"], wanted):
             after = sections[n + 1]["title"] if n + 1 < len(sections) else None
             found.append({**section, "last_page": section["last_page"] + bool(after), "until": after})
     for n, sub in enumerate(subsections):
-        if wanted & set(tokenize(sub["title"])) and not any(s["page"] == sub["page"] for s in found):
+        if _names(sub["title"], wanted) and not any(s["page"] == sub["page"] for s in found):
             level = sub.get("level", 1)
             starts = sorted({s["page"] for s in sections}
                             | {s["page"] for s in subsections if s.get("level", 1) <= level})
@@ -228,9 +229,24 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
 
     def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
         words = {w for w in tokenize(NUMBERING.sub("", part["title"])) if w not in STOPWORDS and len(w) > 1}
-        return len(question & words) / max(1, len(words)), part["last_page"] - part["page"]
+        return sum(_names(w, question) for w in words) / max(1, len(words)), part["last_page"] - part["page"]
 
-    return sorted(found, key=fit, reverse=True)[:1]
+    return sorted(found, key=fit, reverse=True)
+
+
+def _names(title: str, wanted: set[str]) -> bool:
+    """Whether a title holds one of the `wanted` words, or a word of the same stem ("Competition" for
+    "competitors": the first letters alike, six at least and three quarters of the shorter word; "Indebtedness" for
+    "debt")."""
+    for word in tokenize(title):
+        for other in wanted:
+            if word == other:
+                return True
+            shared = len(os.path.commonprefix([word, other]))
+            if shared >= max(6, 0.75 * min(len(word), len(other))) or \
+                    len(other) >= 4 and re.sub(r"^(?:in|un|non|sub)", "", word).startswith(other):  # "indebtedness"
+                return True
+    return False
 
 
 def section_chunks(chunks: Sequence[Document], part: dict) -> list[Document]:
@@ -257,6 +273,15 @@ def section_chunks(chunks: Sequence[Document], part: dict) -> list[Document]:
         if stop:
             break
     return out
+
+
+SUBSTANCE_CHARS = 40  # of text in a part, for it to say something ("Not applicable." does not)
+
+
+def has_substance(part: Sequence[Document]) -> bool:
+    """Whether a part's chunks say something beyond "Not applicable" or "None"."""
+    text = " ".join(doc.page_content for doc in part)
+    return len(re.sub(r"(?i)not applicable\.?|\bnone\.?", "", text).strip()) >= SUBSTANCE_CHARS
 
 
 def _openers(text: str) -> list[tuple[str, bool]]:

@@ -35,7 +35,7 @@ from langchain_core.documents import Document
 from rag.ingest.pdf_headings import font_headings
 from rag.text import tokenize
 
-OVERVIEW_VERSION = 8  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
+OVERVIEW_VERSION = 10  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
 TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
 MAX_PER_SECTION = 4  # at least; a document of few sections takes more from each
 LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones (a third of its share if more)

@@ -6,8 +6,8 @@ read with pypdfium2, a few characters per line (its first, middle and last lette
 fraction of a second.
 
 `font_headings` hands on `(title, page, level)` in reading order: a heading's lines joined, the 1-based page, and
-its level (1 for the largest heading type, then down by size to 3; bold text of the body's size 4, as a title line
-is in `rag.ingest.overview`), for the overview's subsections.
+its level (1 for the largest heading type, then down by size to 3; bold text of the body's size 5, below a title
+line of `rag.ingest.overview`), for the overview's subsections.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ import re
 from collections import Counter, defaultdict
 
 MAX_WORDS = 40  # a heading, lines joined, is no longer than this
-MAX_LEVEL = 4
+LARGER_LEVELS = 3  # heading types larger than the body: levels 1 to 3 by size
+BOLD_LEVEL = 5  # bold at the body's size: below a title line (4) of rag.ingest.overview, a table's bold header too
 PER_PAGE = 6.0  # a type used for more lines than this per page it appears on is body text (a table's bold labels)
 RUNNING_PAGES = 3  # a line on this many pages is a running header or footer
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold", re.IGNORECASE)
 _FORCE_BOLD = 1 << 18  # the PDF font descriptor's ForceBold flag
 _LETTER = re.compile(r"[^\W\d_]")
+_UNITS = re.compile(r"[%$£€¥]|\((?:in )?(?:thousands|millions|billions)\b", re.IGNORECASE)
 
 
 def font_headings(path, password: str | None = None) -> list[tuple[str, int, int]]:
@@ -65,9 +67,10 @@ def headings_from_lines(lines: list[tuple[int, str, float, bool, int]]) -> list[
     joined = _join(candidates, busy)
     larger = sorted({kind for _, _, kind in joined if kind[0] >= body_size + 1},
                     key=lambda kind: (-kind[0], not kind[1]))
-    level = {kind: min(MAX_LEVEL - 1, n + 1) for n, kind in enumerate(larger)}
-    return [(text, page, level.get(kind, MAX_LEVEL)) for page, text, kind in joined
-            if len(text.split()) <= MAX_WORDS and not text.endswith(",")]  # "Year Ended December 31,": a column
+    level = {kind: min(LARGER_LEVELS, n + 1) for n, kind in enumerate(larger)}
+    return [(text, page, level.get(kind, BOLD_LEVEL)) for page, text, kind in joined
+            if len(text.split()) <= MAX_WORDS and not text.endswith(",")  # "Year Ended December 31,": a column
+            and not (kind not in level and _UNITS.search(text))]  # "Margin % (per annum)": a bold table header
 
 
 def _worded(text: str) -> bool:

@@ -211,6 +211,19 @@ def test_a_name_the_first_page_gives_is_the_document_not_the_topic():
     assert "entrepreneurship" in topic_tokens(analysis, "f8d3.pdf")  # without the first page it is a topic word
 
 
+def test_a_title_of_the_same_stem_names_the_topic_and_an_empty_part_is_passed_over():
+    from rag.answer.whole import has_substance, titled_sections
+
+    overview = {"sections": [{"title": "Item 1. Business", "page": 3, "last_page": 20}],
+                "subsections": [{"title": "Competition", "page": 5, "level": 4},
+                                {"title": "A. DEBT SECURITIES", "page": 108, "level": 1},
+                                {"title": "Indebtedness", "page": 79, "level": 4}]}
+    assert titled_sections(overview, {"competitor"})[0]["title"] == "Competition"
+    assert [p["title"] for p in titled_sections(overview, {"debt"})] == ["Indebtedness", "A. DEBT SECURITIES"]
+    assert not has_substance([Document("A. DEBT SECURITIES\nNot applicable.", metadata={"page": 108})])
+    assert has_substance([Document("Masked images with aspect ratios other than 16:9", metadata={"page": 27})])
+
+
 def test_a_short_outline_shows_the_numbered_headings_inside_its_sections():
     from rag.answer.whole import outline_line
 

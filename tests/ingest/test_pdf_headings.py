@@ -49,6 +49,10 @@ def test_a_type_on_every_line_is_body_text_and_a_line_on_many_pages_a_running_he
               for n in range(20)]
     lines += [(3, "Risks and safety", 14.0, False, 14)]
     assert headings_from_lines(lines) == [("Risks and safety", 3, 1)]
+    table = [(1, "Intro to the facilities and their margins as agreed", 10.0, False, 40)] * 30
+    table += [(1, "Margin % (per annum)", 10.0, True, 14), (1, "Greater than 3.5 ... 1.75", 10.0, False, 11),
+              (1, "Indebtedness", 10.0, True, 12)]
+    assert headings_from_lines(table) == [("Indebtedness", 1, 5)]  # a bold table header is no heading
 
 
 def test_an_unreadable_file_has_no_font_headings(tmp_path):
