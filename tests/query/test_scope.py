@@ -36,6 +36,7 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What does the book say about memory management?", DOCUMENT),  # what a document says on a topic
     ("What does Boeing say about its competition in its 2022 10-K?", DOCUMENT),
     ("What does the Curl library do for the viewer?", FACT),
+    ("How does Costco describe its membership program?", DOCUMENT),
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope
