@@ -49,7 +49,8 @@ def own_question(asked: str, others: set[str]) -> str:
     PepsiCo."), so that a small reader does not give one company's facts to the other."""
     text = asked
     for word in sorted(others, key=len, reverse=True):
-        name = rf"\b{re.escape(word)}(?:['’]s)?(?!\w)(?:\s*\([^()]*\))?"  # with what it says in brackets: "(2017 10-K)"
+        # the name, its "'s" and what it says in brackets: "Amazon (2017 10-K)"
+        name = rf"\b{re.escape(word)}(?:['’]s)?(?!\w)(?:\s*\([^()]*\))?"
         for form in (rf"\s*\b{_JOIN}\s+{name}", rf"{name}\s+{_JOIN}\b\s*", name):
             text, found = re.subn(form, " ", text, flags=re.IGNORECASE)
             if found:

@@ -29,6 +29,7 @@ from langchain_core.documents import Document
 from rag.ingest.overview import NUMBERING, SENTENCE_END, common_tokens, running_lines
 from rag.query.analysis import QueryAnalysis
 from rag.query.scope import summary_request
+from rag.query.terms import capitalised_runs
 from rag.text import STOPWORDS, stem, tokenize
 
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
@@ -132,9 +133,6 @@ def overview_of(index, source: str) -> dict | None:
     return derived(index, ("overview", source), build)
 
 
-_CAPITALISED_RUN = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w&.’'-]*)+")
-
-
 def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozenset(),
                  title: set[str] = frozenset()) -> set[str]:
     """The question's search words less those that only ask for a summary, those naming documents ("Best Buy's",
@@ -146,7 +144,7 @@ def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozen
         return set()
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
     name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
-    for run in _CAPITALISED_RUN.findall(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
+    for run in capitalised_runs(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
         words = set(tokenize(run))
         if name_words & words or (title and len(words & title) >= TITLE_SHARE * len(words)):
             name_words |= words
@@ -305,9 +303,10 @@ def passage_excerpts(passages: Sequence[Document], wanted: set[str], sections: l
                      titled: Sequence[dict] = (), rows_only: bool = False,
                      headings: dict[int, list[str]] | None = None) -> list[Excerpt]:
     """The sentences, bullet items and table rows of the passages that hold a topic word (all of them in the part
-    whose title names the topic, marked `inside`), each under the section its page is in; marked as rows to be listed in order: in the part whose title names the topic (`titled`), every list
-    or table row, every heading ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or
-    table row holding the topic's words ("DXC ... Global sponsor Digital platform development" for "the global
+    whose title names the topic, marked `inside`), each under the section its page is in; marked as rows to be
+    listed in order: in the part whose title names the topic (`titled`), every list or table row, every heading
+    ("Strategic Risks") and the first sentence of every paragraph, and anywhere, a list or table row holding the
+    topic's words ("DXC ... Global sponsor Digital platform development" for "the global
     sponsors"). `rows_only`: the rows alone, not the sentences holding a topic word. `headings`: per page, the
     overview's heading titles (set in a heading type, over several lines perhaps), rows in a titled part too."""
     found, seen = [], set()
@@ -439,9 +438,7 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
     fits = int(0.8 * budget / max(1, np.mean([len(excerpts[i].text) for i in listed_rows]))) if listed_rows else 0
     if _headlines_enough([excerpts[i] for i in listed_rows], fits):
         listed_rows = [i for i in listed_rows if not excerpts[i].weak]
-    if len(listed_rows) > fits > 0:  # a long section (risk factors over 20 pages): an even sample of its points
-        step = len(listed_rows) / fits
-        listed_rows = [listed_rows[int(k * step)] for k in range(fits)]
+    listed_rows = _even_sample(listed_rows, fits)  # a long section (risk factors over 20 pages): a sample of its points
 
     def order():
         rest = sorted((i for i, e in enumerate(excerpts) if not e.row), key=lambda i: -scores[i])
@@ -492,8 +489,8 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
     unit vectors (the index's embeddings); `titled` is the part whose title names the topic (`titled_sections`) and
     `section_chunks` its chunks (`section_chunks`), which give their rows, headings and headlines (their sentences
-    come from the `retrieved` ones). Last, for a list
-    question, the passages of the rows the reader has no room for (`more_rows`)."""
+    come from the `retrieved` ones). Last, for a list question, the passages of the rows the reader has no room for
+    (`more_rows`)."""
     sections = overview.get("sections", [])
     excerpts = overview_excerpts(overview)
     headings: dict[int, list[str]] = {}
@@ -543,11 +540,16 @@ def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> li
     taken = {e.text for e in chosen}
     rows = sorted((e for e in excerpts if e.row and e.text not in taken), key=lambda e: e.order)
     fits = int(budget / max(1.0, float(np.mean([len(e.text) + 2 for e in rows])))) if rows else 0
-    rows = [e for e in rows if not e.weak] if _headlines_enough(rows, fits) else rows
-    if len(rows) > fits > 0:
-        step = len(rows) / fits
-        rows = [rows[int(k * step)] for k in range(fits)]
+    rows = _even_sample([e for e in rows if not e.weak] if _headlines_enough(rows, fits) else rows, fits)
     return _fill(rows, range(len(rows)), budget)
+
+
+def _even_sample(items: list, count: int) -> list:
+    """`count` of `items` spread evenly over them, in order; all of them when they are no more (or `count` is 0)."""
+    if not 0 < count < len(items):
+        return items
+    step = len(items) / count
+    return [items[int(k * step)] for k in range(count)]
 
 
 EXCERPT_JOIN = " … "

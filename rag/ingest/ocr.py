@@ -120,8 +120,8 @@ _GLYPH_NAMES = re.compile(r"(?:/(?:G|g|uni|cid|glyph)[0-9A-Fa-f]{2,5})+")
 
 def usable(text: str) -> bool:
     """Whether a page's extracted text is real text: long enough, and not the mojibake of a font without a correct
-    Unicode map (many combining marks, or letters spread over unrelated scripts: "Θͨ͘͠ͱ͍;ݱ..."), nor the glyph names
-    of a font the extractor could not map at all ("/G59/G6F/G75/G72")."""
+    Unicode map (many combining marks, or letters spread over unrelated scripts: "Θͨ͘͠ͱ͍;ݱ..."), nor the glyph
+    names of a font the extractor could not map at all ("/G59/G6F/G75/G72")."""
     if len(text) < MIN_PAGE_CHARS:
         return False
     if len("".join(_GLYPH_NAMES.findall(text))) > 0.3 * len(text):

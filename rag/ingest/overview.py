@@ -7,9 +7,9 @@ entry and versioned with the index:
 - the outline: PDF bookmarks when the file has them, else the headings its text shows ("ITEM 5. OPERATING AND
   FINANCIAL REVIEW", "2 Summary of significant accounting policies", "PART II"), else the places of other formats
   (slide titles, sheet names, the first level of a heading path);
-- per section, its opening sentences and a few chosen with the chunk vectors the ingest has just computed: the chunks nearest the
-  section's centroid, kept diverse by maximal marginal relevance, and from each the sentence that shares most of the
-  section's frequent words. The number of sentences grows with the section's share of the document;
+- per section, its opening sentences and a few chosen with the chunk vectors the ingest has just computed: the chunks
+  nearest the section's centroid, kept diverse by maximal marginal relevance, and from each the sentence that shares
+  most of the section's frequent words. The number of sentences grows with the section's share of the document;
 - the document's lead (`lead_sentences`): the sentences that say what the document or its subject is ("3M is a
   diversified technology company …", "This book explains …") and the opening of its overview, introduction or
   business section: what a summary starts from;
@@ -64,7 +64,8 @@ SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bCo
 _NUMBERS = re.compile(r"\d")
 # Sentences about the document, its filing or its legal form rather than its subject.
 _BOILERPLATE = re.compile(
-    r"\bcontext (?:otherwise )?(?:requires|indicates)|\byou should read\b|\bpursuant to\b|incorporat\w* (?:herein )?by reference"
+    r"\bcontext (?:otherwise )?(?:requires|indicates)|\byou should read\b|\bpursuant to\b"
+    r"|incorporat\w* (?:herein )?by reference"
     r"|\bcertify\b|\bI have reviewed\b|securities (?:exchange )?act|reform act|public accounting firm"
     r"|accounting principles generally accepted|generally accepted accounting principles"
     r"|\bmanagement (?:\w+ ){0,3}(?:is|are) responsible for"
@@ -74,7 +75,8 @@ _BOILERPLATE = re.compile(
 # A sentence saying what the document or its subject is: "3M is a diversified technology company", "We are one of
 # the most popular sports teams", "This book explains how to use MuPDF".
 _DEFINES = re.compile(
-    r"^(?:(?:[A-Z][a-z’'-]+ ){0,2}We are|We’re|We're|(?!(?:It|This|That|There|These|Those|Such|Each|He|She|They|Which|What|Our)\b)"
+    r"^(?:(?:[A-Z][a-z’'-]+ ){0,2}We are|We’re|We're"
+    r"|(?!(?:It|This|That|There|These|Those|Such|Each|He|She|They|Which|What|Our)\b)"
     r"(?:The )?[A-Z0-9][\w&.’'-]*(?: [A-Z][\w&.’'-]*){0,4},? (?:is|are))"
     r" (?:a|an|the|one of|among)\b"
     r"|^(?:This|The) (?:book|paper|report|manual|guide|document|article|thesis|chapter) "

@@ -89,8 +89,8 @@ def _body_like_types(candidates) -> set:
 
 
 def _join(candidates, busy: set) -> list[tuple[int, str, tuple]]:
-    """Consecutive lines (`n`, their place among all lines) of one type on one page are one heading ("Six in ten seniors now go online, and just" /
-    "under half are broadband adopters")."""
+    """Consecutive lines (`n`, their place among all lines) of one type on one page are one heading ("Six in ten
+    seniors now go online, and just" / "under half are broadband adopters")."""
     joined: list[list] = []
     previous = None
     for n, page, text, kind in candidates:

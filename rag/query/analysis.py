@@ -17,7 +17,6 @@ Every value is computed on first use and then kept; the ones that depend on what
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
@@ -63,7 +62,7 @@ class QueryAnalysis:
         if self._files_with is None:
             return set()
         found: set[str] = set()
-        runs = re.findall(r"(?<!^)\b[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)+", self.question)  # "Godfrey Phillips"
+        runs = terms.capitalised_runs(self.question)  # "Godfrey Phillips"
         for name in dict.fromkeys([*self.organisations, *self.acronyms(), *runs]):
             holders = self._files_with(tokenize(name))
             if source not in holders and holders & others:

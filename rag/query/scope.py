@@ -23,7 +23,8 @@ _DOCUMENT_RE = re.compile(
     r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
     r"|\b(?:main|key|major|principal|primary) (?:\w+ )?\w+s\b"  # "the main sources of revenue", "key categories"
     r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b"
-    r"|^\s*what (?:does|do|did) .{1,80}? (?:say|said|write|state|tell us|explain|describe|discuss)s? (?:about|on|regarding)\b"
+    r"|^\s*what (?:does|do|did) .{1,80}? (?:say|said|write|state|tell us|explain|describe|discuss)s?"
+    r" (?:about|on|regarding)\b"
     r"|^\s*how (?:does|do|did) .{1,80}? (?:describe|explain|present|discuss|characteri[sz]e)s?\b",
     re.IGNORECASE)  # "What does the book say about memory management?": what a document says on a topic
 

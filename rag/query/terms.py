@@ -117,6 +117,16 @@ def named_organisations(question: str) -> list[str]:
     return list(dict.fromkeys(match.group() for match in _ORGANISATION_RE.finditer(question)))
 
 
+# Capitalised words in a row, joined by "and", "of", "for" or "&": "CVS Health's", "Godfrey Phillips", "Business
+# Management and Entrepreneurship".
+_CAPITALISED_RUN_RE = re.compile(r"\b[A-Z0-9][\w&.’'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w&.’'-]*)+")
+
+
+def capitalised_runs(text: str) -> list[str]:
+    """The runs of two or more capitalised words in `text`: names, as a question writes them."""
+    return _CAPITALISED_RUN_RE.findall(text)
+
+
 def quarters(text: str) -> set[int]:
     """The quarters of a year `text` names: {3, 4} for "the third and fourth quarters" or "Q3 and Q4"; also in
     Chinese ("第一季度", "三季度") and Japanese ("第３四半期")."""
