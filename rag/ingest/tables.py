@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 _FIGURE_RE = re.compile(
     r"^[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
-    r"[)\]]?\*?(?:\(\w\))?$",
+    r"[)\]]?\*?(?:\(\w\))?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",  # "35.5% (3%)", "0.71 ± 0.02"
     re.IGNORECASE,
 )
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
@@ -312,6 +312,13 @@ def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
     for i, line in enumerate(lines):
         row = _is_row(line)
         gap_break = last_row is not None and line.top - lines[last_row].bottom > 4 * line.height
+        # a row of years below rows of figures heads a new table (a five-year summary's "As of 30 June" part),
+        # whose columns may sit elsewhere
+        new_header = row and start is not None and rows >= MIN_ROWS and _is_year_row(line) and not _is_year_row(
+            lines[last_row])
+        if new_header:
+            regions.append((start, last_row + 1))
+            start = None
         if row and not gap_break:
             if start is None:
                 start, rows = i, 0
@@ -419,6 +426,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
     if pending_label:
         rows.append((pending_label, []))
+    if _axis_ticks(rows):
+        return None
     rows = _label_totals(rows)
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
     unit = unit or header_unit
@@ -430,6 +439,21 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
            max(w.bottom for w in region))
     return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
                  edges=[round(col.x1, 1) for col in columns])
+
+
+def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
+    """A chart's axis beside prose, not a table: one value column stepping evenly (0.75, 0.74, 0.73 ...) in all
+    its rows but the last two at most (the other axis's labels)."""
+    values = [row_values[0] for _, row_values in rows if len(row_values) == 1 and row_values[0]]
+    if len(values) < 4 or any(len(row_values) > 1 for _, row_values in rows):
+        return False
+    amounts = [_amount(value) for value in values]
+    steps = [round(b - a, 6) if a is not None and b is not None else None for a, b in zip(amounts, amounts[1:])]
+    run = longest = 0
+    for before, step in zip([None, *steps], steps):
+        run = run + 1 if step is not None and step != 0 and step == before else 1 if step else 0
+        longest = max(longest, run)
+    return longest + 1 >= max(4, len(values) - 2)
 
 
 def _continues(label: str) -> bool:
@@ -517,7 +541,8 @@ def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column
             skipped.insert(0, line)
             i -= 1
             continue
-        if len(over_columns) < len(line.cells) and sum(len(c.text) for c in line.cells) > 120:
+        if len(over_columns) < len(line.cells) and sum(len(c.text) for c in line.cells) > 120 and \
+                len(over_columns) < max(3, len(columns) // 2):  # a long line of few cells: prose, not headers
             break
         if any(cell.x0 < left and len(cell.text.split()) >= 8 for cell in over_columns):
             break  # a sentence running across the page, not a header
@@ -534,25 +559,81 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[
     parts: list[list[str]] = [[] for _ in columns]
     spanning: list[str] = []
     left = min(col.x0 for col in columns) - 15
+    centres = _header_centres(header_lines, columns)
     for line in header_lines:
-        over = [cell for cell in line.cells if cell.x1 > left and not _is_unit(cell.text)]
+        over = [part for cell in line.cells if cell.x1 > left and not _is_unit(cell.text)
+                for part in _split_spread(cell, columns)]
         if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
         if 1 < len(over) < len(columns):  # group headers ("Domestic", "International"): each column takes the
-            for i, col in enumerate(columns):  # nearest one
-                centre = (col.x0 + col.x1) / 2
+            for i, centre in enumerate(centres):  # nearest one, when within half the way to the next group's
                 nearest = min(over, key=lambda c: max(c.x0 - centre, centre - c.x1, 0.0))
-                parts[i].append(nearest.text)
+                if _in_group(centre, nearest, over):
+                    parts[i].append(nearest.text)
             continue
+        headed: set[int] = set()
+        astray = []
         for cell in over:
             covered = [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
             if not covered:
-                centre = (cell.x0 + cell.x1) / 2
-                covered = [min(range(len(columns)), key=lambda i: abs((columns[i].x0 + columns[i].x1) / 2 - centre))]
+                astray.append(cell)
             for i in covered:
                 parts[i].append(cell.text)
+            headed.update(covered)
+        for cell in astray:  # over no column: the nearest column's, unless it has a header of its own on this line
+            centre = (cell.x0 + cell.x1) / 2  # (a header over a column too sparse to be kept heads nothing)
+            nearest = min(range(len(columns)), key=lambda i: abs((columns[i].x0 + columns[i].x1) / 2 - centre))
+            if nearest not in headed:
+                parts[nearest].append(cell.text)
     return [" ".join(p) for p in parts], spanning
+
+
+def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
+    """A header cell over several columns cut where its words stand clearly further apart than elsewhere in it:
+    "HOVER (2-hop)  HOVER (3-hop)  FEVEROUS-S" heads three groups of columns; "Year ended 30 June" stays whole."""
+    words = cell.words
+    covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
+    if covered < 2 or len(words) < 3:
+        return [cell]
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+    small, large = min(gaps), max(gaps)
+    if large < 3 * max(small, 0.5) or large < 0.3 * statistics.median(w.height for w in words):
+        return [cell]
+    cut = (small + large) / 2
+    parts: list[list[Word]] = [[words[0]]]
+    for gap, word in zip(gaps, words[1:]):
+        if gap >= cut:
+            parts.append([])
+        parts[-1].append(word)
+    return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part) for part in parts]
+
+
+def _header_centres(header_lines: Sequence[Line], columns: Sequence[_Column]) -> list[float]:
+    """Each column's middle as its lowest own header shows it (headers are centred over a column; its right-aligned
+    figures are not), else the middle of its figures."""
+    centres = [(col.x0 + col.x1) / 2 for col in columns]
+    found = [False] * len(columns)
+    for line in reversed(header_lines):
+        if len(line.cells) < len(columns) / 2:
+            continue
+        for i, col in enumerate(columns):
+            own = [cell for cell in line.cells if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
+            if not found[i] and len(own) == 1 and own[0].x1 - own[0].x0 < 2 * (col.x1 - col.x0) + 40:
+                centres[i], found[i] = (own[0].x0 + own[0].x1) / 2, True
+    return centres
+
+
+def _in_group(centre: float, header: Cell, group_headers: Sequence[Cell]) -> bool:
+    """Whether a column centred at `centre` lies under a group header: beneath it, or nearer its middle than half
+    the distance to the next group header's middle (columns beyond every group, "Permit" before "Pre-Pawn" or
+    "Totals" after the last group, have none)."""
+    if header.x0 - 2 <= centre <= header.x1 + 2:
+        return True
+    middle = (header.x0 + header.x1) / 2
+    others = [(c.x0 + c.x1) / 2 for c in group_headers if c is not header]
+    reach = min(abs(middle - other) for other in others) / 2 if others else float("inf")
+    return abs(centre - middle) <= reach
 
 
 def _scale_of(unit: str) -> tuple[str, str] | None:

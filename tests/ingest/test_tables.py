@@ -281,3 +281,91 @@ def test_real_amazon_balance_sheet_written_value_first(shared_data):
     assert page.tables[0].headers == ["2016", "2017"]
     assert rows["Total assets"] == ["$83,402", "$131,310"]
     assert "Total assets" in page.text and "2017: $131,310 million" in page.text
+
+
+# --- tables of other kinds of documents (held-out table set 4) -----------------------------------------------------
+
+
+def test_a_second_row_of_years_starts_a_new_table(tmp_path):
+    """A five-year summary printed as two tables ("Year ended", then "As of") whose columns sit apart: each keeps
+    its own columns, no two years run together into one cell."""
+    first = {"caption": "Year ended 30 June", "headers": _years("2022", "2021", "2020"), "rows": STATEMENT_ROWS[:3]}
+    pdf = _table_pdf(tmp_path / "two.pdf", [first])
+    tables = _page(pdf).tables
+    assert tables[0].headers == ["2022", "2021", "2020"]
+    from rag.ingest.tables import _table_regions, group_lines
+
+    words = [Word(t, x0, x1, top, top + 8) for top, cells in [
+        (100, [("2022", 300, 320), ("2021", 350, 370), ("2020", 400, 420)]),
+        (112, [("Revenue", 50, 90), ("257,820", 290, 322), ("232,205", 340, 372), ("279,044", 390, 422)]),
+        (124, [("Costs", 50, 80), ("147,881", 290, 322), ("140,209", 340, 372), ("182,709", 390, 422)]),
+        (136, [("Profit", 50, 80), ("109,939", 290, 322), ("91,996", 340, 372), ("96,335", 390, 422)]),
+        (148, [("2022", 270, 290), ("2021", 330, 350), ("2020", 380, 400)]),
+        (160, [("Assets", 50, 80), ("1,293,665", 255, 292), ("1,260,310", 315, 352), ("1,383,466", 365, 402)]),
+        (172, [("Debt", 50, 80), ("1,166,157", 255, 292), ("987,798", 322, 352), ("1,032,234", 365, 402)]),
+        (184, [("Equity", 50, 80), ("127,508", 260, 292), ("272,512", 320, 352), ("351,232", 370, 402)]),
+    ] for t, x0, x1 in cells]
+    assert len(_table_regions(group_lines(words))) == 2
+    tables = find_tables(words)
+    assert [t.headers for t in tables] == [["2022", "2021", "2020"]] * 2
+    assert dict(tables[1].rows)["Assets"] == ["1,293,665", "1,260,310", "1,383,466"]
+
+
+def test_group_headers_head_only_the_columns_beneath_them():
+    """Columns before and after the groups ("Permit", "Totals") take no group header; a header line of many cells
+    is headers even when it is long; a header cell over several groups is cut where its words stand apart."""
+    from rag.ingest.tables import _split_spread, Cell
+
+    def line(top, cells):
+        return [Word(t, x0, x1, top, top + 8) for t, x0, x1 in cells]
+
+    words = line(60, [("Pre-Pawn", 200, 240), ("Redemption", 320, 370)])
+    words += line(72, [("State", 20, 50), ("Permit", 100, 130), ("Admin", 140, 170), ("Handgun", 180, 215),
+                       ("Long", 226, 241), ("Gun", 244, 258), ("Handgun", 300, 335), ("Long", 346, 361),
+                       ("Gun", 364, 378), ("Totals", 440, 470)])
+    for i, state in enumerate(["Alabama", "Alaska", "Arizona", "Arkansas"]):
+        words += line(84 + 12 * i, [(state, 20, 60), ("1,000", 112, 130), ("5", 165, 170), ("14", 205, 215),
+                                    ("15", 248, 258), ("2,179", 315, 335), ("2,307", 358, 378), ("71,137", 445, 470)])
+    table = find_tables(words)[0]
+    assert table.headers == ["Permit", "Admin", "Pre-Pawn Handgun", "Pre-Pawn Long Gun", "Redemption Handgun",
+                             "Redemption Long Gun", "Totals"]
+    spread = Cell("HOVER (2-hop) HOVER (3-hop)", 228, 372, [
+        Word("HOVER", 228, 262, 0, 8), Word("(2-hop)", 265, 294, 0, 8), Word("HOVER", 305, 339, 0, 8),
+        Word("(3-hop)", 342, 372, 0, 8)])
+    from rag.ingest.tables import _Column
+
+    columns = [_Column(228, 250), _Column(266, 288), _Column(305, 327), _Column(344, 365)]
+    assert [c.text for c in _split_spread(spread, columns)] == ["HOVER (2-hop)", "HOVER (3-hop)"]
+    even = Cell("Year ended 30 June", 228, 372, [Word("Year", 228, 250, 0, 8), Word("ended", 253, 280, 0, 8),
+                                                 Word("30", 283, 292, 0, 8), Word("June", 295, 320, 0, 8)])
+    assert len(_split_spread(even, columns)) == 1
+
+
+def test_a_value_with_its_spread_is_one_figure_and_a_chart_axis_is_no_table():
+    assert all(is_figure(x) for x in ["35.5% (3%)", "86.4% (1%)", "0.71 ± 0.02"])
+    from rag.ingest.tables import _axis_ticks
+
+    assert _axis_ticks([("performance is", ["0.75"]), ("re", ["0.74"]), ("spectively", ["0.73"]),
+                        ("prompting", ["0.72"]), ("hardness", ["0.71"]), ("2 3 4 5", ["1"])])
+    assert not _axis_ticks([("Wages", ["338,503"]), ("Pensions", ["3,731"]), ("Bonus", ["1,026"]),
+                            ("Total", ["343,260"])])
+
+
+@pytest.mark.shared
+def test_real_results_tables_of_a_paper_and_a_statistics_sheet(shared_data):
+    """A paper's results table with two header levels, the first one group names on one line; the FBI's NICS sheet,
+    whose header line is long and whose groups leave the first and last columns alone."""
+    paper = shared_data / "mmlongbench" / "pdfs" / "2023.acl-long.386.pdf"
+    nics = shared_data / "messy" / "table_fbi_nics_2015_11.pdf"
+    if not paper.is_file() or not nics.is_file():
+        pytest.skip("the documents are not present")
+    table = _page(paper, 6).tables[0]
+    assert table.headers[:4] == ["HOVER (2-hop) Gold", "HOVER (2-hop) Open", "HOVER (3-hop) Gold",
+                                 "HOVER (3-hop) Open"]
+    assert dict(table.rows)["MULTIVERS (Wadden et al., 2022b)"][3] == "52.55"
+    table = _page(nics, 1).tables[0]
+    assert table.headers[0] == "Permit" and table.headers[-1] == "Totals"
+    assert "Redemption Long Gun" in table.headers and "Returned/Disposition *Other" in table.headers
+    row = dict(table.rows)["Kentucky"]
+    assert row[table.headers.index("Permit")] == "264,140"
+    assert row[table.headers.index("Redemption Long Gun")] == "2,315"
