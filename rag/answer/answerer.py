@@ -31,7 +31,7 @@ from rag.answer.conversation import Turn, standalone_question, topic_of
 from rag.answer.focus import focus_passages
 from rag.answer.looks import Looks
 from rag.answer.reading import Reader
-from rag.answer.cell import Cell, table_cell, disproved_answer
+from rag.answer.cell import Cell, table_cell, disproved_answer, title_names
 from rag.answer.compare import compare_documents
 from rag.answer.points import check_points
 from rag.answer.result import SNIPPET_CHARS, Answer, Source, coverage_note, to_sources  # noqa: F401 - the answer's types, here too
@@ -57,6 +57,7 @@ from rag.retrieve.passages import with_page_tables
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
+TITLE_PAGES = 3  # a document of more pages has a first page apart from its body (a cover, a title page)
 TITLED_CHUNKS = 40  # chunks read from a section whose title names a whole-document question's topic
 TRANSLATE_SHARE = 0.25  # in a folder that also holds documents in the question's own script, a language's documents
 # are searched with a translated question when they are this share of the files, or when the question names them
@@ -172,7 +173,8 @@ class Answerer:
                      for d in verdict.passages]
         use_cells = whole is None and bool(displayed) and self.settings.table_cells
         tabled = self._with_page_tables(displayed) if use_cells else displayed
-        cell = table_cell(analysis.question, to_sources(tabled)) if use_cells else None
+        cell = table_cell(analysis.question, to_sources(tabled), self._title_names(analysis.question, tabled)) \
+            if use_cells else None
         # the evidence first (the row of the cell the question names, if any): shown while a model still loading in
         # the background finishes
         lead, lead_seconds = self._show_lead(displayed, asked, on_evidence, started, cell.row if cell else None)
@@ -212,7 +214,7 @@ class Answerer:
             (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow
         settle(result, held, asked, self.reader.cut_short(), shown, on_notice,
                self.settings.withdraw_unfound and whole is None)
-        if cell is not None and not result.stopped and disproved_answer(result):
+        if cell is not None and not result.stopped and disproved_answer(result, cell):
             self._table_instead(result, cell, tabled, asked, on_token, on_notice)
         if whole is not None and result.abstained and result.sources:  # the reader only echoed the question:
             result.abstained, result.abstain_reason, result.answer = False, "", ""  # the excerpts still answer
@@ -262,6 +264,19 @@ class Answerer:
             file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files),
             titled=titled, section_chunks=part)
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview, more) if passages else None
+
+    def _title_names(self, question: str, passages: list[Document]) -> set[str]:
+        """The question's names of the document its first passage is from (`rag.answer.cell.title_names`), when
+        the document has a first page apart from its body (more than TITLE_PAGES pages)."""
+        index = getattr(self.retriever, "index", None)
+        if index is None or not passages:
+            return set()
+        from rag.index.base import derived
+
+        source = passages[0].metadata.get("source")
+        pages = derived(index, ("pages", source), lambda: max(
+            (doc.metadata.get("page") or 1 for doc in index.chunks if doc.metadata.get("source") == source), default=1))
+        return title_names(question, title_words(index, source)) if pages > TITLE_PAGES else set()
 
     def _with_page_tables(self, passages: list[Document]) -> list[Document]:
         """The passages with the other table rows of their pages (`rag.retrieve.passages.with_page_tables`)."""

@@ -32,12 +32,15 @@ from dataclasses import dataclass
 from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years, label_words,
-                               own_name, passage_units, qualified, row_scale, subject_words, years)
+from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
+                               label_words, own_name, passage_units, qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
+from rag.query.terms import capitalised_runs
 from rag.text import tokenize
 
 COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
+NAMED_COVERAGE = 0.4  # the same, for a row whose column the question names by its words (not by a year)
+STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that no passage verifies
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
 GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
@@ -58,6 +61,7 @@ class Cell:
     header: str
     value: str
     exact: bool = False  # the row's label holds every subject word (of one reading): the question names this row
+    strong: bool = False  # the question names its row and column well (`STRONG_FIT`, or a column named by words)
 
     def answer(self) -> str:
         """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"."""
@@ -65,8 +69,9 @@ class Cell:
         return f"{self.row.label}{column}: {self.value} [{self.row.source}]."
 
 
-def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
-    """The one cell of a labelled row that answers `question`, or None when the question or the rows leave doubt."""
+def table_cell(question: str, passages: Sequence[Passage], names: set[str] = frozenset()) -> Cell | None:
+    """The one cell of a labelled row that answers `question`, or None when the question or the rows leave doubt.
+    `names`: more words naming the document itself ("Manchester United" for manu-20f.pdf), no subject words."""
     if _ARITHMETIC_RE.search(question) or asks_yes_no(question):
         return None
     rows = [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"]
@@ -76,29 +81,63 @@ def table_cell(question: str, passages: Sequence[Passage]) -> Cell | None:
     period = years(question)
     by_date = asks_by_date(question)
     percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
-    values = {id(row): value for row in rows if (value := _asked_value(row, period, by_date, percent_asked))
+    asked_words = set(tokenize(question))
+    values = {id(row): value for row in rows
+              if (value := _asked_value(row, period, by_date, percent_asked, asked_words))
               and not other_span(span(value[0]) or span(row.context), question)}  # a quarter's row for a
     # year asked ("13 Weeks Ended", "Second Quarter 2017"), or the other way round
     present = {token for passage in passages for token in tokenize(passage.text)}
-    subject = subject_words(_STATEMENT_RE.sub(" ", question), file)  # months and instructions left out
+    subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - names  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
-    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings)
-    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0) for row in naming]
+    named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
+    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, named)
+    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0,
+                  strong=coverage >= STRONG_FIT or bool(named[id(row)])) for row in naming]
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     return cells[0]
 
 
-def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False
-                 ) -> tuple[str, str] | None:
+def title_names(question: str, title: set[str]) -> set[str]:
+    """The words of the names the question writes (runs of capitalised words) that the document's first page
+    holds (`title`, its words): the company or body the document is about, "Manchester United" in a question on
+    manu-20f.pdf, which no row label repeats."""
+    return {word for run in capitalised_runs(question) if set(words := tokenize(run)) <= title for word in words}
+
+
+def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
+                 asked_words: set[str] = frozenset()) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
-    has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's."""
-    asked = asked_cells(row, period, by_date)
+    has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
+    Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
+    columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
+    names best (`named_column`)."""
+    dated = any(column_years(head, by_date) for head, _ in row.cells)
+    asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
     if len(asked) > 1 and not percent_asked:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%"
         asked = [(head, value) for head, value in asked if "%" not in value] or asked
+    if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
+        column = named_column(asked or row.cells, asked_words)
+        asked = [column] if column else []
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
+
+
+def header_words(header: str, asked_words: set[str]) -> set[str]:
+    """The words of a column header, less years and generic words, when the question names all of them."""
+    words = {word for word in tokenize(header) if not word.isdigit() or len(word) < 4} - GENERIC
+    return words if words and words <= asked_words else set()
+
+
+def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tuple[str, str] | None:
+    """The (header, value) whose header the question names: all its words in the question, and more of them
+    than any other such header ("Redemption Long Gun" over "Long Gun" for "long gun redemption checks"); None
+    when no header is named or two are named equally."""
+    scored = sorted(((len(header_words(head, asked_words)), head, value) for head, value in cells), reverse=True)
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1], scored[0][2]
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:
@@ -110,18 +149,24 @@ def _agree(amounts: list[tuple[float, int] | None]) -> bool:
                for other, other_percent in amounts[1:])
 
 
-def _rows_naming(rows: Sequence[Unit], readings: list[set[str]]) -> tuple[list[Unit], float]:
+def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int, set[str]] | None = None
+                 ) -> tuple[list[Unit], float]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
     words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that
-    reading's words (those the passages hold); of them, those covering most of it."""
+    reading's words (those the passages hold) with the words of the column the question names (`named`, by row);
+    of them, those covering most of it. A row whose column the question names by its words needs only
+    NAMED_COVERAGE ("MULTIVERS" and "HOVER (3-hop) Open" for "What macro-F1 did MULTIVERS score on HOVER 3-hop
+    claims in the open-book setting?")."""
+    named = named or {}
     fits: list[tuple[float, Unit]] = []
     for row in rows:
         label = label_words(row.label) - own_name(row.file)
         if not label - GENERIC:
             continue
-        coverage = max((len(label & reading) / len(reading) for reading in readings
+        column = named.get(id(row), set())
+        coverage = max((len((label | column) & reading) / len(reading) for reading in readings
                         if reading and label - GENERIC <= reading), default=0.0)
-        if coverage >= COVERAGE:  # a qualified label ("Cash …, including restricted") never names it exactly
+        if coverage >= (NAMED_COVERAGE if column else COVERAGE):  # a qualified label ("Cash …, including restricted") never names it exactly
             fits.append((min(coverage, QUALIFIED_FIT) if qualified(row.label) else coverage, row))
     best = max((fit for fit, _ in fits), default=0.0)
     return [row for fit, row in fits if fit == best], best
@@ -137,11 +182,24 @@ def _amount(cell: Cell) -> tuple[float, int] | None:
     return float(figure.value.scaleb(exponent)), int(figure.percent)
 
 
-def disproved_answer(result) -> bool:
+def disproved_answer(result, cell: Cell | None = None) -> bool:
     """A settled answer (`rag.answer.result.Answer`) that a cell of partial fit may replace: one a unit contradicts,
-    or one withdrawn for stating what no passage holds. An answer merely unsupported stands (the sentence that
-    states it may use the question's words the row lacks: "the outstanding principal of the loan facility"), and
-    so does the reader's own "no answer"."""
+    one withdrawn for stating what no passage holds, one giving another column's value of the cell's own row (the
+    reader's usual slip: the year beside the asked one), and, for a `strong` cell, one no passage verifies. Else an
+    answer merely unsupported stands (the sentence that states it may use the question's words the row lacks: "the
+    outstanding principal of the loan facility"), and so does the reader's own "no answer"."""
     if result.abstained:
         return result.abstain_reason.startswith(UNFOUND_REASON)
-    return result.verdict is not None and result.verdict.verdict == CONTRADICTED
+    if result.verdict is not None and result.verdict.verdict == CONTRADICTED:
+        return True
+    if cell is None or _states(result.answer, cell.value):
+        return False
+    if any(_states(result.answer, value) for head, value in cell.row.cells if head != cell.header):
+        return True
+    return cell.strong and (result.verdict is None or result.verdict.verdict != VERIFIED)
+
+
+def _states(answer: str, value: str) -> bool:
+    """Whether the answer gives the value's first figure (its digits, whatever scale word follows)."""
+    found = figures(value)
+    return bool(found) and any(figure.value == found[0][1].value for _, figure, _ in figures(answer))

@@ -221,3 +221,64 @@ Research, development and related expenses: Second Quarter 2017: 8 million; Seco
     cell = table_cell("What did 3M spend on research, development and related expenses in the second quarter of 2017?",
                       passages(quarterly))
     assert cell is not None and cell.value == "8 million"
+
+
+# ---------------------------------------------------------------- columns named by words (held-out table set 4)
+
+NICS = """Table: NICS Firearm Background Checks (November - 2015) columns: Permit | Handgun | Long Gun | Redemption Handgun | Redemption Long Gun | Totals
+Kentucky: Permit: 264,140; Handgun: 12,155; Long Gun: 14,847; Redemption Handgun: 1,491; Redemption Long Gun: 2,315; Totals: 295,891
+Kansas: Permit: 894; Handgun: 7,086; Long Gun: 8,702; Redemption Handgun: 486; Redemption Long Gun: 530; Totals: 18,433"""
+RESULTS = """Table: Macro-F1 scores columns: HOVER (2-hop) Gold | HOVER (2-hop) Open | HOVER (3-hop) Gold | HOVER (3-hop) Open
+MULTIVERS (Wadden et al., 2022b): HOVER (2-hop) Gold: 68.86; HOVER (2-hop) Open: 60.17; HOVER (3-hop) Gold: 59.87; HOVER (3-hop) Open: 52.55
+LisT5 (Jiang et al., 2021): HOVER (2-hop) Gold: 56.15; HOVER (2-hop) Open: 52.56; HOVER (3-hop) Gold: 53.76; HOVER (3-hop) Open: 51.89"""
+STAFF = """Table: 7 Employee benefit expenses (£'000) columns: 2022 | 2021 | 2020
+Social security costs: 2022: (£40,881 thousand); 2021: (£33,773 thousand); 2020: (£29,743 thousand)"""
+
+
+@pytest.mark.parametrize("question, value", [
+    ("How many permit checks did Kentucky run through NICS in November 2015?", "264,140"),
+    ("How many long gun redemption checks did Kentucky have?", "2,315"),  # not "Long Gun"
+    ("What were Kansas's total checks?", None),  # "Totals" alone: total is no word of its own
+    ("How many handgun checks did Kentucky have?", "12,155"),  # "Handgun" over "Redemption Handgun"
+])
+def test_a_column_headed_by_words_is_the_one_the_question_names(question, value):
+    cell = table_cell(question, [P(1, "table_fbi_nics_2015_11.pdf", 1, NICS)])
+    assert (cell.value if cell else None) == value
+    if cell is not None:
+        assert cell.strong and not cell.exact
+
+
+def test_a_results_table_cell_named_by_row_and_two_header_levels():
+    question = "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"
+    cell = table_cell(question, [P(1, "2023.acl-long.386.pdf", 6, RESULTS)])
+    assert cell is not None and cell.value == "52.55" and cell.header == "HOVER (3-hop) Open"
+    assert table_cell("What did MULTIVERS score on HOVER 3-hop?", [P(1, "2023.acl-long.386.pdf", 6, RESULTS)]) is None
+
+
+def test_the_documents_own_name_from_its_first_page_is_no_subject_word():
+    from rag.answer.cell import title_names
+
+    question = "How much did Manchester United pay in social security costs in fiscal 2021?"
+    names = title_names(question, {"manchester", "united", "plc", "form", "20"})
+    assert names == {"manchester", "united"}
+    assert title_names(question, {"form", "20"}) == set()
+    texts = [P(1, "manu-20f-2022-09-24.pdf", 140, STAFF),
+             P(2, "manu-20f-2022-09-24.pdf", 80, "Manchester United will pay a dividend of $0.09 per share.")]
+    assert table_cell(question, texts) is None  # "manchester united" are half the subject words
+    cell = table_cell(question, texts, names)
+    assert cell is not None and cell.value == "(£33,773 thousand)"
+
+
+def test_another_columns_value_of_the_cells_row_or_an_unverified_answer_to_a_strong_cell_is_replaced():
+    question = "How much did Manchester United pay in social security costs in fiscal 2021?"
+    cell = table_cell(question, [P(1, "manu-20f-2022-09-24.pdf", 140, STAFF)])
+    answer = Answer(question=question, answer="Manchester United paid £40,881 in social security costs.")
+    answer.verdict = Verdict(UNSUPPORTED)
+    assert disproved_answer(answer, cell)  # the 2022 value for 2021
+    answer.answer = "It paid £33,773 thousand."
+    assert not disproved_answer(answer, cell)  # the cell's own value
+    nics = table_cell("How many permit checks did Kentucky run?", [P(1, "table_fbi_nics_2015_11.pdf", 1, NICS)])
+    answer.answer = "Kentucky ran 671,330 permit checks."
+    assert disproved_answer(answer, nics)  # unsupported, and the cell names row and column
+    answer.verdict = Verdict(VERIFIED)
+    assert not disproved_answer(answer, nics)
