@@ -33,7 +33,8 @@ from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
-                               label_words, own_name, passage_units, qualified, row_scale, subject_words, years)
+                               header_words, label_words, named_column, own_name, passage_units, qualified, row_scale,
+                               subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.query.terms import capitalised_runs
 from rag.text import tokenize
@@ -122,22 +123,6 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         column = named_column(asked or row.cells, asked_words)
         asked = [column] if column else []
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
-
-
-def header_words(header: str, asked_words: set[str]) -> set[str]:
-    """The words of a column header, less years and generic words, when the question names all of them."""
-    words = {word for word in tokenize(header) if not word.isdigit() or len(word) < 4} - GENERIC
-    return words if words and words <= asked_words else set()
-
-
-def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tuple[str, str] | None:
-    """The (header, value) whose header the question names: all its words in the question, and more of them
-    than any other such header ("Redemption Long Gun" over "Long Gun" for "long gun redemption checks"); None
-    when no header is named or two are named equally."""
-    scored = sorted(((len(header_words(head, asked_words)), head, value) for head, value in cells), reverse=True)
-    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][1], scored[0][2]
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:

@@ -400,7 +400,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
-                                   asked_scale, asks_by_date(question), asked_span(question))
+                                   asked_scale, asks_by_date(question), asked_span(question), set(tokenize(question)))
     if found is not None:
         return found, None
     for unit in units:
@@ -445,10 +445,12 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
 
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
-                  by_date: bool = False, period_span: str | None = None) -> tuple[Unit | None, tuple[Unit, str] | None]:
+                  by_date: bool = False, period_span: str | None = None, asked_words: set[str] = frozenset()
+                  ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's, in a table of the asked span (`period_span`: a quarter's or a year's); else a contradiction: the same
-    row's asked column, or the best row, states another value."""
+    row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
+    column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
     fits = {id(unit): _row_fit(label_words(unit.label), subject) for unit in rows
             if _shares_subject(set(), subject, label_words(unit.label))}
     if not fits:
@@ -466,6 +468,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = asked_cells(unit, period, by_date)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
+        named = named_column(unit.cells, asked_words) if not dated and len(unit.cells) > 1 else None
+        if named:
+            asked = [named]
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
@@ -486,6 +491,10 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                              + (f"; the answer's {claim.text} is the {other} figure" if other else
                                 f", not {claim.text}"))
+        elif holding and named and near_best and against is None and _label_within(unit.label, subject,
+                                                                                    own_name(unit.file)):
+            against = (unit, f"{unit.where} gives {named[1]} for {named[0]} ({unit.label}); the answer's "
+                             f"{claim.text} is the {holding[0][0] or 'other'} figure")
         elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
@@ -543,6 +552,23 @@ def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tup
     return list(unit.cells) if len(unit.cells) == 1 else []
 
 
+def header_words(header: str, asked_words: set[str]) -> set[str]:
+    """The words of a column header, less years and generic words, when the question names all of them."""
+    words = {word for word in tokenize(header) if not word.isdigit() or len(word) < 4} - _GENERIC_HEADER
+    return words if words and words <= asked_words else set()
+
+
+def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tuple[str, str] | None:
+    """The (header, value) whose header the question names: all its words in the question, and more of them
+    than any other such header ("Redemption Long Gun" over "Long Gun" for "long gun redemption checks"); None
+    when no header is named or two are named equally."""
+    scored = sorted(((len(header_words(head, asked_words)), head, value) for head, value in cells), reverse=True)
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1], scored[0][2]
+
+
+_GENERIC_HEADER = frozenset(tokenize("total net other"))
 _FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
 _CHANGE_COLUMN_RE = re.compile(r"\b(?:change|vs\.?|versus|variance|increase|decrease)\b", re.IGNORECASE)
 

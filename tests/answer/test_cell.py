@@ -282,3 +282,11 @@ def test_another_columns_value_of_the_cells_row_or_an_unverified_answer_to_a_str
     assert disproved_answer(answer, nics)  # unsupported, and the cell names row and column
     answer.verdict = Verdict(VERIFIED)
     assert not disproved_answer(answer, nics)
+
+
+def test_a_value_from_another_named_column_is_contradicted():
+    results = [P(1, "2023.acl-long.386.pdf", 6, RESULTS)]
+    question = "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"
+    verdict = verify("MULTIVERS scored 59.87.", results, question)  # the gold-evidence column beside it
+    assert verdict.verdict == CONTRADICTED and "52.55" in verdict.reason and "HOVER (3-hop) Gold" in verdict.reason
+    assert verify("MULTIVERS scored 52.55.", results, question).verdict == VERIFIED
