@@ -57,6 +57,7 @@ from rag.retrieve.passages import with_page_tables
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
+ROW_SEARCH = 20  # table chunks of the document searched for the asked cell when the passages hold none
 TITLE_PAGES = 3  # a document of more pages has a first page apart from its body (a cover, a title page)
 TITLED_CHUNKS = 40  # chunks read from a section whose title names a whole-document question's topic
 TRANSLATE_SHARE = 0.25  # in a folder that also holds documents in the question's own script, a language's documents
@@ -173,8 +174,10 @@ class Answerer:
                      for d in verdict.passages]
         use_cells = whole is None and bool(displayed) and self.settings.table_cells
         tabled = self._with_page_tables(displayed) if use_cells else displayed
-        cell = table_cell(analysis.question, to_sources(tabled), self._title_names(analysis.question, tabled)) \
-            if use_cells else None
+        names = self._title_names(analysis.question, tabled) if use_cells else set()
+        cell = table_cell(analysis.question, to_sources(tabled), names) if use_cells else None
+        if use_cells and cell is None:
+            tabled, cell = self._cell_beyond(analysis.question, tabled, names)
         # the evidence first (the row of the cell the question names, if any): shown while a model still loading in
         # the background finishes
         lead, lead_seconds = self._show_lead(displayed, asked, on_evidence, started, cell.row if cell else None)
@@ -264,6 +267,24 @@ class Answerer:
             file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files),
             titled=titled, section_chunks=part)
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview, more) if passages else None
+
+    def _cell_beyond(self, question: str, tabled: list[Document], names: set[str]
+                     ) -> tuple[list[Document], Cell | None]:
+        """The cell the question names in a table of the first passage's document that retrieval did not bring
+        (a five-year summary's 2020 column when the statements found show 2022 and 2021), found by the question's
+        words among its table chunks; the chunk holding it is added to the passages."""
+        search = getattr(self.retriever, "chunks_with", None)
+        if search is None or not tabled:
+            return tabled, None
+        held = {doc.page_content for doc in tabled}
+        extra = [Document(neutralise_special_tokens(chunk.page_content), metadata=chunk.metadata)
+                 for chunk in search(question, tabled[0].metadata.get("source"), ROW_SEARCH)
+                 if "table" in chunk.metadata and chunk.page_content not in held]
+        cell = table_cell(question, to_sources(tabled + extra), names) if extra else None
+        if cell is None or cell.row.source <= len(tabled):
+            return tabled, cell
+        more = tabled + [extra[cell.row.source - len(tabled) - 1]]
+        return more, table_cell(question, to_sources(more), names)
 
     def _title_names(self, question: str, passages: list[Document]) -> set[str]:
         """The question's names of the document its first passage is from (`rag.answer.cell.title_names`), when

@@ -33,10 +33,9 @@ from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
-                               header_words, label_words, named_column, own_name, passage_units, qualified, row_scale,
-                               subject_words, years)
+                               header_words, label_words, named_column, other_month, own_name, passage_units,
+                               qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
-from rag.query.terms import capitalised_runs
 from rag.text import tokenize
 
 COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
@@ -85,8 +84,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     asked_words = set(tokenize(question))
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words))
-              and not other_span(span(value[0]) or span(row.context), question)}  # a quarter's row for a
-    # year asked ("13 Weeks Ended", "Second Quarter 2017"), or the other way round
+              and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
+              and not other_month(asked_words, row.context)}  # year asked ("13 Weeks Ended", "Second Quarter
+    # 2017"), or the other way round; another month's report
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - names  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
@@ -100,10 +100,20 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
 
 
 def title_names(question: str, title: set[str]) -> set[str]:
-    """The words of the names the question writes (runs of capitalised words) that the document's first page
-    holds (`title`, its words): the company or body the document is about, "Manchester United" in a question on
+    """The words of the names the question writes (two or more capitalised words in a row) that the document's
+    first page holds (`title`, its words): the company or body the document is about, "Manchester United" in a question on
     manu-20f.pdf, which no row label repeats."""
-    return {word for run in capitalised_runs(question) if set(words := tokenize(run)) <= title for word in words}
+    names: set[str] = set()
+    run: list[str] = []
+    for word in [*re.findall(r"[\w&.-]+", question), ""]:  # the "" ends the last run
+        tokens = tokenize(word)
+        if word[:1].isupper() and tokens and set(tokens) <= title:
+            run.extend(tokens)
+            continue
+        if len(run) >= 2:  # two capitalised words or more in a row: a name ("June" alone is none)
+            names.update(run)
+        run = []
+    return names
 
 
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,

@@ -67,6 +67,17 @@ _INSTRUCTION_WORDS = frozenset(tokenize(
     "january february march april may june july august september october november december"))
 
 
+_MONTHS = frozenset(tokenize("january february march april june july august september october november december"))
+
+
+def other_month(asked_words: set[str], context: str) -> bool:
+    """Whether a table's caption and headers name months and none the question names (a monthly report for
+    November, October asked); "may" is too common a word to count."""
+    asked = asked_words & _MONTHS
+    stated = set(tokenize(context)) & _MONTHS
+    return bool(asked and stated and not asked & stated)
+
+
 @dataclass
 class Unit:
     """One sentence, or one labelled table row, of a passage."""
@@ -471,6 +482,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         named = named_column(unit.cells, asked_words) if not dated and len(unit.cells) > 1 else None
         if named:
             asked = [named]
+        if other_month(asked_words, unit.context):
+            continue  # another month's report
         in_asked = any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
             not period or bool(years(unit.context) & period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST

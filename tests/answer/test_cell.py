@@ -290,3 +290,11 @@ def test_a_value_from_another_named_column_is_contradicted():
     verdict = verify("MULTIVERS scored 59.87.", results, question)  # the gold-evidence column beside it
     assert verdict.verdict == CONTRADICTED and "52.55" in verdict.reason and "HOVER (3-hop) Gold" in verdict.reason
     assert verify("MULTIVERS scored 52.55.", results, question).verdict == VERIFIED
+
+
+def test_another_months_report_answers_nothing_for_the_asked_month():
+    texts = [P(1, "table_fbi_nics_2015_11.pdf", 1, NICS)]
+    assert table_cell("How many permit checks did Kentucky run in October 2015?", texts) is None
+    assert verify("Kentucky, Permit: 264,140 [1].", texts,
+                  "How many permit checks did Kentucky run in October 2015?").verdict != VERIFIED
+    assert table_cell("How many permit checks did Kentucky run in November 2015?", texts).value == "264,140"
