@@ -54,7 +54,9 @@ _CELL_SPLIT = re.compile(r";\s+")
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
-_TABLE_HEAD_RE = re.compile(r"^Table(?::| \()")
+# a labelled table's opening line (`rag.ingest.tables.Table.header_text`): "Table: caption ...", "Table (unit)",
+# "Table columns: ...", or "Table" alone for a table with neither caption nor headers
+_TABLE_HEAD_RE = re.compile(r"^Table(?::| \(| columns: |$)")
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|(?<=[。！？；])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
 # words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 _INSTRUCTION_WORDS = frozenset(tokenize(

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
+from rag.ingest.text_grids import find_grids
 
 _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
 # pypdf writes some statements value-first: "$ 19,334 $ 20,522 Marketable securities" (a row's figures, then the
 # next row's label)
 _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=[^\d\s$£€(])")
-_LONE_FIGURE = re.compile(r"^\s*[$£€(]?-?\d[\d,.]*\)?%?\s*$")
+_LONE_FIGURE = re.compile(r"^\s*(?:[$£€(]?-?\d[\d,.]*\)?%?|\d{1,2}/\d{1,2}/\d{2,4})\s*$")  # a figure or a date
 MIN_TABULAR_LINES = 3
 MIN_LONE_FIGURES = 12
 
@@ -76,6 +77,8 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[s
 
     layout = page_layout(pdf_page)
     tables = find_tables(layout.words, number)
+    tables = sorted(tables + find_grids(layout.words, number, [table.box for table in tables]),
+                    key=lambda table: table.box[1])
     if not tables:
         return "", []
     first = tables[0]

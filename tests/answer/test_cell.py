@@ -298,3 +298,15 @@ def test_another_months_report_answers_nothing_for_the_asked_month():
     assert verify("Kentucky, Permit: 264,140 [1].", texts,
                   "How many permit checks did Kentucky run in October 2015?").verdict != VERIFIED
     assert table_cell("How many permit checks did Kentucky run in November 2015?", texts).value == "264,140"
+
+
+def test_rows_of_a_table_without_caption_are_read():
+    """A table with no caption opens with "Table columns: ..." (or "Table" alone): its rows are rows all the same."""
+    plain = RESULTS.replace("Table: Macro-F1 scores columns:", "Table columns:")
+    question = "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"
+    cell = table_cell(question, [P(1, "2023.acl-long.386.pdf", 6, plain)])
+    assert cell is not None and cell.value == "52.55"
+    bare = "Table\nKentucky: 264,140; 12,155"
+    from rag.answer.verify import passage_units
+
+    assert [u.kind for u in passage_units(P(1, "nics.pdf", 1, bare))] == ["row"]

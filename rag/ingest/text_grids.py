@@ -1,0 +1,168 @@
+"""Tables whose cells are words, not figures: lists of records (a layoff register: dates, company, city, count,
+kind) read as rows that cannot be misaligned.
+
+`rag.ingest.tables` finds tables by their columns of right-aligned figures, which a register of names and dates
+does not have; pypdf then writes such a page column by column, so no line holds one record. Here a run of lines
+whose cells start at the same places (three columns or more, in most lines) is a grid: its columns are those
+places (left edges, or right edges for right-aligned figures), its headers the line just above (each header cell
+heads the column its middle stands over), and its label the first column of words (the company, not a date). A
+grid at the top of a page with no header line takes the headers of the grid on the page before when its columns
+stand at the same places (`rag.ingest.tables.continues`).
+
+Each record is written `label: header: value; header: value; ...` ("Toyota Motor North America: Notice Date:
+07/20/2015; ...; City: Torrance; No. Of: 3000; Layoff/Closure: Closure Permanent").
+
+Hands on `Table`s, like `rag.ingest.tables.find_tables`, for the page's other tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.ingest.tables import Cell, Line, Table, Word, continues, group_lines, is_figure, take_headers
+
+MIN_COLUMNS = 3
+MIN_RECORDS = 3
+SHARE_IN_LINE = 0.6  # of a column's lines that must have a cell there, for it to be a column
+RUN_GAP = 1.5  # line heights between two lines that part two grids
+MAX_ASTRAY = 0.2  # share of lines that may have a cell off every column
+ALIGN = 4.0  # points within which cells' edges stand at the same place
+_LEADERS_RE = re.compile(r"(?:\s*\.){3,}")  # dot leaders written as separate dots: "Chivas . . . . ."
+_DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+
+
+def find_grids(words: Sequence[Word], page: int = 0, taken: Sequence[tuple[float, float, float, float]] = ()
+               ) -> list[Table]:
+    """The word tables among a page's words, outside the boxes `taken` by its tables of figures."""
+    lines = [line for line in group_lines(words) if not any(_inside(line, box) for box in taken)]
+    grids = []
+    for start, end in _runs(lines):
+        grid = _grid(lines, start, end, grids[-1] if grids else None)
+        if grid is not None:
+            grid.page = page
+            if grids and continues(grid, grids[-1]):  # the same register after a wrapped line or a gap
+                take_headers(grid, grids[-1])
+            grids.append(grid)
+    return grids
+
+
+def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    return top - 1 <= (line.top + line.bottom) / 2 <= bottom + 1
+
+
+def _runs(lines: list[Line]) -> list[tuple[int, int]]:
+    """Runs of MIN_RECORDS lines or more, each of MIN_COLUMNS cells or more, close one below the other."""
+    runs, start = [], None
+    for i, line in enumerate(lines + [None]):
+        fits = line is not None and len(line.cells) >= MIN_COLUMNS and (
+            start is None or line.top - lines[i - 1].bottom <= RUN_GAP * line.height)
+        if fits and start is None:
+            start = i
+        elif not fits and start is not None:
+            if i - start >= MIN_RECORDS:
+                runs.append((start, i))
+            start = i if line is not None and len(line.cells) >= MIN_COLUMNS else None
+    return runs
+
+
+def _anchors(lines: Sequence[Line]) -> list[tuple[str, float]]:
+    """The columns: ("left", x) where cells start in most lines, and ("right", x) where the figures that start
+    nowhere in common end in most lines (right-aligned counts)."""
+    needed = SHARE_IN_LINE * len(lines)
+    left = [("left", x) for x in _clusters([cell.x0 for line in lines for cell in line.cells], needed)]
+    loose = [cell.x1 for line in lines for cell in line.cells
+             if is_figure(cell.text) and _column_of(cell, left) is None]
+    right = [("right", x) for x in _clusters(loose, needed)]
+    return sorted(left + right, key=lambda anchor: anchor[1])
+
+
+def _clusters(edges: list[float], needed: float) -> list[float]:
+    """Edges within ALIGN of each other, as the first of them, where at least `needed` stand."""
+    groups: list[list[float]] = []
+    for x in sorted(edges):
+        if groups and x - groups[-1][0] <= ALIGN:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [group[0] for group in groups if len(group) >= needed]
+
+
+def _column_of(cell: Cell, anchors: Sequence[tuple[str, float]]) -> int | None:
+    for index, (side, x) in enumerate(anchors):
+        if side == "left" and abs(cell.x0 - x) <= ALIGN or side == "right" and abs(cell.x1 - x) <= ALIGN:
+            return index
+    return None
+
+
+def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) -> Table | None:
+    """The grid of lines [start, end), or None. `before`: the grid above on the page, which a grid of words only
+    whose columns stand where its columns stand goes on (its first line is a record, not headers)."""
+    body = lines[start:end]
+    first = next((i for i, line in enumerate(body) if any(_datum(c.text) for c in line.cells)), None)
+    if first is None:  # words only (sponsors and their products): the first line heads the columns
+        goes_on = before is not None and len(_anchors(body)) == len(before.edges) and all(
+            abs(x - edge) <= 8 for (_, x), edge in zip(_anchors(body), before.edges))
+        first = 0 if goes_on else 1
+    header_line = body[first - 1] if first else None  # the line above the first record (lines above it: a note)
+    body = body[max(first - 1, 0):]
+    records = body[1:] if header_line is not None else body
+    anchors = _anchors(records)
+    if len(anchors) < MIN_COLUMNS or len(records) < MIN_RECORDS:
+        return None
+    rows: list[list[str]] = []
+    placed: list[list[Cell | None]] = []
+    astray = 0  # lines with a cell off every column (a long name run into the next column's place)
+    for line in records:
+        values = [""] * len(anchors)
+        cells: list[Cell | None] = [None] * len(anchors)
+        off = False
+        for cell in line.cells:
+            index = _column_of(cell, anchors)
+            if index is None:
+                off = True
+                index = max((i for i, (_, x) in enumerate(anchors) if x <= cell.x0 + ALIGN), default=0)
+            values[index] = _LEADERS_RE.sub(" ", f"{values[index]} {cell.text}").strip()
+            cells[index] = cell
+        astray += off
+        rows.append(values)
+        placed.append(cells)
+    if astray > MAX_ASTRAY * len(records):
+        return None  # not a grid: prose in columns, a form
+    headers = _headers(header_line, placed) if header_line is not None else [""] * len(anchors)
+    label = _label_column(rows)
+    table_rows = [(row[label], [value for i, value in enumerate(row) if i != label]) for row in rows]
+    region = [w for line in body for w in line.words]
+    return Table(headers=[head for i, head in enumerate(headers) if i != label], rows=table_rows,
+                 chars=[w.chars for w in region],
+                 box=(min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
+                      max(w.bottom for w in region)),
+                 edges=[round(x, 1) for _, x in anchors])
+
+
+def _headers(line: Line, rows_cells: list[list[Cell | None]]) -> list[str]:
+    """Each column's header: the header cells whose middle stands over the column's cells, else nearest them."""
+    extents = []
+    for index in range(len(rows_cells[0])):
+        cells = [row[index] for row in rows_cells if row[index] is not None]
+        extents.append((min(c.x0 for c in cells), max(c.x1 for c in cells)) if cells else (0.0, 0.0))
+    heads = [""] * len(extents)
+    for cell in line.cells:
+        middle = (cell.x0 + cell.x1) / 2
+        index = min(range(len(extents)), key=lambda i: max(extents[i][0] - middle, middle - extents[i][1], 0.0))
+        heads[index] = f"{heads[index]} {cell.text}".strip()
+    return heads
+
+
+def _datum(text: str) -> bool:
+    return is_figure(text) or bool(_DATE_RE.match(text))
+
+
+def _label_column(rows: list[list[str]]) -> int:
+    """The first column of words in most rows (a name, not a date or a count), else the first column."""
+    for index in range(len(rows[0])):
+        words = sum(1 for row in rows if row[index] and not _datum(row[index]))
+        if words >= SHARE_IN_LINE * len(rows):
+            return index
+    return 0

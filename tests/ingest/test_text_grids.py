@@ -1,0 +1,77 @@
+"""Tables of words (a register of records): each record one row, every cell with its column's header."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.ingest.tables import Word
+from rag.ingest.text_grids import find_grids
+
+
+def _line(top: float, cells: list[tuple[str, float]]) -> list[Word]:
+    """Words of one line: each cell's words a space apart from x0 on (5.5 points a character)."""
+    words = []
+    for text, x0 in cells:
+        for word in text.split():
+            words.append(Word(word, x0, x0 + 5.5 * len(word), top, top + 9))
+            x0 += 5.5 * len(word) + 3
+    return words
+
+
+HEADER = [("Notice Date", 34), ("Company", 300), ("City", 466), ("No. Of", 540), ("Layoff/Closure", 640)]
+RECORDS = [
+    [("06/22/2015", 30), ("Maxim Integrated Product", 235), ("San Jose", 431), ("150", 524), ("Closure Permanent", 607)],
+    [("06/30/2015", 30), ("McGraw-Hill Education", 235), ("Monterey", 431), ("137", 524), ("Layoff Permanent", 607)],
+    [("07/20/2015", 30), ("Toyota Motor North America", 235), ("Torrance", 431), ("3000", 524),
+     ("Closure Permanent", 607)],
+    [("07/20/2015", 30), ("Toyota Motor North America", 235), ("Gardena", 431), ("90", 524), ("Closure Permanent", 607)],
+]
+
+
+def _page(top: float = 100, header: bool = True) -> list[Word]:
+    words = _line(top, HEADER) if header else []
+    for i, record in enumerate(RECORDS):
+        words += _line(top + 13 * (i + 1), record)
+    return words
+
+
+def test_a_register_of_records_is_one_row_per_record_under_its_headers():
+    grid = find_grids(_page())[0]
+    assert grid.headers == ["Notice Date", "City", "No. Of", "Layoff/Closure"]  # the company is the label
+    assert grid.rows[2] == ("Toyota Motor North America", ["07/20/2015", "Torrance", "3000", "Closure Permanent"])
+    assert grid.row_texts()[2] == ("Toyota Motor North America: Notice Date: 07/20/2015; City: Torrance; "
+                                   "No. Of: 3000; Layoff/Closure: Closure Permanent")
+
+
+def test_a_register_going_on_over_the_page_takes_the_headers_of_the_page_before():
+    from rag.ingest.tables import continues
+
+    before, after = find_grids(_page()), find_grids(_page(40, header=False))
+    assert not any(after[0].headers) and continues(after[0], before[-1])
+
+
+def test_prose_and_a_list_of_two_columns_are_no_grid():
+    prose = []
+    for i in range(6):
+        prose += _line(100 + 13 * i, [("The company closed two plants in the year and moved", 30)])
+    assert find_grids(prose) == []
+    pairs = []
+    for i in range(6):
+        pairs += _line(100 + 13 * i, [(f"Item {i}", 30), (f"{i * 10}", 300)])
+    assert find_grids(pairs) == []
+
+
+@pytest.mark.shared
+def test_real_warn_register_over_sixteen_pages(shared_data):
+    from rag.ingest.pdf import read_pdf
+
+    pdf = shared_data / "messy" / "table_multipage_ca_warn.pdf"
+    if not pdf.is_file():
+        pytest.skip("the WARN report is not present")
+    parsed = read_pdf(Path(pdf))
+    assert parsed.table_failures == 0
+    second = parsed.pages[1]
+    assert "Toyota Motor North America: Notice Date: 07/20/2015; Effective: 12/31/2017; Received: 07/22/2015; " \
+           "City: Torrance; No. Of: 3000; Layoff/Closure: Closure Permanent" in second.text
