@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
+from rag.answer.verify import (CONTRADICTED, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
                                header_words, label_words, named_column, other_month, own_name, passage_units,
                                qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
@@ -124,6 +124,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
+    if not dated and period and years(row.label) and not years(row.label) & period:
+        return None  # "Balance at December 31, 2016" for 2017 asked, in a table whose columns are segments
     asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
@@ -148,23 +150,33 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
                  ) -> tuple[list[Unit], float]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
     words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that
-    reading's words (those the passages hold) with the words of the column the question names (`named`, by row);
+    reading's words (those the passages hold) with the words of the column the question names (`named`, by row)
+    and of the title of the rows it stands under ("Broadcasting" over "European competitions");
     of them, those covering most of it. A row whose column the question names by its words needs only
     NAMED_COVERAGE ("MULTIVERS" and "HOVER (3-hop) Open" for "What macro-F1 did MULTIVERS score on HOVER 3-hop
     claims in the open-book setting?")."""
     named = named or {}
     fits: list[tuple[float, Unit]] = []
     for row in rows:
-        label = label_words(row.label) - own_name(row.file)
+        label = _undated(label_words(row.label) - own_name(row.file))
         if not label - GENERIC:
             continue
         column = named.get(id(row), set())
-        coverage = max((len((label | column) & reading) / len(reading) for reading in readings
+        section = label_words(row.section)
+        coverage = max((len((label | column | section) & reading) / len(reading) for reading in readings
                         if reading and label - GENERIC <= reading), default=0.0)
         if coverage >= (NAMED_COVERAGE if column else COVERAGE):  # a qualified label ("Cash …, including restricted") never names it exactly
             fits.append((min(coverage, QUALIFIED_FIT) if qualified(row.label) else coverage, row))
     best = max((fit for fit, _ in fits), default=0.0)
     return [row for fit, row in fits if fit == best], best
+
+
+def _undated(label: set[str]) -> set[str]:
+    """A label's words less the date it may give ("Balance at December 31, 2017": the year is checked apart, and
+    a date names no measure); other numbers stay ("Level 3 assets" is not "Level 1 assets")."""
+    if label & MONTHS:
+        return {word for word in label if not word.isdigit() and word not in MONTHS}
+    return {word for word in label if not re.fullmatch(r"(?:19|20)\d\d", word)}
 
 
 def _amount(cell: Cell) -> tuple[float, int] | None:

@@ -51,6 +51,7 @@ _YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2}
                       re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
+_SECTION_TITLE_RE = re.compile(r"^[A-Z][^.;:]{0,58}:?$")  # a short line in a table: the title of the rows below
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
@@ -69,14 +70,14 @@ _INSTRUCTION_WORDS = frozenset(tokenize(
     "january february march april may june july august september october november december"))
 
 
-_MONTHS = frozenset(tokenize("january february march april june july august september october november december"))
+MONTHS = frozenset(tokenize("january february march april june july august september october november december"))
 
 
 def other_month(asked_words: set[str], context: str) -> bool:
     """Whether a table's caption and headers name months and none the question names (a monthly report for
     November, October asked); "may" is too common a word to count."""
-    asked = asked_words & _MONTHS
-    stated = set(tokenize(context)) & _MONTHS
+    asked = asked_words & MONTHS
+    stated = set(tokenize(context)) & MONTHS
     return bool(asked and stated and not asked & stated)
 
 
@@ -92,6 +93,8 @@ class Unit:
     label: str = ""  # a row's label
     cells: list[tuple[str, str]] = field(default_factory=list)  # a row's (column header, value)
     context: str = ""  # a row's table caption and unit
+    section: str = ""  # the title of the rows a row stands under in its table ("Broadcasting" over "European
+    # competitions")
     place: str | None = None  # the place in a non-PDF file (`rag.text.place_text`)
 
     @property
@@ -136,18 +139,22 @@ def passage_units(passage: Passage) -> list[Unit]:
             if piece:
                 units.append(Unit(passage.number, passage.file, passage.page, piece, place=place))
 
+    section = ""
     for line in passage.text.split("\n"):
         stripped = line.strip().lstrip("… ").strip()
         if _TABLE_HEAD_RE.match(stripped):
             flush()
-            context = stripped
+            context, section = stripped, ""
             continue
         row = parse_row(stripped) if context else None
         if row is not None:
             flush()
             label, cells = row
-            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context, place))
+            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context,
+                              place=place, section=section))
             continue
+        if context and _SECTION_TITLE_RE.match(stripped):
+            section = stripped.rstrip(":")
         prose.append(line)
     flush()
     return units

@@ -310,3 +310,22 @@ def test_rows_of_a_table_without_caption_are_read():
     from rag.answer.verify import passage_units
 
     assert [u.kind for u in passage_units(P(1, "nics.pdf", 1, bare))] == ["row"]
+
+
+REVENUE_NOTE = """Table: Revenue can be analysed into its three main components as follows (£'000) columns: 2022 | 2021
+Commercial: 2022: £257,820 thousand; 2021: £232,205 thousand
+Broadcasting:
+Domestic competitions: 2022: £140,629 thousand; 2021: £174,683 thousand
+European competitions: 2022: £67,477 thousand; 2021: £73,827 thousand"""
+GOODWILL = """Table: Goodwill by segment (in millions) columns: Pharmacy Services | Retail/LTC | Total
+Balance at December 31, 2016: Pharmacy Services: 21,845 million; Retail/LTC: 16,558 million; Total: 38,403 million
+Balance at December 31, 2017: Pharmacy Services: 21,871 million; Retail/LTC: 16,632 million; Total: 38,503 million"""
+
+
+def test_a_rows_section_title_counts_for_its_subject_and_a_label_names_its_year():
+    cell = table_cell("How much broadcasting revenue came from European competitions in 2022?",
+                      [P(1, "manu-20f.pdf", 136, REVENUE_NOTE)])
+    assert cell is not None and cell.value == "£67,477 thousand" and cell.row.section == "Broadcasting"
+    cell = table_cell("What was the goodwill balance of the Retail/LTC segment at December 31, 2017?",
+                      [P(1, "CVS_2018_10K.pdf", 341, GOODWILL)])
+    assert cell is not None and cell.value == "16,632 million"
