@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 _FIGURE_RE = re.compile(
     r"^[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
-    r"[)\]]?\*?(?:\(\w\))?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",  # "35.5% (3%)", "0.71 ± 0.02"
+    r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",  # "35.5% (3%)", "0.71 ± 0.02"
     re.IGNORECASE,
 )
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
@@ -43,7 +43,9 @@ _UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 
-_FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹])$")
+_PERCENT_OF_RE = re.compile(r"(?:^|[,;(]\s*)%\s?of", re.IGNORECASE)  # "% of those", also "% ofthose"
+_PLAIN_NUMBER_RE = re.compile(r"^(-?\d+(?:\.\d+)?)(?=$|\s\()")  # "53", "65 (bcd)": a number with no unit
+_FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")  # "(a)", "73ab": a marker
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
@@ -147,10 +149,16 @@ class Table:
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
                 pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) else _with_scale(value, *scale))
                          for head, value in pairs]
+            elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
+                pairs = [(head, _PLAIN_NUMBER_RE.sub(r"\1%", value)) for head, value in pairs]
             unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""
             cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
             out.append(f"{name}{unit}: {cells}")
         return out
+
+    def in_percent(self) -> bool:
+        """Whether the caption says the values are percentages ("Broadband adoption, % of those 65 and older")."""
+        return bool(_PERCENT_OF_RE.search(" ".join([self.caption, self.qualifier, self.unit])))
 
     def header_text(self) -> str:
         """The line that opens the table and every chunk of it: caption, unit and column headers."""
@@ -515,11 +523,12 @@ def _is_year_row(line: Line) -> bool:
 
 
 def _clean_value(value: str) -> str:
-    """Keep a footnote marker apart from its value: "1,234(a)" -> "1,234 (a)"."""
+    """Keep a footnote marker apart from its value: "1,234(a)" -> "1,234 (a)", "73ab" -> "73 (ab)"."""
     value = " ".join(value.split())
     match = _FOOTNOTE_RE.match(value)
     if match and match.group(1) and not re.fullmatch(r"\(\d+\)", value):
-        return f"{match.group(1)} {match.group(2)}"
+        marker = match.group(2)
+        return f"{match.group(1)} ({marker})" if marker.isalpha() else f"{match.group(1)} {marker}"
     return value
 
 

@@ -369,3 +369,13 @@ def test_real_results_tables_of_a_paper_and_a_statistics_sheet(shared_data):
     row = dict(table.rows)["Kentucky"]
     assert row[table.headers.index("Permit")] == "264,140"
     assert row[table.headers.index("Redemption Long Gun")] == "2,315"
+
+
+def test_significance_letters_stay_apart_and_a_percent_of_caption_makes_percentages():
+    from rag.ingest.tables import Table, _clean_value
+
+    assert is_figure("73ab") and is_figure("65bcd") and _clean_value("73ab") == "73 (ab)"
+    table = Table([""], [("$50,000-$74,999 (n=192)", ["73 (ab)"]), ("Total for all 65+", ["47%"])],
+                  caption="Broadband adoption for older adults, % ofthose 65 and older with broadband at home")
+    assert table.row_texts() == ["$50,000-$74,999 (n=192): 73% (ab)", "Total for all 65+: 47%"]
+    assert Table([""], [("Stores", ["73"])], caption="Store count").row_texts() == ["Stores: 73"]
