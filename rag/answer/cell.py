@@ -44,7 +44,7 @@ STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that n
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
 GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
-_STATEMENT_RE = re.compile(r"\b(?:consolidated )?(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
+_STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
 
 # questions that ask for more than one printed cell: a computation, a comparison, a trend, a list
@@ -87,6 +87,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_month(asked_words, row.context)}  # year asked ("13 Weeks Ended", "Second Quarter
     # 2017"), or the other way round; another month's report
+    if not percent_asked and any("%" not in value for _, value in values.values()):
+        values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
+        # rows giving its change or share in percent ("Front Store: 2016: 0.3%") are no candidates
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - names  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
@@ -124,8 +127,9 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and years(row.label) and not years(row.label) & period:
-        return None  # "Balance at December 31, 2016" for 2017 asked, in a table whose columns are segments
+    if not dated and period and not (years(row.label) | years(row.context)) & period:
+        return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
+        # 2017") or its table's ("NICS checks, November 2015"), not another's or none
     asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
@@ -151,7 +155,8 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
     words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that
     reading's words (those the passages hold) with the words of the column the question names (`named`, by row)
-    and of the title of the rows it stands under ("Broadcasting" over "European competitions");
+    and of the title of the rows it stands under ("Broadcasting" over "European competitions") and of its table's
+    caption ("Retail/LTC Segment");
     of them, those covering most of it. A row whose column the question names by its words needs only
     NAMED_COVERAGE ("MULTIVERS" and "HOVER (3-hop) Open" for "What macro-F1 did MULTIVERS score on HOVER 3-hop
     claims in the open-book setting?")."""
@@ -162,13 +167,18 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
         if not label - GENERIC:
             continue
         column = named.get(id(row), set())
-        section = label_words(row.section)
+        section = label_words(row.section) | label_words(caption(row.context))
         coverage = max((len((label | column | section) & reading) / len(reading) for reading in readings
                         if reading and label - GENERIC <= reading), default=0.0)
         if coverage >= (NAMED_COVERAGE if column else COVERAGE):  # a qualified label ("Cash …, including restricted") never names it exactly
             fits.append((min(coverage, QUALIFIED_FIT) if qualified(row.label) else coverage, row))
     best = max((fit for fit, _ in fits), default=0.0)
     return [row for fit, row in fits if fit == best], best
+
+
+def caption(context: str) -> str:
+    """A table's caption from its opening line ("Table: Retail/LTC Segment (in millions) columns: ...")."""
+    return re.sub(r"^Table:?\s*|\s*columns: .*$", "", context)
 
 
 def _undated(label: set[str]) -> set[str]:

@@ -51,6 +51,7 @@ _YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2}
                       re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
+_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")
 _SECTION_TITLE_RE = re.compile(r"^[A-Z][^.;:]{0,58}:?$")  # a short line in a table: the title of the rows below
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
@@ -147,6 +148,8 @@ def passage_units(passage: Passage) -> list[Unit]:
             context, section = stripped, ""
             continue
         row = parse_row(stripped) if context else None
+        if row is not None and all(_MARKERS_RE.fullmatch(value) for _, value in row[1]):
+            row, stripped = None, row[0]  # "Generic dispensing rate: (6)(7)": footnote marks, a title of rows
         if row is not None:
             flush()
             label, cells = row
@@ -575,17 +578,24 @@ def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tup
 
 
 def header_words(header: str, asked_words: set[str]) -> set[str]:
-    """The words of a column header, less years and generic words, when the question names all of them."""
+    """The words of a column header (less years and generic words) the question names, when it names at least
+    half of them ("Retail/LTC" of "Health Care Retail/LTC")."""
     words = {word for word in tokenize(header) if not word.isdigit() or len(word) < 4} - _GENERIC_HEADER
-    return words if words and words <= asked_words else set()
+    named = words & asked_words
+    return named if named and len(named) >= 0.5 * len(words) else set()
 
 
 def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tuple[str, str] | None:
-    """The (header, value) whose header the question names: all its words in the question, and more of them
-    than any other such header ("Redemption Long Gun" over "Long Gun" for "long gun redemption checks"); None
-    when no header is named or two are named equally."""
-    scored = sorted(((len(header_words(head, asked_words)), head, value) for head, value in cells), reverse=True)
-    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+    """The (header, value) whose header the question names: more of its words than any other header, and of
+    equal numbers the one named most wholly ("Redemption Long Gun" over "Long Gun" for "long gun redemption
+    checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is named or two equally."""
+    def score(head: str) -> tuple[int, float]:
+        named = header_words(head, asked_words)
+        words = {w for w in tokenize(head) if not w.isdigit() or len(w) < 4} - _GENERIC_HEADER
+        return len(named), len(named) / len(words) if words else 0.0
+
+    scored = sorted(((score(head), head, value) for head, value in cells), reverse=True)
+    if not scored or scored[0][0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return scored[0][1], scored[0][2]
 

@@ -128,9 +128,15 @@ def table_chunks(table: Table, size: int) -> list[tuple[str, dict]]:
             lines.clear()
             rows.clear()
 
+    section: tuple[str, tuple] | None = None  # the title of the rows under way ("Generic dispensing rate")
     for line, row in zip(table.row_texts(), table.rows):
         if lines and len(head) + sum(len(x) + 1 for x in lines) + len(line) > size:
             close()
+            if section is not None and any(row[1]):  # the rows going on under it keep their title
+                lines.append(section[0])
+                rows.append(section[1])
+        if not any(row[1]):
+            section = (line, row)
         lines.append(line)
         rows.append(row)
     close()

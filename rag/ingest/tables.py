@@ -43,6 +43,7 @@ _UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 
+_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;(]\s*)%\s?of", re.IGNORECASE)  # "% of those", also "% ofthose"
 _PLAIN_NUMBER_RE = re.compile(r"^(-?\d+(?:\.\d+)?)(?=$|\s\()")  # "53", "65 (bcd)": a number with no unit
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")  # "(a)", "73ab": a marker
@@ -416,6 +417,9 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
             else:
                 values[index] = f"{values[index]} {cell.text}".strip()
         label = " ".join(label_parts)
+        if any(values) and all(not value or _MARKERS_RE.fullmatch(value.strip()) for value in values):
+            label, values = f"{label.rstrip(' :')} {' '.join(v for v in values if v)}", [""] * len(columns)  # "Generic
+            # dispensing rate (6)(7)": footnote marks over the columns make no row of values but a title
         if not any(values):
             # a label on its own line: a section title, or the first line of a label wrapped onto the next
             if pending_label and _continues(label):

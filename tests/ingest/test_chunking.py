@@ -46,3 +46,15 @@ def test_an_index_embedded_without_context_is_rebuilt_with_it(settings, make_pdf
     assert after.manifest.chunking.context == "title+headings"
     assert not np.allclose(after.get_vectors(), before.get_vectors())  # the vectors now carry the context
     assert ingest(settings, progress=False, embeddings=embeddings).chunks_embedded == 0  # and stay up to date
+
+
+def test_a_long_table_chunk_keeps_the_title_of_the_rows_it_goes_on_with():
+    from rag.ingest.chunking import table_chunks
+    from rag.ingest.tables import Table
+
+    rows = [("Generic dispensing rate (6)(7)", []), ("Total", ["87.3%", "87.0%"]),
+            ("Pharmacy network (3)", ["87.9%", "87.7%"]), ("Mail choice (5)", ["83.9%", "83.1%"])]
+    table = Table(["2018", "2017"], rows, caption="Pharmacy Services")
+    chunks = [text for text, _ in table_chunks(table, 150)]
+    assert len(chunks) >= 2
+    assert all(text.split("\n")[1] == "Generic dispensing rate (6)(7)" for text in chunks)
