@@ -46,6 +46,8 @@ GENERIC = frozenset(tokenize("total net other"))  # words that name no measure o
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
+_STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
+                                 r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
 
 # questions that ask for more than one printed cell: a computation, a comparison, a trend, a list
 _ARITHMETIC_RE = re.compile(
@@ -177,8 +179,9 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
 
 
 def caption(context: str) -> str:
-    """A table's caption from its opening line ("Table: Retail/LTC Segment (in millions) columns: ...")."""
-    return re.sub(r"^Table:?\s*|\s*columns: .*$", "", context)
+    """A table's caption from its opening line ("Table: Retail/LTC Segment (in millions) columns: ..."), less a
+    statement's title, whose words name no row ("Consolidated Statements of Operations" is no "operating")."""
+    return _STATEMENT_TITLE_RE.sub(" ", re.sub(r"^Table:?\s*|\s*columns: .*$", "", context))
 
 
 def _undated(label: set[str]) -> set[str]:

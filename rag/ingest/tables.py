@@ -36,7 +36,7 @@ CJK_UNIT = (r"[（(]?\s*(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民�
             r"(?:千|万|萬|百万|百萬|千万|亿|億)?\s*(?:元|円|圆|股|人|户|名|%|％)?\s*[）)]?")
 _UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
-    r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands)\)"
+    r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"
     r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
     r"|[£$€¥]\s?'000s?"
     rf"|{CJK_UNIT}",
@@ -44,8 +44,9 @@ _UNIT_RE = re.compile(
 )
 
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
-_PERCENT_OF_RE = re.compile(r"(?:^|[,;(]\s*)%\s?of", re.IGNORECASE)  # "% of those", also "% ofthose"
-_PLAIN_NUMBER_RE = re.compile(r"^(-?\d+(?:\.\d+)?)(?=$|\s\()")  # "53", "65 (bcd)": a number with no unit
+# "% of those", also "% ofthose"; "(Percent of net sales)"
+_PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
+_PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")  # "(a)", "73ab": a marker
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)

@@ -329,3 +329,10 @@ def test_a_rows_section_title_counts_for_its_subject_and_a_label_names_its_year(
     cell = table_cell("What was the goodwill balance of the Retail/LTC segment at December 31, 2017?",
                       [P(1, "CVS_2018_10K.pdf", 341, GOODWILL)])
     assert cell is not None and cell.value == "16,632 million"
+
+
+def test_a_statements_title_in_the_caption_names_no_row():
+    statement = """Table: ACTIVISION BLIZZARD, INC. (CONSOLIDATED STATEMENTS OF OPERATIONS, in millions) columns: 2019 | 2018
+Net income: 2019: $1,503 million; 2018: $1,813 million"""
+    assert table_cell("What was Activision Blizzard's operating income in 2019?",
+                      [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 71, statement)]) is None

@@ -379,3 +379,13 @@ def test_significance_letters_stay_apart_and_a_percent_of_caption_makes_percenta
                   caption="Broadband adoption for older adults, % ofthose 65 and older with broadband at home")
     assert table.row_texts() == ["$50,000-$74,999 (n=192): 73% (ab)", "Total for all 65+: 47%"]
     assert Table([""], [("Stores", ["73"])], caption="Store count").row_texts() == ["Stores: 73"]
+
+
+def test_a_percent_of_sales_unit_makes_every_value_a_percentage():
+    from rag.ingest.tables import Table, _is_unit
+
+    assert _is_unit("(Percent of net sales)")
+    table = Table(["2018", "2017"], [("Research, development and related expenses", ["5.6", "(0.3)"])],
+                  caption="Operating Expenses:", unit="Percent of net sales")
+    assert table.row_texts() == ["Research, development and related expenses (Percent of net sales): 2018: 5.6%; "
+                                 "2017: (0.3)%"]
