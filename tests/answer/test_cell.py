@@ -334,5 +334,6 @@ def test_a_rows_section_title_counts_for_its_subject_and_a_label_names_its_year(
 def test_a_statements_title_in_the_caption_names_no_row():
     statement = """Table: ACTIVISION BLIZZARD, INC. (CONSOLIDATED STATEMENTS OF OPERATIONS, in millions) columns: 2019 | 2018
 Net income: 2019: $1,503 million; 2018: $1,813 million"""
-    assert table_cell("What was Activision Blizzard's operating income in 2019?",
-                      [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 71, statement)]) is None
+    texts = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 71, statement),
+             P(2, "ACTIVISIONBLIZZARD_2019_10K.pdf", 40, "Operating income rose in 2019.")]
+    assert table_cell("What was Activision Blizzard's operating income in 2019?", texts) is None
