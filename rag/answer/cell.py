@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date, asks_yes_no, column_years,
-                               header_words, label_words, named_column, other_month, own_name, passage_units,
-                               qualified, row_scale, subject_words, years)
+from rag.answer.verify import (CONTRADICTED, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date, asks_quantity,
+                               asks_yes_no, column_years, header_words, label_words, named_column, other_month,
+                               own_name, passage_units, qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -42,10 +42,12 @@ COVERAGE = 0.6  # a row's label must hold this share of the question's subject w
 NAMED_COVERAGE = 0.4  # the same, for a row whose column the question names by its words (not by a year)
 STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that no passage verifies
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
-GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
+GENERIC = frozenset(tokenize("total net other"))
+LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporation co company plc"))  # words that name no measure on their own ("Total" of what?)
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
+_COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
 
@@ -84,8 +86,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     by_date = asks_by_date(question)
     percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
     asked_words = set(tokenize(question))
+    count_asked = asks_quantity(question) and not percent_asked
     values = {id(row): value for row in rows
-              if (value := _asked_value(row, period, by_date, percent_asked, asked_words))
+              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_month(asked_words, row.context)}  # year asked ("13 Weeks Ended", "Second Quarter
     # 2017"), or the other way round; another month's report
@@ -96,7 +99,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - names  # months and instructions left out
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
-    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, named)
+    also = {key: words | _record_words(row) for row in rows if (key := id(row)) in values
+            for words in [named[key]]}
+    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, also)
     cells = [Cell(row, *values[id(row)], exact=coverage == 1.0,
                   strong=coverage >= STRONG_FIT or bool(named[id(row)])) for row in naming]
     if not cells or not _agree([_amount(cell) for cell in cells]):
@@ -121,8 +126,16 @@ def title_names(question: str, title: set[str]) -> set[str]:
     return names
 
 
+def _record_words(row: Unit) -> set[str]:
+    """The words of a record's cells that are words (a layoff's city and kind: "Torrance", "Closure"), which tell
+    one record of a company from its others; none for a row of figures."""
+    if any(column_years(head) for head, _ in row.cells):
+        return set()
+    return {word for _, value in row.cells if not figures(value) for word in tokenize(value) if word.isalpha()}
+
+
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
-                 asked_words: set[str] = frozenset()) -> tuple[str, str] | None:
+                 asked_words: set[str] = frozenset(), count_asked: bool = False) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
     Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
@@ -138,8 +151,11 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     if len(asked) > 1 and not percent_asked:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%"
         asked = [(head, value) for head, value in asked if "%" not in value] or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
-        column = named_column(asked or row.cells, asked_words)
+        column = named_column([cell for cell in asked or row.cells if figures(cell[1])], asked_words)
         asked = [column] if column else []
+        if not asked and count_asked:  # "how many ... affected?" of a record whose one count is its only figure
+            counts = [(head, value) for head, value in row.cells if _COUNT_RE.fullmatch(value.strip())]
+            asked = counts if len(counts) == 1 else []
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
 
 
@@ -186,7 +202,9 @@ def caption(context: str) -> str:
 
 def _undated(label: set[str]) -> set[str]:
     """A label's words less the date it may give ("Balance at December 31, 2017": the year is checked apart, and
-    a date names no measure); other numbers stay ("Level 3 assets" is not "Level 1 assets")."""
+    a date names no measure) and a company's legal form ("Cisco Systems, Inc."); other numbers stay ("Level 3
+    assets" is not "Level 1 assets")."""
+    label = label - LEGAL_FORMS
     if label & MONTHS:
         return {word for word in label if not word.isdigit() and word not in MONTHS}
     return {word for word in label if not re.fullmatch(r"(?:19|20)\d\d", word)}

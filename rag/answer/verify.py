@@ -164,7 +164,8 @@ def passage_units(passage: Passage) -> list[Unit]:
 
 
 def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(label, [(header, value)]) of a labelled row "Label (unit): 2022: 214,847; 2021: 254,815", or None."""
+    """(label, [(header, value)]) of a labelled row "Label (unit): 2022: 214,847; 2021: 254,815", or None. A
+    record's cells may be words under their headers ("City: Torrance"); one at least is a figure."""
     match = _ROW_RE.match(line)
     if not match:
         return None
@@ -173,9 +174,12 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
         head, sep, value = part.rpartition(": ")
         if not sep:
             head, value = "", part
-        if not figures(value) and value.strip() not in ("-", "—", "–"):
+        words = not figures(value) and value.strip() not in ("-", "—", "–")
+        if words and not (sep and len(value) <= 60):  # a record's word under its header ("City: Torrance")
             return None
         cells.append((head.strip(), value.strip()))
+    if not any(figures(value) for _, value in cells):
+        return None
     return match.group("label").strip(), cells
 
 

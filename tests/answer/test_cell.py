@@ -337,3 +337,18 @@ Net income: 2019: $1,503 million; 2018: $1,813 million"""
     texts = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 71, statement),
              P(2, "ACTIVISIONBLIZZARD_2019_10K.pdf", 40, "Operating income rose in 2019.")]
     assert table_cell("What was Activision Blizzard's operating income in 2019?", texts) is None
+
+
+WARN = """Table (continued) columns: Notice Date | Effective | Received | City | No. Of | Layoff/Closure
+Toyota Motor North America: Notice Date: 07/20/2015; Effective: 12/31/2017; Received: 07/22/2015; City: Gardena; No. Of: 100; Layoff/Closure: Closure Permanent
+Toyota Motor North America: Notice Date: 07/20/2015; Effective: 12/31/2017; Received: 07/22/2015; City: Torrance; No. Of: 3000; Layoff/Closure: Closure Permanent
+Cisco Systems, Inc.: Notice Date: 07/21/2015; Effective: 07/22/2015; Received: 07/22/2015; City: San Jose; No. Of: 192; Layoff/Closure: Layoff Permanent"""
+
+
+def test_a_record_is_told_from_its_others_by_its_words_and_its_one_count_answers_how_many():
+    texts = [P(1, "table_multipage_ca_warn.pdf", 2, WARN)]
+    cell = table_cell("How many employees were affected by Toyota Motor North America's closure in Torrance?", texts)
+    assert cell is not None and cell.value == "3000" and cell.strong
+    assert table_cell("How many employees did Toyota Motor North America lay off?", texts) is None  # two records
+    date = table_cell("What was the notice date of the Cisco Systems layoff in San Jose?", texts)
+    assert date is not None and date.value == "07/21/2015"
