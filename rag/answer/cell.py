@@ -47,6 +47,7 @@ LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporat
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
+_NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -104,9 +105,18 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, also)
     cells = [Cell(row, *values[id(row)], exact=coverage == 1.0,
                   strong=coverage >= STRONG_FIT or bool(named[id(row)])) for row in naming]
-    if not cells or not _agree([_amount(cell) for cell in cells]):
+    if cells and not _agree([_amount(cell) for cell in cells]):
+        cells = _with_unit(cells)  # a statement "in millions" over a table stating no unit ("Total liabilities:
+    if not cells or not _agree([_amount(cell) for cell in cells]):  # ($141)" of a fair-value note)
         return None  # rows naming the subject equally well disagree
     return cells[0]
+
+
+def _with_unit(cells: list[Cell]) -> list[Cell]:
+    """Of cells that disagree, those whose table states its scale or whose value carries a unit, when only some
+    do: a figure of a table whose unit was not read is the weaker reading."""
+    stated = [cell for cell in cells if row_scale(cell.row) or re.search(r"thousand|million|billion|%", cell.value)]
+    return stated if 0 < len(stated) < len(cells) else cells
 
 
 def title_names(question: str, title: set[str]) -> set[str]:
@@ -185,7 +195,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
         if not label - GENERIC:
             continue
         column = named.get(id(row), set())
-        section = label_words(row.section) | label_words(caption(row.context))
+        section = label_words(_NEGATED_RE.sub(" ", f"{row.section} {caption(row.context)}"))
         coverage = max((len((label | column | section) & reading) / len(reading) for reading in readings
                         if reading and label - GENERIC <= reading), default=0.0)
         if coverage >= (NAMED_COVERAGE if column else COVERAGE):  # a qualified label ("Cash …, including restricted") never names it exactly

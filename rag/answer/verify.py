@@ -155,6 +155,8 @@ def passage_units(passage: Passage) -> list[Unit]:
             label, cells = row
             units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context,
                               place=place, section=section))
+            if label.casefold().startswith("total"):
+                section = ""  # "Total non-operating income (expense), net" closes its part of the table
             continue
         if context and _SECTION_TITLE_RE.match(stripped):
             section = stripped.rstrip(":")

@@ -352,3 +352,29 @@ def test_a_record_is_told_from_its_others_by_its_words_and_its_one_count_answers
     assert table_cell("How many employees did Toyota Motor North America lay off?", texts) is None  # two records
     date = table_cell("What was the notice date of the Cisco Systems layoff in San Jose?", texts)
     assert date is not None and date.value == "07/21/2015"
+
+
+def test_a_negated_section_names_nothing_and_a_total_closes_its_section():
+    income = """Table: ADOBE SYSTEMS INCORPORATED (Years Ended, In thousands) columns: 2015 | 2014
+Non-operating income (expense):
+Interest and other income (expense), net: 2015: 33,909 thousand; 2014: 7,267 thousand
+Total non-operating income (expense), net: 2015: (29,314 thousand); 2014: (51,561 thousand)
+Operating income: 2015: 903,095 thousand; 2014: 412,685 thousand
+Net income: 2015: $629,551 thousand; 2014: $268,395 thousand"""
+    cell = table_cell("What was Adobe's operating income in fiscal 2015?", [P(1, "ADOBE_2015_10K.pdf", 60, income)])
+    assert cell is not None and cell.value == "903,095 thousand"
+    from rag.answer.verify import passage_units
+
+    units = {u.label: u for u in passage_units(P(1, "ADOBE_2015_10K.pdf", 60, income)) if u.kind == "row"}
+    assert units["Interest and other income (expense), net"].section == "Non-operating income (expense)"
+    assert units["Net income"].section == ""
+
+
+def test_of_rows_that_disagree_the_one_whose_table_states_its_unit_answers():
+    statement = """Table: Consolidated Statements of Financial Position (Dollars in millions) columns: 2022 | 2021
+Total liabilities: 2022: $152,948 million; 2021: $152,946 million"""
+    fair_value = """Table columns: December 31, 2022 Total | December 31, 2022 Level 2
+Total liabilities: December 31, 2022 Total: ($141); December 31, 2022 Level 2: ($141)"""
+    cell = table_cell("What were Boeing's total liabilities at December 31, 2022?",
+                      [P(1, "BOEING_2022_10K.pdf", 110, fair_value), P(2, "BOEING_2022_10K.pdf", 57, statement)])
+    assert cell is not None and cell.value == "$152,948 million"
