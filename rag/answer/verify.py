@@ -140,12 +140,12 @@ def passage_units(passage: Passage) -> list[Unit]:
             if piece:
                 units.append(Unit(passage.number, passage.file, passage.page, piece, place=place))
 
-    section = ""
+    section, under = "", 0  # the title of the rows under way, and how many rows stood under it
     for line in passage.text.split("\n"):
         stripped = line.strip().lstrip("… ").strip()
         if _TABLE_HEAD_RE.match(stripped):
             flush()
-            context, section = stripped, ""
+            context, section, under = stripped, "", 0
             continue
         row = parse_row(stripped) if context else None
         if row is not None and all(_MARKERS_RE.fullmatch(value) for _, value in row[1]):
@@ -155,11 +155,12 @@ def passage_units(passage: Passage) -> list[Unit]:
             label, cells = row
             units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context,
                               place=place, section=section))
-            if label.casefold().startswith("total"):
-                section = ""  # "Total non-operating income (expense), net" closes its part of the table
+            if label.casefold().startswith("total") and under:
+                section = ""  # "Total non-operating income (expense), net" after its rows closes its part
+            under += 1
             continue
         if context and _SECTION_TITLE_RE.match(stripped):
-            section = stripped.rstrip(":")
+            section, under = stripped.rstrip(":"), 0
         prose.append(line)
     flush()
     return units

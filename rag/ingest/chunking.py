@@ -129,6 +129,7 @@ def table_chunks(table: Table, size: int) -> list[tuple[str, dict]]:
             rows.clear()
 
     section: tuple[str, tuple] | None = None  # the title of the rows under way ("Generic dispensing rate")
+    under = 0  # rows under it so far
     for line, row in zip(table.row_texts(), table.rows):
         if lines and len(head) + sum(len(x) + 1 for x in lines) + len(line) > size:
             close()
@@ -136,7 +137,11 @@ def table_chunks(table: Table, size: int) -> list[tuple[str, dict]]:
                 lines.append(section[0])
                 rows.append(section[1])
         if not any(row[1]):
-            section = (line, row)
+            section, under = (line, row), 0
+        elif row[0].casefold().startswith("total") and under:
+            section = None  # "Total non-operating income" after its rows closes its part of the table
+        else:
+            under += 1
         lines.append(line)
         rows.append(row)
     close()
