@@ -47,6 +47,8 @@ LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporat
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
+_PERIOD_WORDS_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b|\bq[1-4]\b",
+                              re.IGNORECASE)
 _NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
@@ -97,14 +99,15 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
         # rows giving its change or share in percent ("Front Store: 2016: 0.3%") are no candidates
     present = {token for passage in passages for token in tokenize(passage.text)}
-    subject = subject_words(_STATEMENT_RE.sub(" ", question), file) - names  # months and instructions left out
+    subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
+    # quarters and instructions left out (the period is checked apart)
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {key: words | _record_words(row) for row in rows if (key := id(row)) in values
             for words in [named[key]]}
-    naming, coverage = _rows_naming([row for row in rows if id(row) in values], readings, also)
-    cells = [Cell(row, *values[id(row)], exact=coverage == 1.0,
-                  strong=coverage >= STRONG_FIT or bool(named[id(row)])) for row in naming]
+    naming, (strict, _loose) = _rows_naming([row for row in rows if id(row) in values], readings, also)
+    cells = [Cell(row, *values[id(row)], exact=strict == 1.0,
+                  strong=strict >= STRONG_FIT or bool(named[id(row)])) for row in naming]
     if cells and not _agree([_amount(cell) for cell in cells]):
         cells = _with_unit(cells)  # a statement "in millions" over a table stating no unit ("Total liabilities:
     if not cells or not _agree([_amount(cell) for cell in cells]):  # ($141)" of a fair-value note)
@@ -179,28 +182,32 @@ def _agree(amounts: list[tuple[float, int] | None]) -> bool:
 
 
 def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int, set[str]] | None = None
-                 ) -> tuple[list[Unit], float]:
+                 ) -> tuple[list[Unit], tuple[float, float]]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
-    words of one reading of the subject (and "total" or "net"), names a measure, and holds at least COVERAGE of that
-    reading's words (those the passages hold) with the words of the column the question names (`named`, by row)
-    and of the title of the rows it stands under ("Broadcasting" over "European competitions") and of its table's
-    caption ("Retail/LTC Segment");
-    of them, those covering most of it. A row whose column the question names by its words needs only
-    NAMED_COVERAGE ("MULTIVERS" and "HOVER (3-hop) Open" for "What macro-F1 did MULTIVERS score on HOVER 3-hop
-    claims in the open-book setting?")."""
+    words of one reading of the subject (and "total" or "net") and names a measure, with how much of that
+    reading (the words the passages hold) they cover: strictly, by the label and the words of the column the
+    question names (`named`, by row); loosely, also by the title of the rows it stands under ("Broadcasting" over
+    "European competitions") and its table's caption ("Retail/LTC Segment"). Loosely at least COVERAGE, or
+    NAMED_COVERAGE for a row whose column the question names by its words ("MULTIVERS" and "HOVER (3-hop) Open"
+    for "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"). Of them, those
+    covering most strictly, then most loosely: "Operating income" before "Net income" under "Operating
+    activities"."""
     named = named or {}
-    fits: list[tuple[float, Unit]] = []
+    fits: list[tuple[tuple[float, float], Unit]] = []
     for row in rows:
         label = _undated(label_words(row.label) - own_name(row.file))
         if not label - GENERIC:
             continue
         column = named.get(id(row), set())
-        section = label_words(_NEGATED_RE.sub(" ", f"{row.section} {caption(row.context)}"))
-        coverage = max((len((label | column | section) & reading) / len(reading) for reading in readings
-                        if reading and label - GENERIC <= reading), default=0.0)
-        if coverage >= (NAMED_COVERAGE if column else COVERAGE):  # a qualified label ("Cash …, including restricted") never names it exactly
-            fits.append((min(coverage, QUALIFIED_FIT) if qualified(row.label) else coverage, row))
-    best = max((fit for fit, _ in fits), default=0.0)
+        around = label_words(_NEGATED_RE.sub(" ", f"{row.section} {caption(row.context)}"))
+        fit = max(((len((label | column) & reading) / len(reading),
+                    len((label | column | around) & reading) / len(reading))
+                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0))
+        if fit[1] >= (NAMED_COVERAGE if column else COVERAGE):
+            if qualified(row.label):  # a qualified label ("Cash …, including restricted") never names it exactly
+                fit = (min(fit[0], QUALIFIED_FIT), min(fit[1], QUALIFIED_FIT))
+            fits.append((fit, row))
+    best = max((fit for fit, _ in fits), default=(0.0, 0.0))
     return [row for fit, row in fits if fit == best], best
 
 
