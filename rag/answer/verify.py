@@ -587,7 +587,7 @@ def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tup
 def header_words(header: str, asked_words: set[str]) -> set[str]:
     """The words of a column header (less years and generic words) the question names, when it names at least
     half of them ("Retail/LTC" of "Health Care Retail/LTC")."""
-    words = {word for word in tokenize(header) if not word.isdigit() or len(word) < 4} - _GENERIC_HEADER
+    words = _header_terms(header)
     named = words & asked_words
     return named if named and len(named) >= 0.5 * len(words) else set()
 
@@ -598,7 +598,7 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tup
     checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is named or two equally."""
     def score(head: str) -> tuple[int, float]:
         named = header_words(head, asked_words)
-        words = {w for w in tokenize(head) if not w.isdigit() or len(w) < 4} - _GENERIC_HEADER
+        words = _header_terms(head)
         return len(named), len(named) / len(words) if words else 0.0
 
     scored = sorted(((score(head), head, value) for head, value in cells), reverse=True)
@@ -608,6 +608,14 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tup
 
 
 _GENERIC_HEADER = frozenset(tokenize("total net other"))
+
+
+def _header_terms(header: str) -> set[str]:
+    """A column header's naming words: not its date ("30 June 2022" names a period, checked apart), not "total"."""
+    words = set(tokenize(header)) - _GENERIC_HEADER
+    if words & MONTHS:
+        return {word for word in words if not word.isdigit() and word not in MONTHS}
+    return {word for word in words if not (word.isdigit() and len(word) == 4)}  # "3" of "HOVER (3-hop)" stays
 _FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
 _CHANGE_COLUMN_RE = re.compile(r"\b(?:change|vs\.?|versus|variance|increase|decrease)\b", re.IGNORECASE)
 

@@ -378,3 +378,12 @@ Total liabilities: December 31, 2022 Total: ($141); December 31, 2022 Level 2: (
     cell = table_cell("What were Boeing's total liabilities at December 31, 2022?",
                       [P(1, "BOEING_2022_10K.pdf", 110, fair_value), P(2, "BOEING_2022_10K.pdf", 57, statement)])
     assert cell is not None and cell.value == "$152,948 million"
+
+
+def test_a_date_in_a_column_header_names_no_column():
+    from rag.answer.verify import header_words
+    from rag.text import tokenize
+
+    asked = set(tokenize("How much broadcasting revenue in the year to 30 June 2022?"))
+    assert header_words("30 June 2022", asked) == set()
+    assert header_words("HOVER (3-hop) Open", set(tokenize("HOVER 3-hop open-book"))) == {"hover", "3", "hop", "open"}
