@@ -40,7 +40,7 @@ from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
-from rag.answer.verify import Unit, lead_evidence
+from rag.answer.verify import Unit, lead_evidence, subject_words, years
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               has_substance, overview_of, section_chunks, target_document, title_words,
                               titled_sections, topic_tokens)
@@ -277,8 +277,10 @@ class Answerer:
         if search is None or not tabled:
             return tabled, None
         held = {doc.page_content for doc in tabled}
+        source = tabled[0].metadata.get("source")
+        asked = " ".join([*sorted(subject_words(question, source) - names), *map(str, sorted(years(question)))])
         extra = [Document(neutralise_special_tokens(chunk.page_content), metadata=chunk.metadata)
-                 for chunk in search(question, tabled[0].metadata.get("source"), ROW_SEARCH)
+                 for chunk in search(asked or question, source, ROW_SEARCH)  # the row's words, not the company's
                  if "table" in chunk.metadata and chunk.page_content not in held]
         cell = table_cell(question, to_sources(tabled + extra), names) if extra else None
         if cell is None or cell.row.source <= len(tabled):

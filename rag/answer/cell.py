@@ -40,6 +40,7 @@ from rag.text import tokenize
 
 COVERAGE = 0.6  # a row's label must hold this share of the question's subject words (in one of its readings)
 NAMED_COVERAGE = 0.4  # the same, for a row whose column the question names by its words (not by a year)
+FRAGMENT = 0.5  # a label covering less of the subject than this is a fragment of a name ("Diluted")
 STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that no passage verifies
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
 GENERIC = frozenset(tokenize("total net other"))
@@ -50,6 +51,7 @@ _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cas
 _PERIOD_WORDS_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b|\bq[1-4]\b",
                               re.IGNORECASE)
 _NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
+_PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b", re.IGNORECASE)
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -87,7 +89,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     file = passages[0].file
     period = years(question)
     by_date = asks_by_date(question)
-    percent_asked = bool(re.search(r"%|\bpercent|\bmargin|\brate\b", question, re.IGNORECASE))
+    percent_asked = bool(_PERCENT_ASKED_RE.search(question))
     asked_words = set(tokenize(question))
     count_asked = asks_quantity(question) and not percent_asked
     values = {id(row): value for row in rows
@@ -105,9 +107,13 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {key: words | _record_words(row) for row in rows if (key := id(row)) in values
             for words in [named[key]]}
-    naming, (strict, _loose) = _rows_naming([row for row in rows if id(row) in values], readings, also)
-    cells = [Cell(row, *values[id(row)], exact=strict == 1.0,
-                  strong=strict >= STRONG_FIT or bool(named[id(row)])) for row in naming]
+    naming, (strict, _loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
+    # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
+    # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
+    # activities" for operating income)
+    strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT
+    cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
+             for row in naming]
     if cells and not _agree([_amount(cell) for cell in cells]):
         cells = _with_unit(cells)  # a statement "in millions" over a table stating no unit ("Total liabilities:
     if not cells or not _agree([_amount(cell) for cell in cells]):  # ($141)" of a fair-value note)
@@ -199,15 +205,17 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
         if not label - GENERIC:
             continue
         column = named.get(id(row), set())
-        around = label_words(_NEGATED_RE.sub(" ", f"{row.section} {caption(row.context)}"))
+        title = label_words(_NEGATED_RE.sub(" ", row.section))
+        around = title | label_words(_NEGATED_RE.sub(" ", caption(row.context)))
         fit = max(((len((label | column) & reading) / len(reading),
-                    len((label | column | around) & reading) / len(reading))
-                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0))
+                    len((label | column | around) & reading) / len(reading),
+                    len((label | column | title) & reading) / len(reading))
+                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0, 0.0))
         if fit[1] >= (NAMED_COVERAGE if column else COVERAGE):
             if qualified(row.label):  # a qualified label ("Cash …, including restricted") never names it exactly
-                fit = (min(fit[0], QUALIFIED_FIT), min(fit[1], QUALIFIED_FIT))
+                fit = tuple(min(share, QUALIFIED_FIT) for share in fit)
             fits.append((fit, row))
-    best = max((fit for fit, _ in fits), default=(0.0, 0.0))
+    best = max((fit for fit, _ in fits), default=(0.0, 0.0, 0.0))
     return [row for fit, row in fits if fit == best], best
 
 
@@ -251,7 +259,14 @@ def disproved_answer(result, cell: Cell | None = None) -> bool:
         return False
     if any(_states(result.answer, value) for head, value in cell.row.cells if head != cell.header):
         return True
+    if _only_percentages(result.answer) and "%" not in cell.value and not _PERCENT_ASKED_RE.search(result.question):
+        return True  # "25.0% of segment revenues" for the revenue asked
     return cell.strong and (result.verdict is None or result.verdict.verdict != VERIFIED)
+
+
+def _only_percentages(answer: str) -> bool:
+    found = [figure for _, figure, _ in figures(answer)]
+    return bool(found) and all(figure.percent for figure in found)
 
 
 def _states(answer: str, value: str) -> bool:

@@ -44,6 +44,7 @@ _UNIT_RE = re.compile(
 )
 
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
+_PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
@@ -140,13 +141,16 @@ class Table:
     def row_texts(self) -> list[str]:
         """Each row as `label (unit): header: value; ...`; a row with no figures (a section title) as its label."""
         out = []
+        section = ""  # the title of the rows under way: "Earnings per common share:" over "Diluted"
         for label, values in self.rows:
             pairs = [(head, value) for head, value in zip(self.headers, values) if value]
             if not pairs:
                 out.append(label)
+                section = label
                 continue
             name = label or "(no label)"
-            own = bool(_OWN_UNIT_RE.search(label) or _CJK_OWN_UNIT_RE.search(label))
+            own = bool(_OWN_UNIT_RE.search(label) or _CJK_OWN_UNIT_RE.search(label)
+                       or _PER_SHARE_RE.search(section))
             scale = None if own else _scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
                 pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) else _with_scale(value, *scale))

@@ -387,3 +387,25 @@ def test_a_date_in_a_column_header_names_no_column():
     asked = set(tokenize("How much broadcasting revenue in the year to 30 June 2022?"))
     assert header_words("30 June 2022", asked) == set()
     assert header_words("HOVER (3-hop) Open", set(tokenize("HOVER 3-hop open-book"))) == {"hover", "3", "hop", "open"}
+
+
+def test_a_percentage_for_an_amount_asked_is_replaced_by_the_cell():
+    question = "What was front store revenue in CVS's Retail/LTC segment in 2016?"
+    segment = """Table: Retail/LTC Segment (In millions) columns: 2017 | 2016
+Revenues:
+Front Store: 2017: $18,769 million; 2016: $19,123 million"""
+    cell = table_cell(question, [P(1, "long_392p_cvs_10k_2018.pdf", 275, segment)])
+    assert cell is not None and cell.value == "$19,123 million"
+    answer = Answer(question=question, answer="Front store revenue was 25.0% of Retail/LTC segment revenues.")
+    answer.verdict = Verdict(UNSUPPORTED)
+    assert disproved_answer(answer, cell)
+
+
+def test_a_label_fragment_under_its_title_is_a_strong_cell():
+    eps = """Table: ACTIVISION BLIZZARD, INC. (Amounts in millions, except per share data) columns: 2018 | 2017
+Earnings per common share:
+Basic: 2018: 2.43; 2017: 0.36
+Diluted: 2018: 2.40; 2017: 0.36"""
+    cell = table_cell("What was Activision Blizzard's diluted earnings per share for 2018?",
+                      [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 70, eps)])
+    assert cell is not None and cell.value == "2.40" and cell.strong and not cell.exact

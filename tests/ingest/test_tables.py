@@ -389,3 +389,11 @@ def test_a_percent_of_sales_unit_makes_every_value_a_percentage():
                   caption="Operating Expenses:", unit="Percent of net sales")
     assert table.row_texts() == ["Research, development and related expenses (Percent of net sales): 2018: 5.6%; "
                                  "2017: (0.3)%"]
+
+
+def test_rows_under_a_per_share_title_take_no_scale():
+    from rag.ingest.tables import Table
+
+    table = Table(["2018"], [("Net income", ["1,813"]), ("Earnings per common share:", []), ("Diluted", ["2.40"])],
+                  unit="Amounts in millions, except per share data")
+    assert table.row_texts() == ["Net income: 2018: 1,813 million", "Earnings per common share:", "Diluted: 2018: 2.40"]
