@@ -279,9 +279,13 @@ class Answerer:
         held = {doc.page_content for doc in tabled}
         source = tabled[0].metadata.get("source")
         asked = " ".join([*sorted(subject_words(question, source) - names), *map(str, sorted(years(question)))])
-        extra = [Document(neutralise_special_tokens(chunk.page_content), metadata=chunk.metadata)
-                 for chunk in search(asked or question, source, ROW_SEARCH)  # the row's words, not the company's
-                 if "table" in chunk.metadata and chunk.page_content not in held]
+        found = search(asked, source, ROW_SEARCH) if asked else []  # the row's words, not the company's,
+        found += search(question, source, ROW_SEARCH)  # and the question as asked
+        extra = []
+        for chunk in found:
+            if "table" in chunk.metadata and chunk.page_content not in held:
+                held.add(chunk.page_content)
+                extra.append(Document(neutralise_special_tokens(chunk.page_content), metadata=chunk.metadata))
         cell = table_cell(question, to_sources(tabled + extra), names) if extra else None
         if cell is None or cell.row.source <= len(tabled):
             return tabled, cell

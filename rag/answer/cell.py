@@ -265,7 +265,10 @@ def disproved_answer(result, cell: Cell | None = None) -> bool:
 
 
 def _only_percentages(answer: str) -> bool:
-    found = [figure for _, figure, _ in figures(answer)]
+    """Whether the answer's figures are all percentages (years it names aside: "25.0% ... in 2018, 2017")."""
+    found = [figure for _, figure, _ in figures(answer)
+             if not (figure.exponent == 0 and not figure.percent and figure.decimals == 0
+                     and 1900 <= figure.value <= 2100)]
     return bool(found) and all(figure.percent for figure in found)
 
 

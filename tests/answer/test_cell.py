@@ -396,7 +396,8 @@ Revenues:
 Front Store: 2017: $18,769 million; 2016: $19,123 million"""
     cell = table_cell(question, [P(1, "long_392p_cvs_10k_2018.pdf", 275, segment)])
     assert cell is not None and cell.value == "$19,123 million"
-    answer = Answer(question=question, answer="Front store revenue was 25.0% of Retail/LTC segment revenues.")
+    answer = Answer(question=question, answer="Front store revenue was 25.0% of Retail/LTC segment revenues in "
+                                              "each of 2018, 2017 and 2016.")
     answer.verdict = Verdict(UNSUPPORTED)
     assert disproved_answer(answer, cell)
 
