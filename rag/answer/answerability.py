@@ -24,6 +24,8 @@ per question). Hands on a `Verdict`: the passages worth answering from, or why t
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,7 +37,8 @@ from rag.query.analysis import QueryAnalysis, analysed
 from rag.query.terms import GENERAL_ABBREVIATIONS, mostly_cjk, quarters
 from rag.text import tokenize
 
-CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail may be
+CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail (or a table row
+# the question names) may be
 
 QUARTER_NAMES = {1: "the first quarter", 2: "the second quarter", 3: "the third quarter", 4: "the fourth quarter"}
 
@@ -58,7 +61,9 @@ def judge(question: str | QueryAnalysis, passages: Sequence[Document], score_thr
     answerable questions on documents it was not written from and caught no unanswerable one there.)
     """
     question = analysed(question)
-    kept = [doc for doc in passages if _close_enough(doc, score_threshold, question.contacts, question.content_words)]
+    asked = set(tokenize(question.question))
+    kept = [doc for doc in passages
+            if _close_enough(doc, score_threshold, question.contacts, question.content_words, asked)]
     if not kept:
         return Verdict(reason="no passage is close enough to the question")
     if max_missing >= 1.0:
@@ -107,18 +112,35 @@ def _small_count(term: tuple[str, ...]) -> bool:
     return len(term) == 1 and term[0].isdigit() and len(term[0]) <= 2
 
 
-def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str], words: Sequence[str]) -> bool:
+def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str], words: Sequence[str],
+                  asked: set[str] = frozenset()) -> bool:
     """Whether a passage is about the question: by cosine, or, for a passage of low cosine, by holding the contact
-    detail asked for (a block of names and numbers reads like no question), or by being on the page the question
-    names and holding every word it asks about ("the governor" on "the first page"; "What does page 53 say?" asks
-    about no word)."""
+    detail asked for or a table row the question names by its label (a block of names and numbers reads like no
+    question: "Alaska: Permit: 209; Handgun: 3,062; ..." for "What is the total for Alaska?"), or by being on the
+    page the question names and holding every word it asks about ("the governor" on "the first page"; "What does
+    page 53 say?" asks about no word)."""
     score = doc.metadata.get("score", 0.0)
     if score >= score_threshold:
         return True
-    if score >= score_threshold - CONTACT_MARGIN and any(
-            contacts.holds(kind, doc.page_content) for kind in asked_contacts):
+    if score >= score_threshold - CONTACT_MARGIN and (
+            any(contacts.holds(kind, doc.page_content) for kind in asked_contacts)
+            or "table" in doc.metadata and _names_a_row(doc.page_content, asked)):
         return True
     return bool(doc.metadata.get("named_page")) and set(words) <= mentioned_tokens([doc])
+
+
+_ROW_LABEL_RE = re.compile(r"^([^:\n]{2,120}): ", re.MULTILINE)
+_LABEL_FILLER = frozenset(tokenize("inc llc ltd corp co company total totals the of and"))
+
+
+def _names_a_row(text: str, asked: set[str]) -> bool:
+    """Whether a table chunk has a row whose label the question writes in full ("Associate Management Resources,
+    Inc." in "How many workers did Associate Management Resources in San Diego affect?")."""
+    for match in _ROW_LABEL_RE.finditer(text):
+        label = set(tokenize(match.group(1))) - _LABEL_FILLER
+        if any(not token.isdigit() for token in label) and label <= asked and not match.group(1).startswith("Table"):
+            return True
+    return False
 
 
 def mentioned_tokens(passages: Iterable[Document]) -> set[str]:

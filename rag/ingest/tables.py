@@ -44,6 +44,7 @@ _UNIT_RE = re.compile(
 )
 
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
+_LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's line number: "9a", "76 (b)"
 _PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
@@ -443,7 +444,7 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
     if pending_label:
         rows.append((pending_label, []))
-    if _axis_ticks(rows):
+    if _axis_ticks(rows) or _line_numbers(rows):
         return None
     rows = _label_totals(rows)
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
@@ -471,6 +472,21 @@ def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
         run = run + 1 if step is not None and step != 0 and step == before else 1 if step else 0
         longest = max(longest, run)
     return longest + 1 >= max(4, len(values) - 2)
+
+
+def _line_numbers(rows: list[tuple[str, list[str]]]) -> bool:
+    """A form's numbered lines, not a table: every value a line number ("8", "9a", "10 (b)") and, row by row, the
+    numbers never going back ("8 Wages ... 8", "9a Taxable interest ... 9a")."""
+    numbers = []
+    for _, values in rows:
+        for value in values:
+            if not value:
+                continue
+            match = _LINE_NUMBER_RE.fullmatch(value.strip())
+            if not match:
+                return False
+            numbers.append(int(match.group(1)))
+    return len(numbers) >= MIN_ROWS and all(a <= b for a, b in zip(numbers, numbers[1:]))
 
 
 def _continues(label: str) -> bool:

@@ -144,3 +144,15 @@ def test_one_document_of_a_comparison_need_not_mention_the_others():
                         metadata={"source": "PEPSICO_2022_10K.pdf", "page": 16, "score": 0.9})]
     assert "3m" in unmentioned(analysis, passage, 0.5).lower()  # asked of every file, 3M is missing here
     assert unmentioned(analysis.restricted_to({"PEPSICO_2022_10K.pdf"}, "document"), passage, 0.5) == ""
+
+
+def test_a_table_row_the_question_names_is_close_enough_a_little_below_the_threshold():
+    from langchain_core.documents import Document
+    from rag.answer.answerability import judge
+
+    row = Document("Table: NICS Firearm Background Checks columns: Permit | Totals\nAlaska: Permit: 209; Totals: 7,095",
+                   metadata={"source": "nics.pdf", "page": 1, "score": 0.32, "table": {}})
+    assert judge("What is the total for Alaska?", [row], 0.35).passages == [row]
+    assert not judge("What is the total for Alabama?", [row], 0.35).passages
+    prose = Document("Alaska is a state.", metadata={"source": "nics.pdf", "page": 1, "score": 0.32})
+    assert not judge("What is the total for Alaska?", [prose], 0.35).passages

@@ -397,3 +397,11 @@ def test_rows_under_a_per_share_title_take_no_scale():
     table = Table(["2018"], [("Net income", ["1,813"]), ("Earnings per common share:", []), ("Diluted", ["2.40"])],
                   unit="Amounts in millions, except per share data")
     assert table.row_texts() == ["Net income: 2018: 1,813 million", "Earnings per common share:", "Diluted: 2018: 2.40"]
+
+
+def test_a_forms_numbered_lines_are_no_table():
+    from rag.ingest.tables import _line_numbers
+
+    assert _line_numbers([("8 Wages, salaries, tips", ["8"]), ("9a Taxable interest", ["9a"]),
+                          ("b Tax-exempt interest", ["9b"]), ("10 Dividends", ["10"])])
+    assert not _line_numbers([("Stores", ["978", "1,001"]), ("Employees", ["71", "75"]), ("Regions", ["9", "9"])])
