@@ -45,6 +45,7 @@ _UNIT_RE = re.compile(
 
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
 _LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's line number: "9a", "76 (b)"
+_EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 _PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
@@ -151,7 +152,9 @@ class Table:
                 continue
             name = label or "(no label)"
             own = bool(_OWN_UNIT_RE.search(label) or _CJK_OWN_UNIT_RE.search(label)
-                       or _PER_SHARE_RE.search(section))
+                       or _PER_SHARE_RE.search(section)
+                       or re.search(r"\bper\b", label, re.IGNORECASE) and _EXCEPT_PER_RE.search(self.unit))
+            # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else _scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
                 pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) else _with_scale(value, *scale))

@@ -405,3 +405,13 @@ def test_a_forms_numbered_lines_are_no_table():
     assert _line_numbers([("8 Wages, salaries, tips", ["8"]), ("9a Taxable interest", ["9a"]),
                           ("b Tax-exempt interest", ["9b"]), ("10 Dividends", ["10"])])
     assert not _line_numbers([("Stores", ["978", "1,001"]), ("Employees", ["71", "75"]), ("Regions", ["9", "9"])])
+
+
+def test_a_per_item_row_excepted_by_the_unit_takes_no_scale():
+    from rag.ingest.tables import Table
+
+    table = Table(["2015"], [("Contribution profit", ["1,375,500"]),
+                             ("Average monthly revenue per paying membership", ["$8.50"])],
+                  unit="in thousands, except revenue per membership data")
+    assert table.row_texts() == ["Contribution profit: 2015: 1,375,500 thousand",
+                                 "Average monthly revenue per paying membership: 2015: $8.50"]
