@@ -133,14 +133,15 @@ def title_names(question: str, title: set[str]) -> set[str]:
     first page holds (`title`, its words): the company or body the document is about, "Manchester United" in a question on
     manu-20f.pdf, which no row label repeats."""
     names: set[str] = set()
-    run: list[str] = []
-    for word in [*re.findall(r"[\w&.-]+", question), ""]:  # the "" ends the last run
+    run: list[list[str]] = []
+    for word in [*question.split(), ""]:  # the "" ends the last run; "+" or "and" between two words ends one
+        word = re.sub(r"^\W+|(?:['’]s)?\W*$", "", word)
         tokens = tokenize(word)
         if word[:1].isupper() and tokens and set(tokens) <= title:
-            run.extend(tokens)
+            run.append(tokens)
             continue
-        if len(run) >= 2:  # two capitalised words or more in a row: a name ("June" alone is none)
-            names.update(run)
+        if len(run) >= 2:  # two capitalised words or more in a row: a name ("June" or "PaLM-2L" alone is none)
+            names.update(token for tokens in run for token in tokens)
         run = []
     return names
 

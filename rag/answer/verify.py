@@ -498,7 +498,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = asked_cells(unit, period, by_date)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
-        named = named_column(unit.cells, asked_words) if not dated and len(unit.cells) > 1 else None
+        named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words) \
+            if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
         if named:
             asked = [named]
         if other_month(asked_words, unit.context):

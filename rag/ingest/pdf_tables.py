@@ -17,7 +17,7 @@ from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 from rag.ingest.text_grids import find_grids
 
-_FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*\)?%?\s*$")
+_FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*%?\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*%?\)?%?\s*$")  # "38.7% (3.2%)"
 # pypdf writes some statements value-first: "$ 19,334 $ 20,522 Marketable securities" (a row's figures, then the
 # next row's label)
 _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=[^\d\s$£€(])")

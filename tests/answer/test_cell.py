@@ -410,3 +410,12 @@ Diluted: 2018: 2.40; 2017: 0.36"""
     cell = table_cell("What was Activision Blizzard's diluted earnings per share for 2018?",
                       [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 70, eps)])
     assert cell is not None and cell.value == "2.40" and cell.strong and not cell.exact
+
+
+def test_a_records_count_is_verified_and_one_capitalised_word_is_no_name():
+    from rag.answer.cell import title_names
+
+    texts = [P(1, "table_multipage_ca_warn.pdf", 2, WARN)]
+    question = "How many employees were affected by Toyota Motor North America's closure in Torrance?"
+    assert verify("Toyota Motor North America, No. Of: 3000 [1].", texts, question).verdict == VERIFIED
+    assert title_names("What was PaLM-2L + RAG's accuracy on StrategyQA?", {"palm", "2l", "2", "rag"}) == set()
