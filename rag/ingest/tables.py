@@ -447,7 +447,7 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
     if pending_label:
         rows.append((pending_label, []))
-    if _axis_ticks(rows) or _line_numbers(rows):
+    if _axis_ticks(rows) or line_numbers(rows):
         return None
     rows = _label_totals(rows)
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
@@ -477,7 +477,7 @@ def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
     return longest + 1 >= max(4, len(values) - 2)
 
 
-def _line_numbers(rows: list[tuple[str, list[str]]]) -> bool:
+def line_numbers(rows: list[tuple[str, list[str]]]) -> bool:
     """A form's numbered lines, not a table: every value a line number ("8", "9a", "10 (b)") and, row by row, the
     numbers never going back ("8 Wages ... 8", "9a Taxable interest ... 9a")."""
     numbers = []

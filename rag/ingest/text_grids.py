@@ -18,13 +18,17 @@ Hands on `Table`s, like `rag.ingest.tables.find_tables`, for the page's other ta
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Sequence
 
-from rag.ingest.tables import Cell, Line, Table, Word, continues, group_lines, is_figure, take_headers
+from rag.ingest.tables import Cell, Line, Table, Word, continues, group_lines, is_figure, line_numbers, take_headers
 
 MIN_COLUMNS = 3
 MIN_RECORDS = 3
 SHARE_IN_LINE = 0.6  # of a column's lines that must have a cell there, for it to be a column
+MAX_LONG_CELL_WORDS = 8  # no record's cell is longer
+_BULLET_RE = re.compile("[\u2022\uf0b7\u25aa\u25cf]")
+MAX_CELL_WORDS = 3  # the median words of a record's cell; prose in columns has more
 RUN_GAP = 1.5  # line heights between two lines that part two grids
 MAX_ASTRAY = 0.2  # share of lines that may have a cell off every column
 ALIGN = 4.0  # points within which cells' edges stand at the same place
@@ -111,6 +115,10 @@ def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) 
     anchors = _anchors(records)
     if len(anchors) < MIN_COLUMNS or len(records) < MIN_RECORDS:
         return None
+    cells = [cell.text for line in records for cell in line.cells]
+    if statistics.median(len(text.split()) for text in cells) > MAX_CELL_WORDS or any(
+            len(text.split()) > MAX_LONG_CELL_WORDS or _BULLET_RE.search(text) for text in cells):
+        return None  # prose set in columns (a three-column register page) or bulleted lists, not records
     rows: list[list[str]] = []
     placed: list[list[Cell | None]] = []
     astray = 0  # lines with a cell off every column (a long name run into the next column's place)
@@ -130,6 +138,10 @@ def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) 
         placed.append(cells)
     if astray > MAX_ASTRAY * len(records):
         return None  # not a grid: prose in columns, a form
+    if not any(sum(1 for row in rows if _datum(row[i])) >= SHARE_IN_LINE * len(rows) for i in range(len(anchors))) \
+            or line_numbers([("", row) for row in rows]):
+        return None  # records have a column of dates or counts (not a form's line numbers); words in columns are
+        # no register
     headers = _headers(header_line, placed) if header_line is not None else [""] * len(anchors)
     label = _label_column(rows)
     table_rows = [(row[label], [value for i, value in enumerate(row) if i != label]) for row in rows]

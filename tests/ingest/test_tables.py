@@ -400,11 +400,11 @@ def test_rows_under_a_per_share_title_take_no_scale():
 
 
 def test_a_forms_numbered_lines_are_no_table():
-    from rag.ingest.tables import _line_numbers
+    from rag.ingest.tables import line_numbers
 
-    assert _line_numbers([("8 Wages, salaries, tips", ["8"]), ("9a Taxable interest", ["9a"]),
+    assert line_numbers([("8 Wages, salaries, tips", ["8"]), ("9a Taxable interest", ["9a"]),
                           ("b Tax-exempt interest", ["9b"]), ("10 Dividends", ["10"])])
-    assert not _line_numbers([("Stores", ["978", "1,001"]), ("Employees", ["71", "75"]), ("Regions", ["9", "9"])])
+    assert not line_numbers([("Stores", ["978", "1,001"]), ("Employees", ["71", "75"]), ("Regions", ["9", "9"])])
 
 
 def test_a_per_item_row_excepted_by_the_unit_takes_no_scale():

@@ -75,3 +75,12 @@ def test_real_warn_register_over_sixteen_pages(shared_data):
     second = parsed.pages[1]
     assert "Toyota Motor North America: Notice Date: 07/20/2015; Effective: 12/31/2017; Received: 07/22/2015; " \
            "City: Torrance; No. Of: 3000; Layoff/Closure: Closure Permanent" in second.text
+
+
+def test_prose_set_in_three_columns_is_no_grid():
+    words = []
+    for i in range(6):
+        words += _line(100 + 13 * i, [("the applicable actions identified as", 30),
+                                      ("markers if applicable, by accomplishing", 230),
+                                      ("Board Report at the address below", 430)])
+    assert find_grids(words) == []
