@@ -26,7 +26,7 @@ from rag.ingest.tables import Cell, Line, Table, Word, continues, group_lines, i
 MIN_COLUMNS = 3
 MIN_RECORDS = 3
 SHARE_IN_LINE = 0.6  # of a column's lines that must have a cell there, for it to be a column
-MAX_LONG_CELL_WORDS = 8  # no record's cell is longer
+MAX_LONG_CELL_WORDS = 12  # no record's cell is longer (a company name may run to nine words)
 _BULLET_RE = re.compile("[\u2022\uf0b7\u25aa\u25cf]")
 MAX_CELL_WORDS = 3  # the median words of a record's cell; prose in columns has more
 RUN_GAP = 1.5  # line heights between two lines that part two grids
