@@ -613,7 +613,7 @@ _GENERIC_HEADER = frozenset(tokenize("total net other"))
 
 def _header_terms(header: str) -> set[str]:
     """A column header's naming words: not its date ("30 June 2022" names a period, checked apart), not "total"."""
-    words = set(tokenize(header)) - _GENERIC_HEADER
+    words = set(tokenize(header)) - _GENERIC_HEADER or set(tokenize(header))  # "Totals" alone names its column
     if words & MONTHS:
         return {word for word in words if not word.isdigit() and word not in MONTHS}
     return {word for word in words if not (word.isdigit() and len(word) == 4)}  # "3" of "HOVER (3-hop)" stays

@@ -238,7 +238,7 @@ Social security costs: 2022: (£40,881 thousand); 2021: (£33,773 thousand); 202
 @pytest.mark.parametrize("question, value", [
     ("How many permit checks did Kentucky run through NICS in November 2015?", "264,140"),
     ("How many long gun redemption checks did Kentucky have?", "2,315"),  # not "Long Gun"
-    ("What were Kansas's total checks?", None),  # "Totals" alone: total is no word of its own
+    ("What were Kansas's total checks?", "18,433"),  # "Totals" alone names its column
     ("How many handgun checks did Kentucky have?", "12,155"),  # "Handgun" over "Redemption Handgun"
 ])
 def test_a_column_headed_by_words_is_the_one_the_question_names(question, value):
