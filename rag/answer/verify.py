@@ -51,7 +51,7 @@ _YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2}
                       re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
-_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")
+_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
 _SECTION_TITLE_RE = re.compile(r"^[A-Z][^.;:]{0,58}:?$")  # a short line in a table: the title of the rows below
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"

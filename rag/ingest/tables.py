@@ -43,7 +43,7 @@ _UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 
-_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\))+|\*+")  # "(6)(7)": footnote marks alone
+_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks alone ("(4)" alone is a negative four)
 _LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's line number: "9a", "76 (b)"
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 _PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE)
@@ -336,7 +336,7 @@ def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
             lines[last_row])
         if new_header:
             regions.append((start, last_row + 1))
-            start = None
+            start, rows, last_row, gap_break = None, 0, None, False
         if row and not gap_break:
             if start is None:
                 start, rows = i, 0
