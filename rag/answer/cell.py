@@ -43,8 +43,8 @@ NAMED_COVERAGE = 0.4  # the same, for a row whose column the question names by i
 FRAGMENT = 0.5  # a label covering less of the subject than this is a fragment of a name ("Diluted")
 STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that no passage verifies
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
-GENERIC = frozenset(tokenize("total net other"))
-LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporation co company plc"))  # words that name no measure on their own ("Total" of what?)
+GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
+LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporation co company plc"))
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "
                            r"(?:cash flows?|income|operations|earnings|financial position))\b", re.IGNORECASE)
@@ -105,8 +105,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     # quarters and instructions left out (the period is checked apart)
     readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
-    also = {key: words | _record_words(row) for row in rows if (key := id(row)) in values
-            for words in [named[key]]}
+    also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, _loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
     # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
     # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
@@ -114,9 +113,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT
     cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
              for row in naming]
-    if cells and not _agree([_amount(cell) for cell in cells]):
-        cells = _with_unit(cells)  # a statement "in millions" over a table stating no unit ("Total liabilities:
-    if not cells or not _agree([_amount(cell) for cell in cells]):  # ($141)" of a fair-value note)
+    if cells and not _agree([_amount(cell) for cell in cells]):  # a statement "in millions" over a table stating
+        cells = _with_unit(cells)  # no unit ("Total liabilities: ($141)" of a fair-value note)
+    if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     return cells[0]
 
@@ -130,8 +129,8 @@ def _with_unit(cells: list[Cell]) -> list[Cell]:
 
 def title_names(question: str, title: set[str]) -> set[str]:
     """The words of the names the question writes (two or more capitalised words in a row) that the document's
-    first page holds (`title`, its words): the company or body the document is about, "Manchester United" in a question on
-    manu-20f.pdf, which no row label repeats."""
+    first page holds (`title`, its words): the company or body the document is about, "Manchester United" in a
+    question on manu-20f.pdf, which no row label repeats."""
     names: set[str] = set()
     run: list[list[str]] = []
     for word in [*question.split(), ""]:  # the "" ends the last run; "+" or "and" between two words ends one

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 _FIGURE_RE = re.compile(
     r"^[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
-    r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",  # "35.5% (3%)", "0.71 ± 0.02"
+    # a footnote or significance letters ("(a)", "73ab"), a spread ("35.5% (3%)", "0.71 ± 0.02")
+    r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",
     re.IGNORECASE,
 )
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
@@ -50,7 +51,8 @@ _PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
-_FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")  # "(a)", "73ab": a marker
+# a value and its marker: "1,234(a)", "73ab"
+_FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
