@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
+from rag.answer.cell import LEGAL_FORMS
+from rag.answer.verify import GENERIC
 from rag.index.bm25 import chunk_search_text
 from rag.query import contacts
 from rag.query.analysis import QueryAnalysis, analysed
@@ -130,7 +132,7 @@ def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str
 
 
 _ROW_LABEL_RE = re.compile(r"^([^:\n]{2,120}): ", re.MULTILINE)
-_LABEL_FILLER = frozenset(tokenize("inc llc ltd corp co company total totals the of and"))
+_LABEL_FILLER = LEGAL_FORMS | GENERIC  # "Inc.", "Total": no part of what a label names
 
 
 def _names_a_row(text: str, asked: set[str]) -> bool:

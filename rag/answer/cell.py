@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from rag.answer.grounding import Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date, asks_quantity,
-                               asks_yes_no, column_years, header_words, label_words, named_column, other_month,
-                               own_name, passage_units, qualified, row_scale, subject_words, years)
+from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
+                               asks_quantity, asks_yes_no, column_years, header_words, label_words, named_column,
+                               other_month, own_name, passage_units, qualified, row_scale, subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -43,7 +43,6 @@ NAMED_COVERAGE = 0.4  # the same, for a row whose column the question names by i
 FRAGMENT = 0.5  # a label covering less of the subject than this is a fragment of a name ("Diluted")
 STRONG_FIT = 0.8  # a cell covering this share replaces a reader's answer that no passage verifies
 QUALIFIED_FIT = 0.95  # the most a label with a qualifying clause (", including …") covers: a partial fit
-GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 LEGAL_FORMS = frozenset(tokenize("inc incorporated llc ltd limited corp corporation co company plc"))
 # where the question says to look, not what it asks for ("using the balance sheet", "in the cash flow statement")
 _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cash flows?) statements?|statements? of "

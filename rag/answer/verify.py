@@ -608,12 +608,12 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tup
     return scored[0][1], scored[0][2]
 
 
-_GENERIC_HEADER = frozenset(tokenize("total net other"))
+GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 
 
 def _header_terms(header: str) -> set[str]:
     """A column header's naming words: not its date ("30 June 2022" names a period, checked apart), not "total"."""
-    words = set(tokenize(header)) - _GENERIC_HEADER or set(tokenize(header))  # "Totals" alone names its column
+    words = set(tokenize(header)) - GENERIC or set(tokenize(header))  # "Totals" alone names its column
     if words & MONTHS:
         return {word for word in words if not word.isdigit() and word not in MONTHS}
     return {word for word in words if not (word.isdigit() and len(word) == 4)}  # "3" of "HOVER (3-hop)" stays

@@ -47,7 +47,6 @@ _UNIT_RE = re.compile(
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks alone ("(4)" alone is a negative four)
 _LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's line number: "9a", "76 (b)"
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
-_PER_SHARE_RE = re.compile(r"\bper (?:common |ordinary )?share\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
@@ -55,11 +54,13 @@ _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
-_LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
+LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
 # A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）"
 _CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
+_PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
-                          r"|per (?:common |ordinary )?share|\bratio\b|%", re.IGNORECASE)
+                          rf"|{_PER_SHARE}|\bratio\b|%", re.IGNORECASE)
+_PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                         r"december)\b", re.IGNORECASE)
@@ -209,12 +210,12 @@ def _without_leaders(words: Sequence[Word]) -> list[Word]:
     """Words with dotted leader runs ("items ........ (667,828)") cut out, so a label never runs into its figure."""
     out = []
     for word in words:
-        if not _LEADER_RE.search(word.text):
+        if not LEADER_RE.search(word.text):
             out.append(word)
             continue
         step = (word.x1 - word.x0) / max(len(word.text), 1)
         at = 0
-        for match in _LEADER_RE.finditer(word.text):
+        for match in LEADER_RE.finditer(word.text):
             if match.start() > at:
                 out.append(Word(word.text[at:match.start()], word.x0 + at * step, word.x0 + match.start() * step,
                                 word.top, word.bottom, word.chars))

@@ -21,7 +21,8 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from rag.ingest.tables import Cell, Line, Table, Word, continues, group_lines, is_figure, line_numbers, take_headers
+from rag.ingest.tables import (LEADER_RE, Cell, Line, Table, Word, continues, group_lines, is_figure, line_numbers,
+                               take_headers)
 
 MIN_COLUMNS = 3
 MIN_RECORDS = 3
@@ -32,7 +33,6 @@ MAX_CELL_WORDS = 3  # the median words of a record's cell; prose in columns has 
 RUN_GAP = 1.5  # line heights between two lines that part two grids
 MAX_ASTRAY = 0.2  # share of lines that may have a cell off every column
 ALIGN = 4.0  # points within which cells' edges stand at the same place
-_LEADERS_RE = re.compile(r"(?:\s*\.){3,}")  # dot leaders written as separate dots: "Chivas . . . . ."
 _DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 
 
@@ -106,8 +106,9 @@ def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) 
     body = lines[start:end]
     first = next((i for i, line in enumerate(body) if any(_datum(c.text) for c in line.cells)), None)
     if first is None:  # words only (sponsors and their products): the first line heads the columns
-        goes_on = before is not None and len(_anchors(body)) == len(before.edges) and all(
-            abs(x - edge) <= 8 for (_, x), edge in zip(_anchors(body), before.edges))
+        edges = [x for _, x in _anchors(body)]
+        goes_on = before is not None and len(edges) == len(before.edges) and all(
+            abs(x - edge) <= 8 for x, edge in zip(edges, before.edges))
         first = 0 if goes_on else 1
     header_line = body[first - 1] if first else None  # the line above the first record (lines above it: a note)
     body = body[max(first - 1, 0):]
@@ -115,9 +116,9 @@ def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) 
     anchors = _anchors(records)
     if len(anchors) < MIN_COLUMNS or len(records) < MIN_RECORDS:
         return None
-    cells = [cell.text for line in records for cell in line.cells]
-    if statistics.median(len(text.split()) for text in cells) > MAX_CELL_WORDS or any(
-            len(text.split()) > MAX_LONG_CELL_WORDS or _BULLET_RE.search(text) for text in cells):
+    texts = [cell.text for line in records for cell in line.cells]
+    if statistics.median(len(text.split()) for text in texts) > MAX_CELL_WORDS or any(
+            len(text.split()) > MAX_LONG_CELL_WORDS or _BULLET_RE.search(text) for text in texts):
         return None  # prose set in columns (a three-column register page) or bulleted lists, not records
     rows: list[list[str]] = []
     placed: list[list[Cell | None]] = []
@@ -131,7 +132,7 @@ def _grid(lines: list[Line], start: int, end: int, before: Table | None = None) 
             if index is None:
                 off = True
                 index = max((i for i, (_, x) in enumerate(anchors) if x <= cell.x0 + ALIGN), default=0)
-            values[index] = _LEADERS_RE.sub(" ", f"{values[index]} {cell.text}").strip()
+            values[index] = LEADER_RE.sub(" ", f"{values[index]} {cell.text}").strip()  # "Chivas . . . . ."
             cells[index] = cell
         astray += off
         rows.append(values)
