@@ -81,3 +81,26 @@ def _value_clauses(text: str) -> list[tuple[set[str], list[tuple[str, Figure]]]]
 
 def _is_year(figure: Figure) -> bool:
     return figure.exponent == 0 and not figure.percent and figure.decimals == 0 and 1900 <= figure.value <= 2099
+
+
+_AMOUNT_RE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
+
+
+def _amounts(text: str) -> set:
+    return {figure.scaled for written, figure, _ in figures(text) if _AMOUNT_RE.match(written)}
+
+
+def other_amount(text: str, value: Figure, question: str) -> str | None:
+    """Where a sentence qualifies its values by when the question qualifies by other amounts: "seniors with a
+    household income of $75,000 or more ... 82% have broadband" does not state 82% for an income "between $50,000
+    and $74,999": "$75,000, not for $50,000 or $74,999". None when the question names no amount, or the sentence
+    names one of the question's."""
+    asked = _amounts(question)
+    if not asked:
+        return None
+    stated = {written for written, figure, _ in figures(text)
+              if _AMOUNT_RE.match(written) and figure.scaled != value.scaled}
+    if not stated or _amounts(text) & asked:
+        return None
+    named = [written for written, _, _ in figures(question) if _AMOUNT_RE.match(written)]
+    return f"{sorted(stated)[0]}, not for {' or '.join(named)}"

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from rag.answer.asked_kind import missing_kind
-from rag.answer.binding import bound_elsewhere
+from rag.answer.binding import bound_elsewhere, other_amount
 from rag.answer.change_figure import asks_change, stated_as_change
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
@@ -422,6 +422,8 @@ ROW_NAMES_SUBJECT = 1.5  # a row whose label fits the question this well names w
 NEAR_BEST = 0.25  # a row whose label fits the question this much less well than the best row's still counts
 DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
 DENSE_WORDS_PER_FIGURE = 4  # ... when it has no more words than this per figure (prose has more)
+_PARENTHESES_RE = re.compile(r"\([^()]{0,12}\)")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str],
@@ -439,7 +441,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         words = set(tokenize(unit.text))
         if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):
             continue
-        if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject):
+        if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject, bool(period)):
             continue
         otherwise = _stated_otherwise(claim, unit, subject, question) if claim.kind == "figure" else None
         if otherwise is not None:
@@ -465,6 +467,9 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
     if other is not None:  # "58.8 million followers on Instagram and 36.2 million ... Twitter"
         return (f"{unit.where} gives {other.value} for {' '.join(other.words)}; the answer's {claim.text} is stated "
                 "there for something else")
+    amount = other_amount(unit.text, figures(claim.text)[0][1], question)
+    if amount is not None:
+        return f"{unit.where} gives {claim.text} for {amount}"
     start = _claim_start(claim, unit.text)
     if stated_as_change(unit.text, start) and not asks_change(question):  # "improves … by 7%" for the score
         return f"{unit.where} gives {claim.text} as a change, not the figure asked for"
@@ -640,27 +645,45 @@ def asks_by_date(question: str) -> bool:
     return bool(re.search(r"\b(?:january|february|jan\.?|feb\.?)\s+\d{1,2}\b", question, re.IGNORECASE))
 
 
-def _own_label_fits(text: str, claim: Claim, subject: set[str]) -> bool:
+def _own_label_fits(text: str, claim: Claim, subject: set[str], dated: bool = False) -> bool:
     """In a flattened table (a "sentence" with many figures), the words just before the claim's figure must name
-    the subject about as well as the words before any other figure do."""
+    the subject about as well as the words before any other figure do; unless the question asks for a year
+    (`dated`: the year check decides), the label must not give several values (`_column_undetermined`)."""
     if not _flattened_table(text):
         return True  # prose: its figures stand in sentences, not in a flattened row
     found = _value_spans(text)
     mine = figures(claim.text)
     labels, at, own = [], 0, []
-    for (start, end), figure in found:
+    for index, ((start, end), figure) in enumerate(found):
         label = set(tokenize(text[at:start])) - {"s"}
         labels.append(_row_fit(label, subject))
         if mine and mine[0][1].supported_by(figure):
-            own.append(labels[-1])
+            own.append(index)
         at = end
-    return bool(own) and max(own) > 0 and max(own) >= max(labels) - NEAR_BEST
+    if not own or max(labels[i] for i in own) <= 0 or max(labels[i] for i in own) < max(labels) - NEAR_BEST:
+        return False
+    return dated or not _column_undetermined([figure for _, figure in found], labels, own)
+
+
+def _column_undetermined(found: Sequence[Figure], labels: Sequence[float], own: Sequence[int]) -> bool:
+    """Whether the claim's figure is one of several different values under one label ("Pixel Pitch 155.25 (H) x
+    155.25 (V) um 184.5 (H) x 184.5 (V) um": one value per model, the column headers lost): which column was asked
+    is then not stated in the unit, so the unit cannot verify it."""
+    for index in own:
+        start = max((i for i in range(index + 1) if labels[i] > 0), default=index)
+        end = next((i for i in range(index + 1, len(found)) if labels[i] > 0), len(found))
+        values = {(figure.value, figure.percent) for figure in found[start:end]}
+        if len(values) < 2:
+            return False
+    return True
 
 
 def _flattened_table(text: str) -> bool:
-    """Whether a "sentence" is a table row flattened to text: many figures, few words between them."""
+    """Whether a "sentence" is a table row flattened to text: many figures, few words between them (words with
+    letters, outside parentheses: "300 cd/m² (typ.)" is one figure and its unit)."""
     count = len(_value_spans(text))
-    return count >= DENSE_FIGURES and len(text.split()) <= DENSE_WORDS_PER_FIGURE * count
+    words = [word for word in _PARENTHESES_RE.sub(" ", text).split() if _LETTER_RE.search(word)]
+    return count >= DENSE_FIGURES and len(words) <= DENSE_WORDS_PER_FIGURE * count
 
 
 def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:

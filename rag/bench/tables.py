@@ -1,4 +1,4 @@
-"""`python -m rag.bench tables [--gold FILE] [--candidates ours,pdfplumber,camelot] [--verbose]`: table extractors'
+"""`python -m rag.bench tables [--gold FILE | --icdar DIR] [--candidates ours,pdfplumber,camelot] [--verbose]`: table extractors'
 cell accuracy on a hand-checked gold set.
 
 The gold (`tests/data/tables_gold.jsonl`, one table a line) gives, per table, its PDF (relative to the shared data
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.bench.common import load_average, print_table
+from rag.bench.icdar import load_icdar
 from rag.errors import UserError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -140,6 +141,9 @@ def score_cell(tables: Sequence[Extracted], cell: dict) -> CellResult:
     row_found = column_found = False
     for table in tables:
         columns = matching_columns(table.headers, cell.get("column", ""))
+        if not columns and cell.get("leaf"):  # a multi-level header read without its upper level, if unambiguous
+            columns = [i for i, h in enumerate(table.headers) if norm_text(h) == norm_text(cell["leaf"])]
+            columns = columns if len(columns) == 1 else []
         for row_label, values in table.rows:
             if norm_text(row_label) != label:
                 continue
@@ -369,6 +373,9 @@ def add_parser(sub) -> None:
                         help=f"comma-separated, of {', '.join(CANDIDATES)} (default all)")
     parser.add_argument("--data", type=Path, default=None,
                         help="folder the gold's file paths are relative to (default ../shared/data)")
+    parser.add_argument("--icdar", type=Path, metavar="DIR",
+                        help="instead of --gold: the ICDAR 2013 Table Competition's ground truth (*-str.xml beside "
+                             "each PDF) under DIR, every labelled figure cell (rag.bench.icdar)")
     parser.add_argument("--json", type=Path, help="also write every cell's result here")
     parser.add_argument("--verbose", "-v", action="store_true", help="list each candidate's wrong cells")
     parser.add_argument("--parse", nargs="+", type=Path, metavar="PATH",
@@ -411,8 +418,13 @@ def run(args: argparse.Namespace) -> int:
     unknown = [n for n in names if n not in EXTRACTORS]
     if unknown:
         raise UserError(f"--candidates: unknown {', '.join(unknown)} (known: {', '.join(CANDIDATES)})", exit_code=2)
-    data = args.data or shared_data()
-    gold = load_gold(args.gold)
+    if args.icdar:
+        icdar = load_icdar(args.icdar)
+        data, gold = args.icdar, icdar.tables
+        print(f"ICDAR 2013 ground truth: {icdar.skipped_regions} region(s) left out (continuations without headers, "
+              "tables without figures)")
+    else:
+        data, gold = args.data or shared_data(), load_gold(args.gold)
     missing = sorted({t.file for t in gold if not (data / t.file).is_file()})
     if missing:
         raise UserError(f"{data}: {len(missing)} gold file(s) missing ({missing[0]}, ...); "

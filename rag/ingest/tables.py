@@ -53,6 +53,8 @@ _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(
 # a value and its marker: "1,234(a)", "73ab"
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
+_ROW_NUMBER_RE = re.compile(r"\d{1,4}")  # a year or a small whole number as a row's label
+_CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 LEADER_RE = re.compile(r"(?:\. ?){3,}|…+|_{3,}")
 # A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）"
@@ -408,9 +410,12 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     body_rows = body[first:]
     if sum(1 for line in body_rows if line.figures()) < MIN_ROWS:
         return None
+    if _labels_in_first_column(body_rows, columns):
+        columns = columns[1:]
+    labels_end = _labels_end(body_rows, columns)
     above = _header_lines_above(lines, start, columns)
     header_lines = above + header_lines
-    headers, spanning = _headers(header_lines, columns)
+    headers, spanning = _headers(header_lines, columns, labels_end)
     headers, header_unit = _common_suffix(headers)
     label_right = min(col.x0 for col in columns)
     # header lines with nothing over the value columns are section titles ("ASSETS") above the first row
@@ -423,7 +428,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         values = [""] * len(columns)
         label_parts = []
         for cell in line.cells:
-            index = _column_of(cell, columns) if cell.figure or cell.x0 > label_right else None
+            index = _column_of(cell, columns) if cell.figure and cell.x1 > label_right or cell.x0 > label_right \
+                else None
             if index is None:
                 label_parts.append(cell.text)
             else:
@@ -463,6 +469,23 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
            max(w.bottom for w in region))
     return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
                  edges=[round(col.x1, 1) for col in columns])
+
+
+def _labels_in_first_column(rows: Sequence[Line], columns: Sequence[_Column]) -> bool:
+    """Whether the first column of figures is the rows' labels: no row has a label of words, and that column holds
+    a different year or small whole number in each row ("2004 34.7 36.2", "0 138 6.9": years, or a count of
+    answers, down the left)."""
+    if len(columns) < 3:
+        return False
+    firsts = []
+    for line in rows:
+        if not line.figures():
+            continue
+        first = line.cells[0]
+        if line.label().strip() or _column_of(first, columns) != 0 or not _ROW_NUMBER_RE.fullmatch(first.text):
+            return False
+        firsts.append(first.text)
+    return len(firsts) >= MIN_ROWS and len(set(firsts)) == len(firsts)
 
 
 def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
@@ -563,6 +586,14 @@ def _clean_value(value: str) -> str:
     return value
 
 
+def _labels_end(rows: Sequence[Line], columns: Sequence[_Column]) -> float:
+    """Where every row's label has ended: a header cell starting right of it heads a value column even when it
+    stands left of that column's right-aligned figures ("Male" over "25")."""
+    first = min(col.x0 for col in columns)
+    labels = [cell.x1 for line in rows for cell in line.cells if not cell.figure and cell.x1 < first]
+    return max(labels) + 3 if labels else first - 15
+
+
 def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column]) -> list[Line]:
     """Up to four lines just above the table whose text lies over its value columns (and not across the page)."""
     out: list[Line] = []
@@ -586,22 +617,25 @@ def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column
             break
         if any(cell.x0 < left and len(cell.text.split()) >= 8 for cell in over_columns):
             break  # a sentence running across the page, not a header
-        if _is_row(line) and not _is_year_row(line):
-            break
+        if _is_row(line) and not _is_year_row(line) or _CAPTION_START_RE.match(line.text):
+            break  # a row of another table, or the table's caption ("Table 3 - European ABCP issuance")
         out.insert(0, line)
         i -= 1
     return out + skipped if out else []
 
 
-def _headers(header_lines: Sequence[Line], columns: Sequence[_Column]) -> tuple[list[str], list[str]]:
+def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
+             labels_end: float) -> tuple[list[str], list[str]]:
     """Each column's header, the header cells over it joined top to bottom (a cell over some columns heads each
-    of them: multi-level headers), and the header cells spanning every column ("Years ended December 31")."""
+    of them: multi-level headers), and the header cells spanning every column ("Years ended December 31").
+    A cell is over the columns when it reaches past 15 points before the first figures or starts after
+    `labels_end`."""
     parts: list[list[str]] = [[] for _ in columns]
     spanning: list[str] = []
     left = min(col.x0 for col in columns) - 15
     centres = _header_centres(header_lines, columns)
     for line in header_lines:
-        over = [part for cell in line.cells if cell.x1 > left and not _is_unit(cell.text)
+        over = [part for cell in line.cells if (cell.x1 > left or cell.x0 > labels_end) and not _is_unit(cell.text)
                 for part in _split_spread(cell, columns)]
         if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"

@@ -311,3 +311,23 @@ def test_the_length_of_a_period_in_a_column_header_is_no_claim():
     verdict = verify("Operating income, 52 Weeks Ended August 30, 2020: 5,435 million [1].",
                      [P(1, "COSTCO_2021_10K.pdf", 36, costco)], "What was Costco's operating income in fiscal 2020?")
     assert verdict.verdict == VERIFIED and "52" not in verdict.claims
+
+
+def test_one_label_with_a_value_per_lost_column_verifies_none_of_them():
+    sheet = P(1, "monitor-manual.pdf", 31, "Pixel Pitch 155.25 (H) x 155.25 (V) um 184.5 (H) x 184.5(V) um. "
+                                           "Light Intensity 300 cd/m² (typ.) Optional for 700 cd/m2 (typ.) 350 cd/m² "
+                                           "(typ.) Optional for 700 cd/m2 (typ.). Response Time 5 ms 5 ms 8 ms 8 ms")
+    assert verify("155.25 um", [sheet], "What is the pixel pitch of the 32-inch model?").verdict == UNSUPPORTED
+    assert verify("300 cd/m²", [sheet], "What is the typical brightness (light intensity)?").verdict == UNSUPPORTED
+    one = P(1, "monitor-manual.pdf", 31, "Pixel Pitch 155.25 (H) x 155.25 (V) um. Weight 6.1 kg 7.4 kg 9.3 kg 2 kg")
+    assert verify("155.25 um", [one], "What is the pixel pitch?").verdict == VERIFIED
+
+
+def test_a_value_stated_for_another_amount_than_the_asked_ones_is_contradicted():
+    passages = [P(1, "seniors.pdf", 7, "Among seniors with an annual household income of $75,000 or more, fully 90% "
+                                       "go online and 82% have broadband at home.")]
+    asked = "What share of seniors with a household income between $50,000 and $74,999 have broadband at home?"
+    verdict = verify("82%", passages, asked)
+    assert verdict.verdict == CONTRADICTED and "$75,000" in verdict.reason and "$50,000" in verdict.reason
+    same = "What share of seniors with a household income of $75,000 or more have broadband at home?"
+    assert verify("82%", passages, same).verdict == VERIFIED

@@ -91,3 +91,20 @@ def test_parse_compare_times_both_settings(tmp_path):
     result = parse_compare([tmp_path], runs=1)
     assert result["files"] == 1 and result["pages"] == 1 and result["tables"] == 1
     assert result["off_s"] > 0 and result["on_s"] > 0 and result["ratio"] > 0
+
+
+def test_icdar_ground_truth_becomes_labelled_gold_cells_and_our_extractor_is_scored_on_them():
+    """The ICDAR 2013 documents of the held-out set 5 (tests/data/icdar2013): headers over the figure cells,
+    multi-level headers joined with their lowest level kept apart."""
+    from pathlib import Path
+
+    from rag.bench.icdar import load_icdar
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "icdar2013"
+    gold = load_icdar(folder)
+    assert len({t.file for t in gold.tables}) >= 10 and all(t.page >= 1 for t in gold.tables)
+    table = next(t for t in gold.tables if t.file.endswith("eu-018.pdf"))
+    assert all(cell["value"] and cell["row"] and cell["column"] for cell in table.cells)
+    assert any(cell["leaf"] != cell["column"] for t in gold.tables for cell in t.cells)  # two-level headers
+    result = run_candidate("ours", gold.tables[:6], folder)
+    assert 0 < result.right <= result.cells

@@ -415,3 +415,45 @@ def test_a_per_item_row_excepted_by_the_unit_takes_no_scale():
                   unit="in thousands, except revenue per membership data")
     assert table.row_texts() == ["Contribution profit: 2015: 1,375,500 thousand",
                                  "Average monthly revenue per paying membership: 2015: $8.50"]
+
+
+def _words(lines):
+    return [Word(t, x0, x1, top, top + 8) for top, cells in lines for t, x0, x1 in cells]
+
+
+def test_years_or_small_numbers_down_the_left_are_the_row_labels_and_a_table_caption_is_no_header():
+    """"2004 34.7 36.2 ..." under "Q1 Q2 ... Total": the years label the rows; "Table 3 - ..." above the headers
+    is the caption, not the first column's header."""
+    words = _words([(80, [("Table", 70, 95), ("3", 98, 103), ("-", 106, 110), ("European", 113, 160),
+                          ("ABCP", 163, 190), ("issuance", 193, 228)]),
+                    (100, [("Q1", 201, 215), ("Q2", 273, 287), ("Q3", 344, 358), ("Total", 482, 506)])]
+                   + [(112 + 12 * i, [(year, 125, 149), (a, 198, 219), (b, 269, 290), (c, 341, 361), (t, 481, 507)])
+                      for i, (year, a, b, c, t) in enumerate([("2004", "34.7", "36.2", "44.5", "166.7"),
+                                                               ("2005", "58.1", "63.4", "61.6", "238.4"),
+                                                               ("2006", "74.7", "84.1", "96.5", "367.1")])])
+    table = find_tables(words)[0]
+    assert table.headers == ["Q1", "Q2", "Q3", "Total"]
+    assert dict(table.rows)["2005"] == ["58.1", "63.4", "61.6", "238.4"]
+    assert "European ABCP issuance" in table.caption
+    counts = _words([(100, [("Answers", 20, 60), ("Freq.", 200, 220), ("Percent", 260, 290), ("Cum.", 320, 340)])]
+                    + [(112 + 12 * i, [(str(i), 20, 25), (f, 200, 218), (p, 260, 275), (c, 320, 338)])
+                       for i, (f, p, c) in enumerate([("138", "6.9", "6.9"), ("178", "8.8", "15.7"),
+                                                      ("626", "31.1", "46.8")])])
+    assert dict(find_tables(counts)[0].rows)["1"] == ["178", "8.8", "15.7"]
+    # amounts down the left of a table that has word labels stay values
+    labelled = _words([(100, [("2022", 200, 220), ("2021", 260, 280), ("2020", 320, 340)])]
+                      + [(112 + 12 * i, [(label, 20, 60), ("10", 205, 220), ("20", 265, 280), ("30", 325, 340)])
+                         for i, label in enumerate(["Revenue", "Costs", "Profit"])])
+    assert dict(find_tables(labelled)[0].rows)["Costs"] == ["10", "20", "30"]
+
+
+def test_a_header_set_left_of_its_right_aligned_figures_heads_that_column():
+    """"Male" stands left of the figures beneath it (and further left than the first figure's edge); every label
+    ends before it, so it still heads the first column."""
+    words = _words([(80, [("Illnesses", 108, 143), ("Male", 226, 245), ("Female", 306, 336)])]
+                   + [(92 + 12 * i, [(label, 59, 126), (m, 267, 277), (f, 352, 362)])
+                      for i, (label, m, f) in enumerate([("Allergy", "25", "68"), ("Anxiety", "17", "64"),
+                                                         ("Asthma", "6", "25")])])
+    table = find_tables(words)[0]
+    assert table.headers == ["Male", "Female"]
+    assert dict(table.rows)["Anxiety"] == ["17", "64"]
