@@ -51,6 +51,7 @@ _PERIOD_WORDS_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\
                               re.IGNORECASE)
 _NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
 _PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b", re.IGNORECASE)
+_PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", re.IGNORECASE)
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -166,8 +167,9 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
-    if len(asked) > 1 and not percent_asked:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%"
-        asked = [(head, value) for head, value in asked if "%" not in value] or asked
+    if len(asked) > 1:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%": the kind asked, amount or percent
+        kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
+        asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
         column = named_column([cell for cell in asked or row.cells if figures(cell[1])], asked_words)
         asked = [column] if column else []
@@ -175,6 +177,11 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
             counts = [(head, value) for head, value in row.cells if _COUNT_RE.fullmatch(value.strip())]
             asked = counts if len(counts) == 1 else []
     return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
+
+
+def _in_percent(header: str, value: str) -> bool:
+    """Whether a cell is a percentage: "%" in its value, or its column headed "%", "Percent", "Pct" or "Share"."""
+    return "%" in value or bool(_PERCENT_HEADER_RE.search(header))
 
 
 def _agree(amounts: list[tuple[float, int] | None]) -> bool:

@@ -422,6 +422,7 @@ ROW_NAMES_SUBJECT = 1.5  # a row whose label fits the question this well names w
 NEAR_BEST = 0.25  # a row whose label fits the question this much less well than the best row's still counts
 DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
 DENSE_WORDS_PER_FIGURE = 4  # ... when it has no more words than this per figure (prose has more)
+UNIT_WORDS = 3  # words between two figures that can be their unit ("cd/m² (typ.) Optional for"), not a label
 _PARENTHESES_RE = re.compile(r"\([^()]{0,12}\)")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
@@ -653,27 +654,34 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str], dated: bool = Fa
         return True  # prose: its figures stand in sentences, not in a flattened row
     found = _value_spans(text)
     mine = figures(claim.text)
-    labels, at, own = [], 0, []
+    labels, beside, at, own = [], [], 0, []
     for index, ((start, end), figure) in enumerate(found):
-        label = set(tokenize(text[at:start])) - {"s"}
+        between = text[at:start]
+        label = set(tokenize(between)) - {"s"}
         labels.append(_row_fit(label, subject))
+        beside.append(labels[-1] <= 0 and len(_letter_words(between)) <= UNIT_WORDS)
         if mine and mine[0][1].supported_by(figure):
             own.append(index)
         at = end
     if not own or max(labels[i] for i in own) <= 0 or max(labels[i] for i in own) < max(labels) - NEAR_BEST:
         return False
-    return dated or not _column_undetermined([figure for _, figure in found], labels, own)
+    return dated or not _column_undetermined([figure for _, figure in found], beside, own)
 
 
-def _column_undetermined(found: Sequence[Figure], labels: Sequence[float], own: Sequence[int]) -> bool:
-    """Whether the claim's figure is one of several different values under one label ("Pixel Pitch 155.25 (H) x
-    155.25 (V) um 184.5 (H) x 184.5 (V) um": one value per model, the column headers lost): which column was asked
-    is then not stated in the unit, so the unit cannot verify it."""
+def _letter_words(text: str) -> list[str]:
+    """The words with letters outside short parentheses: "cd/m² (typ.) Optional for" has three."""
+    return [word for word in _PARENTHESES_RE.sub(" ", text).split() if _LETTER_RE.search(word)]
+
+
+def _column_undetermined(found: Sequence[Figure], beside: Sequence[bool], own: Sequence[int]) -> bool:
+    """Whether the claim's figure is one of several different values side by side under one label ("Pixel Pitch
+    155.25 (H) x 155.25 (V) um 184.5 (H) x 184.5 (V) um": one value per model, the column headers lost; `beside`:
+    a figure follows the one before it with no label and at most a unit between): which column was asked is then
+    not stated in the unit, so the unit cannot verify it."""
     for index in own:
-        start = max((i for i in range(index + 1) if labels[i] > 0), default=index)
-        end = next((i for i in range(index + 1, len(found)) if labels[i] > 0), len(found))
-        values = {(figure.value, figure.percent) for figure in found[start:end]}
-        if len(values) < 2:
+        start = max((i for i in range(index + 1) if not beside[i]), default=0)
+        end = next((i for i in range(index + 1, len(found)) if not beside[i]), len(found))
+        if len({(figure.value, figure.percent) for figure in found[start:end]}) < 2:
             return False
     return True
 
@@ -682,8 +690,7 @@ def _flattened_table(text: str) -> bool:
     """Whether a "sentence" is a table row flattened to text: many figures, few words between them (words with
     letters, outside parentheses: "300 cd/m² (typ.)" is one figure and its unit)."""
     count = len(_value_spans(text))
-    words = [word for word in _PARENTHESES_RE.sub(" ", text).split() if _LETTER_RE.search(word)]
-    return count >= DENSE_FIGURES and len(words) <= DENSE_WORDS_PER_FIGURE * count
+    return count >= DENSE_FIGURES and len(_letter_words(text)) <= DENSE_WORDS_PER_FIGURE * count
 
 
 def _row_naming(units: Sequence[Unit], subject: set[str]) -> Unit | None:

@@ -53,6 +53,7 @@ _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(
 # a value and its marker: "1,234(a)", "73ab"
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
 _CURRENCIES = ("$", "£", "€", "¥", "US$", "C$", "A$", "HK$", "RMB", "¥")
+_BROKEN_OFF_RE = re.compile(r"(?:,|\b(?:and|or|of|for|the|to|in|by|with))$", re.IGNORECASE)
 _ROW_NUMBER_RE = re.compile(r"\d{1,4}")  # a year or a small whole number as a row's label
 _CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
@@ -424,7 +425,9 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
                                          and not _is_unit(line.text)]
     pending_label = ""
     chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
+    previous: Line | None = None
     for line in body_rows:
+        after, previous = previous, line
         values = [""] * len(columns)
         label_parts = []
         for cell in line.cells:
@@ -439,7 +442,12 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
             label, values = f"{label.rstrip(' :')} {' '.join(v for v in values if v)}", [""] * len(columns)  # "Generic
             # dispensing rate (6)(7)": footnote marks over the columns make no row of values but a title
         if not any(values):
-            # a label on its own line: a section title, or the first line of a label wrapped onto the next
+            # a label on its own line: the rest of the row above's label, a section title, or the first line of
+            # a label wrapped onto the next
+            if not pending_label and rows and rows[-1][1] and after is not None and _label_goes_on(
+                    rows[-1][0], label, line.top - after.bottom, line.height):
+                rows[-1] = (f"{rows[-1][0]} {label}", rows[-1][1])
+                continue
             if pending_label and _continues(label):
                 pending_label = f"{pending_label} {label}"
                 continue
@@ -521,6 +529,13 @@ def line_numbers(rows: list[tuple[str, list[str]]]) -> bool:
 def _continues(label: str) -> bool:
     """Whether a label goes on from the line above ("provided by operating activities", "(thousands)")."""
     return label[:1].islower() or label[:1] in "(&–-"
+
+
+def _label_goes_on(label: str, line: str, gap: float, height: float) -> bool:
+    """Whether a line of words just below a row (less than half a line's height apart) ends that row's label
+    ("Applications and mashups" / "developed by the public and" / "government"; "Budget Coefficient for Coffee," /
+    "Tea, Herb Tea"): it starts in lower case, or the label breaks off after a comma or a joining word."""
+    return gap < 0.5 * height and ("a" <= line[:1] <= "z" or bool(_BROKEN_OFF_RE.search(label)))
 
 
 def _amount(value: str) -> float | None:
@@ -640,7 +655,7 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
         if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
-        if 1 < len(over) < len(columns):  # group headers ("Domestic", "International"): each column takes the
+        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over):  # group headers ("Domestic", "International"): each column takes the
             for i, centre in enumerate(centres):  # nearest one, when within half the way to the next group's
                 nearest = min(over, key=lambda c: max(c.x0 - centre, centre - c.x1, 0.0))
                 if _in_group(centre, nearest, over):
@@ -649,7 +664,7 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
         headed: set[int] = set()
         astray = []
         for cell in over:
-            covered = [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
+            covered = _covered(cell, columns)
             if not covered:
                 astray.append(cell)
             for i in covered:
@@ -663,11 +678,28 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
     return [" ".join(p) for p in parts], spanning
 
 
+def _ends_at_edge(cell: Cell | Word, columns: Sequence[_Column]) -> bool:
+    """Whether a header cell ends where one column's figures end (within 2 points): right-aligned over that column,
+    its own header ("Percentage of" atop "international desired population coverage"), not a group's."""
+    return any(abs(cell.x1 - col.x1) <= 2 for col in columns)
+
+
+def _covered(cell: Cell, columns: Sequence[_Column]) -> list[int]:
+    """The columns a header cell stands over (its span and their figures' overlap, within 2 points)."""
+    return [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
+
+
 def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
-    """A header cell over several columns cut where its words stand clearly further apart than elsewhere in it:
-    "HOVER (2-hop)  HOVER (3-hop)  FEVEROUS-S" heads three groups of columns; "Year ended 30 June" stays whole."""
+    """A header cell over several columns, ending where a column's figures end, cut after each word ending at such
+    an edge too (right-aligned headers run together: "exclusion rate before substitution" heads two columns), else where its words stand
+    clearly further apart than elsewhere in it: "HOVER (2-hop)  HOVER (3-hop)  FEVEROUS-S" heads three groups of
+    columns; "Year ended 30 June" stays whole."""
     words = cell.words
     covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
+    edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)]
+    if covered >= 2 and edges and _ends_at_edge(cell, columns):  # right-aligned headers run together: "exclusion rate" | "before substitution"
+        return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part)
+                for part in (words[a:b] for a, b in zip([0] + edges, edges + [len(words)]))]
     if covered < 2 or len(words) < 3:
         return [cell]
     gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]

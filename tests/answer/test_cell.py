@@ -419,3 +419,15 @@ def test_a_records_count_is_verified_and_one_capitalised_word_is_no_name():
     question = "How many employees were affected by Toyota Motor North America's closure in Torrance?"
     assert verify("Toyota Motor North America, No. Of: 3000 [1].", texts, question).verdict == VERIFIED
     assert title_names("What was PaLM-2L + RAG's accuracy on StrategyQA?", {"palm", "2l", "2", "rag"}) == set()
+
+
+def test_the_kind_asked_picks_between_an_amount_and_a_percent_column_of_the_same_date():
+    """Columns "12/31/2010 $000's" and "12/31/2010 %": a balance asked is the amount, a share asked the percent."""
+    from rag.answer.cell import _asked_value
+    from rag.answer.verify import Unit
+
+    row = Unit(1, "bank.pdf", 2, "Lease financing receivables: 12/31/2010 $000's: 3,147,000; 12/31/2010 %: 21.2",
+               kind="row", label="Lease financing receivables",
+               cells=[("12/31/2010 $000's", "3,147,000"), ("12/31/2010 %", "21.2")])
+    assert _asked_value(row, {2010}, by_date=True) == ("12/31/2010 $000's", "3,147,000")
+    assert _asked_value(row, {2010}, by_date=True, percent_asked=True) == ("12/31/2010 %", "21.2")

@@ -457,3 +457,39 @@ def test_a_header_set_left_of_its_right_aligned_figures_heads_that_column():
     table = find_tables(words)[0]
     assert table.headers == ["Male", "Female"]
     assert dict(table.rows)["Anxiety"] == ["17", "64"]
+
+
+def test_a_label_wrapped_below_its_figures_stays_with_its_row():
+    """"Applications and mashups   0   237" / "developed by the public and" / "government": the label ends below its
+    figures; a note below the last row ("χ2 = 484.6") is not part of it."""
+    words = _words([(80, [("2009", 200, 220), ("2010", 260, 280), ("2011", 320, 340)]),
+                    (92, [("Total", 20, 40), ("data", 43, 60), ("sets", 63, 80), ("47", 210, 220), ("272", 265, 280),
+                          ("389", 325, 340)]),
+                    (104, [("Applications", 20, 70), ("and", 73, 88), ("mashups", 91, 130), ("0", 215, 220),
+                           ("237", 265, 280), ("1,079", 320, 340)]),
+                    (112, [("developed", 20, 60), ("by", 63, 72), ("the", 75, 88), ("public", 91, 115)]),
+                    (128, [("Downloads", 20, 70), ("0", 215, 220), ("652", 265, 280), ("2,348", 320, 340)]),
+                    (136, [("χ2", 20, 30), ("=", 33, 36), ("484.6", 39, 60)])])
+    table = find_tables(words)[0]
+    assert dict(table.rows)["Applications and mashups developed by the public"] == ["0", "237", "1,079"]
+    assert "Downloads" in dict(table.rows)
+
+
+def test_right_aligned_stacked_headers_are_cut_at_their_columns_edges_and_are_no_group_headers():
+    """Headers right-aligned over their figures and wrapped over four lines: "Percentage of" over the first column
+    only is its header, not a group over all; "exclusion rate before substitution" run together is cut where the
+    second column's figures end."""
+    words = _words([(114, [("Percentage", 161, 195), ("of", 198, 209), ("weighted", 510, 535), ("school", 538, 554)]),
+                    (125, [("National", 222, 250), ("desired", 253, 278), ("Weighted", 290, 320), ("school", 323, 347),
+                           ("participation", 513, 554)]),
+                    (142, [("Education", 38, 70), ("system", 73, 99), ("coverage", 177, 209), ("exclusion", 230, 262),
+                           ("rate", 265, 278), ("before", 282, 310), ("substitution", 313, 347),
+                           ("response", 520, 545), ("rate", 546, 554)])]
+                   + [(153 + 11 * i, [(name, 38, 68), ("100", 197, 209), (a, 270, 278), (b, 339, 347),
+                                      (c, 546, 554)])
+                      for i, (name, a, b, c) in enumerate([("Australia", "4", "96", "93"), ("Austria", "5", "99", "98"),
+                                                           ("Bulgaria", "3", "97", "95")])])
+    table = find_tables(words)[0]
+    assert table.headers == ["Percentage of coverage", "National desired exclusion rate",
+                             "Weighted school before substitution", "weighted school participation response rate"]
+    assert dict(table.rows)["Austria"] == ["100", "5", "99", "98"]
