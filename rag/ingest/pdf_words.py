@@ -1,8 +1,9 @@
 """A text-layer page's characters with their boxes, read with pypdfium2, for finding tables and placing text.
 
 `page_layout` hands on the page's text in content order (what pdfium extracts, with its own spaces and line breaks)
-and its words, each with its box in points from the top-left corner and the range of characters it covers in that
-text, so a table found among the words can be cut out of the text and written back labelled (`rag.ingest.tables`).
+and its words, each with its box in points from the top-left corner (of the frame the page's text is upright in:
+a table set sideways is read turned) and the range of characters it covers in that text, so a table found among
+the words can be cut out of the text and written back labelled (`rag.ingest.tables`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class PageLayout:
     words: list[Word]
     width: float
     height: float
+    turn: int = 0  # degrees the text was turned by: boxes are in its upright frame (`_text_turn`)
 
 
 def page_layout(page) -> PageLayout:
@@ -28,6 +30,10 @@ def page_layout(page) -> PageLayout:
     try:
         width, height = page.get_size()
         count = textpage.count_chars()
+        turn = _text_turn(textpage, count)
+        upright = _UPRIGHT[turn]
+        if turn in (90, 270):
+            width, height = height, width
         chars: list[str] = []
         words: list[Word] = []
         current: list[tuple[int, str, tuple[float, float, float, float]]] = []
@@ -58,7 +64,7 @@ def page_layout(page) -> PageLayout:
             if not ch or ch.isspace() or ch == "\ufffe" or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
                 close()
                 continue
-            box = textpage.get_charbox(index, loose=True)
+            box = upright(textpage.get_charbox(index, loose=True), width, height)
             if current:
                 last = current[-1][2]
                 size = max(last[3] - last[1], box[3] - box[1], 1.0)
@@ -66,6 +72,37 @@ def page_layout(page) -> PageLayout:
                     close()
             current.append((index, ch, box))
         close()
-        return PageLayout("".join(chars), words, width, height)
+        return PageLayout("".join(chars), words, width, height, turn)
     finally:
         textpage.close()
+
+
+ROTATED_SHARE = 0.6  # the page's text is read turned when this share of its characters is turned alike
+
+# a character's box (left, bottom, right, top; y up) in the frame where text turned by the key's angle (pdfium's,
+# clockwise) is upright, given that frame's width and height: text running up the page (270°) reads left to right
+# with its lines going down from the page's left edge; text running down (90°), from its right edge
+_UPRIGHT = {
+    0: lambda box, width, height: box,
+    270: lambda box, width, height: (box[1], height - box[2], box[3], height - box[0]),
+    90: lambda box, width, height: (width - box[3], box[0], width - box[1], box[2]),
+}
+
+
+def _text_turn(textpage, count: int) -> int:
+    """The angle (0, 90 or 270 degrees) most of the page's characters are drawn at, when ROTATED_SHARE of them
+    are: tables set sideways on a page are read in their own upright frame (pdfium's boxes are the page's)."""
+    import math
+
+    import pypdfium2.raw as pdfium_c
+
+    turns = {0: 0, 90: 0, 270: 0}
+    for index in range(0, count, max(1, count // 400)):  # a sample is enough to tell
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)
+        if angle >= 0:
+            turn = round(math.degrees(angle) / 90) * 90 % 360
+            if turn in turns:
+                turns[turn] += 1
+    total = sum(turns.values())
+    turn = max(turns, key=turns.get)
+    return turn if total and turns[turn] >= ROTATED_SHARE * total else 0

@@ -29,7 +29,7 @@ _FIGURE_RE = re.compile(
     r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",
     re.IGNORECASE,
 )
-_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
+_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
 # Chinese/Japanese: "单位：万元", "（単位：百万円）", "單位：人民幣千元", "单位：股" (the scale characters 千 万 百万 亿
 # and the currency 元 円 before a count word are optional)

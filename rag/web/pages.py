@@ -80,7 +80,7 @@ def _page_words(path: str, _mtime: int, page: int, ocr_languages: str) -> list[P
         pdf_page = document[page - 1]
         layout = page_layout(pdf_page)
         left, _bottom, _right, top = pdf_page.get_bbox()  # the crop box within the media box, as rendered
-        rotated = pdf_page.get_rotation() != 0
+        rotated = pdf_page.get_rotation() != 0 or layout.turn != 0
     finally:
         document.close()
     # Word boxes are in the page's coordinates; the rendered image shows its crop box, which may not start at 0.

@@ -493,3 +493,39 @@ def test_right_aligned_stacked_headers_are_cut_at_their_columns_edges_and_are_no
     assert table.headers == ["Percentage of coverage", "National desired exclusion rate",
                              "Weighted school before substitution", "weighted school participation response rate"]
     assert dict(table.rows)["Austria"] == ["100", "5", "99", "98"]
+
+
+@pytest.mark.parametrize("angle", [90, -90])
+def test_a_table_set_sideways_on_an_upright_page_is_read_in_its_own_frame(tmp_path, angle):
+    """A landscape table printed turned on a portrait page (text running up or down it): its rows are read as
+    in the upright table, labelled, not as stacks of letters."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    with pdf.rotation(angle, x=105, y=148):
+        x, y = 35, 110
+        pdf.set_xy(x, y)
+        pdf.cell(0, 6, "Enquiries by country")
+        for i, (label, values) in enumerate([("", ["2021", "2022"]), ("Spain", ["268", "153"]),
+                                             ("Germany", ["233", "119"]), ("United Kingdom", ["139", "114"])]):
+            pdf.set_xy(x, y + 8 + 6 * i)
+            pdf.cell(50, 5, label)
+            for j, value in enumerate(values):
+                pdf.set_xy(x + 60 + 25 * j, y + 8 + 6 * i)
+                pdf.cell(20, 5, value, align="R")
+    path = tmp_path / "sideways.pdf"
+    pdf.output(str(path))
+    import pypdfium2 as pdfium
+
+    from rag.ingest.pdf_words import page_layout
+
+    document = pdfium.PdfDocument(str(path))
+    layout = page_layout(document[0])
+    document.close()
+    assert layout.turn == (270 if angle == 90 else 90)
+    tables = [find_tables(layout.words)[0]] + (_page(path).tables if angle == 90 else [])  # pypdf runs the
+    for table in tables:  # cells of text turned clockwise together: that page does not look tabular to the ingest
+        assert table.headers == ["2021", "2022"]
+        assert dict(table.rows)["United Kingdom"] == ["139", "114"]
