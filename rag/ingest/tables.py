@@ -286,14 +286,58 @@ def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
     """The tables among a page's words (see the module docstring)."""
     lines = group_lines(words)
     tables: list[Table] = []
-    for start, end in _table_regions(lines):
-        table = _build_table(lines, start, end)
-        if table is not None:
-            table.page = page
-            if tables and continues(table, tables[-1]):
-                take_headers(table, tables[-1])
-            tables.append(table)
+    for region in _table_regions(lines):
+        for part, start, end in _side_by_side(lines, *region):
+            table = _build_table(part, start, end)
+            if table is not None:
+                table.page = page
+                if tables and continues(table, tables[-1]):
+                    take_headers(table, tables[-1])
+                tables.append(table)
     return tables
+
+
+SIDE_BY_SIDE_ROWS = 0.6  # share of a region's rows with a label after figures, and figures after it, to split it
+
+
+def _side_by_side(lines: list[Line], start: int, end: int) -> list[tuple[list[Line], int, int]]:
+    """The region as one table, or as several standing side by side ("Spain 268 | Spain 153 | Germany 91"): where
+    most rows have a label after their figures and figures after that label, the page's lines are cut there
+    into parts, each (its lines, the region's start and end in them)."""
+    rows = [line for line in lines[start:end] if line.figures()]
+    starts: list[float] = []
+    for line in rows:
+        seen_figure = False
+        for i, cell in enumerate(line.cells):
+            if cell.figure:
+                seen_figure = True
+            elif seen_figure and any(c.figure for c in line.cells[i + 1:]):
+                starts.append(cell.x0)
+                seen_figure = False
+    cuts: list[float] = []
+    for x in sorted(starts):
+        near = [other for other in starts if abs(other - x) <= 15]
+        if len(near) >= SIDE_BY_SIDE_ROWS * len(rows) and not any(abs(x - cut) <= 15 for cut in cuts):
+            cuts.append(min(near) - 2)
+    if not cuts:
+        return [(lines, start, end)]
+    bounds = [float("-inf")] + cuts + [float("inf")]
+    parts = []
+    for left, right in zip(bounds, bounds[1:]):
+        kept: list[tuple[int, Line]] = []
+        for index, line in enumerate(lines):
+            words = [w for w in line.words if left <= w.x0 < right]
+            if words:
+                part = Line(words)
+                part.cells = _cells(part)
+                kept.append((index, part))
+        inside = [i for i, (index, _) in enumerate(kept) if start <= index < end]
+        if not inside:
+            continue
+        part_lines = [line for _, line in kept]  # the part's own rows: a row cut short by what stood beside it
+        parts += [(part_lines, a, b) for a, b in _table_regions(part_lines)  # ("Spain 268 ... Unspecified") is one
+                  if a <= inside[-1] and b > inside[0]]
+    return parts
 
 
 def continues(table: Table, before: Table) -> bool:

@@ -529,3 +529,23 @@ def test_a_table_set_sideways_on_an_upright_page_is_read_in_its_own_frame(tmp_pa
     for table in tables:  # cells of text turned clockwise together: that page does not look tabular to the ingest
         assert table.headers == ["2021", "2022"]
         assert dict(table.rows)["United Kingdom"] == ["139", "114"]
+
+
+def test_tables_side_by_side_are_read_apart():
+    """"Spain 268   Spain 153   Germany 91": three rankings side by side, each a table of its own; a label
+    printed beside the first row (a chart's) does not cost the first table that row (the third's, which it ends,
+    is read as a header line)."""
+    rankings = [[("Spain", "268"), ("Germany", "233"), ("France", "136"), ("Italy", "92")],
+                [("Spain", "153"), ("Germany", "119"), ("France", "99"), ("Italy", "82")],
+                [("Germany", "91"), ("Spain", "85"), ("Belgium", "56"), ("France", "46")]]
+    lines = [(91, [("Enquiries", 138, 167), ("Enquiries", 264, 294), ("Enquiries", 396, 425)])]
+    for i in range(4):
+        cells = []
+        for j, ranking in enumerate(rankings):
+            label, value = ranking[i]
+            cells += [(label, 58 + 130 * j, 58 + 130 * j + 6 * len(label)), (value, 160 + 130 * j, 170 + 130 * j)]
+        lines.append((101 + 10 * i, cells + ([("Unspecified", 484, 517)] if i == 0 else [])))
+    tables = find_tables(_words(lines))
+    assert [dict(t.rows).get("Spain") for t in tables] == [["268"], ["153"], ["85"]]
+    assert tables[0].headers == tables[1].headers == ["Enquiries"]
+    assert dict(tables[0].rows)["Germany"] == ["233"] and dict(tables[2].rows)["Belgium"] == ["56"]
