@@ -24,12 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _FIGURE_RE = re.compile(
-    r"^[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
+    r"^\*{0,3}[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
     # a footnote or significance letters ("(a)", "73ab"), a spread ("35.5% (3%)", "0.71 ± 0.02")
     r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",
     re.IGNORECASE,
 )
-_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%"}
+_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%", "-%",
+           # statistical agencies' marks for a value not given: not applicable, not available, suppressed, ...
+           "(X)", "(NA)", "(S)", "(Z)", "(D)", "(B)", ":", "..", "...", "x", "X", "***", "****", "*****"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
 # Chinese/Japanese: "单位：万元", "（単位：百万円）", "單位：人民幣千元", "单位：股" (the scale characters 千 万 百万 亿
 # and the currency 元 円 before a count word are optional)
@@ -49,6 +51,7 @@ _LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's li
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
+_PERCENT_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b", re.IGNORECASE)  # a column of percentages
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
 # a value and its marker: "1,234(a)", "73ab"
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
@@ -163,8 +166,8 @@ class Table:
             # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else _scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
-                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) else _with_scale(value, *scale))
-                         for head, value in pairs]
+                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) or _PERCENT_HEAD_RE.search(head)
+                          else _with_scale(value, *scale)) for head, value in pairs]  # "Percent: 18.7" stays
             elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
                 pairs = [(head, _PLAIN_NUMBER_RE.sub(r"\1%", value)) for head, value in pairs]
             unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""

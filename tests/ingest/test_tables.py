@@ -549,3 +549,17 @@ def test_tables_side_by_side_are_read_apart():
     assert [dict(t.rows).get("Spain") for t in tables] == [["268"], ["153"], ["85"]]
     assert tables[0].headers == tables[1].headers == ["Enquiries"]
     assert dict(tables[0].rows)["Germany"] == ["233"] and dict(tables[2].rows)["Belgium"] == ["56"]
+
+
+def test_statistical_marks_are_blank_values_and_percent_columns_take_no_scale():
+    """A census table: "*****" and "(X)" for values not given, "*2,247" significant (a leading mark), and
+    "(Numbers in thousands)" scaling the numbers but not the "Percent" column."""
+    words = _words([(60, [("(Numbers", 20, 60), ("in", 63, 70), ("thousands)", 73, 120)]),
+                    (72, [("Number", 200, 230), ("Percent", 260, 290), ("Difference", 320, 360)])]
+                   + [(84 + 12 * i, [(label, 20, 90), (n, 205, 230), (p, 270, 290), (d, 335, 360)])
+                      for i, (label, n, p, d) in enumerate([("All ages", "291,099", "100.0", "(X)"),
+                                                            ("With a disability", "54,425", "18.7", "*2,247"),
+                                                            ("Severe disability", "34,947", "12.0", "*****")])])
+    table = find_tables(words)[0]
+    assert dict(table.rows)["With a disability"] == ["54,425", "18.7", "*2,247"]
+    assert table.row_texts()[1].startswith("With a disability: Number: 54,425 thousand; Percent: 18.7;")
