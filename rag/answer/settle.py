@@ -1,6 +1,7 @@
 """Settling the answer once the reader is done: the reader's own "no answer" is an abstention; an answer that only
 restates the question is withdrawn; any other answer is shown and checked (grounding and the verdict of
-`rag.answer.verify`).
+`rag.answer.verify`), and withdrawn when it is invented or another period's figure for one the documents do not
+cover.
 
 Hands on the finished `Answer` (abstained, reason, cited numbers, grounding, verdict).
 """
@@ -16,7 +17,7 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.result import Answer
 from rag.answer.streaming import HeldAbstention
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.verify import UNSUPPORTED, verify
+from rag.answer.verify import UNSUPPORTED, period_absent, verify
 
 UNFOUND_REASON = "the model's answer states what no passage holds"
 
@@ -44,6 +45,8 @@ def settle(result: Answer, held: HeldAbstention, asked: str, cut_short: bool,
             check(result, asked)
             if withdraw_unfound and invented(result):
                 withdraw(result, on_notice)
+            elif withdraw_unfound and period_absent(result.verdict):
+                withdraw_absent(result, on_notice)
 
 
 def invented(result: Answer) -> bool:
@@ -59,6 +62,17 @@ def withdraw(result: Answer, on_notice: Callable[[str], None] | None) -> None:
                         if not claim.found and claim.kind in ("figure", "date"))
     result.abstained = True
     result.abstain_reason = f"{UNFOUND_REASON} ({missing})"
+    result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
+    if on_notice:
+        on_notice(f"note: answer withdrawn: {result.abstain_reason}")
+
+
+def withdraw_absent(result: Answer, on_notice: Callable[[str], None] | None) -> None:
+    """Replace another period's figure, given for a period the documents state nothing for, by "the documents do
+    not contain the answer" and what they do state ("page 6 gives $3,226,773 thousand for fiscal 2022 (Net sales)
+    and no figure for fiscal 2023"), that row kept as the evidence."""
+    result.abstained = True
+    result.abstain_reason = result.verdict.reason
     result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
     if on_notice:
         on_notice(f"note: answer withdrawn: {result.abstain_reason}")

@@ -548,7 +548,16 @@ def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period
         return None
     fiscal = "fiscal " if any(_FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
     return (unit, f"{unit.where} gives {claim.text} for {fiscal}{', '.join(map(str, sorted(stated)))} ({unit.label})"
-                  f" and no figure for {fiscal}{', '.join(map(str, sorted(period)))}")
+                  f"{NO_FIGURE}{fiscal}{', '.join(map(str, sorted(period)))}")
+
+
+NO_FIGURE = " and no figure for "  # how `_other_year` ends its reason: the asked period is stated nowhere
+
+
+def period_absent(verdict: Verdict | None) -> bool:
+    """Whether the answer is contradicted because its figure is another period's and the rows naming the subject
+    state none for the asked one: the documents do not state what was asked."""
+    return verdict is not None and verdict.verdict == CONTRADICTED and NO_FIGURE in verdict.reason
 
 
 _SPAN_NAMES = {QUARTER: "a quarter", YEAR: "the full year"}

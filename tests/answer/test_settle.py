@@ -36,3 +36,20 @@ def test_withdrawal_can_be_turned_off():
     answer, _ = _settled("The company employs 4,500 people.", "How many people does the company employ?",
                          withdraw=False)
     assert not answer.abstained and answer.verdict.verdict == "unsupported"
+
+
+def test_another_years_figure_for_a_year_no_row_covers_is_withdrawn_with_what_the_rows_state():
+    table = ("Table: Consolidated Statements of Income (In thousands) columns: Fiscal 2022 | Fiscal 2021\n"
+             "Net sales (In thousands): Fiscal 2022: $10,208,580 thousand; Fiscal 2021: $8,630,889 thousand")
+    question = "What were the company's net sales in fiscal 2023?"
+    answer = Answer(question=question, answer="Net sales in fiscal 2023 were $10,208,580 thousand.",
+                    sources=[Source(number=1, file="ulta.pdf", page=6, score=0.8, text=table)])
+    notes: list[str] = []
+    settle(answer, HeldAbstention(None, question), question, False, None, notes.append, True)
+    assert answer.abstained and answer.verdict.verdict == "contradicted" and answer.verdict.unit.page == 6
+    assert "gives $10,208,580 thousand for 2022 (Net sales) and no figure for 2023" in answer.answer
+    assert notes and notes[0].startswith("note: answer withdrawn")
+    stated = Answer(question="What were net sales in fiscal 2021?", answer="$10,208,580 thousand",
+                    sources=answer.sources)
+    settle(stated, HeldAbstention(None, stated.question), stated.question, False, None, None, True)
+    assert not stated.abstained and stated.verdict.verdict == "contradicted"  # the asked year is there: shown
