@@ -21,17 +21,20 @@ _FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*%?\)?%?\s+){1,}[$£€(]?-?\
 # pypdf writes some statements value-first: "$ 19,334 $ 20,522 Marketable securities" (a row's figures, then the
 # next row's label)
 _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=[^\d\s$£€(])")
+# tables side by side, one figure each, as pypdf runs them together: "Spain 268 Spain 153 Germany 91"
+_LABEL_FIGURE_PAIRS = re.compile(r"^(?:\s*[A-Z][^\d\n]{0,40}?\s[$£€(]?-?\d[\d,.]*\)?%?){2,}\s*$")
 _LONE_FIGURE = re.compile(r"^\s*(?:[$£€(]?-?\d[\d,.]*\)?%?|\d{1,2}/\d{1,2}/\d{2,4})\s*$")  # a figure or a date
 MIN_TABULAR_LINES = 3
 MIN_LONE_FIGURES = 12
 
 
 def looks_tabular(text: str) -> bool:
-    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, or MIN_LONE_FIGURES lines
-    holding one figure alone (pypdf writes some tables a cell a line)."""
+    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures or made of label-and-figure
+    pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf writes some tables a
+    cell a line)."""
     rows = lone = 0
     for line in text.splitlines():
-        if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line):
+        if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line) or _LABEL_FIGURE_PAIRS.match(line):
             rows += 1
         elif _LONE_FIGURE.match(line):
             lone += 1

@@ -268,6 +268,10 @@ def test_a_statement_written_value_first_by_pypdf_is_read_as_a_table():
                    "11,461 16,047 Accounts receivable, net\n(459 ) (484 ) Other income\n")
     assert looks_tabular(value_first)
     assert not looks_tabular("In 2016 and 2017 we opened 12 stores.\nSales rose 5 % in 2017.\nWe had 3 segments.\n")
+    side_by_side = ("Spain 268 Spain 153 Germany 91\nGermany 233 Germany 119 Spain 85\n"
+                    "United Kingdom 139 Italy 114 Ireland 74\n")
+    assert looks_tabular(side_by_side)
+    assert not looks_tabular("See Note 5 and Note 6.\nThe Board met 4 times in Paris.\nIn 2019 we sold 5 units\n")
 
 
 @pytest.mark.shared
