@@ -309,20 +309,21 @@ def _side_by_side(lines: list[Line], start: int, end: int) -> list[tuple[list[Li
     most rows have a label after their figures and figures after that label, the page's lines are cut there
     into parts, each (its lines, the region's start and end in them)."""
     rows = [line for line in lines[start:end] if line.figures()]
-    starts: list[float] = []
+    starts: list[tuple[float, str]] = []  # where a label after figures starts, and the figure before it
     for line in rows:
-        seen_figure = False
+        before = ""
         for i, cell in enumerate(line.cells):
             if cell.figure:
-                seen_figure = True
-            elif seen_figure and any(c.figure for c in line.cells[i + 1:]):
-                starts.append(cell.x0)
-                seen_figure = False
+                before = cell.text
+            elif before and any(c.figure for c in line.cells[i + 1:]):
+                starts.append((cell.x0, before))
+                before = ""
     cuts: list[float] = []
-    for x in sorted(starts):
-        near = [other for other in starts if abs(other - x) <= 15]
-        if len(near) >= SIDE_BY_SIDE_ROWS * len(rows) and not any(abs(x - cut) <= 15 for cut in cuts):
-            cuts.append(min(near) - 2)
+    for x, _ in sorted(starts):
+        near = [(other, figure) for other, figure in starts if abs(other - x) <= 15]
+        if len(near) >= SIDE_BY_SIDE_ROWS * len(rows) and not any(abs(x - cut) <= 15 for cut in cuts) and \
+                not _numbered([figure for _, figure in near]):
+            cuts.append(min(other for other, _ in near) - 2)
     if not cuts:
         return [(lines, start, end)]
     bounds = [float("-inf")] + cuts + [float("inf")]
@@ -525,6 +526,11 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
            max(w.bottom for w in region))
     return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
                  edges=[round(col.x1, 1) for col in columns])
+
+
+def _numbered(figures: Sequence[str]) -> bool:
+    """Whether figures down a page count 1, 2, 3 ...: a form's line numbers, not a table's values."""
+    return all(f.isdigit() for f in figures) and all(int(b) == int(a) + 1 for a, b in zip(figures, figures[1:]))
 
 
 def _labels_in_first_column(rows: Sequence[Line], columns: Sequence[_Column]) -> bool:

@@ -567,3 +567,18 @@ def test_statistical_marks_are_blank_values_and_percent_columns_take_no_scale():
     table = find_tables(words)[0]
     assert dict(table.rows)["With a disability"] == ["54,425", "18.7", "*2,247"]
     assert table.row_texts()[1].startswith("With a disability: Number: 54,425 thousand; Percent: 18.7;")
+
+
+def test_a_forms_numbered_lines_are_not_tables_side_by_side():
+    """"State and  1  State income taxes ....  1": the line number after the margin's words is no table's value
+    and the line's text no second table's label."""
+    from rag.ingest.tables import _side_by_side, _table_regions, group_lines
+
+    lines = group_lines(_words([(109 + 12 * i, [(margin, 0, 40), (str(i + 1), 67, 72), (text, 83, 160),
+                                                (str(i + 1), 327, 332)])
+                                for i, (margin, text) in enumerate([("State and", "State income taxes"),
+                                                                    ("Income", "Local income taxes"),
+                                                                    ("Taxes", "Add lines 1 and 2"),
+                                                                    ("Gifts", "Gifts by cash or check")])]))
+    for region in _table_regions(lines):
+        assert len(_side_by_side(lines, *region)) == 1
