@@ -128,6 +128,8 @@ def _question_from_object(obj: dict[str, Any], number: int, default_source: str 
     if not isinstance(question, str) or not question.strip():
         raise _Invalid("missing or empty 'question'" if question in (None, "") else "'question' must be a string")
     answer = _answer_text(obj.get("answer"))
+    if "unanswerable" in obj:  # read as a filter field it would leave the question answerable, silently
+        raise _Invalid("'unanswerable' is not a field; write \"answerable\": false")
     return Question(
         question=question.strip(),
         answer=answer,

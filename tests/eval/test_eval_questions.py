@@ -152,3 +152,10 @@ def test_shared_question_sets_load_cleanly(name, total, unanswerable):
     assert sum(not q.answerable for q in questions) == unanswerable
     assert all(q.evidence_pages for q in questions if q.answerable)
     assert not any(q.evidence_pages for q in questions if not q.answerable)
+
+
+def test_an_unanswerable_key_is_a_problem_not_a_silent_filter_field(write_jsonl):
+    path = write_jsonl({"question": "q", "unanswerable": True}, {"question": "r", "answerable": False})
+    questions, problems = load_questions(path)
+    assert [q.answerable for q in questions] == [False]
+    assert [p.line for p in problems] == [1] and '"answerable": false' in problems[0].message
