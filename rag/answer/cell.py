@@ -34,7 +34,8 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
                                asks_quantity, asks_yes_no, column_years, header_words, label_words, named_column,
-                               other_month, own_name, passage_units, qualified, row_scale, subject_words, years)
+                               other_month, other_years_row, own_name, passage_units, qualified, row_scale,
+                               subject_words, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -161,7 +162,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and not (years(row.label) | years(row.context)) & period:
+    if not dated and period and (not (years(row.label) | years(row.context)) & period or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
         # 2017") or its table's ("NICS checks, November 2015"), not another's or none
     asked = asked_cells(row, period, by_date) if dated or not period else []

@@ -189,6 +189,15 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
 # ---------------------------------------------------------------- the question's subject and period
 
 
+def other_years_row(unit: Unit, period: set[int]) -> bool:
+    """Whether a row of undated columns states a year of its own, in its label or as its first value (a group of
+    rows' year down the left), and not the asked one: "Women: gender (in %): 1991; Services: 77.4" is 1991's row,
+    whatever years its caption names. (A year further along the row, a debt's maturity, says nothing of it.)"""
+    first = unit.cells[0][1] if unit.cells else ""
+    own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
+    return bool(own) and not own & period
+
+
 def years(text: str) -> set[int]:
     """The years written in `text` ("2022", "FY2021", "FY22")."""
     found = set()
@@ -510,8 +519,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             asked = [named]
         if other_month(asked_words, unit.context):
             continue  # another month's report
-        in_asked = any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
-            not period or bool(years(unit.context) & period))
+        in_asked = (any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
+            not period or bool(years(unit.context) & period))) and not (
+            period and not dated and other_years_row(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject, own_name(unit.file)):
             stated = span(holding[0][0]) or span(unit.context)

@@ -331,3 +331,16 @@ def test_a_value_stated_for_another_amount_than_the_asked_ones_is_contradicted()
     assert verdict.verdict == CONTRADICTED and "$75,000" in verdict.reason and "$50,000" in verdict.reason
     same = "What share of seniors with a household income of $75,000 or more have broadband at home?"
     assert verify("82%", passages, same).verdict == VERIFIED
+
+
+def test_a_row_stating_another_year_of_its_own_does_not_verify_the_asked_year():
+    """Year groups down the left ("1991" beside "Women", under a caption naming 1991 and 1996): the row with 1991
+    in it is 1991's, not 1996's."""
+    table = ("Table: Employment by sector, 1991 and 1996 (in %) columns: gender (in %) | Agriculture | Services\n"
+             "Women (in %): gender (in %): 1991; Agriculture: 6.6; Services: 77.4\n"
+             "Women (in %): Agriculture: 5.2; Services: 80.9")
+    passages = [P(1, "finland.pdf", 4, table)]
+    question = "In Finland in 1996, what percentage of employed women worked in services?"
+    assert verify("77.4%", passages, question).verdict != VERIFIED
+    assert verify("77.4%", passages, "In 1991, what percentage of employed women worked in services?").verdict \
+        == VERIFIED
