@@ -8,7 +8,11 @@ colon ("improves … by 7%", "improves the performance across the board: 7% and 
 change when it names one (increase, growth, improvement, decline, "by how much", difference, …); then any figure
 may answer it.
 
-Hands `asks_change` and `stated_as_change` to the verifier (`rag.answer.verify`).
+A question asking for a difference ("how much higher ... than", "difference between") is the stricter case: a
+level in a row or sentence does not answer it, only a change column or a figure stated as a change.
+
+Hands `asks_change`, `asks_difference`, `change_column` and `stated_as_change` to the verifier
+(`rag.answer.verify`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,29 @@ _VERB = (r"(?:increas|decreas|improv|grew|grow|rose|rise|risen|declin|fell|fall|
 _QUALIFIER = r"(?:(?:approximately|about|nearly|almost|over|some|roughly|around)\s+)?"
 _LISTED = (r"(?:[$£€]?\s?\d[\d.,]*\s*%?\s*(?:million|billion|thousand|points?|percentage points|basis points)?"
            r"\s*(?:,\s*and|,|and)\s+)*")  # earlier figures of a list: "by 7% and " before 11%
-_BY_RE = re.compile(rf"\b{_VERB}\b[^.;!?]*(?:\bby|:)\s+{_QUALIFIER}{_LISTED}$", re.IGNORECASE)
-_DIRECT_RE = re.compile(rf"\b(?:{_VERB}|up|down)\s+{_QUALIFIER}{_LISTED}$", re.IGNORECASE)
+_CURRENCY_WORD = r"(?:(?:inr|usd|eur|gbp|rmb)\s)?"  # "by USD 245.27"
+_BY_RE = re.compile(rf"\b{_VERB}\b[^.;!?]*(?:\bby|:)\s+{_QUALIFIER}{_LISTED}{_CURRENCY_WORD}$", re.IGNORECASE)
+_DIRECT_RE = re.compile(rf"\b(?:{_VERB}|up|down)\s+{_QUALIFIER}{_LISTED}{_CURRENCY_WORD}$", re.IGNORECASE)
 _ASKS_CHANGE_RE = re.compile(
     r"\b(?:increas|decreas|improv|growth|grow|grew|change|gain|declin|drop|rise|rose|fell|fall|boost|uplift|delta|"
     r"reduc|differen|by how much|how much (?:more|less|higher|lower)|compared?)\w*", re.IGNORECASE)
+
+
+_ASKS_DIFFERENCE_RE = re.compile(r"\bhow much (?:more|less|higher|lower|greater|smaller)\b|\bdifference (?:between|in)\b|"
+                                 r"\bby how much\b", re.IGNORECASE)
+_CHANGE_HEADER_RE = re.compile(r"\b(?:change|increase|decrease|difference|growth|variance)\b|%\s*chg|\bvs\.?\b",
+                               re.IGNORECASE)
+
+
+def asks_difference(question: str) -> bool:
+    """Whether the question asks how far apart two values are ("How much higher was the dividend paid in 2003
+    compared to 2002?"): a row's or sentence's level answers it only where it is stated as that difference."""
+    return bool(_ASKS_DIFFERENCE_RE.search(question))
+
+
+def change_column(header: str) -> bool:
+    """Whether a table column holds changes ("% Change", "Increase (decrease)", "2022 vs 2021")."""
+    return bool(_CHANGE_HEADER_RE.search(header))
 
 
 def asks_change(question: str) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, other_amount
-from rag.answer.change_figure import asks_change, stated_as_change
+from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
@@ -441,13 +441,20 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
-    found, against = _find_in_rows(claim, [unit for unit in units if unit.kind == "row"], row_subject, period,
-                                   asked_scale, asks_by_date(question), asked_span(question), set(tokenize(question)))
+    difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
+    rows = [unit for unit in units if unit.kind == "row"]
+    if difference:  # the years asked are the two compared: the change column is the asked one
+        rows = [replace(unit, cells=changes) for unit in rows
+                if (changes := [(head, value) for head, value in unit.cells if change_column(head)])]
+    found, against = _find_in_rows(claim, rows, row_subject, set() if difference else period, asked_scale,
+                                   asks_by_date(question), asked_span(question), set(tokenize(question)))
     if found is not None:
         return found, None
     for unit in units:
         if unit.kind == "row" or not _supports(claim, unit, asked_scale=asked_scale):
             continue
+        if difference and not stated_as_change(unit.text, _claim_start(claim, unit.text)):
+            continue  # "the dividend was Rs. 1,645.27" is a level, not how much higher it was
         words = set(tokenize(unit.text))
         if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):
             continue

@@ -344,3 +344,17 @@ def test_a_row_stating_another_year_of_its_own_does_not_verify_the_asked_year():
     assert verify("77.4%", passages, question).verdict != VERIFIED
     assert verify("77.4%", passages, "In 1991, what percentage of employed women worked in services?").verdict \
         == VERIFIED
+
+
+def test_a_difference_asked_is_verified_only_by_a_change_stated():
+    """"How much higher ... than ...?": a level that happens to equal the answer does not state the difference; a
+    change column or a sentence stating the change does."""
+    level = P(1, "annual.pdf", 20, "Table: Dividends columns: 2003 | 2002\n"
+                                   "Dividend paid (Rs. lakhs): 2003: 1,645.27; 2002: 1,400.00")
+    asked = "How much higher was the dividend paid in 2003 compared to 2002?"
+    assert verify("Rs. 1,645.27 lakhs", [level], asked).verdict != VERIFIED
+    change = P(1, "annual.pdf", 20, "The dividend paid rose by INR 245.27 lakhs in 2003 compared to 2002.")
+    assert verify("INR 245.27 lakhs", [change], asked).verdict == VERIFIED
+    column = P(1, "annual.pdf", 20, "Table: Dividends columns: 2003 | 2002 | Increase\n"
+                                    "Dividend paid (Rs. lakhs): 2003: 1,645.27; 2002: 1,400.00; Increase: 245.27")
+    assert verify("Rs. 245.27 lakhs", [column], asked).verdict == VERIFIED
