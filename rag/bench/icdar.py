@@ -3,7 +3,8 @@
 The competition dataset (Göbel et al., 2013: 67 EU and US government PDFs, 156 tables; camelot ships it under
 `tests/files/tabula/icdar2013-dataset`) gives for each `X.pdf` an `X-str.xml`: tables, their regions (1-based page)
 and cells by row and column. Those cells were drawn by other people from documents no rule here was written from,
-so they measure table reading out of sample. Each region becomes one `GoldTable` of labelled cells:
+so they measure table reading out of sample. Each region becomes one gold table of labelled cells (`rag.bench.tables`
+makes them `GoldTable`s):
 
 - header rows are the region's rows above its first data row (a row with a stub label and a figure that is not a
   year in another column); a column's header is its header cells top to bottom, spanning cells included, and its
@@ -28,7 +29,7 @@ _YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
 
 @dataclass
 class IcdarGold:
-    tables: list  # of rag.bench.tables.GoldTable
+    tables: list[tuple[str, int, str, list[dict]]]  # (file relative to the folder, 1-based page, caption, cells)
     skipped_regions: int  # continuations without headers, tables without figures
 
 
@@ -95,8 +96,6 @@ def region_cells(region: ET.Element) -> list[dict] | None:
 
 def load_icdar(folder: Path) -> IcdarGold:
     """Gold tables from every `X-str.xml` under `folder` whose `X.pdf` is under it too (paths relative to `folder`)."""
-    from rag.bench.tables import GoldTable
-
     files = sorted(folder.rglob("*-str.xml"))
     if not files:
         raise UserError(f"{folder}: no ICDAR 2013 ground truth (*-str.xml) here; pass the dataset's folder")
@@ -116,6 +115,5 @@ def load_icdar(folder: Path) -> IcdarGold:
                 if cells is None:
                     skipped += 1
                     continue
-                tables.append(GoldTable(str(pdf.relative_to(folder)), int(region.get("page", 1)),
-                                        f"table {number}", cells))
+                tables.append((str(pdf.relative_to(folder)), int(region.get("page", 1)), f"table {number}", cells))
     return IcdarGold(tables, skipped)

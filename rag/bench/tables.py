@@ -420,7 +420,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--candidates: unknown {', '.join(unknown)} (known: {', '.join(CANDIDATES)})", exit_code=2)
     if args.icdar:
         icdar = load_icdar(args.icdar)
-        data, gold = args.icdar, icdar.tables
+        data, gold = args.icdar, [GoldTable(*table) for table in icdar.tables]
         print(f"ICDAR 2013 ground truth: {icdar.skipped_regions} region(s) left out (continuations without headers, "
               "tables without figures)")
     else:

@@ -100,8 +100,11 @@ def test_icdar_ground_truth_becomes_labelled_gold_cells_and_our_extractor_is_sco
 
     from rag.bench.icdar import load_icdar
 
+    from rag.bench.tables import GoldTable
+
     folder = Path(__file__).resolve().parents[1] / "data" / "icdar2013"
     gold = load_icdar(folder)
+    gold.tables = [GoldTable(*table) for table in gold.tables]
     assert len({t.file for t in gold.tables}) >= 10 and all(t.page >= 1 for t in gold.tables)
     table = next(t for t in gold.tables if t.file.endswith("eu-018.pdf"))
     assert all(cell["value"] and cell["row"] and cell["column"] for cell in table.cells)
