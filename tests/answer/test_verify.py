@@ -358,3 +358,16 @@ def test_a_difference_asked_is_verified_only_by_a_change_stated():
     column = P(1, "annual.pdf", 20, "Table: Dividends columns: 2003 | 2002 | Increase\n"
                                     "Dividend paid (Rs. lakhs): 2003: 1,645.27; 2002: 1,400.00; Increase: 245.27")
     assert verify("Rs. 245.27 lakhs", [column], asked).verdict == VERIFIED
+
+
+def test_a_row_of_several_unnamed_columns_verifies_none_of_them():
+    """"how many Domestic stores": the row gives leased, owned and other locations, none of them named; a row
+    with one amount and its share of the total still verifies the amount."""
+    row = P(1, "bestbuy.pdf", 19, "Table: Store locations columns: Leased Locations | Owned Locations | Owned "
+                                  "Buildings and Leased Land\nDomestic: Leased Locations: 922; Owned Locations: 24; "
+                                  "Owned Buildings and Leased Land: 32")
+    assert verify("922", [row], "How many Domestic stores does Best Buy have?").verdict != VERIFIED
+    assert verify("922", [row], "How many leased Domestic locations does Best Buy have?").verdict == VERIFIED
+    share = P(1, "retail.pdf", 40, "Table: Net sales by category columns: Amount | Share\n"
+                                   "Cosmetics: Amount: $1,000; Share: 41.0%")
+    assert verify("$1,000", [share], "What were cosmetics net sales?").verdict == VERIFIED
