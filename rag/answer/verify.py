@@ -379,7 +379,8 @@ def _claim_years(answer: str, claim: Claim) -> set[int]:
     return {y for y in own if str(y) not in claim.text}
 
 
-def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: int = 0) -> bool:
+def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: int = 0, header: str = "") -> bool:
+    """Whether the unit (or its cell `value`, under `header`) states the claim, scales compared."""
     text = value if value is not None else unit.text
     if claim.kind == "figure":
         mine = figures(claim.text)
@@ -388,7 +389,7 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         claimed = mine[0][1]
         if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
             return False  # "$6.31 million" for a per-share row
-        scale = row_scale(unit) if value is not None else 0
+        scale = (row_scale(unit) or header_scale(header)) if value is not None else 0
         if value is None and claimed.exponent == 0 and not claimed.percent and not asked_scale \
                 and _STATED_SCALE_RE.search(text):
             return False  # "$6,779,511" from a flattened table "(in thousands, ...)": the answer dropped its unit
@@ -425,6 +426,15 @@ def row_scale(unit: Unit) -> int:
         return 6
     if re.search(r"\bbillions?\b", context):
         return 9
+    return 0
+
+
+def header_scale(header: str) -> int:
+    """The power of ten a column's header states its values in: 3 for "12/31/2010 $000's" or "(000s)"."""
+    if re.search(r"\$\s?000|\(000s?\)|['’]000|\b000['’]?s\b|\bthousands?\b", header, re.IGNORECASE):
+        return 3
+    if re.search(r"\bmillions?\b|\$\s?m\b|\bmn\b", header, re.IGNORECASE):
+        return 6
     return 0
 
 
@@ -523,7 +533,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     for unit in rows:
         if id(unit) not in fits:
             continue
-        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value, asked_scale)]
+        holding = [(head, value) for head, value in unit.cells if _supports(claim, unit, value, asked_scale, head)]
         if claim.kind != "figure":
             if holding or _supports(claim, unit):
                 return unit, None
@@ -548,7 +558,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
             value = asked_cells(best, period, by_date)
-            if value and not _supports(claim, best, value[0][1], asked_scale):
+            if value and not _supports(claim, best, value[0][1], asked_scale, value[0][0]):
                 against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
                                  + f"; the answer's {claim.text} is {unit.label}")

@@ -52,7 +52,8 @@ _LINE_NUMBER_RE = re.compile(r"(\d{1,3})\s?(?:[a-e]|\([a-e]\))?")  # a form's li
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
-_PERCENT_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b", re.IGNORECASE)  # a column of percentages
+# a column of percentages, or of amounts per something: its values take no "in thousands"
+_OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
 # a value and its marker: "1,234(a)", "73ab"
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
@@ -167,8 +168,9 @@ class Table:
             # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else _scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
-                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) or _PERCENT_HEAD_RE.search(head)
-                          else _with_scale(value, *scale)) for head, value in pairs]  # "Percent: 18.7" stays
+                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) or _OWN_HEAD_RE.search(head)
+                          else _with_scale(value, *scale)) for head, value in pairs]  # "Percent: 18.7" and
+                # "Current expenditure per pupil: 9,145" keep their own units
             elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
                 pairs = [(head, _PLAIN_NUMBER_RE.sub(r"\1%", value)) for head, value in pairs]
             unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""

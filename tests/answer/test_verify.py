@@ -371,3 +371,12 @@ def test_a_row_of_several_unnamed_columns_verifies_none_of_them():
     share = P(1, "retail.pdf", 40, "Table: Net sales by category columns: Amount | Share\n"
                                    "Cosmetics: Amount: $1,000; Share: 41.0%")
     assert verify("$1,000", [share], "What were cosmetics net sales?").verdict == VERIFIED
+
+
+def test_a_column_headed_in_thousands_scales_its_values():
+    """"12/31/2010 $000's: 3,147,000" is $3,147,000 thousand: "$3,147,000" dropped the unit, "$3.1 billion" is it."""
+    row = P(1, "bank.pdf", 2, "Table: Loans columns: 12/31/2010 $000's | 12/31/2010 %\n"
+                              "Lease financing receivables: 12/31/2010 $000's: 3,147,000; 12/31/2010 %: 21.2")
+    asked = "What was the balance of lease financing receivables at December 31, 2010?"
+    assert verify("$3,147,000", [row], asked).verdict != VERIFIED
+    assert verify("$3.147 billion", [row], asked).verdict == VERIFIED

@@ -555,7 +555,7 @@ def test_tables_side_by_side_are_read_apart():
     assert dict(tables[0].rows)["Germany"] == ["233"] and dict(tables[2].rows)["Belgium"] == ["56"]
 
 
-def test_statistical_marks_are_blank_values_and_percent_columns_take_no_scale():
+def test_statistical_marks_are_blank_values_and_percent_or_per_columns_take_no_scale():
     """A census table: "*****" and "(X)" for values not given, "*2,247" significant (a leading mark), and
     "(Numbers in thousands)" scaling the numbers but not the "Percent" column."""
     words = _words([(60, [("(Numbers", 20, 60), ("in", 63, 70), ("thousands)", 73, 120)]),
@@ -566,6 +566,8 @@ def test_statistical_marks_are_blank_values_and_percent_columns_take_no_scale():
                                                             ("Severe disability", "34,947", "12.0", "*****")])])
     table = find_tables(words)[0]
     assert dict(table.rows)["With a disability"] == ["54,425", "18.7", "*2,247"]
+    table.headers[0] = "Expenditure per pupil"  # an amount per something keeps its own unit too
+    assert table.row_texts()[1].startswith("With a disability: Expenditure per pupil: 54,425; Percent: 18.7;")
     assert table.row_texts()[1].startswith("With a disability: Number: 54,425 thousand; Percent: 18.7;")
 
 
