@@ -189,16 +189,6 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
 # ---------------------------------------------------------------- the question's subject and period
 
 
-def _columns_apart(claim: Claim, unit: Unit) -> bool:
-    """Whether a row gives different values of the claim's kind (amounts, or percentages) in columns the question
-    names none of ("Domestic: Leased Locations: 922; Owned Locations: 24" for "how many Domestic stores"): which
-    of them was asked is not stated, so the row verifies none."""
-    percent = figures(claim.text)[0][1].percent if figures(claim.text) else False
-    values = {found[0][1].scaled for _, value in unit.cells if len(found := figures(value)) == 1
-              and found[0][1].percent == percent and not dates(value)}  # a record's dates are no rival values
-    return len(values) > 1
-
-
 def other_years_row(unit: Unit, period: set[int]) -> bool:
     """Whether a row of undated columns states a year of its own, in its label or as its first value (a group of
     rows' year down the left), and not the asked one: "Women: gender (in %): 1991; Services: 77.4" is 1991's row,
@@ -574,6 +564,16 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _columns_apart(claim: Claim, unit: Unit) -> bool:
+    """Whether a row gives different values of the claim's kind (amounts, or percentages) in columns the question
+    names none of ("Domestic: Leased Locations: 922; Owned Locations: 24" for "how many Domestic stores"): which
+    of them was asked is not stated, so the row verifies none."""
+    percent = figures(claim.text)[0][1].percent if figures(claim.text) else False
+    values = {found[0][1].scaled for _, value in unit.cells if len(found := figures(value)) == 1
+              and found[0][1].percent == percent and not dates(value)}  # a record's dates are no rival values
+    return len(values) > 1
 
 
 def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period: set[int], by_date: bool,

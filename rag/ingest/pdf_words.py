@@ -8,6 +8,7 @@ the words can be cut out of the text and written back labelled (`rag.ingest.tabl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rag.ingest.tables import Word
@@ -92,8 +93,6 @@ _UPRIGHT = {
 def _text_turn(textpage, count: int) -> int:
     """The angle (0, 90 or 270 degrees) most of the page's characters are drawn at, when ROTATED_SHARE of them
     are: tables set sideways on a page are read in their own upright frame (pdfium's boxes are the page's)."""
-    import math
-
     import pypdfium2.raw as pdfium_c
 
     turns = {0: 0, 90: 0, 270: 0}

@@ -711,8 +711,10 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
         if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
-        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over):  # group headers ("Domestic", "International"): each column takes the
-            for i, centre in enumerate(centres):  # nearest one, when within half the way to the next group's
+        # group headers ("Domestic", "International"; not headers each right-aligned over its own column): each
+        # column takes the nearest one, when within half the way to the next group's
+        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over):
+            for i, centre in enumerate(centres):
                 nearest = min(over, key=lambda c: max(c.x0 - centre, centre - c.x1, 0.0))
                 if _in_group(centre, nearest, over):
                     parts[i].append(nearest.text)
@@ -747,13 +749,13 @@ def _covered(cell: Cell, columns: Sequence[_Column]) -> list[int]:
 
 def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
     """A header cell over several columns, ending where a column's figures end, cut after each word ending at such
-    an edge too (right-aligned headers run together: "exclusion rate before substitution" heads two columns), else where its words stand
-    clearly further apart than elsewhere in it: "HOVER (2-hop)  HOVER (3-hop)  FEVEROUS-S" heads three groups of
-    columns; "Year ended 30 June" stays whole."""
+    an edge too (right-aligned headers run together: "exclusion rate before substitution" heads two columns),
+    else where its words stand clearly further apart than elsewhere in it: "HOVER (2-hop)  HOVER (3-hop)
+    FEVEROUS-S" heads three groups of columns; "Year ended 30 June" stays whole."""
     words = cell.words
     covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
     edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)]
-    if covered >= 2 and edges and _ends_at_edge(cell, columns):  # right-aligned headers run together: "exclusion rate" | "before substitution"
+    if covered >= 2 and edges and _ends_at_edge(cell, columns):  # "exclusion rate" | "before substitution"
         return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part)
                 for part in (words[a:b] for a, b in zip([0] + edges, edges + [len(words)]))]
     if covered < 2 or len(words) < 3:
