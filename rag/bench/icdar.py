@@ -1,6 +1,6 @@
 """The ICDAR 2013 Table Competition's ground truth as gold tables for `rag.bench tables --icdar DIR`.
 
-The competition dataset (Göbel et al., 2013: 67 EU and US government PDFs, 156 tables; camelot ships it under
+The competition dataset (Göbel et al., 2013: 67 EU and US government PDFs; camelot ships it under
 `tests/files/tabula/icdar2013-dataset`) gives for each `X.pdf` an `X-str.xml`: tables, their regions (1-based page)
 and cells by row and column. Those cells were drawn by other people from documents no rule here was written from,
 so they measure table reading out of sample. Each region becomes one gold table of labelled cells (`rag.bench.tables`

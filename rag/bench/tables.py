@@ -1,5 +1,5 @@
-"""`python -m rag.bench tables [--gold FILE | --icdar DIR] [--candidates ours,pdfplumber,camelot] [--verbose]`: table extractors'
-cell accuracy on a hand-checked gold set.
+"""`python -m rag.bench tables [--gold FILE | --icdar DIR] [--candidates ours,pdfplumber,camelot] [--verbose]`:
+table extractors' cell accuracy on a hand-checked gold set (or on the ICDAR 2013 ground truth, `rag.bench.icdar`).
 
 The gold (`tests/data/tables_gold.jsonl`, one table a line) gives, per table, its PDF (relative to the shared data
 folder), 1-based page, caption and a few cells, each `{"row", "column", "value"}` as the page prints them. Every
