@@ -40,7 +40,7 @@ CJK_UNIT = (r"[（(]?\s*(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民�
             r"(?:千|万|萬|百万|百萬|千万|亿|億)?\s*(?:元|円|圆|股|人|户|名|%|％)?\s*[）)]?")
 _UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
-    r"|\s*%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"
+    r"|\s*(?:in\s+)?%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"
     r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
     r"|[£$€¥]\s?'000s?"
     rf"|{CJK_UNIT}",
@@ -54,6 +54,8 @@ _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 # a column of percentages, or of amounts per something: its values take no "in thousands"
 _OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]", re.IGNORECASE)
+_PERCENT_UNIT_RE = re.compile(r"(?:in\s+)?(?:%|per\s?cent)", re.IGNORECASE)
+_COUNT_HEAD_RE = re.compile(r"\b(?:number|count|n)\b", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
 # a value and its marker: "1,234(a)", "73ab"
 _FOOTNOTE_RE = re.compile(r"^(.*?[\d)%])\s?(\(\w\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹]|(?<=\d)[a-e]{1,4})$")
@@ -172,15 +174,19 @@ class Table:
                           else _with_scale(value, *scale)) for head, value in pairs]  # "Percent: 18.7" and
                 # "Current expenditure per pupil: 9,145" keep their own units
             elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
-                pairs = [(head, _PLAIN_NUMBER_RE.sub(r"\1%", value)) for head, value in pairs]
-            unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None else ""
+                pairs = [(head, value if _COUNT_HEAD_RE.search(head) else _PLAIN_NUMBER_RE.sub(r"\1%", value))
+                         for head, value in pairs]  # a "Number" column of a table "(in %)" counts
+            unit = f" ({_row_unit(self.unit)})" if self.unit and not own and scale is None and not (
+                _PERCENT_UNIT_RE.fullmatch(self.unit.strip())) else ""  # "59%" needs no "(%)" beside it
             cells = "; ".join(f"{head}: {value}" if head else value for head, value in pairs)
             out.append(f"{name}{unit}: {cells}")
         return out
 
     def in_percent(self) -> bool:
-        """Whether the caption says the values are percentages ("Broadband adoption, % of those 65 and older")."""
-        return bool(_PERCENT_OF_RE.search(" ".join([self.caption, self.qualifier, self.unit])))
+        """Whether the caption or unit says the values are percentages ("Broadband adoption, % of those 65 and
+        older", "(in %)")."""
+        return bool(_PERCENT_OF_RE.search(" ".join([self.caption, self.qualifier, self.unit]))
+                    or _PERCENT_UNIT_RE.fullmatch(self.unit.strip()))
 
     def header_text(self) -> str:
         """The line that opens the table and every chunk of it: caption, unit and column headers."""
@@ -462,7 +468,11 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     body_rows = body[first:]
     if sum(1 for line in body_rows if line.figures()) < MIN_ROWS:
         return None
-    if _labels_in_first_column(body_rows, columns):
+    groups: dict[int, str] = {}  # a line's group label printed once beside another line of its group
+    if _left_of_labels(body_rows, columns):
+        groups = _spanned_groups(body_rows, columns[0])
+        columns = columns[1:]
+    elif _labels_in_first_column(body_rows, columns):
         columns = columns[1:]
     labels_end = _labels_end(body_rows, columns)
     above = _header_lines_above(lines, start, columns)
@@ -477,10 +487,10 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     pending_label = ""
     chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
     previous: Line | None = None
-    for line in body_rows:
+    for number, line in enumerate(body_rows):
         after, previous = previous, line
         values = [""] * len(columns)
-        label_parts = []
+        label_parts = [groups[number]] if number in groups else []
         for cell in line.cells:
             index = _column_of(cell, columns) if cell.figure and cell.x1 > label_right or cell.x0 > label_right \
                 else None
@@ -550,6 +560,67 @@ def _labels_in_first_column(rows: Sequence[Line], columns: Sequence[_Column]) ->
             return False
         firsts.append(first.text)
     return len(firsts) >= MIN_ROWS and len(set(firsts)) == len(firsts)
+
+
+def _left_of_labels(rows: Sequence[Line], columns: Sequence[_Column]) -> bool:
+    """Whether the first column of figures stands left of the rows' labels: years or small whole numbers, each
+    followed on its line by a label of words before the next column ("1996 | Women | 5.3 13.9 80.9": a year
+    heading a group of rows, printed once beside its middle row). Figures never come before a row's label."""
+    if len(columns) < 2:
+        return False
+    first, second = columns[0], columns[1]
+    held = 0
+    for line in rows:
+        cells = [cell for cell in line.cells if cell.figure and _column_of(cell, columns) == 0]
+        if not cells:
+            continue
+        words = [cell for cell in line.cells if not cell.figure and cell.x0 > first.x1 and cell.x1 < second.x0]
+        if len(cells) > 1 or not _ROW_NUMBER_RE.fullmatch(cells[0].text) or not words:
+            return False
+        held += 1
+    return held >= 2
+
+
+def _spanned_groups(rows: Sequence[Line], column: _Column) -> dict[int, str]:
+    """For the lines of a group that lack its label, the label printed once beside one of them (`_left_of_labels`),
+    by the line's index. Groups are told apart by wider gaps between them when each then holds one label; else
+    the label starts its group when the first line has one, and stands beside its group's middle line when not
+    (a line as near to two labels is left alone), each group no larger than the first."""
+    labelled = {index: cell.text for index, line in enumerate(rows) for cell in line.cells
+                if cell.figure and cell.x1 <= column.x1 + 2}
+    blocks = _blocks_by_gaps(rows)
+    if all(sum(index in labelled for index in block) == 1 for block in blocks):
+        return {index: text for block in blocks for text in [next(labelled[i] for i in block if i in labelled)]
+                for index in block if index not in labelled}
+    marks = sorted(labelled)
+    out: dict[int, str] = {}
+    if marks[0] == 0:
+        size = min(b - a for a, b in zip(marks, marks[1:])) if len(marks) > 1 else len(rows)
+        for index in range(len(rows)):
+            start = max(mark for mark in marks if mark <= index)
+            if index not in labelled and index - start < size:
+                out[index] = labelled[start]
+        return out
+    reach = marks[0]
+    for index in range(len(rows)):
+        if index in labelled:
+            continue
+        near = sorted(marks, key=lambda mark: abs(mark - index))
+        if abs(near[0] - index) <= reach and (len(near) == 1 or abs(near[1] - index) > abs(near[0] - index)):
+            out[index] = labelled[near[0]]
+    return out
+
+
+def _blocks_by_gaps(rows: Sequence[Line]) -> list[list[int]]:
+    """The lines' indices in blocks parted by gaps clearly wider than the usual one."""
+    gaps = [line.top - above.bottom for above, line in zip(rows, rows[1:])]
+    usual = statistics.median(gaps) if gaps else 0.0
+    blocks: list[list[int]] = [[0]]
+    for index, gap in enumerate(gaps, start=1):
+        if gap > max(1.6 * usual, usual + 0.5 * rows[index].height):
+            blocks.append([])
+        blocks[-1].append(index)
+    return blocks
 
 
 def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
@@ -690,9 +761,20 @@ def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column
             break  # a sentence running across the page, not a header
         if _is_row(line) and not _is_year_row(line) or _CAPTION_START_RE.match(line.text):
             break  # a row of another table, or the table's caption ("Table 3 - European ABCP issuance")
+        if i > 0 and _caption_goes_on(lines[i - 1], line):
+            break  # the caption's second line ("Table 4: Employment rates ... by gender in" / "2005 (in %)")
         out.insert(0, line)
         i -= 1
     return out + skipped if out else []
+
+
+def _caption_goes_on(caption: Line, line: Line) -> bool:
+    """Whether a line of one cell goes on with the caption above it: the caption breaks off ("... with breakdown by"), or the
+    line starts where the caption's words start after its number ("Table 4:" | "Employment rates ...")."""
+    if not _CAPTION_START_RE.match(caption.text) or len(line.cells) != 1:
+        return False  # headers are several cells; a caption's line one run of words
+    starts = [cell.x0 for cell in caption.cells[1:2]] or [caption.cells[0].x0]
+    return bool(_BROKEN_OFF_RE.search(caption.text)) or any(abs(line.cells[0].x0 - x0) <= 2 for x0 in starts)
 
 
 def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
@@ -878,4 +960,7 @@ def _caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[
         if len(text) > 100 or _is_row(line) or text.endswith(".") or len(captions) == 2:
             break
         captions.insert(0, text)
-    return ", ".join(captions), unit
+    joined = " ".join(captions[:1])
+    for part in captions[1:]:  # a caption's broken-off line goes on in the next ("... with breakdown by" / "gender")
+        joined += (" " if _BROKEN_OFF_RE.search(joined) else ", ") + part
+    return joined, unit

@@ -584,3 +584,30 @@ def test_a_forms_numbered_lines_are_not_tables_side_by_side():
                                                                     ("Gifts", "Gifts by cash or check")])]))
     for region in _table_regions(lines):
         assert len(_side_by_side(lines, *region)) == 1
+
+
+def test_a_year_printed_once_beside_its_group_labels_every_row_of_the_group_and_a_wrapped_caption_is_no_header():
+    """"Men / 1996 Women / Total": the year (a vertically centred, merged cell) stands left of the middle row's
+    label and heads the three rows; the caption's second line ("gender (in %)") is caption, not a column header,
+    and its "(in %)" makes every value a percentage."""
+    groups = [("1991", ["11.0 40.7 48.4", "6.6 16.0 77.4", "8.9 28.7 62.4"]),
+              ("1996", ["9.5 39.4 51.0", "5.3 13.9 80.9", "7.5 27.3 65.2"])]
+    lines = [(80, [("Table", 71, 93), ("2:", 95, 104), ("Persons", 136, 170), ("employed", 173, 215), ("by", 218, 228),
+                   ("sector", 231, 258), ("with", 261, 280), ("breakdown", 283, 330), ("by", 333, 343)]),
+             (92, [("gender", 136, 166), ("(in", 169, 180), ("%)", 183, 192)]),
+             (108, [("Agriculture", 238, 293), ("Industry", 348, 389), ("Services", 452, 491)])]
+    top = 124
+    for year, rows in groups:
+        for n, (label, values) in enumerate(zip(["Men", "Women", "Total"], rows)):
+            cells = [(year, 81, 103)] if n == 1 else []
+            cells += [(label, 119, 119 + 7 * len(label))]
+            cells += [(v, right - 5 * len(v), right) for v, right in zip(values.split(), (278, 377, 484))]
+            lines.append((top, cells))
+            top += 16
+    table = find_tables(_words(lines))[0]
+    assert table.headers == ["Agriculture", "Industry", "Services"]
+    assert table.caption == "Table 2: Persons employed by sector with breakdown by gender"
+    rows = dict(table.rows)
+    assert rows["1996 Women"] == ["5.3", "13.9", "80.9"]
+    assert rows["1991 Men"] == ["11.0", "40.7", "48.4"] and rows["1996 Total"] == ["7.5", "27.3", "65.2"]
+    assert "1996 Women: Agriculture: 5.3%; Industry: 13.9%; Services: 80.9%" in table.row_texts()
