@@ -54,6 +54,13 @@ _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 # a column of percentages, or of amounts per something: its values take no "in thousands"
 _OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]", re.IGNORECASE)
+_TOTAL_LABEL_RE = re.compile(r"(?:total|net|less|add|sub-?total)\b", re.IGNORECASE)
+# a row that is a period's balance, whose indented rows are its movements, not its parts
+_PERIOD_LABEL_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:balances?|outstanding|beginning|nonvested|unvested|as of)\b"
+                              r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                              r"december)\b", re.IGNORECASE)
+_MONEY_RE = re.compile(r"[$£€¥]|\b(?:usd|eur|gbp|dollars?|euros?|ecu)\b", re.IGNORECASE)
+_PERCENT_ROW_RE = re.compile(r"(?:%|percent(?:age)?)\b", re.IGNORECASE)  # "Percent of sales" under its amount
 _PERCENT_UNIT_RE = re.compile(r"(?:in\s+)?(?:%|per\s?cent)", re.IGNORECASE)
 _COUNT_HEAD_RE = re.compile(r"\b(?:number|count|n)\b", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
@@ -77,6 +84,8 @@ _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas o
 _TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
 SPLIT_FIGURES_GAP = 0.35  # line heights between two figures that makes them two cells
 MIN_ROWS = 3  # rows with figures a table must have
+PARENT_MARK = " › "  # between a row's label and those of the rows it is indented under
+INDENT = 3.0  # points a label must start right of the one above to stand under it
 MAX_CELL_WORD_GAP = 0.9  # words closer than this many line heights are one cell ("Net income", "$ 5,363")
 
 
@@ -152,18 +161,22 @@ class Table:
     continued: bool = False  # its headers were taken from the table above it (one running over two pages)
     qualifier: str = ""  # header text over every column ("Year ended 30 June"): in the table's header line
     edges: list[float] = field(default_factory=list)  # the value columns' right edges, to match a continuation
+    parents: dict[int, str] = field(default_factory=dict)  # by row index, the labels of the rows it is indented
+    # under ("With a disability" over "Employed"), outermost first, joined by PARENT_MARK
 
     def row_texts(self) -> list[str]:
         """Each row as `label (unit): header: value; ...`; a row with no figures (a section title) as its label."""
         out = []
         section = ""  # the title of the rows under way: "Earnings per common share:" over "Diluted"
-        for label, values in self.rows:
+        for index, (label, values) in enumerate(self.rows):
             pairs = [(head, value) for head, value in zip(self.headers, values) if value]
             if not pairs:
                 out.append(label)
                 section = label
                 continue
             name = label or "(no label)"
+            if index in self.parents:
+                name = f"{self.parents[index]}{PARENT_MARK}{name}"
             own = bool(_OWN_UNIT_RE.search(label) or _CJK_OWN_UNIT_RE.search(label)
                        or _PER_SHARE_RE.search(section)
                        or re.search(r"\bper\b", label, re.IGNORECASE) and _EXCEPT_PER_RE.search(self.unit))
@@ -469,7 +482,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     if sum(1 for line in body_rows if line.figures()) < MIN_ROWS:
         return None
     groups: dict[int, str] = {}  # a line's group label printed once beside another line of its group
-    if _left_of_labels(body_rows, columns):
+    left_labels = _left_of_labels(body_rows, columns)
+    if left_labels:
         groups = _spanned_groups(body_rows, columns[0])
         columns = columns[1:]
     elif _labels_in_first_column(body_rows, columns):
@@ -484,18 +498,23 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     rows: list[tuple[str, list[str]]] = [(line.text, []) for line in header_lines
                                          if line.cells and all(cell.x1 <= label_right - 15 for cell in line.cells)
                                          and not _is_unit(line.text)]
-    pending_label = ""
+    pending_label, pending_start = "", None
+    starts: dict[int, tuple[float, float]] = {}  # where each row's label starts and ends, by the row's index
     chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
     previous: Line | None = None
     for number, line in enumerate(body_rows):
         after, previous = previous, line
         values = [""] * len(columns)
         label_parts = [groups[number]] if number in groups else []
+        label_start: float | None = None
+        label_end = 0.0
         for cell in line.cells:
             index = _column_of(cell, columns) if cell.figure and cell.x1 > label_right or cell.x0 > label_right \
                 else None
             if index is None:
                 label_parts.append(cell.text)
+                label_start = cell.x0 if label_start is None else label_start
+                label_end = cell.x1
             else:
                 values[index] = f"{values[index]} {cell.text}".strip()
         label = " ".join(label_parts)
@@ -514,14 +533,16 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
                 continue
             if pending_label:
                 rows.append((pending_label, []))
-            pending_label = label
+            pending_label, pending_start = label, label_start
             continue
         if pending_label and _continues(label):
-            label = f"{pending_label} {label}"
+            label, label_start = f"{pending_label} {label}", pending_start
             pending_label = ""
         elif pending_label:
             rows.append((pending_label, []))
         pending_label = ""
+        if label_start is not None and not left_labels:
+            starts[len(rows)] = (label_start, label_end)
         rows.append((label.rstrip(" .:").strip(), [_clean_value(v) for v in values]))
     if pending_label:
         rows.append((pending_label, []))
@@ -529,6 +550,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         return None
     rows = _label_totals(rows)
     caption, unit = _caption_and_unit(lines, start - len(above), header_lines)
+    money = bool(_MONEY_RE.search(" ".join([unit, header_unit, *headers, *(v for _, vs in rows for v in vs)])))
+    parents = _parents(rows, starts, money)
     unit = unit or header_unit
     if spanning and (not caption or _TITLE_RE.search(spanning[0]) or spanning[0].isupper()):
         caption = ", ".join(part for part in (spanning.pop(0), caption) if part)  # the page's title, centred
@@ -537,7 +560,7 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     box = (min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
            max(w.bottom for w in region))
     return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
-                 edges=[round(col.x1, 1) for col in columns])
+                 edges=[round(col.x1, 1) for col in columns], parents=parents)
 
 
 def _numbered(figures: Sequence[str]) -> bool:
@@ -621,6 +644,64 @@ def _blocks_by_gaps(rows: Sequence[Line]) -> list[list[int]]:
             blocks.append([])
         blocks[-1].append(index)
     return blocks
+
+
+def _parents(rows: Sequence[tuple[str, list[str]]], spans: dict[int, tuple[float, float]],
+             money: bool = False) -> dict[int, str]:
+    """For each row indented under a row with figures above it ("Severe disability" / "  Employed"), the labels of
+    the rows it stands under, outermost first. Only where labels start at a few set indents, each shared by two rows
+    or more, and not where two labels end or centre alike (right-aligned or centred labels start anywhere); a
+    total ("Total revenue", often set further in), a sentence, and a title row without figures (a part of its own,
+    `passage_units` reads it) end the nesting. In a table of money (a financial statement) items are set in under
+    the revenue they are no part of, so there only a percentage row stands under its amount ("Percent of sales")."""
+    starts = {index: x0 for index, (x0, _) in spans.items()}
+    levels: list[list[float]] = []
+    for x in sorted(starts.values()):
+        if levels and x - levels[-1][-1] <= INDENT - 1:
+            levels[-1].append(x)
+        else:
+            levels.append([x])
+    if not 2 <= len(levels) <= 5 or len(levels[0]) < 2 or sum(len(level) < 2 for level in levels) > 1:
+        return {}
+    out: dict[int, str] = {}
+    stack: list[tuple[float, str, int]] = []  # the rows the next may stand under: start, label, index
+    for index, (label, values) in enumerate(rows):
+        start = starts.get(index)
+        if not values or start is None or _TOTAL_LABEL_RE.match(label) or ". " in label:
+            stack = []
+            continue
+        while stack and stack[-1][0] > start - INDENT:
+            stack.pop()
+        if stack and (_aligned(spans[index], spans[stack[-1][2]]) or _PERIOD_LABEL_RE.search(stack[-1][1])
+                      or not (_part_of(values, rows[stack[-1][2]][1]) and not money or _PERCENT_ROW_RE.match(label))):
+            stack = []  # no part of the row above: a larger count ("Aged 6 and older" set further in), a movement
+            # of a balance ("Balance at January 1, 2022" / "Recoveries"), a result ("Cost of sales" / "Gross profit")
+        if stack:
+            out[index] = PARENT_MARK.join(parent for _, parent, _ in stack)
+        stack.append((start, label, index))
+    return out
+
+
+def _aligned(span: tuple[float, float], other: tuple[float, float]) -> bool:
+    """Whether two labels end, or centre, at the same place: set right-aligned or centred, not indented."""
+    return abs(span[1] - other[1]) <= 1.5 or abs(sum(span) - sum(other)) <= 3.0
+
+
+def _part_of(values: Sequence[str], whole: Sequence[str]) -> bool:
+    """Whether a row's figures can be a part of those of the row it is indented under, by the first column both
+    fill: a count or amount no larger and not negative (not a movement of a balance, "Forfeited (1.1)"), a
+    percentage under a percentage, or a row naming its percentage under the amount it is of ("Percent of sales")."""
+    for value, total in zip(values, whole):
+        if value and total:
+            part, of = _amount(value), _amount(total)
+            if part is None or of is None:
+                return False
+            if "%" in value and "%" in total:
+                return True
+            if "%" in value or "%" in total:
+                return False  # (`_parents` lets a row naming its percentage through)
+            return 0 <= part <= abs(of)
+    return False
 
 
 def _axis_ticks(rows: list[tuple[str, list[str]]]) -> bool:
@@ -795,7 +876,10 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
             continue
         # group headers ("Domestic", "International"; not headers each right-aligned over its own column): each
         # column takes the nearest one, when within half the way to the next group's
-        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over):
+        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over) \
+                and not (2 * len(over) > len(columns) and 2 * sum(len(_covered(cell, columns)) == 1
+                                                                  for cell in over) > len(over)):  # (not a
+            # line of stacked headers, most over a column each and some run together: "Number Margin of")
             for i, centre in enumerate(centres):
                 nearest = min(over, key=lambda c: max(c.x0 - centre, centre - c.x1, 0.0))
                 if _in_group(centre, nearest, over):
@@ -837,7 +921,9 @@ def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
     words = cell.words
     covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
     edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)]
-    if covered >= 2 and edges and _ends_at_edge(cell, columns):  # "exclusion rate" | "before substitution"
+    if covered >= 2 and edges and (_ends_at_edge(cell, columns) or covered == 2 and len(edges) == 1
+                                   and _within_next(words[edges[0]:], columns)):  # "exclusion rate" |
+        # "before substitution"; "Number" | "error (±)", two stacked headers' lines run together
         return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part)
                 for part in (words[a:b] for a, b in zip([0] + edges, edges + [len(words)]))]
     if covered < 2 or len(words) < 3:
@@ -853,6 +939,12 @@ def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
             parts.append([])
         parts[-1].append(word)
     return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part) for part in parts]
+
+
+def _within_next(words: Sequence[Word], columns: Sequence[_Column]) -> bool:
+    """Whether words lie over one column only, past the right edge of the column before it."""
+    return any(words[0].x0 > before.x1 and words[-1].x1 <= col.x1 + 5
+               for before, col in zip(columns, columns[1:]))
 
 
 def _header_centres(header_lines: Sequence[Line], columns: Sequence[_Column]) -> list[float]:

@@ -611,3 +611,34 @@ def test_a_year_printed_once_beside_its_group_labels_every_row_of_the_group_and_
     assert rows["1996 Women"] == ["5.3", "13.9", "80.9"]
     assert rows["1991 Men"] == ["11.0", "40.7", "48.4"] and rows["1996 Total"] == ["7.5", "27.3", "65.2"]
     assert "1996 Women: Agriculture: 5.3%; Industry: 13.9%; Services: 80.9%" in table.row_texts()
+
+
+def test_a_row_indented_under_a_row_is_written_under_its_label_and_stacked_headers_run_together_are_cut():
+    """"Severe disability" / "  Employed": the indented row is written "Severe disability › Employed". Not so for a
+    total set further in, nor for a count larger than the row above (no part of it), nor in a table of money,
+    whose items are set in under a revenue they are no part of. "Number Margin of" / "error (±)": a header line
+    run together over two columns is cut at the first column's edge."""
+    def row(top, label, x0, values):
+        cells = [(word, x0 + 30 * i, x0 + 30 * i + 25) for i, word in enumerate(label.split())]
+        return (top, cells + [(v, right - 5 * len(v), right) for v, right in zip(values, (202, 241, 300))])
+
+    lines = [(72, [("Category", 91, 124), ("Number", 173.4, 201.9), ("Margin", 206.3, 230.8), ("of", 233, 239.7)]),
+             (81, [("error", 209, 225.9), ("(±)", 228.1, 238.1), ("Percent", 273, 300)]),
+             row(96, "With a disability", 53, ["28,141", "622", "16.5"]),
+             row(108, "Employed", 61, ["12,838", "495", "45.6"]),
+             row(120, "Severe disability", 53, ["18,705", "469", "11.0"]),
+             row(132, "Employed", 61, ["5,570", "261", "27.5"]),
+             row(144, "Aged 65+", 61, ["38,599", "193", "100.0"]),
+             row(156, "No disability", 53, ["142,208", "636", "83.5"]),
+             row(168, "Total", 61, ["170,349", "185", "100.0"])]
+    table = find_tables(_words(lines))[0]
+    assert table.headers == ["Number", "Margin of error (±)", "Percent"]
+    texts = table.row_texts()
+    assert "Severe disability › Employed: Number: 5,570; Margin of error (±): 261; Percent: 27.5" in texts
+    assert any(text.startswith("With a disability › Employed: ") for text in texts)
+    assert any(text.startswith("Aged 65+: ") for text in texts)  # 38,599 is no part of 18,705
+    assert any(text.startswith("Total: ") for text in texts)
+    assert dict(table.rows)["No disability"] == ["142,208", "636", "83.5"]  # the labels themselves stay as printed
+    money = [(top, [(f"${text}" if text[0].isdigit() else text, x0, x1) for text, x0, x1 in cells])
+             for top, cells in lines]
+    assert not find_tables(_words(money))[0].parents
