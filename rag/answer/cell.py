@@ -12,7 +12,8 @@ makes it doubtful, it is the answer, quoted as printed with its row, column and 
   contradicts that answer or it was withdrawn as invented (`rag.answer.verify`, `rag.answer.settle`).
 
 It is doubtful, and the reader answers as before, when:
-- the question asks for arithmetic (an average, a change, a ratio it defines), a yes or no, or a list;
+- the question asks for arithmetic (an average, a change, a ratio it defines), a share no table prints as a
+  percentage, a yes or no, or a list;
 - no row's label is made only of the question's subject words (or of its line item's usual statement names,
   `rag.query.aliases`) and holds enough of them (`COVERAGE`); "Total" alone names nothing;
 - the rows that name it best state different values in the asked column (two segments' "Revenue"; the same figure
@@ -35,7 +36,7 @@ from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
                                asks_quantity, asks_yes_no, column_years, header_words, label_words, named_column,
                                other_month, other_years_row, own_name, passage_units, qualified, row_scale,
-                               subject_words, years)
+                               subject_words, with_sexes, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -51,8 +52,10 @@ _STATEMENT_RE = re.compile(r"\bconsolidated\b|\b(?:balance sheets?|(?:income|cas
 _PERIOD_WORDS_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b|\bq[1-4]\b",
                               re.IGNORECASE)
 _NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
-_PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b", re.IGNORECASE)
+_PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b|\bproportion\b", re.IGNORECASE)
 _PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", re.IGNORECASE)
+# a survey estimate's accuracy beside it ("Margin of error (±)", "Standard error"): not the figure asked
+_ERROR_HEAD_RE = re.compile(r"\berror|\bmoe\b|\bs\.e\.|\bconfidence\b|\bci\b|±", re.IGNORECASE)
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -61,8 +64,11 @@ _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(
 _ARITHMETIC_RE = re.compile(
     r"\b(?:average|mean|median|defined as|define|calculate|calculated|compute|computed|change[sd]?|changing|growth|"
     r"grow|grew|increase[sd]?|decrease[sd]?|decline[sd]?|difference|differ|compare[sd]?|comparison|versus|vs\.?|"
-    r"between|trend|cagr|yoy|year[- ]over[- ]year|proportion|share of|sum of|combined|ratio of|percent(?:age)? of|"
-    r"% of|per cent of|from (?:fy)?\s?\d{2,4} to|which|list|each|all)\b", re.IGNORECASE)
+    r"between|trend|cagr|yoy|year[- ]over[- ]year|sum of|combined|ratio of|from (?:fy)?\s?\d{2,4} to|which|list|"
+    r"each|all)\b", re.IGNORECASE)
+# a share asked: computed from two amounts, unless a table prints it ("What percentage of employed women worked in
+# services?" of a table of percentages)
+_SHARE_RE = re.compile(r"\b(?:proportion|share of|percent(?:age)? of|per cent of)\b|% of", re.IGNORECASE)
 
 
 @dataclass
@@ -91,10 +97,11 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     period = years(question)
     by_date = asks_by_date(question)
     percent_asked = bool(_PERCENT_ASKED_RE.search(question))
-    asked_words = set(tokenize(question))
+    order = tokenize(question)
+    asked_words = with_sexes(set(order))
     count_asked = asks_quantity(question) and not percent_asked
     values = {id(row): value for row in rows
-              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked))
+              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_month(asked_words, row.context)}  # year asked ("13 Weeks Ended", "Second Quarter
     # 2017"), or the other way round; another month's report
@@ -104,7 +111,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
     # quarters and instructions left out (the period is checked apart)
-    readings = [reading & present for reading in alias_readings(question, subject)]  # a misspelt word names no row
+    readings = [with_sexes(reading) & present  # a misspelt word names no row
+                for reading in alias_readings(question, subject)]
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, _loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
@@ -118,6 +126,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
         cells = _with_unit(cells)  # no unit ("Total liabilities: ($141)" of a fair-value note)
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
+    if _SHARE_RE.search(question) and not _in_percent(cells[0].header, cells[0].value):
+        return None  # a share of amounts, to be computed
     return cells[0]
 
 
@@ -155,7 +165,8 @@ def _record_words(row: Unit) -> set[str]:
 
 
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
-                 asked_words: set[str] = frozenset(), count_asked: bool = False) -> tuple[str, str] | None:
+                 asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = ()
+                 ) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
     Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
@@ -168,11 +179,13 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
+    if len(asked) > 1 and not _ERROR_HEAD_RE.search(" ".join(asked_words)):
+        asked = [(head, value) for head, value in asked if not _ERROR_HEAD_RE.search(head)] or asked
     if len(asked) > 1:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%": the kind asked, amount or percent
         kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
         asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
-        column = named_column([cell for cell in asked or row.cells if figures(cell[1])], asked_words)
+        column = named_column([cell for cell in asked or row.cells if figures(cell[1])], asked_words, order)
         asked = [column] if column else []
         if not asked and count_asked:  # "how many ... affected?" of a record whose one count is its only figure
             counts = [(head, value) for head, value in row.cells if _COUNT_RE.fullmatch(value.strip())]
@@ -209,9 +222,12 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     fits: list[tuple[tuple[float, float], Unit]] = []
     for row in rows:
         label = _undated(label_words(row.label) - own_name(row.file))
+        column = named.get(id(row), set())
+        if not label - GENERIC and years(row.label):  # a year's row ("2005: EU-25 Female: 56.3%"): the
+            label = {word for word in column - own_name(row.file) if word.isalpha()}  # column the question
+            # names names its measure
         if not label - GENERIC:
             continue
-        column = named.get(id(row), set())
         title = label_words(_NEGATED_RE.sub(" ", row.section))
         around = title | label_words(_NEGATED_RE.sub(" ", caption(row.context)))
         fit = max(((len((label | column) & reading) / len(reading),
@@ -266,16 +282,18 @@ def disproved_answer(result, cell: Cell | None = None) -> bool:
         return False
     if any(_states(result.answer, value) for head, value in cell.row.cells if head != cell.header):
         return True
-    if _only_percentages(result.answer) and "%" not in cell.value and not _PERCENT_ASKED_RE.search(result.question):
+    if _only_percentages(result.answer, result.question) and "%" not in cell.value and not _PERCENT_ASKED_RE.search(result.question):
         return True  # "25.0% of segment revenues" for the revenue asked
     return cell.strong and (result.verdict is None or result.verdict.verdict != VERIFIED)
 
 
-def _only_percentages(answer: str) -> bool:
-    """Whether the answer's figures are all percentages (years it names aside: "25.0% ... in 2018, 2017")."""
+def _only_percentages(answer: str, question: str = "") -> bool:
+    """Whether the answer's figures are all percentages (years it names aside: "25.0% ... in 2018, 2017", and
+    figures it repeats from the question: "41.1% of those aged 21 to 64")."""
+    echoed = {figure.value for _, figure, _ in figures(question)}
     found = [figure for _, figure, _ in figures(answer)
              if not (figure.exponent == 0 and not figure.percent and figure.decimals == 0
-                     and 1900 <= figure.value <= 2100)]
+                     and 1900 <= figure.value <= 2100) and figure.value not in echoed]
     return bool(found) and all(figure.percent for figure in found)
 
 

@@ -457,7 +457,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         rows = [replace(unit, cells=changes) for unit in rows
                 if (changes := [(head, value) for head, value in unit.cells if change_column(head)])]
     found, against = _find_in_rows(claim, rows, row_subject, set() if difference else period, asked_scale,
-                                   asks_by_date(question), asked_span(question), set(tokenize(question)))
+                                   asks_by_date(question), asked_span(question), with_sexes(set(tokenize(question))),
+                                   tokenize(question))
     if found is not None:
         return found, None
     for unit in units:
@@ -486,6 +487,27 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     return None, against
 
 
+def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), period: set[int] = frozenset()
+                  ) -> set[str]:
+    """The words naming what a row gives: its label's, and for the asked year's row ("2005: EU-25 Female: 56.3%")
+    those of the column the question names (`named_column`)."""
+    words = label_words(row.label)
+    if years(row.label) & period and all(word.isdigit() for word in words):
+        column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
+        named = {word for word in header_words(column[0], asked_words) if word.isalpha()} if column else set()
+        return named - own_name(row.file) or words  # (the year is checked apart)
+    return words - {str(year) for year in period} or words  # "1996 Women" names women in 1996 when 1996 is asked
+
+
+_SEXES = {word: sex for words, sex in ((("women", "woman", "girls", "female"), "female"),
+                                       (("men", "man", "boys", "male"), "male")) for word in tokenize(" ".join(words))}
+
+
+def with_sexes(words: set[str]) -> set[str]:
+    """Words with the one a table heads its column for the sex they name ("women": "Female")."""
+    return words | {_SEXES[word] for word in words if word in _SEXES}
+
+
 def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str) -> str | None:
     """Why a sentence holding the answer's figure states it for something other than what was asked, or None: for
     another subject listed beside it, as a change, or for the other span (a quarter's or the full year's)."""
@@ -507,14 +529,16 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
 
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
-                  by_date: bool = False, period_span: str | None = None, asked_words: set[str] = frozenset()
-                  ) -> tuple[Unit | None, tuple[Unit, str] | None]:
+                  by_date: bool = False, period_span: str | None = None, asked_words: set[str] = frozenset(),
+                  order: Sequence[str] = ()) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's, in a table of the asked span (`period_span`: a quarter's or a year's); else a contradiction: the same
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
     column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
-    fits = {id(unit): _row_fit(label_words(unit.label), subject) for unit in rows
-            if _shares_subject(set(), subject, label_words(unit.label))}
+    subject = with_sexes(subject)
+    naming = {id(unit): _naming_words(unit, asked_words, order, period) for unit in rows}
+    fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
+            if _shares_subject(set(), subject, naming[id(unit)])}
     if not fits:
         return None, None
     best_fit = max(fits.values())
@@ -530,7 +554,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = asked_cells(unit, period, by_date)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
-        named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words) \
+        named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words, order) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
         if named:
             asked = [named]
@@ -540,7 +564,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             not period or bool(years(unit.context) & period)) and not _columns_apart(claim, unit)) and not (
             period and not dated and other_years_row(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best and _label_within(unit.label, subject, own_name(unit.file)):
+        if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
+                                                    own_name(unit.file)):  # ("1996 Women": the year asked)
             stated = span(holding[0][0]) or span(unit.context)
             if stated is None or period_span is None or stated == period_span:
                 return unit, None
@@ -645,14 +670,21 @@ def header_words(header: str, asked_words: set[str]) -> set[str]:
     return named if named and len(named) >= 0.5 * len(words) else set()
 
 
-def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> tuple[str, str] | None:
-    """The (header, value) whose header the question names: more of its words than any other header, and of
-    equal numbers the one named most wholly ("Redemption Long Gun" over "Long Gun" for "long gun redemption
-    checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is named or two equally."""
-    def score(head: str) -> tuple[int, float]:
+def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str] = ()
+                 ) -> tuple[str, str] | None:
+    """The (header, value) whose header the question names: more of its words than any other header, then more of
+    its word pairs in the question's order (`order`, its tokens: "EU-25 Female" over "EU-15 Female" for "women
+    aged 15 to 64 across the EU-25"), then the one named most wholly ("Redemption Long Gun" over "Long Gun" for
+    "long gun redemption checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is
+    named or two equally."""
+    pairs = set(zip(order, order[1:]))
+
+    def score(head: str) -> tuple[int, int, float]:
         named = header_words(head, asked_words)
         words = _header_terms(head)
-        return len(named), len(named) / len(words) if words else 0.0
+        tokens = tokenize(head)
+        in_order = sum(pair in pairs for pair in zip(tokens, tokens[1:])) if named else 0
+        return len(named), in_order, len(named) / len(words) if words else 0.0
 
     scored = sorted(((score(head), head, value) for head, value in cells), reverse=True)
     if not scored or scored[0][0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
