@@ -431,3 +431,39 @@ def test_the_kind_asked_picks_between_an_amount_and_a_percent_column_of_the_same
                cells=[("12/31/2010 $000's", "3,147,000"), ("12/31/2010 %", "21.2")])
     assert _asked_value(row, {2010}, by_date=True) == ("12/31/2010 $000's", "3,147,000")
     assert _asked_value(row, {2010}, by_date=True, percent_asked=True) == ("12/31/2010 %", "21.2")
+
+
+STATS = """Table: Table 4: Employment rates (15 to 64 years) in Finland, EU-15 and EU-25 by gender in 1995, 2000 and 2005 (in %) columns: Finland Female | Finland Male | EU-15 Female | EU-15 Male | EU-25 Female | EU-25 Male
+2000: Finland Female: 64.2%; Finland Male: 70.1%; EU-15 Female: 54.1%; EU-15 Male: 72.8%; EU-25 Female: 53.6%; EU-25 Male: 71.2%
+2005: Finland Female: 66.5%; Finland Male: 70.3%; EU-15 Female: 57.4%; EU-15 Male: 72.9%; EU-25 Female: 56.3%; EU-25 Male: 71.3%
+Table: Table 2: Persons employed by sector with breakdown by gender (in %) columns: Agriculture | Industry | Services
+1996 Men: Agriculture: 9.5%; Industry: 39.4%; Services: 51.0%
+1996 Women: Agriculture: 5.3%; Industry: 13.9%; Services: 80.9%"""
+DISABILITY = """Table: Prevalence of Disability: 2005 and 2010 (Numbers in thousands) columns: 2005 Number | 2005 Margin of error (±) | 2010 Number | 2010 Margin of error (±) | 2010 Percent
+With a disability › Employed: 2005 Number: 12,838 thousand; 2005 Margin of error (±): 495 thousand; 2010 Number: 12,115 thousand; 2010 Margin of error (±): 432 thousand; 2010 Percent: 41.1
+Severe disability › Employed: 2005 Number: 5,738 thousand; 2005 Margin of error (±): 277 thousand; 2010 Number: 5,570 thousand; 2010 Margin of error (±): 261 thousand; 2010 Percent: 27.5"""
+
+
+@pytest.mark.parametrize("question, label, value", [
+    # a year's row named by the column the question names; "EU-25" in the question's order over "EU-15"; women
+    ("What was the employment rate of women aged 15 to 64 across the EU-25 in 2005?", "2005", "56.3%"),
+    # a share the table prints as a percentage, in the row of the year asked
+    ("In 1996, what percentage of employed women worked in services?", "1996 Women", "80.9%"),
+])
+def test_a_statistics_table_cell_named_by_year_column_and_sex_is_read_and_verified(question, label, value):
+    texts = [P(1, "report.pdf", 5, STATS)]
+    cell = table_cell(question, texts)
+    assert cell is not None and (cell.row.label, cell.value) == (label, value)
+    assert verify(cell.answer(), texts, question).verdict == VERIFIED
+
+
+def test_a_margin_of_error_is_not_the_count_asked_and_an_echoed_figure_does_not_hide_a_percentage():
+    question = "In 2010, how many people aged 21 to 64 with a severe disability were employed?"
+    texts = [P(1, "census.pdf", 1, DISABILITY)]
+    cell = table_cell(question, texts)
+    assert cell is not None and (cell.header, cell.value) == ("2010 Number", "5,570 thousand")
+    answer = Answer(question=question, answer="In 2010, 41.1% of individuals aged 21 to 64 with a severe "
+                                              "disability were employed.")
+    answer.verdict = Verdict(UNSUPPORTED)
+    assert disproved_answer(answer, cell)
+    assert table_cell("What share of revenue was capital expenditure in 2018?", passages(CASH_FLOW)) is None
