@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.grounding import Passage, figures
+from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
@@ -82,7 +82,7 @@ class Cell:
     def answer(self) -> str:
         """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"."""
         column = f", {self.header}" if self.header else ""
-        return f"{self.row.label}{column}: {self.value} [{self.row.source}]."
+        return f"{self.row.parents}{self.row.label}{column}: {self.value} [{self.row.source}]."
 
 
 def table_cell(question: str, passages: Sequence[Passage], names: set[str] = frozenset()) -> Cell | None:
@@ -271,7 +271,8 @@ def _amount(cell: Cell) -> tuple[float, int] | None:
 def disproved_answer(result, cell: Cell | None = None) -> bool:
     """A settled answer (`rag.answer.result.Answer`) that a cell of partial fit may replace: one a unit contradicts,
     one withdrawn for stating what no passage holds, one giving another column's value of the cell's own row (the
-    reader's usual slip: the year beside the asked one), and, for a `strong` cell, one no passage verifies. Else an
+    reader's usual slip: the year beside the asked one), one giving no figure or only a percentage for an amount,
+    and, for a `strong` cell, one no passage verifies. Else an
     answer merely unsupported stands (the sentence that states it may use the question's words the row lacks: "the
     outstanding principal of the loan facility"), and so does the reader's own "no answer"."""
     if result.abstained:
@@ -282,19 +283,22 @@ def disproved_answer(result, cell: Cell | None = None) -> bool:
         return False
     if any(_states(result.answer, value) for head, value in cell.row.cells if head != cell.header):
         return True
-    if _only_percentages(result.answer, result.question) and "%" not in cell.value and not _PERCENT_ASKED_RE.search(result.question):
+    given = _given_figures(result.answer, result.question)
+    if not given:
+        return True  # no figure at all for a figure asked ("Pharmacy revenues were about three-fourths ...")
+    if all(figure.percent for figure in given) and "%" not in cell.value \
+            and not _PERCENT_ASKED_RE.search(result.question):
         return True  # "25.0% of segment revenues" for the revenue asked
     return cell.strong and (result.verdict is None or result.verdict.verdict != VERIFIED)
 
 
-def _only_percentages(answer: str, question: str = "") -> bool:
-    """Whether the answer's figures are all percentages (years it names aside: "25.0% ... in 2018, 2017", and
-    figures it repeats from the question: "41.1% of those aged 21 to 64")."""
+def _given_figures(answer: str, question: str = "") -> list[Figure]:
+    """The figures an answer gives: not the years it names ("25.0% ... in 2018, 2017"), nor those it repeats from
+    the question ("41.1% of those aged 21 to 64")."""
     echoed = {figure.value for _, figure, _ in figures(question)}
-    found = [figure for _, figure, _ in figures(answer)
-             if not (figure.exponent == 0 and not figure.percent and figure.decimals == 0
-                     and 1900 <= figure.value <= 2100) and figure.value not in echoed]
-    return bool(found) and all(figure.percent for figure in found)
+    return [figure for _, figure, _ in figures(answer)
+            if not (figure.exponent == 0 and not figure.percent and figure.decimals == 0
+                    and 1900 <= figure.value <= 2100) and figure.value not in echoed]
 
 
 def _states(answer: str, value: str) -> bool:

@@ -37,6 +37,7 @@ from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.ingest.fiscal_years import early_year
+from rag.ingest.tables import PARENT_MARK
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
 
@@ -95,7 +96,8 @@ class Unit:
     cells: list[tuple[str, str]] = field(default_factory=list)  # a row's (column header, value)
     context: str = ""  # a row's table caption and unit
     section: str = ""  # the title of the rows a row stands under in its table ("Broadcasting" over "European
-    # competitions")
+    # competitions"), or the labels of the rows it is indented under ("Severe disability" over "Employed")
+    parents: str = ""  # those labels alone, as written before the row's own: "Severe disability › "
     place: str | None = None  # the place in a non-PDF file (`rag.text.place_text`)
 
     @property
@@ -106,7 +108,7 @@ class Unit:
         out = {"source": self.source, "file": self.file, "page": self.page, "place": self.place, "kind": self.kind,
                "text": _clip(self.text)}
         if self.kind == "row":
-            out["row"] = {"label": self.label, "cells": [[head, value] for head, value in self.cells]}
+            out["row"] = {"label": self.parents + self.label, "cells": [[head, value] for head, value in self.cells]}
         return out
 
 
@@ -153,8 +155,10 @@ def passage_units(passage: Passage) -> list[Unit]:
         if row is not None:
             flush()
             label, cells = row
+            parents, _, label = label.rpartition(PARENT_MARK)  # "Severe disability › Employed": its own label
             units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context,
-                              place=place, section=section))
+                              place=place, section=parents or section,
+                              parents=parents + PARENT_MARK if parents else ""))
             if label.casefold().startswith("total") and under:
                 section = ""  # "Total non-operating income (expense), net" after its rows closes its part
             under += 1
@@ -560,9 +564,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             asked = [named]
         if other_month(asked_words, unit.context):
             continue  # another month's report
-        in_asked = (any(h in asked for h in holding) or bool(holding) and not asked and not dated and (
-            not period or bool(years(unit.context) & period)) and not _columns_apart(claim, unit)) and not (
-            period and not dated and other_years_row(unit, period))
+        in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding))
+                    or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
+                    and not _columns_apart(claim, unit)) and not (period and not dated and other_years_row(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)
@@ -589,6 +593,18 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]]) -> bool:
+    """Whether the asked year's columns give different values of the kind held ("Our estimates 1996: 77.9; PBUK
+    1996: 70.5; EH 1996: 93.5", amounts or percentages) and the question names none: which was asked is not
+    stated. An amount and its percentage ("12/31/2010 $000's", "12/31/2010 %") are no rivals."""
+    def percent(head: str, value: str) -> bool:
+        return "%" in head + value or bool(re.search(r"\bper\s?cent", head, re.IGNORECASE))
+
+    kind = percent(*holding[0])
+    values = {value for head, value in asked if percent(head, value) == kind}
+    return len(values) > 1
 
 
 def _columns_apart(claim: Claim, unit: Unit) -> bool:

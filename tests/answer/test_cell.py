@@ -467,3 +467,26 @@ def test_a_margin_of_error_is_not_the_count_asked_and_an_echoed_figure_does_not_
     answer.verdict = Verdict(UNSUPPORTED)
     assert disproved_answer(answer, cell)
     assert table_cell("What share of revenue was capital expenditure in 2018?", passages(CASH_FLOW)) is None
+
+
+def test_a_row_indented_under_another_is_named_by_its_own_label_under_that_title():
+    """"West › Utah": the row is Utah's, under the title West; the cell's answer still says where it stands."""
+    regions = """Table: Public high school graduates, by region and state: projected columns: 2018–19 | 2019–20
+West: 2018–19: 763,300; 2019–20: 768,900
+West › Utah: 2018–19: 36,990; 2019–20: 37,700"""
+    question = "How many public high school graduates are projected for Utah in the 2019-20 school year?"
+    cell = table_cell(question, [P(1, "projections.pdf", 2, regions)])
+    assert cell is not None and (cell.row.label, cell.row.section, cell.value) == ("Utah", "West", "37,700")
+    assert cell.answer() == "West › Utah, 2019–20: 37,700 [1]."
+
+
+def test_an_answer_without_a_figure_is_replaced_by_the_cell():
+    question = "What was front store revenue in CVS's Retail/LTC segment in 2016?"
+    segment = """Table: Retail/LTC Segment (In millions) columns: 2017 | 2016
+Revenues:
+Front Store: 2017: $18,769 million; 2016: $19,123 million"""
+    cell = table_cell(question, [P(1, "long_392p_cvs_10k_2018.pdf", 275, segment)])
+    answer = Answer(question=question, answer="Pharmacy revenues represented approximately three-fourths of "
+                                              "Retail/LTC segment revenues in each of 2018, 2017 and 2016.")
+    answer.verdict = Verdict(UNSUPPORTED)
+    assert cell is not None and disproved_answer(answer, cell)

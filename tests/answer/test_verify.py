@@ -380,3 +380,19 @@ def test_a_column_headed_in_thousands_scales_its_values():
     asked = "What was the balance of lease financing receivables at December 31, 2010?"
     assert verify("$3,147,000", [row], asked).verdict != VERIFIED
     assert verify("$3.147 billion", [row], asked).verdict == VERIFIED
+
+
+def test_one_of_several_columns_of_the_asked_year_that_the_question_does_not_name_verifies_nothing():
+    """"Our estimates 1996: 77.9; PBUK 1996: 70.5; EH 1996: 93.5" for "the UK Pocketbook's figure for 1996": the
+    question names none of the three sources' columns (not by their header's words), so 77.9 is not verified; an
+    amount beside its own percentage of the same date is no rival column."""
+    sources = """Table: Table 7.5 Comparisons of C5 from different sources columns: Our estimates 1996 | LDA 1997 | PBUK 1996 | EH 1996
+Sweden: Our estimates 1996: 77.9; LDA 1997: 87; PBUK 1996: 70.5; EH 1996: 93.5"""
+    question = "What five-firm concentration ratio did the UK Pocketbook give for Sweden in 1996?"
+    texts = [P(1, "eu-005.pdf", 2, sources)]
+    assert verify("The UK Pocketbook gave Sweden 77.9% in 1996.", texts, question).verdict != VERIFIED
+    loans = """Table: Loans (in millions) columns: 2010 Amount | 2010 %
+Lease financing receivables: 2010 Amount: $3,147 million; 2010 %: 21.2%"""
+    question = "What was the balance of lease financing receivables in 2010?"
+    assert verify("Lease financing receivables were $3,147 million in 2010 [1].",
+                  [P(1, "bank.pdf", 2, loans)], question).verdict == VERIFIED
