@@ -111,8 +111,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     present = {token for passage in passages for token in tokenize(passage.text)}
     subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
     # quarters and instructions left out (the period is checked apart)
-    readings = [with_sexes(reading) & present  # a misspelt word names no row
-                for reading in alias_readings(question, subject)]
+    readings = [with_sexes(reading & subject) & present | (reading - subject)  # a misspelt word of the question
+                for reading in alias_readings(question, subject)]  # names no row; a line item's usual name does
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, _loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
