@@ -566,7 +566,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue  # another month's report
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding))
                     or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
-                    and not _columns_apart(claim, unit)) and not (period and not dated and other_years_row(unit, period))
+                    and not _columns_apart(claim, unit)) and not (period and not dated
+                                                                  and other_years_row(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)

@@ -850,8 +850,8 @@ def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column
 
 
 def _caption_goes_on(caption: Line, line: Line) -> bool:
-    """Whether a line of one cell goes on with the caption above it: the caption breaks off ("... with breakdown by"), or the
-    line starts where the caption's words start after its number ("Table 4:" | "Employment rates ...")."""
+    """Whether a line of one cell goes on with the caption above it: the caption breaks off ("... with breakdown
+    by"), or the line starts where the caption's words start after its number ("Table 4:" | "Employment rates")."""
     if not _CAPTION_START_RE.match(caption.text) or len(line.cells) != 1:
         return False  # headers are several cells; a caption's line one run of words
     starts = [cell.x0 for cell in caption.cells[1:2]] or [caption.cells[0].x0]
