@@ -572,7 +572,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)
             stated = span(holding[0][0]) or span(unit.context)
-            if stated is None or period_span is None or stated == period_span:
+            if (stated is None or period_span is None or stated == period_span) and not _particular_table(
+                    claim, unit, rows, period, by_date, asked_words, asked_scale):
                 return unit, None
             continue  # a "13 Weeks Ended" row for the year's figure
         if in_asked and len(best_rows) == 1 and against is None:
@@ -594,6 +595,32 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _particular_table(claim: Claim, unit: Unit, rows: Sequence[Unit], period: set[int], by_date: bool,
+                      asked_words: set[str], asked_scale: int) -> bool:
+    """Whether a row of another table, labelled alike, gives another value for the asked year, while the question
+    names nothing that sets this row's table apart and this table is the more particular of the two by its
+    caption's words (a segment's "Marketing: 317,646" beside the consolidated statement's "Marketing: 824,092" for
+    "Netflix's marketing expense in 2015"): the question asks for the whole, not the part."""
+    mine = _caption_words(unit)
+    for other in rows:
+        if other.context == unit.context or label_words(other.label) != label_words(unit.label):
+            continue
+        cells = asked_cells(other, period, by_date)
+        if len(cells) != 1 or not figures(cells[0][1]) or _supports(claim, other, cells[0][1], asked_scale,
+                                                                    cells[0][0]):
+            continue
+        theirs = _caption_words(other)
+        if not (mine - theirs) & asked_words and len(mine - theirs) > len(theirs - mine):
+            return True
+    return False
+
+
+def _caption_words(row: Unit) -> set[str]:
+    """The words of a row's table caption (its unit in parentheses aside) and of the title it stands under."""
+    caption = re.sub(r"^Table:?\s*|\s*columns: .*$", "", row.context)
+    return label_words(caption) | label_words(row.section)
 
 
 def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]]) -> bool:

@@ -396,3 +396,19 @@ Lease financing receivables: 2010 Amount: $3,147 million; 2010 %: 21.2%"""
     question = "What was the balance of lease financing receivables in 2010?"
     assert verify("Lease financing receivables were $3,147 million in 2010 [1].",
                   [P(1, "bank.pdf", 2, loans)], question).verdict == VERIFIED
+
+
+def test_a_particular_tables_row_does_not_verify_a_figure_asked_of_the_whole():
+    """A segment's "Marketing" beside the consolidated statement's: the question names no segment, so the segment's
+    figure is not verified, and the consolidated one is."""
+    consolidated = """Table: CONSOLIDATED STATEMENTS OF OPERATIONS (in thousands) columns: 2015 | 2014
+Marketing: 2015: 824,092 thousand; 2014: 607,186 thousand"""
+    segment = """Table: Segment Results, Domestic Streaming Segment, Contribution profit (in thousands) columns: 2015 | 2014
+Marketing: 2015: 317,646 thousand; 2014: 293,453 thousand"""
+    texts = [P(1, "NETFLIX_2015_10K.pdf", 21, segment), P(2, "NETFLIX_2015_10K.pdf", 40, consolidated)]
+    question = "What was Netflix's marketing expense in 2015?"
+    assert verify("Netflix's marketing expense in 2015 was 317,646 thousand [1].", texts, question).verdict \
+        != VERIFIED
+    assert verify("Netflix's marketing expense in 2015 was 824,092 thousand [2].", texts, question).verdict == VERIFIED
+    assert verify("Domestic streaming marketing in 2015 was 317,646 thousand [1].", texts,
+                  "What was Netflix's domestic streaming segment marketing expense in 2015?").verdict == VERIFIED
