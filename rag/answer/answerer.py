@@ -188,6 +188,10 @@ class Answerer:
         if also:
             result.timings["translation"] = translation_seconds
             result.translations = [text for text, _files in also]
+        if cell is not None and not cell.given and (cell.exact or cell.strong):  # the row and column named print
+            return self._abstain(result, cell.not_given(), on_token, started)  # ":" or "(X)": no figure is given
+        if cell is not None and not cell.given:
+            cell = None
         if cell is not None and cell.exact:  # the question names one table row and its column: no reader needed
             result.timings["first_evidence"] = lead_seconds
             return self._from_table(result, cell, tabled, asked, on_token, started)

@@ -56,6 +56,9 @@ _PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b|\bpr
 _PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", re.IGNORECASE)
 # a survey estimate's accuracy beside it ("Margin of error (±)", "Standard error"): not the figure asked
 _ERROR_HEAD_RE = re.compile(r"\berror|\bmoe\b|\bs\.e\.|\bconfidence\b|\bci\b|±", re.IGNORECASE)
+# a value a table does not give: not available (":", "..", "n/a"), not applicable ("(X)"), suppressed ("(D)", "(S)");
+# not a dash, which many tables print for zero
+NOT_GIVEN_RE = re.compile(r":|\.\.\.?|\((?:X|NA|S|D)\)|n/a|n\.a\.|N/A|N\.A\.|NA|x|X")
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -78,6 +81,17 @@ class Cell:
     value: str
     exact: bool = False  # the row's label holds every subject word (of one reading): the question names this row
     strong: bool = False  # the question names its row and column well (`STRONG_FIT`, or a column named by words)
+
+    @property
+    def given(self) -> bool:
+        """Whether the cell holds a figure, not a statistical agency's mark for a value not given (":", "(X)")."""
+        return not NOT_GIVEN_RE.fullmatch(self.value.strip())
+
+    def not_given(self) -> str:
+        """Why the question has no answer: the cell it names is printed as not given."""
+        column = f", {self.header}" if self.header else ""
+        return (f"{self.row.where} prints “{self.value.strip()}” for {self.row.parents}{self.row.label}{column}: "
+                "the table gives no figure there")
 
     def answer(self) -> str:
         """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"."""
@@ -122,6 +136,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT
     cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
              for row in naming]
+    if cells and not all(cell.given for cell in cells):
+        return cells[0] if not any(cell.given for cell in cells) else None  # printed as not given, or in doubt
     if cells and not _agree([_amount(cell) for cell in cells]):  # a statement "in millions" over a table stating
         cells = _with_unit(cells)  # no unit ("Total liabilities: ($141)" of a fair-value note)
     if not cells or not _agree([_amount(cell) for cell in cells]):
@@ -185,12 +201,14 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
         asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
-        column = named_column([cell for cell in asked or row.cells if figures(cell[1])], asked_words, order)
+        column = named_column([cell for cell in asked or row.cells if figures(cell[1])
+                               or NOT_GIVEN_RE.fullmatch(cell[1].strip())], asked_words, order)
         asked = [column] if column else []
         if not asked and count_asked:  # "how many ... affected?" of a record whose one count is its only figure
             counts = [(head, value) for head, value in row.cells if _COUNT_RE.fullmatch(value.strip())]
             asked = counts if len(counts) == 1 else []
-    return asked[0] if len(asked) == 1 and figures(asked[0][1]) else None
+    return asked[0] if len(asked) == 1 and (figures(asked[0][1]) or NOT_GIVEN_RE.fullmatch(asked[0][1].strip())) \
+        else None
 
 
 def _in_percent(header: str, value: str) -> bool:
@@ -275,6 +293,8 @@ def disproved_answer(result, cell: Cell | None = None) -> bool:
     and, for a `strong` cell, one no passage verifies. Else an
     answer merely unsupported stands (the sentence that states it may use the question's words the row lacks: "the
     outstanding principal of the loan facility"), and so does the reader's own "no answer"."""
+    if cell is not None and not cell.given:
+        return False  # nothing to answer with
     if result.abstained:
         return result.abstain_reason.startswith(UNFOUND_REASON)
     if result.verdict is not None and result.verdict.verdict == CONTRADICTED:

@@ -113,6 +113,7 @@ def test_only_a_contradicted_or_invented_answer_is_replaced():
 LONG_STATEMENT = [(f"Line item number {n}", [f"{n},1{n:02d}", f"{n},2{n:02d}"]) for n in range(1, 31)] + [
     ("Purchases of property, plant and equipment", ["(1,577)", "(1,373)"]),
     ("Total assets", ["59,268", "55,556"]),
+    ("Goodwill impairment", ["n/a", "(210)"]),
 ]
 
 
@@ -138,6 +139,12 @@ def test_a_question_naming_a_row_is_answered_from_its_cell_without_the_reader(st
     assert "".join(shown) == answer.answer
     assert answer.verdict.verdict == VERIFIED and answer.verdict.unit.label.startswith("Purchases of property")
     assert evidence and evidence[0].label.startswith("Purchases of property")  # the row is the evidence shown first
+
+
+def test_a_cell_the_question_names_printed_as_not_given_answers_that_it_is_not_given(statement_answerer):
+    answer = statement_answerer.ask("What was Acme's goodwill impairment in 2022?")
+    assert answer.abstained and "generated_tokens" not in answer.timings
+    assert "prints “n/a” for Goodwill impairment, 2022" in answer.answer
 
 
 def test_the_rows_of_a_passages_page_beyond_it_are_read_for_the_cell(statement_answerer):
@@ -490,3 +497,18 @@ Front Store: 2017: $18,769 million; 2016: $19,123 million"""
                                               "Retail/LTC segment revenues in each of 2018, 2017 and 2016.")
     answer.verdict = Verdict(UNSUPPORTED)
     assert cell is not None and disproved_answer(answer, cell)
+
+
+def test_a_cell_printed_as_not_given_is_no_figure_and_says_so():
+    """"EU-25 Female: :" (Eurostat's ":" for not available): the cell the question names gives no figure, and the
+    answer says so with its place; a row that gives a figure beside it is in doubt."""
+    stats = STATS.replace("2000: Finland Female: 64.2%;", "1995: Finland Female: 59.0%; EU-25 Female: :\n"
+                                                           "2000: Finland Female: 64.2%;")
+    question = "What was the employment rate of women across the EU-25 in 1995?"
+    cell = table_cell(question, [P(1, "report.pdf", 5, stats)])
+    assert cell is not None and not cell.given and cell.value == ":"
+    assert cell.not_given() == "page 5 prints “:” for 1995, EU-25 Female: the table gives no figure there"
+    answer = Answer(question=question, answer="The rate was 49.7%.")
+    answer.verdict = Verdict(UNSUPPORTED)
+    assert not disproved_answer(answer, cell)
+    assert table_cell(question.replace("1995", "2005"), [P(1, "report.pdf", 5, stats)]).given
