@@ -53,6 +53,8 @@ def headings_from_lines(lines: list[tuple[int, str, float, bool, int]]) -> list[
     for _page, _text, size, bold, letters in lines:
         if size:
             weight[(size, bold)] += letters
+    if not weight:
+        return []  # no line with a font size (text drawn without one): nothing to tell headings by
     body_size, body_bold = weight.most_common(1)[0][0]
     pages_of = defaultdict(set)
     for page, text, *_ in lines:

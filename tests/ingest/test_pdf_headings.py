@@ -59,3 +59,10 @@ def test_an_unreadable_file_has_no_font_headings(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
     assert font_headings(bad) == []
+
+
+def test_lines_without_a_font_size_give_no_headings_and_do_not_stop_the_ingest():
+    """A page whose text pdfium reports at size 0 (camelot's rotated_page.pdf) had crashed the whole ingest."""
+    assert headings_from_lines([(1, "Table S-4", 0.0, False, 8), (1, "Outlays", 0.0, True, 7)]) == []
+    shipped = Path(__file__).parents[1] / "data" / "camelot" / "pdfs" / "rotated_page.pdf"
+    assert isinstance(font_headings(shipped), list)
