@@ -34,9 +34,9 @@ from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
-                               asks_quantity, asks_yes_no, column_years, header_words, label_words, named_column,
-                               other_month, other_years_row, own_name, passage_units, qualified, row_scale,
-                               subject_words, with_sexes, years)
+                               asks_quantity, asks_yes_no, column_years, estimates, header_words, label_words,
+                               named_column, other_month, other_years_row, own_name, passage_units, qualified,
+                               row_scale, subject_words, with_sexes, years)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -54,8 +54,6 @@ _PERIOD_WORDS_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\
 _NEGATED_RE = re.compile(r"\bnon[-\s]?\w+", re.IGNORECASE)  # "Non-operating income" names no operating item
 _PERCENT_ASKED_RE = re.compile(r"%|\bpercent|\bmargin|\brate\b|\bshare of\b|\bproportion\b", re.IGNORECASE)
 _PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", re.IGNORECASE)
-# a survey estimate's accuracy beside it ("Margin of error (±)", "Standard error"): not the figure asked
-_ERROR_HEAD_RE = re.compile(r"\berror|\bmoe\b|\bs\.e\.|\bconfidence\b|\bci\b|±", re.IGNORECASE)
 # a value a table does not give: not available (":", "..", "n/a"), not applicable ("(X)"), suppressed ("(D)", "(S)");
 # not a dash, which many tables print for zero
 NOT_GIVEN_RE = re.compile(r":|\.\.\.?|\((?:X|NA|S|D)\)|n/a|n\.a\.|N/A|N\.A\.|NA|x|X")
@@ -195,8 +193,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     asked = asked_cells(row, period, by_date) if dated or not period else []
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
-    if len(asked) > 1 and not _ERROR_HEAD_RE.search(" ".join(asked_words)):
-        asked = [(head, value) for head, value in asked if not _ERROR_HEAD_RE.search(head)] or asked
+    asked = estimates(asked, asked_words)
     if len(asked) > 1:  # "Net sales: 2023: $3,226,773 thousand; 2023: 100.0%": the kind asked, amount or percent
         kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
         asked = kind or asked

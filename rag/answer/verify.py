@@ -556,10 +556,13 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             if holding or _supports(claim, unit):
                 return unit, None
             continue
-        asked = asked_cells(unit, period, by_date)
+        asked = estimates(asked_cells(unit, period, by_date), asked_words)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
         named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words, order) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
+        if dated and len(asked) > 1:  # several columns of the asked year: the one the question names by a
+            named = named_column(asked, asked_words, order)  # word, if any ("of franchisees 1994"; not "31")
+            named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None
         if named:
             asked = [named]
         if other_month(asked_words, unit.context):
@@ -621,6 +624,18 @@ def _caption_words(row: Unit) -> set[str]:
     """The words of a row's table caption (its unit in parentheses aside) and of the title it stands under."""
     caption = re.sub(r"^Table:?\s*|\s*columns: .*$", "", row.context)
     return label_words(caption) | label_words(row.section)
+
+
+# a survey estimate's accuracy beside it ("Margin of error (±)", "Standard error"): not the figure asked
+ERROR_HEAD_RE = re.compile(r"\berror|\bmoe\b|\bs\.e\.|\bconfidence\b|\bci\b|±", re.IGNORECASE)
+
+
+def estimates(cells: list[tuple[str, str]], asked_words: set[str]) -> list[tuple[str, str]]:
+    """Of several cells, those that are not an estimate's margin of error or standard error, unless the question
+    asks for one."""
+    if len(cells) < 2 or ERROR_HEAD_RE.search(" ".join(asked_words)):
+        return cells
+    return [(head, value) for head, value in cells if not ERROR_HEAD_RE.search(head)] or cells
 
 
 def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]]) -> bool:

@@ -469,6 +469,7 @@ def test_a_margin_of_error_is_not_the_count_asked_and_an_echoed_figure_does_not_
     texts = [P(1, "census.pdf", 1, DISABILITY)]
     cell = table_cell(question, texts)
     assert cell is not None and (cell.header, cell.value) == ("2010 Number", "5,570 thousand")
+    assert verify(cell.answer(), texts, question).verdict == VERIFIED  # the margins of error are no rival columns
     answer = Answer(question=question, answer="In 2010, 41.1% of individuals aged 21 to 64 with a severe "
                                               "disability were employed.")
     answer.verdict = Verdict(UNSUPPORTED)

@@ -412,3 +412,12 @@ Marketing: 2015: 317,646 thousand; 2014: 293,453 thousand"""
     assert verify("Netflix's marketing expense in 2015 was 824,092 thousand [2].", texts, question).verdict == VERIFIED
     assert verify("Domestic streaming marketing in 2015 was 317,646 thousand [1].", texts,
                   "What was Netflix's domestic streaming segment marketing expense in 2015?").verdict == VERIFIED
+
+
+def test_of_several_columns_of_the_asked_year_the_one_the_question_names_by_a_word_verifies():
+    franchises = P(1, "eu-004.pdf", 9, "Table: Franchising in the member states columns: number of stores 1994 | "
+                                       "of franchisees 1994\nUK: number of stores 1994: 18,600; of franchisees 1994: "
+                                       "24900")
+    question = "How many franchisees were there in the UK in 1994?"
+    assert verify("UK, of franchisees 1994: 24900 [1].", [franchises], question).verdict == VERIFIED
+    assert verify("There were 18,600 franchisees in the UK in 1994.", [franchises], question).verdict != VERIFIED
