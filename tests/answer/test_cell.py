@@ -396,15 +396,19 @@ def test_a_date_in_a_column_header_names_no_column():
     assert header_words("HOVER (3-hop) Open", set(tokenize("HOVER 3-hop open-book"))) == {"hover", "3", "hop", "open"}
 
 
-def test_a_percentage_for_an_amount_asked_is_replaced_by_the_cell():
+@pytest.mark.parametrize("reader", [
+    "Front store revenue was 25.0% of Retail/LTC segment revenues in each of 2018, 2017 and 2016.",  # a percentage
+    "Pharmacy revenues represented approximately three-fourths of Retail/LTC segment revenues in each of 2018, 2017 "
+    "and 2016.",  # no figure at all
+])
+def test_a_percentage_or_no_figure_for_an_amount_asked_is_replaced_by_the_cell(reader):
     question = "What was front store revenue in CVS's Retail/LTC segment in 2016?"
     segment = """Table: Retail/LTC Segment (In millions) columns: 2017 | 2016
 Revenues:
 Front Store: 2017: $18,769 million; 2016: $19,123 million"""
     cell = table_cell(question, [P(1, "long_392p_cvs_10k_2018.pdf", 275, segment)])
     assert cell is not None and cell.value == "$19,123 million"
-    answer = Answer(question=question, answer="Front store revenue was 25.0% of Retail/LTC segment revenues in "
-                                              "each of 2018, 2017 and 2016.")
+    answer = Answer(question=question, answer=reader)
     answer.verdict = Verdict(UNSUPPORTED)
     assert disproved_answer(answer, cell)
 
@@ -486,18 +490,6 @@ West › Utah: 2018–19: 36,990; 2019–20: 37,700"""
     cell = table_cell(question, [P(1, "projections.pdf", 2, regions)])
     assert cell is not None and (cell.row.label, cell.row.section, cell.value) == ("Utah", "West", "37,700")
     assert cell.answer() == "West › Utah, 2019–20: 37,700 [1]."
-
-
-def test_an_answer_without_a_figure_is_replaced_by_the_cell():
-    question = "What was front store revenue in CVS's Retail/LTC segment in 2016?"
-    segment = """Table: Retail/LTC Segment (In millions) columns: 2017 | 2016
-Revenues:
-Front Store: 2017: $18,769 million; 2016: $19,123 million"""
-    cell = table_cell(question, [P(1, "long_392p_cvs_10k_2018.pdf", 275, segment)])
-    answer = Answer(question=question, answer="Pharmacy revenues represented approximately three-fourths of "
-                                              "Retail/LTC segment revenues in each of 2018, 2017 and 2016.")
-    answer.verdict = Verdict(UNSUPPORTED)
-    assert cell is not None and disproved_answer(answer, cell)
 
 
 def test_a_cell_printed_as_not_given_is_no_figure_and_says_so():
