@@ -32,7 +32,7 @@ _FIGURE_RE = re.compile(
 _DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%",
            "-%",
            # statistical agencies' marks for a value not given: not applicable, not available, suppressed, ...
-           "(X)", "(NA)", "(S)", "(Z)", "(D)", "(B)", ":", "..", "...", "x", "X", "***", "****", "*****"}
+           "(X)", "(NA)", "NA", "N.A", "(S)", "(Z)", "(D)", "(B)", ":", "..", "...", "x", "X", "***", "****", "*****"}
 _YEAR_RE = re.compile(r"^(?:FY\s?|fiscal\s)?(?:19|20)\d{2}[A-Za-z]?$", re.IGNORECASE)
 # Chinese/Japanese: "单位：万元", "（単位：百万円）", "單位：人民幣千元", "单位：股" (the scale characters 千 万 百万 亿
 # and the currency 元 円 before a count word are optional)
@@ -830,8 +830,8 @@ def _header_lines_above(lines: list[Line], start: int, columns: Sequence[_Column
             break
         over_columns = [cell for cell in line.cells if cell.x1 > left]
         if not over_columns:
-            if out or len(skipped) >= 2 or len(line.text) > 60:
-                break
+            if out or len(skipped) >= 2 or len(line.text) > 100 or line.text.rstrip().endswith("."):
+                break  # (a section title: "Child feeding practices (based on last-born child in the ...) (%)")
             skipped.insert(0, line)
             i -= 1
             continue
@@ -869,8 +869,9 @@ def _headers(header_lines: Sequence[Line], columns: Sequence[_Column],
     left = min(col.x0 for col in columns) - 15
     centres = _header_centres(header_lines, columns)
     for line in header_lines:
-        over = [part for cell in line.cells if (cell.x1 > left or cell.x0 > labels_end) and not _is_unit(cell.text)
-                for part in _split_spread(cell, columns)]
+        cells = [cell for cell in line.cells if (cell.x1 > left or cell.x0 > labels_end) and not _is_unit(cell.text)]
+        stacked = 2 * len(cells) > len(columns)  # a line of headers over a column each, not of group headers
+        over = [part for cell in cells for part in _split_spread(cell, columns, stacked)]
         if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
@@ -913,7 +914,7 @@ def _covered(cell: Cell, columns: Sequence[_Column]) -> list[int]:
     return [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
 
 
-def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
+def _split_spread(cell: Cell, columns: Sequence[_Column], stacked: bool = False) -> list[Cell]:
     """A header cell over several columns, ending where a column's figures end, cut after each word ending at such
     an edge too (right-aligned headers run together: "exclusion rate before substitution" heads two columns),
     else where its words stand clearly further apart than elsewhere in it: "HOVER (2-hop)  HOVER (3-hop)
@@ -921,9 +922,10 @@ def _split_spread(cell: Cell, columns: Sequence[_Column]) -> list[Cell]:
     words = cell.words
     covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
     edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)]
-    if covered >= 2 and edges and (_ends_at_edge(cell, columns) or covered == 2 and len(edges) == 1
+    if covered >= 2 and edges and (_ends_at_edge(cell, columns) or stacked and covered == 2 and len(edges) == 1
                                    and _within_next(words[edges[0]:], columns)):  # "exclusion rate" |
-        # "before substitution"; "Number" | "error (±)", two stacked headers' lines run together
+        # "before substitution"; on a line of headers over a column each (`stacked`), "Number" | "error (±)",
+        # two stacked headers' lines run together (not a group header "DLHS-4 (2012-13)" over two columns)
         return [Cell(" ".join(w.text for w in part), part[0].x0, part[-1].x1, part)
                 for part in (words[a:b] for a, b in zip([0] + edges, edges + [len(words)]))]
     if covered < 2 or len(words) < 3:

@@ -642,3 +642,23 @@ def test_a_row_indented_under_a_row_is_written_under_its_label_and_stacked_heade
     money = [(top, [(f"${text}" if text[0].isdigit() else text, x0, x1) for text, x0, x1 in cells])
              for top, cells in lines]
     assert not find_tables(_words(money))[0].parents
+
+
+def test_na_is_a_value_not_given_and_a_long_section_title_does_not_cut_the_headers_off():
+    """"Children age 0-5 months exclusively breastfed  76.9  80.0  NA  NA": "NA" is a value not given, so the line
+    is a row, not a header; the headers above the section title "Child feeding practices (based on ...) (%)"
+    still head the columns, a group header over two columns ("DLHS-4 (2012-13)") heading both."""
+    words = _words([(75, [("DLHS-4", 396, 424), ("(2012-13)", 427, 458), ("DLHS-3", 472, 500), ("(2007-08)", 503, 534)]),
+                    (89, [("Indicators", 73, 109), ("TOTAL", 399, 420), ("RURAL", 431, 454), ("TOTAL", 472, 500),
+                          ("RURAL", 511, 534)]),
+                    (103, [(word, 73 + 25 * i, 95 + 25 * i) for i, word in enumerate(
+                        "Child feeding practices (based on last-born child in the period) (%)".split())]),
+                    (116, [("Exclusively", 78, 120), ("breastfed", 123, 160), ("76.9", 405, 420), ("80.0", 439, 454),
+                           ("NA", 489, 500), ("NA", 523, 534)]),
+                    (131, [("Solid", 78, 100), ("food", 103, 120), ("78.6", 405, 420), ("75.0", 439, 454),
+                           ("85.9", 485, 500), ("89.3", 519, 534)]),
+                    (145, [("Complementary", 78, 140), ("feeding", 143, 170), ("31.8", 407, 420), ("24.2", 441, 454),
+                           ("NA", 489, 500), ("NA", 523, 534)])])
+    table = find_tables(words)[0]
+    assert table.headers[:2] == ["DLHS-4 (2012-13) TOTAL", "DLHS-4 (2012-13) RURAL"]
+    assert dict(table.rows)["Exclusively breastfed"] == ["76.9", "80.0", "NA", "NA"]
