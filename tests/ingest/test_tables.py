@@ -648,7 +648,8 @@ def test_na_is_a_value_not_given_and_a_long_section_title_does_not_cut_the_heade
     """"Children age 0-5 months exclusively breastfed  76.9  80.0  NA  NA": "NA" is a value not given, so the line
     is a row, not a header; the headers above the section title "Child feeding practices (based on ...) (%)"
     still head the columns, a group header over two columns ("DLHS-4 (2012-13)") heading both."""
-    words = _words([(75, [("DLHS-4", 396, 424), ("(2012-13)", 427, 458), ("DLHS-3", 472, 500), ("(2007-08)", 503, 534)]),
+    words = _words([(75, [("DLHS-4", 396, 424), ("(2012-13)", 427, 458), ("DLHS-3", 472, 500),
+                          ("(2007-08)", 503, 534)]),
                     (89, [("Indicators", 73, 109), ("TOTAL", 399, 420), ("RURAL", 431, 454), ("TOTAL", 472, 500),
                           ("RURAL", 511, 534)]),
                     (103, [(word, 73 + 25 * i, 95 + 25 * i) for i, word in enumerate(
