@@ -1051,9 +1051,14 @@ def _caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[
                 text = text.replace(match.group(), "").strip(" ,;")
         if not text or _NOT_CAPTION_RE.match(text):
             continue
-        if len(text) > 100 or _is_row(line) or text.endswith(".") or len(captions) == 2:
-            break
+        numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
+        if len(text) > 100 or _is_row(line) and not numbered or text.endswith(".") or len(captions) >= 2 and not (
+                numbered):
+            break  # (a numbered title over two short lines still heads it: "TABLE 125: ... - 1997" over "(As at
+            # end-March)" and the unit)
         captions.insert(0, text)
+        if numbered:
+            break
     joined = " ".join(captions[:1])
     for part in captions[1:]:  # a caption's broken-off line goes on in the next ("... with breakdown by" / "gender")
         joined += (" " if _BROKEN_OFF_RE.search(joined) else ", ") + part

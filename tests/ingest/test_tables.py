@@ -663,3 +663,17 @@ def test_na_is_a_value_not_given_and_a_long_section_title_does_not_cut_the_heade
     table = find_tables(words)[0]
     assert table.headers[:2] == ["DLHS-4 (2012-13) TOTAL", "DLHS-4 (2012-13) RURAL"]
     assert dict(table.rows)["Exclusively breastfed"] == ["76.9", "80.0", "NA", "NA"]
+
+
+def test_a_numbered_title_over_two_short_caption_lines_still_heads_the_table():
+    """"TABLE 125: ... LIABILITIES - 1997" over "(As at end-March)" and "(Provisional)": the year of the title is the
+    table's, so the title is part of its caption (read upwards from the table's first line)."""
+    from rag.ingest.tables import _caption_and_unit, group_lines
+
+    lines = group_lines(_words([(40, [("TABLE", 126, 160), ("125:", 163, 185), ("LIABILITIES", 188, 260),
+                                      ("-", 263, 266), ("1997", 269, 292)]),
+                                (53, [("(As", 310, 325), ("at", 328, 338), ("end-March)", 341, 398)]),
+                                (66, [("(Provisional)", 320, 390)]),
+                                (80, [("States", 99, 126), ("Market", 259, 290), ("Banks", 370, 400)])]))
+    caption, _unit = _caption_and_unit(lines, 3, [])
+    assert caption == "TABLE 125: LIABILITIES - 1997, (As at end-March), (Provisional)"
