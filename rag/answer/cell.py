@@ -21,6 +21,10 @@ It is doubtful, and the reader answers as before, when:
 - no row naming it has the asked year's column (a column headed by two years, "% Change 2015-2014", is not it),
   or, with no year asked, a single value column.
 
+A year's row ("2005: EU-25 Female: 56.3%") is named by the column the question names; a row indented under others
+("West › Utah") by its own label, the others its title. A cell the question names that the table prints as not
+given (":", "(X)", "n/a") is handed on too, `Cell.given` false: the answerer then says the table gives no figure.
+
 Hands on a `Cell` (the row `Unit`, its column header and value) and the answer text built from it.
 """
 
@@ -230,9 +234,9 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     question names (`named`, by row); loosely, also by the title of the rows it stands under ("Broadcasting" over
     "European competitions") and its table's caption ("Retail/LTC Segment"). Loosely at least COVERAGE, or
     NAMED_COVERAGE for a row whose column the question names by its words ("MULTIVERS" and "HOVER (3-hop) Open"
-    for "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"). Of them, those
-    covering most strictly, then most loosely: "Operating income" before "Net income" under "Operating
-    activities"."""
+    for "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"). A year's row
+    ("2005") is named by the words of that column alone. Of them, those covering most strictly, then most loosely:
+    "Operating income" before "Net income" under "Operating activities"."""
     named = named or {}
     fits: list[tuple[tuple[float, float], Unit]] = []
     for row in rows:
