@@ -754,9 +754,15 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str], order:
 GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
 
 
+_PERIOD_TERMS = frozenset(tokenize("fiscal year years ended ending weeks week months month quarter quarters "
+                                   "unaudited audited"))  # a header's period words, checked apart from its name
+
+
 def _header_terms(header: str) -> set[str]:
-    """A column header's naming words: not its date ("30 June 2022" names a period, checked apart), not "total"."""
-    words = set(tokenize(header)) - GENERIC or set(tokenize(header))  # "Totals" alone names its column
+    """A column header's naming words: not its date or period ("30 June 2022", "52 Weeks Ended (fiscal 2022)"
+    name a period, checked apart), not "total"."""
+    words = set(tokenize(header)) - GENERIC - _PERIOD_TERMS or set(tokenize(header))  # "Totals" alone names its
+    # column
     if words & MONTHS:
         return {word for word in words if not word.isdigit() and word not in MONTHS}
     return {word for word in words if not (word.isdigit() and len(word) == 4)}  # "3" of "HOVER (3-hop)" stays

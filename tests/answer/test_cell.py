@@ -505,3 +505,16 @@ def test_a_cell_printed_as_not_given_is_no_figure_and_says_so():
     answer.verdict = Verdict(UNSUPPORTED)
     assert not disproved_answer(answer, cell)
     assert table_cell(question.replace("1995", "2005"), [P(1, "report.pdf", 5, stats)]).given
+
+
+def test_a_columns_period_words_do_not_name_it():
+    """"January 28, 2023 (Unaudited) (fiscal 2022)": "fiscal" names the period, not the column, so "Net income"
+    (two of five subject words) does not outrank "Diluted" under "Net income per common share:"."""
+    release = """Table: Consolidated Statements of Income (In thousands, except per share data) columns: January 28, 2023 (Unaudited) (fiscal 2022) | January 29, 2022 (fiscal 2021)
+Net income: January 28, 2023 (Unaudited) (fiscal 2022): $340,751 thousand; January 29, 2022 (fiscal 2021): $331,069 thousand
+Net income per common share:
+Basic: January 28, 2023 (Unaudited) (fiscal 2022): $6.72; January 29, 2022 (fiscal 2021): $6.09
+Diluted: January 28, 2023 (Unaudited) (fiscal 2022): $6.68; January 29, 2022 (fiscal 2021): $6.05"""
+    cell = table_cell("What were Ulta Beauty's diluted net income per share in fiscal 2022?",
+                      [P(1, "ULTABEAUTY_2023Q4_EARNINGS.pdf", 6, release)])
+    assert cell is not None and (cell.row.label, cell.value) == ("Diluted", "$6.68")
