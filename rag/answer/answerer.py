@@ -40,7 +40,7 @@ from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
-from rag.answer.verify import Unit, lead_evidence, subject_words, years
+from rag.answer.verify import CONTRADICTED, Unit, lead_evidence, subject_words, years
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               has_substance, overview_of, section_chunks, target_document, title_words,
                               titled_sections, topic_tokens)
@@ -334,9 +334,12 @@ class Answerer:
     def _table_instead(self, result: Answer, cell: Cell, relevant: list[Document], asked: str,
                        on_token: Callable[[str], None] | None, on_notice: Callable[[str], None] | None) -> None:
         """Replace a reader's answer a row contradicts (or an invented one) by the table cell the question names."""
-        why = result.abstain_reason if result.abstained else result.verdict.reason
+        why = result.abstain_reason if result.abstained else result.verdict.reason if result.verdict else \
+            "no figure is given"
+        contradicted = result.verdict is not None and result.verdict.verdict == CONTRADICTED
         if on_notice:
-            on_notice(f"note: the model's answer is contradicted ({why}); the table row answers instead")
+            on_notice(f"note: the model's answer is {'contradicted' if contradicted else 'not verified'} ({why}); "
+                      "the table row answers instead")
         result.abstained, result.abstain_reason = False, ""
         result.sources = to_sources(relevant)
         result.answer = cell.answer()
