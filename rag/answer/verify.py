@@ -567,7 +567,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             asked = [named]
         if other_month(asked_words, unit.context):
             continue  # another month's report
-        in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding))
+        in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
                     or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
                     and not _columns_apart(claim, unit)) and not (period and not dated
                                                                   and other_years_row(unit, period))
@@ -638,15 +638,19 @@ def estimates(cells: list[tuple[str, str]], asked_words: set[str]) -> list[tuple
     return [(head, value) for head, value in cells if not ERROR_HEAD_RE.search(head)] or cells
 
 
-def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]]) -> bool:
-    """Whether the asked year's columns give different values of the kind held ("Our estimates 1996: 77.9; PBUK
-    1996: 70.5; EH 1996: 93.5", amounts or percentages) and the question names none: which was asked is not
-    stated. An amount and its percentage ("12/31/2010 $000's", "12/31/2010 %") are no rivals."""
+def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]], by_date: bool = False
+                 ) -> bool:
+    """Whether the columns of the held value's year give different values of its kind ("Our estimates 1996: 77.9;
+    PBUK 1996: 70.5; EH 1996: 93.5", amounts or percentages) and the question names none: which was asked is not
+    stated. An amount and its percentage ("12/31/2010 $000's", "12/31/2010 %") are no rivals, nor are the columns
+    of other years asked."""
     def percent(head: str, value: str) -> bool:
         return "%" in head + value or bool(re.search(r"\bper\s?cent", head, re.IGNORECASE))
 
-    kind = percent(*holding[0])
-    values = {value for head, value in asked if percent(head, value) == kind}
+    head, value = holding[0]
+    kind, year = percent(head, value), column_years(head, by_date)
+    values = {other for column, other in asked if percent(column, other) == kind
+              and column_years(column, by_date) == year}
     return len(values) > 1
 
 

@@ -421,3 +421,13 @@ def test_of_several_columns_of_the_asked_year_the_one_the_question_names_by_a_wo
     question = "How many franchisees were there in the UK in 1994?"
     assert verify("UK, of franchisees 1994: 24900 [1].", [franchises], question).verdict == VERIFIED
     assert verify("There were 18,600 franchisees in the UK in 1994.", [franchises], question).verdict != VERIFIED
+
+
+def test_columns_of_other_years_the_answer_names_are_no_rivals():
+    """A cell answer names its column's date ("January 29, 2022 (fiscal 2021)"), so two years are asked; the
+    other year's column is not a rival of the held value's."""
+    income = P(1, "ULTABEAUTY_2023Q4_EARNINGS.pdf", 6, "Table: Consolidated Statements of Income (In thousands) "
+               "columns: January 28, 2023 (fiscal 2022) | January 29, 2022 (fiscal 2021)\nNet income: January 28, "
+               "2023 (fiscal 2022): $1,242,408 thousand; January 29, 2022 (fiscal 2021): $985,837 thousand")
+    answer = "Net income, January 29, 2022 (fiscal 2021): $985,837 thousand [1]."
+    assert verify(answer, [income], "What was Ulta Beauty's net income in fiscal 2021?").verdict == VERIFIED
