@@ -718,10 +718,13 @@ def _label_within(label: str, subject: set[str], own: frozenset[str] | set[str] 
 
 
 def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tuple[str, str]]:
-    """A row's cells for the asked years; with no year asked, its only cell (a one-value row). `by_date`: the
-    question names the day ("as of January 28, 2023"), so a column dated in January or February is that date's."""
+    """A row's cells for the asked years (for a span of years asked, "1951-1961", the column of that span when
+    there is one); with no year asked, its only cell (a one-value row). `by_date`: the question names the day ("as
+    of January 28, 2023"), so a column dated in January or February is that date's."""
     if period:
-        return [(head, value) for head, value in unit.cells if column_years(head, by_date) & period]
+        cells = [(head, value) for head, value in unit.cells if column_years(head, by_date) & period]
+        spans = [(head, value) for head, value in cells if column_years(head, by_date) == period]
+        return spans if len(period) > 1 and spans else cells  # "1951-1961" asked: that column, not "1961-1971"
     return list(unit.cells) if len(unit.cells) == 1 else []
 
 

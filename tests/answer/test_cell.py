@@ -518,3 +518,19 @@ Diluted: January 28, 2023 (Unaudited) (fiscal 2022): $6.68; January 29, 2022 (fi
     cell = table_cell("What were Ulta Beauty's diluted net income per share in fiscal 2022?",
                       [P(1, "ULTABEAUTY_2023Q4_EARNINGS.pdf", 6, release)])
     assert cell is not None and (cell.row.label, cell.value) == ("Diluted", "$6.68")
+
+
+def test_a_span_of_years_asked_is_the_column_of_that_span():
+    """"1951-1961" asked: the "1951-1961" column, not "1961-1971" that shares a year; printed "-" there, a figure
+    of the next decade is not verified."""
+    growth = """Table: TABLE 4: STATE-WISE DECADAL GROWTH RATE OF POPULATION (Per cent) columns: 1951-1961 | 1961-1971 | 1971-1981
+Assam: 1951-1961: 34.98; 1961-1971: 34.95; 1971-1981: 23.36
+Arunachal Pradesh: 1951-1961: -; 1961-1971: 38.91; 1971-1981: 35.15"""
+    from rag.answer.verify import asked_cells, passage_units
+
+    texts = [P(1, "population_growth.pdf", 1, growth)]
+    assam = passage_units(texts[0])[0]
+    assert asked_cells(assam, {1961, 1971}) == [("1961-1971", "34.95")]
+    assert len(asked_cells(assam, {1961})) == 2  # one year asked: both spans that hold it
+    question = "What was Arunachal Pradesh's decadal population growth rate in 1951-1961?"
+    assert verify("Arunachal Pradesh's growth rate in 1951-1961 was 38.91%.", texts, question).verdict != VERIFIED
