@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from rag.answer.cell import LEGAL_FORMS
-from rag.answer.verify import GENERIC
+from rag.answer.columns import GENERIC
 from rag.index.bm25 import chunk_search_text
 from rag.query import contacts
 from rag.query.analysis import QueryAnalysis, analysed

@@ -40,7 +40,8 @@ from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
-from rag.answer.verify import CONTRADICTED, Unit, lead_evidence, subject_words, years
+from rag.answer.columns import years
+from rag.answer.verify import CONTRADICTED, Unit, lead_evidence, subject_words
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               has_substance, overview_of, section_chunks, target_document, title_words,
                               titled_sections, topic_tokens)

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import (CONTRADICTED, GENERIC, MONTHS, VERIFIED, Unit, asked_cells, asks_by_date,
-                               asks_quantity, asks_yes_no, column_years, estimates, header_words, label_words,
-                               named_column, other_month, other_years_row, own_name, passage_units, qualified,
-                               row_scale, subject_words, with_sexes, years)
+from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
+                                header_words, named_column, with_sexes, years)
+from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, label_words, other_month,
+                               other_years_row, own_name, passage_units, qualified, row_scale, subject_words)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 

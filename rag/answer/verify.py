@@ -33,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
+from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, MONTHS, YEAR_RE, asked_cells, asks_by_date, column_years,
+                                estimates, header_words, named_column, with_sexes, years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.ingest.fiscal_years import early_year
 from rag.ingest.tables import PARENT_MARK
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
@@ -48,8 +49,6 @@ _STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
-_YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?!\d|,\d)|\bFY\s?'?(\d{2})\b",
-                      re.IGNORECASE)
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
@@ -72,7 +71,7 @@ _INSTRUCTION_WORDS = frozenset(tokenize(
     "january february march april may june july august september october november december"))
 
 
-MONTHS = frozenset(tokenize("january february march april june july august september october november december"))
+
 
 
 def other_month(asked_words: set[str], context: str) -> bool:
@@ -200,17 +199,6 @@ def other_years_row(unit: Unit, period: set[int]) -> bool:
     first = unit.cells[0][1] if unit.cells else ""
     own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
     return bool(own) and not own & period
-
-
-def years(text: str) -> set[int]:
-    """The years written in `text` ("2022", "FY2021", "FY22")."""
-    found = set()
-    for match in _YEAR_RE.finditer(text):
-        if match.group(1):
-            found.add(int(match.group(1)))
-        elif match.group(2):
-            found.add(2000 + int(match.group(2)))
-    return found
 
 
 def subject_words(question: str, file: str = "") -> set[str]:
@@ -503,15 +491,6 @@ def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), p
     return words - {str(year) for year in period} or words  # "1996 Women" names women in 1996 when 1996 is asked
 
 
-_SEXES = {word: sex for words, sex in ((("women", "woman", "girls", "female"), "female"),
-                                       (("men", "man", "boys", "male"), "male")) for word in tokenize(" ".join(words))}
-
-
-def with_sexes(words: set[str]) -> set[str]:
-    """Words with the one a table heads its column for the sex they name ("women": "Female")."""
-    return words | {_SEXES[word] for word in words if word in _SEXES}
-
-
 def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str) -> str | None:
     """Why a sentence holding the answer's figure states it for something other than what was asked, or None: for
     another subject listed beside it, as a change, or for the other span (a quarter's or the full year's)."""
@@ -626,18 +605,6 @@ def _caption_words(row: Unit) -> set[str]:
     return label_words(caption) | label_words(row.section)
 
 
-# a survey estimate's accuracy beside it ("Margin of error (±)", "Standard error"): not the figure asked
-ERROR_HEAD_RE = re.compile(r"\berror|\bmoe\b|\bs\.e\.|\bconfidence\b|\bci\b|±", re.IGNORECASE)
-
-
-def estimates(cells: list[tuple[str, str]], asked_words: set[str]) -> list[tuple[str, str]]:
-    """Of several cells, those that are not an estimate's margin of error or standard error, unless the question
-    asks for one."""
-    if len(cells) < 2 or ERROR_HEAD_RE.search(" ".join(asked_words)):
-        return cells
-    return [(head, value) for head, value in cells if not ERROR_HEAD_RE.search(head)] or cells
-
-
 def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]], by_date: bool = False
                  ) -> bool:
     """Whether the columns of the held value's year give different values of its kind ("Our estimates 1996: 77.9;
@@ -671,7 +638,7 @@ def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period
     stated = {year for head, _ in holding for year in column_years(head, by_date)}
     if not stated or stated & period or any(asked_cells(row, period, by_date) for row in best_rows):
         return None
-    fiscal = "fiscal " if any(_FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
+    fiscal = "fiscal " if any(FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
     return (unit, f"{unit.where} gives {claim.text} for {fiscal}{', '.join(map(str, sorted(stated)))} ({unit.label})"
                   f"{NO_FIGURE}{fiscal}{', '.join(map(str, sorted(period)))}")
 
@@ -715,85 +682,6 @@ def _label_within(label: str, subject: set[str], own: frozenset[str] | set[str] 
     words = label_words(label) - {"net", "total"} - own
     extra = words - subject
     return not extra or len(extra) == 1 and len(words) >= 4
-
-
-def asked_cells(unit: Unit, period: set[int], by_date: bool = False) -> list[tuple[str, str]]:
-    """A row's cells for the asked years (for a span of years asked, "1951-1961", the column of that span when
-    there is one); with no year asked, its only cell (a one-value row). `by_date`: the question names the day ("as
-    of January 28, 2023"), so a column dated in January or February is that date's."""
-    if period:
-        cells = [(head, value) for head, value in unit.cells if column_years(head, by_date) & period]
-        spans = [(head, value) for head, value in cells if column_years(head, by_date) == period]
-        return spans if len(period) > 1 and spans else cells  # "1951-1961" asked: that column, not "1961-1971"
-    return list(unit.cells) if len(unit.cells) == 1 else []
-
-
-def header_words(header: str, asked_words: set[str]) -> set[str]:
-    """The words of a column header (less years and generic words) the question names, when it names at least
-    half of them ("Retail/LTC" of "Health Care Retail/LTC")."""
-    words = _header_terms(header)
-    named = words & asked_words
-    return named if named and len(named) >= 0.5 * len(words) else set()
-
-
-def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str] = ()
-                 ) -> tuple[str, str] | None:
-    """The (header, value) whose header the question names: more of its words than any other header, then more of
-    its word pairs in the question's order (`order`, its tokens: "EU-25 Female" over "EU-15 Female" for "women
-    aged 15 to 64 across the EU-25"), then the one named most wholly ("Redemption Long Gun" over "Long Gun" for
-    "long gun redemption checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is
-    named or two equally."""
-    pairs = set(zip(order, order[1:]))
-
-    def score(head: str) -> tuple[int, int, float]:
-        named = header_words(head, asked_words)
-        words = _header_terms(head)
-        tokens = tokenize(head)
-        in_order = sum(pair in pairs for pair in zip(tokens, tokens[1:])) if named else 0
-        return len(named), in_order, len(named) / len(words) if words else 0.0
-
-    scored = sorted(((score(head), head, value) for head, value in cells), reverse=True)
-    if not scored or scored[0][0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][1], scored[0][2]
-
-
-GENERIC = frozenset(tokenize("total net other"))  # words that name no measure on their own ("Total" of what?)
-
-
-_PERIOD_TERMS = frozenset(tokenize("fiscal year years ended ending weeks week months month quarter quarters "
-                                   "unaudited audited"))  # a header's period words, checked apart from its name
-
-
-def _header_terms(header: str) -> set[str]:
-    """A column header's naming words: not its date or period ("30 June 2022", "52 Weeks Ended (fiscal 2022)"
-    name a period, checked apart), not "total"."""
-    words = set(tokenize(header)) - GENERIC - _PERIOD_TERMS or set(tokenize(header))  # "Totals" alone names its
-    # column
-    if words & MONTHS:
-        return {word for word in words if not word.isdigit() and word not in MONTHS}
-    return {word for word in words if not (word.isdigit() and len(word) == 4)}  # "3" of "HOVER (3-hop)" stays
-_FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
-_CHANGE_COLUMN_RE = re.compile(r"\b(?:change|vs\.?|versus|variance|increase|decrease)\b", re.IGNORECASE)
-
-
-def column_years(header: str, by_date: bool = False) -> set[int]:
-    """The years a column header names. A column dated in January or February names no fiscal year unless the
-    ingest learned which one from the document ("January 29, 2022 (fiscal 2021)", `rag.ingest.fiscal_years`):
-    companies name that year either way."""
-    if _CHANGE_COLUMN_RE.search(header):
-        return set()  # "Change 2015 vs. 2014" holds a difference, not a year's value
-    label = _FISCAL_LABEL_RE.search(header)
-    if label:
-        return {int(label.group(1))} | (years(header) if by_date else set())
-    if early_year(header) and not by_date:
-        return set()
-    return years(header)
-
-
-def asks_by_date(question: str) -> bool:
-    """Whether the question names a day in January or February ("at January 28, 2023", "Feb. 1, 2020")."""
-    return bool(re.search(r"\b(?:january|february|jan\.?|feb\.?)\s+\d{1,2}\b", question, re.IGNORECASE))
 
 
 def _own_label_fits(text: str, claim: Claim, subject: set[str], dated: bool = False) -> bool:
@@ -883,7 +771,7 @@ def _year_near_value(text: str, claim: Claim) -> int | None:
     values = [span for span, _ in _value_spans(text)]
     spots = [span for span, figure in _value_spans(text) if mine[0][1].supported_by(figure)]
     year_spots = [(m.start(), int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
-                  for m in _YEAR_RE.finditer(text)]
+                  for m in YEAR_RE.finditer(text)]
     # "$270 million, $287 million and $366 million in 2015, 2016 and 2017": as many years after the last value as
     # there are values, none between them: the values go with the years in order
     trailing = [year for at, year in year_spots if values and at >= values[-1][1]]

@@ -388,7 +388,7 @@ Total liabilities: December 31, 2022 Total: ($141); December 31, 2022 Level 2: (
 
 
 def test_a_date_in_a_column_header_names_no_column():
-    from rag.answer.verify import header_words
+    from rag.answer.columns import header_words
     from rag.text import tokenize
 
     asked = set(tokenize("How much broadcasting revenue in the year to 30 June 2022?"))
@@ -526,7 +526,8 @@ def test_a_span_of_years_asked_is_the_column_of_that_span():
     growth = """Table: TABLE 4: STATE-WISE DECADAL GROWTH RATE OF POPULATION (Per cent) columns: 1951-1961 | 1961-1971 | 1971-1981
 Assam: 1951-1961: 34.98; 1961-1971: 34.95; 1971-1981: 23.36
 Arunachal Pradesh: 1951-1961: -; 1961-1971: 38.91; 1971-1981: 35.15"""
-    from rag.answer.verify import asked_cells, passage_units
+    from rag.answer.columns import asked_cells
+    from rag.answer.verify import passage_units
 
     texts = [P(1, "population_growth.pdf", 1, growth)]
     assam = passage_units(texts[0])[0]

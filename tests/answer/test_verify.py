@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, parse_row, passage_units, subject_words, verify, years
+from rag.answer.columns import years
+from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, parse_row, passage_units, subject_words, verify
 
 
 @dataclass
