@@ -39,8 +39,9 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
                                 header_words, named_column, with_sexes, years)
-from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, label_words, other_month,
-                               other_years_row, own_name, passage_units, qualified, row_scale, subject_words)
+from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, column_name, label_words,
+                               other_month, other_years_row, own_name, passage_units, qualified, row_scale,
+                               subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -243,8 +244,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
         label = _undated(label_words(row.label) - own_name(row.file))
         column = named.get(id(row), set())
         if not label - GENERIC and years(row.label):  # a year's row ("2005: EU-25 Female: 56.3%"): the
-            label = {word for word in column - own_name(row.file) if word.isalpha()}  # column the question
-            # names names its measure
+            label = column_name(row, column)  # column the question names names its measure
         if not label - GENERIC:
             continue
         title = label_words(_NEGATED_RE.sub(" ", row.section))
@@ -264,7 +264,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
 def caption(context: str) -> str:
     """A table's caption from its opening line ("Table: Retail/LTC Segment (in millions) columns: ..."), less a
     statement's title, whose words name no row ("Consolidated Statements of Operations" is no "operating")."""
-    return _STATEMENT_TITLE_RE.sub(" ", re.sub(r"^Table:?\s*|\s*columns: .*$", "", context))
+    return _STATEMENT_TITLE_RE.sub(" ", table_caption(context))
 
 
 def _undated(label: set[str]) -> set[str]:

@@ -486,9 +486,15 @@ def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), p
     words = label_words(row.label)
     if years(row.label) & period and all(word.isdigit() for word in words):
         column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
-        named = {word for word in header_words(column[0], asked_words) if word.isalpha()} if column else set()
-        return named - own_name(row.file) or words  # (the year is checked apart)
+        named = column_name(row, header_words(column[0], asked_words)) if column else set()
+        return named or words  # (the year is checked apart)
     return words - {str(year) for year in period} or words  # "1996 Women" names women in 1996 when 1996 is asked
+
+
+def column_name(row: Unit, column_words: set[str]) -> set[str]:
+    """What names a year's row: the words of its column the question names, less numbers and the document's own
+    name ("EU-25 Female" named by "women ... EU-25": "female", "eu")."""
+    return {word for word in column_words if word.isalpha()} - own_name(row.file)
 
 
 def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str) -> str | None:
@@ -601,8 +607,13 @@ def _particular_table(claim: Claim, unit: Unit, rows: Sequence[Unit], period: se
 
 def _caption_words(row: Unit) -> set[str]:
     """The words of a row's table caption (its unit in parentheses aside) and of the title it stands under."""
-    caption = re.sub(r"^Table:?\s*|\s*columns: .*$", "", row.context)
-    return label_words(caption) | label_words(row.section)
+    return label_words(table_caption(row.context)) | label_words(row.section)
+
+
+def table_caption(context: str) -> str:
+    """A table's caption from a row's context, its opening line: "Table: Retail/LTC Segment (in millions)
+    columns: 2017 | 2016" gives "Retail/LTC Segment (in millions)"."""
+    return re.sub(r"^Table:?\s*|\s*columns: .*$", "", context)
 
 
 def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]], by_date: bool = False
