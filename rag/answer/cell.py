@@ -68,10 +68,13 @@ _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(
 
 # questions that ask for more than one printed cell: a computation, a comparison, a trend, a list
 _ARITHMETIC_RE = re.compile(
-    r"\b(?:average|mean|median|defined as|define|calculate|calculated|compute|computed|change[sd]?|changing|growth|"
-    r"grow|grew|increase[sd]?|decrease[sd]?|decline[sd]?|difference|differ|compare[sd]?|comparison|versus|vs\.?|"
-    r"between|trend|cagr|yoy|year[- ]over[- ]year|sum of|combined|ratio of|from (?:fy)?\s?\d{2,4} to|which|list|"
-    r"each|all)\b", re.IGNORECASE)
+    r"\b(?:defined as|define|calculate|calculated|compute|computed|changing|grow|difference|differ|compare[sd]?|"
+    r"comparison|versus|vs\.?|between|trend|cagr|yoy|year[- ]over[- ]year|sum of|combined|ratio of|"
+    r"from (?:fy)?\s?\d{2,4} to|which|list|each|all)\b", re.IGNORECASE)
+# words that ask for a computation unless a table prints the measure under that name ("Average monthly number of
+# employees", "Growth rate", "Net increase in cash"): then the row's label, its title or the column holds the word
+_MEASURE_WORD_RE = re.compile(r"\b(?:average|mean|median|changes?|changed|growth|grew|increases?|increased|"
+                              r"decreases?|decreased|declines?|declined)\b", re.IGNORECASE)
 # a share asked: computed from two amounts, unless a table prints it ("What percentage of employed women worked in
 # services?" of a table of percentages)
 _SHARE_RE = re.compile(r"\b(?:proportion|share of|percent(?:age)? of|per cent of)\b|% of", re.IGNORECASE)
@@ -107,6 +110,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     `names`: more words naming the document itself ("Manchester United" for manu-20f.pdf), no subject words."""
     if _ARITHMETIC_RE.search(question) or asks_yes_no(question):
         return None
+    measure_words = {_stem(word) for word in _MEASURE_WORD_RE.findall(question)}
     rows = [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"]
     if not rows:
         return None
@@ -138,7 +142,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     # activities" for operating income)
     strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT
     cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
-             for row in naming]
+             for row in naming if measure_words <= _printed_words(row, values[id(row)][0])]
     if cells and not all(cell.given for cell in cells):
         return cells[0] if not any(cell.given for cell in cells) else None  # printed as not given, or in doubt
     if cells and not _agree([_amount(cell) for cell in cells]):  # a statement "in millions" over a table stating
@@ -148,6 +152,19 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     if _SHARE_RE.search(question) and not _in_percent(cells[0].header, cells[0].value):
         return None  # a share of amounts, to be computed
     return cells[0]
+
+
+def _stem(word: str) -> str:
+    """A measure word's stem: "increased", "increases" → "increas"; "grew" → "grow"."""
+    word = word.lower()
+    return "grow" if word == "grew" else re.sub(r"(?:e[sd]?|s|th)$", "", word)
+
+
+def _printed_words(row: Unit, header: str) -> set[str]:
+    """The stems of the words naming a cell: its row's label, the rows it stands under, its column, its table's
+    caption; a measure word the question uses is printed there or asks for a computation."""
+    text = f"{row.parents} {row.label} {row.section} {header} {caption(row.context)}"
+    return {_stem(word) for word in re.findall(r"[a-z]+", text.lower())}
 
 
 def _with_unit(cells: list[Cell]) -> list[Cell]:

@@ -535,3 +535,23 @@ Arunachal Pradesh: 1951-1961: -; 1961-1971: 38.91; 1971-1981: 35.15"""
     assert len(asked_cells(assam, {1961})) == 2  # one year asked: both spans that hold it
     question = "What was Arunachal Pradesh's decadal population growth rate in 1951-1961?"
     assert verify("Arunachal Pradesh's growth rate in 1951-1961 was 38.91%.", texts, question).verdict != VERIFIED
+
+
+def test_a_measure_word_the_table_prints_is_no_computation():
+    """"average", "growth", "increase" ask for a computation unless the cell's row, title, column or caption prints
+    the word: the average monthly employees and the growth rate are cells, an average of the years is not."""
+    employees = """Table: Employees columns: 2022 | 2021
+Average monthly number of employees: 2022: 1,035; 2021: 983"""
+    growth = """Table: TABLE 4: STATE-WISE DECADAL GROWTH RATE OF POPULATION (Per cent) columns: 1951-1961 | 1961-1971
+Assam: 1951-1961: 34.98; 1961-1971: 34.95"""
+    cash = """Table: Cash flows (Millions) columns: 2018 | 2017
+Net increase (decrease) in cash and cash equivalents: 2018: 1,200 million; 2017: (300 million)"""
+    cell = table_cell("What was the average monthly number of employees in 2022?", passages(employees))
+    assert cell is not None and cell.value == "1,035"
+    cell = table_cell("What was Assam's population growth rate in 1951-1961?",
+                      [P(1, "population_growth.pdf", 1, growth)])
+    assert cell is not None and cell.value == "34.98"
+    cell = table_cell("What was the net increase in cash and cash equivalents in 2018?", passages(cash))
+    assert cell is not None and cell.value == "1,200 million"
+    assert table_cell("What was the average capital expenditure in 2018?", passages(CASH_FLOW)) is None
+    assert table_cell("How much did capital expenditure increase in 2018?", passages(CASH_FLOW)) is None
