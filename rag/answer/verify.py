@@ -38,7 +38,7 @@ from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, MONTHS, YEAR_RE, asked
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.ingest.tables import PARENT_MARK
+from rag.ingest.table_rows import PARENT_MARK
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
 

@@ -118,11 +118,11 @@ def _prose_amounts(sentence: str) -> list[tuple[Decimal, int]]:
 
 
 def _cell_amount(value: str, table: Table) -> Decimal | None:
-    from rag.ingest.tables import _scale_of
+    from rag.ingest.table_units import scale_of
 
     match = re.search(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", value)
     if not match or "%" in value:
         return None
-    scale = _scale_of(table.unit)
+    scale = scale_of(table.unit)
     exponent = _SCALES.get(scale[1], 0) if scale else 0
     return Decimal(match.group().replace(",", "")).scaleb(exponent)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rag.ingest.tables import Word
+from rag.ingest.table_words import Word
 
 
 @dataclass

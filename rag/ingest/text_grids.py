@@ -21,8 +21,9 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from rag.ingest.tables import (LEADER_RE, Cell, Line, Table, Word, continues, group_lines, is_figure, line_numbers,
-                               take_headers)
+from rag.ingest.table_rows import line_numbers
+from rag.ingest.table_words import LEADER_RE, Cell, Line, Word, group_lines, is_figure
+from rag.ingest.tables import Table, continues, take_headers
 
 MIN_COLUMNS = 3
 MIN_RECORDS = 3

@@ -9,7 +9,8 @@ import pytest
 
 from rag.ingest.chunking import chunk_pages, make_splitter
 from rag.ingest.pdf import read_pdf
-from rag.ingest.tables import Word, find_tables, is_figure
+from rag.ingest.table_words import Word, is_figure
+from rag.ingest.tables import find_tables
 
 
 def _table_pdf(path: Path, pages: list[dict], ruled: bool = False) -> Path:
@@ -208,13 +209,14 @@ def test_real_documents_with_characters_beyond_the_basic_plane_chunk_cleanly(sha
 
 
 def test_a_shared_unit_leaves_the_headers_and_an_unlabelled_sum_is_the_total():
-    from rag.ingest.tables import _common_suffix, _label_totals
+    from rag.ingest.table_headers import common_suffix
+    from rag.ingest.table_rows import label_totals
 
-    assert _common_suffix(["2022 £’000", "2021 £’000"]) == (["2022", "2021"], "£’000")
-    assert _common_suffix(["Domestic 2022", "International 2022"]) == (["Domestic 2022", "International 2022"], "")
+    assert common_suffix(["2022 £’000", "2021 £’000"]) == (["2022", "2021"], "£’000")
+    assert common_suffix(["Domestic 2022", "International 2022"]) == (["Domestic 2022", "International 2022"], "")
     rows = [("Wages", ["(338,503)", "(283,463)"]), ("Pensions", ["(3,731)", "(3,362)"]),
             ("", ["(342,234)", "(286,825)"]), ("", ["1", "2"])]
-    assert [label for label, _ in _label_totals(rows)] == ["Wages", "Pensions", "Total", ""]
+    assert [label for label, _ in label_totals(rows)] == ["Wages", "Pensions", "Total", ""]
 
 
 def test_a_per_share_row_does_not_take_the_tables_scale():
@@ -231,15 +233,16 @@ def test_a_per_share_row_does_not_take_the_tables_scale():
 
 
 def test_chinese_and_japanese_units_label_every_value():
-    from rag.ingest.tables import _CJK_OWN_UNIT_RE, _UNIT_RE, _is_unit, _scale_of
+    from rag.ingest.table_units import UNIT_RE, is_unit, scale_of
+    from rag.ingest.tables import _CJK_OWN_UNIT_RE
 
-    assert _is_unit("单位：万元") and _is_unit("（単位：百万円）") and _is_unit("单位：元") and _is_unit("单位：股")
-    assert _scale_of("单位：万元") == ("", "万元")
-    assert _scale_of("単位：百万円") == ("", "百万円")
-    assert _scale_of("单位：人民币千元") == ("", "千元")
-    assert _scale_of("单位：元") is None and _scale_of("单位：股") is None  # no scale: values stay as written
+    assert is_unit("单位：万元") and is_unit("（単位：百万円）") and is_unit("单位：元") and is_unit("单位：股")
+    assert scale_of("单位：万元") == ("", "万元")
+    assert scale_of("単位：百万円") == ("", "百万円")
+    assert scale_of("单位：人民币千元") == ("", "千元")
+    assert scale_of("单位：元") is None and scale_of("单位：股") is None  # no scale: values stay as written
     assert _CJK_OWN_UNIT_RE.search("従業員数（名）") and _CJK_OWN_UNIT_RE.search("持股比例")
-    assert not _UNIT_RE.search("营业收入（元）")  # a row's own unit is not the table's
+    assert not UNIT_RE.search("营业收入（元）")  # a row's own unit is not the table's
 
 
 def test_the_bond_prospectus_credit_table_carries_its_unit(shared_data):
@@ -297,7 +300,8 @@ def test_a_second_row_of_years_starts_a_new_table(tmp_path):
     pdf = _table_pdf(tmp_path / "two.pdf", [first])
     tables = _page(pdf).tables
     assert tables[0].headers == ["2022", "2021", "2020"]
-    from rag.ingest.tables import _table_regions, group_lines
+    from rag.ingest.table_words import group_lines
+    from rag.ingest.tables import _table_regions
 
     words = [Word(t, x0, x1, top, top + 8) for top, cells in [
         (100, [("2022", 300, 320), ("2021", 350, 370), ("2020", 400, 420)]),
@@ -318,7 +322,8 @@ def test_a_second_row_of_years_starts_a_new_table(tmp_path):
 def test_group_headers_head_only_the_columns_beneath_them():
     """Columns before and after the groups ("Permit", "Totals") take no group header; a header line of many cells
     is headers even when it is long; a header cell over several groups is cut where its words stand apart."""
-    from rag.ingest.tables import _split_spread, Cell
+    from rag.ingest.table_headers import _split_spread
+    from rag.ingest.table_words import Cell
 
     def line(top, cells):
         return [Word(t, x0, x1, top, top + 8) for t, x0, x1 in cells]
@@ -336,9 +341,9 @@ def test_group_headers_head_only_the_columns_beneath_them():
     spread = Cell("HOVER (2-hop) HOVER (3-hop)", 228, 372, [
         Word("HOVER", 228, 262, 0, 8), Word("(2-hop)", 265, 294, 0, 8), Word("HOVER", 305, 339, 0, 8),
         Word("(3-hop)", 342, 372, 0, 8)])
-    from rag.ingest.tables import _Column
+    from rag.ingest.table_words import Column
 
-    columns = [_Column(228, 250), _Column(266, 288), _Column(305, 327), _Column(344, 365)]
+    columns = [Column(228, 250), Column(266, 288), Column(305, 327), Column(344, 365)]
     assert [c.text for c in _split_spread(spread, columns)] == ["HOVER (2-hop)", "HOVER (3-hop)"]
     even = Cell("Year ended 30 June", 228, 372, [Word("Year", 228, 250, 0, 8), Word("ended", 253, 280, 0, 8),
                                                  Word("30", 283, 292, 0, 8), Word("June", 295, 320, 0, 8)])
@@ -347,11 +352,11 @@ def test_group_headers_head_only_the_columns_beneath_them():
 
 def test_a_value_with_its_spread_is_one_figure_and_a_chart_axis_is_no_table():
     assert all(is_figure(x) for x in ["35.5% (3%)", "86.4% (1%)", "0.71 ± 0.02"])
-    from rag.ingest.tables import _axis_ticks
+    from rag.ingest.table_rows import axis_ticks
 
-    assert _axis_ticks([("performance is", ["0.75"]), ("re", ["0.74"]), ("spectively", ["0.73"]),
+    assert axis_ticks([("performance is", ["0.75"]), ("re", ["0.74"]), ("spectively", ["0.73"]),
                         ("prompting", ["0.72"]), ("hardness", ["0.71"]), ("2 3 4 5", ["1"])])
-    assert not _axis_ticks([("Wages", ["338,503"]), ("Pensions", ["3,731"]), ("Bonus", ["1,026"]),
+    assert not axis_ticks([("Wages", ["338,503"]), ("Pensions", ["3,731"]), ("Bonus", ["1,026"]),
                             ("Total", ["343,260"])])
 
 
@@ -376,9 +381,10 @@ def test_real_results_tables_of_a_paper_and_a_statistics_sheet(shared_data):
 
 
 def test_significance_letters_stay_apart_and_a_percent_of_caption_makes_percentages():
-    from rag.ingest.tables import Table, _clean_value
+    from rag.ingest.table_rows import clean_value
+    from rag.ingest.tables import Table
 
-    assert is_figure("73ab") and is_figure("65bcd") and _clean_value("73ab") == "73 (ab)"
+    assert is_figure("73ab") and is_figure("65bcd") and clean_value("73ab") == "73 (ab)"
     table = Table([""], [("$50,000-$74,999 (n=192)", ["73 (ab)"]), ("Total for all 65+", ["47%"])],
                   caption="Broadband adoption for older adults, % ofthose 65 and older with broadband at home")
     assert table.row_texts() == ["$50,000-$74,999 (n=192): 73% (ab)", "Total for all 65+: 47%"]
@@ -386,9 +392,10 @@ def test_significance_letters_stay_apart_and_a_percent_of_caption_makes_percenta
 
 
 def test_a_percent_of_sales_unit_makes_every_value_a_percentage():
-    from rag.ingest.tables import Table, _is_unit
+    from rag.ingest.table_units import is_unit
+    from rag.ingest.tables import Table
 
-    assert _is_unit("(Percent of net sales)")
+    assert is_unit("(Percent of net sales)")
     table = Table(["2018", "2017"], [("Research, development and related expenses", ["5.6", "(0.3)"])],
                   caption="Operating Expenses:", unit="Percent of net sales")
     assert table.row_texts() == ["Research, development and related expenses (Percent of net sales): 2018: 5.6%; "
@@ -404,7 +411,7 @@ def test_rows_under_a_per_share_title_take_no_scale():
 
 
 def test_a_forms_numbered_lines_are_no_table():
-    from rag.ingest.tables import line_numbers
+    from rag.ingest.table_rows import line_numbers
 
     assert line_numbers([("8 Wages, salaries, tips", ["8"]), ("9a Taxable interest", ["9a"]),
                           ("b Tax-exempt interest", ["9b"]), ("10 Dividends", ["10"])])
@@ -574,7 +581,8 @@ def test_statistical_marks_are_blank_values_and_percent_or_per_columns_take_no_s
 def test_a_forms_numbered_lines_are_not_tables_side_by_side():
     """"State and  1  State income taxes ....  1": the line number after the margin's words is no table's value
     and the line's text no second table's label."""
-    from rag.ingest.tables import _side_by_side, _table_regions, group_lines
+    from rag.ingest.table_words import group_lines
+    from rag.ingest.tables import _side_by_side, _table_regions
 
     lines = group_lines(_words([(109 + 12 * i, [(margin, 0, 40), (str(i + 1), 67, 72), (text, 83, 160),
                                                 (str(i + 1), 327, 332)])
@@ -668,12 +676,13 @@ def test_na_is_a_value_not_given_and_a_long_section_title_does_not_cut_the_heade
 def test_a_numbered_title_over_two_short_caption_lines_still_heads_the_table():
     """"TABLE 125: ... LIABILITIES - 1997" over "(As at end-March)" and "(Provisional)": the year of the title is the
     table's, so the title is part of its caption (read upwards from the table's first line)."""
-    from rag.ingest.tables import _caption_and_unit, group_lines
+    from rag.ingest.table_headers import caption_and_unit
+    from rag.ingest.table_words import group_lines
 
     lines = group_lines(_words([(40, [("TABLE", 126, 160), ("125:", 163, 185), ("LIABILITIES", 188, 260),
                                       ("-", 263, 266), ("1997", 269, 292)]),
                                 (53, [("(As", 310, 325), ("at", 328, 338), ("end-March)", 341, 398)]),
                                 (66, [("(Provisional)", 320, 390)]),
                                 (80, [("States", 99, 126), ("Market", 259, 290), ("Banks", 370, 400)])]))
-    caption, _unit = _caption_and_unit(lines, 3, [])
+    caption, _unit = caption_and_unit(lines, 3, [])
     assert caption == "TABLE 125: LIABILITIES - 1997, (As at end-March), (Provisional)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingest.tables import Word
+from rag.ingest.table_words import Word
 from rag.ingest.text_grids import find_grids
 
 

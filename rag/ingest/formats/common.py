@@ -13,7 +13,8 @@ from pathlib import Path
 
 from rag.ingest.cleaning import clean_text
 from rag.ingest.pdf import Page
-from rag.ingest.tables import Table, is_figure
+from rag.ingest.table_words import is_figure
+from rag.ingest.tables import Table
 
 EXTRA = "formats"  # the optional-dependency group that installs the readers' libraries
 MAX_TABLE_ROWS = 50_000  # rows read from one spreadsheet or CSV; the rest is reported as cut
