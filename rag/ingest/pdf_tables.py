@@ -17,7 +17,11 @@ from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 from rag.ingest.text_grids import find_grids
 
-_FIGURE_TAIL = re.compile(r"(?:[$£€(]?-?\d[\d,.]*%?\)?%?\s+){1,}[$£€(]?-?\d[\d,.]*%?\)?%?\s*$")  # "38.7% (3.2%)"
+_FIGURE = r"[$£€]?\s?\(?-?\d[\d,.]*%?\s?\)?%?"  # "38.7%", "(3.2%)", "$ 2,535", "(1,373 )"
+_FIGURE_TAIL = re.compile(rf"(?:{_FIGURE}\s+){{1,}}{_FIGURE}\s*$")
+# three figures in a row inside a line: pypdf glues a row's label to the next row's figures ("operations998 (2,562 )
+# 1,390 (422 ) (596 ) Net income")
+_FIGURE_RUN = re.compile(rf"(?<![\w,.])(?:{_FIGURE}\s+){{2}}{_FIGURE}(?![\w,.])")
 # pypdf writes some statements value-first: "$ 19,334 $ 20,522 Marketable securities" (a row's figures, then the
 # next row's label)
 _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=[^\d\s$£€(])")
@@ -29,12 +33,13 @@ MIN_LONE_FIGURES = 12
 
 
 def looks_tabular(text: str) -> bool:
-    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures or made of label-and-figure
-    pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf writes some tables a
+    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, holding three in a row, or made
+    of label-and-figure pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf writes some tables a
     cell a line)."""
     rows = lone = 0
     for line in text.splitlines():
-        if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line) or _LABEL_FIGURE_PAIRS.match(line):
+        if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line) or _LABEL_FIGURE_PAIRS.match(line) \
+                or _FIGURE_RUN.search(line):
             rows += 1
         elif _LONE_FIGURE.match(line):
             lone += 1

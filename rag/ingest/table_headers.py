@@ -111,7 +111,8 @@ def column_headers(header_lines: Sequence[Line], columns: Sequence[Column],
         cells = [cell for cell in line.cells if (cell.x1 > left or cell.x0 > labels_end) and not is_unit(cell.text)]
         stacked = 2 * len(cells) > len(columns)  # a line of headers over a column each, not of group headers
         over = [part for cell in cells for part in _split_spread(cell, columns, stacked)]
-        if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns):
+        if len(over) == 1 and len(columns) > 1 and not is_year(over[0].text) and _centred(over[0], columns) \
+                and not _own_word(over[0], columns):
             spanning.append(over[0].text)  # one header over all the columns: "Year ended 30 June"
             continue
         # group headers ("Domestic", "International"; not headers each right-aligned over its own column): each
@@ -140,6 +141,15 @@ def column_headers(header_lines: Sequence[Line], columns: Sequence[Column],
             if nearest not in headed:
                 parts[nearest].append(cell.text)
     return [" ".join(p) for p in parts], spanning
+
+
+def _own_word(cell: Cell, columns: Sequence[Column]) -> bool:
+    """Whether a lone header cell near the middle of three columns or more is the top of one column's header
+    ("Other" over "International Operations"), not a title over them all: it stands over that column alone and
+    names no period ("Year ended", "December 31,"), and is a word or two no wider than that column."""
+    covered = _covered(cell, columns)
+    return (len(columns) >= 3 and len(covered) == 1 and len(cell.text) <= 25 and not _PERIOD_RE.search(cell.text)
+            and cell.x1 - cell.x0 <= 1.5 * (columns[covered[0]].x1 - columns[covered[0]].x0) + 10)
 
 
 def _ends_at_edge(cell: Cell | Word, columns: Sequence[Column]) -> bool:
@@ -240,8 +250,8 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
         if not text or _NOT_CAPTION_RE.match(text):
             continue
         numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
-        if len(text) > 100 or is_row(line) and not numbered or text.endswith(".") or len(captions) >= 2 and not (
-                numbered):
+        long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
+        if long or is_row(line) and not numbered or text.endswith(".") or len(captions) >= 2 and not numbered:
             break  # (a numbered title over two short lines still heads it: "TABLE 125: ... - 1997" over "(As at
             # end-March)" and the unit)
         captions.insert(0, text)

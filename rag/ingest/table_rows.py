@@ -35,17 +35,25 @@ INDENT = 3.0  # points a label must start right of the one above to stand under 
 
 
 def labels_in_first_column(rows: Sequence[Line], columns: Sequence[Column]) -> bool:
-    """Whether the first column of figures is the rows' labels: no row has a label of words, and that column holds
-    a different year or small whole number in each row ("2004 34.7 36.2", "0 138 6.9": years, or a count of
-    answers, down the left)."""
+    """Whether the first column of figures is the rows' labels: that column holds a different year or small whole
+    number in each row that has no label of words ("2004 34.7 36.2", "0 138 6.9": years, or a count of answers,
+    down the left); rows labelled in words may only follow them, with nothing in that column (a schedule's
+    "2019 ... 2023", then "Thereafter" and "Total")."""
     if len(columns) < 3:
         return False
     firsts = []
+    worded = False
     for line in rows:
         if not line.figures():
             continue
         first = line.cells[0]
-        if line.label().strip() or column_of(first, columns) != 0 or not _ROW_NUMBER_RE.fullmatch(first.text):
+        if line.label().strip() and firsts:
+            worded = True
+            if any(cell.figure and column_of(cell, columns) == 0 for cell in line.cells):
+                return False
+            continue
+        if worded or line.label().strip() or column_of(first, columns) != 0 or \
+                not _ROW_NUMBER_RE.fullmatch(first.text):
             return False
         firsts.append(first.text)
     return len(firsts) >= MIN_ROWS and len(set(firsts)) == len(firsts)

@@ -17,7 +17,9 @@ CJK_UNIT = (r"[（(]?\s*(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民�
 UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
     r"|\s*(?:in\s+)?%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"
-    r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b[^.;]{0,40}"
+    r"|\b(?:in|amounts in|dollars in|\$ in)\s+(?:thousands|millions|billions)\b"
+    r"(?:,?\s*(?:except|unless|other than)(?:\s*(?-i:[a-z])[\w'’-]*){0,6})?"  # its exceptions, in lower case, not
+    # the headers beside it ("In millions, except per share amounts Quarter Quarter")
     r"|[£$€¥]\s?'000s?"
     rf"|{CJK_UNIT}",
     re.IGNORECASE,

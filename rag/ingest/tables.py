@@ -34,7 +34,8 @@ _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 # a column of percentages, or of amounts per something: its values take no "in thousands"
-_OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]", re.IGNORECASE)
+_OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]|\bprices?\b|\bfair\b"
+                          r"|\bcontractual\s+(?:term|life)\b", re.IGNORECASE)
 _MONEY_RE = re.compile(r"[$£€¥]|\b(?:usd|eur|gbp|dollars?|euros?|ecu)\b", re.IGNORECASE)
 _PERCENT_UNIT_RE = re.compile(r"(?:in\s+)?(?:%|per\s?cent)", re.IGNORECASE)
 _COUNT_HEAD_RE = re.compile(r"\b(?:number|count|n)\b", re.IGNORECASE)
@@ -82,9 +83,8 @@ class Table:
             # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
-                pairs = [(head, value if _CJK_OWN_UNIT_RE.search(head) or _OWN_HEAD_RE.search(head)
-                          else with_scale(value, *scale)) for head, value in pairs]  # "Percent: 18.7" and
-                # "Current expenditure per pupil: 9,145" keep their own units
+                pairs = [(head, value if _own_column(head, self.unit) else with_scale(value, *scale))
+                         for head, value in pairs]
             elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
                 pairs = [(head, value if _COUNT_HEAD_RE.search(head) else _PLAIN_NUMBER_RE.sub(r"\1%", value))
                          for head, value in pairs]  # a "Number" column of a table "(in %)" counts
@@ -121,6 +121,19 @@ class Table:
                 "rows": [[label, *values] for label, values in self.rows]}
 
 
+def _own_column(head: str, unit: str) -> bool:
+    """Whether a column's values keep their own unit, not the table's scale: percentages ("Percent: 18.7"), amounts
+    per something ("Current expenditure per pupil: 9,145"), a share's price, fair value or term beside share counts
+    in thousands ("Weighted Average Exercise Price: $51.06"), and what the unit excepts ("In thousands, except
+    weighted average exercise price")."""
+    if _CJK_OWN_UNIT_RE.search(head) or _OWN_HEAD_RE.search(head):
+        return True
+    excepted = re.search(r"\b(?:except|unless|other than)(.*)", unit, re.IGNORECASE)
+    named = {word for word in re.findall(r"[a-z]{4,}", excepted.group(1).lower())} - {"data", "amounts", "otherwise"} \
+        if excepted else set()
+    return len(named & set(re.findall(r"[a-z]{4,}", head.lower()))) >= 2
+
+
 def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
     """The tables among a page's words (see the module docstring)."""
     lines = group_lines(words)
@@ -132,6 +145,8 @@ def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
                 table.page = page
                 if tables and continues(table, tables[-1]):
                     take_headers(table, tables[-1])
+                elif tables and _same_kind(table, tables[-1]):
+                    table.unit = tables[-1].unit
                 tables.append(table)
     return tables
 
@@ -178,6 +193,15 @@ def _side_by_side(lines: list[Line], start: int, end: int) -> list[tuple[list[Li
         parts += [(part_lines, a, b) for a, b in _table_regions(part_lines)  # ("Spain 268 ... Unspecified") is one
                   if a <= inside[-1] and b > inside[0]]
     return parts
+
+
+def _same_kind(table: Table, before: Table) -> bool:
+    """Whether a table with no unit of its own repeats the one above it for another period (a quarterly table's
+    second year under its own heading): the same number of columns, and most of its row labels the same."""
+    labels = {label for label, values in table.rows if values}
+    above = {label for label, values in before.rows if values}
+    return (not table.unit and bool(before.unit) and len(table.headers) == len(before.headers)
+            and len(labels & above) >= max(2, 0.6 * len(labels)))
 
 
 def continues(table: Table, before: Table) -> bool:

@@ -686,3 +686,79 @@ def test_a_numbered_title_over_two_short_caption_lines_still_heads_the_table():
                                 (80, [("States", 99, 126), ("Market", 259, 290), ("Banks", 370, 400)])]))
     caption, _unit = caption_and_unit(lines, 3, [])
     assert caption == "TABLE 125: LIABILITIES - 1997, (As at end-March), (Provisional)"
+
+
+def test_a_schedule_labelled_by_years_then_words_with_its_introducing_sentence_as_caption():
+    """A lease schedule: "2019 ... 2023" down the left, then "Thereafter" and "Total"; the sentence ending in ":"
+    above it introduces it (its caption), and "In millions" beside the headers is the unit, not the headers."""
+    lines = [(40, [("The following table is a summary of the future minimum lease payments under capital and "
+                    "operating leases as of December 31, 2018:", 18, 490)]),
+             (60, [("Capital", 480, 508), ("Operating", 545, 583)]),
+             (72, [("In millions", 19, 59), ("Leases", 481, 506), ("Leases", 547, 581)])]
+    rows = [("2019", "$74", "$2,690"), ("2020", "73", "2,544"), ("2021", "73", "2,399"), ("2022", "73", "2,233")]
+    lines += [(86 + 13 * i, [(year, 19, 36), (a, 517 - 5 * len(a), 517), (b, 588 - 5 * len(b), 588)])
+              for i, (year, a, b) in enumerate(rows)]
+    lines += [(140, [("Thereafter", 19, 55), ("875", 502, 517), ("16,004", 558, 588)]),
+              (153, [("Total future lease payments", 26, 132), ("1,241", 492, 517), ("$27,980", 548, 588)])]
+    table = find_tables(_words(lines))[0]
+    assert table.caption.startswith("The following table is a summary of the future minimum lease payments")
+    assert table.unit == "In millions" and table.headers == ["Capital Leases", "Operating Leases"]
+    texts = table.row_texts()
+    assert "2022: Capital Leases: 73 million; Operating Leases: 2,233 million" in texts
+    assert "Thereafter: Capital Leases: 875 million; Operating Leases: 16,004 million" in texts
+    assert "Total future lease payments: Capital Leases: 1,241 million; Operating Leases: $27,980 million" in texts
+
+
+def test_a_share_price_column_and_columns_the_unit_excepts_take_no_scale():
+    from rag.ingest.tables import Table
+
+    options = Table(["Shares", "Weighted Average Exercise Price", "Average Remaining Contractual Term"],
+                    [("Granted", ["7,144", "$51.06", ""]), ("Outstanding", ["22,909", "$71.15", "4.08"])],
+                    unit="In thousands, except weighted average exercise price and remaining")
+    assert options.row_texts() == ["Granted: Shares: 7,144 thousand; Weighted Average Exercise Price: $51.06",
+                                   "Outstanding: Shares: 22,909 thousand; Weighted Average Exercise Price: $71.15; "
+                                   "Average Remaining Contractual Term: 4.08"]
+    units = Table(["Number of Units", "Weighted-Average Grant Date Fair Value"], [("Forfeited", ["(137)", "253.53"])],
+                  unit="in 000's")
+    assert units.row_texts() == ["Forfeited: Number of Units: (137 thousand); Weighted-Average Grant Date Fair "
+                                 "Value: 253.53"]
+
+
+def test_a_second_years_table_below_the_first_takes_its_unit_and_a_word_over_one_column_heads_it():
+    """Quarterly results printed one year under the other: the second table, under its own year's heading, has no
+    unit line of its own and takes the first's; "Other" alone over the third of four columns is the top of that
+    column's header, not a title over them all."""
+    def year_table(top, title, unit, values):
+        lines = [(top, [(title, 307, 437)])]
+        if unit:
+            lines.append((top + 10, [(unit, 20, 160)]))
+        lines += [(top + 22, [("Other", 395, 420)]),
+                  (top + 32, [("First", 250, 280), ("Second", 310, 345), ("International", 370, 430),
+                              ("Total", 470, 495)])]
+        lines += [(top + 46 + 12 * i, [(label, 20, 100)] + [(v, right - 5 * len(v), right)
+                                                            for v, right in zip(row, (280, 345, 430, 495))])
+                  for i, (label, row) in enumerate(zip(["Net sales", "Operating income", "Net income"], values))]
+        return lines
+    first = year_table(40, "Year Ended December 31, 2016", "(in millions, except per share data)",
+                       [("29,128", "30,404", "32,714", "92,246"), ("1,071", "1,285", "575", "2,931"),
+                        ("513", "857", "252", "1,622")])
+    second = year_table(200, "Year Ended December 31, 2017", "",
+                        [("35,714", "37,955", "43,744", "117,413"), ("1,005", "628", "347", "1,980"),
+                         ("724", "197", "256", "1,177")])
+    tables = find_tables(_words(first + second))
+    assert len(tables) == 2
+    assert tables[1].headers == ["First", "Second", "Other International", "Total"]
+    assert "Operating income: First: 1,005 million; Second: 628 million; Other International: 347 million; " \
+           "Total: 1,980 million" in tables[1].row_texts()
+
+
+def test_a_page_whose_pypdf_text_glues_labels_to_figures_or_spaces_its_signs_is_read_as_tabular():
+    from rag.ingest.pdf_tables import looks_tabular
+
+    glued = ("Total revenues\n(1) $ 45,743   $ 46,922   $ 47,490 Operating income\n"
+             "inuing operations998   (2,562 )   1,390   (422 )   (596 ) Net income (loss) attr\n"
+             "ibutable to CVS Health998   (2,563 )   1,390   (419 )   (594 ) Per common share data:\n"
+             "$ 2,535   $ 2,460   $ 2,429  \n")
+    assert looks_tabular(glued)
+    assert not looks_tabular("We paid $ 12 million in 2019, 2020 and 2021.\nRevenue rose 5% to 1,200.\n"
+                             "See pages 12-14.\n")
