@@ -40,7 +40,7 @@ from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
                                 header_words, named_column, with_sexes, years)
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, column_name, label_words,
-                               other_month, other_years_row, own_name, passage_units, qualified, row_scale,
+                               other_period, other_years_row, own_name, passage_units, qualified, row_scale,
                                subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
@@ -124,7 +124,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
-              and not other_month(asked_words, row.context)}  # year asked ("13 Weeks Ended", "Second Quarter
+              and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second Quarter
     # 2017"), or the other way round; another month's report
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the

@@ -82,6 +82,21 @@ def other_month(asked_words: set[str], context: str) -> bool:
     return bool(asked and stated and not asked & stated)
 
 
+def other_period(question: str, asked_words: set[str], unit: Unit) -> bool:
+    """Whether a row is of another period than the one asked: its table, the title it stands under or its own
+    label name months and none the question names ("November 1-30, 2022" over the row, December asked), or the
+    question asks for the days between two dates ("from November 27, 2022 through December 31, 2022") and the
+    row names neither (a whole year's column)."""
+    named = f"{unit.context} {unit.section} {unit.label}"
+    if other_month(asked_words, named):
+        return True
+    days = {(month, day) for _, (_, month, day), _ in dates(question) if month and day}
+    if len(days) < 2:
+        return False
+    stated = {(month, day) for _, (_, month, day), _ in dates(f"{named} {' '.join(h for h, _ in unit.cells)}")}
+    return not days & stated
+
+
 @dataclass
 class Unit:
     """One sentence, or one labelled table row, of a passage."""
@@ -450,7 +465,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
                 if (changes := [(head, value) for head, value in unit.cells if change_column(head)])]
     found, against = _find_in_rows(claim, rows, row_subject, set() if difference else period, asked_scale,
                                    asks_by_date(question), asked_span(question), with_sexes(set(tokenize(question))),
-                                   tokenize(question))
+                                   tokenize(question), question)
     if found is not None:
         return found, None
     for unit in units:
@@ -519,7 +534,7 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
                   by_date: bool = False, period_span: str | None = None, asked_words: set[str] = frozenset(),
-                  order: Sequence[str] = ()) -> tuple[Unit | None, tuple[Unit, str] | None]:
+                  order: Sequence[str] = (), question: str = "") -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's, in a table of the asked span (`period_span`: a quarter's or a year's); else a contradiction: the same
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
@@ -550,8 +565,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None
         if named:
             asked = [named]
-        if other_month(asked_words, unit.context):
-            continue  # another month's report
+        if other_period(question, asked_words, unit):
+            continue  # another month's report or row
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
                     or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
                     and not _columns_apart(claim, unit)) and not (period and not dated

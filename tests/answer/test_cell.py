@@ -555,3 +555,28 @@ Net increase (decrease) in cash and cash equivalents: 2018: 1,200 million; 2017:
     assert cell is not None and cell.value == "1,200 million"
     assert table_cell("What was the average capital expenditure in 2018?", passages(CASH_FLOW)) is None
     assert table_cell("How much did capital expenditure increase in 2018?", passages(CASH_FLOW)) is None
+
+
+def test_a_row_of_another_month_or_of_a_whole_year_answers_no_question_about_a_month_or_a_span_of_days():
+    """A repurchase table by month: December asked, the November title over the row does not verify its price; the
+    days "from November 27, 2022 through December 31, 2022" are no year's column."""
+    monthly = """Table: Issuer purchases of equity securities columns: Total Number of Shares Purchased | Average Price Paid Per Share
+November 1-30, 2022
+Repurchase program: Total Number of Shares Purchased: 3,228,300; Average Price Paid Per Share: $152.38
+December 1-31, 2022
+Repurchase program: Total Number of Shares Purchased: 1,505,700; Average Price Paid Per Share: $156.27"""
+    texts = [P(1, "AMEX.pdf", 42, monthly)]
+    question = "What average price per share did American Express pay for shares bought under its repurchase " \
+               "program in December 2022?"
+    assert verify("It paid $152.38 per share.", texts, question).verdict != VERIFIED
+    assert verify("It paid $156.27 per share.", texts, question).verdict == VERIFIED
+    yearly = """Table: Share repurchases columns: 2023 | 2022
+Average price per share: 2023: $79.98; 2022: $108.97"""
+    days = """Table: Repurchases during the fourth quarter columns: Total Number of Shares Purchased | Average Price Paid per Share
+Nov. 27, 2022 through Dec. 31, 2022: Total Number of Shares Purchased: 3,580,328; Average Price Paid per Share: $82.18"""
+    question = "What average price per share did Best Buy pay for common stock repurchased in the period from " \
+               "November 27, 2022 through December 31, 2022?"
+    assert table_cell(question, [P(1, "BBY.pdf", 40, yearly)]) is None
+    cell = table_cell(question, [P(1, "BBY.pdf", 40, yearly), P(2, "BBY.pdf", 22, days)])
+    assert cell is None or cell.value == "$82.18"
+    assert verify("Best Buy paid $108.97 per share.", [P(1, "BBY.pdf", 40, yearly)], question).verdict != VERIFIED

@@ -29,6 +29,7 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What are Netflix's business segments?", DOCUMENT),
     ("What is the class action filing in Quebec about?", DOCUMENT),
     ("What were the total revenues in 2022?", FACT),
+    ("What were 3M's 2018 net sales to customers in Japan, in dollars?", FACT),  # a measure, then what it is of
     ("What were Amazon's purchases of property and equipment in 2016?", FACT),
     ("Which reserved word indicates that a call will relinquish ownership?", FACT),
     ("Which type of semantic errors has the lowest total percentages?", FACT),
