@@ -40,7 +40,7 @@ from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
                                 header_words, named_column, with_sexes, years)
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, column_name, label_words,
-                               other_period, other_years_row, own_name, passage_units, qualified, row_scale,
+                               other_period, other_segment, other_years_row, own_name, passage_units, qualified, row_scale,
                                subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
@@ -75,6 +75,8 @@ _ARITHMETIC_RE = re.compile(
 # employees", "Growth rate", "Net increase in cash"): then the row's label, its title or the column holds the word
 _MEASURE_WORD_RE = re.compile(r"\b(?:average|mean|median|changes?|changed|growth|grew|increases?|increased|"
                               r"decreases?|decreased|declines?|declined)\b", re.IGNORECASE)
+# a second question in the same one: "How many options were granted, and at what exercise price?"
+_TWO_ASKS_RE = re.compile(r",?\s+and\s+(?:at\s+|in\s+|by\s+)?(?:what|how|which|when|where|who)\b", re.IGNORECASE)
 # a share asked: computed from two amounts, unless a table prints it ("What percentage of employed women worked in
 # services?" of a table of percentages)
 _SHARE_RE = re.compile(r"\b(?:proportion|share of|percent(?:age)? of|per cent of)\b|% of", re.IGNORECASE)
@@ -108,7 +110,7 @@ class Cell:
 def table_cell(question: str, passages: Sequence[Passage], names: set[str] = frozenset()) -> Cell | None:
     """The one cell of a labelled row that answers `question`, or None when the question or the rows leave doubt.
     `names`: more words naming the document itself ("Manchester United" for manu-20f.pdf), no subject words."""
-    if _ARITHMETIC_RE.search(question) or asks_yes_no(question):
+    if _ARITHMETIC_RE.search(question) or _TWO_ASKS_RE.search(question) or asks_yes_no(question):
         return None
     measure_words = {_stem(word) for word in _MEASURE_WORD_RE.findall(question)}
     rows = [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"]
@@ -124,7 +126,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
-              and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second Quarter
+              and not other_period(question, asked_words, row) and not other_segment(question, row)}  # year asked ("13 Weeks Ended", "Second Quarter
     # 2017"), or the other way round; another month's report
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
@@ -136,11 +138,12 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
                 for reading in alias_readings(question, subject)]  # names no row; a line item's usual name does
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
-    naming, (strict, _loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
+    naming, (strict, loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
     # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
     # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
-    # activities" for operating income)
-    strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT
+    # activities" for operating income); or most of the label and the table's caption name all of it ("Forward
+    # loss recognition" in "Accrued liabilities ... consisted of the following")
+    strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT or strict > FRAGMENT and loose == 1.0
     cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
              for row in naming if measure_words <= _printed_words(row, values[id(row)][0])]
     if cells and not all(cell.given for cell in cells):

@@ -82,6 +82,17 @@ def other_month(asked_words: set[str], context: str) -> bool:
     return bool(asked and stated and not asked & stated)
 
 
+_SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)\s+(?i:segments?|divisions?|operations)\b")
+
+
+def other_segment(question: str, unit: Unit) -> bool:
+    """Whether the question names a segment ("Best Buy's International segment") and the row's table names only
+    others ("Domestic Segment, Selected financial data for the Domestic segment")."""
+    asked = {name.casefold() for name in _SEGMENT_RE.findall(question)}
+    stated = {name.casefold() for name in _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")}
+    return bool(asked and stated) and not any(a in b or b in a for a in asked for b in stated)
+
+
 def other_period(question: str, asked_words: set[str], unit: Unit) -> bool:
     """Whether a row is of another period than the one asked: its table, the title it stands under or its own
     label name months and none the question names ("November 1-30, 2022" over the row, December asked), or the
@@ -565,8 +576,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None
         if named:
             asked = [named]
-        if other_period(question, asked_words, unit):
-            continue  # another month's report or row
+        if other_period(question, asked_words, unit) or other_segment(question, unit):
+            continue  # another month's report or row, another segment's table
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
                     or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
                     and not _columns_apart(claim, unit)) and not (period and not dated

@@ -580,3 +580,21 @@ Nov. 27, 2022 through Dec. 31, 2022: Total Number of Shares Purchased: 3,580,328
     cell = table_cell(question, [P(1, "BBY.pdf", 40, yearly), P(2, "BBY.pdf", 22, days)])
     assert cell is None or cell.value == "$82.18"
     assert verify("Best Buy paid $108.97 per share.", [P(1, "BBY.pdf", 40, yearly)], question).verdict != VERIFIED
+
+
+def test_a_row_of_another_segments_table_neither_answers_nor_verifies_and_a_caption_naming_the_rest_is_strong():
+    domestic = """Table: Domestic Segment, Selected financial data for the Domestic segment was as follows: ($ in millions) columns: 2023 | 2022
+Revenue: 2023: $42,794 million; 2022: $47,830 million"""
+    international = """Table: International Segment, Selected financial data for the International segment was as follows: ($ in millions) columns: 2023 | 2022
+Revenue: 2023: $3,504 million; 2022: $3,907 million"""
+    question = "How much revenue did Best Buy's International segment generate in fiscal 2023?"
+    texts = [P(1, "BBY.pdf", 25, domestic), P(2, "BBY.pdf", 27, international)]
+    assert verify("It generated $42,794 million.", texts, question).verdict != VERIFIED
+    cell = table_cell(question, texts)
+    assert cell is not None and cell.value == "$3,504 million"
+    accrued = """Table: Accrued Liabilities, Accrued liabilities at December 31 consisted of the following: columns: 2022 | 2021
+Forward loss recognition: 2022: 4,060; 2021: 2,014
+Accrued interest payable: 2022: 599; 2021: 641"""
+    cell = table_cell("How much did Boeing carry in accrued liabilities for forward loss recognition at December 31, "
+                      "2022?", [P(1, "BOEING_2022_10K.pdf", 87, accrued)])
+    assert cell is not None and cell.value == "4,060" and cell.strong and not cell.exact
