@@ -40,8 +40,8 @@ from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
                                 header_words, named_column, with_sexes, years)
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, column_name, label_words,
-                               other_period, other_segment, other_years_row, own_name, passage_units, qualified, row_scale,
-                               subject_words, table_caption)
+                               other_period, other_segment, other_years_row, own_name, passage_units, qualified,
+                               row_scale, subject_words, table_caption, year_rows)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -62,6 +62,7 @@ _PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", r
 # a value a table does not give: not available (":", "..", "n/a"), not applicable ("(X)"), suppressed ("(D)", "(S)");
 # not a dash, which many tables print for zero
 NOT_GIVEN_RE = re.compile(r":|\.\.\.?|\((?:X|NA|S|D)\)|n/a|n\.a\.|N/A|N\.A\.|NA|x|X")
+_FOOTNOTE_MARK_RE = re.compile(r"\s*\(\d{1,2}\)(?=\s|$)|\*+$")
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
@@ -102,8 +103,10 @@ class Cell:
                 "the table gives no figure there")
 
     def answer(self) -> str:
-        """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"."""
-        column = f", {self.header}" if self.header else ""
+        """The cell as printed, with its row, column and passage: "Purchases of …, 2018: (1,577 million) [1]"; a
+        footnote's mark in the column's header ("Operating Leases (1)") is left out, as no figure of the answer."""
+        header = _FOOTNOTE_MARK_RE.sub("", self.header)
+        column = f", {header}" if header else ""
         return f"{self.row.parents}{self.row.label}{column}: {self.value} [{self.row.source}]."
 
 
@@ -126,8 +129,11 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
-              and not other_period(question, asked_words, row) and not other_segment(question, row)}  # year asked ("13 Weeks Ended", "Second Quarter
-    # 2017"), or the other way round; another month's report
+              and not other_period(question, asked_words, row)  # year asked ("13 Weeks Ended", "Second Quarter
+              and not other_segment(question, row)}  # 2017"), or the other way round; another month's report,
+    # another segment's table
+    kept = {id(row) for row in year_rows([row for row in rows if id(row) in values], period)}
+    values = {key: value for key, value in values.items() if key in kept}  # a schedule's year asked
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
         # rows giving its change or share in percent ("Front Store: 2016: 0.3%") are no candidates
@@ -212,7 +218,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and (not (years(row.label) | years(row.context)) & period or other_years_row(row, period)):
+    if not dated and period and (not years(f"{row.label} {row.context} {row.section}") & period
+                                 or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
         # 2017") or its table's ("NICS checks, November 2015"), not another's or none
     asked = asked_cells(row, period, by_date) if dated or not period else []

@@ -52,7 +52,8 @@ SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this shar
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
-_SECTION_TITLE_RE = re.compile(r"^[A-Z][^.;:]{0,58}:?$")  # a short line in a table: the title of the rows below
+_SECTION_TITLE_RE = re.compile(r"^(?:[A-Z]|(?:19|20)\d\d\b)[^.;:]{0,58}:?$")  # a short line in a table: the title of
+# the rows below ("Operating activities:", "2018:" over a year's quarterly rows)
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
@@ -218,13 +219,28 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
 # ---------------------------------------------------------------- the question's subject and period
 
 
+def _not_of_years(unit: Unit, period: set[int]) -> bool:
+    """Whether a row of undated columns is of none of the years asked: neither its label, its table nor the title of
+    its rows names one ("Total future lease payments" of a schedule "as of December 31, 2018", 2022 asked), or it
+    states a year of its own that is not asked (`other_years_row`)."""
+    return not years(f"{unit.label} {unit.context} {unit.section}") & period or other_years_row(unit, period)
+
+
+def year_rows(rows: Sequence[Unit], period: set[int]) -> list[Unit]:
+    """Of rows of a question naming two years or more, those labelled by one of them when some are: "as of December
+    31, 2018, how much is due in 2022?" asks for the schedule's "2022" row, not its total, dated by the other."""
+    labelled = [unit for unit in rows if years(unit.label) & period]
+    return labelled if len(period) > 1 and labelled else list(rows)
+
+
 def other_years_row(unit: Unit, period: set[int]) -> bool:
     """Whether a row of undated columns states a year of its own, in its label or as its first value (a group of
     rows' year down the left), and not the asked one: "Women: gender (in %): 1991; Services: 77.4" is 1991's row,
     whatever years its caption names. (A year further along the row, a debt's maturity, says nothing of it.)"""
     first = unit.cells[0][1] if unit.cells else ""
     own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
-    return bool(own) and not own & period
+    return bool(own or (own := years(unit.section))) and not own & period  # or the year titling its rows ("2018:"
+    # over a quarterly table's rows)
 
 
 def subject_words(question: str, file: str = "") -> set[str]:
@@ -551,6 +567,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
     column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
     subject = with_sexes(subject)
+    rows = year_rows(rows, period)
     naming = {id(unit): _naming_words(unit, asked_words, order, period) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
             if _shares_subject(set(), subject, naming[id(unit)])}
@@ -579,9 +596,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if other_period(question, asked_words, unit) or other_segment(question, unit):
             continue  # another month's report or row, another segment's table
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
-                    or bool(holding) and not asked and not dated and (not period or bool(years(unit.context) & period))
-                    and not _columns_apart(claim, unit)) and not (period and not dated
-                                                                  and other_years_row(unit, period))
+                    or bool(holding) and not asked and not dated and not _columns_apart(claim, unit)) \
+            and not (period and not dated and _not_of_years(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)

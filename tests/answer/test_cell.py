@@ -598,3 +598,29 @@ Accrued interest payable: 2022: 599; 2021: 641"""
     cell = table_cell("How much did Boeing carry in accrued liabilities for forward loss recognition at December 31, "
                       "2022?", [P(1, "BOEING_2022_10K.pdf", 87, accrued)])
     assert cell is not None and cell.value == "4,060" and cell.strong and not cell.exact
+
+
+def test_a_year_titling_quarterly_rows_and_a_schedules_year_row_are_the_asked_periods():
+    """"2018:" over a quarterly table's rows dates them (the 2015 question finds no cell there); a schedule "as of
+    December 31, 2018" answers "due in 2022" from its "2022" row, not its total, and a footnote mark in the column's
+    header ("Operating Leases (1)") is no figure of the answer."""
+    quarterly = """Table: 18. Quarterly Financial Information (Unaudited) (In millions, except per share amounts) columns: First Quarter | Second Quarter | Third Quarter | Fourth Quarter | Year
+2018:
+Total revenues (1): First Quarter: $45,743 million; Second Quarter: $46,922 million; Third Quarter: $47,490 million; Fourth Quarter: $54,424 million; Year: $194,579 million"""
+    texts = [P(1, "CVS.pdf", 374, quarterly)]
+    cell = table_cell("What were CVS Health's total revenues in the third quarter of 2018, according to its "
+                      "unaudited quarterly financial information?", texts)
+    assert cell is not None and cell.value == "$47,490 million"
+    assert table_cell("What were CVS Health's total revenues in the third quarter of 2015?", texts) is None
+    leases = """Table: The following table is a summary of the future minimum lease payments under capital and operating leases as of December 31, 2018 : (In millions) columns: Capital Leases | Operating Leases (1)
+2022: Capital Leases: 73 million; Operating Leases (1): 2,233 million
+2023: Capital Leases: 73 million; Operating Leases (1): 2,110 million
+Total future lease payments: Capital Leases: 1,241 million; Operating Leases (1): $27,980 million"""
+    texts = [P(1, "CVS.pdf", 344, leases)]
+    question = ("Under CVS Health's future minimum lease payments as of December 31, 2018, how much is due on "
+                "operating leases in 2022?")
+    cell = table_cell(question, texts)
+    assert cell is not None and cell.value == "2,233 million"
+    assert cell.answer() == "2022, Operating Leases: 2,233 million [1]."
+    assert verify(cell.answer(), texts, question).verdict == VERIFIED
+    assert verify("Operating leases of $27,980 million are due in 2022.", texts, question).verdict != VERIFIED
