@@ -249,6 +249,11 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
                 text = text.replace(match.group(), "").strip(" ,;")
         if not text or _NOT_CAPTION_RE.match(text):
             continue
+        if captions and captions[0].endswith(":") and captions[0][:1].islower() and not text.endswith(".") \
+                and len(text) + len(captions[0]) <= 300:  # the sentence introducing the table began a line higher
+            start = text.rfind(". ")  # ("The aggregate annual maturities on long-term debt ... were as" / "follows:")
+            captions[0] = f"{text[start + 2:] if start >= 0 else text} {captions[0]}"
+            continue
         numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
         long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
         if long or is_row(line) and not numbered or text.endswith(".") or len(captions) >= 2 and not numbered:

@@ -195,6 +195,13 @@ def _side_by_side(lines: list[Line], start: int, end: int) -> list[tuple[list[Li
     return parts
 
 
+def _marked_headers(line: Line) -> bool:
+    """A line of headers whose only figures are footnote marks: "Segment | Footage (1) | (1)"."""
+    figures = line.figures()
+    return bool(figures) and len(figures) < len(line.cells) and all(
+        re.fullmatch(r"\(\d{1,2}\)|\*{1,3}", cell.text.strip()) for cell in figures)
+
+
 def _same_kind(table: Table, before: Table) -> bool:
     """Whether a table with no unit of its own repeats the one above it for another period (a quarterly table's
     second year under its own heading): the same number of columns, and most of its row labels the same."""
@@ -262,10 +269,12 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     columns = value_columns(body)
     if not columns:
         return None
-    # leading rows of years ("2022 2021 2020", "(£'000) 2022 2021") are the header, not data
+    # leading rows of years ("2022 2021 2020", "(£'000) 2022 2021") or of headers with footnote marks ("Segment
+    # Footage (1) (1)") are the header, not data
     header_lines: list[Line] = []
     first = 0
-    while first < len(body) and (is_year_row(body[first]) or header_lines and not body[first].figures()):
+    while first < len(body) and (is_year_row(body[first]) or header_lines and not body[first].figures()
+                                 or _marked_headers(body[first])):
         header_lines.append(body[first])
         first += 1
     body_rows = body[first:]

@@ -762,3 +762,19 @@ def test_a_page_whose_pypdf_text_glues_labels_to_figures_or_spaces_its_signs_is_
     assert looks_tabular(glued)
     assert not looks_tabular("We paid $ 12 million in 2019, 2020 and 2021.\nRevenue rose 5% to 1,200.\n"
                              "See pages 12-14.\n")
+
+
+def test_a_sentence_over_two_lines_introduces_its_table_and_headers_with_footnote_marks_are_no_row():
+    lines = [(40, [("Aggregate annual maturities on long-term debt obligations (based on contractual maturity or "
+                    "anticipated redemption dates) as of December 31, 2022 were as", 18, 580)]),
+             (50, [("follows:", 18, 50)]),
+             (66, [("Leased Square", 440, 490), ("Owned Square", 520, 580)]),
+             (76, [("Segment", 19, 46), ("Footage (1)", 450, 486), ("Footage", 545, 575), ("(1)", 578, 588)])]
+    lines += [(90 + 13 * i, [(label, 19, 80), (a, 502 - 5 * len(a), 502), (b, 588 - 5 * len(b), 588)])
+              for i, (label, a, b) in enumerate([("North America", "147,277", "2,140"),
+                                                 ("International", "66,328", "4,167"), ("AWS", "6,197", "4,024")])]
+    table = find_tables(_words(lines))[0]
+    assert table.caption.startswith("Aggregate annual maturities on long-term debt obligations")
+    assert table.caption.endswith("were as follows:")
+    assert [label for label, _ in table.rows] == ["North America", "International", "AWS"]
+    assert table.headers[0] == "Leased Square Footage (1)"
