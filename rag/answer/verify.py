@@ -480,12 +480,25 @@ _PARENTHESES_RE = re.compile(r"\([^()]{0,12}\)")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
+_MODEL_NUMBER_RE = re.compile(r"(?:['’]s|\bthe|\bits|\btheir)\s+(\d{3,4})\s+(?!(?:million|billion|thousand|percent|"
+                              r"per|shares|employees|people|units|times|days|years|months|hours)\b)[A-Za-z]",
+                              re.IGNORECASE)
+
+
+def model_numbers(question: str) -> set[str]:
+    """The numbers the question uses as names ("Boeing's 787 program", "the 737 MAX"), not as amounts or years: the
+    passage that answers must name them too."""
+    return {number for number in _MODEL_NUMBER_RE.findall(question) if not 1900 <= int(number) <= 2100}
+
+
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str],
           question: str = "") -> tuple[Unit | None, tuple[Unit, str] | None]:
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
+    models = model_numbers(question)
+    units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))]
     rows = [unit for unit in units if unit.kind == "row"]
     if difference:  # the years asked are the two compared: the change column is the asked one
         rows = [replace(unit, cells=changes) for unit in rows

@@ -624,3 +624,16 @@ Total future lease payments: Capital Leases: 1,241 million; Operating Leases (1)
     assert cell.answer() == "2022, Operating Leases: 2,233 million [1]."
     assert verify(cell.answer(), texts, question).verdict == VERIFIED
     assert verify("Operating leases of $27,980 million are due in 2022.", texts, question).verdict != VERIFIED
+
+
+def test_a_number_the_question_uses_as_a_name_must_be_in_the_verifying_passage():
+    """"Boeing's 787 program": the company's total revenues do not verify a figure for the 787."""
+    income = """Table: Consolidated Statements of Operations (Dollars in millions) columns: 2022 | 2021
+Total revenues: 2022: $66,608 million; 2021: $62,286 million"""
+    orders = """Table: Commercial Airplanes programs columns: 737 | 767 | 787
+Cumulative firm orders: 737: 5,000; 767: 1,300; 787: 1,417"""
+    question = "How much revenue did Boeing's 787 program generate in 2022?"
+    assert verify("Boeing's 787 program generated $66,608 million in 2022.", [P(1, "BOEING.pdf", 55, income)],
+                  question).verdict != VERIFIED
+    assert verify("Cumulative firm orders, 787: 1,417 [1].", [P(1, "BOEING.pdf", 40, orders)],
+                  "What was the cumulative number of firm orders for Boeing's 787 program?").verdict == VERIFIED
