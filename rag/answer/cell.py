@@ -39,9 +39,9 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
                                 header_words, named_column, with_sexes, years)
-from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, asks_quantity, asks_yes_no, column_name, label_words,
-                               other_period, other_segment, other_years_row, own_name, passage_units, qualified,
-                               row_scale, subject_words, table_caption, year_rows)
+from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, ampersand_words, asks_quantity, asks_yes_no, column_name,
+                               label_words, other_period, other_segment, other_years_row, own_name, passage_units,
+                               qualified, row_scale, subject_words, table_caption, year_rows)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -137,19 +137,22 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
         # rows giving its change or share in percent ("Front Store: 2016: 0.3%") are no candidates
-    present = {token for passage in passages for token in tokenize(passage.text)}
+    present = {token for passage in passages for token in [*tokenize(passage.text), *ampersand_words(passage.text)]}
     subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
     # quarters and instructions left out (the period is checked apart)
     readings = [with_sexes(reading & subject) & present | (reading - subject)  # a misspelt word of the question
                 for reading in alias_readings(question, subject)]  # names no row; a line item's usual name does
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
-    naming, (strict, loose, titled) = _rows_naming([row for row in rows if id(row) in values], readings, also)
+    naming, (strict, loose, titled, distinct) = _rows_naming([row for row in rows if id(row) in values], readings,
+                                                            also)
     # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
     # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
     # activities" for operating income); or most of the label and the table's caption name all of it ("Forward
     # loss recognition" in "Accrued liabilities ... consisted of the following")
-    strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT or strict > FRAGMENT and loose == 1.0
+    strong = strict >= STRONG_FIT or strict < FRAGMENT and titled >= STRONG_FIT or (
+        strict > FRAGMENT or distinct == 1.0) and loose == 1.0  # (the label names all its table does not: "R&D
+    # credits" in "The components of deferred tax assets")
     cells = [Cell(row, *values[id(row)], exact=strict == 1.0, strong=strong or bool(named[id(row)]))
              for row in naming if measure_words <= _printed_words(row, values[id(row)][0])]
     if cells and not all(cell.given for cell in cells):
@@ -263,10 +266,12 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     "European competitions") and its table's caption ("Retail/LTC Segment"). Loosely at least COVERAGE, or
     NAMED_COVERAGE for a row whose column the question names by its words ("MULTIVERS" and "HOVER (3-hop) Open"
     for "What macro-F1 did MULTIVERS score on HOVER 3-hop claims in the open-book setting?"). A year's row
-    ("2005") is named by the words of that column alone. Of them, those covering most strictly, then most loosely:
-    "Operating income" before "Net income" under "Operating activities"."""
+    ("2005") is named by the words of that column alone. Of them, those covering most of the words their table's
+    caption and title leave to the label ("R&D credits" before "Total deferred tax assets" in "The components of
+    deferred tax assets", R&D credits asked), then most strictly, then most loosely: "Operating income" before "Net
+    income" under "Operating activities". Returns the rows and their (strict, loose, titled, left to the label)."""
     named = named or {}
-    fits: list[tuple[tuple[float, float], Unit]] = []
+    fits: list[tuple[tuple[float, float, float, float], Unit]] = []
     for row in rows:
         label = _undated(label_words(row.label) - own_name(row.file))
         column = named.get(id(row), set())
@@ -276,16 +281,21 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
             continue
         title = label_words(_NEGATED_RE.sub(" ", row.section))
         around = title | label_words(_NEGATED_RE.sub(" ", caption(row.context)))
-        fit = max(((len((label | column) & reading) / len(reading),
-                    len((label | column | around) & reading) / len(reading),
-                    len((label | column | title) & reading) / len(reading))
-                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0, 0.0))
-        if fit[1] >= (NAMED_COVERAGE if column else COVERAGE):
+        fit = max(((_share(label | column, reading - around) if reading - around else
+                    _share(label | column, reading),  # the words its table and title leave to the label
+                    _share(label | column, reading), _share(label | column | around, reading),
+                    _share(label | column | title, reading))
+                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0, 0.0, 0.0))
+        if fit[2] >= (NAMED_COVERAGE if column else COVERAGE):
             if qualified(row.label):  # a qualified label ("Cash …, including restricted") never names it exactly
                 fit = tuple(min(share, QUALIFIED_FIT) for share in fit)
             fits.append((fit, row))
-    best = max((fit for fit, _ in fits), default=(0.0, 0.0, 0.0))
-    return [row for fit, row in fits if fit == best], best
+    best = max((fit for fit, _ in fits), default=(0.0, 0.0, 0.0, 0.0))
+    return [row for fit, row in fits if fit == best], (*best[1:], best[0])
+
+
+def _share(words: set[str], reading: set[str]) -> float:
+    return len(words & reading) / len(reading)
 
 
 def caption(context: str) -> str:

@@ -247,7 +247,7 @@ def subject_words(question: str, file: str = "") -> set[str]:
     """The question's content words, less instruction words, years, figures and the document's own name."""
     own = own_name(file, question)
     return {t for t in tokenize(question) if t not in _INSTRUCTION_WORDS and t not in own and t.isalpha()
-            and len(t) > 1}
+            and len(t) > 1} | ampersand_words(question)
 
 
 def own_name(file: str, question: str = "") -> set[str]:
@@ -733,7 +733,16 @@ _QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive o
 def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
-    return set(tokenize(_QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))))
+    named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))
+    return set(tokenize(named)) | ampersand_words(named)
+
+
+_AMPERSAND_RE = re.compile(r"\b[A-Za-z]{1,3}&[A-Za-z]{1,3}\b")
+
+
+def ampersand_words(text: str) -> set[str]:
+    """Abbreviations joined by "&" ("R&D", "S&P", "M&A"), which the search tokens split into letters they drop."""
+    return {match.lower() for match in _AMPERSAND_RE.findall(text)}
 
 
 def qualified(label: str) -> bool:

@@ -637,3 +637,18 @@ Cumulative firm orders: 737: 5,000; 767: 1,300; 787: 1,417"""
                   question).verdict != VERIFIED
     assert verify("Cumulative firm orders, 787: 1,417 [1].", [P(1, "BOEING.pdf", 40, orders)],
                   "What was the cumulative number of firm orders for Boeing's 787 program?").verdict == VERIFIED
+
+
+def test_the_row_naming_what_its_table_leaves_unsaid_is_the_one_asked():
+    """"R&D credits" in "The components of deferred tax assets": the words the caption does not hold ("R&D
+    credits") name the row, not the total that repeats the caption's words."""
+    taxes = """Table: The components of deferred tax assets and liabilities were as follows: (As of December 31, in thousands) columns: 2015 | 2014
+Stock-based compensation: 2015: $131,339 thousand; 2014: $100,397 thousand
+R&D credits: 2015: 74,091 thousand; 2014: 21,014 thousand
+Total deferred tax assets: 2015: $180,573 thousand; 2014: $131,201 thousand"""
+    cell = table_cell("How large was Netflix's deferred tax asset from R&D credits as of December 31, 2015?",
+                      [P(1, "NETFLIX_2015_10K.pdf", 59, taxes)])
+    assert cell is not None and cell.value == "74,091 thousand" and cell.strong
+    cell = table_cell("What were Netflix's total deferred tax assets as of December 31, 2015?",
+                      [P(1, "NETFLIX_2015_10K.pdf", 59, taxes)])
+    assert cell is not None and cell.value == "$180,573 thousand"
