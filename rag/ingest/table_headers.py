@@ -117,7 +117,7 @@ def column_headers(header_lines: Sequence[Line], columns: Sequence[Column],
             continue
         # group headers ("Domestic", "International"; not headers each right-aligned over its own column): each
         # column takes the nearest one, when within half the way to the next group's
-        if 1 < len(over) < len(columns) and not all(_ends_at_edge(cell, columns) for cell in over) \
+        if 1 < len(over) < len(columns) and not _mostly_at_edges(over, columns) \
                 and not (2 * len(over) > len(columns) and 2 * sum(len(_covered(cell, columns)) == 1
                                                                   for cell in over) > len(over)):  # (not a
             # line of stacked headers, most over a column each and some run together: "Number Margin of")
@@ -143,6 +143,9 @@ def column_headers(header_lines: Sequence[Line], columns: Sequence[Column],
     return [" ".join(p) for p in parts], spanning
 
 
+EDGE = 5.5  # points a right-aligned header line's cells may end past their columns' figures (a comma, a bracket)
+
+
 def _own_word(cell: Cell, columns: Sequence[Column]) -> bool:
     """Whether a lone header cell near the middle of three columns or more is the top of one column's header
     ("Other" over "International Operations"), not a title over them all: it stands over that column alone and
@@ -152,14 +155,28 @@ def _own_word(cell: Cell, columns: Sequence[Column]) -> bool:
             and cell.x1 - cell.x0 <= 1.5 * (columns[covered[0]].x1 - columns[covered[0]].x0) + 10)
 
 
-def _ends_at_edge(cell: Cell | Word, columns: Sequence[Column]) -> bool:
-    """Whether a header cell ends where one column's figures end (within 2 points): right-aligned over that column,
-    its own header ("Percentage of" atop "international desired population coverage"), not a group's."""
-    return any(abs(cell.x1 - col.x1) <= 2 for col in columns)
+def _mostly_at_edges(cells: Sequence[Cell], columns: Sequence[Column]) -> bool:
+    """Whether a line's header cells are right-aligned over their columns, as all but one in four of them end where
+    a column's figures end (a stacked header "DIVISIONS" may overhang its column's dashes): headers of their own
+    columns, not group headers."""
+    return sum(_ends_at_edge(cell, columns, EDGE) for cell in cells) >= 0.75 * len(cells)
+
+
+def _ends_at_edge(cell: Cell | Word, columns: Sequence[Column], within: float = 2.0) -> bool:
+    """Whether a header cell ends where one column's figures end (`within` points): right-aligned over that column,
+    its own header ("Percentage of" atop "international desired population coverage"), not a group's. Words are
+    cut at such an edge only when they end within 2 points ("DLHS-4 (2012-13)" over two columns stays whole)."""
+    return any(abs(cell.x1 - col.x1) <= within for col in columns)
 
 
 def _covered(cell: Cell, columns: Sequence[Column]) -> list[int]:
-    """The columns a header cell stands over (its span and their figures' overlap, within 2 points)."""
+    """The columns a header cell stands over (its span and their figures' overlap, within 2 points); a header no
+    wider than a column and right-aligned over it (ending at its figures' edge) heads that one alone, however near
+    the next column starts ("EUROPE," over "$6,293", columns 5 points apart)."""
+    aligned = [i for i, col in enumerate(columns) if abs(cell.x1 - col.x1) <= EDGE
+               and cell.x1 - cell.x0 <= col.x1 - col.x0 + 15]
+    if len(aligned) == 1:
+        return aligned
     return [i for i, col in enumerate(columns) if min(cell.x1, col.x1) - max(cell.x0, col.x0) > -2]
 
 

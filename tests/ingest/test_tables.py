@@ -778,3 +778,24 @@ def test_a_sentence_over_two_lines_introduces_its_table_and_headers_with_footnot
     assert table.caption.endswith("were as follows:")
     assert [label for label, _ in table.rows] == ["North America", "International", "AWS"]
     assert table.headers[0] == "Leased Square Footage (1)"
+
+
+def test_stacked_right_aligned_headers_over_tightly_packed_columns_head_their_own_column():
+    """Nike's revenue by segment: headers of up to four lines, each right-aligned over its column (a comma or a
+    dash column may overhang the figures by a few points), columns five points apart."""
+    lines = [(84, [("EUROPE,", 207, 240), ("ASIA", 316, 333)]),
+             (91, [("MIDDLE", 212, 240), ("PACIFIC &", 296, 333), ("GLOBAL", 355, 387)]),
+             (99, [("NORTH", 168, 194), ("EAST &", 213, 240), ("GREATER", 251, 287), ("LATIN", 312, 333),
+                   ("BRAND", 360, 387)]),
+             (105, [("AMERICA", 160, 194), ("AFRICA", 212, 240), ("CHINA", 263, 287), ("AMERICA", 299, 333),
+                    ("DIVISIONS", 349, 387)])]
+    rows = [("Footwear", ["$10,045", "$6,293", "$4,262", "$3,622", "—"]),
+            ("Apparel", ["5,260", "3,087", "1,808", "1,395", "—"]),
+            ("Other", ["—", "—", "—", "—", "42"])]
+    rights = (191, 237, 283, 330, 382)
+    lines += [(127 + 10 * i, [(label, 26, 60)] + [(v, right - 5 * len(v), right) for v, right in zip(values, rights)])
+              for i, (label, values) in enumerate(rows)]
+    table = find_tables(_words(lines))[0]
+    assert table.headers == ["NORTH AMERICA", "EUROPE, MIDDLE EAST & AFRICA", "GREATER CHINA",
+                             "ASIA PACIFIC & LATIN AMERICA", "GLOBAL BRAND DIVISIONS"]
+    assert dict(table.rows)["Apparel"][2] == "1,808"
