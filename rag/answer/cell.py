@@ -41,7 +41,7 @@ from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, colu
                                 header_words, named_column, with_sexes, years)
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                label_words, other_period, other_segment, other_years_row, own_name, passage_units,
-                               qualified, row_scale, subject_words, table_caption, year_rows)
+                               qualified, row_scale, segment_rows, subject_words, table_caption, year_rows)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -132,7 +132,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
               and not other_period(question, asked_words, row)  # year asked ("13 Weeks Ended", "Second Quarter
               and not other_segment(question, row)}  # 2017"), or the other way round; another month's report,
     # another segment's table
-    kept = {id(row) for row in year_rows([row for row in rows if id(row) in values], period)}
+    kept = {id(row) for row in segment_rows(year_rows([row for row in rows if id(row) in values], period), question)}
     values = {key: value for key, value in values.items() if key in kept}  # a schedule's year asked
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
@@ -159,6 +159,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
         return cells[0] if not any(cell.given for cell in cells) else None  # printed as not given, or in doubt
     if cells and not _agree([_amount(cell) for cell in cells]):  # a statement "in millions" over a table stating
         cells = _with_unit(cells)  # no unit ("Total liabilities: ($141)" of a fair-value note)
+    if cells and not _agree([_amount(cell) for cell in cells]):
+        cells = _in_statements(cells)
     if not cells or not _agree([_amount(cell) for cell in cells]):
         return None  # rows naming the subject equally well disagree
     if _SHARE_RE.search(question) and not _in_percent(cells[0].header, cells[0].value):
@@ -177,6 +179,14 @@ def _printed_words(row: Unit, header: str) -> set[str]:
     caption; a measure word the question uses is printed there or asks for a computation."""
     text = f"{row.parents} {row.label} {row.section} {header} {caption(row.context)}"
     return {_stem(word) for word in re.findall(r"[a-z]+", text.lower())}
+
+
+def _in_statements(cells: list[Cell]) -> list[Cell]:
+    """Of cells that disagree, those of a financial statement ("Consolidated Statement of Income"), when only some
+    are: a line item's amount is the statement's; a note's row of the same name is a part of another measure
+    ("Research, development and related expenses" in "Stock-Based Compensation Expense")."""
+    stated = [cell for cell in cells if _STATEMENT_TITLE_RE.search(table_caption(cell.row.context))]
+    return stated if 0 < len(stated) < len(cells) else cells
 
 
 def _with_unit(cells: list[Cell]) -> list[Cell]:

@@ -86,12 +86,24 @@ def other_month(asked_words: set[str], context: str) -> bool:
 _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)\s+(?i:segments?|divisions?|operations)\b")
 
 
+def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
+    """The rows but those of a table naming segments the question does not, when some are left: "What was Best
+    Buy's operating income?" asks the consolidated figure, not the Domestic segment's ("What was Nike's Greater
+    China revenue?" keeps the "Greater China segment" table's)."""
+    asked = set(tokenize(question))
+    kept = [unit for unit in rows if not _unasked_segment(unit, asked)]
+    return kept or list(rows)
+
+
+def _unasked_segment(unit: Unit, asked: set[str]) -> bool:
+    names = _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")
+    return bool(names) and not any(set(tokenize(name)) <= asked for name in names)
+
+
 def other_segment(question: str, unit: Unit) -> bool:
     """Whether the question names a segment ("Best Buy's International segment") and the row's table names only
     others ("Domestic Segment, Selected financial data for the Domestic segment")."""
-    asked = {name.casefold() for name in _SEGMENT_RE.findall(question)}
-    stated = {name.casefold() for name in _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")}
-    return bool(asked and stated) and not any(a in b or b in a for a in asked for b in stated)
+    return bool(_SEGMENT_RE.search(question)) and _unasked_segment(unit, set(tokenize(question)))
 
 
 def other_period(question: str, asked_words: set[str], unit: Unit) -> bool:
@@ -580,7 +592,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
     column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
     subject = with_sexes(subject)
-    rows = year_rows(rows, period)
+    rows = segment_rows(year_rows(rows, period), question)
     naming = {id(unit): _naming_words(unit, asked_words, order, period) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
             if _shares_subject(set(), subject, naming[id(unit)])}
@@ -754,7 +766,7 @@ def _label_within(label: str, subject: set[str], own: frozenset[str] | set[str] 
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
     its words outside parentheses are all subject words, one extra word allowed in a long label. The document's
     own name (`own`: "Net Income Attributable to PepsiCo" in PepsiCo's filing) is not an extra word."""
-    words = label_words(label) - {"net", "total"} - own
+    words = label_words(label) - GENERIC - own
     extra = words - subject
     return not extra or len(extra) == 1 and len(words) >= 4
 

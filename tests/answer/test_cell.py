@@ -73,9 +73,13 @@ def test_the_same_figure_rounded_differently_agrees_and_a_change_column_is_no_ye
     cell = table_cell("What was Adobe's total revenue in fiscal 2015?",
                       [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, INCOME)])
     assert cell is not None and (cell.header, cell.value, cell.row.page) == ("Fiscal 2015", "$4,795.5 million", 41)
-    other = INCOME.replace("4,795,511", "4,801,000")  # 0.1% apart: another figure, not a rounding
+    other = INCOME.replace("4,795,511", "4,801,000")  # 0.1% apart: another figure, not a rounding; the
+    cell = table_cell("What was Adobe's total revenue in fiscal 2015?",  # statement's is the line item's amount
+                      [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, other)])
+    assert cell is not None and (cell.value, cell.row.page) == ("4,801,000 thousand", 60)
+    notes = other.replace("Consolidated statements of income", "Revenue by product")
     assert table_cell("What was Adobe's total revenue in fiscal 2015?",
-                      [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, other)]) is None
+                      [P(1, "ADOBE_2015_10K.pdf", 41, MD_A), P(2, "ADOBE_2015_10K.pdf", 60, notes)]) is None
 
 
 def test_a_row_without_the_asked_years_column_does_not_stand_in_the_way():
@@ -652,3 +656,22 @@ Total deferred tax assets: 2015: $180,573 thousand; 2014: $131,201 thousand"""
     cell = table_cell("What were Netflix's total deferred tax assets as of December 31, 2015?",
                       [P(1, "NETFLIX_2015_10K.pdf", 59, taxes)])
     assert cell is not None and cell.value == "$180,573 thousand"
+
+
+def test_consolidated_rows_answer_a_question_naming_no_segment_and_a_statements_row_outranks_a_notes():
+    consolidated = """Table: Reconciliations of total segment net revenues (Amounts in millions) columns: 2019 | 2018
+Consolidated net revenues: 2019: $6,489 million; 2018: $7,500 million"""
+    segment = """Table: Domestic Segment, Selected financial data for the Domestic segment was as follows: ($ in millions) columns: 2019 | 2018
+Net revenues: 2019: $5,000 million; 2018: $5,100 million"""
+    texts = [P(1, "ACTIVISION.pdf", 41, consolidated), P(2, "ACTIVISION.pdf", 40, segment)]
+    question = "What were Activision Blizzard's net revenues in 2019?"
+    cell = table_cell(question, texts)
+    assert cell is not None and cell.value == "$6,489 million" and cell.exact
+    assert verify(cell.answer(), texts, question).verdict == VERIFIED
+    income = """Table: Consolidated Statement of Income, Years ended December 31 (Millions) columns: 2018 | 2017
+Research, development and related expenses: 2018: 1,821 million; 2017: 1,870 million"""
+    stock = """Table: Stock-Based Compensation Expense (Millions) columns: 2018 | 2017
+Research, development and related expenses: 2018: 45 million; 2017: 46 million"""
+    cell = table_cell("What did 3M spend on research, development and related expenses in 2017?",
+                      [P(1, FILE, 122, stock), P(2, FILE, 56, income)])
+    assert cell is not None and cell.value == "1,870 million"
