@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, estimates,
+from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, named_column, with_sexes, years)
 from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                label_words, other_period, other_segment, other_years_row, own_name, passage_units,
@@ -63,7 +63,6 @@ _PERCENT_HEADER_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bshare\b", r
 # not a dash, which many tables print for zero
 NOT_GIVEN_RE = re.compile(r":|\.\.\.?|\((?:X|NA|S|D)\)|n/a|n\.a\.|N/A|N\.A\.|NA|x|X")
 _FOOTNOTE_MARK_RE = re.compile(r"\s*\(\d{1,2}\)(?=\s|$)|\*+$")
-_COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
 _STATEMENT_TITLE_RE = re.compile(r"\b(?:consolidated\s+)?(?:statements?\s+of\s+(?:comprehensive\s+)?[\w’']+"
                                  r"(?:\s+flows?|\s+position)?|balance\s+sheets?)\b", re.IGNORECASE)
 
@@ -231,7 +230,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and (not years(f"{row.label} {row.context} {row.section}") & period
+    if not dated and period and (not years(f"{row.label} {row.context} {row.section} {row.period}") & period
                                  or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
         # 2017") or its table's ("NICS checks, November 2015"), not another's or none
@@ -246,9 +245,9 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         column = named_column([cell for cell in asked or row.cells if figures(cell[1])
                                or NOT_GIVEN_RE.fullmatch(cell[1].strip())], asked_words, order)
         asked = [column] if column else []
-        if not asked and count_asked:  # "how many ... affected?" of a record whose one count is its only figure
-            counts = [(head, value) for head, value in row.cells if _COUNT_RE.fullmatch(value.strip())]
-            asked = counts if len(counts) == 1 else []
+        if not asked and count_asked:
+            counted = count_column(row.cells)
+            asked = [counted] if counted else []
     return asked[0] if len(asked) == 1 and (figures(asked[0][1]) or NOT_GIVEN_RE.fullmatch(asked[0][1].strip())) \
         else None
 

@@ -132,3 +132,17 @@ _SEXES = {word: sex for words, sex in ((("women", "woman", "girls", "female"), "
 def with_sexes(words: set[str]) -> set[str]:
     """Words with the one a table heads its column for the sex they name ("women": "Female")."""
     return words | {_SEXES[word] for word in words if word in _SEXES}
+
+
+_COUNT_VALUE_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)
+_COUNT_HEAD_RE = re.compile(r"(?:number|no\.|count|shares|units)\b", re.IGNORECASE)
+HOW_MANY_RE = re.compile(r"\bhow many\b", re.IGNORECASE)
+
+
+def count_column(cells: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """The cell a "how many" question asks of a row of several: its one plain count ("how many ... affected?" of a
+    layoff record), else its one column headed as a count ("Number of Shares (in thousands)": "(2,852)")."""
+    counts = [cell for cell in cells if _COUNT_VALUE_RE.fullmatch(cell[1].strip())]
+    if len(counts) != 1:
+        counts = [cell for cell in cells if _COUNT_HEAD_RE.match(cell[0])]
+    return counts[0] if len(counts) == 1 else None

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
-from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, MONTHS, YEAR_RE, asked_cells, asks_by_date, column_years,
-                                estimates, header_words, named_column, with_sexes, years)
+from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, MONTHS, YEAR_RE, asked_cells, asks_by_date,
+                                column_years, count_column, estimates, header_words, named_column, with_sexes, years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
@@ -137,6 +137,8 @@ class Unit:
     # competitions"), or the labels of the rows it is indented under ("Severe disability" over "Employed")
     parents: str = ""  # those labels alone, as written before the row's own: "Severe disability › "
     place: str | None = None  # the place in a non-PDF file (`rag.text.place_text`)
+    period: str = ""  # the year of a roll-forward's movement: that of the balance it ends in ("Forfeited" between
+    # "Outstanding at December 31, 2018" and "... at December 31, 2019" is 2019's)
 
     @property
     def where(self) -> str:
@@ -205,7 +207,39 @@ def passage_units(passage: Passage) -> list[Unit]:
             section, under = stripped.rstrip(":"), 0
         prose.append(line)
     flush()
+    _date_movements(units)
     return units
+
+
+_BALANCE_RE = re.compile(r"\b(?:balances?|outstanding|unvested|nonvested|beginning|ending)\b", re.IGNORECASE)
+
+
+def _date_movements(units: Sequence[Unit]) -> None:
+    """Date a roll-forward's movements by the balances around them: the rows between a dated balance ("Balance as
+    of December 31, 2016", "Outstanding at December 31, 2018") and the next are the next balance's year's; after
+    the last, the year after a December balance's (or its own)."""
+    opening: tuple[str, int] | None = None  # the table and year of the last balance row
+    waiting: list[Unit] = []
+    for unit in units:
+        if unit.kind != "row" or opening is not None and unit.context != opening[0]:
+            _give_year(waiting, opening)
+            opening, waiting = None, []
+            if unit.kind != "row":
+                continue
+        dated = years(unit.label)
+        if _BALANCE_RE.search(unit.label) and len(dated) == 1:
+            year = next(iter(dated))
+            for movement in waiting:
+                movement.period = str(year)
+            opening, waiting = (unit.context, year + 1 if "dec" in unit.label.casefold() else year), []
+        elif opening is not None and not dated:
+            waiting.append(unit)
+    _give_year(waiting, opening)
+
+
+def _give_year(movements: list[Unit], opening: tuple[str, int] | None) -> None:
+    for movement in movements if opening is not None else []:
+        movement.period = str(opening[1])
 
 
 def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -235,7 +269,8 @@ def _not_of_years(unit: Unit, period: set[int]) -> bool:
     """Whether a row of undated columns is of none of the years asked: neither its label, its table nor the title of
     its rows names one ("Total future lease payments" of a schedule "as of December 31, 2018", 2022 asked), or it
     states a year of its own that is not asked (`other_years_row`)."""
-    return not years(f"{unit.label} {unit.context} {unit.section}") & period or other_years_row(unit, period)
+    return not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") & period or \
+        other_years_row(unit, period)
 
 
 def year_rows(rows: Sequence[Unit], period: set[int]) -> list[Unit]:
@@ -251,8 +286,8 @@ def other_years_row(unit: Unit, period: set[int]) -> bool:
     whatever years its caption names. (A year further along the row, a debt's maturity, says nothing of it.)"""
     first = unit.cells[0][1] if unit.cells else ""
     own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
-    return bool(own or (own := years(unit.section))) and not own & period  # or the year titling its rows ("2018:"
-    # over a quarterly table's rows)
+    own = own or years(unit.period) or years(unit.section)  # a roll-forward's movement's year, the year titling
+    return bool(own) and not own & period  # its rows ("2018:" over a quarterly table's rows)
 
 
 def subject_words(question: str, file: str = "") -> set[str]:
@@ -613,6 +648,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
         named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words, order) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
+        if named is None and not dated and len(unit.cells) > 1 and HOW_MANY_RE.search(question):
+            named = count_column(unit.cells)  # "how many ... forfeited?": the "Number of Shares" column
         if dated and len(asked) > 1:  # several columns of the asked year: the one the question names by a
             named = named_column(asked, asked_words, order)  # word, if any ("of franchisees 1994"; not "31")
             named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None

@@ -46,6 +46,7 @@ _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
                           rf"|{_PER_SHARE}|\bratio\b|%", re.IGNORECASE)
 _PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
+_HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)  # a column's own
 _TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
 
 
@@ -85,6 +86,9 @@ class Table:
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
                 pairs = [(head, value if _own_column(head, self.unit) else with_scale(value, *scale))
                          for head, value in pairs]
+            elif not own and any(_HEAD_SCALE_RE.search(head) for head, _ in pairs):  # "Number of Shares (in
+                pairs = [(head, with_scale(value, *scale_of(head)) if _HEAD_SCALE_RE.search(head) else value)
+                         for head, value in pairs]  # thousands)": "(2,852 thousand)"
             elif not own and self.in_percent():  # "% of those 65 and older ...": 53 is 53%
                 pairs = [(head, value if _COUNT_HEAD_RE.search(head) else _PLAIN_NUMBER_RE.sub(r"\1%", value))
                          for head, value in pairs]  # a "Number" column of a table "(in %)" counts

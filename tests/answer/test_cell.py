@@ -675,3 +675,30 @@ Research, development and related expenses: 2018: 45 million; 2017: 46 million""
     cell = table_cell("What did 3M spend on research, development and related expenses in 2017?",
                       [P(1, FILE, 122, stock), P(2, FILE, 56, income)])
     assert cell is not None and cell.value == "1,870 million"
+
+
+def test_a_roll_forwards_movements_are_the_years_of_the_balances_around_them():
+    """Movements between "Outstanding at December 31, 2018" and the 2019 balance are 2019's; 3M's goodwill
+    roll-forward lists "Acquisition activity" once per year, each dated by the balance it ends in."""
+    options = """Table: Stock Option Activity, Stock option activity is as follows: columns: Number of Shares (in thousands) | Weighted-average exercise price
+Outstanding stock options at December 31, 2018: Number of Shares (in thousands): 17,137 thousand; Weighted-average exercise price: $39.73
+Granted: Number of Shares (in thousands): 3,992 thousand; Weighted-average exercise price: 49.14
+Forfeited: Number of Shares (in thousands): (2,852 thousand); Weighted-average exercise price: 46.19"""
+    texts = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 111, options)]
+    question = "How many Activision Blizzard stock options were forfeited during 2019?"
+    cell = table_cell(question, texts)
+    assert cell is not None and cell.value == "(2,852 thousand)"
+    assert verify(cell.answer(), texts, question).verdict == VERIFIED
+    assert table_cell("How many Activision Blizzard stock options were forfeited during 2017?", texts) is None
+    goodwill = """Table: Goodwill (Millions) columns: Safety and Graphics | Total Company
+Balance as of December 31, 2016: Safety and Graphics: $3,324 million; Total Company: $9,166 million
+Acquisition activity: Safety and Graphics: 1,296 million; Total Company: 1,302 million
+Balance as of December 31, 2017: Safety and Graphics: 4,419 million; Total Company: 10,513 million
+Acquisition activity: Safety and Graphics: 7 million; Total Company: 7 million
+Balance as of December 31, 2018: Safety and Graphics: 4,426 million; Total Company: 10,520 million"""
+    texts = [P(1, "3M_2018_10K.pdf", 77, goodwill)]
+    cell = table_cell("How much goodwill did acquisition activity add to the Safety and Graphics segment during "
+                      "2017?", texts)
+    assert cell is not None and cell.value == "1,296 million"
+    question = "How much goodwill did acquisition activity add to the Safety and Graphics segment in 2018?"
+    assert verify("Acquisition activity added $1,296 million.", texts, question).verdict != VERIFIED

@@ -799,3 +799,15 @@ def test_stacked_right_aligned_headers_over_tightly_packed_columns_head_their_ow
     assert table.headers == ["NORTH AMERICA", "EUROPE, MIDDLE EAST & AFRICA", "GREATER CHINA",
                              "ASIA PACIFIC & LATIN AMERICA", "GLOBAL BRAND DIVISIONS"]
     assert dict(table.rows)["Apparel"][2] == "1,808"
+
+
+def test_a_column_headed_with_its_own_scale_gives_each_value_that_scale():
+    from rag.ingest.tables import Table
+
+    table = Table(["Number of Shares (in thousands)", "Weighted-average exercise price",
+                   "Aggregate intrinsic value (in millions)"],
+                  [("Forfeited", ["(2,852)", "46.19", ""]), ("Outstanding", ["14,029", "$44.31", "$221"])])
+    assert table.row_texts() == [
+        "Forfeited: Number of Shares (in thousands): (2,852 thousand); Weighted-average exercise price: 46.19",
+        "Outstanding: Number of Shares (in thousands): 14,029 thousand; Weighted-average exercise price: $44.31; "
+        "Aggregate intrinsic value (in millions): $221 million"]
