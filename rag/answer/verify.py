@@ -83,7 +83,9 @@ def other_month(asked_words: set[str], context: str) -> bool:
     return bool(asked and stated and not asked & stated)
 
 
-_SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)\s+(?i:segments?|divisions?|operations)\b")
+_SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continuing|discontinued)\b)[A-Z][\w&.-]*)"
+                         r"\s+(?i:segments?|divisions?|operations)\b")  # "Domestic Segment", "Canadian Operations";
+# not "Statements of Operations", "Discontinued Operations"
 
 
 def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
@@ -545,7 +547,10 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
     models = model_numbers(question)
-    units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))]
+    segments = [set(tokenize(name)) for name in _SEGMENT_RE.findall(question)]
+    units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
+             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
+                                      for words in segments))]  # the segment asked, named where it is stated
     rows = [unit for unit in units if unit.kind == "row"]
     if difference:  # the years asked are the two compared: the change column is the asked one
         rows = [replace(unit, cells=changes) for unit in rows

@@ -702,3 +702,15 @@ Balance as of December 31, 2018: Safety and Graphics: 4,426 million; Total Compa
     assert cell is not None and cell.value == "1,296 million"
     question = "How much goodwill did acquisition activity add to the Safety and Graphics segment in 2018?"
     assert verify("Acquisition activity added $1,296 million.", texts, question).verdict != VERIFIED
+
+
+def test_a_statement_of_operations_is_no_segment_and_a_segment_asked_must_be_named_where_the_answer_is_stated():
+    operations = """Table: CONSOLIDATED STATEMENTS OF OPERATIONS (Year Ended December 31, in millions) columns: 2016 | 2017
+Total net sales: 2016: 135,987 million; 2017: 177,866 million"""
+    cell = table_cell("What were Amazon's total net sales in 2017?", [P(1, "AMAZON_2017_10K.pdf", 38, operations)])
+    assert cell is not None and cell.value == "177,866 million"
+    brand = """Table: NIKE Brand revenues by product (Dollars in millions) columns: FY2019 | FY2018
+Apparel: FY2019: $11,550 million; FY2018: $10,733 million"""
+    question = "How much apparel revenue did Nike's Greater China segment generate in fiscal 2019?"
+    assert verify("The Greater China segment generated $11,550 million.", [P(1, "NIKE.pdf", 41, brand)],
+                  question).verdict != VERIFIED
