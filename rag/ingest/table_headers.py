@@ -187,7 +187,8 @@ def _split_spread(cell: Cell, columns: Sequence[Column], stacked: bool = False) 
     FEVEROUS-S" heads three groups of columns; "Year ended 30 June" stays whole."""
     words = cell.words
     covered = sum(1 for col in columns if min(cell.x1, col.x1) - max(cell.x0, col.x0) > 0)
-    edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)]
+    edges = [i for i, word in enumerate(words[:-1], 1) if _ends_at_edge(word, columns)
+             and not words[i].text.startswith("(")]  # "DLHS-3 (2007-08)": a bracket qualifies the word before it
     if covered >= 2 and edges and (_ends_at_edge(cell, columns) or stacked and covered == 2 and len(edges) == 1
                                    and _within_next(words[edges[0]:], columns)):  # "exclusion rate" |
         # "before substitution"; on a line of headers over a column each (`stacked`), "Number" | "error (±)",

@@ -670,6 +670,9 @@ def test_na_is_a_value_not_given_and_a_long_section_title_does_not_cut_the_heade
                            ("NA", 489, 500), ("NA", 523, 534)])])
     table = find_tables(words)[0]
     assert table.headers[:2] == ["DLHS-4 (2012-13) TOTAL", "DLHS-4 (2012-13) RURAL"]
+    # the group header's first word ending at the left column's edge: the bracket still goes with it
+    words = [Word("DLHS-3", 472, 500, 75, 83) if w.text == "DLHS-3" else w for w in words]
+    assert find_tables(words)[0].headers[2:] == ["DLHS-3 (2007-08) TOTAL", "DLHS-3 (2007-08) RURAL"]
     assert dict(table.rows)["Exclusively breastfed"] == ["76.9", "80.0", "NA", "NA"]
 
 
