@@ -39,6 +39,7 @@ from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.ingest.table_rows import PARENT_MARK
+from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, place_text, tokenize
 
@@ -462,7 +463,9 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         claimed = mine[0][1]
         if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
             return False  # "$6.31 million" for a per-share row
-        scale = (row_scale(unit) or header_scale(header)) if value is not None else 0
+        if value is not None and own_column(header, unit.context):  # a share's price beside counts in
+            return claimed.exponent == 0 and any(claimed.supported_by(other) for _, other, _ in figures(text))
+        scale = (row_scale(unit) or header_scale(header)) if value is not None else 0  # thousands: no scale
         if value is None and claimed.exponent == 0 and not claimed.percent and not asked_scale \
                 and _STATED_SCALE_RE.search(text):
             return False  # "$6,779,511" from a flattened table "(in thousands, ...)": the answer dropped its unit

@@ -84,7 +84,7 @@ class Table:
             # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else scale_of(self.unit)
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
-                pairs = [(head, value if _own_column(head, self.unit) else with_scale(value, *scale))
+                pairs = [(head, value if own_column(head, self.unit) else with_scale(value, *scale))
                          for head, value in pairs]
             elif not own and any(_HEAD_SCALE_RE.search(head) for head, _ in pairs):  # "Number of Shares (in
                 pairs = [(head, with_scale(value, *scale_of(head)) if _HEAD_SCALE_RE.search(head) else value)
@@ -125,7 +125,7 @@ class Table:
                 "rows": [[label, *values] for label, values in self.rows]}
 
 
-def _own_column(head: str, unit: str) -> bool:
+def own_column(head: str, unit: str) -> bool:
     """Whether a column's values keep their own unit, not the table's scale: percentages ("Percent: 18.7"), amounts
     per something ("Current expenditure per pupil: 9,145"), a share's price, fair value or term beside share counts
     in thousands ("Weighted Average Exercise Price: $51.06"), and what the unit excepts ("In thousands, except
@@ -149,6 +149,8 @@ def find_tables(words: Sequence[Word], page: int = 0) -> list[Table]:
                 table.page = page
                 if tables and continues(table, tables[-1]):
                     take_headers(table, tables[-1])
+                elif tables and under_headers(table, tables[-1]):
+                    take_column_headers(table, tables[-1])
                 elif tables and _same_kind(table, tables[-1]):
                     table.unit = tables[-1].unit
                 tables.append(table)
@@ -219,6 +221,20 @@ def continues(table: Table, before: Table) -> bool:
     """Whether `table`, with no headers of its own, is the rest of `before` (same value columns)."""
     return (not any(table.headers) and any(before.headers) and len(table.edges) == len(before.edges)
             and all(abs(a - b) <= 8 for a, b in zip(table.edges, before.edges)))
+
+
+def under_headers(table: Table, before: Table) -> bool:
+    """Whether `table`, with no headers of its own, stands under some of `before`'s value columns: a page's years
+    ("2022 2021 2020") printed once over tables of two of them ("Inventories", "Accounts payable ...")."""
+    return (not any(table.headers) and any(before.headers) and len(table.edges) < len(before.edges)
+            and all(any(abs(edge - other) <= 8 for other in before.edges) for edge in table.edges))
+
+
+def take_column_headers(table: Table, before: Table) -> None:
+    """The headers of the columns of `before` that `table`'s stand under, and its unit when `table` states none."""
+    table.headers = [before.headers[min(range(len(before.edges)), key=lambda i: abs(before.edges[i] - edge))]
+                     for edge in table.edges]
+    table.unit = table.unit or before.unit
 
 
 def take_headers(table: Table, before: Table) -> None:

@@ -814,3 +814,22 @@ def test_a_column_headed_with_its_own_scale_gives_each_value_that_scale():
         "Forfeited: Number of Shares (in thousands): (2,852 thousand); Weighted-average exercise price: 46.19",
         "Outstanding: Number of Shares (in thousands): 14,029 thousand; Weighted-average exercise price: $44.31; "
         "Aggregate intrinsic value (in millions): $221 million"]
+
+
+def test_a_tables_without_headers_under_some_of_the_columns_above_take_their_headers():
+    """A note's years "2022 2021 2020" printed once at the top of the page: a later table of two of those columns
+    ("Accounts payable and other current liabilities") takes "2022" and "2021", and keeps its own caption."""
+    lines = [(60, [("Balance Sheet", 16, 81)]), (92, [("2022", 425, 441), ("2021", 493, 509), ("2020", 561, 577)])]
+    lines += [(104 + 11 * i, [(label, 17, 120), (a, 441 - 5 * len(a), 441), (b, 509 - 5 * len(b), 509),
+                              (c, 577 - 5 * len(c), 577)])
+              for i, (label, a, b, c) in enumerate([("Allowance, beginning of year", "147", "201", "105"),
+                                                    ("Deductions", "(12)", "(25)", "(32)"),
+                                                    ("Allowance, end of year", "150", "147", "201")])]
+    lines += [(250, [("Accounts payable and other current liabilities", 17, 200)])]
+    lines += [(262 + 11 * i, [(label, 17, 120), (a, 441 - 5 * len(a), 441), (b, 509 - 5 * len(b), 509)])
+              for i, (label, a, b) in enumerate([("Accounts payable", "$10,732", "$9,834"),
+                                                 ("Accrued marketplace spending", "3,637", "3,087"),
+                                                 ("Dividends payable", "1,610", "1,508")])]
+    first, second = find_tables(_words(lines))
+    assert second.headers == ["2022", "2021"] and not second.continued
+    assert dict(second.rows)["Accrued marketplace spending"] == ["3,637", "3,087"]
