@@ -132,7 +132,7 @@ def own_column(head: str, unit: str) -> bool:
     weighted average exercise price")."""
     if _CJK_OWN_UNIT_RE.search(head) or _OWN_HEAD_RE.search(head):
         return True
-    excepted = re.search(r"\b(?:except|unless|other than)(.*)", unit, re.IGNORECASE)
+    excepted = re.search(r"\b(?:except|unless|other than)([^)|]*)", unit, re.IGNORECASE)  # to the unit's end
     named = {word for word in re.findall(r"[a-z]{4,}", excepted.group(1).lower())} - {"data", "amounts", "otherwise"} \
         if excepted else set()
     return len(named & set(re.findall(r"[a-z]{4,}", head.lower()))) >= 2

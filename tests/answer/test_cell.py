@@ -714,3 +714,14 @@ Apparel: FY2019: $11,550 million; FY2018: $10,733 million"""
     question = "How much apparel revenue did Nike's Greater China segment generate in fiscal 2019?"
     assert verify("The Greater China segment generated $11,550 million.", [P(1, "NIKE.pdf", 41, brand)],
                   question).verdict != VERIFIED
+
+
+def test_the_columns_after_a_units_exception_are_not_what_it_excepts():
+    """"($ in millions, except per share amounts) columns: January 28, 2023 (fiscal 2023) | ...": the dates are
+    columns, not what the unit excepts; the goodwill cell keeps its millions and verifies."""
+    sheet = """Table: Consolidated Balance Sheets ($ in millions, except per share amounts) columns: January 28, 2023 (fiscal 2023) | January 29, 2022 (fiscal 2022)
+Goodwill: January 28, 2023 (fiscal 2023): 1,383 million; January 29, 2022 (fiscal 2022): 1,384 million"""
+    question = "What goodwill does Best Buy have for the fiscal year ending January 28, 2023?"
+    texts = [P(1, "BESTBUY_2023_10K.pdf", 41, sheet)]
+    cell = table_cell(question, texts)
+    assert cell is not None and verify(cell.answer(), texts, question).verdict == VERIFIED
