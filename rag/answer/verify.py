@@ -90,12 +90,11 @@ _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continu
 
 
 def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
-    """The rows but those of a table naming segments the question does not, when some are left: "What was Best
-    Buy's operating income?" asks the consolidated figure, not the Domestic segment's ("What was Nike's Greater
-    China revenue?" keeps the "Greater China segment" table's)."""
+    """The rows but those of a table naming segments the question does not: "What was Best Buy's operating
+    income?" asks the consolidated figure, not the Domestic segment's, even when only that segment's table was
+    found ("What was Nike's Greater China revenue?" keeps the "Greater China segment" table's)."""
     asked = set(tokenize(question))
-    kept = [unit for unit in rows if not _unasked_segment(unit, asked)]
-    return kept or list(rows)
+    return [unit for unit in rows if not _unasked_segment(unit, asked)]
 
 
 def _unasked_segment(unit: Unit, asked: set[str]) -> bool:

@@ -725,3 +725,14 @@ Goodwill: January 28, 2023 (fiscal 2023): 1,383 million; January 29, 2022 (fisca
     texts = [P(1, "BESTBUY_2023_10K.pdf", 41, sheet)]
     cell = table_cell(question, texts)
     assert cell is not None and verify(cell.answer(), texts, question).verdict == VERIFIED
+
+
+def test_a_segments_row_does_not_verify_a_question_naming_no_segment_even_when_it_is_the_only_one_found():
+    streaming = """Table: Segment Results, Domestic Streaming Segment (in thousands) columns: 2015 | 2014
+Marketing: 2015: 317,646 thousand; 2014: 293,453 thousand"""
+    question = "What was Netflix's marketing expense in 2015?"
+    assert verify("Netflix's marketing expense in 2015 was 317,646 thousand.", [P(1, "NETFLIX.pdf", 21, streaming)],
+                  question).verdict != VERIFIED
+    assert table_cell(question, [P(1, "NETFLIX.pdf", 21, streaming)]) is None
+    assert verify("It was 317,646 thousand.", [P(1, "NETFLIX.pdf", 21, streaming)],
+                  "What was the Domestic Streaming segment's marketing expense in 2015?").verdict == VERIFIED
