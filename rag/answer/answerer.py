@@ -41,7 +41,8 @@ from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeati
 from rag.answer.templates import ABSTAIN_TEXT
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.columns import years
-from rag.answer.verify import CONTRADICTED, Unit, lead_evidence, subject_words
+from rag.answer.units import Unit
+from rag.answer.verify import CONTRADICTED, lead_evidence, subject_words
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               has_substance, overview_of, section_chunks, target_document, title_words,
                               titled_sections, topic_tokens)

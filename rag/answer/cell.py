@@ -39,9 +39,10 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, named_column, with_sexes, years)
-from rag.answer.verify import (CONTRADICTED, VERIFIED, Unit, ampersand_words, asks_quantity, asks_yes_no, column_name,
-                               label_words, other_period, other_segment, other_years_row, own_name, passage_units,
-                               qualified, row_scale, segment_rows, subject_words, table_caption, year_rows)
+from rag.answer.row_scope import other_period, other_years_row, segment_rows, year_rows
+from rag.answer.units import Unit, passage_units
+from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
+                               label_words, own_name, qualified, row_scale, subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -128,9 +129,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
-              and not other_period(question, asked_words, row)  # year asked ("13 Weeks Ended", "Second Quarter
-              and not other_segment(question, row)}  # 2017"), or the other way round; another month's report,
-    # another segment's table
+              and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second
+    # Quarter 2017"), or the other way round; another month's report
     kept = {id(row) for row in segment_rows(year_rows([row for row in rows if id(row) in values], period), question)}
     values = {key: value for key, value in values.items() if key in kept}  # a schedule's year asked
     if not percent_asked and any("%" not in value for _, value in values.values()):

@@ -19,7 +19,8 @@ from rag.text import tokenize
 YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?!\d|,\d)|\bFY\s?'?(\d{2})\b",
                      re.IGNORECASE)
 MONTHS = frozenset(tokenize("january february march april june july august september october november december"))
-GENERIC = frozenset(tokenize("total net other consolidated"))  # words that name no measure on their own ("Total" of what?)
+# words that name no measure on their own ("Total" of what?)
+GENERIC = frozenset(tokenize("total net other consolidated"))
 _PERIOD_TERMS = frozenset(tokenize("fiscal year years ended ending weeks week months month quarter quarters "
                                    "unaudited audited"))  # a header's period words, checked apart from its name
 

@@ -33,36 +33,27 @@ from dataclasses import dataclass, field, replace
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
-from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, MONTHS, YEAR_RE, asked_cells, asks_by_date,
+from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, asked_cells, asks_by_date,
                                 column_years, count_column, estimates, header_words, named_column, with_sexes, years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.ingest.table_rows import PARENT_MARK
+from rag.answer.row_scope import (asked_segments, model_numbers, not_of_years, other_period, segment_rows,
+                                  year_rows)
+from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
-from rag.text import STOPWORDS, place_text, tokenize
+from rag.text import STOPWORDS, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
 _OWN_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
                           r"\(pence\)|\(cents\)|\bmembers\b|\bemployees\b|\bstores\b", re.IGNORECASE)
 _STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands|millions|billions)\b", re.IGNORECASE)
-UNIT_CHARS = 300  # a unit shown is cut to about this length
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
-_ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
-_CELL_SPLIT = re.compile(r";\s+")
-_MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
-_SECTION_TITLE_RE = re.compile(r"^(?:[A-Z]|(?:19|20)\d\d\b)[^.;:]{0,58}:?$")  # a short line in a table: the title of
-# the rows below ("Operating activities:", "2018:" over a year's quarterly rows)
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
-# a labelled table's opening line (`rag.ingest.tables.Table.header_text`): "Table: caption ...", "Table (unit)",
-# "Table columns: ...", or "Table" alone for a table with neither caption nor headers
-_TABLE_HEAD_RE = re.compile(r"^Table(?::| \(| columns: |$)")
-_SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|(?<=[。！？；])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
-# words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 _INSTRUCTION_WORDS = frozenset(tokenize(
     "what how much many is was were amount value figure reported report according answer respond response "
     "question relying details shown shows show statement statements provide primarily information round decimal "
@@ -71,87 +62,6 @@ _INSTRUCTION_WORDS = frozenset(tokenize(
     "company company's document documents state stated give tell list name does did do has have had "
     # a month qualifies the period (checked through the year), it does not name what is asked
     "january february march april may june july august september october november december"))
-
-
-
-
-
-def other_month(asked_words: set[str], context: str) -> bool:
-    """Whether a table's caption and headers name months and none the question names (a monthly report for
-    November, October asked); "may" is too common a word to count."""
-    asked = asked_words & MONTHS
-    stated = set(tokenize(context)) & MONTHS
-    return bool(asked and stated and not asked & stated)
-
-
-_SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continuing|discontinued)\b)[A-Z][\w&.-]*)"
-                         r"\s+(?i:segments?|divisions?|operations)\b")  # "Domestic Segment", "Canadian Operations";
-# not "Statements of Operations", "Discontinued Operations"
-
-
-def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
-    """The rows but those of a table naming segments the question does not: "What was Best Buy's operating
-    income?" asks the consolidated figure, not the Domestic segment's, even when only that segment's table was
-    found ("What was Nike's Greater China revenue?" keeps the "Greater China segment" table's)."""
-    asked = set(tokenize(question))
-    return [unit for unit in rows if not _unasked_segment(unit, asked)]
-
-
-def _unasked_segment(unit: Unit, asked: set[str]) -> bool:
-    names = _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")
-    return bool(names) and not any(set(tokenize(name)) <= asked for name in names)
-
-
-def other_segment(question: str, unit: Unit) -> bool:
-    """Whether the question names a segment ("Best Buy's International segment") and the row's table names only
-    others ("Domestic Segment, Selected financial data for the Domestic segment")."""
-    return bool(_SEGMENT_RE.search(question)) and _unasked_segment(unit, set(tokenize(question)))
-
-
-def other_period(question: str, asked_words: set[str], unit: Unit) -> bool:
-    """Whether a row is of another period than the one asked: its table, the title it stands under or its own
-    label name months and none the question names ("November 1-30, 2022" over the row, December asked), or the
-    question asks for the days between two dates ("from November 27, 2022 through December 31, 2022") and the
-    row names neither (a whole year's column)."""
-    named = f"{unit.context} {unit.section} {unit.label}"
-    if other_month(asked_words, named):
-        return True
-    days = {(month, day) for _, (_, month, day), _ in dates(question) if month and day}
-    if len(days) < 2:
-        return False
-    stated = {(month, day) for _, (_, month, day), _ in dates(f"{named} {' '.join(h for h, _ in unit.cells)}")}
-    return not days & stated
-
-
-@dataclass
-class Unit:
-    """One sentence, or one labelled table row, of a passage."""
-
-    source: int
-    file: str
-    page: int
-    text: str
-    kind: str = "sentence"  # or "row"
-    label: str = ""  # a row's label
-    cells: list[tuple[str, str]] = field(default_factory=list)  # a row's (column header, value)
-    context: str = ""  # a row's table caption and unit
-    section: str = ""  # the title of the rows a row stands under in its table ("Broadcasting" over "European
-    # competitions"), or the labels of the rows it is indented under ("Severe disability" over "Employed")
-    parents: str = ""  # those labels alone, as written before the row's own: "Severe disability › "
-    place: str | None = None  # the place in a non-PDF file (`rag.text.place_text`)
-    period: str = ""  # the year of a roll-forward's movement: that of the balance it ends in ("Forfeited" between
-    # "Outstanding at December 31, 2018" and "... at December 31, 2019" is 2019's)
-
-    @property
-    def where(self) -> str:
-        return place_text(self.page, self.place)
-
-    def to_dict(self) -> dict:
-        out = {"source": self.source, "file": self.file, "page": self.page, "place": self.place, "kind": self.kind,
-               "text": _clip(self.text)}
-        if self.kind == "row":
-            out["row"] = {"label": self.parents + self.label, "cells": [[head, value] for head, value in self.cells]}
-        return out
 
 
 @dataclass
@@ -169,127 +79,7 @@ class Verdict:
 # ---------------------------------------------------------------- units
 
 
-def passage_units(passage: Passage) -> list[Unit]:
-    """A passage's table rows (lines of a labelled table) and sentences, in order."""
-    units: list[Unit] = []
-    context = ""
-    prose: list[str] = []
-    place = getattr(passage, "place", None)
-
-    def flush() -> None:
-        text = "\n".join(prose)
-        prose.clear()
-        for piece in _SENTENCE_RE.split(text):
-            piece = " ".join(piece.split())
-            if piece:
-                units.append(Unit(passage.number, passage.file, passage.page, piece, place=place))
-
-    section, under = "", 0  # the title of the rows under way, and how many rows stood under it
-    for line in passage.text.split("\n"):
-        stripped = line.strip().lstrip("… ").strip()
-        if _TABLE_HEAD_RE.match(stripped):
-            flush()
-            context, section, under = stripped, "", 0
-            continue
-        row = parse_row(stripped) if context else None
-        if row is not None and all(_MARKERS_RE.fullmatch(value) for _, value in row[1]):
-            row, stripped = None, row[0]  # "Generic dispensing rate: (6)(7)": footnote marks, a title of rows
-        if row is not None:
-            flush()
-            label, cells = row
-            parents, _, label = label.rpartition(PARENT_MARK)  # "Severe disability › Employed": its own label
-            units.append(Unit(passage.number, passage.file, passage.page, stripped, "row", label, cells, context,
-                              place=place, section=parents or section,
-                              parents=parents + PARENT_MARK if parents else ""))
-            if label.casefold().startswith("total") and under:
-                section = ""  # "Total non-operating income (expense), net" after its rows closes its part
-            under += 1
-            continue
-        if context and _SECTION_TITLE_RE.match(stripped):
-            section, under = stripped.rstrip(":"), 0
-        prose.append(line)
-    flush()
-    _date_movements(units)
-    return units
-
-
-_BALANCE_RE = re.compile(r"\b(?:balances?|outstanding|unvested|nonvested|beginning|ending)\b", re.IGNORECASE)
-
-
-def _date_movements(units: Sequence[Unit]) -> None:
-    """Date a roll-forward's movements by the balances around them: the rows between a dated balance ("Balance as
-    of December 31, 2016", "Outstanding at December 31, 2018") and the next are the next balance's year's; after
-    the last, the year after a December balance's (or its own)."""
-    opening: tuple[str, int] | None = None  # the table and year of the last balance row
-    waiting: list[Unit] = []
-    for unit in units:
-        if unit.kind != "row" or opening is not None and unit.context != opening[0]:
-            _give_year(waiting, opening)
-            opening, waiting = None, []
-            if unit.kind != "row":
-                continue
-        dated = years(unit.label)
-        if _BALANCE_RE.search(unit.label) and len(dated) == 1:
-            year = next(iter(dated))
-            for movement in waiting:
-                movement.period = str(year)
-            opening, waiting = (unit.context, year + 1 if "dec" in unit.label.casefold() else year), []
-        elif opening is not None and not dated:
-            waiting.append(unit)
-    _give_year(waiting, opening)
-
-
-def _give_year(movements: list[Unit], opening: tuple[str, int] | None) -> None:
-    for movement in movements if opening is not None else []:
-        movement.period = str(opening[1])
-
-
-def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(label, [(header, value)]) of a labelled row "Label (unit): 2022: 214,847; 2021: 254,815", or None. A
-    record's cells may be words under their headers ("City: Torrance"); one at least is a figure."""
-    match = _ROW_RE.match(line)
-    if not match:
-        return None
-    cells = []
-    for part in _CELL_SPLIT.split(match.group("cells")):
-        head, sep, value = part.rpartition(": ")
-        if not sep:
-            head, value = "", part
-        words = not figures(value) and value.strip() not in ("-", "—", "–")
-        if words and not (sep and len(value) <= 60):  # a record's word under its header ("City: Torrance")
-            return None
-        cells.append((head.strip(), value.strip()))
-    if not any(figures(value) for _, value in cells):
-        return None
-    return match.group("label").strip(), cells
-
-
 # ---------------------------------------------------------------- the question's subject and period
-
-
-def _not_of_years(unit: Unit, period: set[int]) -> bool:
-    """Whether a row of undated columns is of none of the years asked: neither its label, its table nor the title of
-    its rows names one ("Total future lease payments" of a schedule "as of December 31, 2018", 2022 asked), or it
-    states a year of its own that is not asked (`other_years_row`)."""
-    return not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") & period or \
-        other_years_row(unit, period)
-
-
-def year_rows(rows: Sequence[Unit], period: set[int]) -> list[Unit]:
-    """Of rows of a question naming two years or more, those labelled by one of them when some are: "as of December
-    31, 2018, how much is due in 2022?" asks for the schedule's "2022" row, not its total, dated by the other."""
-    labelled = [unit for unit in rows if years(unit.label) & period]
-    return labelled if len(period) > 1 and labelled else list(rows)
-
-
-def other_years_row(unit: Unit, period: set[int]) -> bool:
-    """Whether a row of undated columns states a year of its own, in its label or as its first value (a group of
-    rows' year down the left), and not the asked one: "Women: gender (in %): 1991; Services: 77.4" is 1991's row,
-    whatever years its caption names. (A year further along the row, a debt's maturity, says nothing of it.)"""
-    first = unit.cells[0][1] if unit.cells else ""
-    own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
-    own = own or years(unit.period) or years(unit.section)  # a roll-forward's movement's year, the year titling
-    return bool(own) and not own & period  # its rows ("2018:" over a quarterly table's rows)
 
 
 def subject_words(question: str, file: str = "") -> set[str]:
@@ -531,17 +321,6 @@ _PARENTHESES_RE = re.compile(r"\([^()]{0,12}\)")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
-_MODEL_NUMBER_RE = re.compile(r"(?:['’]s|\bthe|\bits|\btheir)\s+(\d{3,4})\s+(?!(?:million|billion|thousand|percent|"
-                              r"per|shares|employees|people|units|times|days|years|months|hours)\b)[A-Za-z]",
-                              re.IGNORECASE)
-
-
-def model_numbers(question: str) -> set[str]:
-    """The numbers the question uses as names ("Boeing's 787 program", "the 737 MAX"), not as amounts or years: the
-    passage that answers must name them too."""
-    return {number for number in _MODEL_NUMBER_RE.findall(question) if not 1900 <= int(number) <= 2100}
-
-
 def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[int], row_subject: set[str],
           question: str = "") -> tuple[Unit | None, tuple[Unit, str] | None]:
     """The unit stating `claim` for the subject and period, else (None, a unit stating another value for them).
@@ -549,7 +328,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
     models = model_numbers(question)
-    segments = [set(tokenize(name)) for name in _SEGMENT_RE.findall(question)]
+    segments = asked_segments(question)
     units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
              and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
                                       for words in segments))]  # the segment asked, named where it is stated
@@ -662,11 +441,11 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None
         if named:
             asked = [named]
-        if other_period(question, asked_words, unit) or other_segment(question, unit):
-            continue  # another month's report or row, another segment's table
+        if other_period(question, asked_words, unit):
+            continue  # another month's report or row
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
                     or bool(holding) and not asked and not dated and not _columns_apart(claim, unit)) \
-            and not (period and not dated and _not_of_years(unit, period))
+            and not (period and not dated and not_of_years(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)
@@ -1012,5 +791,3 @@ def _closest(units: Sequence[Unit], subject: set[str], period: set[int]) -> Unit
     return best
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= UNIT_CHARS else text[: UNIT_CHARS - 1].rstrip() + "\u2026"

@@ -33,9 +33,9 @@ MIN_LONE_FIGURES = 12
 
 
 def looks_tabular(text: str) -> bool:
-    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, holding three in a row, or made
-    of label-and-figure pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf writes some tables a
-    cell a line)."""
+    """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, holding three in a row, or
+    made of label-and-figure pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf
+    writes some tables a cell a line)."""
     rows = lone = 0
     for line in text.splitlines():
         if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line) or _LABEL_FIGURE_PAIRS.match(line) \

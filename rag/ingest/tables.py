@@ -46,7 +46,8 @@ _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
                           rf"|{_PER_SHARE}|\bratio\b|%", re.IGNORECASE)
 _PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
-_HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)  # a column's own
+# a column's own scale: "Number of Shares (in thousands)"
+_HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)
 _TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
 
 

@@ -35,7 +35,8 @@ _ABOUT_RE = re.compile(r"^\s*what(?:'s| is| are| was| were)\b.{0,160}\babout\s*\
 # did the inspectors find breached?", "What are the strategic priorities in the plan?", "What are Netflix's segments?".
 _PLURAL_HEAD_RE = re.compile(
     r"^\s*(?:what|which)\s+(?P<are>(?:are|were)\s+)?(?:(?:the|its|their|[\w.&-]+['’]s)\s+)?"
-    r"(?:(?!(?:is|was|does|did|do|has|have|had|of|with|for|in|to|by|from|on|at|per)\b)[\w-]+\s+){0,4}?(?P<head>[a-z-]*[a-rt-z]s|[a-z-]+ies)"
+    r"(?:(?!(?:is|was|does|did|do|has|have|had|of|with|for|in|to|by|from|on|at|per)\b)[\w-]+\s+){0,4}?"
+    r"(?P<head>[a-z-]*[a-rt-z]s|[a-z-]+ies)"
     r"(?=\s*\?|\s*$|\s+(?:does|do|did|are|were|is|was|has|have|had|can|should|must|will|would|listed|described|named)\b"
     r"|(?(are)\s+(?:in|of|from|for|that)\b|(?!)))", re.IGNORECASE)  # "what are the X that/in/of ...": X is no verb
 # Plural heads that name a measure, not a list: "What were the total revenues in 2022?" asks for one figure.

@@ -27,7 +27,7 @@ from rag.errors import UserError
 from rag.ingest.pipeline import IngestSummary, ingest
 from rag.llm.base import LLMBackend
 from rag.answer.answerer import Answer, Answerer, Conversation
-from rag.answer.verify import Unit
+from rag.answer.units import Unit
 from rag.retrieve.hybrid import HybridRetriever, build_retriever
 from rag.ingest.uploads import Rejected, store_uploads
 

@@ -318,7 +318,7 @@ def test_rows_of_a_table_without_caption_are_read():
     cell = table_cell(question, [P(1, "2023.acl-long.386.pdf", 6, plain)])
     assert cell is not None and cell.value == "52.55"
     bare = "Table\nKentucky: 264,140; 12,155"
-    from rag.answer.verify import passage_units
+    from rag.answer.units import passage_units
 
     assert [u.kind for u in passage_units(P(1, "nics.pdf", 1, bare))] == ["row"]
 
@@ -374,7 +374,7 @@ Operating income: 2015: 903,095 thousand; 2014: 412,685 thousand
 Net income: 2015: $629,551 thousand; 2014: $268,395 thousand"""
     cell = table_cell("What was Adobe's operating income in fiscal 2015?", [P(1, "ADOBE_2015_10K.pdf", 60, income)])
     assert cell is not None and cell.value == "903,095 thousand"
-    from rag.answer.verify import passage_units
+    from rag.answer.units import passage_units
 
     units = {u.label: u for u in passage_units(P(1, "ADOBE_2015_10K.pdf", 60, income)) if u.kind == "row"}
     assert units["Interest and other income (expense), net"].section == "Non-operating income (expense)"
@@ -439,7 +439,7 @@ def test_a_records_count_is_verified_and_one_capitalised_word_is_no_name():
 def test_the_kind_asked_picks_between_an_amount_and_a_percent_column_of_the_same_date():
     """Columns "12/31/2010 $000's" and "12/31/2010 %": a balance asked is the amount, a share asked the percent."""
     from rag.answer.cell import _asked_value
-    from rag.answer.verify import Unit
+    from rag.answer.units import Unit
 
     row = Unit(1, "bank.pdf", 2, "Lease financing receivables: 12/31/2010 $000's: 3,147,000; 12/31/2010 %: 21.2",
                kind="row", label="Lease financing receivables",
@@ -531,7 +531,7 @@ def test_a_span_of_years_asked_is_the_column_of_that_span():
 Assam: 1951-1961: 34.98; 1961-1971: 34.95; 1971-1981: 23.36
 Arunachal Pradesh: 1951-1961: -; 1961-1971: 38.91; 1971-1981: 35.15"""
     from rag.answer.columns import asked_cells
-    from rag.answer.verify import passage_units
+    from rag.answer.units import passage_units
 
     texts = [P(1, "population_growth.pdf", 1, growth)]
     assam = passage_units(texts[0])[0]

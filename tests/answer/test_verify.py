@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from rag.answer.columns import years
-from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, parse_row, passage_units, subject_words, verify
+from rag.answer.units import parse_row, passage_units
+from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, subject_words, verify
 
 
 @dataclass

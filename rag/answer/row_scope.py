@@ -1,0 +1,100 @@
+"""Whether a table row is of what a question asks, besides its label: its period, its segment, the names it must
+hold.
+
+A row may name the asked measure and still be another period's (a month's, a quarter's, another year's balance)
+or another part's (a segment's table for a question about the company). These checks are shared by the cell step
+(`rag.answer.cell`) and the verifier (`rag.answer.verify`), so that a cell one would not answer with is not one
+that verifies the reader's answer either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.columns import MONTHS, years
+from rag.answer.grounding import dates
+from rag.answer.units import Unit
+from rag.text import tokenize
+
+
+def other_month(asked_words: set[str], context: str) -> bool:
+    """Whether a table's caption and headers name months and none the question names (a monthly report for
+    November, October asked); "may" is too common a word to count."""
+    asked = asked_words & MONTHS
+    stated = set(tokenize(context)) & MONTHS
+    return bool(asked and stated and not asked & stated)
+
+
+_SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continuing|discontinued)\b)[A-Z][\w&.-]*)"
+                         r"\s+(?i:segments?|divisions?|operations)\b")  # "Domestic Segment", "Canadian Operations";
+# not "Statements of Operations", "Discontinued Operations"
+
+
+def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
+    """The rows but those of a table naming segments the question does not: "What was Best Buy's operating
+    income?" asks the consolidated figure, not the Domestic segment's, even when only that segment's table was
+    found ("What was Nike's Greater China revenue?" keeps the "Greater China segment" table's)."""
+    asked = set(tokenize(question))
+    return [unit for unit in rows if not _unasked_segment(unit, asked)]
+
+
+def _unasked_segment(unit: Unit, asked: set[str]) -> bool:
+    names = _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")
+    return bool(names) and not any(set(tokenize(name)) <= asked for name in names)
+
+
+def other_period(question: str, asked_words: set[str], unit: Unit) -> bool:
+    """Whether a row is of another period than the one asked: its table, the title it stands under or its own
+    label name months and none the question names ("November 1-30, 2022" over the row, December asked), or the
+    question asks for the days between two dates ("from November 27, 2022 through December 31, 2022") and the
+    row names neither (a whole year's column)."""
+    named = f"{unit.context} {unit.section} {unit.label}"
+    if other_month(asked_words, named):
+        return True
+    days = {(month, day) for _, (_, month, day), _ in dates(question) if month and day}
+    if len(days) < 2:
+        return False
+    stated = {(month, day) for _, (_, month, day), _ in dates(f"{named} {' '.join(h for h, _ in unit.cells)}")}
+    return not days & stated
+
+
+def not_of_years(unit: Unit, period: set[int]) -> bool:
+    """Whether a row of undated columns is of none of the years asked: neither its label, its table nor the title of
+    its rows names one ("Total future lease payments" of a schedule "as of December 31, 2018", 2022 asked), or it
+    states a year of its own that is not asked (`other_years_row`)."""
+    return not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") & period or \
+        other_years_row(unit, period)
+
+
+def year_rows(rows: Sequence[Unit], period: set[int]) -> list[Unit]:
+    """Of rows of a question naming two years or more, those labelled by one of them when some are: "as of December
+    31, 2018, how much is due in 2022?" asks for the schedule's "2022" row, not its total, dated by the other."""
+    labelled = [unit for unit in rows if years(unit.label) & period]
+    return labelled if len(period) > 1 and labelled else list(rows)
+
+
+def other_years_row(unit: Unit, period: set[int]) -> bool:
+    """Whether a row of undated columns states a year of its own, in its label or as its first value (a group of
+    rows' year down the left), and not the asked one: "Women: gender (in %): 1991; Services: 77.4" is 1991's row,
+    whatever years its caption names. (A year further along the row, a debt's maturity, says nothing of it.)"""
+    first = unit.cells[0][1] if unit.cells else ""
+    own = years(unit.label) | (years(first) if re.fullmatch(r"\s*(?:19|20)\d{2}\s*", first) else set())
+    own = own or years(unit.period) or years(unit.section)  # a roll-forward's movement's year, the year titling
+    return bool(own) and not own & period  # its rows ("2018:" over a quarterly table's rows)
+
+
+_MODEL_NUMBER_RE = re.compile(r"(?:['’]s|\bthe|\bits|\btheir)\s+(\d{3,4})\s+(?!(?:million|billion|thousand|percent|"
+                              r"per|shares|employees|people|units|times|days|years|months|hours)\b)[A-Za-z]",
+                              re.IGNORECASE)
+
+
+def model_numbers(question: str) -> set[str]:
+    """The numbers the question uses as names ("Boeing's 787 program", "the 737 MAX"), not as amounts or years: the
+    passage that answers must name them too."""
+    return {number for number in _MODEL_NUMBER_RE.findall(question) if not 1900 <= int(number) <= 2100}
+
+
+def asked_segments(question: str) -> list[set[str]]:
+    """The words of each segment the question names ("the Greater China segment": {"greater", "china"})."""
+    return [set(tokenize(name)) for name in _SEGMENT_RE.findall(question)]
