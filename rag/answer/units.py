@@ -20,30 +20,16 @@ from rag.answer.grounding import Passage, figures
 from rag.ingest.table_rows import PARENT_MARK
 from rag.text import place_text
 
-
 UNIT_CHARS = 300  # a unit shown is cut to about this length
-
-
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
-
-
 _CELL_SPLIT = re.compile(r";\s+")
-
-
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
-
-
 _SECTION_TITLE_RE = re.compile(r"^(?:[A-Z]|(?:19|20)\d\d\b)[^.;:]{0,58}:?$")  # a short line in a table: the title of
 # the rows below ("Operating activities:", "2018:" over a year's quarterly rows)
-
-
 # a labelled table's opening line (`rag.ingest.tables.Table.header_text`): "Table: caption ...", "Table (unit)",
 # "Table columns: ...", or "Table" alone for a table with neither caption nor headers
 _TABLE_HEAD_RE = re.compile(r"^Table(?::| \(| columns: |$)")
-
-
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[^\sa-z])|(?<=[。！？；])|\n\s*\n|\s*\n(?=\s*[A-Z\u2022\-*])")
-# words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 
 
 @dataclass

@@ -54,6 +54,7 @@ SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this shar
 _YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 _QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
                           r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
+# words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
 _INSTRUCTION_WORDS = frozenset(tokenize(
     "what how much many is was were amount value figure reported report according answer respond response "
     "question relying details shown shows show statement statements provide primarily information round decimal "
