@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
 
+from rag.ingest.broken_words import compounds, mend
+
 if TYPE_CHECKING:  # the question path imports this module for its constants; the splitter is for ingest only
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -56,11 +58,14 @@ def content_hash(text: str) -> str:
 def chunk_pages(
     pages: Iterable[Page], source: str, file_sha256: str, splitter: RecursiveCharacterTextSplitter
 ) -> list[Document]:
-    """Chunks of every page of one file, page by page, so no chunk spans two pages."""
+    """Chunks of every page of one file, page by page, so no chunk spans two pages; the prose's broken words mended
+    (`rag.ingest.broken_words`)."""
+    pages = list(pages)
+    keep = compounds(page.text for page in pages)
     chunks: list[Document] = []
     for page in pages:
         headings = page_headings(_captions_in_place(page)) or _section_path(page)
-        for text, table in _page_pieces(page, splitter):
+        for text, table in _page_pieces(page, splitter, keep):
             metadata = {
                 "source": source,
                 "page": page.number,
@@ -99,18 +104,20 @@ def _captions_in_place(page: Page) -> str:
     return text
 
 
-def _page_pieces(page: Page, splitter: RecursiveCharacterTextSplitter) -> list[tuple[str, dict | None]]:
-    """The page's chunk texts in reading order: prose split by `splitter`, tables by whole rows (with their cells)."""
+def _page_pieces(page: Page, splitter: RecursiveCharacterTextSplitter, keep: set[str] = frozenset()
+                 ) -> list[tuple[str, dict | None]]:
+    """The page's chunk texts in reading order: prose mended (`keep`: the document's hyphenated words) and split by
+    `splitter`, tables by whole rows (with their cells)."""
     pieces: list[tuple[str, dict | None]] = []
     rest = page.text
     for table in getattr(page, "tables", None) or []:
         at = rest.find(table.text())
         if at < 0:
             continue
-        pieces.extend((text, None) for text in splitter.split_text(rest[:at]))
+        pieces.extend((text, None) for text in splitter.split_text(mend(rest[:at], keep)))
         pieces.extend(table_chunks(table, int(splitter._chunk_size * TABLE_CHUNK_FACTOR)))
         rest = rest[at + len(table.text()):]
-    pieces.extend((text, None) for text in splitter.split_text(rest))
+    pieces.extend((text, None) for text in splitter.split_text(mend(rest, keep)))
     return pieces
 
 

@@ -58,3 +58,21 @@ def test_a_long_table_chunk_keeps_the_title_of_the_rows_it_goes_on_with():
     chunks = [text for text, _ in table_chunks(table, 150)]
     assert len(chunks) >= 2
     assert all(text.split("\n")[1] == "Generic dispensing rate (6)(7)" for text in chunks)
+
+
+def test_words_broken_at_a_line_end_are_whole_in_the_prose_chunks():
+    pages = [Page(number=1, text="We evaluated 48 tables. Among these, 36 tables were consis-\ntent, and the long-\nterm "
+                                 "speciﬁc rate of Non-\nGAAP items rose in 2021-\n2022."),
+             Page(number=2, text="Its long-term debt is held by subsidi-\naries.")]
+    text = "\n".join(doc.page_content for doc in chunk_pages(pages, "paper.pdf", "sha", make_splitter(500, 0)))
+    assert "36 tables were consistent, and the long-term specific rate" in text  # "long-term" is the document's
+    assert "Non-\nGAAP" in text and "2021-\n2022" in text  # a capital or a figure after the hyphen: kept as printed
+    assert "held by subsidiaries." in text
+
+
+def test_an_ingested_pdf_is_searched_by_the_words_its_lines_broke(settings, make_pdf, embeddings):
+    make_pdf("paper.pdf", ["Results\nWe evaluated 48 randomly chosen tables. Among these tables, we found that 36 "
+                           "tables were consis-\ntent with their descriptions."])
+    ingest(settings, progress=False, embeddings=embeddings)
+    chunks = load_index(settings.index_dir).chunks
+    assert any("36 tables were consistent with" in doc.page_content for doc in chunks)
