@@ -4,7 +4,8 @@ Checks, in order (each one a reason a person can verify):
 - no passage is close enough to the question (cosine `score` below the threshold; a passage holding the contact
   detail the question asks for may sit a little lower, since an address block reads like no question);
 - the question names something the passages never mention: a number or year ("May 2018" asked, "May 2016"
-  found), an acronym or an unusual name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter
+  found; a fiscal year in a document whose January columns are named as the year before, "fiscal 2023" asked,
+  "January 28, 2023 (fiscal 2022)" found: `rag.answer.columns.unstated_fiscal_years`), an acronym or an unusual name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter
   ("the third quarter");
 - it asks for a telephone number, e-mail or web address and no passage holds one (`rag.query.contacts`);
 - it names no name or figure and the passages share none of its words.
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from rag.answer.cell import LEGAL_FORMS
-from rag.answer.columns import GENERIC
+from rag.answer.columns import GENERIC, unstated_fiscal_years
 from rag.index.bm25 import chunk_search_text
 from rag.query import contacts
 from rag.query.analysis import QueryAnalysis, analysed
@@ -97,6 +98,8 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
         never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
         never += [name for name in question.organisations if not set(name.split()) <= ignore
                   and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
+    never += [f"fiscal {year}" for year in unstated_fiscal_years(question.question, [doc.page_content for doc in passages])
+              if f"fiscal {year}" not in never and str(year) not in never]
     mentioned_quarters = set().union(*(quarters(doc.page_content) for doc in passages))
     never += [QUARTER_NAMES[number] for number in sorted(question.quarters - mentioned_quarters)]
     if never:

@@ -217,7 +217,7 @@ class Answerer:
             self.reader.read(result, focused, relevant, question, history, held, on_notice, should_stop, points=True)
         else:
             held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
-                                  should_stop, started)
+                                  should_stop, started, lead)
         # a list answer is checked point by point below: one unfound figure does not withdraw the other points
         shown = on_token if whole is None or on_token is None else \
             (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow

@@ -50,6 +50,22 @@ FISCAL_LABEL_RE = re.compile(r"\(fiscal ((?:19|20)\d{2})\)")
 _CHANGE_COLUMN_RE = re.compile(r"\b(?:change|vs\.?|versus|variance|increase|decrease)\b", re.IGNORECASE)
 
 
+_ASKS_FISCAL_RE = re.compile(r"\bfiscal\b|\bFY\s?'?\d", re.IGNORECASE)
+_EARLY_DATE_RE = re.compile(r"\b(?:january|february|jan\.?|feb\.?)\s+\d{1,2},?\s+(?:19|20)\d{2}\b", re.IGNORECASE)
+
+
+def unstated_fiscal_years(question: str, texts: Sequence[str]) -> list[int]:
+    """The years the question asks that `texts` never state, where their year ends early in the next year: the
+    tables name their January and February columns' fiscal years ("January 28, 2023 (fiscal 2022)", learned at
+    ingest), so "2023" in such a date is no statement about fiscal 2023. [] for a question that names no fiscal
+    year ("in 2023" may mean the year ended January 2023) or names the day, and for texts without those names."""
+    if not _ASKS_FISCAL_RE.search(question) or asks_by_date(question) \
+            or not any(FISCAL_LABEL_RE.search(text) for text in texts):
+        return []
+    stated = set().union(*(years(_EARLY_DATE_RE.sub(" ", text)) for text in texts))
+    return sorted(years(question) - stated)
+
+
 def column_years(header: str, by_date: bool = False) -> set[int]:
     """The years a column header names. A column dated in January or February names no fiscal year unless the
     ingest learned which one from the document ("January 29, 2022 (fiscal 2021)", `rag.ingest.fiscal_years`):

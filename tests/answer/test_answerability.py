@@ -23,6 +23,22 @@ def test_a_question_about_a_year_the_passages_lack_is_refused_with_the_year():
     assert judge("Who produced the document that was revised on May 2018?", PLAN, 0.3, 1.0).passages == PLAN
 
 
+RELEASE = [chunk("Table: Consolidated Statements of Income (In thousands) columns: January 28, 2023 (fiscal 2022) | "
+                 "January 29, 2022 (fiscal 2021)\nNet sales: January 28, 2023 (fiscal 2022): $10,208,580 thousand; "
+                 "January 29, 2022 (fiscal 2021): $8,630,889 thousand", "ULTA_2023Q4.pdf")]
+
+
+def test_a_fiscal_year_stated_only_as_another_years_january_date_is_refused():
+    verdict = judge("What were Ulta Beauty's net sales in fiscal 2023?", RELEASE, 0.3, 0.0)
+    assert verdict.passages == [] and verdict.reason == 'the passages found never mention "fiscal 2023"'
+    assert judge("What were Ulta Beauty's net sales in fiscal 2022?", RELEASE, 0.3, 0.0).passages == RELEASE
+    # "in 2023" may mean the year ended January 2023, and a question naming the day names that column
+    assert judge("What were Ulta Beauty's net sales in 2023?", RELEASE, 0.3, 0.0).passages == RELEASE
+    assert judge("What were net sales for the year ended January 28, 2023?", RELEASE, 0.3, 0.0).passages == RELEASE
+    prose = [chunk("We expect fiscal 2023 net sales of $10.95 billion to $11.05 billion.", "ULTA_2023Q4.pdf")]
+    assert judge("What net sales does Ulta expect for fiscal 2023?", RELEASE + prose, 0.3, 0.0).passages
+
+
 def test_nothing_close_enough_is_refused():
     verdict = judge("Anything?", [chunk("x", score=0.1)], 0.3, 1.0)
     assert verdict.passages == [] and "close enough" in verdict.reason

@@ -106,10 +106,26 @@ def test_an_answer_that_only_repeats_the_question_is_asked_for_the_exact_answer(
     assert answer.timings["first_look"] > 0 and any("exact word" in note for note in notices)
 
 
-def test_an_answer_that_only_repeats_the_question_twice_is_withdrawn(kite_settings, embeddings, llm_backend):
+def test_an_answer_that_only_repeats_the_question_twice_gets_the_closest_evidence_alone(kite_settings, embeddings,
+                                                                                         llm_backend):
+    answer, reader, shown, notices = ask(kite_settings, embeddings, llm_backend,
+                                         ["The Zephyr Kite Company employs people [1].", "It employs people.",
+                                          "The company employs 1,234 people [1]."])
+    assert len(reader.prompts) == 3
+    last = " ".join(reader.prompts[2].split())
+    assert "The Zephyr Kite Company employs 1,234 people in its workshop in Lisbon." in last  # the lead sentence
+    assert last.count("ledgers bound in blue cloth") <= 2 and "98 million" not in last  # with its neighbours only
+    assert len(reader.prompts[2]) < len(reader.prompts[0]) and EXACT_ANSWER not in reader.prompts[2]
+    assert "employs people" not in shown and shown.strip() == answer.answer
+    assert not answer.abstained and "1,234" in answer.answer and answer.verdict.verdict == "verified"
+    assert any("closest evidence alone" in note for note in notices)
+
+
+def test_an_answer_that_only_repeats_the_question_three_times_is_withdrawn(kite_settings, embeddings, llm_backend):
     answer, reader, shown, _ = ask(kite_settings, embeddings, llm_backend,
-                                   ["The Zephyr Kite Company employs people [1].", "It employs people."])
-    assert len(reader.prompts) == 2 and "98 million" not in reader.prompts[1]  # no look at the whole passages
+                                   ["The Zephyr Kite Company employs people [1].", "It employs people.",
+                                    "The Zephyr Kite Company employs people."])
+    assert len(reader.prompts) == 3 and all("98 million" not in prompt for prompt in reader.prompts[1:])
     assert "employs" not in shown
     assert answer.abstained and answer.abstain_reason == ECHO_REASON and is_abstention(answer.answer)
     assert shown == answer.answer and answer.grounding is None
