@@ -7,7 +7,9 @@ however well a passage states it.
 
 - a question asking for a telephone number, e-mail or web address (`rag.query.contacts`) needs one in the answer;
 - a question asking for an amount of money (revenue, income, assets, "how much") needs more than percentages,
-  unless it asks for a share, rate, margin or change ("how much did revenue grow", "what percentage of sales").
+  unless it asks for a share, rate, margin or change ("how much did revenue grow", "what percentage of sales");
+- a question asking for a percentage or a ratio (a tax, interest or growth rate, "what percentage") needs more than
+  amounts of money: "the $38.6 million release of tax reserves" does not give an effective tax rate.
 
 Hands on `missing_kind` to the verifier (`rag.answer.verify.verify`).
 """
@@ -30,6 +32,12 @@ _RELATIVE_RE = re.compile(
     r"|fallen|drop(?:ped)?|improve[ds]?|improvements?|compared?|much of|multiple)\b", re.IGNORECASE)
 
 
+_PROPORTION_RE = re.compile(
+    r"\b(?:percent(?:age)?|ratios?|(?:tax|interest|growth|discount|write-?off|churn|attrition|unemployment|inflation"
+    r"|participation|response|return|default|vacancy|occupancy|utili[sz]ation) rates?)\b", re.IGNORECASE)
+_MONEY_RE = re.compile(r"[$£€¥]|\b(?:thousand|million|billion|trillion|usd|eur|gbp|rmb|inr)\b", re.IGNORECASE)
+
+
 def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | None:
     """The kind of value the question asks for and the answer does not give ("a telephone or fax number", "an amount,
     not only a percentage"), or None."""
@@ -40,4 +48,9 @@ def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | N
         values = [figure for claim in claims if claim.kind == "figure" for _, figure, _ in figures(claim.text)]
         if values and all(figure.percent for figure in values):
             return "an amount, not only a percentage"
+    elif _PROPORTION_RE.search(question) and not re.search(r"\bhow much\b", question, re.IGNORECASE):
+        amounts = [claim for claim in claims if claim.kind == "figure"]
+        if amounts and all(_MONEY_RE.search(claim.text) and not figures(claim.text)[0][1].percent
+                           for claim in amounts):
+            return "a percentage or ratio, not an amount of money"
     return None

@@ -58,5 +58,5 @@ def asks_change(question: str) -> bool:
 
 def stated_as_change(text: str, start: int) -> bool:
     """Whether the figure at `start` in `text` is stated as a change in its sentence."""
-    before = text[sentence_start(text, start):start]
+    before = re.sub(r"[$£€¥]\s?$", "", text[sentence_start(text, start):start])  # "increased $126.3 million"
     return bool(_DIRECT_RE.search(before) or _BY_RE.search(before))

@@ -34,7 +34,8 @@ _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
 # a column of percentages, or of amounts per something: its values take no "in thousands"
-_OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]|\bprices?\b|\bfair\b"
+_OWN_HEAD_RE = re.compile(r"%|\bper\s?cent(?:age)?\b|\bpct\b|\bper\s+(?!cent)[a-z]|\bprices?\b"
+                          r"|\b(?:average|grant[- ]date)\b.*\bfair\b"  # a unit's fair value, not a holding's
                           r"|\bcontractual\s+(?:term|life)\b", re.IGNORECASE)
 _MONEY_RE = re.compile(r"[$£€¥]|\b(?:usd|eur|gbp|dollars?|euros?|ecu)\b", re.IGNORECASE)
 _PERCENT_UNIT_RE = re.compile(r"(?:in\s+)?(?:%|per\s?cent)", re.IGNORECASE)
@@ -44,7 +45,7 @@ _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(
 _CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
 _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
-                          rf"|{_PER_SHARE}|\bratio\b|%", re.IGNORECASE)
+                          rf"|{_PER_SHARE}|\bratio\b|(?<![\d.]\s)(?<![\d.])%", re.IGNORECASE)  # not "1.200% Notes due 2027"
 _PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
 # a column's own scale: "Number of Shares (in thousands)"
 _HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)
@@ -128,7 +129,8 @@ class Table:
 
 def own_column(head: str, unit: str) -> bool:
     """Whether a column's values keep their own unit, not the table's scale: percentages ("Percent: 18.7"), amounts
-    per something ("Current expenditure per pupil: 9,145"), a share's price, fair value or term beside share counts
+    per something ("Current expenditure per pupil: 9,145"), a share's price, average or grant-date fair value or term
+    beside share counts
     in thousands ("Weighted Average Exercise Price: $51.06"), and what the unit excepts ("In thousands, except
     weighted average exercise price")."""
     if _CJK_OWN_UNIT_RE.search(head) or _OWN_HEAD_RE.search(head):

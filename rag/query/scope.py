@@ -21,13 +21,16 @@ _DOCUMENT_RE = re.compile(
     r"takeaways|conclusions|messages|sections|issues|changes)\b"
     r"|\bwhat (?:is|are) (?:this|the|these) (?:document|report|paper|filing|file|book|manual)s? about\b"
     r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
-    r"|\b(?:main|key|major|principal|primary) (?:\w+ )?\w+s\b"  # "the main sources of revenue", "key categories"
     r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b"
     r"|^\s*what (?:does|do|did) .{1,80}? (?:say|said|write|state|tell us|explain|describe|discuss)s?"
     r" (?:about|on|regarding)\b"
     r"|^\s*how (?:does|do|did) .{1,80}? (?:describe|explain|present|discuss|characteri[sz]e)s?\b",
     re.IGNORECASE)  # "What does the book say about memory management?": what a document says on a topic
 
+
+# "the main sources of revenue", "key categories": a list, unless the plural names a measure ("its principal
+# contractual commitments", "key operating expenses" name figures)
+_KEY_PLURAL_RE = re.compile(r"\b(?:main|key|major|principal|primary) (?:[\w-]+ )?(?P<head>\w+s)\b", re.IGNORECASE)
 
 # "What is the class action filing about?": what a document is about, however it is named.
 _ABOUT_RE = re.compile(r"^\s*what(?:'s| is| are| was| were)\b.{0,160}\babout\s*\??\s*$", re.IGNORECASE)
@@ -52,7 +55,7 @@ def question_scope(question: str) -> str:
     """FACT, DOCUMENT (a summary, main points, a full list) or DOCUMENTS (a comparison) for `question`."""
     if _DOCUMENTS_RE.search(question):
         return DOCUMENTS
-    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question):
+    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question) or _key_plural(question):
         return DOCUMENT
     return FACT
 
@@ -68,6 +71,10 @@ _SUMMARY_REQUEST_RE = re.compile(
 def summary_request(question: str) -> bool:
     """Whether `question` asks for a summary of a document and names no topic: its words name the document."""
     return bool(_SUMMARY_REQUEST_RE.search(question) or _ABOUT_RE.search(question))
+
+
+def _key_plural(question: str) -> bool:
+    return any(match.group("head").lower() not in _MEASURES for match in _KEY_PLURAL_RE.finditer(question))
 
 
 def _lists(question: str) -> bool:

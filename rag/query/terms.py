@@ -38,9 +38,9 @@ _ORGANISATION_RE = re.compile(
 
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _ORDINAL = "|".join(_ORDINALS)
-# "third quarter", "third and fourth quarters", "Q3", "3Q", "quarter 3"
+# "third quarter", "Fourth-quarter 2018", "third and fourth quarters", "Q3", "3Q", "quarter 3"
 _QUARTER_RE = re.compile(
-    rf"\b((?:{_ORDINAL})(?:\s*(?:,|and|&|or)\s*(?:{_ORDINAL}))*)\s+(?:fiscal\s+)?quarters?\b"
+    rf"\b((?:{_ORDINAL})(?:\s*(?:,|and|&|or)\s*(?:{_ORDINAL}))*)[\s-]+(?:fiscal\s+)?quarters?\b"
     r"|\bq([1-4])\b|\b([1-4])q\b|\bquarter\s+([1-4])\b", re.IGNORECASE)
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+|(?<=[。？！；])")

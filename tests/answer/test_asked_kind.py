@@ -23,6 +23,11 @@ def _missing(question: str, answer: str) -> str | None:
     ("What percentage of sales came from Europe?", "41%.", None),
     ("What was the gross margin in 2021?", "38.2%.", None),
     ("What score did the model get on MMLU?", "73.2%.", None),  # not an amount of money
+    ("What was Netflix's effective tax rate in 2014?", "It was due to the $38.6 million release of tax reserves.",
+     "a percentage or ratio, not an amount of money"),
+    ("What was Netflix's effective tax rate in 2014?", "24%.", None),
+    ("What hourly labor rate is used to estimate the cost?", "$85 per hour.", None),  # a rate in money
+    ("What percentage of revenue came from Japan?", "$1.2 billion, or 12%.", None),
 ])
 def test_missing_kind(question, answer, missing):
     assert _missing(question, answer) == missing

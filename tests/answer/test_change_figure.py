@@ -21,6 +21,8 @@ PAPER = ("STEP-BACK PROMPTING improves the performance of PaLM-2L across the boa
     ("We reduced our debt by approximately $500 million.", "$500", True),
     ("Revenue was $5.1 billion. It increased by 3%.", "$5.1", False),  # another sentence's verb
     ("The plan was approved by 2,000 members.", "2,000", False),  # "by" without a verb of change
+    ("Revenue from Digital Marketing increased $126.3 million during fiscal 2014.", "126.3", True),  # after "$"
+    ("Revenue from Digital Marketing was $126.3 million in fiscal 2014.", "126.3", False),
 ])
 def test_figures_stated_as_changes(text, figure, expected):
     assert stated_as_change(text, text.index(figure)) is expected

@@ -725,6 +725,15 @@ def test_a_share_price_column_and_columns_the_unit_excepts_take_no_scale():
                   unit="in 000's")
     assert units.row_texts() == ["Forfeited: Number of Units: (137 thousand); Weighted-Average Grant Date Fair "
                                  "Value: 253.53"]
+    holdings = Table(["Total", "Estimated Fair Value as of December 31, 2017"], [("Corporate debt securities",
+                                                                                 ["4,249", "4,257"])],
+                     unit="in millions, except percentages")
+    assert holdings.row_texts() == ["Corporate debt securities: Total: 4,249 million; Estimated Fair Value as of "
+                                    "December 31, 2017: 4,257 million"]  # the holdings' fair value: in millions
+    notes = Table(["2016", "2017"], [("3.150% Notes due on August 22, 2027 (3)", ["—", "3,500"]),
+                                     ("Percent of total debt %", ["", "14"])], unit="in millions")
+    assert notes.row_texts() == ["3.150% Notes due on August 22, 2027 (3): 2016: —; 2017: 3,500 million",
+                                 "Percent of total debt %: 2017: 14"]  # a rate in a note's name is no row unit
 
 
 def test_a_second_years_table_below_the_first_takes_its_unit_and_a_word_over_one_column_heads_it():

@@ -38,6 +38,10 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What does Boeing say about its competition in its 2022 10-K?", DOCUMENT),
     ("What does the Curl library do for the viewer?", FACT),
     ("How does Costco describe its membership program?", DOCUMENT),
+    ("What are the key categories of products?", DOCUMENT),
+    # "principal", "key" before a plural measure: one figure ("principal contractual commitments" are amounts)
+    ("How much did Amazon owe under operating leases in 2019, according to its principal contractual commitments?",
+     FACT),
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope
