@@ -39,7 +39,7 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, named_column, with_sexes, years)
-from rag.answer.row_scope import other_period, other_years_row, segment_rows, year_rows
+from rag.answer.row_scope import of_named_statement, other_period, other_years_row, segment_rows, year_rows
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                label_words, own_name, qualified, row_scale, subject_words, table_caption)
@@ -116,7 +116,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     if _ARITHMETIC_RE.search(question) or _TWO_ASKS_RE.search(question) or asks_yes_no(question):
         return None
     measure_words = {_stem(word) for word in _MEASURE_WORD_RE.findall(question)}
-    rows = [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"]
+    rows = of_named_statement([unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"],
+                              question)
     if not rows:
         return None
     file = passages[0].file

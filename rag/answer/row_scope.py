@@ -1,8 +1,9 @@
 """Whether a table row is of what a question asks, besides its label: its period, its segment, the names it must
 hold.
 
-A row may name the asked measure and still be another period's (a month's, a quarter's, another year's balance)
-or another part's (a segment's table for a question about the company). These checks are shared by the cell step
+A row may name the asked measure and still be another period's (a month's, a quarter's, another year's balance),
+another part's (a segment's table for a question about the company) or another statement's (the cash flow
+statement's "Stock-based compensation" for a question about the statement of equity). These checks are shared by the cell step
 (`rag.answer.cell`) and the verifier (`rag.answer.verify`), so that a cell one would not answer with is not one
 that verifies the reader's answer either.
 """
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from rag.answer.columns import MONTHS, years
 from rag.answer.grounding import dates
 from rag.answer.units import Unit
+from rag.query.statements import asked_statements, caption_statement
 from rag.text import tokenize
 
 
@@ -29,6 +31,16 @@ def other_month(asked_words: set[str], context: str) -> bool:
 _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continuing|discontinued)\b)[A-Z][\w&.-]*)"
                          r"\s+(?i:segments?|divisions?|operations)\b")  # "Domestic Segment", "Canadian Operations";
 # not "Statements of Operations", "Discontinued Operations"
+
+
+def of_named_statement(units: Sequence[Unit], question: str) -> list[Unit]:
+    """The units less the rows of a financial statement other than the one the question names ("In Costco's
+    consolidated statements of equity, how much stock-based compensation ...": not the cash flow statement's row of
+    that name); rows of other tables (notes, schedules) stay."""
+    statements, named = asked_statements(question)
+    if not named:
+        return list(units)
+    return [unit for unit in units if unit.kind != "row" or caption_statement(unit.context) in {None, *statements}]
 
 
 def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field, replace
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
+from rag.answer.closer_unit import closer_unit
 from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, asked_cells, asks_by_date,
                                 column_years, count_column, estimates, header_words, named_column, with_sexes, years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.row_scope import (asked_segments, model_numbers, not_of_years, other_period, segment_rows,
-                                  year_rows)
+from rag.answer.row_scope import (asked_segments, model_numbers, not_of_years, of_named_statement, other_period,
+                                  segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
@@ -333,6 +334,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
              and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
                                       for words in segments))]  # the segment asked, named where it is stated
+    units = of_named_statement(units, question)  # "In Costco's statements of equity": not a cash flow row
     rows = [unit for unit in units if unit.kind == "row"]
     if difference:  # the years asked are the two compared: the change column is the asked one
         rows = [replace(unit, cells=changes) for unit in rows
@@ -356,11 +358,13 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         if otherwise is not None:
             against = against or (unit, otherwise)
             continue
-        if claim.kind != "figure" or not period:
+        if claim.kind != "figure":
             return unit, None
-        near = _year_near_value(unit.text, claim)
-        if near is None and years(unit.text) & period or near is not None and near in period or near == -1 and \
-                years(unit.text) & period:
+        near = _year_near_value(unit.text, claim) if period else None
+        if not period or near is None and years(unit.text) & period or near is not None and near in period \
+                or near == -1 and years(unit.text) & period:
+            if closer_unit(unit, units, subject, period, lambda other: _supports(claim, other, asked_scale=asked_scale)):
+                continue  # another row or sentence names the subject more fully and gives another figure
             return unit, None
         if near is not None and near != -1 and against is None:
             asked_years = ", ".join(str(y) for y in sorted(period))

@@ -19,14 +19,17 @@ from __future__ import annotations
 import re
 
 BALANCE, INCOME, CASH_FLOW = "balance sheet", "income statement", "cash flow statement"
+EQUITY = "statement of equity"
 
 _TITLE_RE = re.compile(
     r"^(condensed)?(consolidated)?(condensed)?(combined)?(?P<title>"
     r"balancesheets?|statements?of(consolidated)?financial(position|condition)"
     r"|statements?of(consolidated)?(operations|income|earnings)|incomestatements?|profitandlossaccount"
     r"|statements?of(consolidated)?comprehensive(income|loss)"
-    r"|statements?of(consolidated)?cashflows?|cashflowstatements?)"
+    r"|statements?of(consolidated)?cashflows?|cashflowstatements?"
+    r"|statements?of(changesin)?(consolidated)?(stockholders|shareholders)?equity)"
 )
+_ANYWHERE_TITLE_RE = re.compile(_TITLE_RE.pattern[1:])
 _FIGURE_RE = re.compile(r"\d[\d,]{2,}")  # 1,577 or 2018: the figures and years that fill a statement
 MIN_FIGURES = 20
 _TABLE_LINE_RE = re.compile(r"^Table(?: \(continued\))?:?\s*(.*?)(?:\s\(.*|\scolumns:.*)?$")
@@ -38,6 +41,7 @@ _EXPLICIT = {
     BALANCE: r"balance sheet|statements? of financial (position|condition)",
     INCOME: r"income statement|statements? of (income|operations|earnings)|\bp&l\b|profit and loss",
     CASH_FLOW: r"cash ?flow statement|statements? of cash ?flows?",
+    EQUITY: r"statements? of (?:changes in )?(?:(?:stockholders|shareholders)['’]? )?equity",
 }
 _LINE_ITEMS = {
     BALANCE: r"total assets|total liabilit|current assets|current liabilit|\bpp&?n?e\b|property,? plant|goodwill"
@@ -95,7 +99,19 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.casefold())
 
 
+def caption_statement(caption: str) -> str | None:
+    """The statement a table's caption names ("Table: CONSOLIDATED STATEMENTS OF CASH FLOWS (amounts in millions)
+    columns: ..." is the cash flow statement), or None for any other table."""
+    title = _caption_of(caption.strip().split("\n")[0])
+    if len(title) > MAX_TITLE_CHARS:  # a sentence that mentions a statement ("... reconciles to the statements of
+        return None  # cash flows:") introduces another table
+    match = _ANYWHERE_TITLE_RE.search(_letters(title))  # after the company's name
+    return _kind_of_title(match.group("title")) if match else None
+
+
 def _kind_of_title(title: str) -> str:
+    if "equity" in title:
+        return EQUITY
     if "cashflow" in title:
         return CASH_FLOW
     if "balance" in title or "financial" in title:

@@ -433,3 +433,34 @@ def test_columns_of_other_years_the_answer_names_are_no_rivals():
                "2023 (fiscal 2022): $1,242,408 thousand; January 29, 2022 (fiscal 2021): $985,837 thousand")
     answer = "Net income, January 29, 2022 (fiscal 2021): $985,837 thousand [1]."
     assert verify(answer, [income], "What was Ulta Beauty's net income in fiscal 2021?").verdict == VERIFIED
+
+
+INTANGIBLES = """Table: The change in the book value of indefinite-lived intangible assets is as follows columns: Balance, End of 2021 | Balance, End of 2022
+Europe › Goodwill: Balance, End of 2021: $3,700 million; Balance, End of 2022: $3,646 million
+Europe › Brands: Balance, End of 2021: $4,254 million; Balance, End of 2022: $1,664 million"""
+CARRYING = ("The carrying value of indefinite-lived intangible assets as of December 31, 2022 was $32.5 billion which "
+            "represents 35% of total assets.")
+
+
+def test_a_sentence_is_no_evidence_where_a_row_names_the_subject_more_fully_and_gives_another_figure():
+    question = "What was the book value of PepsiCo's Europe brands (indefinite-lived intangible assets) at the end of 2022?"
+    passages = [P(1, "PEPSICO_2022_10K.pdf", 82, INTANGIBLES), P(2, "PEPSICO_2022_10K.pdf", 114, CARRYING)]
+    assert verify("It was $32.5 billion.", passages, question).verdict == UNSUPPORTED  # the total, not Europe's
+    assert verify("It was $1,664 million.", passages, question).verdict == VERIFIED
+    total = "What was the carrying value of PepsiCo's indefinite-lived intangible assets at the end of 2022?"
+    assert verify("It was $32.5 billion.", passages, total).verdict == VERIFIED  # no row names the total better
+
+
+EQUITY_STATEMENT = """Table: COSTCO WHOLESALE CORPORATION CONSOLIDATED STATEMENTS OF EQUITY (amounts in millions) columns: Additional Paid-in Capital
+Stock-based compensation: Additional Paid-in Capital: 621 million"""
+CASH_FLOWS = """Table: CONSOLIDATED STATEMENTS OF CASH FLOWS, COSTCO WHOLESALE CORPORATION (amounts in millions) columns: 52 Weeks Ended August 30, 2020
+Stock-based compensation: 52 Weeks Ended August 30, 2020: 619 million"""
+
+
+def test_a_question_naming_a_statement_is_verified_by_that_statements_row_only():
+    question = ("In Costco's consolidated statements of equity, how much stock-based compensation was recorded for "
+                "the year ended August 30, 2020?")
+    passages = [P(1, "COSTCO_2021_10K.pdf", 40, CASH_FLOWS), P(2, "COSTCO_2021_10K.pdf", 39, EQUITY_STATEMENT)]
+    assert verify("$619 million.", passages, question).verdict != VERIFIED  # the cash flow statement's
+    plain = "How much stock-based compensation did Costco record in the year ended August 30, 2020?"
+    assert verify("$619 million.", passages, plain).verdict == VERIFIED
