@@ -61,8 +61,11 @@ def page_layout(page) -> PageLayout:
                 if 0xDC00 <= low < 0xE000:
                     code, skip = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), True
             ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
+            if ch == "\x02":  # pdfium's mark for a hyphen that ends a line ("Non-" over "reportable")
+                ch = "-"
             chars.append(ch)
-            if not ch or ch.isspace() or ch == "\ufffe" or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+            if not ch or ch.isspace() or ch < " " or ch == "\ufffe" \
+                    or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:  # (a stray control character: a gap)
                 close()
                 continue
             box = upright(textpage.get_charbox(index, loose=True), width, height)

@@ -381,8 +381,20 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     region = [w for line in above + body for w in line.words]
     box = (min(w.x0 for w in region), min(w.top for w in region), max(w.x1 for w in region),
            max(w.bottom for w in region))
-    return Table(headers=headers, rows=rows, caption=caption, unit=unit, chars=chars, box=box, qualifier=qualifier,
-                 edges=[round(col.x1, 1) for col in columns], parents=parents)
+    headers = [_glued(header) for header in headers]
+    rows = [(_glued(label), values) for label, values in rows]
+    return Table(headers=headers, rows=rows, caption=_glued(caption), unit=unit, chars=chars, box=box,
+                 qualifier=qualifier, edges=[round(col.x1, 1) for col in columns], parents=parents)
+
+
+_LINE_END_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
+
+
+def _glued(text: str) -> str:
+    """A header, label or caption as the page's cleaned text holds it (`rag.ingest.cleaning`: single spaces), and
+    whole where a line's end broke a word: "Non- reportable segments" -> "Non-reportable segments" (the hyphen
+    kept: the word may be a compound)."""
+    return _LINE_END_HYPHEN_RE.sub("-", " ".join(text.split()))
 
 
 def _numbered(figures: Sequence[str]) -> bool:

@@ -842,3 +842,31 @@ def test_a_tables_without_headers_under_some_of_the_columns_above_take_their_hea
     first, second = find_tables(_words(lines))
     assert second.headers == ["2022", "2021"] and not second.continued
     assert dict(second.rows)["Accrued marketplace spending"] == ["3,637", "3,087"]
+
+
+def test_a_header_word_a_line_end_broke_is_whole_and_double_spaces_are_single():
+    """pdfium marks a hyphen ending a line ("Non-" over "reportable segments"); the header is read whole, and the
+    table's text is the page's cleaned text (single spaces), so chunking finds it and repeats its headers."""
+    words = _words([(68, [("Non-", 226, 245), ("Total", 306, 330)]),
+                    (80, [("Illnesses", 108, 143), ("reportable", 220, 262), ("female", 306, 336)])]
+                   + [(92 + 12 * i, [(label, 59, 126), (m, 267, 277), (f, 352, 362)])
+                      for i, (label, m, f) in enumerate([("Allergy", "25", "68"), ("Anxiety", "17", "64"),
+                                                         ("Asthma", "6", "25")])])
+    table = find_tables(words)[0]
+    assert table.headers[0] == "Non-reportable"
+    assert "Non- reportable" not in table.text() and "  " not in table.text()
+
+
+@pytest.mark.shared
+def test_real_segment_table_with_a_broken_header_word_is_chunked_as_a_table(shared_data):
+    """Activision Blizzard's 2018 revenues by platform (page 108 of its 2019 10-K): its "Non-reportable segments"
+    header is broken over two lines; each chunk of the table opens with its headers."""
+    pdf = shared_data / "financebench" / "pdfs" / "ACTIVISIONBLIZZARD_2019_10K.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"{pdf} not available")
+    page = _page(pdf, 108)
+    assert "Non-reportable segments" in page.tables[0].headers
+    assert all(page.text.find(table.text()) >= 0 for table in page.tables)
+    chunks = chunk_pages([page], pdf.name, "sha", make_splitter(500, 50))
+    pc = [doc for doc in chunks if "Blizzard: 1,711" in doc.page_content]
+    assert pc and pc[0].metadata.get("table") and pc[0].page_content.startswith("Table: ")
