@@ -38,11 +38,11 @@ from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
-                                header_words, named_column, with_sexes, years)
+                                header_words, with_sexes, years)
 from rag.answer.row_scope import of_named_statement, other_period, other_years_row, segment_rows, year_rows
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
-                               label_words, own_name, qualified, row_scale, subject_words, table_caption)
+                               column_named, label_words, own_name, qualified, row_scale, subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -243,8 +243,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
         asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
-        column = named_column([cell for cell in asked or row.cells if figures(cell[1])
-                               or NOT_GIVEN_RE.fullmatch(cell[1].strip())], asked_words, order)
+        candidates = [cell for cell in asked or row.cells if figures(cell[1]) or NOT_GIVEN_RE.fullmatch(cell[1].strip())]
+        column = column_named(candidates, asked_words, order, row.file)
         asked = [column] if column else []
         if not asked and count_asked:
             counted = count_column(row.cells)

@@ -52,7 +52,8 @@ def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:
 
 
 def _unasked_segment(unit: Unit, asked: set[str]) -> bool:
-    names = _SEGMENT_RE.findall(f"{unit.context} {unit.section} {unit.label}")
+    names = [name for part in (unit.context, unit.section, unit.label) for name in _SEGMENT_RE.findall(part)]  # each
+    # apart: the last column "Total" and the label "Segment operating income" are no "Total Segment"
     return bool(names) and not any(set(tokenize(name)) <= asked for name in names)
 
 

@@ -91,6 +91,15 @@ def subject_words(question: str, file: str = "") -> set[str]:
             and len(t) > 1} | ampersand_words(question)
 
 
+def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str], file: str
+                 ) -> tuple[str, str] | None:
+    """The cell whose column the question names (`named_column`), by its words other than the document's own name
+    first: "Activision Blizzard's King segment" names the column King, though the company's name also names the
+    columns Activision and Blizzard."""
+    return named_column(cells, asked_words - own_name(file, " ".join(order)), order) \
+        or named_column(cells, asked_words, order)
+
+
 def own_name(file: str, question: str = "") -> set[str]:
     """The tokens of the document's own name: its file name's words, and the question's words that spell part of
     it ("AMERICANEXPRESS_2022_10K": "american" and "express"; "BESTBUY_2023_10K": "best buy" as two words)."""
@@ -437,7 +446,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = estimates(asked_cells(unit, period, by_date), asked_words)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
-        named = named_column([cell for cell in unit.cells if figures(cell[1])], asked_words, order) \
+        named = column_named([cell for cell in unit.cells if figures(cell[1])], asked_words, order, unit.file) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
         if named is None and not dated and len(unit.cells) > 1 and HOW_MANY_RE.search(question):
             named = count_column(unit.cells)  # "how many ... forfeited?": the "Number of Shares" column
@@ -473,8 +482,13 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                                 f", not {claim.text}"))
         elif holding and named and near_best and against is None and _label_within(unit.label, subject,
                                                                                     own_name(unit.file)):
-            against = (unit, f"{unit.where} gives {named[1]} for {named[0]} ({unit.label}); the answer's "
-                             f"{claim.text} is the {holding[0][0] or 'other'} figure")
+            if period and not dated and not_of_years(unit, period) and named in holding:  # another year's table
+                table_years = ", ".join(map(str, sorted(years(table_caption(unit.context)) - period)))
+                against = (unit, f"{unit.where} gives {claim.text} for {named[0]} ({unit.label}) in its table of "
+                                 f"{table_years or 'another year'}, not {', '.join(map(str, sorted(period)))}")
+            else:
+                against = (unit, f"{unit.where} gives {named[1]} for {named[0]} ({unit.label}); the answer's "
+                                 f"{claim.text} is the {holding[0][0] or 'other'} figure")
         elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against

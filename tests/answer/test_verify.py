@@ -464,3 +464,24 @@ def test_a_question_naming_a_statement_is_verified_by_that_statements_row_only()
     assert verify("$619 million.", passages, question).verdict != VERIFIED  # the cash flow statement's
     plain = "How much stock-based compensation did Costco record in the year ended August 30, 2020?"
     assert verify("$619 million.", passages, plain).verdict == VERIFIED
+
+
+SEGMENTS_2018 = """Table: Year Ended December 31, 2018 (amounts in millions) columns: Activision | Blizzard | King | Total
+Segment operating income: Activision: $1,011 million; Blizzard: $685 million; King: $750 million; Total: $2,446 million"""
+SEGMENTS_2019 = SEGMENTS_2018.replace("2018", "2019").replace("$750", "$740").replace("$685", "$464")
+
+
+def test_a_segment_column_the_company_name_also_names_and_a_year_printed_over_its_table():
+    """Activision Blizzard's segments are Activision, Blizzard and King, one table per year: "Activision Blizzard's
+    King segment" names the column King (the company's name is no column's), and the year is its table's."""
+    from rag.answer.cell import table_cell
+
+    question = "What was the segment operating income of Activision Blizzard's King segment in 2018?"
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 101, SEGMENTS_2019),
+                P(2, "ACTIVISIONBLIZZARD_2019_10K.pdf", 101, SEGMENTS_2018)]
+    cell = table_cell(question, passages)
+    assert (cell.header, cell.value, cell.row.source) == ("King", "$750 million", 2)
+    assert verify("$750 million.", passages, question).verdict == VERIFIED
+    other_year = verify("$740 million.", passages, question)
+    assert other_year.verdict == CONTRADICTED and "its table of 2019, not 2018" in other_year.reason
+    assert table_cell("What was Blizzard's segment operating income in 2018?", passages).value == "$685 million"
