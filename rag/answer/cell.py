@@ -39,7 +39,8 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, with_sexes, years)
-from rag.answer.row_scope import of_named_statement, other_period, other_years_row, segment_rows, year_rows
+from rag.answer.row_scope import (asked_segments, naming_what_is_asked, of_named_statement, other_period,
+                                  other_years_row, segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                column_named, label_words, own_name, qualified, row_scale, subject_words, table_caption)
@@ -116,8 +117,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     if _ARITHMETIC_RE.search(question) or _TWO_ASKS_RE.search(question) or asks_yes_no(question):
         return None
     measure_words = {_stem(word) for word in _MEASURE_WORD_RE.findall(question)}
-    rows = of_named_statement([unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"],
-                              question)
+    rows = of_named_statement(naming_what_is_asked([unit for passage in passages for unit in passage_units(passage)
+                                                    if unit.kind == "row"], question), question)
     if not rows:
         return None
     file = passages[0].file
@@ -127,8 +128,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     order = tokenize(question)
     asked_words = with_sexes(set(order))
     count_asked = asks_quantity(question) and not percent_asked
+    segment = set().union(*asked_segments(question))  # "the Blizzard segment": its column first
     values = {id(row): value for row in rows
-              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order))
+              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second
     # Quarter 2017"), or the other way round; another month's report
@@ -223,8 +225,8 @@ def _record_words(row: Unit) -> set[str]:
 
 
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
-                 asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = ()
-                 ) -> tuple[str, str] | None:
+                 asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = (),
+                 segment: set[str] = frozenset()) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
     Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
@@ -244,7 +246,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
         candidates = [cell for cell in asked or row.cells if figures(cell[1]) or NOT_GIVEN_RE.fullmatch(cell[1].strip())]
-        column = column_named(candidates, asked_words, order, row.file)
+        column = column_named(candidates, asked_words, order, row.file, segment)
         asked = [column] if column else []
         if not asked and count_asked:
             counted = count_column(row.cells)

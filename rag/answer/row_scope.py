@@ -33,6 +33,16 @@ _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continu
 # not "Statements of Operations", "Discontinued Operations"
 
 
+def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
+    """The units that name the model numbers and the segment the question names, where their value is stated
+    ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither)."""
+    models = model_numbers(question)
+    segments = asked_segments(question)
+    return [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
+            and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
+                                     for words in segments))]
+
+
 def of_named_statement(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units less the rows of a financial statement other than the one the question names ("In Costco's
     consolidated statements of equity, how much stock-based compensation ...": not the cash flow statement's row of

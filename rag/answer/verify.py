@@ -39,7 +39,7 @@ from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, 
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.row_scope import (asked_segments, model_numbers, not_of_years, of_named_statement, other_period,
+from rag.answer.row_scope import (asked_segments, naming_what_is_asked, not_of_years, of_named_statement, other_period,
                                   segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
@@ -91,12 +91,13 @@ def subject_words(question: str, file: str = "") -> set[str]:
             and len(t) > 1} | ampersand_words(question)
 
 
-def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str], file: str
-                 ) -> tuple[str, str] | None:
-    """The cell whose column the question names (`named_column`), by its words other than the document's own name
-    first: "Activision Blizzard's King segment" names the column King, though the company's name also names the
-    columns Activision and Blizzard."""
-    return named_column(cells, asked_words - own_name(file, " ".join(order)), order) \
+def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str], file: str,
+                 segment: set[str] = frozenset()) -> tuple[str, str] | None:
+    """The cell whose column the question names (`named_column`): by the words of the segment it names, if any
+    ("the Blizzard segment"), then by its words other than the document's own name ("Activision Blizzard's King
+    segment" names the column King, though the company's name also names the columns Activision and Blizzard)."""
+    return segment and named_column(cells, segment, order) \
+        or named_column(cells, asked_words - own_name(file, " ".join(order)), order) \
         or named_column(cells, asked_words, order)
 
 
@@ -338,12 +339,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
-    models = model_numbers(question)
-    segments = asked_segments(question)
-    units = [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
-             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
-                                      for words in segments))]  # the segment asked, named where it is stated
-    units = of_named_statement(units, question)  # "In Costco's statements of equity": not a cash flow row
+    units = of_named_statement(naming_what_is_asked(units, question), question)  # the model and segment asked,
+    # named where the value is stated; "In Costco's statements of equity": not a cash flow row
     rows = [unit for unit in units if unit.kind == "row"]
     if difference:  # the years asked are the two compared: the change column is the asked one
         rows = [replace(unit, cells=changes) for unit in rows
@@ -427,6 +424,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
     column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
     subject = with_sexes(subject)
+    segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
     rows = segment_rows(year_rows(rows, period), question)
     naming = {id(unit): _naming_words(unit, asked_words, order, period) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
@@ -446,7 +444,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = estimates(asked_cells(unit, period, by_date), asked_words)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
-        named = column_named([cell for cell in unit.cells if figures(cell[1])], asked_words, order, unit.file) \
+        named = column_named([cell for cell in unit.cells if figures(cell[1])], asked_words, order, unit.file,
+                             segment) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
         if named is None and not dated and len(unit.cells) > 1 and HOW_MANY_RE.search(question):
             named = count_column(unit.cells)  # "how many ... forfeited?": the "Number of Shares" column

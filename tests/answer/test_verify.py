@@ -485,3 +485,22 @@ def test_a_segment_column_the_company_name_also_names_and_a_year_printed_over_it
     other_year = verify("$740 million.", passages, question)
     assert other_year.verdict == CONTRADICTED and "its table of 2019, not 2018" in other_year.reason
     assert table_cell("What was Blizzard's segment operating income in 2018?", passages).value == "$685 million"
+
+
+PLATFORMS = """Table: Net revenues by platform (amounts in millions) columns: 2019 | 2018
+PC: 2019: 1,904 million; 2018: 2,180 million"""
+PLATFORMS_BY_SEGMENT = """Table: Notes to Consolidated Financial Statements (continued), Year Ended December 31, 2018 \
+columns: Activision | Blizzard | King | Total
+Net revenues by platform:
+PC: Activision: 368; Blizzard: 1,711; King: 154; Total: 2,180"""
+
+
+def test_the_segment_a_question_names_must_be_named_where_the_value_is_stated():
+    from rag.answer.cell import table_cell
+
+    question = "In Activision Blizzard's 2018 net revenues by platform, how much PC revenue came from the Blizzard segment?"
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 37, PLATFORMS),
+                P(2, "ACTIVISIONBLIZZARD_2019_10K.pdf", 108, PLATFORMS_BY_SEGMENT)]
+    cell = table_cell(question, passages)
+    assert (cell.header, cell.value) == ("Blizzard", "1,711")  # not the consolidated 2018 column's 2,180
+    assert verify("2,180 million.", passages, question).verdict != VERIFIED
