@@ -129,20 +129,23 @@ def parent_labels(rows: Sequence[tuple[str, list[str]]], spans: dict[int, tuple[
     `passage_units` reads it) end the nesting. In a table of money (a financial statement) items are set in under
     the revenue they are no part of, so there only a percentage row stands under its amount ("Percent of sales")."""
     starts = {index: x0 for index, (x0, _) in spans.items()}
-    levels: list[list[float]] = []
-    for x in sorted(starts.values()):
+    levels: list[list[float]] = []  # the indents of rows with figures (a title row above them stands apart)
+    for x in sorted(x0 for index, x0 in starts.items() if index < len(rows) and any(rows[index][1])):
         if levels and x - levels[-1][-1] <= INDENT - 1:
             levels[-1].append(x)
         else:
             levels.append([x])
-    if not 2 <= len(levels) <= 5 or len(levels[0]) < 2 or sum(len(level) < 2 for level in levels) > 1:
+    if not 2 <= len(levels) <= 5 or len(levels[-1]) < 2 or sum(len(level) < 2 for level in levels) > 1:
         return {}
     out: dict[int, str] = {}
     stack: list[tuple[float, str, int]] = []  # the rows the next may stand under: start, label, index
     for index, (label, values) in enumerate(rows):
         start = starts.get(index)
-        if not values or start is None or _TOTAL_LABEL_RE.match(label) or ". " in label:
+        if not values or start is None or ". " in label:
             stack = []
+            continue
+        if _TOTAL_LABEL_RE.match(label):  # a total ends the rows above; rows set in under it are its parts
+            stack = [(start, label, index)]  # ("Total" over "American Express Company", "... National Bank")
             continue
         while stack and stack[-1][0] > start - INDENT:
             stack.pop()
@@ -165,6 +168,9 @@ def _part_of(values: Sequence[str], whole: Sequence[str]) -> bool:
     """Whether a row's figures can be a part of those of the row it is indented under, by the first column both
     fill: a count or amount no larger and not negative (not a movement of a balance, "Forfeited (1.1)"), a
     percentage under a percentage, or a row naming its percentage under the amount it is of ("Percent of sales")."""
+    if not any(value and total for value, total in zip(values, whole)):
+        return any(values) and any(whole)  # no column in common: the row above gives its measure's benchmark
+        # ("Total: Effective Minimum: 10.5"), the rows under it each holder's value ("... National Bank: 13.2")
     for value, total in zip(values, whole):
         if value and total:
             part, of = _amount(value), _amount(total)

@@ -870,3 +870,21 @@ def test_real_segment_table_with_a_broken_header_word_is_chunked_as_a_table(shar
     chunks = chunk_pages([page], pdf.name, "sha", make_splitter(500, 50))
     pc = [doc for doc in chunks if "Blizzard: 1,711" in doc.page_content]
     assert pc and pc[0].metadata.get("table") and pc[0].page_content.startswith("Table: ")
+
+
+def test_holders_set_in_under_a_measure_and_its_minimum_stand_under_it():
+    """A regulator's table: each ratio's row gives the required minimum, the rows set in under it each holder's
+    ratio in another column ("Total" / "American Express National Bank": 13.2). The holders' rows stand under their
+    measure, "Total" included (a total heads the rows set in under it), though the last measure is set out
+    further left than the others."""
+    from rag.ingest.table_rows import parent_labels
+
+    rows = [("Risk-Based Capital", []), ("Common Equity Tier 1", ["7.0%", ""]), ("Company", ["", "10.3%"]),
+            ("National Bank", ["", "11.3"]), ("Total", ["10.5", ""]), ("Company", ["", "12.8"]),
+            ("National Bank", ["", "13.2"]), ("Tier 1 Leverage", ["4.0%", ""]), ("Company", ["", "9.9"]),
+            ("National Bank", ["", "9.7%"])]
+    spans = {1: (39.4, 105.9), 2: (59.3, 141.3), 3: (59.3, 155.8), 4: (39.4, 54.0), 5: (59.3, 141.3),
+             6: (59.3, 155.8), 7: (19.1, 67.6), 8: (59.3, 141.3), 9: (59.3, 155.8)}
+    parents = parent_labels(rows, spans)
+    assert parents[3] == "Common Equity Tier 1" and parents[6] == "Total" and parents[9] == "Tier 1 Leverage"
+    assert 1 not in parents and 4 not in parents
