@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.ingest.cleaning import LEADERS_RE
 from rag.ingest.table_headers import (caption_and_unit, column_headers, common_suffix, header_lines_above, is_year_row,
                                      where_labels_end)
 from rag.ingest.table_rows import (MARKERS_RE, MIN_ROWS, PARENT_MARK, axis_ticks, clean_value, label_continues,
@@ -391,10 +392,11 @@ _LINE_END_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 
 
 def _glued(text: str) -> str:
-    """A header, label or caption as the page's cleaned text holds it (`rag.ingest.cleaning`: single spaces), and
+    """A header, label or caption as the page's cleaned text holds it (`rag.ingest.cleaning`: single spaces, no
+    dotted leaders: "Depreciation . . . . 13, 14, 15" is "Depreciation 13, 14, 15"), and
     whole where a line's end broke a word: "Non- reportable segments" -> "Non-reportable segments" (the hyphen
     kept: the word may be a compound)."""
-    return _LINE_END_HYPHEN_RE.sub("-", " ".join(text.split()))
+    return _LINE_END_HYPHEN_RE.sub("-", " ".join(LEADERS_RE.sub(" ", text).split()))
 
 
 def _numbered(figures: Sequence[str]) -> bool:

@@ -193,6 +193,10 @@ def test_real_20f_selected_financial_data(shared_data):
                                                                        "(22.92)"]
     assert "Broadcasting revenue: 2022: £214,847 thousand; 2021: £254,815 thousand;" in page.text
     assert "Year ended 30 June" in table.header_text()
+    cash_flows = _page(shared_data / "manu-20f-2022-09-24.pdf", 125)  # labels with dotted leaders to a note number
+    assert all(cash_flows.text.find(t.text()) >= 0 for t in cash_flows.tables)  # so chunked as a table
+    assert any(label.startswith("Cash generated from operations") and ". ." not in label
+               for t in cash_flows.tables for label, _ in t.rows)
 
 
 @pytest.mark.shared
