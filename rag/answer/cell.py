@@ -142,8 +142,10 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     present = {token for passage in passages for token in [*tokenize(passage.text), *ampersand_words(passage.text)]}
     subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
     # quarters and instructions left out (the period is checked apart)
-    readings = [with_sexes(reading & subject) & present | (reading - subject)  # a misspelt word of the question
-                for reading in alias_readings(question, subject)]  # names no row; a line item's usual name does
+    present_forms = _verb_forms(present)
+    readings = [{word for word in with_sexes(reading & subject) if _verb_forms({word}) <= present_forms}
+                | (reading - subject)  # a misspelt word of the question names no row; a line item's usual name
+                for reading in alias_readings(question, subject)]  # does ("reacquire" stays: "Reacquired")
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, loose, titled, distinct) = _rows_naming([row for row in rows if id(row) in values], readings,
@@ -283,6 +285,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     deferred tax assets", R&D credits asked), then most strictly, then most loosely: "Operating income" before "Net
     income" under "Operating activities". Returns the rows and their (strict, loose, titled, left to the label)."""
     named = named or {}
+    readings = [_verb_forms(reading) for reading in readings]  # "reacquire" asked, "Reacquired stock" printed
     fits: list[tuple[tuple[float, float, float, float], Unit]] = []
     for row in rows:
         label = _undated(label_words(row.label) - own_name(row.file))
@@ -291,19 +294,27 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
             label = column_name(row, column)  # column the question names names its measure
         if not label - GENERIC:
             continue
-        title = label_words(_NEGATED_RE.sub(" ", row.section))
-        around = title | label_words(_NEGATED_RE.sub(" ", caption(row.context)))
+        label, column = _verb_forms(label), _verb_forms(column)
+        title = _verb_forms(label_words(_NEGATED_RE.sub(" ", row.section)))
+        around = title | _verb_forms(label_words(_NEGATED_RE.sub(" ", caption(row.context))))
         fit = max(((_share(label | column, reading - around) if reading - around else
                     _share(label | column, reading),  # the words its table and title leave to the label
                     _share(label | column, reading), _share(label | column | around, reading),
                     _share(label | column | title, reading))
-                   for reading in readings if reading and label - GENERIC <= reading), default=(0.0, 0.0, 0.0, 0.0))
+                   for reading in readings if reading and label - _verb_forms(GENERIC) <= reading),
+                  default=(0.0, 0.0, 0.0, 0.0))
         if fit[2] >= (NAMED_COVERAGE if column else COVERAGE):
             if qualified(row.label):  # a qualified label ("Cash …, including restricted") never names it exactly
                 fit = tuple(min(share, QUALIFIED_FIT) for share in fit)
             fits.append((fit, row))
     best = max((fit for fit, _ in fits), default=(0.0, 0.0, 0.0, 0.0))
     return [row for fit, row in fits if fit == best], (*best[1:], best[0])
+
+
+def _verb_forms(words: set[str]) -> set[str]:
+    """Words of five letters or more without a verb's ending ("reacquired", "reacquire" -> "reacquir"; "issued",
+    "issue" -> "issu"), so a label and a question that inflect a word differently name the same thing."""
+    return {re.sub(r"(?:ing|ed|e)$", "", word) if len(word) >= 5 and word.isalpha() else word for word in words}
 
 
 def _share(words: set[str], reading: set[str]) -> float:

@@ -736,3 +736,14 @@ Marketing: 2015: 317,646 thousand; 2014: 293,453 thousand"""
     assert table_cell(question, [P(1, "NETFLIX.pdf", 21, streaming)]) is None
     assert verify("It was 317,646 thousand.", [P(1, "NETFLIX.pdf", 21, streaming)],
                   "What was the Domestic Streaming segment's marketing expense in 2015?").verdict == VERIFIED
+
+
+def test_a_label_and_a_question_inflecting_a_word_differently_name_the_same_row():
+    """"How many shares of treasury stock did 3M reacquire in 2017?" names the row "Reacquired stock" under
+    "Treasury stock" (3M's supplemental share information)."""
+    shares = P(1, "3M_2018_10K.pdf", 59, "Table: Supplemental share information columns: 2018 | 2017 | 2016\n"
+                                          "Treasury stock\n"
+                                          "Beginning balance: 2018: 349,148,819; 2017: 347,306,778; 2016: 334,702,932\n"
+                                          "Reacquired stock: 2018: 23,526,293; 2017: 10,209,963; 2016: 22,602,748")
+    cell = table_cell("How many shares of treasury stock did 3M reacquire in 2017?", [shares])
+    assert cell is not None and cell.value == "10,209,963"
