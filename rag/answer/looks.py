@@ -51,15 +51,15 @@ class Looks:
             result.timings["first_look"] = time.perf_counter() - started - result.timings["retrieval"]
             if on_notice:
                 on_notice("note: the answer only repeated the question; asking for the exact word, name or number")
-            exact = f"{question} {EXACT_ANSWER}"
+            plain, question = question, f"{question} {EXACT_ANSWER}"
             held = HeldAbstention(on_token, asked)
-            self.reader.read(result, focused, relevant, exact, history, held, on_notice, should_stop)
+            self.reader.read(result, focused, relevant, question, history, held, on_notice, should_stop)
             window = lead_window(lead, relevant)
             if window is not None and not result.stopped and repeats_question(result.answer, asked):
                 if on_notice:
                     on_notice("note: the answer again repeated the question; reading the closest evidence alone")
                 held = HeldAbstention(on_token, asked)
-                self.reader.read(result, [window], relevant, question, history, held, on_notice, should_stop)
+                self.reader.read(result, [window], relevant, plain, history, held, on_notice, should_stop)
                 closest_alone = True
         if (look_again and not closest_alone and not result.stopped and reader_abstained(result.answer)
                 and [d.page_content for d in focused] != [d.page_content for d in relevant]):
