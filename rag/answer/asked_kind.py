@@ -8,6 +8,8 @@ however well a passage states it.
 - a question asking for a telephone number, e-mail or web address (`rag.query.contacts`) needs one in the answer;
 - a question asking for an amount of money (revenue, income, assets, "how much") needs more than percentages,
   unless it asks for a share, rate, margin or change ("how much did revenue grow", "what percentage of sales");
+- a question that opens on the amount it asks for ("What was broadcasting revenue in fiscal 2022?", "How much ...")
+  needs a figure: "It was derived from the rights to the Premier League" names, but gives no revenue;
 - a question asking for a percentage or a ratio (a tax, interest or growth rate, "what percentage") needs more than
   amounts of money: "the $38.6 million release of tax reserves" does not give an effective tax rate.
 
@@ -32,6 +34,13 @@ _RELATIVE_RE = re.compile(
     r"|fallen|drop(?:ped)?|improve[ds]?|improvements?|compared?|much of|multiple)\b", re.IGNORECASE)
 
 
+# "What was/were [the/its/X's] ... revenue(s)/sales/...": the question opens on the amount it asks for
+_HOW_MUCH_OF_RE = re.compile(
+    r"(?!.*\b(?:sources?|kinds?|types?|drivers?|reasons?|components?|categories|policy|policies)\b)"
+    r"\s*(?:how much\b|what (?:was|were|is|are) (?:the |its |their )?(?:[\w'’.&-]+ ){0,5}?"
+    r"(?:revenues?|sales|income|profits?|earnings|expenses?|expenditures?|capex|assets|liabilities|debt|cash"
+    r"|spending|payments?|fees?|turnover)\b(?! (?:recognition|policy|policies|model|sources?|streams?|mix)\b))",
+    re.IGNORECASE)
 _PROPORTION_RE = re.compile(
     r"\b(?:percent(?:age)?|ratios?|(?:tax|interest|growth|discount|write-?off|churn|attrition|unemployment|inflation"
     r"|participation|response|return|default|vacancy|occupancy|utili[sz]ation) rates?)\b", re.IGNORECASE)
@@ -48,6 +57,9 @@ def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | N
         values = [figure for claim in claims if claim.kind == "figure" for _, figure, _ in figures(claim.text)]
         if values and all(figure.percent for figure in values):
             return "an amount, not only a percentage"
+        if not values and _HOW_MUCH_OF_RE.match(question):
+            return "an amount"  # "What was broadcasting revenue in fiscal 2022?" answered "... was derived from
+            # the broadcasting rights to the Premier League"
     elif _PROPORTION_RE.search(question) and not re.search(r"\bhow much\b", question, re.IGNORECASE):
         amounts = [claim for claim in claims if claim.kind == "figure"]
         if amounts and all(_MONEY_RE.search(claim.text) and not figures(claim.text)[0][1].percent

@@ -28,6 +28,11 @@ def _missing(question: str, answer: str) -> str | None:
     ("What was Netflix's effective tax rate in 2014?", "24%.", None),
     ("What hourly labor rate is used to estimate the cost?", "$85 per hour.", None),  # a rate in money
     ("What percentage of revenue came from Japan?", "$1.2 billion, or 12%.", None),
+    ("What was Manchester United's broadcasting revenue in fiscal 2022?",
+     "It was derived from the rights to the Premier League and the Champions League.", "an amount"),
+    ("What was Manchester United's broadcasting revenue in fiscal 2022?", "£214.9 million.", None),
+    ("What were the main sources of revenue?", "Broadcasting and commercial.", None),  # not an amount
+    ("What is the revenue recognition policy?", "Revenue is recognised when a match is played.", None),
 ])
 def test_missing_kind(question, answer, missing):
     assert _missing(question, answer) == missing
