@@ -6,7 +6,8 @@ Checks, in order (each one a reason a person can verify):
 - the question names something the passages never mention: a number or year ("May 2018" asked, "May 2016"
   found; a fiscal year in a document whose January columns are named as the year before, "fiscal 2023" asked,
   "January 28, 2023 (fiscal 2022)" found: `rag.answer.columns.unstated_fiscal_years`), an acronym or an unusual name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter
-  ("the third quarter");
+  ("the third quarter"; a passage's "Three months ended December 31" columns are the fourth, so a table whose page
+  names its quarter only in a title above is not refused);
 - it asks for a telephone number, e-mail or web address and no passage holds one (`rag.query.contacts`);
 - it names no name or figure and the passages share none of its words.
 A proportional rule (refuse when more than half of the question's names and figures are in no passage) was dropped:
@@ -100,7 +101,8 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
                   and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
     never += [f"fiscal {year}" for year in unstated_fiscal_years(question.question, [doc.page_content for doc in passages])
               if f"fiscal {year}" not in never and str(year) not in never]
-    mentioned_quarters = set().union(*(quarters(doc.page_content) for doc in passages))
+    mentioned_quarters = set().union(*(quarters(doc.page_content) | _quarters_ended(doc.page_content)
+                                       for doc in passages))
     never += [QUARTER_NAMES[number] for number in sorted(question.quarters - mentioned_quarters)]
     if never:
         return f"the passages found never mention {_quoted(never)}"
@@ -111,6 +113,19 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
     if len(words) >= 2 and not present.intersection(words):
         return f"the passages found never mention {_quoted(words)}"
     return ""
+
+
+_THREE_MONTHS_RE = re.compile(r"\b(?:three|3) months ended (?:on )?(january|february|march|april|may|june|july|august"
+                              r"|september|october|november|december)\b", re.IGNORECASE)
+_QUARTER_OF_MONTH = {"march": 1, "april": 1, "june": 2, "july": 2, "september": 3, "october": 3, "december": 4,
+                     "january": 4}
+
+
+def _quarters_ended(text: str) -> set[int]:
+    """The calendar quarters a passage's "Three months ended December 31, 2018" columns are (a passage a question
+    about the fourth quarter may answer from, though the page names that quarter only in its title)."""
+    return {_QUARTER_OF_MONTH[month.lower()] for month in _THREE_MONTHS_RE.findall(text)
+            if month.lower() in _QUARTER_OF_MONTH}
 
 
 def _small_count(term: tuple[str, ...]) -> bool:

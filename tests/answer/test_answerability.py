@@ -91,6 +91,10 @@ def test_a_quarter_the_passages_never_mention_is_refused():
     assert quarters("First Quarter Results : July 2003; Q3 and 4Q results") == {1, 3, 4}
     results = [chunk("Fourth-quarter 2018 sales results by geographic area: Asia Pacific $2,453 million.")]
     assert judge("What were net sales in Asia Pacific in the fourth quarter of 2018?", results, 0.3, 0.5).passages
+    table = [chunk("Table: Three months ended December 31, 2018 columns: United States | Asia Pacific\n"
+                   "Net sales (millions): United States: $3,183; Asia Pacific: $2,453")]  # the title is elsewhere
+    assert judge("What were net sales in Asia Pacific in the fourth quarter of 2018?", table, 0.3, 0.5).passages
+    assert not judge("What were net sales in Asia Pacific in the second quarter of 2018?", table, 0.3, 0.5).passages
 
 
 def test_a_question_asking_for_a_telephone_number_needs_a_passage_holding_one():
