@@ -5,9 +5,10 @@ Checks, in order (each one a reason a person can verify):
   detail the question asks for may sit a little lower, since an address block reads like no question);
 - the question names something the passages never mention: a number or year ("May 2018" asked, "May 2016"
   found; a fiscal year in a document whose January columns are named as the year before, "fiscal 2023" asked,
-  "January 28, 2023 (fiscal 2022)" found: `rag.answer.columns.unstated_fiscal_years`), an acronym or an unusual name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter
-  ("the third quarter"; a passage's "Three months ended December 31" columns are the fourth, so a table whose page
-  names its quarter only in a title above is not refused);
+  "January 28, 2023 (fiscal 2022)" found: `rag.answer.columns.unstated_fiscal_years`), an acronym or an unusual
+  name ("LLaVa", "HAQ"), an organisation ("Department of Science"), a quarter ("the third quarter"; a passage's
+  "Three months ended December 31" columns are the fourth, so a table whose page names its quarter only in a
+  title above is not refused);
 - it asks for a telephone number, e-mail or web address and no passage holds one (`rag.query.contacts`);
 - it names no name or figure and the passages share none of its words.
 A proportional rule (refuse when more than half of the question's names and figures are in no passage) was dropped:
