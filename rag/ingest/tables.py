@@ -48,6 +48,7 @@ _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
                           rf"|{_PER_SHARE}|\bratio\b|(?<![\d.]\s)(?<![\d.])%", re.IGNORECASE)  # not "1.200% Notes due 2027"
 _PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
+_LABEL_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?(?:in\s+)?(?:thousands|millions|billions)\)", re.IGNORECASE)  # a row's
 # a column's own scale: "Number of Shares (in thousands)"
 _HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)
 _TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
@@ -86,6 +87,8 @@ class Table:
                        or re.search(r"\bper\b", label, re.IGNORECASE) and _EXCEPT_PER_RE.search(self.unit))
             # "(in thousands, except revenue per membership data)": "Average revenue per paying membership: $8.50"
             scale = None if own else scale_of(self.unit)
+            if (label_scale := _LABEL_SCALE_RE.search(label)) is not None:  # "Net sales (millions)": the row's own
+                own, scale = False, scale_of(label_scale.group())  # scale ("$2,453 million")
             if scale is not None:  # each value carries the table's unit: "£214,847 thousand", never a bare 214,847
                 pairs = [(head, value if own_column(head, self.unit) else with_scale(value, *scale))
                          for head, value in pairs]

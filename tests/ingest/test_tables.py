@@ -734,6 +734,9 @@ def test_a_share_price_column_and_columns_the_unit_excepts_take_no_scale():
                      unit="in millions, except percentages")
     assert holdings.row_texts() == ["Corporate debt securities: Total: 4,249 million; Estimated Fair Value as of "
                                     "December 31, 2017: 4,257 million"]  # the holdings' fair value: in millions
+    regions = Table(["United States", "Asia Pacific"], [("Net sales (millions)", ["$3,183", "$2,453"]),
+                                                         ("% of worldwide sales", ["40.1%", "30.9%"])])
+    assert regions.row_texts()[0] == "Net sales (millions): United States: $3,183 million; Asia Pacific: $2,453 million"
     notes = Table(["2016", "2017"], [("3.150% Notes due on August 22, 2027 (3)", ["—", "3,500"]),
                                      ("Percent of total debt %", ["", "14"])], unit="in millions")
     assert notes.row_texts() == ["3.150% Notes due on August 22, 2027 (3): 2016: —; 2017: 3,500 million",
