@@ -895,3 +895,28 @@ def test_holders_set_in_under_a_measure_and_its_minimum_stand_under_it():
     parents = parent_labels(rows, spans)
     assert parents[3] == "Common Equity Tier 1" and parents[6] == "Total" and parents[9] == "Tier 1 Leverage"
     assert 1 not in parents and 4 not in parents
+
+
+def test_a_money_table_printing_no_unit_takes_the_documents_unit():
+    """Most of a 10-K's tables state "(in millions)"; a note's table of whole dollar amounts that states none takes
+    that unit, said to be the document's; prices (decimals), years and counts without a currency sign do not."""
+    from rag.ingest.document_unit import UNIT_NOTE, apply_document_unit
+    from rag.ingest.pdf import Page
+    from rag.ingest.tables import Table
+
+    stated = [Table(["2022", "2021"], [("Revenue", ["$1,200", "$1,100"]), ("Costs", ["800", "700"])],
+                    unit="in millions") for _ in range(5)]
+    brands = Table(["Balance, End of 2021", "Balance, End of 2022"], [("Brands", ["$ 4,254", "$ 1,664"]),
+                                                                      ("Goodwill", ["3,700", "3,646"])])
+    prices = Table(["High", "Low"], [("First Quarter", ["$ 79.10", "$ 69.74"]), ("Second Quarter", ["$ 80.56", "$ 72.97"])])
+    counts = Table(["2022", "2021"], [("Employees", ["142,000", "141,000"]), ("Stores", ["1,138", "1,144"])])
+    tables = [*stated, brands, prices, counts]
+    page = Page(number=82, text="\n".join(table.text() for table in tables), tables=tables)
+    assert apply_document_unit([page]) == 1
+    assert brands.unit == f"in millions, {UNIT_NOTE}" and not prices.unit and not counts.unit
+    assert "Brands: Balance, End of 2021: $4,254 million; Balance, End of 2022: $1,664 million" in page.text
+    assert page.text.count("Table") == 8 and all(page.text.find(table.text()) >= 0 for table in tables)
+    thousands = [Table(["2022"], [("Revenue", ["$1,200"])], unit="in thousands") for _ in range(5)]
+    mixed = Page(number=1, text="", tables=[*thousands, *stated[:2],
+                                            Table(["2022"], [("Fees", ["$ 300"]), ("Dues", ["$ 200"])])])
+    assert apply_document_unit([mixed]) == 0  # no unit shared by 80% of the tables stating one
