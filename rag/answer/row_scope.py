@@ -33,11 +33,30 @@ _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continu
 # not "Statements of Operations", "Discontinued Operations"
 
 
+_HEAD_OF_RE = re.compile(r"\b(costs?|proceeds|amortization|depreciation|impairments?|gains?|loss(?:es)?|allowances?)\s+"
+                         r"(?:of|on|from)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", re.IGNORECASE)
+
+
+def without_measure_head(units: Sequence[Unit], question: str) -> list[Unit]:
+    """The units less the rows labelled by what the question's measure is of, without the measure itself: "Revenue"
+    for "the cost of revenue", "Goodwill" for "the impairment of goodwill", "Net sales" for "cost of sales"."""
+    heads = [(set(tokenize(match.group(1))), set(tokenize(match.group(2)))) for match in _HEAD_OF_RE.finditer(question)]
+    if not heads:
+        return list(units)
+
+    def headless(unit: Unit) -> bool:
+        label = set(tokenize(unit.label))
+        return any(label & of and not label & head for head, of in heads)
+
+    return [unit for unit in units if unit.kind != "row" or not headless(unit)]
+
+
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units that name the model numbers and the segment the question names, where their value is stated
     ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither)."""
     models = model_numbers(question)
     segments = asked_segments(question)
+    units = without_measure_head(units, question)
     return [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
                                      for words in segments))]

@@ -504,3 +504,15 @@ def test_the_segment_a_question_names_must_be_named_where_the_value_is_stated():
     cell = table_cell(question, passages)
     assert (cell.header, cell.value) == ("Blizzard", "1,711")  # not the consolidated 2018 column's 2,180
     assert verify("2,180 million.", passages, question).verdict != VERIFIED
+
+
+def test_a_row_of_what_the_measure_is_of_does_not_verify_the_measure():
+    """"The cost of revenue of Adobe's Digital Marketing segment": the row "Revenue" gives what the cost is of,
+    not the cost; "Cost of revenue" verifies."""
+    segments = P(1, "ADOBE_2015_10K.pdf", 102, """Table: Segment results (dollars in thousands) columns: Digital Media | Digital Marketing
+Fiscal 2014
+Revenue: Digital Media: $2,603,179 thousand; Digital Marketing: $1,355,216 thousand
+Cost of revenue: Digital Media: 148,958 thousand; Digital Marketing: 463,772 thousand""")
+    question = "What was the cost of revenue of Adobe's Digital Marketing segment in fiscal 2014?"
+    assert verify("$1,355,216 thousand.", [segments], question).verdict != VERIFIED
+    assert verify("$463,772 thousand.", [segments], question).verdict == VERIFIED
