@@ -100,7 +100,8 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
         never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
         never += [name for name in question.organisations if not set(name.split()) <= ignore
                   and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
-    never += [f"fiscal {year}" for year in unstated_fiscal_years(question.question, [doc.page_content for doc in passages])
+    contents = [doc.page_content for doc in passages]
+    never += [f"fiscal {year}" for year in unstated_fiscal_years(question.question, contents)
               if f"fiscal {year}" not in never and str(year) not in never]
     mentioned_quarters = set().union(*(quarters(doc.page_content) | _quarters_ended(doc.page_content)
                                        for doc in passages))

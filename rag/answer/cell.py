@@ -247,7 +247,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         kind = [(head, value) for head, value in asked if _in_percent(head, value) == percent_asked]
         asked = kind or asked
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
-        candidates = [cell for cell in asked or row.cells if figures(cell[1]) or NOT_GIVEN_RE.fullmatch(cell[1].strip())]
+        candidates = [cell for cell in asked or row.cells
+                      if figures(cell[1]) or NOT_GIVEN_RE.fullmatch(cell[1].strip())]
         column = column_named(candidates, asked_words, order, row.file, segment)
         asked = [column] if column else []
         if not asked and count_asked:

@@ -369,7 +369,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         near = _year_near_value(unit.text, claim) if period else None
         if not period or near is None and years(unit.text) & period or near is not None and near in period \
                 or near == -1 and years(unit.text) & period:
-            if closer_unit(unit, units, subject, period, lambda other: _supports(claim, other, asked_scale=asked_scale)):
+            if closer_unit(unit, units, subject, period,
+                           lambda other: _supports(claim, other, asked_scale=asked_scale)):
                 continue  # another row or sentence names the subject more fully and gives another figure
             return unit, None
         if near is not None and near != -1 and against is None:
