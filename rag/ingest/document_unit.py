@@ -35,7 +35,7 @@ def apply_document_unit(pages) -> int:
     if sum(scales.values()) < MIN_TABLES:
         return 0
     (currency, word), count = scales.most_common(1)[0]
-    if count < OWN_SHARE * sum(scales.values()):
+    if count < OWN_SHARE * sum(scales.values()) or word not in LIMITS:  # (a Chinese unit, "万元", is left alone)
         return 0
     given = 0
     for page in pages:

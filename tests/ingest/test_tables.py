@@ -920,3 +920,6 @@ def test_a_money_table_printing_no_unit_takes_the_documents_unit():
     mixed = Page(number=1, text="", tables=[*thousands, *stated[:2],
                                             Table(["2022"], [("Fees", ["$ 300"]), ("Dues", ["$ 200"])])])
     assert apply_document_unit([mixed]) == 0  # no unit shared by 80% of the tables stating one
+    cjk = [Table(["2022"], [("营业收入", ["1,200"])], unit="单位：万元") for _ in range(5)]
+    chinese = Page(number=1, text="", tables=[*cjk, Table(["2022"], [("Fees", ["¥ 300"]), ("Dues", ["¥ 200"])])])
+    assert apply_document_unit([chinese]) == 0  # a Chinese filing's 万元 tables: no Latin scale to give
