@@ -302,7 +302,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
                     _share(label | column, reading),  # the words its table and title leave to the label
                     _share(label | column, reading), _share(label | column | around, reading),
                     _share(label | column | title, reading))
-                   for reading in readings if reading and label - _verb_forms(GENERIC) <= reading),
+                   for reading in readings if reading and label - _GENERIC_FORMS <= reading),
                   default=(0.0, 0.0, 0.0, 0.0))
         if fit[2] >= (NAMED_COVERAGE if column else COVERAGE):
             if qualified(row.label):  # a qualified label ("Cash …, including restricted") never names it exactly
@@ -316,6 +316,9 @@ def _verb_forms(words: set[str]) -> set[str]:
     """Words of five letters or more without a verb's ending ("reacquired", "reacquire" -> "reacquir"; "issued",
     "issue" -> "issu"), so a label and a question that inflect a word differently name the same thing."""
     return {re.sub(r"(?:ing|ed|e)$", "", word) if len(word) >= 5 and word.isalpha() else word for word in words}
+
+
+_GENERIC_FORMS = _verb_forms(GENERIC)
 
 
 def _share(words: set[str], reading: set[str]) -> float:

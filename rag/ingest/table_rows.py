@@ -124,9 +124,11 @@ def parent_labels(rows: Sequence[tuple[str, list[str]]], spans: dict[int, tuple[
              money: bool = False) -> dict[int, str]:
     """For each row indented under a row with figures above it ("Severe disability" / "  Employed"), the labels of
     the rows it stands under, outermost first. Only where labels start at a few set indents, each shared by two rows
-    or more, and not where two labels end or centre alike (right-aligned or centred labels start anywhere); a
-    total ("Total revenue", often set further in), a sentence, and a title row without figures (a part of its own,
-    `passage_units` reads it) end the nesting. In a table of money (a financial statement) items are set in under
+    or more (the outermost may be one row), and not where two labels end or centre alike (right-aligned or centred
+    labels start anywhere); a sentence and a title row without figures (a part of its own, `passage_units` reads
+    it) end the nesting, and so does a total ("Total revenue", often set further in), which then heads the rows set
+    in under it. A row whose figures share no column with the row above stands under it (the measure's minimum
+    above, each holder's value below). In a table of money (a financial statement) items are set in under
     the revenue they are no part of, so there only a percentage row stands under its amount ("Percent of sales")."""
     starts = {index: x0 for index, (x0, _) in spans.items()}
     levels: list[list[float]] = []  # the indents of rows with figures (a title row above them stands apart)

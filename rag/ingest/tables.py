@@ -46,11 +46,12 @@ _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(
 _CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
 _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
-                          rf"|{_PER_SHARE}|\bratio\b|(?<![\d.]\s)(?<![\d.])%", re.IGNORECASE)  # not "1.200% Notes due 2027"
+                          rf"|{_PER_SHARE}|\bratio\b|(?<![\d.]\s)(?<![\d.])%",  # not "1.200% Notes due 2027"
+                          re.IGNORECASE)
 _PER_SHARE_RE = re.compile(_PER_SHARE, re.IGNORECASE)
-_LABEL_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?(?:in\s+)?(?:thousands|millions|billions)\)", re.IGNORECASE)  # a row's
-# a column's own scale: "Number of Shares (in thousands)"
-_HEAD_SCALE_RE = re.compile(r"\((?:[$£€¥]\s?)?in\s+(?:thousands|millions|billions)\)", re.IGNORECASE)
+_SCALE = r"\((?:[$£€¥]\s?)?{}(?:thousands|millions|billions)\)"
+_LABEL_SCALE_RE = re.compile(_SCALE.format(r"(?:in\s+)?"), re.IGNORECASE)  # a row's own scale: "Net sales (millions)"
+_HEAD_SCALE_RE = re.compile(_SCALE.format(r"in\s+"), re.IGNORECASE)  # a column's: "Number of Shares (in thousands)"
 _TITLE_RE = re.compile(r"\b(?:statements?|balance sheets?|consolidated|schedule|summary)\b", re.IGNORECASE)
 
 
