@@ -9,8 +9,9 @@ whole amounts below the size such a scale makes implausible, takes that unit, sa
 ("in millions, the document's unit"). Prices and per-share amounts (decimals), counts (no currency sign) and exact
 dollar amounts (a salary of $1,250,000) keep none.
 
-Hands on the pages with those tables' units set and their text updated (called by `rag.ingest.pdf`, after the
-fiscal years).
+Hands on the pages with those tables' units set and their text updated (called by both ingest engines on the whole
+parsed file, before chunking, `rag.ingest.engines.base.chunk_file`: a long PDF is parsed in parts of 24 pages,
+too few to tell the document's unit).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _whole_money(table, currency: str, limit: int) -> bool:
     for _, values in table.rows:
         for value in values:
             value = value.strip()
-            if not value or value in ("—", "-", "–"):
+            if not value or value.lstrip("$£€¥ ") in ("—", "-", "–"):  # "$—": nothing
                 continue
             match = _AMOUNT_RE.match(value)
             if match is None or match.group(3) or int(match.group(2).replace(",", "")) >= limit \

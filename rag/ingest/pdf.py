@@ -75,13 +75,11 @@ def read_pdf(path: Path | bytes, password: str | None = None, pages: range | Non
     wanted = pages if pages is not None else range(1, page_count + 1)
     result = _extract_pages(reader, page_count, wanted)
     if tables:
-        from rag.ingest.document_unit import apply_document_unit
         from rag.ingest.fiscal_years import label_fiscal_years
         from rag.ingest.pdf_tables import label_tables
 
         label_tables(path, password, result)
         label_fiscal_years(result.pages)
-        apply_document_unit(result.pages)
     return result
 
 

@@ -923,3 +923,22 @@ def test_a_money_table_printing_no_unit_takes_the_documents_unit():
     cjk = [Table(["2022"], [("营业收入", ["1,200"])], unit="单位：万元") for _ in range(5)]
     chinese = Page(number=1, text="", tables=[*cjk, Table(["2022"], [("Fees", ["¥ 300"]), ("Dues", ["¥ 200"])])])
     assert apply_document_unit([chinese]) == 0  # a Chinese filing's 万元 tables: no Latin scale to give
+
+
+def test_the_documents_unit_is_learnt_over_the_whole_file_not_a_part(settings, make_pdf, embeddings):
+    """A long PDF is parsed in parts; the document's unit is given to the whole parsed file, before chunking."""
+    from rag.ingest.engines.base import chunk_file
+    from rag.ingest.chunking import make_splitter
+    from rag.ingest.document_unit import UNIT_NOTE
+    from rag.ingest.pdf import Page, ParsedDocument
+    from rag.ingest.tables import Table
+
+    stated = [Page(number=n, text="", tables=[Table(["2022"], [("Revenue", ["$1,200"]), ("Costs", ["800"])],
+                                                  unit="in millions")]) for n in range(1, 6)]
+    brands = Table(["2022", "2021"], [("Brands", ["$ 1,664", "$ 4,254"]), ("Goodwill", ["3,646", "3,700"])])
+    note = Page(number=82, text=brands.text(), tables=[brands])
+    for page in stated:
+        page.text = page.tables[0].text()
+    chunks = chunk_file(ParsedDocument(pages=[*stated, note], page_count=82), "pepsico.pdf", "sha",
+                        make_splitter(500, 50))
+    assert any(UNIT_NOTE in doc.page_content and "$1,664 million" in doc.page_content for doc in chunks)

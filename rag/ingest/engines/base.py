@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from rag.config import Settings
+from rag.ingest.document_unit import apply_document_unit
 from rag.ingest.chunking import chunk_pages, embedding_text
 from rag.ingest.ocr import OcrRun
 from rag.ingest.pdf import ParsedPdf
@@ -50,6 +51,7 @@ def chunk_file(result: ParsedPdf, source: str, digest: str, splitter) -> list[Do
     """The chunks of one parsed file; None when it failed (nothing of it is indexed)."""
     if result.error:
         return None
+    apply_document_unit(result.pages)  # over the whole file: a long one is parsed in parts
     return chunk_pages(result.pages, source, digest, splitter)
 
 
