@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from rag.answer.columns import asked_cells, years
 from rag.answer.grounding import figures
+from rag.answer.row_scope import not_of_years
 from rag.answer.units import Unit
 from rag.text import tokenize
 
@@ -31,10 +32,21 @@ def naming_words(unit: Unit) -> set[str]:
     return set(tokenize(unit.text))
 
 
+def covers(unit: Unit, period: set[int]) -> bool:
+    """Whether a unit states a figure for an asked year: a sentence by writing it; a row by a cell of that year, or,
+    when its columns name no year, by its table's caption or the title of its rows ("Year Ended December 31, 2018")."""
+    if unit.kind != "row":
+        return bool(years(unit.text) & period)
+    if asked_cells(unit, period):
+        return True
+    return not any(years(head) for head, _ in unit.cells) and not not_of_years(unit, period)
+
+
 def closer_unit(sentence: Unit, units: Sequence[Unit], subject: set[str], period: set[int],
-                states_claim: Callable[[Unit], bool]) -> Unit | None:
-    """The unit naming `subject` more fully than `sentence` that does not state the claim (`states_claim`), or None."""
-    named = naming_words(sentence) & subject
+                states_claim: Callable[[Unit], bool], also_named: set[str] = frozenset()) -> Unit | None:
+    """The unit naming `subject` more fully than `sentence` that does not state the claim (`states_claim`), or None.
+    `also_named`: more words naming the claim where `sentence` states it (a row's: the header of its column)."""
+    named = (naming_words(sentence) | also_named) & subject
     closer = []
     for unit in units:
         if unit is sentence or not figures(unit.text):
@@ -42,7 +54,7 @@ def closer_unit(sentence: Unit, units: Sequence[Unit], subject: set[str], period
         words = naming_words(unit) & subject
         if len(words - named) < MIN_MORE or len(words) <= len(named):
             continue
-        if period and not (asked_cells(unit, period) if unit.kind == "row" else years(unit.text) & period):
+        if period and not covers(unit, period):
             continue
         closer.append((len(words), unit))
     if not closer or any(states_claim(unit) for _, unit in closer):

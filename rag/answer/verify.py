@@ -339,6 +339,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
+    rivals = [unit for unit in units if unit.kind == "row"]  # rows that may name the subject more fully
     units = of_named_statement(naming_what_is_asked(units, question), question)  # the model and segment asked,
     # named where the value is stated; "In Costco's statements of equity": not a cash flow row
     rows = [unit for unit in units if unit.kind == "row"]
@@ -347,7 +348,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
                 if (changes := [(head, value) for head, value in unit.cells if change_column(head)])]
     found, against = _find_in_rows(claim, rows, row_subject, set() if difference else period, asked_scale,
                                    asks_by_date(question), asked_span(question), with_sexes(set(tokenize(question))),
-                                   tokenize(question), question)
+                                   tokenize(question), question, rivals)
     if found is not None:
         return found, None
     for unit in units:
@@ -419,7 +420,8 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
 
 def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period: set[int], asked_scale: int = 0,
                   by_date: bool = False, period_span: str | None = None, asked_words: set[str] = frozenset(),
-                  order: Sequence[str] = (), question: str = "") -> tuple[Unit | None, tuple[Unit, str] | None]:
+                  order: Sequence[str] = (), question: str = "", rivals: Sequence[Unit] = ()
+                  ) -> tuple[Unit | None, tuple[Unit, str] | None]:
     """A table row stating `claim` in the asked column whose label fits the question about as well as the best
     row's, in a table of the asked span (`period_span`: a quarter's or a year's); else a contradiction: the same
     row's asked column, or the best row, states another value. Where a row's columns are not years, the asked
@@ -465,7 +467,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                                                     own_name(unit.file)):  # ("1996 Women": the year asked)
             stated = span(holding[0][0]) or span(unit.context)
             if (stated is None or period_span is None or stated == period_span) and not _particular_table(
-                    claim, unit, rows, period, by_date, asked_words, asked_scale):
+                    claim, unit, rows, period, by_date, asked_words, asked_scale) \
+                    and not closer_unit(unit, rivals or rows, subject, period, lambda other: _supports(claim, other),
+                                        set(tokenize(" ".join(head for head, _ in holding)))):
                 return unit, None
             continue  # a "13 Weeks Ended" row for the year's figure
         if in_asked and len(best_rows) == 1 and against is None:
@@ -546,8 +550,10 @@ def _columns_apart(claim: Claim, unit: Unit) -> bool:
     names none of ("Domestic: Leased Locations: 922; Owned Locations: 24" for "how many Domestic stores"): which
     of them was asked is not stated, so the row verifies none."""
     percent = figures(claim.text)[0][1].percent if figures(claim.text) else False
-    values = {found[0][1].scaled for _, value in unit.cells if len(found := figures(value)) == 1
-              and found[0][1].percent == percent and not dates(value)}  # a record's dates are no rival values
+    single = [found[0][1] for _, value in unit.cells if len(found := figures(value)) == 1 and not dates(value)]
+    if percent and not any(figure.percent for figure in single):
+        percent = False  # a table of percentages that prints no "%" ("Any method: 78.3; Pill: 9.7")
+    values = {figure.scaled for figure in single if figure.percent == percent}  # a record's dates are no rivals
     return len(values) > 1
 
 

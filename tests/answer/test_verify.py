@@ -451,6 +451,36 @@ def test_a_sentence_is_no_evidence_where_a_row_names_the_subject_more_fully_and_
     assert verify("It was $32.5 billion.", passages, total).verdict == VERIFIED  # no row names the total better
 
 
+SEGMENT_REVENUES = """Table: For the Year Ended December 31, 2018 (in millions) columns: Activision | Blizzard | King | Total
+Segment net revenues: Activision: $2,458 million; Blizzard: $2,291 million; King: $2,086 million; Total: $6,835 million"""
+PLATFORMS = """Table: Notes to Consolidated Financial Statements, Year Ended December 31, 2018 (in millions) columns: Activision | Blizzard | King | Total
+Net revenues by platform:
+Console: Activision: $2,351 million; Blizzard: $187 million; King: $—; Total: $2,538 million
+PC: Activision: 368 million; Blizzard: 1,711 million; King: 154 million; Total: 2,180 million"""
+
+
+def test_a_row_is_no_evidence_where_another_row_names_the_subject_more_fully_and_gives_another_figure():
+    question = ("In Activision Blizzard's 2018 net revenues by platform, how much PC revenue came from the Blizzard "
+                "segment?")
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 40, SEGMENT_REVENUES),
+                P(2, "ACTIVISIONBLIZZARD_2019_10K.pdf", 108, PLATFORMS)]
+    assert verify("Segment net revenues, Blizzard: $2,291 million.", passages, question).verdict == UNSUPPORTED
+    plain = "What were Activision Blizzard's segment net revenues for the Blizzard segment in 2018?"
+    assert verify("$2,291 million.", passages, plain).verdict == VERIFIED  # no row names that better
+
+
+CONTRACEPTION = """Table: Table 21 Current use of contraception by background characteristics columns: Any method | Female sterilization | Pill | Condom/Nirodh | Number of women
+Highest: Any method: 78.3; Female sterilization: 19.5; Pill: 9.7; Condom/Nirodh: 12.7; Number of women: 733"""
+
+
+def test_a_percentage_in_a_table_that_prints_no_percent_sign_needs_its_column_named():
+    """The row gives several percentages without "%": which column was asked is not stated by the row alone."""
+    passages = [P(1, "survey.pdf", 54, CONTRACEPTION)]
+    question = "What percentage of women in the highest wealth index group currently use condoms?"
+    assert verify("78.3% of them use condoms.", passages, question).verdict != VERIFIED
+    assert verify("12.7% of them use condoms (Nirodh).", passages, question + " (Nirodh)").verdict == VERIFIED
+
+
 EQUITY_STATEMENT = """Table: COSTCO WHOLESALE CORPORATION CONSOLIDATED STATEMENTS OF EQUITY (amounts in millions) columns: Additional Paid-in Capital
 Stock-based compensation: Additional Paid-in Capital: 621 million"""
 CASH_FLOWS = """Table: CONSOLIDATED STATEMENTS OF CASH FLOWS, COSTCO WHOLESALE CORPORATION (amounts in millions) columns: 52 Weeks Ended August 30, 2020
