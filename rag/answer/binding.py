@@ -11,7 +11,10 @@ names something of its own that the other does not ("Twitter accounts").
 Words of comparison ("up from £4m in 2021") are not a qualifier of their own: a year is checked by the verifier's
 period rule, not here.
 
-Hands on `bound_elsewhere` to the verifier (`rag.answer.verify`).
+A count is bound to the noun written right after it: "4 errors were due to multiple basic patterns" counts errors, so
+it does not answer "How many basic patterns were obtained?" (`counted_otherwise`).
+
+Hands on `bound_elsewhere` and `counted_otherwise` to the verifier (`rag.answer.verify`).
 """
 
 from __future__ import annotations
@@ -104,3 +107,26 @@ def other_amount(text: str, value: Figure, question: str) -> str | None:
         return None
     named = [written for written, _, _ in figures(question) if _AMOUNT_RE.match(written)]
     return f"{sorted(stated)[0]}, not for {' or '.join(named)}"
+
+
+_HOW_MANY_RE = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
+_COUNTED_RE = re.compile(r"\s*(?:[-–]?\s*)?([A-Za-z][\w’'-]*)")
+
+
+def counted_otherwise(after: str, question: str) -> str | None:
+    """The noun a count is of, read from the text right `after` it, when the question asks how many of something
+    else: "4 errors were due to ... basic patterns" for "How many basic patterns ...?" gives "errors". None when
+    the question asks no "how many", or the count is followed by no word (a table cell, the end of a sentence), by
+    a scale or a function word, or by one of the question's words (singular or plural)."""
+    asked = _HOW_MANY_RE.search(question)
+    match = _COUNTED_RE.match(after) if asked else None
+    if not match:
+        return None
+    word = match.group(1).casefold()
+    if word in STOPWORDS or word in _NOT_QUALIFIERS or len(word) < 3:
+        return None
+    return None if _singular(word) in {_singular(w) for w in tokenize(question)} else word
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from rag.answer.asked_kind import missing_kind
-from rag.answer.binding import bound_elsewhere, other_amount
+from rag.answer.binding import bound_elsewhere, counted_otherwise, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
 from rag.answer.closer_unit import closer_unit
 from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, asked_cells, asks_by_date,
@@ -409,6 +409,10 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
     amount = other_amount(unit.text, figures(claim.text)[0][1], question)
     if amount is not None:
         return f"{unit.where} gives {claim.text} for {amount}"
+    counted = None if _flattened_table(unit.text) else counted_otherwise(unit.text[_claim_end(claim, unit.text):],
+                                                                         question)
+    if counted is not None:  # "4 errors were due to ... basic patterns" for "how many basic patterns"
+        return f"{unit.where} gives {claim.text} {counted}, not the count asked for"
     start = _claim_start(claim, unit.text)
     if stated_as_change(unit.text, start) and not asks_change(question):  # "improves … by 7%" for the score
         return f"{unit.where} gives {claim.text} as a change, not the figure asked for"
@@ -585,6 +589,12 @@ def _claim_start(claim: Claim, text: str) -> int:
     """Where in `text` the figure stating `claim` begins (0 when it cannot be placed)."""
     claimed = figures(claim.text)[0][1]
     return next((span_[0] for _, other, span_ in figures(text) if claimed.supported_by(other)), 0)
+
+
+def _claim_end(claim: Claim, text: str) -> int:
+    """Where in `text` the figure stating `claim` ends (the end of the text when it cannot be placed)."""
+    claimed = figures(claim.text)[0][1]
+    return next((span_[1] for _, other, span_ in figures(text) if claimed.supported_by(other)), len(text))
 
 
 _QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)

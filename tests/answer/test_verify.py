@@ -546,3 +546,12 @@ Cost of revenue: Digital Media: 148,958 thousand; Digital Marketing: 463,772 tho
     question = "What was the cost of revenue of Adobe's Digital Marketing segment in fiscal 2014?"
     assert verify("$1,355,216 thousand.", [segments], question).verdict != VERIFIED
     assert verify("$463,772 thousand.", [segments], question).verdict == VERIFIED
+
+
+def test_a_count_is_of_the_noun_written_after_it():
+    paper = P(1, "multicolumn_acl_paper.pdf", 7, "We obtained 643,767 basic patterns from the articles. "
+              "4 errors were due to multiple basic patterns distant from each other.")
+    question = "How many basic patterns (tokens) were obtained in the experiment?"
+    assert verify("4 errors were due to multiple basic patterns.", [paper], question).verdict != VERIFIED
+    assert verify("643,767 basic patterns were obtained.", [paper], question).verdict == VERIFIED
+    assert verify("4.", [paper], "How many errors were due to multiple basic patterns?").verdict == VERIFIED
