@@ -916,10 +916,16 @@ def test_a_money_table_printing_no_unit_takes_the_documents_unit():
     assert brands.unit == f"in millions, {UNIT_NOTE}" and not prices.unit and not counts.unit
     assert "Brands: Balance, End of 2021: $4,254 million; Balance, End of 2022: $1,664 million" in page.text
     assert page.text.count("Table") == 8 and all(page.text.find(table.text()) >= 0 for table in tables)
-    thousands = [Table(["2022"], [("Revenue", ["$1,200"])], unit="in thousands") for _ in range(5)]
+    thousands = [Table(["2022"], [("Revenue", ["$1,200"])], unit="in thousands") for _ in range(3)]
     mixed = Page(number=1, text="", tables=[*thousands, *stated[:2],
                                             Table(["2022"], [("Fees", ["$ 300"]), ("Dues", ["$ 200"])])])
-    assert apply_document_unit([mixed]) == 0  # no unit shared by 80% of the tables stating one
+    assert apply_document_unit([mixed]) == 0  # no unit shared by 65% of the tables stating one
+    counts = [Table(["2022"], [("Members", ["50,200"])], unit="in thousands") for _ in range(3)] + \
+        [Table(["2022"], [("Granted", ["1,358", "$364.39"])], unit="shares in 000's") for _ in range(3)]
+    fees = Table(["2022"], [("Fees", ["$ 300"]), ("Dues", ["$ 200"])])
+    counted = Page(number=1, text="", tables=[*counts, *stated, fees])
+    assert apply_document_unit([counted]) == 1 and fees.unit == f"in millions, {UNIT_NOTE}"  # counts in thousands
+    # (members, shares) say nothing of the unit of the document's amounts
     cjk = [Table(["2022"], [("营业收入", ["1,200"])], unit="单位：万元") for _ in range(5)]
     chinese = Page(number=1, text="", tables=[*cjk, Table(["2022"], [("Fees", ["¥ 300"]), ("Dues", ["¥ 200"])])])
     assert apply_document_unit([chinese]) == 0  # a Chinese filing's 万元 tables: no Latin scale to give
