@@ -39,7 +39,7 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.translate import Translator, answer_language_hint
+from rag.answer.translate import Translator, answer_language_hint, gloss_amounts
 from rag.answer.columns import years
 from rag.answer.units import Unit
 from rag.answer.verify import CONTRADICTED, lead_evidence, subject_words
@@ -212,6 +212,8 @@ class Answerer:
         else:
             focus_tokens = analysis.focus_tokens.union(*(tokenize(text) for text, _files in also))
             focused = focus_passages(relevant, focus_tokens, self.settings.context_chars)
+        if hint and language_of(asked) == "en":  # English about Chinese/Japanese documents: 亿 is no "million"
+            focused = [Document(gloss_amounts(d.page_content), metadata=d.metadata) for d in focused]
         if whole is not None:  # one list answer from the excerpts; the echo and no-answer retries are for facts
             held = HeldAbstention(on_token, asked)
             self.reader.read(result, focused, relevant, question, history, held, on_notice, should_stop, points=True)
