@@ -18,6 +18,7 @@ import json
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -151,25 +152,27 @@ def clean_translation(text: str, question: str) -> str:
 
 
 _SCALE_WORDS = "万亿|萬億|千万|千萬|百万|百萬|亿|億|万|萬|千"
-_CJK_PART_RE = re.compile(rf"(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*({_SCALE_WORDS})")
-_CJK_AMOUNT_RE = re.compile(rf"(?<![\d.,])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s*(?:{_SCALE_WORDS})\s*)+(元|円|圆)?"
-                            r"(?![元円圆])(?!\s*\()")
+_NUMBER = r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?"
+_CJK_PART_RE = re.compile(rf"({_NUMBER})\s*({_SCALE_WORDS})")
+_CJK_AMOUNT_RE = re.compile(rf"(?<![\d.,，．(])(?<![\d.,，．]\s)(?:{_NUMBER}\s*(?:{_SCALE_WORDS})\s*)+(元|円|圆)?"
+                            r"(?![元円圆])(?!\s*\))")
 _CJK_SCALES = {"千": 1e3, "万": 1e4, "萬": 1e4, "百万": 1e6, "百萬": 1e6, "千万": 1e7, "千萬": 1e7, "亿": 1e8, "億": 1e8,
                "万亿": 1e12, "萬億": 1e12}
 _CURRENCY_WORDS = {"元": "yuan", "圆": "yuan", "円": "yen"}
 
 
 def gloss_amounts(text: str) -> str:
-    """Chinese and Japanese amounts with their value in English words after them, for a reader answering in English:
-    "372.53亿元" -> "372.53亿元 (37.253 billion yuan)", "18,420百万円" -> "18,420百万円 (18.42 billion yen)". A small
-    reader otherwise reads 亿 (10^8) as "million". The document's own writing is kept, so the answer can quote it."""
+    """Chinese and Japanese amounts written in English words, the document's own writing after them, for a reader
+    answering in English: "372.53亿元" -> "37.253 billion yuan (372.53亿元)", "１８，４２０百万円" -> "18.42 billion yen
+    (１８，４２０百万円)". A small reader otherwise reads 亿 (10^8) as "million" (with the English after the amount it
+    still did: it copies the first figure it sees). Only the reader's passages are glossed; sources keep the text."""
     def english(match: re.Match) -> str:
-        value = sum(float(whole.replace(",", "") + (decimals or "")) * _CJK_SCALES[scale]  # "2億1千万円": 210 million
-                    for whole, decimals, scale in _CJK_PART_RE.findall(match.group(0)))
+        value = sum(float(unicodedata.normalize("NFKC", number).replace(",", "")) * _CJK_SCALES[scale]
+                    for number, scale in _CJK_PART_RE.findall(match.group(0)))  # "2億1千万円": 210 million
         word, size = next(((w, n) for w, n in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6),
                                                ("thousand", 1e3)) if value >= n), ("", 1))
         number = f"{value / size:,.6f}".rstrip("0").rstrip(".")
         currency = _CURRENCY_WORDS.get(match.group(1) or "", "")
-        return f"{match.group(0).rstrip()} ({' '.join(part for part in (number, word, currency) if part)})"
+        return f"{' '.join(part for part in (number, word, currency) if part)} ({match.group(0).rstrip()})"
 
     return _CJK_AMOUNT_RE.sub(english, text)
