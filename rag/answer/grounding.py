@@ -336,6 +336,9 @@ _ASKED_YEAR_RE = re.compile(r"(?:(?<!\w)|(?<=FY)|(?<=fy))((?:19|20)\d{2})(?!\d)"
 _PERIOD_LENGTH_RE = re.compile(r"[\s-]*(?:weeks?|months?|days?)\s+ended\b", re.IGNORECASE)
 
 
+_THOUSANDS_MARK_RE = re.compile(r"[£$€]\s?['’]?000\b|['’]000\b")
+
+
 def answer_claims(answer: str, question: str = "") -> list[Claim]:
     """The figures, dates and names of `answer` that it does not copy from `question` (citations left out)."""
     text = _PAGE_RE.sub(lambda m: " " * len(m.group()), _CITATION_RE.sub(lambda m: " " * len(m.group()), answer))
@@ -357,6 +360,8 @@ def answer_claims(answer: str, question: str = "") -> list[Claim]:
             continue  # the asked year, written again
         if _PERIOD_LENGTH_RE.match(text, span[1]):
             continue  # "52 Weeks Ended August 30, 2020" names the period, it is not a value
+        if _THOUSANDS_MARK_RE.search(text[max(0, span[0] - 2):span[1]]):
+            continue  # "£’000", "$000": a column's unit, not a value
         if not any(figure.scaled == other.scaled and figure.percent == other.percent for other in asked_figures):
             claims.append(Claim(written, "figure"))
     for written, span in names(text):

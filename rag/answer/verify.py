@@ -113,6 +113,10 @@ def own_name(file: str, question: str = "") -> set[str]:
     return own | {t for t in tokenize(question) if len(t) >= 4 and t in squeezed}
 
 
+_ASKS_NAME_RE = re.compile(r"\s*(?:who|whom|whose|where|which\s+(?!years?\b|quarters?\b|months?\b|periods?\b|dates?\b)"
+                           r"[a-z]+\s+(?:is|was|are|were)\b)", re.IGNORECASE)
+
+
 def asks_yes_no(question: str) -> bool:
     return bool(_YES_NO_RE.match(question.strip()))
 
@@ -153,7 +157,8 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         return Verdict(UNSUPPORTED, None, "no passage to check the answer against")
     row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
     figure_row = _row_naming(units, row_subject)
-    if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims):
+    if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims) \
+            and not _ASKS_NAME_RE.match(question):  # "Which bank is the lender under the term loan?" asks no figure
         return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
     wanted = missing_kind(question, answer, claims)

@@ -78,3 +78,10 @@ def test_the_parsers():
         (2022, 6, 30), (2022, 6, 30), (2022, 6, 30), (2022, 6, None)]
     assert [n for n, _ in names("The club signed Ed Woodward and LLaVA beat GPT-4 at the Bank of England.")] == [
         "Ed Woodward", "LLaVA", "GPT-4", "Bank of England"]
+
+
+def test_a_columns_thousands_mark_is_no_figure_of_the_answer():
+    from rag.answer.grounding import answer_claims
+
+    claims = answer_claims("Cash and cash equivalents, 2022 £’000: 121,223 [4].", "What was cash at 30 June 2022?")
+    assert [claim.text for claim in claims] == ["121,223"]

@@ -555,3 +555,16 @@ def test_a_count_is_of_the_noun_written_after_it():
     assert verify("4 errors were due to multiple basic patterns.", [paper], question).verdict != VERIFIED
     assert verify("643,767 basic patterns were obtained.", [paper], question).verdict == VERIFIED
     assert verify("4.", [paper], "How many errors were due to multiple basic patterns?").verdict == VERIFIED
+
+
+def test_a_name_asked_needs_no_figure_from_the_row_naming_its_subject():
+    """'Which bank is the lender under the secured term loan facility?' asks for a name: the facility's row gives an
+    amount, which the answer need not repeat."""
+    passages = [P(1, "manu-20f.pdf", 158, "Table: Borrowings (£’000) columns: 2022\nSecured term loan facility: "
+                  "2022: 178,140"),
+                P(2, "manu-20f.pdf", 80, "The lender under the secured term loan facility is Bank of America Europe "
+                  "Designated Activity Company.")]
+    question = "Which bank is the lender under the secured term loan facility?"
+    answer = "The lender is Bank of America Europe Designated Activity Company."
+    assert verify(answer, passages, question).verdict == VERIFIED
+    assert verify("It was Barclays.", passages, question).verdict != VERIFIED
