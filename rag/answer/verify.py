@@ -49,6 +49,8 @@ from rag.text import STOPWORDS, tokenize
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
 _OWN_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
                           r"\(pence\)|\(cents\)|\bmembers\b|\bemployees\b|\bstores\b", re.IGNORECASE)
+_PER_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\(pence\)|\(cents\)", re.IGNORECASE)
+_SCALE_WORD_RE = re.compile(r"\b(?:thousand|million|billion)s?\b", re.IGNORECASE)
 _STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands|millions|billions)\b", re.IGNORECASE)
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
@@ -267,8 +269,11 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
         if not mine:
             return False
         claimed = mine[0][1]
-        if value is not None and claimed.exponent and _OWN_UNIT_RE.search(unit.label):
-            return False  # "$6.31 million" for a per-share row
+        if value is not None and claimed.exponent and (_PER_UNIT_RE.search(f"{unit.label} {unit.section}") or
+                                                       _OWN_UNIT_RE.search(unit.label)
+                                                       and not _SCALE_WORD_RE.search(value)):
+            return False  # "$6.31 million" for a per-share row; a count of shares is "587.6 million" where the
+            # table states its counts in millions and the cell says so
         if value is not None and own_column(header, unit.context):  # a share's price beside counts in
             return claimed.exponent == 0 and any(claimed.supported_by(other) for _, other, _ in figures(text))
         scale = (row_scale(unit) or header_scale(header)) if value is not None else 0  # thousands: no scale
@@ -299,8 +304,8 @@ def question_scale(question: str) -> int:
 def row_scale(unit: Unit) -> int:
     """The power of ten a row's values are stated in: 3 for "(£'000)" or "(in thousands)", 6 for millions; 0 for
     a row with a unit of its own (per share, %, a count)."""
-    if _OWN_UNIT_RE.search(unit.label):
-        return 0
+    if _OWN_UNIT_RE.search(unit.label) or _PER_UNIT_RE.search(unit.section):  # "Diluted" under "Earnings per
+        return 0  # common share"
     context = f"{unit.text[:len(unit.label) + 60]} {unit.context}".casefold()
     if re.search(r"'000|’000|\bthousands?\b", context):
         return 3
@@ -394,6 +399,8 @@ def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), p
         column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
         named = column_name(row, header_words(column[0], asked_words)) if column else set()
         return named or words  # (the year is checked apart)
+    if len(words) == 1:  # a one-word label says what it is under its rows' title: "Diluted" under "Earnings per
+        words |= label_words(row.section) & asked_words  # common share"
     return words - {str(year) for year in period} or words  # "1996 Women" names women in 1996 when 1996 is asked
 
 

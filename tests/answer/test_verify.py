@@ -568,3 +568,22 @@ def test_a_name_asked_needs_no_figure_from_the_row_naming_its_subject():
     answer = "The lender is Bank of America Europe Designated Activity Company."
     assert verify(answer, passages, question).verdict == VERIFIED
     assert verify("It was Barclays.", passages, question).verdict != VERIFIED
+
+
+EPS_AND_SHARES = """Table: CONSOLIDATED STATEMENTS OF OPERATIONS (For the Years Ended December 31, Amounts in millions, except per share data) columns: 2019 | 2018
+Earnings per common share
+Basic: 2019: $1.96; 2018: $2.43
+Diluted: 2019: $1.95; 2018: $2.40
+Weighted-average number of shares outstanding
+Basic weighted average common shares outstanding: 2019: 767 million; 2018: 762 million
+Table: Denominator: columns: (no header)
+Diluted earnings per common share: $1.95"""
+
+
+def test_a_per_share_row_is_named_by_its_title_and_a_share_count_keeps_the_tables_millions():
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 70, EPS_AND_SHARES)]
+    eps = "What was Activision Blizzard's diluted earnings per share for 2018?"
+    assert verify("Diluted, 2018: $2.40 [1].", passages, eps).verdict == VERIFIED  # "Diluted" under "Earnings per
+    assert verify("Diluted, 2018: $2.40 million.", passages, eps).verdict != VERIFIED  # common share"; no millions
+    shares = "What were Activision Blizzard's basic weighted average common shares outstanding in 2018?"
+    assert verify("762 million [1].", passages, shares).verdict == VERIFIED
