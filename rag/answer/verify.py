@@ -497,9 +497,13 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                                  + f"; the answer's {claim.text} is {unit.label}")
         elif holding and asked and period and len(best_rows) == 1 and best_rows[0] is unit and against is None:
             other = ", ".join(sorted({str(y) for head, _ in holding for y in column_years(head, by_date)}))
-            against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
-                             + (f"; the answer's {claim.text} is the {other} figure" if other else
-                                f", not {claim.text}"))
+            if not figures(asked[0][1]):  # "-", "n/a": the asked period's cell states nothing
+                against = (unit, f"{unit.where} gives {claim.text} for {other or holding[0][0]} ({unit.label})"
+                                 f"{NO_FIGURE}{asked[0][0]} (“{asked[0][1]}”)")
+            else:
+                against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
+                                 + (f"; the answer's {claim.text} is the {other} figure" if other else
+                                    f", not {claim.text}"))
         elif holding and named and near_best and against is None and _label_within(unit.label, subject,
                                                                                     own_name(unit.file)):
             if period and not dated and not_of_years(unit, period) and named in holding:  # another year's table

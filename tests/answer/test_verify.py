@@ -587,3 +587,14 @@ def test_a_per_share_row_is_named_by_its_title_and_a_share_count_keeps_the_table
     assert verify("Diluted, 2018: $2.40 million.", passages, eps).verdict != VERIFIED  # common share"; no millions
     shares = "What were Activision Blizzard's basic weighted average common shares outstanding in 2018?"
     assert verify("762 million [1].", passages, shares).verdict == VERIFIED
+
+
+def test_a_dash_in_the_asked_column_means_the_document_gives_no_figure_for_it():
+    from rag.answer.verify import period_absent
+
+    census = P(1, "census.pdf", 1, "Table: Decadal growth rate of population (%) columns: 1951-1961 | 1961-1971\n"
+               "Arunachal Pradesh: 1951-1961: -; 1961-1971: 38.91\nAssam: 1951-1961: 34.98; 1961-1971: 34.95")
+    question = "What was Arunachal Pradesh's decadal population growth rate in 1951-1961?"
+    verdict = verify("It was 38.91%.", [census], question)
+    assert verdict.verdict == CONTRADICTED and period_absent(verdict)  # withdrawn: no figure for 1951-1961
+    assert not period_absent(verify("It was 34.95%.", [census], question.replace("Arunachal Pradesh", "Assam")))
