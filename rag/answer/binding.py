@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.columns import HOW_MANY_RE
 from rag.answer.grounding import Figure, dates, figures
 from rag.text import STOPWORDS, tokenize
 
@@ -109,7 +110,6 @@ def other_amount(text: str, value: Figure, question: str) -> str | None:
     return f"{sorted(stated)[0]}, not for {' or '.join(named)}"
 
 
-_HOW_MANY_RE = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 _COUNTED_RE = re.compile(r"\s*(?:[-–]?\s*)?([A-Za-z][\w’'-]*)")
 
 
@@ -118,8 +118,7 @@ def counted_otherwise(after: str, question: str) -> str | None:
     else: "4 errors were due to ... basic patterns" for "How many basic patterns ...?" gives "errors". None when
     the question asks no "how many", or the count is followed by no word (a table cell, the end of a sentence), by
     a scale or a function word, or by one of the question's words (singular or plural)."""
-    asked = _HOW_MANY_RE.search(question)
-    match = _COUNTED_RE.match(after) if asked else None
+    match = _COUNTED_RE.match(after) if HOW_MANY_RE.search(question) else None
     if not match:
         return None
     word = match.group(1).casefold()

@@ -1,13 +1,14 @@
-"""A sentence does not verify a figure when another unit of the passages names the question's subject more fully and
-does not state that figure: the sentence is about something broader or beside it.
+"""A sentence or a table row does not verify a figure when another unit of the passages names the question's subject
+more fully and does not state that figure: the sentence or row is about something broader or beside it.
 
 "The carrying value of indefinite-lived intangible assets as of December 31, 2022 was $32.5 billion" shares four of
 the words of "What was the book value of PepsiCo's Europe brands (indefinite-lived intangible assets) at the end of
 2022?"; the row "Europe › Brands" of the table "The change in the book value of indefinite-lived intangible assets"
 shares seven and gives $1,664 million. The sentence's figure is the total, not Europe's brands. A row is named by its
 label, its section, its parents and its table's caption; a rival must cover the asked year (a row, by a cell of
-that year; a sentence, by writing the year) when a year is asked, and must name at least two subject words the
-sentence lacks, so one chance word does not overrule a sentence.
+that year or, when its columns name no year, by its caption; a sentence, by writing the year) when a year is asked, and must name at least two subject words the
+sentence lacks, so one chance word does not overrule a sentence. Blizzard's "Segment net revenues: $2,291 million"
+does not give its PC revenue "by platform" where the platform table's row PC is among the passages.
 
 Hands on `closer_unit` to the verifier (`rag.answer.verify`).
 """

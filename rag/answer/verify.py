@@ -47,9 +47,10 @@ from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
 
 VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
-_OWN_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\bnumber\b|\bshares\b|\(thousands\)|"
-                          r"\(pence\)|\(cents\)|\bmembers\b|\bemployees\b|\bstores\b", re.IGNORECASE)
-_PER_UNIT_RE = re.compile(r"per (?:common |ordinary )?share|%|percent|ratio|\(pence\)|\(cents\)", re.IGNORECASE)
+_PER_UNIT = r"per (?:common |ordinary )?share|%|percent|ratio|\(pence\)|\(cents\)"  # no scale goes with these
+_PER_UNIT_RE = re.compile(_PER_UNIT, re.IGNORECASE)
+_OWN_UNIT_RE = re.compile(rf"{_PER_UNIT}|\bnumber\b|\bshares\b|\(thousands\)|\bmembers\b|\bemployees\b|\bstores\b",
+                          re.IGNORECASE)  # counts may be in thousands or millions where their cells say so
 _SCALE_WORD_RE = re.compile(r"\b(?:thousand|million|billion)s?\b", re.IGNORECASE)
 _STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands|millions|billions)\b", re.IGNORECASE)
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
@@ -421,8 +422,9 @@ def _stated_otherwise(claim: Claim, unit: Unit, subject: set[str], question: str
     amount = other_amount(unit.text, figures(claim.text)[0][1], question)
     if amount is not None:
         return f"{unit.where} gives {claim.text} for {amount}"
-    counted = None if _flattened_table(unit.text) else counted_otherwise(unit.text[_claim_end(claim, unit.text):],
-                                                                         question)
+    written = _claim_span(claim, unit.text)
+    counted = None if _flattened_table(unit.text) or written is None else \
+        counted_otherwise(unit.text[written[1]:], question)
     if counted is not None:  # "4 errors were due to ... basic patterns" for "how many basic patterns"
         return f"{unit.where} gives {claim.text} {counted}, not the count asked for"
     start = _claim_start(claim, unit.text)
@@ -601,16 +603,14 @@ def period_absent(verdict: Verdict | None) -> bool:
 _SPAN_NAMES = {QUARTER: "a quarter", YEAR: "the full year"}
 
 
+def _claim_span(claim: Claim, text: str) -> tuple[int, int] | None:
+    """Where in `text` the figure stating `claim` is written (None when it cannot be placed)."""
+    claimed = figures(claim.text)[0][1]
+    return next((span_ for _, other, span_ in figures(text) if claimed.supported_by(other)), None)
+
+
 def _claim_start(claim: Claim, text: str) -> int:
-    """Where in `text` the figure stating `claim` begins (0 when it cannot be placed)."""
-    claimed = figures(claim.text)[0][1]
-    return next((span_[0] for _, other, span_ in figures(text) if claimed.supported_by(other)), 0)
-
-
-def _claim_end(claim: Claim, text: str) -> int:
-    """Where in `text` the figure stating `claim` ends (the end of the text when it cannot be placed)."""
-    claimed = figures(claim.text)[0][1]
-    return next((span_[1] for _, other, span_ in figures(text) if claimed.supported_by(other)), len(text))
+    return (_claim_span(claim, text) or (0, 0))[0]
 
 
 _QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)
