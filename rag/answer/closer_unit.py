@@ -7,8 +7,9 @@ the words of "What was the book value of PepsiCo's Europe brands (indefinite-liv
 shares seven and gives $1,664 million. The sentence's figure is the total, not Europe's brands. A row is named by its
 label, its section, its parents and its table's caption; a rival must cover the asked year (a row, by a cell of
 that year or, when its columns name no year, by its caption; a sentence, by writing the year) when a year is asked,
-and must name at least two subject words the sentence lacks, so one chance word does not overrule a sentence. Blizzard's "Segment net revenues: $2,291 million"
-does not give its PC revenue "by platform" where the platform table's row PC is among the passages.
+and must name at least two subject words the sentence lacks, so one chance word does not overrule a sentence.
+Blizzard's "Segment net revenues: $2,291 million" does not give its PC revenue "by platform" where the platform
+table's row PC is among the passages.
 
 Hands on `closer_unit` to the verifier (`rag.answer.verify`).
 """
