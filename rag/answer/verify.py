@@ -400,8 +400,6 @@ def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), p
         column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
         named = column_name(row, header_words(column[0], asked_words)) if column else set()
         return named or words  # (the year is checked apart)
-    if len(words) == 1:  # a one-word label says what it is under its rows' title: "Diluted" under "Earnings per
-        words |= label_words(row.section) & asked_words  # common share"
     return words - {str(year) for year in period} or words  # "1996 Women" names women in 1996 when 1996 is asked
 
 
