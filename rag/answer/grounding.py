@@ -96,7 +96,8 @@ _SCALES = {
 _GLUED_ONLY = {"k", "m", "mm", "b"}  # "£750m" is a scale, "750 m" may be metres
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # Chinese/Japanese scale characters after a figure ("372.53亿元", "18,420百万円", "2,853万元")
-_CJK_SCALES = {"千": 3, "万": 4, "萬": 4, "百万": 6, "百萬": 6, "千万": 7, "亿": 8, "億": 8, "万亿": 12, "兆": 12}
+CJK_SCALES = {"千": 3, "万": 4, "萬": 4, "百万": 6, "百萬": 6, "千万": 7, "千萬": 7, "亿": 8, "億": 8, "万亿": 12, "萬億": 12,
+              "兆": 12}  # powers of ten
 _FIGURE_RE = re.compile(
     rf"(?P<cur>[£$€¥])?\s?(?<![.])(?<!(?![{CJK_CHARS}])\w)(?P<num>{_NUMBER})(?!\.\d)"
     r"(?:(?P<glued>k|m|mm|bn|mn|b|tn)\b|\s?(?P<pct>%|per\s?cent\b|percent\b)"
@@ -147,7 +148,7 @@ def figures(text: str) -> list[tuple[str, Figure, tuple[int, int]]]:
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             continue
         unit = (match.group("glued") or match.group("word") or "").lower()
-        exponent = _SCALES.get(unit, 0) or _CJK_SCALES.get(match.group("cjk") or "", 0)
+        exponent = _SCALES.get(unit, 0) or CJK_SCALES.get(match.group("cjk") or "", 0)
         if unit in _GLUED_ONLY and not match.group("cur"):
             exponent = 0 if unit in ("m", "b") and not _currency_near(text, match.start()) else exponent
         decimals = len(raw.split(".")[1]) if "." in raw else 0

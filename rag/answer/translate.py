@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from rag.answer.grounding import CJK_SCALES
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.query.languages import LANGUAGE_NAMES, document_languages, language_of, targets  # noqa: F401
 from rag.text import has_cjk, neutralise_special_tokens
@@ -156,8 +157,6 @@ _NUMBER = r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?"
 _CJK_PART_RE = re.compile(rf"({_NUMBER})\s*({_SCALE_WORDS})")
 _CJK_AMOUNT_RE = re.compile(rf"(?<![\d.,，．(])(?<![\d.,，．]\s)(?:{_NUMBER}\s*(?:{_SCALE_WORDS})\s*)+(元|円|圆)?"
                             r"(?![元円圆])(?!\s*\))")
-_CJK_SCALES = {"千": 1e3, "万": 1e4, "萬": 1e4, "百万": 1e6, "百萬": 1e6, "千万": 1e7, "千萬": 1e7, "亿": 1e8, "億": 1e8,
-               "万亿": 1e12, "萬億": 1e12}
 _CURRENCY_WORDS = {"元": "yuan", "圆": "yuan", "円": "yen"}
 
 
@@ -167,7 +166,7 @@ def gloss_amounts(text: str) -> str:
     (１８，４２０百万円)". A small reader otherwise reads 亿 (10^8) as "million" (with the English after the amount it
     still did: it copies the first figure it sees). Only the reader's passages are glossed; sources keep the text."""
     def english(match: re.Match) -> str:
-        value = sum(float(unicodedata.normalize("NFKC", number).replace(",", "")) * _CJK_SCALES[scale]
+        value = sum(float(unicodedata.normalize("NFKC", number).replace(",", "")) * 10 ** CJK_SCALES[scale]
                     for number, scale in _CJK_PART_RE.findall(match.group(0)))  # "2億1千万円": 210 million
         word, size = next(((w, n) for w, n in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6),
                                                ("thousand", 1e3)) if value >= n), ("", 1))
