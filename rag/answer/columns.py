@@ -142,13 +142,17 @@ def estimates(cells: list[tuple[str, str]], asked_words: set[str]) -> list[tuple
     return [(head, value) for head, value in cells if not ERROR_HEAD_RE.search(head)] or cells
 
 
-_SEXES = {word: sex for words, sex in ((("women", "woman", "girls", "female"), "female"),
-                                       (("men", "man", "boys", "male"), "male")) for word in tokenize(" ".join(words))}
+# The word a table heads its column with for a question's word: "Female" for "women"; "Maximum Number of Shares that
+# May Yet Be Purchased" for the shares that "could still be purchased" or "remain" under a repurchase program.
+_HEADED = {word: head for words, head in ((("women", "woman", "girls", "female"), "female"),
+                                          (("men", "man", "boys", "male"), "male"),
+                                          (("still", "remaining", "remain", "remained", "left", "yet"), "yet"))
+           for word in tokenize(" ".join(words))}
 
 
 def with_sexes(words: set[str]) -> set[str]:
-    """Words with the one a table heads its column for the sex they name ("women": "Female")."""
-    return words | {_SEXES[word] for word in words if word in _SEXES}
+    """Words with the one a table heads its column with for what they name ("women": "Female", "still": "Yet")."""
+    return words | {_HEADED[word] for word in words if word in _HEADED}
 
 
 _COUNT_VALUE_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)

@@ -23,6 +23,7 @@ from rag.text import place_text
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 _ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
+_NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,3}$")  # "(Torrey View)", not "(in millions)" or "(a)"
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)
 _SECTION_TITLE_RE = re.compile(r"^(?:[A-Z]|(?:19|20)\d\d\b)[^.;:]{0,58}:?$")  # a short line in a table: the title of
 # the rows below ("Operating activities:", "2018:" over a year's quarterly rows)
@@ -155,7 +156,10 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str]]] | None:
         cells.append((head.strip(), value.strip()))
     if not any(figures(value) for _, value in cells):
         return None
-    return match.group("label").strip(), cells
+    label, unit = match.group("label").strip(), match.group("unit")
+    if unit and _NAME_PART_RE.match(unit):  # "CareFusion (Torrey View)": part of the name, not a unit
+        label = f"{label} ({unit})"
+    return label, cells
 
 
 def _clip(text: str) -> str:

@@ -38,6 +38,7 @@ from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, 
                                 column_years, count_column, estimates, header_words, named_column, with_sexes, years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
+from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.answer.row_scope import (asked_segments, naming_what_is_asked, not_of_years, of_named_statement, other_period,
                                   segment_rows, year_rows)
@@ -203,6 +204,11 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         return Verdict(UNSUPPORTED, closest, "no sentence or table row states the answer for what was asked; "
                                              "check the pages below", checked)
     best = by_figure[0] if by_figure else max(verified_by, key=lambda unit: verified_by.count(unit))
+    months = asked_months(question)
+    if months and not any(names_month(" ".join((u.text, u.label, u.section, u.context)), months)
+                          for u in verified_by):  # the year's average for one month's repurchases
+        return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} without naming the month asked; "
+                                          "check the pages below", checked)
     return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
 
 
@@ -391,12 +397,14 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     return None, against
 
 
-def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), period: set[int] = frozenset()
-                  ) -> set[str]:
-    """The words naming what a row gives: its label's, and for the asked year's row ("2005: EU-25 Female: 56.3%")
-    those of the column the question names (`named_column`)."""
+def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), period: set[int] = frozenset(),
+                  months: set[int] = frozenset()) -> set[str]:
+    """The words naming what a row gives: its label's, and for the asked year's or month's row ("2005: EU-25
+    Female: 56.3%", "April 1 — April 30, 2021: ...; Average Price Paid per Share: $130.82") those of the column the
+    question names (`named_column`)."""
     words = label_words(row.label)
-    if years(row.label) & period and all(word.isdigit() for word in words):
+    if (years(row.label) & period or months and names_month(row.label, months)) \
+            and all(word.isdigit() or month_of(word) for word in words):
         column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
         named = column_name(row, header_words(column[0], asked_words)) if column else set()
         return named or words  # (the year is checked apart)
@@ -445,7 +453,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     subject = with_sexes(subject)
     segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
     rows = segment_rows(year_rows(rows, period), question)
-    naming = {id(unit): _naming_words(unit, asked_words, order, period) for unit in rows}
+    months = asked_months(question)
+    naming = {id(unit): _naming_words(unit, asked_words, order, period, months) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
             if _shares_subject(set(), subject, naming[id(unit)])}
     if not fits:
@@ -479,8 +488,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                     or bool(holding) and not asked and not dated and not _columns_apart(claim, unit)) \
             and not (period and not dated and not_of_years(unit, period))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
-        if in_asked and near_best and _label_within(unit.label, subject | {str(year) for year in period},
-                                                    own_name(unit.file)):  # ("1996 Women": the year asked)
+        dates_asked = {str(year) for year in period} | (label_words(unit.label) if months and names_month(
+            unit.label, months) else set())  # "1996 Women": the year asked; "April 1 — April 30": the month
+        if in_asked and near_best and _label_within(unit.label, subject | dates_asked, own_name(unit.file)):
             stated = span(holding[0][0]) or span(unit.context)
             if (stated is None or period_span is None or stated == period_span) and not _particular_table(
                     claim, unit, rows, period, by_date, asked_words, asked_scale) \

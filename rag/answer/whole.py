@@ -47,7 +47,8 @@ _CUE_WORDS = {stem(w) for w in (
     "short lists listed mention mentions mentioned discuss discussed cover covers annual year fiscal form 10-k "
     "20-f say says said describe described describes name named names compare comparison differ difference "
     "differences versus between both and how its their part parts structure contents content organised organized "
-    "main course plan guide handbook article thesis presentation brochure syllabus according").split()}
+    "main course plan guide handbook article thesis presentation brochure syllabus according "
+    "plc inc incorporated ltd llc corp corporation limited").split()}  # and a company's legal form
 
 
 @dataclass
@@ -202,10 +203,11 @@ _ROW = re.compile(r"\.\.\.|: |\d\s*%?$")  # a list or table row: dot leaders, a 
 
 
 def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozenset()) -> list[dict]:
-    """The part (at most one) whose title names the topic most closely ("35 Subsidiaries", "D. RISK FACTORS" for
-    "the main risks"): sections of the outline, or headings inside them, each to the next heading of its level or
-    above. A title holds a topic word (`wanted`); the closest is the one most of whose words the question uses
-    (`asked`, also the words common in the document: "30 Financial risk management" for "the financial risks")."""
+    """The parts whose title names the topic, closest first ("35 Subsidiaries", "D. RISK FACTORS" for "the main
+    risks"): sections of the outline, or headings inside them, each to the next heading of its level or above. A
+    title holds a topic word (`wanted`); the closest names most of the question (`asked`, also the words common in
+    the document: "30 Financial risk management" for "the financial risks"; "RISK FACTORS" before "MARKET RISK"); a
+    catch-all title names its topic least ("Environmental Matters and Litigation" before "Other Matters")."""
     sections = overview.get("sections", [])
     subsections = overview.get("subsections", [])
     last = max((s["last_page"] for s in sections), default=1)
@@ -225,11 +227,16 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
                           "until": after})  # to the next heading, which may be on the page it starts
     question = wanted | asked
 
-    def fit(part: dict) -> tuple[float, int]:  # the title most about the topic ("RISK FACTORS" over "MARKET RISK")
-        words = {w for w in tokenize(NUMBERING.sub("", part["title"])) if w not in STOPWORDS and len(w) > 1}
+    def fit(part: dict) -> tuple[float, int]:
+        title = NUMBERING.sub("", part["title"])
+        words = {w for w in tokenize(title) if w not in STOPWORDS and len(w) > 1} \
+            | {w for w in re.findall(r"[a-z]+", title.lower()) if w in _CATCH_ALL}
         return sum(_names(w, question) for w in words) / max(1, len(words)), part["last_page"] - part["page"]
 
     return sorted(found, key=fit, reverse=True)
+
+
+_CATCH_ALL = {"other", "others", "general", "miscellaneous", "additional", "various"}  # "Other Matters" names no topic
 
 
 def _names(title: str, wanted: set[str]) -> bool:

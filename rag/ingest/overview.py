@@ -35,7 +35,7 @@ from langchain_core.documents import Document
 from rag.ingest.pdf_headings import font_headings
 from rag.text import tokenize
 
-OVERVIEW_VERSION = 10  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
+OVERVIEW_VERSION = 11  # an overview stored by an older ingest is built again when read (rag.answer.whole.overview_of)
 TOTAL_SENTENCES = 48  # per document, shared out over its sections by their size
 MAX_PER_SECTION = 4  # at least; a document of few sections takes more from each
 LEAD_SENTENCES = 2  # a section's opening sentences, kept besides its central ones (a third of its share if more)
@@ -48,11 +48,13 @@ LEAD_MAX = 6  # sentences of the document's lead
 LEAD_SHARE = 0.5  # of the document (its first half) where the lead is looked for
 
 # A heading line: "PART II", "ITEM 7A. QUANTITATIVE ...", "Item 1A. Risk Factors", "Chapter 3 ...", "2 Summary of
-# significant accounting policies" (numbered, title-like); its depth is the count of numbers ("2.1" is 2).
+# significant accounting policies" (numbered, title-like); its depth is the count of numbers ("2.1" is 2); a note to
+# financial statements ("NOTE 17. Stock-Based Compensation") is at depth 2, inside its Item.
 _HEADING = re.compile(
     r"^(?:(?P<part>PART\s+[IVX]+\b.{0,60})"
     r"|(?P<item>(?:ITEM|Item)\s+\d{1,2}[A-Z]?\.?\s+[A-Z].{2,90})"
     r"|(?P<chapter>(?:CHAPTER|Chapter|SECTION|Section)\s+\d{1,3}\b.{0,80})"
+    r"|(?P<note>(?:NOTE|Note)\s+\d{1,2}[.:]?\s*[-–—:.]?\s+[A-Z][A-Za-z].{2,80})"
     r"|(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][A-Za-z][A-Za-z ,&'’()/-]{2,80}))$")
 _LEADER = re.compile(r"(?:\.{3,}|…|\s)\s*\d{1,3}$")  # "... 28": a table-of-contents line
 _CONTINUED = re.compile(r"\((?:continued|cont'd)\)", re.IGNORECASE)  # a running header repeating a heading
@@ -100,7 +102,7 @@ def heading_of(line: str, in_contents: bool = False) -> tuple[str, int] | None:
         if sum(ch.isdigit() for ch in match["title"]) or match["title"].rstrip().endswith((",", "-")):
             return None
         return line, match["number"].count(".") + 1
-    return line, 1
+    return line, 2 if match["note"] else 1
 
 
 _SUBHEADING = re.compile(r"^(?:[A-H]\.|\d{1,2}\.\d{1,2})\s+[A-Z][A-Za-z ,&'’()/-]{3,70}$|^[A-Z][A-Z ,&'’-]{6,60}$")

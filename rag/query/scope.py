@@ -51,13 +51,48 @@ _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "li
              "investments", "cents", "dollars", "pounds", "euros", "purchases", "equivalents"}
 
 
+# "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more.
+_PROCEDURE_RE = re.compile(r"^\s*how (?:(?:do|can|should|would|could|must) (?:i|you|we|one|users?)|to)\b", re.IGNORECASE)
+# "How does Netflix account for its content?", "Where and how does Nike make its shoes?": how a thing is done, told
+# over a section, unless it asks how a figure moved ("How did revenue change?") or how much.
+_HOW_DOES_RE = re.compile(r"^\s*(?:(?:where|why|when) and )?how (?:does|do|did) (?P<rest>.+)", re.IGNORECASE)
+_FIGURE_MOVES_RE = re.compile(r"\b(?:change|changed|compare|compared|differ|perform|performed|grow|grew|increase|"
+                              r"decrease|decline|rise|rose|fall|fell|rank|ranked|fare|fared)\b", re.IGNORECASE)
+# "Who are Best Buy's executive officers?": people named in a list ("Who are the authors of the paper on …?" names
+# its subject after "of" and stays a fact, as do "who is …" questions).
+_WHO_ARE_RE = re.compile(r"^\s*who (?:are|were) (?:the |its |their |(?:[\w.&-]+ ){0,2}[\w.&-]+['’]s )"
+                         r"(?:(?!of\b)[\w-]+ ){0,3}?[a-z-]+s"
+                         r"(?=\s*\?|\s*$|\s+(?:and|listed|named)\b)", re.IGNORECASE)
+
+
+# A table named so: "in its five-year financial summary", "the summary compensation table" ask for one of its cells.
+_TABLE_NAME_RE = re.compile(r"\b(?:(?:five|ten|\d+)[- ]year|selected|financial|statistical|quarterly|segment)"
+                            r"(?: financial| statistical)? (?:summary|overview)\b|\bsummary (?:compensation )?table\b",
+                            re.IGNORECASE)
+
+
 def question_scope(question: str) -> str:
-    """FACT, DOCUMENT (a summary, main points, a full list) or DOCUMENTS (a comparison) for `question`."""
+    """FACT, DOCUMENT (a summary, main points, a full list, how a thing is done) or DOCUMENTS (a comparison) for
+    `question`."""
+    question = _TABLE_NAME_RE.sub(" ", question)
     if _DOCUMENTS_RE.search(question):
         return DOCUMENTS
-    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question) or _key_plural(question):
+    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question) or _key_plural(question) \
+            or _describes(question):
         return DOCUMENT
     return FACT
+
+
+def _describes(question: str) -> bool:
+    """A question answered by a description over a section: steps, how a thing is done, who holds the roles."""
+    if _PROCEDURE_RE.search(question) or _WHO_ARE_RE.search(question):
+        return True
+    how = _HOW_DOES_RE.search(question)
+    if how is None:
+        return False
+    first = re.split(r"\s+and\s+(?:how|what|which|who|where|when|why)\b", how.group("rest"))[0]  # its first question
+    words = {word.lower() for word in re.findall(r"[\w-]+", first)}
+    return not _FIGURE_MOVES_RE.search(first) and not words & (_MEASURES | _FIGURES)
 
 
 # A request to summarise a document, however it names it ("Summarise the care home inspection report for The Limes"),
@@ -66,6 +101,10 @@ _SUMMARY_REQUEST_RE = re.compile(
     r"^\s*(?:please\s+)?(?:summari[sz]e|(?:give|write)\s+(?:me\s+)?an?\s+(?:summary|overview)\s+of"
     r"|(?:an?\s+)?(?:summary|overview|gist)\s+of)\s+(?:the|this|these|(?:[\w.&-]+\s+){0,3}[\w.&-]+['’]s)\b"
     r"(?!.*\b(?:about|regarding|concerning|says?|said|section|chapter|part)\b)", re.IGNORECASE)
+
+
+_FIGURES = {"revenue", "sale", "income", "margin", "rate", "ratio", "percentage", "growth", "price", "cost", "expense",
+            "profit", "loss", "earnings", "ebitda", "eps", "cash", "debt", "value", "amount", "number", "total"}
 
 
 def summary_request(question: str) -> bool:

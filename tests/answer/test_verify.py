@@ -597,3 +597,32 @@ def test_a_dash_in_the_asked_column_means_the_document_gives_no_figure_for_it():
     verdict = verify("It was 38.91%.", [census], question)
     assert verdict.verdict == CONTRADICTED and period_absent(verdict)  # withdrawn: no figure for 1951-1961
     assert not period_absent(verify("It was 34.95%.", [census], question.replace("Arunachal Pradesh", "Assam")))
+
+
+REPURCHASES = P(1, "costco-10k.pdf", 20, """Table: Issuer purchases of equity securities columns: Total Number of Shares Purchased | Average Price Paid per Share | Maximum Number of Shares that May Yet Be Purchased
+July 5, 2021 - August 1, 2021: Total Number of Shares Purchased: 133,000; Average Price Paid per Share: $412.73; Maximum Number of Shares that May Yet Be Purchased: 2,937,000
+During 2021, we repurchased 1,358,000 shares at an average price of $364.39, totaling approximately $495 million.""")
+
+
+def test_a_month_asked_must_be_named_where_the_figure_is_stated():
+    question = "What average price per share did Costco pay for shares repurchased in the July 5 to August 1, 2021 period?"
+    assert verify("Costco paid $412.73 per share.", [REPURCHASES], question).verdict == VERIFIED
+    verdict = verify("Costco paid $364.39 per share.", [REPURCHASES], question)  # the year's average
+    assert verdict.verdict == UNSUPPORTED and "month" in verdict.reason
+
+
+def test_shares_that_could_still_be_purchased_are_the_may_yet_be_purchased_column():
+    question = "How many shares could still be purchased under Costco's program at the end of the July 5 to August 1, 2021 period?"
+    assert verify("133,000 shares", [REPURCHASES], question).verdict == CONTRADICTED
+    assert verify("2,937,000 shares", [REPURCHASES], question).verdict == VERIFIED
+
+
+def test_a_name_in_brackets_is_part_of_a_rows_label():
+    warn = P(1, "warn.pdf", 5, """Table columns: Notice Date | City | No. Of
+CareFusion (Pacific Mesa): Notice Date: 09/15/2015; City: San Diego; No. Of: 19
+CareFusion (Torrey View): Notice Date: 09/15/2015; City: San Diego; No. Of: 76""")
+    assert parse_row("CareFusion (Torrey View): No. Of: 76")[0] == "CareFusion (Torrey View)"
+    assert parse_row("Revenue (in millions): 2022: 5")[0] == "Revenue"
+    question = "How many employees were affected by the CareFusion (Torrey View) layoff in San Diego?"
+    assert verify("76 employees", [warn], question).verdict == VERIFIED
+    assert verify("19 employees", [warn], question).verdict != VERIFIED

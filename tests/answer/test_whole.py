@@ -220,6 +220,11 @@ def test_a_title_of_the_same_stem_names_the_topic_and_an_empty_part_is_passed_ov
                                 {"title": "Indebtedness", "page": 79, "level": 4}]}
     assert titled_sections(overview, {"competitor"})[0]["title"] == "Competition"
     assert [p["title"] for p in titled_sections(overview, {"debt"})] == ["Indebtedness", "A. DEBT SECURITIES"]
+    # a catch-all title names its topic least
+    overview["subsections"] += [{"title": "Other Matters", "page": 120, "level": 4},
+                                {"title": "Environmental Matters and Litigation", "page": 113, "level": 4}]
+    assert titled_sections(overview, {"environmental", "pfa", "matter"})[0]["title"] == \
+        "Environmental Matters and Litigation"
     assert not has_substance([Document("A. DEBT SECURITIES\nNot applicable.", metadata={"page": 108})])
     assert has_substance([Document("Masked images with aspect ratios other than 16:9", metadata={"page": 27})])
 

@@ -30,6 +30,10 @@ def test_headings_are_read_from_numbered_and_item_lines():
     assert heading_of("ITEM 3. KEY INFORMATION ... 11") is None  # a table-of-contents line
     assert heading_of("2022 was a good year for the club, with revenue up.") is None
     assert heading_of("14 Leases (continued)") is None  # a running header
+    # a note to the financial statements is a part inside its Item: "Other Matters" before it ends there
+    assert heading_of("NOTE 17. Stock-Based Compensation") == ("NOTE 17. Stock-Based Compensation", 2)
+    assert heading_of("Note 3 — Leases") == ("Note 3 — Leases", 2)
+    assert heading_of("Note 12 to the consolidated financial statements") is None
 
 
 def test_the_outline_skips_contents_pages_and_keeps_the_first_of_each_heading():

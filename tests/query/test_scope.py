@@ -39,6 +39,19 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What does the Curl library do for the viewer?", FACT),
     ("How does Costco describe its membership program?", DOCUMENT),
     ("What are the key categories of products?", DOCUMENT),
+    # a description told over a section: steps, how a thing is done, the people holding roles
+    ("How do you connect and power up the monitor?", DOCUMENT),
+    ("How to reset the device to its factory settings?", DOCUMENT),
+    ("Where and how does Nike manufacture its footwear?", DOCUMENT),
+    ("How does Netflix account for its streaming content and how large are its obligations?", DOCUMENT),
+    ("Who are Best Buy's executive officers and what roles do they hold?", DOCUMENT),
+    ("How did Nike's gross margin change in fiscal 2021?", FACT),  # how a figure moved
+    ("How does Best Buy record merchandise inventories?", FACT),  # a measure: one policy sentence
+    ("Who are the authors of the paper on preemptive information extraction?", FACT),
+    ("Who is the Chief Executive Officer?", FACT),
+    # a table named "summary" is no request for one
+    ("What long-term debt did CVS report for 2016 in its five-year financial summary?", FACT),
+    ("What was the CEO's salary in the summary compensation table?", FACT),
     # "principal", "key" before a plural measure: one figure ("principal contractual commitments" are amounts)
     ("How much did Amazon owe under operating leases in 2019, according to its principal contractual commitments?",
      FACT),
