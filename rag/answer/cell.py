@@ -39,8 +39,9 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, with_sexes, years)
-from rag.answer.row_scope import (asked_segments, naming_what_is_asked, of_named_statement, other_period,
-                                  other_years_row, segment_rows, year_rows)
+from rag.answer.row_scope import (asked_days, asked_segments, day_column, latest_years, naming_what_is_asked,
+                                  of_latest_year, of_named_statement, other_period, other_years_row, segment_rows,
+                                  year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                column_named, label_words, own_name, qualified, row_scale, subject_words, table_caption)
@@ -129,8 +130,10 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     asked_words = with_sexes(set(order))
     count_asked = asks_quantity(question) and not percent_asked
     segment = set().union(*asked_segments(question))  # "the Blizzard segment": its column first
+    latest = latest_years(rows)
     values = {id(row): value for row in rows
-              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment))
+              if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment,
+                                        latest, asked_days(question)))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second
     # Quarter 2017"), or the other way round; another month's report
@@ -228,15 +231,17 @@ def _record_words(row: Unit) -> set[str]:
 
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
                  asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = (),
-                 segment: set[str] = frozenset()) -> tuple[str, str] | None:
+                 segment: set[str] = frozenset(), latest: dict[str, int] | None = None,
+                 days: set[tuple[int, int]] = frozenset()) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
     Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and (not years(f"{row.label} {row.context} {row.section} {row.period}") & period
-                                 or other_years_row(row, period)):
+    if not dated and period and not of_latest_year(row, period, latest or {}) and (
+            not years(f"{row.label} {row.context} {row.section} {row.period}") & period
+            or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
         # 2017") or its table's ("NICS checks, November 2015"), not another's or none
     asked = asked_cells(row, period, by_date) if dated or not period else []
@@ -249,7 +254,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     if len(asked) > 1 or not asked and not dated and len(row.cells) > 1:
         candidates = [cell for cell in asked or row.cells
                       if figures(cell[1]) or NOT_GIVEN_RE.fullmatch(cell[1].strip())]
-        column = column_named(candidates, asked_words, order, row.file, segment)
+        column = column_named(candidates, asked_words, order, row.file, segment) or day_column(candidates, days)
         asked = [column] if column else []
         if not asked and count_asked:
             counted = count_column(row.cells)

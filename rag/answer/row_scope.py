@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.columns import MONTHS, years
+from rag.answer.columns import MONTHS, column_years, years
 from rag.answer.grounding import dates
 from rag.answer.units import Unit
 from rag.query.statements import asked_statements, caption_statement
@@ -107,6 +107,36 @@ def not_of_years(unit: Unit, period: set[int]) -> bool:
     states a year of its own that is not asked (`other_years_row`)."""
     return not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") & period or \
         other_years_row(unit, period)
+
+
+def asked_days(question: str) -> set[tuple[int, int]]:
+    """The (month, day) dates the question names: "the quarter ended June 30, 2015"."""
+    return {(month, day) for _, (_, month, day), _ in dates(question) if month and day}
+
+
+def day_column(cells: Sequence[tuple[str, str]], days: set[tuple[int, int]]) -> tuple[str, str] | None:
+    """The one cell whose column header is headed by a date the question names, the year set apart: a quarterly
+    table's "June 30" column under "2015", for "the quarter ended June 30, 2015"."""
+    found = [(head, value) for head, value in cells
+             if {(month, day) for _, (_, month, day), _ in dates(head) if month and day} & days]
+    return found[0] if len(found) == 1 else None
+
+
+def latest_years(rows: Sequence[Unit]) -> dict[str, int]:
+    """Per file, the latest year its rows' columns are headed by: the year a filing reports on."""
+    latest: dict[str, int] = {}
+    for row in rows:
+        for head, _ in row.cells:
+            for year in column_years(head):
+                latest[row.file] = max(latest.get(row.file, year), year)
+    return latest
+
+
+def of_latest_year(unit: Unit, period: set[int], latest: dict[str, int]) -> bool:
+    """Whether a row whose table names no year at all is asked for its document's latest year: a 2017 filing's
+    table of square footage by segment, "as of December 31, 2017" said only in the sentence before it."""
+    return bool(period) and period == {latest.get(unit.file)} and \
+        not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") and not other_years_row(unit, period)
 
 
 def year_rows(rows: Sequence[Unit], period: set[int]) -> list[Unit]:

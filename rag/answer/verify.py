@@ -40,8 +40,9 @@ from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold
                                   dates, figures, names)
 from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.row_scope import (asked_segments, naming_what_is_asked, not_of_years, of_named_statement, other_period,
-                                  segment_rows, year_rows)
+from rag.answer.row_scope import (asked_days, asked_segments, day_column, latest_years, naming_what_is_asked,
+                                  not_of_years, of_latest_year, of_named_statement, other_period, segment_rows,
+                                  year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
@@ -454,6 +455,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
     rows = segment_rows(year_rows(rows, period), question)
     months = asked_months(question)
+    latest, days = latest_years(rivals or rows), asked_days(question)
     naming = {id(unit): _naming_words(unit, asked_words, order, period, months) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
             if _shares_subject(set(), subject, naming[id(unit)])}
@@ -472,8 +474,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue
         asked = estimates(asked_cells(unit, period, by_date), asked_words)
         dated = any(years(head) for head, _ in unit.cells)  # its columns name years: the caption's do not count
-        named = column_named([cell for cell in unit.cells if figures(cell[1])], asked_words, order, unit.file,
-                             segment) \
+        named = (column_named([cell for cell in unit.cells if figures(cell[1])], asked_words, order, unit.file,
+                              segment) or day_column([cell for cell in unit.cells if figures(cell[1])], days)) \
             if not dated and len(unit.cells) > 1 else None  # a record's words ("Closure Permanent") are no figure
         if named is None and not dated and len(unit.cells) > 1 and HOW_MANY_RE.search(question):
             named = count_column(unit.cells)  # "how many ... forfeited?": the "Number of Shares" column
@@ -486,7 +488,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             continue  # another month's report or row
         in_asked = (any(h in asked for h in holding) and not (not named and _asked_apart(asked, holding, by_date))
                     or bool(holding) and not asked and not dated and not _columns_apart(claim, unit)) \
-            and not (period and not dated and not_of_years(unit, period))
+            and not (period and not dated and not_of_years(unit, period) and not of_latest_year(unit, period, latest))
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         dates_asked = {str(year) for year in period} | (label_words(unit.label) if months and names_month(
             unit.label, months) else set())  # "1996 Women": the year asked; "April 1 — April 30": the month
@@ -628,7 +630,11 @@ def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
     named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))
+    named = _PERIOD_END_RE.sub(" ", named)  # "Paid memberships at end of period": the period is the column's
     return set(tokenize(named)) | ampersand_words(named)
+
+
+_PERIOD_END_RE = re.compile(r"\b(?:at |as of )?(?:the )?end of (?:the )?period\b", re.IGNORECASE)
 
 
 _AMPERSAND_RE = re.compile(r"\b[A-Za-z]{1,3}&[A-Za-z]{1,3}\b")

@@ -458,11 +458,11 @@ def best_by_topic(excerpts: list[Excerpt], budget: int, scores: np.ndarray) -> l
     return _fill(excerpts, order(), budget)
 
 
-def _fill(excerpts: list[Excerpt], order, budget: int) -> list[Excerpt]:
-    """The excerpts in `order` that fit in `budget` characters, each once: a sentence nearly the same as one taken
-    is the same sentence seen again (chunks overlap); a row must be the very same (two subsidiaries' rows differ in
-    one word)."""
-    chosen, used, kept_words, kept_rows = [], 0, [], set()
+def _fill(excerpts: list[Excerpt], order, budget: int, taken: Sequence[Excerpt] = ()) -> list[Excerpt]:
+    """The excerpts in `order` that fit in `budget` characters, each once (and none of those `taken` before): a
+    sentence nearly the same as one taken is the same sentence seen again (chunks overlap); a row must be the very
+    same (two subsidiaries' rows differ in one word)."""
+    chosen, used, kept_words, kept_rows = [], 0, [set(tokenize(e.text)) for e in taken], {e.text for e in taken}
     for i in order:
         text = excerpts[i].text
         words = set(tokenize(text))
@@ -503,7 +503,7 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
     headings: dict[int, list[str]] = {}
     for sub in overview.get("subsections", []):
         headings.setdefault(sub["page"], []).append(sub["title"])
-    scores = None
+    scores, relevant = None, None
     if wanted:
         own = [doc for doc in retrieved if doc.metadata.get("source") == source]
         excerpts += passage_excerpts(own, wanted, sections, titled, headings=headings)
@@ -521,10 +521,15 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
             words = np.array([len(wanted & set(tokenize(excerpts[i].text))) / len(wanted) for i in ranked])
             inside = np.array([excerpts[i].inside for i in ranked], dtype=np.float32)
             scores[ranked] = vectors @ question + words + INSIDE_BONUS * inside  # the part about it says most
+        relevant = np.zeros(len(excerpts), dtype=bool)
+        if ranked:
+            relevant[ranked] = (words >= RELEVANT_SHARE) | (inside > 0)
     more: list[Excerpt] = []
     if scores is not None:
         chosen = best_by_topic(excerpts, budget, scores)
         more = more_rows(excerpts, chosen, LISTING_CHARS - budget)
+        left = LISTING_CHARS - budget - sum(len(e.text) + 2 for e in more)
+        more = sorted(more + more_sentences(excerpts, chosen + more, scores, relevant, left), key=lambda e: e.order)
     else:
         chosen = spread_by_section(informative(excerpts, file_counts, files) if file_counts else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen + more}), len(sections), \
@@ -549,6 +554,20 @@ def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> li
     fits = int(budget / max(1.0, float(np.mean([len(e.text) + 2 for e in rows])))) if rows else 0
     rows = _even_sample([e for e in rows if not e.weak] if _headlines_enough(rows, fits) else rows, fits)
     return _fill(rows, range(len(rows)), budget)
+
+
+RELEVANT_SHARE = 0.5  # of the topic's words a sentence holds, to be listed under the answer beyond the reader's
+
+
+def more_sentences(excerpts: list[Excerpt], taken: list[Excerpt], scores: np.ndarray, relevant: np.ndarray,
+                   budget: int) -> list[Excerpt]:
+    """The sentences about the topic the reader had no room for (holding half its words or more, or in the part
+    whose title names it), most like the question first, within `budget` characters: listed under the answer in
+    their order, not read ("What does 3M say about PFAS?" is told over seven pages)."""
+    known = {e.text for e in taken}
+    order = [int(i) for i in np.argsort(-scores)
+             if relevant[i] and not excerpts[i].row and excerpts[i].text not in known]
+    return _fill(excerpts, order, budget, taken) if budget > 0 else []
 
 
 def _even_sample(items: list, count: int) -> list:

@@ -747,3 +747,25 @@ def test_a_label_and_a_question_inflecting_a_word_differently_name_the_same_row(
                                           "Reacquired stock: 2018: 23,526,293; 2017: 10,209,963; 2016: 22,602,748")
     cell = table_cell("How many shares of treasury stock did 3M reacquire in 2017?", [shares])
     assert cell is not None and cell.value == "10,209,963"
+
+
+def test_a_quarterly_tables_date_column_an_undated_tables_latest_year_and_a_period_end_label():
+    from rag.answer.cell import table_cell
+
+    quarterly = P(1, "netflix-2015-10k.pdf", 63, """Table: Selected Quarterly Financial Data (in thousands) columns: December 31 | September 30 | June 30 | March 31 | 2015
+Net income: December 31: 43,178 thousand; September 30: 29,432 thousand; June 30: 26,335 thousand; March 31: 23,696 thousand""")
+    cell = table_cell("What was Netflix's net income for the quarter ended June 30, 2015?", [quarterly])
+    assert cell is not None and cell.value == "26,335 thousand"
+    # a table naming no year is of the year the document's other tables report on last
+    facilities = P(1, "amazon-2017-10k.pdf", 16, """Table: Property and equipment by segment (in millions) columns: 2016 | 2017
+AWS: 2016: 10,300 million; 2017: 14,885 million
+Table columns: Leased Square Footage | Owned Square Footage
+AWS: Leased Square Footage: 6,197; Owned Square Footage: 4,024""")
+    cell = table_cell("How much owned square footage did Amazon's AWS segment have as of December 31, 2017?", [facilities])
+    assert cell is not None and cell.value == "4,024"
+    assert table_cell("How much owned square footage did Amazon's AWS segment have in 2016?", [facilities]) is None
+    segment = P(1, "netflix-2015-10k.pdf", 22, """Table: International Streaming Segment (in thousands) columns: December 31, 2015 | December 31, 2014
+Paid memberships at end of period: December 31, 2015: 27,438 thousand; December 31, 2014: 16,778 thousand""")
+    cell = table_cell("How many paid memberships did Netflix's International streaming segment have at the end of 2014?",
+                      [segment])
+    assert cell is not None and cell.value == "16,778 thousand"
