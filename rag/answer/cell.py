@@ -39,12 +39,14 @@ from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, with_sexes, years)
+from rag.answer.months import asked_months
 from rag.answer.row_scope import (asked_days, asked_segments, day_column, latest_years, naming_what_is_asked,
                                   of_latest_year, of_named_statement, other_period, other_years_row, segment_rows,
                                   year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
-                               column_named, label_words, own_name, qualified, row_scale, subject_words, table_caption)
+                               column_named, label_words, own_name, period_end_words, qualified, row_scale, subject_words,
+                               table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 
@@ -130,7 +132,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     asked_words = with_sexes(set(order))
     count_asked = asks_quantity(question) and not percent_asked
     segment = set().union(*asked_segments(question))  # "the Blizzard segment": its column first
-    latest = latest_years(rows)
+    latest = {} if asked_months(question) else latest_years(rows)  # a month asked: an undated row is no month's
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment,
                                         latest, asked_days(question)))
@@ -152,7 +154,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, loose, titled, distinct) = _rows_naming([row for row in rows if id(row) in values], readings,
-                                                            also)
+                                                            also, period_end_words(question))
     # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
     # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
     # activities" for operating income); or most of the label and the table's caption name all of it ("Forward
@@ -277,8 +279,8 @@ def _agree(amounts: list[tuple[float, int] | None]) -> bool:
                for other, other_percent in amounts[1:])
 
 
-def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int, set[str]] | None = None
-                 ) -> tuple[list[Unit], tuple[float, float]]:
+def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int, set[str]] | None = None,
+                 ends: frozenset[str] = frozenset()) -> tuple[list[Unit], tuple[float, float]]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
     words of one reading of the subject (and "total" or "net") and names a measure, with how much of that
     reading (the words the passages hold) they cover: strictly, by the label and the words of the column the
@@ -294,7 +296,7 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     readings = [_verb_forms(reading) for reading in readings]  # "reacquire" asked, "Reacquired stock" printed
     fits: list[tuple[tuple[float, float, float, float], Unit]] = []
     for row in rows:
-        label = _undated(label_words(row.label) - own_name(row.file))
+        label = _undated(label_words(row.label) - own_name(row.file) - ends)  # ("at end of period", end asked)
         column = named.get(id(row), set())
         if not label - GENERIC and years(row.label):  # a year's row ("2005: EU-25 Female: 56.3%"): the
             label = column_name(row, column)  # column the question names names its measure

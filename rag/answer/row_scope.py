@@ -134,8 +134,9 @@ def latest_years(rows: Sequence[Unit]) -> dict[str, int]:
 
 def of_latest_year(unit: Unit, period: set[int], latest: dict[str, int]) -> bool:
     """Whether a row whose table names no year at all is asked for its document's latest year: a 2017 filing's
-    table of square footage by segment, "as of December 31, 2017" said only in the sentence before it."""
-    return bool(period) and period == {latest.get(unit.file)} and \
+    table of square footage by segment, "as of December 31, 2017" said only in the sentence before it. Not a
+    financial statement's row: its years stand in its columns or over its parts ("Balance at August 29, 2021")."""
+    return bool(period) and period == {latest.get(unit.file)} and not caption_statement(unit.context) and \
         not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") and not other_years_row(unit, period)
 
 

@@ -96,6 +96,16 @@ def subject_words(question: str, file: str = "") -> set[str]:
             and len(t) > 1} | ampersand_words(question)
 
 
+_END_OF_RE = re.compile(r"\b(?:at|as of) the end of\b", re.IGNORECASE)
+_PERIOD_END = frozenset(tokenize("end period"))
+
+
+def period_end_words(question: str) -> frozenset[str]:
+    """The words of a label's "at end of period" when the question asks for "the end of" a year: the period is the
+    one asked, not part of the row's name ("Paid memberships at end of period" for "at the end of 2014")."""
+    return _PERIOD_END if _END_OF_RE.search(question) else frozenset()
+
+
 def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str], file: str,
                  segment: set[str] = frozenset()) -> tuple[str, str] | None:
     """The cell whose column the question names (`named_column`): by the words of the segment it names, if any
@@ -399,11 +409,11 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
 
 
 def _naming_words(row: Unit, asked_words: set[str], order: Sequence[str] = (), period: set[int] = frozenset(),
-                  months: set[int] = frozenset()) -> set[str]:
+                  months: set[int] = frozenset(), ends: frozenset[str] = frozenset()) -> set[str]:
     """The words naming what a row gives: its label's, and for the asked year's or month's row ("2005: EU-25
     Female: 56.3%", "April 1 — April 30, 2021: ...; Average Price Paid per Share: $130.82") those of the column the
     question names (`named_column`)."""
-    words = label_words(row.label)
+    words = label_words(row.label) - ends
     if (years(row.label) & period or months and names_month(row.label, months)) \
             and all(word.isdigit() or month_of(word) for word in words):
         column = named_column([cell for cell in row.cells if figures(cell[1])], asked_words, order)
@@ -455,8 +465,10 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
     rows = segment_rows(year_rows(rows, period), question)
     months = asked_months(question)
-    latest, days = latest_years(rivals or rows), asked_days(question)
-    naming = {id(unit): _naming_words(unit, asked_words, order, period, months) for unit in rows}
+    latest = {} if months else latest_years(rivals or rows)  # a month asked: an undated row is no month's
+    days = asked_days(question)
+    ends = period_end_words(question)
+    naming = {id(unit): _naming_words(unit, asked_words, order, period, months, ends) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
             if _shares_subject(set(), subject, naming[id(unit)])}
     if not fits:
@@ -492,7 +504,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         near_best = fits[id(unit)] >= best_fit - NEAR_BEST
         dates_asked = {str(year) for year in period} | (label_words(unit.label) if months and names_month(
             unit.label, months) else set())  # "1996 Women": the year asked; "April 1 — April 30": the month
-        if in_asked and near_best and _label_within(unit.label, subject | dates_asked, own_name(unit.file)):
+        if in_asked and near_best and _label_within(unit.label, subject | dates_asked | ends, own_name(unit.file)):
             stated = span(holding[0][0]) or span(unit.context)
             if (stated is None or period_span is None or stated == period_span) and not _particular_table(
                     claim, unit, rows, period, by_date, asked_words, asked_scale) \
@@ -630,11 +642,7 @@ def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
     named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))
-    named = _PERIOD_END_RE.sub(" ", named)  # "Paid memberships at end of period": the period is the column's
     return set(tokenize(named)) | ampersand_words(named)
-
-
-_PERIOD_END_RE = re.compile(r"\b(?:at |as of )?(?:the )?end of (?:the )?period\b", re.IGNORECASE)
 
 
 _AMPERSAND_RE = re.compile(r"\b[A-Za-z]{1,3}&[A-Za-z]{1,3}\b")
