@@ -37,10 +37,11 @@ _ABOUT_RE = re.compile(r"^\s*what(?:'s| is| are| was| were)\b.{0,160}\babout\s*\
 # A question whose head is a plural noun asks for a list: "What units does the course cover?", "Which regulations
 # did the inspectors find breached?", "What are the strategic priorities in the plan?", "What are Netflix's segments?".
 _PLURAL_HEAD_RE = re.compile(
-    r"^\s*(?:what|which)\s+(?P<are>(?:are|were)\s+)?(?:(?:the|its|their|[\w.&-]+['’]s)\s+)?"
+    r"^\s*(?:what|which)\s+(?P<are>(?:are|were)\s+)?(?:(?:the|its|their|(?:[\w.&-]+\s+){0,2}[\w.&-]+['’]s)\s+)?"
     r"(?:(?!(?:is|was|does|did|do|has|have|had|of|with|for|in|to|by|from|on|at|per)\b)[\w-]+\s+){0,4}?"
     r"(?P<head>[a-z-]*[a-rt-z]s|[a-z-]+ies)"
-    r"(?=\s*\?|\s*$|\s+(?:does|do|did|are|were|is|was|has|have|had|can|should|must|will|would|listed|described|named)\b"
+    r"(?=\s*\?|\s*$|\s*,|\s+and\s+(?:what|which|how|who)\b"  # "What are its segments, and what does each do?"
+    r"|\s+(?:does|do|did|are|were|is|was|has|have|had|can|should|must|will|would|listed|described|named)\b"
     r"|(?(are)\s+(?:in|of|from|for|that)\b|(?!)))", re.IGNORECASE)  # "what are the X that/in/of ...": X is no verb
 # Plural heads that name a measure, not a list: "What were the total revenues in 2022?" asks for one figure.
 _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "liabilities", "proceeds", "profits",
@@ -48,7 +49,8 @@ _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "li
              "payables", "borrowings", "reserves", "savings", "funds", "figures", "numbers", "amounts", "totals",
              "values", "prices", "years", "dates", "hours", "days", "months", "minutes", "weeks", "holdings",
              "inventories", "wages", "salaries", "benefits", "obligations", "commitments", "securities", "equities",
-             "investments", "cents", "dollars", "pounds", "euros", "purchases", "equivalents"}
+             "investments", "cents", "dollars", "pounds", "euros", "purchases", "equivalents", "expenditures",
+             "provisions", "charges", "allowances", "impairments", "deposits", "loans", "outflows", "inflows"}
 
 
 # "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more.
@@ -99,8 +101,11 @@ def _describes(question: str) -> bool:
 # with no topic of its own ("Summarise what the report says about debt" has one).
 _SUMMARY_REQUEST_RE = re.compile(
     r"^\s*(?:please\s+)?(?:summari[sz]e|(?:give|write)\s+(?:me\s+)?an?\s+(?:summary|overview)\s+of"
-    r"|(?:an?\s+)?(?:summary|overview|gist)\s+of)\s+(?:the|this|these|(?:[\w.&-]+\s+){0,3}[\w.&-]+['’]s)\b"
-    r"(?!.*\b(?:about|regarding|concerning|says?|said|section|chapter|part)\b)", re.IGNORECASE)
+    r"|(?:an?\s+)?(?:summary|overview|gist)\s+of)\s+(?:the|this|these|(?:[\w.&-]+\s+){0,3}[\w.&-]+['’]s)\s+"
+    r"(?:[\w'’.&-]+\s+){0,4}?(?:report|filing|10-k|20-f|document|paper|book|manual|article|study|plan|letter|"
+    r"release|presentation|prospectus|guide|handbook|thesis|outline|transcript|file|rule|notice|order|ruling|"
+    r"judgment|decision|minutes|proposal|agreement|contract|policy|results)s?\b"  # it names a document,
+    r"(?!.*\b(?:about|regarding|concerning|says?|said|section|chapter|part)\b)", re.IGNORECASE)  # not a topic
 
 
 _FIGURES = {"revenue", "sale", "income", "margin", "rate", "ratio", "percentage", "growth", "price", "cost", "expense",

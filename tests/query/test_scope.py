@@ -27,6 +27,8 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("Which regulations did the inspectors find the home was breaching?", DOCUMENT),
     ("What are the strategic priorities in the health department's plan?", DOCUMENT),
     ("What are Netflix's business segments?", DOCUMENT),
+    ("What are CVS Health's reportable segments, and what does each do?", DOCUMENT),
+    ("What were Ulta Beauty's capital expenditures in fiscal 2022?", FACT),
     ("What is the class action filing in Quebec about?", DOCUMENT),
     ("What were the total revenues in 2022?", FACT),
     ("What were 3M's 2018 net sales to customers in Japan, in dollars?", FACT),  # a measure, then what it is of
@@ -77,6 +79,8 @@ def test_an_answer_to_a_whole_document_question_says_what_it_saw():
     ("Summarise CVS Health's 2018 annual report.", True),
     ("What is the TD Bank class action filing about?", True),
     ("Summarise what the report says about debt.", False),
+    ("Summarise the Juice Transaction described in PepsiCo's 2022 10-K.", False),  # a topic, then the document
+    ("Give an overview of the losses on Boeing's fixed-price development programs.", False),
     ("What are the main risks the company lists?", False),
 ])
 def test_a_request_to_summarise_a_document_has_no_topic_of_its_own(question, plain):
