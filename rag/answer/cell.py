@@ -40,9 +40,9 @@ from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, with_sexes, years)
 from rag.answer.months import asked_months
-from rag.answer.row_scope import (asked_days, asked_segments, day_column, latest_years, naming_what_is_asked,
-                                  of_latest_year, of_named_statement, other_period, other_years_row, segment_rows,
-                                  year_rows)
+from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segments, day_column, latest_years,
+                                  naming_what_is_asked, of_latest_year, of_named_statement, other_period,
+                                  other_years_row, segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                column_named, label_words, own_name, period_end_words, qualified, row_scale, subject_words,
@@ -132,7 +132,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     asked_words = with_sexes(set(order))
     count_asked = asks_quantity(question) and not percent_asked
     segment = set().union(*asked_segments(question))  # "the Blizzard segment": its column first
-    latest = {} if asked_months(question) else latest_years(rows)  # a month asked: an undated row is no month's
+    latest = NO_LATEST if asked_months(question) else latest_years(rows)  # a month asked: an undated row is no month's
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment,
                                         latest, asked_days(question)))
@@ -233,7 +233,7 @@ def _record_words(row: Unit) -> set[str]:
 
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
                  asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = (),
-                 segment: set[str] = frozenset(), latest: dict[str, int] | None = None,
+                 segment: set[str] = frozenset(), latest: LatestYears = NO_LATEST,
                  days: set[tuple[int, int]] = frozenset()) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
@@ -241,7 +241,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and not of_latest_year(row, period, latest or {}) and (
+    if not dated and period and not of_latest_year(row, period, latest) and (
             not years(f"{row.label} {row.context} {row.section} {row.period}") & period
             or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rag.answer.columns import MONTHS, column_years, years
 from rag.answer.grounding import dates
@@ -122,21 +123,34 @@ def day_column(cells: Sequence[tuple[str, str]], days: set[tuple[int, int]]) -> 
     return found[0] if len(found) == 1 else None
 
 
-def latest_years(rows: Sequence[Unit]) -> dict[str, int]:
-    """Per file, the latest year its rows' columns are headed by: the year a filing reports on."""
+class LatestYears(NamedTuple):
+    """Per file, the latest year its rows' columns are headed by (the year a filing reports on), and the tables
+    some of whose rows name a year in their label or the title they stand under (their captions)."""
+
+    years: dict[str, int]
+    dated: frozenset[str]
+
+
+NO_LATEST = LatestYears({}, frozenset())
+
+
+def latest_years(rows: Sequence[Unit]) -> LatestYears:
     latest: dict[str, int] = {}
     for row in rows:
         for head, _ in row.cells:
             for year in column_years(head):
                 latest[row.file] = max(latest.get(row.file, year), year)
-    return latest
+    return LatestYears(latest, frozenset(row.context for row in rows
+                                         if years(f"{row.label} {row.section} {row.period}")))
 
 
-def of_latest_year(unit: Unit, period: set[int], latest: dict[str, int]) -> bool:
+def of_latest_year(unit: Unit, period: set[int], latest: LatestYears) -> bool:
     """Whether a row whose table names no year at all is asked for its document's latest year: a 2017 filing's
     table of square footage by segment, "as of December 31, 2017" said only in the sentence before it. Not a
-    financial statement's row: its years stand in its columns or over its parts ("Balance at August 29, 2021")."""
-    return bool(period) and period == {latest.get(unit.file)} and not caption_statement(unit.context) and \
+    financial statement's row, nor one of a table whose other rows name their periods (a repurchase table's rows
+    under "Total" beside those under "November 1-30, 2022"): its years stand in its columns or over its parts."""
+    return bool(period) and period == {latest.years.get(unit.file)} and unit.context not in latest.dated and \
+        not caption_statement(unit.context) and \
         not years(f"{unit.label} {unit.context} {unit.section} {unit.period}") and not other_years_row(unit, period)
 
 

@@ -40,9 +40,9 @@ from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold
                                   dates, figures, names)
 from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.row_scope import (asked_days, asked_segments, day_column, latest_years, naming_what_is_asked,
-                                  not_of_years, of_latest_year, of_named_statement, other_period, segment_rows,
-                                  year_rows)
+from rag.answer.row_scope import (NO_LATEST, asked_days, asked_segments, day_column, latest_years,
+                                  naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
+                                  segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
@@ -465,7 +465,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
     rows = segment_rows(year_rows(rows, period), question)
     months = asked_months(question)
-    latest = {} if months else latest_years(rivals or rows)  # a month asked: an undated row is no month's
+    latest = NO_LATEST if months else latest_years(rivals or rows)  # a month asked: an undated row is no month's
     days = asked_days(question)
     ends = period_end_words(question)
     naming = {id(unit): _naming_words(unit, asked_words, order, period, months, ends) for unit in rows}

@@ -769,3 +769,19 @@ Paid memberships at end of period: December 31, 2015: 27,438 thousand; December 
     cell = table_cell("How many paid memberships did Netflix's International streaming segment have at the end of 2014?",
                       [segment])
     assert cell is not None and cell.value == "16,778 thousand"
+
+
+def test_an_undated_total_of_a_table_whose_parts_name_their_months_is_not_the_latest_years():
+    head = ("Table: Share repurchases columns: Total Number of Shares Purchased | Average Price Paid Per Share | "
+            "Yet Be Purchased Under the Plans or Programs")
+    repurchases = [P(1, "amex-2022-10k.pdf", 42, f"""{head}
+November 1-30, 2022
+Repurchase program(a): Total Number of Shares Purchased: 3,228,300; Average Price Paid Per Share: $152.38; Yet Be Purchased Under the Plans or Programs: 37,355,642"""),
+                   P(2, "amex-2022-10k.pdf", 42, f"""{head}
+Total
+Repurchase program(a): Total Number of Shares Purchased: 4,169,484; Average Price Paid Per Share: $153.26; Yet Be Purchased Under the Plans or Programs: 36,414,458"""),
+                   P(3, "amex-2022-10k.pdf", 40, """Table: Share data (millions) columns: 2022 | 2021
+Shares outstanding: 2022: 743 million; 2021: 761 million""")]
+    cell = table_cell("How many shares could still be purchased under American Express's repurchase program at the end "
+                      "of November 2022?", repurchases)
+    assert cell is not None and cell.value == "37,355,642"
