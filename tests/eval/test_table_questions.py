@@ -18,6 +18,8 @@ change."""
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,8 @@ DATA = Path(__file__).parents[1] / "data"
 SETS = {"table_questions.jsonl": (25, 4), "table_questions_2.jsonl": (24, 10),
         "table_questions_3.jsonl": (28, 4), "table_questions_4.jsonl": (30, 4),
         "table_questions_5.jsonl": (31, 5), "table_questions_6.jsonl": (30, 6),
-        "table_questions_7.jsonl": (30, 6), "table_questions_8.jsonl": (30, 6)}  # (cells, not covered)
+        "table_questions_7.jsonl": (30, 6), "table_questions_8.jsonl": (30, 6),
+        "table_questions_9.jsonl": (30, 6)}  # (cells, not covered)
 FINANCEBENCH_SETS = ("table_questions.jsonl", "table_questions_2.jsonl", "table_questions_3.jsonl",
                      "table_questions_8.jsonl")
 
@@ -72,6 +75,19 @@ def test_every_evidence_page_prints_an_answer_key(questions):
     if not folder.is_dir():
         pytest.skip(f"{folder} not available (set DOCQA_SHARED_DATA)")
     assert _keys_not_printed(questions, folder) == []
+
+
+@pytest.mark.shared
+def test_set_9s_evidence_pages_print_an_answer_key():
+    """Set 9 asks of two folders: the FinanceBench filings and three of the messy PDFs (its `folder` field)."""
+    rows = [json.loads(line) for line in (DATA / "table_questions_9.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions, _ = load_questions(DATA / "table_questions_9.jsonl")
+    folders = {"financebench": _shared_data() / "financebench" / "pdfs", "messy": _shared_data() / "messy"}
+    if not all(folder.is_dir() for folder in folders.values()):
+        pytest.skip("../shared/data not available (set DOCQA_SHARED_DATA)")
+    for folder_name, folder in folders.items():
+        ids = {row["id"] for row in rows if row["folder"] == folder_name}
+        assert _keys_not_printed([q for q in questions if q.id in ids], folder) == []
 
 
 @pytest.mark.parametrize("name, folder", [("table_questions_5.jsonl", "icdar2013"),
