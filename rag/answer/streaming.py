@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from rag.answer.abstention import may_repeat_question
 from rag.answer.prompts import READER_ABSTAIN
 
-LOOP_PERIODS = range(8, 160)  # lengths of looping text that are detected, in characters
+LOOP_PERIODS = range(8, 400)  # lengths of looping text that are detected, in characters (a sentence or two)
 LONG_LOOP = 20  # a span this long generated twice in a row is a loop; a shorter one must come three times
 
 

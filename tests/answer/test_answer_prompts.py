@@ -95,6 +95,20 @@ def test_a_loop_is_cut_before_any_of_it_reaches_the_screen():
     assert "".join(shown).count("Champions League") == 1
 
 
+def test_a_long_sentence_said_again_is_a_loop():
+    sentence = ("These factors have contributed to significant earnings charges on a number of fixed-price development "
+                "programs which are expected to adversely affect cash flows in future periods, and may result in future "
+                "earnings charges and adverse cash flow effects. ")  # 245 characters, as Boeing's summary repeated it
+    shown: list[str] = []
+    guard = LoopGuard(shown.append)
+    text = "Boeing's programs have had losses. " + sentence * 3
+    for i in range(0, len(text), 4):
+        if guard.add(text[i : i + 4]):
+            break
+    guard.flush()
+    assert guard.looped and "".join(shown).count("These factors") == 1
+
+
 def test_ordinary_text_streams_at_once_and_repeats_that_are_not_loops_are_shown():
     shown: list[str] = []
     guard = LoopGuard(shown.append)
