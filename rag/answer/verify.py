@@ -537,9 +537,18 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             else:
                 against = (unit, f"{unit.where} gives {named[1]} for {named[0]} ({unit.label}); the answer's "
                                  f"{claim.text} is the {holding[0][0] or 'other'} figure")
-        elif holding and not asked and period and against is None and any(row is unit for row in best_rows):
+        elif (holding or (holding := _same_digits(claim, unit))) and not asked and period and against is None \
+                and any(row is unit for row in best_rows):  # (another year's "4,787 thousand" given as "4,787")
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _same_digits(claim: Claim, unit: Unit) -> list[tuple[str, str]]:
+    """The row's cells writing the answer's figure digit for digit, whatever its scale: "4,787" for the row's
+    "4,787 thousand" is that cell read without its unit, so still that year's figure, not the asked year's."""
+    digits = re.sub(r"\D", "", claim.text)
+    return [(head, value) for head, value in unit.cells
+            if len(digits) >= 3 and re.sub(r"\D", "", value) == digits] if claim.kind == "figure" else []
 
 
 def _particular_table(claim: Claim, unit: Unit, rows: Sequence[Unit], period: set[int], by_date: bool,
