@@ -45,8 +45,8 @@ from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segm
                                   other_years_row, segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
-                               column_named, label_words, own_name, period_end_words, qualified, row_scale, subject_words,
-                               table_caption)
+                               column_named, label_words, own_name, period_end_words, qualified, row_scale,
+                               subject_words, table_caption)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 

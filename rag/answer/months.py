@@ -19,7 +19,8 @@ _MONTH_RE = re.compile(r"\b(?:sept\.?|" + "|".join(rf"{name[:3]}(?:{name[3:]}|\.
                        re.IGNORECASE)
 # "year ended May 31", "as of December 31", "at 30 June", "end-March": the end of a longer period, not a month asked
 _CLOSES_RE = re.compile(r"\b(?:ended|ending|ends|end of|end-|as of|as at|at|on|dated|since|before|after|by"
-                        r"|due|maturing|(?:year|period|months|weeks) to)\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$", re.IGNORECASE)
+                        r"|due|maturing|(?:year|period|months|weeks) to)\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$",
+                        re.IGNORECASE)
 _NUMERIC_DATE_RE = re.compile(r"\b(0?[1-9]|1[0-2])/\d{1,2}/(?:19|20)?\d\d\b")  # "09/30/2015"
 
 

@@ -54,7 +54,8 @@ _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "li
 
 
 # "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more.
-_PROCEDURE_RE = re.compile(r"^\s*how (?:(?:do|can|should|would|could|must) (?:i|you|we|one|users?)|to)\b", re.IGNORECASE)
+_PROCEDURE_RE = re.compile(r"^\s*how (?:(?:do|can|should|would|could|must) (?:i|you|we|one|users?)|to)\b",
+                           re.IGNORECASE)
 # "How does Netflix account for its content?", "Where and how does Nike make its shoes?": how a thing is done, told
 # over a section, unless it asks how a figure moved ("How did revenue change?") or how much.
 _HOW_DOES_RE = re.compile(r"^\s*(?:(?:where|why|when) and )?how (?:does|do|did) (?P<rest>.+)", re.IGNORECASE)
