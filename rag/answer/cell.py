@@ -38,7 +38,7 @@ from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
-                                header_words, with_sexes, years)
+                                header_words, with_header_words, years)
 from rag.answer.months import asked_months
 from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, of_latest_year, of_named_statement, other_period,
@@ -129,7 +129,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     by_date = asks_by_date(question)
     percent_asked = bool(_PERCENT_ASKED_RE.search(question))
     order = tokenize(question)
-    asked_words = with_sexes(set(order))
+    asked_words = with_header_words(set(order))
     count_asked = asks_quantity(question) and not percent_asked
     segment = set().union(*asked_segments(question))  # "the Blizzard segment": its column first
     latest = NO_LATEST if asked_months(question) else latest_years(rows)  # a month asked: an undated row is no month's
@@ -148,7 +148,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     subject = subject_words(_PERIOD_WORDS_RE.sub(" ", _STATEMENT_RE.sub(" ", question)), file) - names  # months,
     # quarters and instructions left out (the period is checked apart)
     present_forms = _verb_forms(present)
-    readings = [{word for word in with_sexes(reading & subject) if _verb_forms({word}) <= present_forms}
+    readings = [{word for word in with_header_words(reading & subject) if _verb_forms({word}) <= present_forms}
                 | (reading - subject)  # a misspelt word of the question names no row; a line item's usual name
                 for reading in alias_readings(question, subject)]  # does ("reacquire" stays: "Reacquired")
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}

@@ -150,7 +150,7 @@ _HEADED = {word: head for words, head in ((("women", "woman", "girls", "female")
            for word in tokenize(" ".join(words))}
 
 
-def with_sexes(words: set[str]) -> set[str]:
+def with_header_words(words: set[str]) -> set[str]:
     """Words with the one a table heads its column with for what they name ("women": "Female", "still": "Yet")."""
     return words | {_HEADED[word] for word in words if word in _HEADED}
 
