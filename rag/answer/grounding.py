@@ -163,11 +163,11 @@ def _currency_near(text: str, at: int) -> bool:
 
 # ---------------------------------------------------------------- dates
 
-_MONTHS = {name: number for number, names in enumerate([
+MONTH_NUMBERS = {name: number for number, names in enumerate([
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")], start=1) for name in names}
-_MONTH = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<{g}>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DATE_RE = re.compile(
     r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format(g="m1") + r",?\s+(?P<y1>\d{4})"  # 30 June 2022
     r"|" + _MONTH.format(g="m2") + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4})"  # June 30, 2022
@@ -186,7 +186,7 @@ def dates(text: str) -> list[tuple[str, Date, tuple[int, int]]]:
     for match in _DATE_RE.finditer(text):
         g = match.groupdict()
         month_name = next((g[k] for k in ("m1", "m2", "m4", "m5", "m6") if g[k]), None)
-        month = _MONTHS[month_name.lower().rstrip(".")] if month_name else int(g["m3"]) if g["m3"] else None
+        month = MONTH_NUMBERS[month_name.lower().rstrip(".")] if month_name else int(g["m3"]) if g["m3"] else None
         year = next((int(g[k]) for k in ("y1", "y2", "y3", "y4") if g[k]), None)
         day = next((int(g[k]) for k in ("d1", "d2", "d3", "d5", "d6") if g[k]), None)
         if month_name and month_name.lower() == "may" and day is None and year is None:
@@ -206,7 +206,7 @@ def _date_supported(claim: Date, passage_dates: Iterable[Date], sentence: str) -
     # "the year ended 30 June 2022" written as a table header, the month and the year apart
     year, month, day = claim
     words = _fold(sentence).split()
-    month_words = {name for name, number in _MONTHS.items() if number == month}
+    month_words = {name for name, number in MONTH_NUMBERS.items() if number == month}
     return (month is not None and bool(month_words & set(words)) and (year is None or str(year) in words)
             and (day is None or str(day) in words))
 
@@ -222,7 +222,7 @@ _COMMON = set("""
     nine ten first second third last next new net year years quarter table figure section part chapter item
     mr mrs ms dr inc ltd plc llc co corp company group limited documents document passage passages
     monday tuesday wednesday thursday friday saturday sunday
-""".split()) | set(_MONTHS)
+""".split()) | set(MONTH_NUMBERS)
 _WORD_RE = re.compile(r"[^\W_][\w'\u2019&.-]*")
 
 

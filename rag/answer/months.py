@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
-_MONTH_RE = re.compile(r"\b(?:sept\.?|" + "|".join(rf"{name[:3]}(?:{name[3:]}|\.)?" for name in _NAMES) + r")(?!\w)",
-                       re.IGNORECASE)
+from rag.answer.grounding import MONTH_NUMBERS
+
+_MONTH_RE = re.compile(r"\b(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?(?!\w)", re.IGNORECASE)
 # "year ended May 31", "as of December 31", "at 30 June", "end-March": the end of a longer period, not a month asked
 _CLOSES_RE = re.compile(r"\b(?:ended|ending|ends|end of|end-|as of|as at|at|on|dated|since|before|after|by"
                         r"|due|maturing|(?:year|period|months|weeks) to)\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$",
@@ -26,8 +25,7 @@ _NUMERIC_DATE_RE = re.compile(r"\b(0?[1-9]|1[0-2])/\d{1,2}/(?:19|20)?\d\d\b")  #
 
 def month_of(word: str) -> int | None:
     """The month (1-12) a word names in full or by its abbreviation ("Sept."), else None."""
-    word = word.lower().rstrip(".")
-    return next((n for n, name in enumerate(_NAMES, start=1) if name.startswith(word) and len(word) >= 3), None)
+    return MONTH_NUMBERS.get(word.lower().rstrip("."))
 
 
 def asked_months(question: str) -> set[int]:
