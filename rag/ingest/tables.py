@@ -29,6 +29,7 @@ from rag.ingest.table_rows import (MARKERS_RE, MIN_ROWS, PARENT_MARK, axis_ticks
                                    label_goes_on, label_totals, labels_in_first_column, left_of_labels, line_numbers,
                                    parent_labels, spanned_groups)
 from rag.ingest.table_units import is_unit, row_unit, scale_of, with_scale
+from rag.text import has_cjk
 from rag.ingest.table_words import Line, Word, column_of, group_lines, is_row, line_cells, value_columns
 
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
@@ -256,6 +257,43 @@ def _is_prose(line: Line, width: float) -> bool:
     return len(line.cells) <= 2 and words >= 10 and (line.words[-1].x1 - line.words[0].x0) > 0.6 * width
 
 
+MAX_ITEM_CHARS = 30
+
+
+def _empty_item(line: Line, rows: Sequence[Line]) -> bool:
+    """A Chinese or Japanese line item with no figures, in the rows' label column (ending before their figures), or
+    a line of a long item's label: statements in those languages list every standard item, most of them empty, so
+    runs of them do not end the table."""
+    if len(line.cells) != 1 or not has_cjk(line.text) or len(line.text) > MAX_ITEM_CHARS:
+        return False
+    figures = _figures_start(rows)
+    return figures is not None and line.words[-1].x1 < figures
+
+
+def _cjk_heading(line: Line, rows: Sequence[Line]) -> bool:
+    """A Chinese or Japanese line of words reaching over the rows' figures: a unit or column headers, which begin
+    another table rather than going on with this one."""
+    if not has_cjk(line.text) or line.figures():
+        return False
+    figures = _figures_start(rows)
+    return figures is not None and any(cell.x0 >= figures - 20 for cell in line.cells)
+
+
+def _figures_start(rows: Sequence[Line]) -> float | None:
+    """Where the rows' figures begin (a page number, a lone figure without a label, is no row's)."""
+    starts = [cell.x0 for row in rows if row.label() or len(row.figures()) > 1 for cell in row.figures()]
+    return min(starts) if starts else None
+
+
+def _items_above(lines: list[Line], start: int, last_row: int) -> int:
+    """Where a region begins once the empty line items just above its first row are taken in (the top of a Chinese
+    statement continued from the page before: "在建工程 / 工程物资 / ..." before its first figures)."""
+    while start > 0 and _empty_item(lines[start - 1], lines[start:last_row + 1]) and \
+            lines[start].top - lines[start - 1].bottom <= 4 * lines[start].height:
+        start -= 1
+    return start
+
+
 def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
     """Runs of lines [start, end) holding at least MIN_ROWS rows of figures, broken by prose or wide gaps."""
     if not lines:
@@ -265,30 +303,39 @@ def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
     start = None
     rows = 0
     last_row = None
+    last_item = None  # the last row, or the last empty line item after it (a Chinese statement's "应收保费")
     for i, line in enumerate(lines):
         row = is_row(line)
-        gap_break = last_row is not None and line.top - lines[last_row].bottom > 4 * line.height
+        if start is not None and not row and _empty_item(line, lines[start:last_row + 1]):
+            last_item = i
+            continue
+        if start is not None and not row and _cjk_heading(line, lines[start:last_row + 1]):
+            if rows >= MIN_ROWS:  # the next statement's "单位：元" or "项目 本期发生额 上期发生额"
+                regions.append((_items_above(lines, start, last_row), last_row + 1))
+            start, rows, last_row = None, 0, None
+            continue
+        gap_break = last_row is not None and line.top - lines[max(last_row, last_item or 0)].bottom > 4 * line.height
         # a row of years below rows of figures heads a new table (a five-year summary's "As of 30 June" part),
         # whose columns may sit elsewhere
         new_header = row and start is not None and rows >= MIN_ROWS and is_year_row(line) and not is_year_row(
             lines[last_row])
         if new_header:
-            regions.append((start, last_row + 1))
+            regions.append((_items_above(lines, start, last_row), last_row + 1))
             start, rows, last_row, gap_break = None, 0, None, False
         if row and not gap_break:
             if start is None:
                 start, rows = i, 0
             rows += 1
-            last_row = i
+            last_row = last_item = i
             continue
-        if start is not None and (gap_break or _is_prose(line, width) or i - last_row > 3):
+        if start is not None and (gap_break or _is_prose(line, width) or i - max(last_row, last_item or 0) > 3):
             if rows >= MIN_ROWS:
-                regions.append((start, last_row + 1))
+                regions.append((_items_above(lines, start, last_row), last_row + 1))
             start, rows, last_row = None, 0, None
             if row:
                 start, rows, last_row = i, 1, i
     if start is not None and rows >= MIN_ROWS:
-        regions.append((start, last_row + 1))
+        regions.append((_items_above(lines, start, last_row), last_row + 1))
     return regions
 
 
@@ -326,6 +373,10 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
                                          if line.cells and all(cell.x1 <= label_right - 15 for cell in line.cells)
                                          and not is_unit(line.text)]
     pending_label, pending_start = "", None
+    # the right edge of the label column: a Chinese or Japanese label reaching it was wrapped onto the next line
+    labels_right = max((cell.x1 for line in body_rows for cell in line.cells if not cell.figure
+                        and cell.x1 <= label_right), default=0.0)
+    last_label_end = 0.0
     starts: dict[int, tuple[float, float]] = {}  # where each row's label starts and ends, by the row's index
     chars: list[tuple[int, int]] = [w.chars for line in body + above for w in line.words]
     previous: Line | None = None
@@ -351,23 +402,28 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         if not any(values):
             # a label on its own line: the rest of the row above's label, a section title, or the first line of
             # a label wrapped onto the next
-            if not pending_label and rows and rows[-1][1] and after is not None and label_goes_on(
-                    rows[-1][0], label, line.top - after.bottom, line.height):
-                rows[-1] = (f"{rows[-1][0]} {label}", rows[-1][1])
+            wrapped = _cjk_wrapped(label, pending_label or (rows[-1][0] if rows else ""), last_label_end,
+                                   labels_right, line.height)
+            last_label_end = label_end
+            if not pending_label and rows and rows[-1][1] and after is not None and (wrapped or label_goes_on(
+                    rows[-1][0], label, line.top - after.bottom, line.height)):
+                rows[-1] = (_joined(rows[-1][0], label), rows[-1][1])
                 continue
-            if pending_label and label_continues(label):
-                pending_label = f"{pending_label} {label}"
+            if pending_label and (wrapped or label_continues(label)):
+                pending_label = _joined(pending_label, label)
                 continue
             if pending_label:
                 rows.append((pending_label, []))
             pending_label, pending_start = label, label_start
             continue
-        if pending_label and label_continues(label):
-            label, label_start = f"{pending_label} {label}", pending_start
+        if pending_label and (label_continues(label) or _cjk_wrapped(label, pending_label, last_label_end,
+                                                                      labels_right, line.height)):
+            label, label_start = _joined(pending_label, label), pending_start
             pending_label = ""
         elif pending_label:
             rows.append((pending_label, []))
         pending_label = ""
+        last_label_end = label_end or last_label_end
         if label_start is not None and not left_labels:
             starts[len(rows)] = (label_start, label_end)
         rows.append((label.rstrip(" .:").strip(), [clean_value(v) for v in values]))
@@ -390,6 +446,21 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
     rows = [(_glued(label), values) for label, values in rows]
     return Table(headers=headers, rows=rows, caption=_glued(caption), unit=unit, chars=chars, box=box,
                  qualifier=qualifier, edges=[round(col.x1, 1) for col in columns], parents=parents)
+
+
+def _cjk_wrapped(label: str, previous: str, previous_end: float, labels_right: float, height: float) -> bool:
+    """Whether a Chinese or Japanese label goes on from the line above, whose label reached the label column's right
+    edge ("销售商品、提供劳务收到的现" / "金"); a title ending in a colon, or a label closing its bracket, does not."""
+    return has_cjk(label) and has_cjk(previous) and not previous.endswith(("：", ":", "）", ")")) and \
+        previous_end >= labels_right - 0.8 * height
+
+
+def _joined(label: str, more: str) -> str:
+    """A label and its next line: Chinese and Japanese run on without a space."""
+    if not more:
+        return label
+    return f"{label}{more}" if has_cjk(label[-1:]) and has_cjk(more[:1]) or has_cjk(more[:1]) and label[-1:] in "“”（）" \
+        else f"{label} {more}"
 
 
 _LINE_END_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")

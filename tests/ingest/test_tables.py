@@ -948,3 +948,92 @@ def test_the_documents_unit_is_learnt_over_the_whole_file_not_a_part(settings, m
     chunks = chunk_file(ParsedDocument(pages=[*stated, note], page_count=82), "pepsico.pdf", "sha",
                         make_splitter(500, 50))
     assert any(UNIT_NOTE in doc.page_content and "$1,664 million" in doc.page_content for doc in chunks)
+
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian fonts-wqy-zenhei (see .ci/run)
+
+
+def _chinese_statement(path: Path) -> Path:
+    """A Chinese balance sheet as such filings print it: every standard item listed, most of them empty, long items
+    wrapped onto a second line that starts further left, and the statement running on over a second page."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("zh", fname=str(CJK_FONT))
+    page1 = [("流动资产：", None, 22), ("货币资金", ("40,962,331.62", "45,175,761.77"), 28), ("结算备付金", None, 28),
+             ("拆出资金", None, 28), ("以公允价值计量且其变动计入", None, 28), ("当期损益的金融资产", None, 22),
+             ("衍生金融资产", None, 28), ("应收票据", ("50,000.00", "15,878,744.00"), 28),
+             ("应收保费", None, 28), ("应收分保账款", None, 28), ("应收利息", None, 28), ("应收股利", None, 28),
+             ("其他应收款", ("18,267,606.14", "3,123,072.43"), 28), ("存货", ("12,097,633.35", "11,533,044.52"), 28)]
+    page2 = [("持有至到期投资", None, 28), ("长期应收款", None, 28), ("投资性房地产", None, 28),
+             ("固定资产", ("34,456,606.27", "35,705,865.32"), 28), ("在建工程", ("42,574,804.34", "42,553,751.05"), 28),
+             ("工程物资", None, 28), ("销售商品、提供劳务收到的现", ("7,715,912.60", "15,096,149.30"), 28),
+             ("金", None, 22), ("商誉", ("72,097.15", "72,097.15"), 28)]
+    for number, rows in enumerate((page1, page2), start=1):
+        pdf.add_page()
+        pdf.set_font("zh", size=10)
+        pdf.set_xy(60, 12)
+        pdf.cell(0, 5, "东北电气发展股份有限公司 2018 年第一季度报告全文")
+        y = 30
+        if number == 1:
+            for text, x in (("1、合并资产负债表", 20), ("编制单位：东北电气发展股份有限公司", 20), ("单位：元", 175)):
+                pdf.set_xy(x, y)
+                pdf.cell(0, 5, text)
+                y += 8
+            for text, x in (("项目", 40), ("期末余额", 105), ("期初余额", 160)):
+                pdf.set_xy(x, y)
+                pdf.cell(0, 5, text)
+            y += 8
+        for label, values, x in rows:
+            pdf.set_xy(x, y)
+            pdf.cell(0, 5, label)
+            for right, value in zip((130, 185), values or ()):
+                pdf.set_xy(right - 40, y)
+                pdf.cell(40, 5, value, align="R")
+            y += 7
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-wqy-zenhei is not installed (see .ci/run)")
+def test_a_chinese_statement_with_empty_items_is_one_table_with_its_headers_over_both_pages(tmp_path):
+    pdf = _chinese_statement(tmp_path / "statement.pdf")
+    first, second = _page(pdf, 1), _page(pdf, 2)
+    assert len(first.tables) == 1 and len(second.tables) == 1
+    table = first.tables[0]
+    assert table.caption.startswith("1、合并资产负债表") and table.unit == "单位：元"
+    assert table.headers == ["期末余额", "期初余额"] and second.tables[0].headers == ["期末余额", "期初余额"]
+    rows = first.tables[0].row_texts() + second.tables[0].row_texts()
+    assert "货币资金 (单位：元): 期末余额: 40,962,331.62; 期初余额: 45,175,761.77" in rows
+    assert "其他应收款 (单位：元): 期末余额: 18,267,606.14; 期初余额: 3,123,072.43" in rows
+    assert "在建工程 (单位：元): 期末余额: 42,574,804.34; 期初余额: 42,553,751.05" in rows
+    # a wrapped item is one label, without a space between its lines; the running title is no header
+    assert "以公允价值计量且其变动计入当期损益的金融资产" in rows
+    assert any(row.startswith("销售商品、提供劳务收到的现金 (单位：元)") for row in rows)
+    assert not any("报告全文" in header for header in second.tables[0].headers)
+
+
+def test_real_chinese_quarterly_statements_keep_their_titles_and_columns(shared_data):
+    import pypdfium2 as pdfium
+
+    from rag.ingest.pdf_tables import tabled_text
+
+    path = shared_data / "messy" / "chinese_quarterly_report_22p.pdf"
+    if not path.exists():
+        pytest.skip("needs ../shared/data/messy")
+    document = pdfium.PdfDocument(str(path))
+    previous, found = None, {}
+    try:
+        for number in range(9, 16):
+            _text, tables = tabled_text(document[number - 1], number, previous)
+            found[number] = tables
+            previous = tables[-1] if tables else None
+    finally:
+        document.close()
+    assert [t.caption.split(",")[0] for t in found[10]] == ["1、合并资产负债表"]
+    rows = {number: [row for t in tables for row in t.row_texts()] for number, tables in found.items()}
+    assert "在建工程 (单位：元): 期末余额: 42,574,804.34; 期初余额: 42,553,751.05" in rows[10]
+    assert "销售费用 (单位：元): 本期发生额: 764,036.62; 上期发生额: 705,678.32" in rows[15]
+    assert found[15][0].caption == "3、合并利润表"
