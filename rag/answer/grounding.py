@@ -175,7 +175,10 @@ _DATE_RE = re.compile(
     r"|" + _MONTH.format(g="m4") + r",?\s+(?P<y4>\d{4})"  # June 2022
     r"|(?P<d5>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format(g="m5") + r"(?![\w-])"  # 30 June
     r"|" + _MONTH.format(g="m6") + r"\s+(?P<d6>\d{1,2})(?:st|nd|rd|th)?(?!\d)"  # June 30
+    r"|(?P<a8>\d{1,2})/(?P<b8>\d{1,2})/(?P<y8>(?:19|20)\d{2})"  # 01/18/2015 (month first unless it cannot be)
     r")\b", re.IGNORECASE)
+# 2018年4月10日, 2023年3月末 (no word boundary: the characters around are letters to the pattern)
+_CJK_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
 
 Date = tuple[int | None, int | None, int | None]
 
@@ -183,18 +186,25 @@ Date = tuple[int | None, int | None, int | None]
 def dates(text: str) -> list[tuple[str, Date, tuple[int, int]]]:
     """The dates in `text`: (as written, (year, month, day) with None for a part not given, span)."""
     found = []
+    text = text.translate(_FULL_WIDTH)  # one character for one: the spans stay those of `text`
     for match in _DATE_RE.finditer(text):
         g = match.groupdict()
         month_name = next((g[k] for k in ("m1", "m2", "m4", "m5", "m6") if g[k]), None)
         month = MONTH_NUMBERS[month_name.lower().rstrip(".")] if month_name else int(g["m3"]) if g["m3"] else None
-        year = next((int(g[k]) for k in ("y1", "y2", "y3", "y4") if g[k]), None)
+        year = next((int(g[k]) for k in ("y1", "y2", "y3", "y4", "y8") if g[k]), None)
         day = next((int(g[k]) for k in ("d1", "d2", "d3", "d5", "d6") if g[k]), None)
+        if g["a8"]:
+            month, day = (int(g["a8"]), int(g["b8"])) if int(g["a8"]) <= 12 else (int(g["b8"]), int(g["a8"]))
         if month_name and month_name.lower() == "may" and day is None and year is None:
             continue
-        if day is not None and not 1 <= day <= 31:
+        if day is not None and not 1 <= day <= 31 or month is not None and not 1 <= month <= 12:
             continue
         found.append((match.group(), (year, month, day), match.span()))
-    return found
+    for match in _CJK_DATE_RE.finditer(text):
+        month, day = int(match["m"]), int(match["d"]) if match["d"] else None
+        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+            found.append((match.group(), (int(match["y"]), month, day), match.span()))
+    return sorted(found, key=lambda item: item[2])
 
 
 def _date_supported(claim: Date, passage_dates: Iterable[Date], sentence: str) -> bool:

@@ -524,7 +524,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             if not figures(asked[0][1]):  # "-", "n/a": the asked period's cell states nothing
                 against = (unit, f"{unit.where} gives {claim.text} for {other or holding[0][0]} ({unit.label})"
                                  f"{NO_FIGURE}{asked[0][0]} (“{asked[0][1]}”)")
-            else:
+            elif not _supports(claim, unit, asked[0][1], asked_scale, asked[0][0]):  # (the same figure is none)
                 against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                                  + (f"; the answer's {claim.text} is the {other} figure" if other else
                                     f", not {claim.text}"))

@@ -85,3 +85,11 @@ def test_a_columns_thousands_mark_is_no_figure_of_the_answer():
 
     claims = answer_claims("Cash and cash equivalents, 2022 £’000: 121,223 [4].", "What was cash at 30 June 2022?")
     assert [claim.text for claim in claims] == ["121,223"]
+
+
+def test_dates_written_with_slashes_or_in_chinese_and_japanese():
+    from rag.answer.grounding import dates
+
+    assert [d for _, d, _ in dates("Effective: 01/18/2015; received 18/01/2015")] == [(2015, 1, 18), (2015, 1, 18)]
+    assert [d for _, d, _ in dates("公司股票于2018年4月10日复牌，截至２０２３年３月末")] == [(2018, 4, 10), (2023, 3, None)]
+    assert dates("ratio 13/45/2015") == []  # no month 45

@@ -627,3 +627,30 @@ CareFusion (Torrey View): Notice Date: 09/15/2015; City: San Diego; No. Of: 76""
     question = "How many employees were affected by the CareFusion (Torrey View) layoff in San Diego?"
     assert verify("76 employees", [warn], question).verdict == VERIFIED
     assert verify("19 employees", [warn], question).verdict != VERIFIED
+
+
+WARN = """Table: WARN Report, Listing by Notice Date columns: Notice Date | Effective | Received | Company | No. Of
+Exel Inc. (Ontario): Notice Date: 11/11/2015; Effective: 01/18/2015; Received: 11/12/2015; No. Of: 146
+First Transit (San Bernardino): Notice Date: 06/30/2015; Effective: 08/31/2015; Received: 07/01/2015; No. Of: 52"""
+# a table whose header line took the first row's figures (as pdfium wrote Netflix's), all columns of 2014
+DEPOSITS = """As of December 31, 2014
+Table: Gross Gross, Amortized Unrealized Unrealized Estimated (in thousands) columns: Cost $1,007,543 | Gains $— | Fair Value $1,007,543 | investments $—
+Certificate of deposits: Cost $1,007,543: 3,600 thousand; Gains $—: —; Fair Value $1,007,543: 3,600 thousand; investments $—: 3,600 thousand
+Agency securities: Cost $1,007,543: 26,665 thousand; Gains $—: 5 thousand; Fair Value $1,007,543: 26,669 thousand; investments $—: 26,669 thousand"""  # noqa: E501
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("According to the WARN report, what is the effective date of Exel Inc.'s closure in Ontario?", "01/18/2015"),
+    ("On what date did First Transit give notice of its layoff in San Bernardino?",
+     "First Transit gave notice on 06/30/2015."),
+])
+def test_a_date_cell_written_with_slashes_is_one_date(question, answer):
+    verdict = verify(answer, [P(1, "warn.pdf", 8, WARN)], question)
+    assert verdict.verdict == VERIFIED, verdict.reason
+
+
+def test_the_asked_cell_holding_the_answers_figure_is_no_contradiction():
+    verdict = verify("The amortized cost of certificates of deposit as of December 31, 2014 was $3,600 thousand.",
+                     [P(1, "netflix.pdf", 50, DEPOSITS)],
+                     "What was the amortized cost of Netflix's certificates of deposit as of December 31, 2014?")
+    assert verdict.verdict != CONTRADICTED, verdict.reason
