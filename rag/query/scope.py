@@ -39,6 +39,7 @@ _ABOUT_RE = re.compile(r"^\s*what(?:'s| is| are| was| were)\b.{0,160}\babout\s*\
 _PLURAL_HEAD_RE = re.compile(
     r"^\s*(?:what|which)\s+(?P<are>(?:are|were)\s+)?(?:(?:the|its|their|(?:[\w.&-]+\s+){0,2}[\w.&-]+['’]s)\s+)?"
     r"(?:(?!(?:is|was|does|did|do|has|have|had|of|with|for|in|to|by|from|on|at|per)\b)[\w-]+\s+){0,4}?"
+    r"(?!(?:is|was|has|does|as|its|his|this|thus|plus|us|yes|less|unless|perhaps)\b)"  # words ending in s, no plurals
     r"(?P<head>[a-z-]*[a-rt-z]s|[a-z-]+ies)"
     r"(?=\s*\?|\s*$|\s*,|\s+and\s+(?:what|which|how|who)\b"  # "What are its segments, and what does each do?"
     r"|\s+(?:does|do|did|are|were|is|was|has|have|had|can|should|must|will|would|listed|described|named)\b"

@@ -178,3 +178,10 @@ def test_a_table_row_the_question_names_is_close_enough_a_little_below_the_thres
     assert not judge("What is the total for Alabama?", [row], 0.35).passages
     prose = Document("Alaska is a state.", metadata={"source": "nics.pdf", "page": 1, "score": 0.32})
     assert not judge("What is the total for Alaska?", [prose], 0.35).passages
+
+
+def test_a_chinese_question_is_close_to_a_passage_holding_its_words_whatever_the_cosine():
+    """The bundled embedder reads English only: a Chinese passage answering a Chinese question may score 0.23."""
+    boot = [chunk("典型的系统启动过程就像一个四级的火箭，每一级火箭把系统控制权交给下一级。", "ref_zh.pdf", score=0.23)]
+    assert judge("作者把典型的系统启动过程比作什么？", boot, 0.35, 1.0).passages == boot
+    assert "close enough" in judge("公司的注册资本是多少？", boot, 0.35, 1.0).reason  # shares no words with it

@@ -22,6 +22,8 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What are the main sources of revenue described in the report?", DOCUMENT),
     ("What financial risks does the Group say it is exposed to?", DOCUMENT),
     ("What is the main reason for the decline?", FACT),
+    # "is" ends in s but is no plural head
+    ("What size is listed for the synaptic package in the list of package management tools?", FACT),
     # a question whose head is a plural noun asks for a list; a plural measure asks for one figure
     ("What units does the business course cover?", DOCUMENT),
     ("Which regulations did the inspectors find the home was breaching?", DOCUMENT),
