@@ -22,13 +22,13 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from rag.answer.grounding import CJK_SCALES
+from rag.answer.grounding import CJK_SCALES, MONTH_NUMBERS
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.query.languages import LANGUAGE_NAMES, document_languages, language_of, targets  # noqa: F401
 from rag.text import has_cjk, neutralise_special_tokens
 
 MAX_TRANSLATION_TOKENS = 80
-PROMPT_VERSION = 2  # part of the cache key: a changed prompt makes new translations
+PROMPT_VERSION = 3  # part of the cache key: a changed prompt makes new translations
 # Worked examples for the prompt: general questions about no document in particular (a small reader copies their form:
 # a question in, the same question out in the other language, figures and names as written).
 EXAMPLES = (
@@ -147,9 +147,33 @@ def clean_translation(text: str, question: str) -> str:
     line = next((line.strip() for line in text.strip().splitlines() if line.strip()), "")
     line = re.sub(r"^(?:translation|翻译|翻訳|译文|訳)\s*[:：]\s*", "", line, flags=re.IGNORECASE)
     line = line.strip().strip("\"'“”「」『』").strip()
+    line = without_inventions(line, question)
     if not line or line == question.strip():
         return ""
     return line
+
+
+# the examples' own names, which a small reader copies into other questions ("ABC Holdingsの信用ライン...")
+_EXAMPLE_NAMES = {word for example in EXAMPLES for text in example.values()
+                  for word in re.findall(r"(?<=\s)[A-Z][A-Za-z]+", text)}  # (not "What" opening a question)
+# a number with what dates or counts it, and a "from"/"to" after it: "1月31日まで", "2020年10月1日から"
+_NUMBER_PHRASE_RE = re.compile(r"(?<![\d.,])(\d+)(?:\s*[年月日号時点])?(?:から|まで|至|到)?")
+
+
+def without_inventions(translation: str, question: str) -> str:
+    """The translation without numbers the question does not hold (a month it names counts: "March" is 3) and
+    without the worked examples' names it does not use: a 0.5B reader adds dates ("2018年1月1日から1月31日まで" for
+    "the first quarter of 2018") and copies "ABC Holdings" from the examples, and either sends the search to the
+    wrong pages."""
+    plain = unicodedata.normalize("NFKC", question)
+    allowed = {str(int(n)) for n in re.findall(r"\d+", plain)}
+    words = {word.lower() for word in re.findall(r"[A-Za-z0-9]+", plain)}
+    allowed |= {str(MONTH_NUMBERS[w]) for w in words if w in MONTH_NUMBERS}
+    text = _NUMBER_PHRASE_RE.sub(lambda m: m.group(0) if str(int(m.group(1))) in allowed else "",
+                                 translation)
+    for name in _EXAMPLE_NAMES - set(re.findall(r"[A-Za-z]+", plain)):
+        text = re.sub(rf"(?<![A-Za-z]){name}(?![A-Za-z])\s*", "", text)
+    return " ".join(text.split()).strip(" 、，,の的")
 
 
 _SCALE_WORDS = "万亿|萬億|千万|千萬|百万|百萬|亿|億|万|萬|千"

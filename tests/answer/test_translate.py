@@ -90,3 +90,16 @@ def test_chinese_and_japanese_amounts_are_glossed_in_english_for_an_english_answ
     from rag.answer.translate import gloss_amounts
 
     assert gloss_amounts(text) == glossed
+
+
+def test_numbers_and_example_names_the_question_does_not_hold_are_taken_out_of_a_translation():
+    from rag.answer.translate import without_inventions
+
+    asked = "What was the closing balance of cash in the cash flow statement for the first quarter of 2018?"
+    assert without_inventions("2018年1月1日から1月31日までの cash flow statementの残高は？", asked) == \
+        "2018年の cash flow statementの残高は？"
+    credit = "How much of its credit line with China CITIC Bank had the issuer used by the end of March 2023?"
+    assert without_inventions("2023年3月31日，ABC Holdings的信用行与中国 CITIC Bank使用了多少钱？", credit) == \
+        "2023年3月，的信用行与中国 CITIC Bank使用了多少钱？"
+    assert without_inventions("公司2020年的净利润是多少？", "What was the net profit of the company in 2020?") == \
+        "公司2020年的净利润是多少？"
