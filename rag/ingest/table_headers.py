@@ -18,10 +18,7 @@ from rag.ingest.table_units import UNIT_RE, is_unit, short_unit
 from rag.ingest.table_words import Cell, Column, Line, Word, is_row, is_year
 from rag.text import has_cjk
 
-_CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b"
-                               # Chinese/Japanese numbered titles: "1、合并资产负债表", "（二）利润表", "表３"
-                               r"|^(?:[\d０-９一二三四五六七八九十]{1,3}[、．]|[（(][\d一二三四五六七八九十]{1,3}[）)]|[表図]\s*[\d０-９])"
-                               r"\s*[\u3040-\u30ff\u4e00-\u9fff]", re.IGNORECASE)
+_CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -278,9 +275,10 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
             captions[0] = f"{text[start + 2:] if start >= 0 else text} {captions[0]}"
             continue
         numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
-        # a sentence, not one that introduces the table
-        long = (len(text) > 100 or has_cjk(text) and len(text) > 50) and not text.endswith((":", "："))
-        if long or is_row(line) and not numbered or text.endswith((".", "。")) or len(captions) >= 2 and not numbered:
+        long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
+        # (Chinese and Japanese lines are short: the paragraph introducing the table takes three)
+        most = 3 if has_cjk(text) else 2
+        if long or is_row(line) and not numbered or text.endswith(".") or len(captions) >= most and not numbered:
             break  # (a numbered title over two short lines still heads it: "TABLE 125: ... - 1997" over "(As at
             # end-March)" and the unit)
         captions.insert(0, text)
