@@ -58,19 +58,22 @@ class Verdict:
 
 
 def judge(question: str | QueryAnalysis, passages: Sequence[Document], score_threshold: float,
-          max_missing: float = 1.0) -> Verdict:
+          max_missing: float = 1.0, translations: Sequence[str] = ()) -> Verdict:
     """Which of `passages` can answer `question` (its text, or the `QueryAnalysis` the retriever was given), or why
     none can.
 
-    `max_missing` below 1 turns on the checks of what the question names (`unmentioned`). (A rule that refused
+    `max_missing` below 1 turns on the checks of what the question names (`unmentioned`). `translations` are the
+    question in the documents' languages (`rag.answer.translate`): a passage holding enough of one is about it. (A rule that refused
     questions containing an ordinary word about looks, "colour", "font", "background", was dropped: it refused
     answerable questions on documents it was not written from and caught no unanswerable one there.)
     """
     question = analysed(question)
     asked = set(tokenize(question.question))
+    cjk_words = [asked] if question.mostly_cjk else []
+    cjk_words += [set(tokenize(text)) for text in translations if mostly_cjk(text)]
     kept = [doc for doc in passages
             if _close_enough(doc, score_threshold, question.contacts, question.content_words, asked)
-            or question.mostly_cjk and _shares_cjk_words(doc, asked)]
+            or any(_shares_cjk_words(doc, words) for words in cjk_words)]
     if not kept:
         return Verdict(reason="no passage is close enough to the question")
     if max_missing >= 1.0:
@@ -153,13 +156,15 @@ def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str
     return bool(doc.metadata.get("named_page")) and set(words) <= mentioned_tokens([doc])
 
 
-CJK_SHARE = 0.4  # of a Chinese/Japanese question's character pairs a passage must hold to be about it
+CJK_SHARE = 0.35  # of a Chinese/Japanese question's character pairs a passage must hold to be about it
+_KANA_ONLY_RE = re.compile(r"^[\u3040-\u309f]+$")  # "です", "すか": Japanese grammar, no subject
 
 
 def _shares_cjk_words(doc: Document, asked: set[str]) -> bool:
-    """Whether a passage holds `CJK_SHARE` of a Chinese or Japanese question's search tokens (character pairs): the
-    bundled embedder reads English only, so its cosine says nothing about such a question (0.23-0.34 for passages
-    that answer it, measured on held-out questions)."""
+    """Whether a passage holds `CJK_SHARE` of a Chinese or Japanese question's search tokens (character pairs), or
+    of its translation's: the bundled embedder reads English only, so its cosine says nothing about such a question
+    (0.23-0.34 for passages that answer it, measured on held-out questions; 0.03 for an English question's)."""
+    asked = {token for token in asked if not _KANA_ONLY_RE.match(token)}
     return bool(asked) and len(asked & set(tokenize(chunk_search_text(doc)))) >= CJK_SHARE * len(asked)
 
 

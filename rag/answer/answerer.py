@@ -169,7 +169,8 @@ class Answerer:
         docs = self._retrieve(analysis, also)
         retrieval_seconds = time.perf_counter() - started
         whole = self._whole_document(analysis, docs) if analysis.scope == DOCUMENT else None
-        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms)
+        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms,
+                        [text for text, _files in also])
         if whole is not None and (verdict.passages or not whole.topic):  # a summary needs no passage near it
             verdict = replace(verdict, passages=whole.passages)
         displayed = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata)

@@ -185,3 +185,11 @@ def test_a_chinese_question_is_close_to_a_passage_holding_its_words_whatever_the
     boot = [chunk("典型的系统启动过程就像一个四级的火箭，每一级火箭把系统控制权交给下一级。", "ref_zh.pdf", score=0.23)]
     assert judge("作者把典型的系统启动过程比作什么？", boot, 0.35, 1.0).passages == boot
     assert "close enough" in judge("公司的注册资本是多少？", boot, 0.35, 1.0).reason  # shares no words with it
+
+
+def test_an_english_question_is_close_to_a_chinese_or_japanese_passage_holding_its_translation():
+    manual = [chunk("潤滑油は専用のＭＳオイルＬ３２を使用してください。運転時間が２，０００時間に達するごとに交換。",
+                    "manual_ja.pdf", score=0.03)]
+    asked = "Which lubricating oil must be used with the MS series?"
+    assert "close enough" in judge(asked, manual, 0.35, 1.0).reason
+    assert judge(asked, manual, 0.35, 1.0, ["ＭＳシリーズに使用する潤滑油は何ですか？"]).passages == manual
