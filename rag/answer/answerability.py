@@ -156,7 +156,7 @@ def _close_enough(doc: Document, score_threshold: float, asked_contacts: set[str
     return bool(doc.metadata.get("named_page")) and set(words) <= mentioned_tokens([doc])
 
 
-CJK_SHARE = 0.35  # of a Chinese/Japanese question's character pairs a passage must hold to be about it
+CJK_SHARE = 0.3  # of a Chinese/Japanese question's character pairs a passage must hold to be about it
 _KANA_ONLY_RE = re.compile(r"^[\u3040-\u309f]+$")  # "です", "すか": Japanese grammar, no subject
 
 
