@@ -14,7 +14,9 @@ over the FinanceBench filings, the 20-F and the CVS 10-K (`folder`: financebench
 from the documents alone and run once before any change. table_questions_8.jsonl: one cell on each of 30 table pages
 of the FinanceBench filings drawn at random (seeded) from the pages no earlier set used, and 6 questions whose year or
 breakdown the filing never states (checked over its whole text), written in session 23 and run once before any
-change."""
+change. table_questions_9.jsonl and table_questions_10.jsonl: the same way over the FinanceBench filings, messy and
+MMLongBench PDFs (`folder`), written by helpers that read only the documents (set 10 on 7 December, pages drawn with
+seed 10 among the table pages no earlier set used) and run once before any change."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ SETS = {"table_questions.jsonl": (25, 4), "table_questions_2.jsonl": (24, 10),
         "table_questions_3.jsonl": (28, 4), "table_questions_4.jsonl": (30, 4),
         "table_questions_5.jsonl": (31, 5), "table_questions_6.jsonl": (30, 6),
         "table_questions_7.jsonl": (30, 6), "table_questions_8.jsonl": (30, 6),
-        "table_questions_9.jsonl": (30, 6)}  # (cells, not covered)
+        "table_questions_9.jsonl": (30, 6), "table_questions_10.jsonl": (30, 6)}  # (cells, not covered)
 FINANCEBENCH_SETS = ("table_questions.jsonl", "table_questions_2.jsonl", "table_questions_3.jsonl",
                      "table_questions_8.jsonl")
 
@@ -78,11 +80,15 @@ def test_every_evidence_page_prints_an_answer_key(questions):
 
 
 @pytest.mark.shared
-def test_set_9s_evidence_pages_print_an_answer_key():
-    """Set 9 asks of two folders: the FinanceBench filings and three of the messy PDFs (its `folder` field)."""
-    rows = [json.loads(line) for line in (DATA / "table_questions_9.jsonl").read_text(encoding="utf-8").splitlines()]
-    questions, _ = load_questions(DATA / "table_questions_9.jsonl")
-    folders = {"financebench": _shared_data() / "financebench" / "pdfs", "messy": _shared_data() / "messy"}
+@pytest.mark.parametrize("name", ["table_questions_9.jsonl", "table_questions_10.jsonl"])
+def test_sets_9_and_10s_evidence_pages_print_an_answer_key(name):
+    """Sets 9 and 10 ask of several folders: the FinanceBench filings, messy PDFs and (set 10) an MMLongBench report
+    (their `folder` field)."""
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+    questions, _ = load_questions(DATA / name)
+    shared = _shared_data()
+    folders = {"financebench": shared / "financebench" / "pdfs", "messy": shared / "messy",
+               "mmlongbench": shared / "mmlongbench" / "pdfs"}
     if not all(folder.is_dir() for folder in folders.values()):
         pytest.skip("../shared/data not available (set DOCQA_SHARED_DATA)")
     for folder_name, folder in folders.items():
