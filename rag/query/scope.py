@@ -51,7 +51,8 @@ _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "li
              "values", "prices", "years", "dates", "hours", "days", "months", "minutes", "weeks", "holdings",
              "inventories", "wages", "salaries", "benefits", "obligations", "commitments", "securities", "equities",
              "investments", "cents", "dollars", "pounds", "euros", "purchases", "equivalents", "expenditures",
-             "provisions", "charges", "allowances", "impairments", "deposits", "loans", "outflows", "inflows"}
+             "provisions", "charges", "allowances", "impairments", "deposits", "loans", "outflows", "inflows",
+             "gains", "increases", "decreases", "reductions", "additions", "balances", "credits", "deductions"}
 
 
 # "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more.

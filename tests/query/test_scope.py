@@ -22,6 +22,7 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("What are the main sources of revenue described in the report?", DOCUMENT),
     ("What financial risks does the Group say it is exposed to?", DOCUMENT),
     ("What is the main reason for the decline?", FACT),
+    ("What gross unrealized gains did Adobe have on its short-term corporate bonds as of November 27, 2015?", FACT),
     # "is" ends in s but is no plural head
     ("What size is listed for the synaptic package in the list of package management tools?", FACT),
     # a question whose head is a plural noun asks for a list; a plural measure asks for one figure
