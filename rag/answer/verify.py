@@ -96,6 +96,16 @@ def subject_words(question: str, file: str = "") -> set[str]:
             and len(t) > 1} | ampersand_words(question)
 
 
+_PERIOD_CODE_RE = re.compile(r"(?:fy|q|h)\d+|\d+(?:q|h|st|nd|rd|th)")  # "fy2021", "q3", "2q", "1st": periods
+
+
+def asked_codes(question: str) -> set[str]:
+    """Identifiers the question names, mixing letters and digits ("i386", "libc6", "ms700" is "ms" and "700"): a
+    sentence stating the answer must name them too."""
+    return {t for t in tokenize(question) if len(t) >= 4 and any(c.isdigit() for c in t)
+            and any(c.isalpha() for c in t) and not _PERIOD_CODE_RE.fullmatch(t)}
+
+
 _END_OF_RE = re.compile(r"\b(?:at|as of) the end of\b", re.IGNORECASE)
 _PERIOD_END = frozenset(tokenize("end period"))
 
@@ -379,9 +389,12 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
                                    tokenize(question), question, rivals)
     if found is not None:
         return found, None
+    codes = asked_codes(question)
     for unit in units:
         if unit.kind == "row" or not _supports(claim, unit, asked_scale=asked_scale):
             continue
+        if not codes <= set(tokenize(unit.text)):
+            continue  # "i386" asked: a sentence about amd64's count states another thing's figure
         if difference and not stated_as_change(unit.text, _claim_start(claim, unit.text)):
             continue  # "the dividend was Rs. 1,645.27" is a level, not how much higher it was
         words = set(tokenize(unit.text))

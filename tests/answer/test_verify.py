@@ -654,3 +654,11 @@ def test_the_asked_cell_holding_the_answers_figure_is_no_contradiction():
                      [P(1, "netflix.pdf", 50, DEPOSITS)],
                      "What was the amortized cost of Netflix's certificates of deposit as of December 31, 2014?")
     assert verdict.verdict != CONTRADICTED, verdict.reason
+
+
+def test_an_identifier_the_question_names_must_be_in_the_sentence_stating_the_figure():
+    page = [P(1, "debian_ja.pdf", 1, "Debian は amd64 アーキテクチャーでは 68980 個のパッケージが利用できます。")]
+    assert verify("68980 個です。", page, "amd64 アーキテクチャーでは、いくつのパッケージが利用できますか？").verdict \
+        == VERIFIED
+    assert verify("68980 個です。", page, "i386 アーキテクチャーでは、いくつのパッケージが利用できますか？").verdict \
+        != VERIFIED
