@@ -106,6 +106,11 @@ def asked_codes(question: str) -> set[str]:
             and any(c.isalpha() for c in t) and not _PERIOD_CODE_RE.fullmatch(t)}
 
 
+def _names_codes(codes: set[str], words: set[str]) -> bool:
+    """Whether `words` hold each code, whole or written apart ("Llama 2" for "llama2")."""
+    return all(code in words or set(re.findall(r"[^\W\d_]+|\d+", code)) <= words for code in codes)
+
+
 _END_OF_RE = re.compile(r"\b(?:at|as of) the end of\b", re.IGNORECASE)
 _PERIOD_END = frozenset(tokenize("end period"))
 
@@ -393,7 +398,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     for unit in units:
         if unit.kind == "row" or not _supports(claim, unit, asked_scale=asked_scale):
             continue
-        if not codes <= set(tokenize(unit.text)):
+        if not _names_codes(codes, set(tokenize(unit.text))):
             continue  # "i386" asked: a sentence about amd64's count states another thing's figure
         if difference and not stated_as_change(unit.text, _claim_start(claim, unit.text)):
             continue  # "the dividend was Rs. 1,645.27" is a level, not how much higher it was
