@@ -481,7 +481,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     column is the one whose header the question names by its words (`named_column`, e.g. a monitor model)."""
     subject = with_header_words(subject)
     segment = set().union(*asked_segments(question))  # the column of the segment the question names, if any
-    rows = segment_rows(year_rows(rows, period), question)
+    rows = [row for row in segment_rows(year_rows(rows, period), question) if _names_measure(row, subject)]
     months = asked_months(question)
     latest = NO_LATEST if months else latest_years(rivals or rows)  # a month asked: an undated row is no month's
     days = asked_days(question)
@@ -587,6 +587,19 @@ def _particular_table(claim: Claim, unit: Unit, rows: Sequence[Unit], period: se
         if not (mine - theirs) & asked_words and len(mine - theirs) > len(theirs - mine):
             return True
     return False
+
+
+# measures a row names in its label, title or columns when it states them: "How much tax did Adobe record on
+# foreign currency translation adjustments?" is not answered by the adjustments' own row
+_NAMED_MEASURES = frozenset(tokenize("tax interest depreciation amortization dividend"))
+
+
+def _names_measure(row: Unit, subject: set[str]) -> bool:
+    measures = subject & _NAMED_MEASURES
+    if not measures:
+        return True
+    words = set(tokenize(f"{row.label} {' '.join(head for head, _ in row.cells)}")) | _caption_words(row)
+    return measures <= words
 
 
 def _caption_words(row: Unit) -> set[str]:

@@ -662,3 +662,13 @@ def test_an_identifier_the_question_names_must_be_in_the_sentence_stating_the_fi
         == VERIFIED
     assert verify("68980 個です。", page, "i386 アーキテクチャーでは、いくつのパッケージが利用できますか？").verdict \
         != VERIFIED
+
+
+def test_a_measure_the_question_names_must_be_named_by_the_row():
+    oci = [P(1, "adobe.pdf", 61, "Table: CONSOLIDATED STATEMENTS OF COMPREHENSIVE INCOME (In thousands) columns: "
+                               "2015 | 2014 | 2013\nForeign currency translation adjustments (In thousands): "
+                               "2015: (123,065); 2014: (75,872); 2013: 21,826")]
+    asked = "How much tax did Adobe record on foreign currency translation adjustments in fiscal 2013?"
+    assert verify("21,826 thousand", oci, asked).verdict != VERIFIED
+    assert verify("21,826 thousand", oci, asked.replace("How much tax did Adobe record on", "What were")).verdict \
+        == VERIFIED
