@@ -542,16 +542,19 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
             if not figures(asked[0][1]):  # "-", "n/a": the asked period's cell states nothing
                 against = (unit, f"{unit.where} gives {claim.text} for {other or holding[0][0]} ({unit.label})"
                                  f"{NO_FIGURE}{asked[0][0]} (“{asked[0][1]}”)")
-            elif not _supports(claim, unit, asked[0][1], asked_scale, asked[0][0]):  # (the same figure is none)
+            elif not _supports(claim, unit, asked[0][1], asked_scale, asked[0][0]):
                 against = (unit, f"{unit.where} gives {asked[0][1]} for {asked[0][0]} ({unit.label})"
                                  + (f"; the answer's {claim.text} is the {other} figure" if other else
                                     f", not {claim.text}"))
+            else:  # the asked cell is the answer's own figure, in a row of another year ("2017:" over it)
+                against = _other_year(claim, unit, holding, period, by_date, best_rows)
         elif holding and named and near_best and against is None and _label_within(unit.label, subject,
                                                                                     own_name(unit.file)):
             if period and not dated and not_of_years(unit, period) and named in holding:  # another year's table
                 table_years = ", ".join(map(str, sorted(years(table_caption(unit.context)) - period)))
-                against = (unit, f"{unit.where} gives {claim.text} for {named[0]} ({unit.label}) in its table of "
-                                 f"{table_years or 'another year'}, not {', '.join(map(str, sorted(period)))}")
+                against = _other_year(claim, unit, holding, period, by_date, best_rows) or (
+                    unit, f"{unit.where} gives {claim.text} for {named[0]} ({unit.label}) in its table of "
+                          f"{table_years or 'another year'}, not {', '.join(map(str, sorted(period)))}")
             else:
                 against = (unit, f"{unit.where} gives {named[1]} for {named[0]} ({unit.label}); the answer's "
                                  f"{claim.text} is the {holding[0][0] or 'other'} figure")
@@ -645,12 +648,19 @@ def _other_year(claim: Claim, unit: Unit, holding: list[tuple[str, str]], period
                 best_rows: list[Unit]) -> tuple[Unit, str] | None:
     """The answer's figure is the row's value for another year, and no row naming the subject as well has a column
     for the asked year ("fiscal 2023" asked, the release's tables end at fiscal 2022)."""
-    stated = {year for head, _ in holding for year in column_years(head, by_date)}
-    if not stated or stated & period or any(asked_cells(row, period, by_date) for row in best_rows):
+    stated = {year for head, _ in holding for year in column_years(head, by_date)} or _row_years(unit)
+    if not stated or stated & period or any(asked_cells(row, period, by_date) or _row_years(row) & period
+                                            for row in best_rows):
         return None
     fiscal = "fiscal " if any(FISCAL_LABEL_RE.search(head) for head, _ in holding) else ""
     return (unit, f"{unit.where} gives {claim.text} for {fiscal}{', '.join(map(str, sorted(stated)))} ({unit.label})"
                   f"{NO_FIGURE}{fiscal}{', '.join(map(str, sorted(period)))}")
+
+
+def _row_years(row: Unit) -> set[int]:
+    """The years a row states of its own, in its label or the title it stands under ("2017:" over a segment table's
+    rows whose columns are segments)."""
+    return years(row.label) | years(row.period) | years(row.section)
 
 
 NO_FIGURE = " and no figure for "  # how `_other_year` ends its reason: the asked period is stated nowhere

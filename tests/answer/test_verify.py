@@ -672,3 +672,18 @@ def test_a_measure_the_question_names_must_be_named_by_the_row():
     assert verify("21,826 thousand", oci, asked).verdict != VERIFIED
     assert verify("21,826 thousand", oci, asked.replace("How much tax did Adobe record on", "What were")).verdict \
         == VERIFIED
+
+
+SEGMENTS = """Table (In millions) columns: Pharmacy Services | Retail/ LTC | Consolidated Totals
+2017:
+Revenues from customers: Pharmacy Services: 130,596 million; Retail/ LTC: 79,398 million; Consolidated Totals: 184,765 million
+2016:
+Revenues from customers: Pharmacy Services: 119,963 million; Retail/ LTC: 81,100 million; Consolidated Totals: 177,526 million"""  # noqa: E501
+
+
+def test_a_segment_tables_row_under_another_year_is_that_years_figure():
+    page = [P(1, "cvs.pdf", 371, SEGMENTS)]
+    asked = "What were the revenues from customers of CVS Health's Pharmacy Services segment in {}?"
+    assert verify("130,596 million", page, asked.format(2017)).verdict == VERIFIED
+    absent = verify("130,596 million", page, asked.format(2015))
+    assert absent.verdict == CONTRADICTED and "2017" in absent.reason and "no figure for 2015" in absent.reason
