@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from rag.ingest.fiscal_years import early_year
-from rag.text import tokenize
+from rag.text import has_cjk, tokenize
 
 YEAR_RE = re.compile(r"(?<![\d,.])(?:FY\s?|fiscal\s(?:year\s)?)?((?:19|20)\d{2})(?!\d|,\d)|\bFY\s?'?(\d{2})\b",
                      re.IGNORECASE)
@@ -116,10 +116,14 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str], order:
     "long gun redemption checks", "Handgun" over "Redemption Handgun" for "handgun checks"); None when none is
     named or two equally."""
     pairs = set(zip(order, order[1:]))
+    # Chinese/Japanese headers share their measure's characters ("本期发生额", "上期发生额"): the pairs all of them hold
+    # name no column, and the rest must be named
+    common = set.intersection(*(_header_terms(head) for head, _ in cells)) \
+        if len(cells) > 1 and all(has_cjk(head) for head, _ in cells) else set()
 
     def score(head: str) -> tuple[int, int, float]:
-        named = header_words(head, asked_words)
-        words = _header_terms(head)
+        words = _header_terms(head) - common or _header_terms(head)
+        named = words & asked_words if len(words & asked_words) >= max(1, 0.5 * len(words)) else set()
         tokens = tokenize(head)
         in_order = sum(pair in pairs for pair in zip(tokens, tokens[1:])) if named else 0
         return len(named), in_order, len(named) / len(words) if words else 0.0
@@ -150,9 +154,17 @@ _HEADED = {word: head for words, head in ((("women", "woman", "girls", "female")
            for word in tokenize(" ".join(words))}
 
 
+# Chinese statements head their columns 本期发生额 / 上期发生额 and 期末余额 / 期初余额 (or 年初余额): the period a
+# question names as 本报告期 / 当期 is 本期, 上年同期 / 去年同期 is 上期 (as character pairs, the search tokens).
+_CJK_HEADED = ((("本报", "报告", "告期"), "本期"), (("当期",), "本期"), (("上年", "年同", "同期"), "上期"),
+               (("去年", "年同", "同期"), "上期"), (("年初",), "期初"), (("期初",), "年初"))
+
+
 def with_header_words(words: set[str]) -> set[str]:
-    """Words with the one a table heads its column with for what they name ("women": "Female", "still": "Yet")."""
-    return words | {_HEADED[word] for word in words if word in _HEADED}
+    """Words with the one a table heads its column with for what they name ("women": "Female", "still": "Yet",
+    本报告期: 本期)."""
+    return words | {_HEADED[word] for word in words if word in _HEADED} | {
+        head for pairs, head in _CJK_HEADED if set(pairs) <= words}
 
 
 _COUNT_VALUE_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)

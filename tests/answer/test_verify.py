@@ -687,3 +687,17 @@ def test_a_segment_tables_row_under_another_year_is_that_years_figure():
     assert verify("130,596 million", page, asked.format(2017)).verdict == VERIFIED
     absent = verify("130,596 million", page, asked.format(2015))
     assert absent.verdict == CONTRADICTED and "2017" in absent.reason and "no figure for 2015" in absent.reason
+
+
+INCOME_ZH = """Table: 3、合并利润表 (continued) (单位：元) columns: 本期发生额 | 上期发生额
+销售费用 (单位：元): 本期发生额: 764,036.62; 上期发生额: 705,678.32
+管理费用 (单位：元): 本期发生额: 7,838,102.12; 上期发生额: 15,753,158.14"""
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("本报告期合并利润表中的销售费用是多少？", "本报告期的销售费用是764,036.62元。", VERIFIED),  # 本报告期: 本期发生额
+    ("上年同期的销售费用是多少？", "705,678.32元", VERIFIED),  # 上年同期: 上期发生额
+    ("本报告期合并利润表中的销售费用是多少？", "705,678.32元", CONTRADICTED),
+])
+def test_a_chinese_statements_columns_are_named_by_the_period_words_of_the_question(question, answer, expected):
+    assert verify(answer, [P(1, "report_zh.pdf", 15, INCOME_ZH)], question).verdict == expected
