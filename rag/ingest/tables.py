@@ -29,8 +29,8 @@ from rag.ingest.table_rows import (MARKERS_RE, MIN_ROWS, PARENT_MARK, axis_ticks
                                    label_goes_on, label_totals, labels_in_first_column, left_of_labels, line_numbers,
                                    parent_labels, spanned_groups)
 from rag.ingest.table_units import is_unit, row_unit, scale_of, with_scale
-from rag.text import has_cjk
 from rag.ingest.table_words import Line, Word, column_of, group_lines, is_row, line_cells, value_columns
+from rag.text import has_cjk
 
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
