@@ -63,9 +63,9 @@ def judge(question: str | QueryAnalysis, passages: Sequence[Document], score_thr
     none can.
 
     `max_missing` below 1 turns on the checks of what the question names (`unmentioned`). `translations` are the
-    question in the documents' languages (`rag.answer.translate`): a passage holding enough of one is about it. (A rule that refused
-    questions containing an ordinary word about looks, "colour", "font", "background", was dropped: it refused
-    answerable questions on documents it was not written from and caught no unanswerable one there.)
+    question in the documents' languages (`rag.answer.translate`): a passage holding enough of one is about it.
+    (A rule that refused questions containing an ordinary word about looks, "colour", "font", "background", was
+    dropped: it refused answerable questions on documents it was not written from and caught no unanswerable one.)
     """
     question = analysed(question)
     asked = set(tokenize(question.question))
@@ -73,7 +73,7 @@ def judge(question: str | QueryAnalysis, passages: Sequence[Document], score_thr
     cjk_words += [set(tokenize(text)) for text in translations if mostly_cjk(text)]
     kept = [doc for doc in passages
             if _close_enough(doc, score_threshold, question.contacts, question.content_words, asked)
-            or any(_shares_cjk_words(doc, words) for words in cjk_words)]
+            or cjk_words and _shares_cjk_words(set(tokenize(chunk_search_text(doc))), cjk_words)]
     if not kept:
         return Verdict(reason="no passage is close enough to the question")
     if max_missing >= 1.0:
@@ -160,12 +160,15 @@ CJK_SHARE = 0.3  # of a Chinese/Japanese question's character pairs a passage mu
 _KANA_ONLY_RE = re.compile(r"^[\u3040-\u309f]+$")  # "です", "すか": Japanese grammar, no subject
 
 
-def _shares_cjk_words(doc: Document, asked: set[str]) -> bool:
-    """Whether a passage holds `CJK_SHARE` of a Chinese or Japanese question's search tokens (character pairs), or
+def _shares_cjk_words(passage: set[str], questions: Sequence[set[str]]) -> bool:
+    """Whether a passage's search tokens hold `CJK_SHARE` of a Chinese or Japanese question's (character pairs), or
     of its translation's: the bundled embedder reads English only, so its cosine says nothing about such a question
     (0.23-0.34 for passages that answer it, measured on held-out questions; 0.03 for an English question's)."""
-    asked = {token for token in asked if not _KANA_ONLY_RE.match(token)}
-    return bool(asked) and len(asked & set(tokenize(chunk_search_text(doc)))) >= CJK_SHARE * len(asked)
+    for asked in questions:
+        asked = {token for token in asked if not _KANA_ONLY_RE.match(token)}
+        if asked and len(asked & passage) >= CJK_SHARE * len(asked):
+            return True
+    return False
 
 
 _ROW_LABEL_RE = re.compile(r"^([^:\n]{2,120}): ", re.MULTILINE)

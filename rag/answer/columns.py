@@ -100,10 +100,10 @@ def asked_cells(unit: Row, period: set[int], by_date: bool = False) -> list[tupl
     return list(unit.cells) if len(unit.cells) == 1 else []
 
 
-def header_words(header: str, asked_words: set[str]) -> set[str]:
-    """The words of a column header (less years and generic words) the question names, when it names at least
-    half of them ("Retail/LTC" of "Health Care Retail/LTC")."""
-    words = _header_terms(header)
+def header_words(header: str, asked_words: set[str], common: set[str] = frozenset()) -> set[str]:
+    """The words of a column header (less years and generic words, and the `common` words all its row's headers
+    hold) the question names, when it names at least half of them ("Retail/LTC" of "Health Care Retail/LTC")."""
+    words = _header_terms(header) - common or _header_terms(header)
     named = words & asked_words
     return named if named and len(named) >= 0.5 * len(words) else set()
 
@@ -122,8 +122,8 @@ def named_column(cells: Sequence[tuple[str, str]], asked_words: set[str], order:
         if len(cells) > 1 and all(has_cjk(head) for head, _ in cells) else set()
 
     def score(head: str) -> tuple[int, int, float]:
+        named = header_words(head, asked_words, common)
         words = _header_terms(head) - common or _header_terms(head)
-        named = words & asked_words if len(words & asked_words) >= max(1, 0.5 * len(words)) else set()
         tokens = tokenize(head)
         in_order = sum(pair in pairs for pair in zip(tokens, tokens[1:])) if named else 0
         return len(named), in_order, len(named) / len(words) if words else 0.0

@@ -35,7 +35,8 @@ from rag.answer.binding import bound_elsewhere, counted_otherwise, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
 from rag.answer.closer_unit import closer_unit
 from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, asked_cells, asks_by_date,
-                                column_years, count_column, estimates, header_words, named_column, with_header_words, years)
+                                column_years, count_column, estimates, header_words, named_column, with_header_words,
+                                years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
                                   dates, figures, names)
 from rag.answer.months import asked_months, month_of, names_month
@@ -390,8 +391,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
         rows = [replace(unit, cells=changes) for unit in rows
                 if (changes := [(head, value) for head, value in unit.cells if change_column(head)])]
     found, against = _find_in_rows(claim, rows, row_subject, set() if difference else period, asked_scale,
-                                   asks_by_date(question), asked_span(question), with_header_words(set(tokenize(question))),
-                                   tokenize(question), question, rivals)
+                                   asks_by_date(question), asked_span(question),
+                                   with_header_words(set(tokenize(question))), tokenize(question), question, rivals)
     if found is not None:
         return found, None
     codes = asked_codes(question)
