@@ -39,7 +39,8 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.settle import check, settle
 from rag.answer.streaming import HeldAbstention, LoopGuard, loop_excess, repeating_tail  # noqa: F401
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.translate import Translator, answer_language_hint, gloss_amounts
+from rag.answer.amounts import as_written, gloss_amounts
+from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.columns import years
 from rag.answer.units import Unit
 from rag.answer.verify import CONTRADICTED, lead_evidence, subject_words
@@ -221,6 +222,7 @@ class Answerer:
         else:
             held = self.looks.run(result, focused, relevant, question, asked, history, on_token, on_notice,
                                   should_stop, started, lead)
+        self._as_written(result, relevant, on_notice)
         # a list answer is checked point by point below: one unfound figure does not withdraw the other points
         shown = on_token if whole is None or on_token is None else \
             (lambda text: None if result.abstained else on_token(text))  # an echo is dropped; the excerpts follow
@@ -247,6 +249,16 @@ class Answerer:
         self.reader.record_generation(result)
         result.timings["total"] = time.perf_counter() - started
         return result
+
+    @staticmethod
+    def _as_written(result: Answer, relevant: list[Document], on_notice: Callable[[str], None] | None) -> None:
+        """The reader's figures as the passages write them (`rag.answer.amounts`), said in a note when that changes
+        what was streamed."""
+        written = as_written(result.answer, [d.page_content for d in relevant])
+        if written != result.answer and not result.stopped:
+            result.answer = written
+            if on_notice:
+                on_notice(f"note: figures as the document writes them: {written}")
 
     def _whole_document(self, analysis: QueryAnalysis, retrieved: list[Document]) -> "WholeDocument | None":
         """Excerpts from every section of the document a whole-document question is about (`rag.answer.whole`);

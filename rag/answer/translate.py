@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from rag.answer.grounding import CJK_SCALES, MONTH_NUMBERS
+from rag.answer.grounding import MONTH_NUMBERS
 from rag.llm.base import GenerationParams, LLMBackend
 from rag.query.languages import LANGUAGE_NAMES, document_languages, language_of, targets  # noqa: F401
 from rag.text import has_cjk, neutralise_special_tokens
@@ -174,28 +174,3 @@ def without_inventions(translation: str, question: str) -> str:
     for name in _EXAMPLE_NAMES - set(re.findall(r"[A-Za-z]+", plain)):
         text = re.sub(rf"(?<![A-Za-z]){name}(?![A-Za-z])\s*", "", text)
     return " ".join(text.split()).strip(" 、，,の的")
-
-
-_SCALE_WORDS = "万亿|萬億|千万|千萬|百万|百萬|亿|億|万|萬|千"
-_NUMBER = r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?"
-_CJK_PART_RE = re.compile(rf"({_NUMBER})\s*({_SCALE_WORDS})")
-_CJK_AMOUNT_RE = re.compile(rf"(?<![\d.,，．(])(?<![\d.,，．]\s)(?:{_NUMBER}\s*(?:{_SCALE_WORDS})\s*)+(元|円|圆)?"
-                            r"(?![元円圆])(?!\s*\))")
-_CURRENCY_WORDS = {"元": "yuan", "圆": "yuan", "円": "yen"}
-
-
-def gloss_amounts(text: str) -> str:
-    """Chinese and Japanese amounts written in English words, the document's own writing after them, for a reader
-    answering in English: "372.53亿元" -> "37.253 billion yuan (372.53亿元)", "１８，４２０百万円" -> "18.42 billion yen
-    (１８，４２０百万円)". A small reader otherwise reads 亿 (10^8) as "million" (with the English after the amount it
-    still did: it copies the first figure it sees). Only the reader's passages are glossed; sources keep the text."""
-    def english(match: re.Match) -> str:
-        value = sum(float(unicodedata.normalize("NFKC", number).replace(",", "")) * 10 ** CJK_SCALES[scale]
-                    for number, scale in _CJK_PART_RE.findall(match.group(0)))  # "2億1千万円": 210 million
-        word, size = next(((w, n) for w, n in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6),
-                                               ("thousand", 1e3)) if value >= n), ("", 1))
-        number = f"{value / size:,.6f}".rstrip("0").rstrip(".")
-        currency = _CURRENCY_WORDS.get(match.group(1) or "", "")
-        return f"{' '.join(part for part in (number, word, currency) if part)} ({match.group(0).rstrip()})"
-
-    return _CJK_AMOUNT_RE.sub(english, text)

@@ -77,21 +77,6 @@ def test_a_mixed_folder_translates_only_for_a_large_share_of_other_documents_or_
     assert translations({"zh.pdf": "zh"}) == [("2023年的营业收入是多少？", {"zh.pdf"})]
 
 
-@pytest.mark.parametrize("text, glossed", [
-    ("授信总额372.53亿元，已使用252.06亿元", "授信总额37.253 billion yuan (372.53亿元)，已使用25.206 billion yuan (252.06亿元)"),
-    ("売上高は１８，４２０百万円（前年", "売上高は18.42 billion yen (１８，４２０百万円)（前年"),  # full-width digits
-    ("特別損失2億1千万円を計上", "特別損失210 million yen (2億1千万円)を計上"),
-    ("Revenue: 302,600.00 万元", "Revenue: 3.026 billion yuan (302,600.00 万元)"),
-    ("4,755,785.11元", "4,755,785.11元"),  # no scale: nothing to say
-    ("费用２, １０百万円", "费用２, １０百万円"),  # a figure broken by a line end is not glossed in part
-    ("37.253 billion yuan (372.53亿元)", "37.253 billion yuan (372.53亿元)"),  # glossed once
-])
-def test_chinese_and_japanese_amounts_are_glossed_in_english_for_an_english_answer(text, glossed):
-    from rag.answer.translate import gloss_amounts
-
-    assert gloss_amounts(text) == glossed
-
-
 def test_numbers_and_example_names_the_question_does_not_hold_are_taken_out_of_a_translation():
     from rag.answer.translate import without_inventions
 
