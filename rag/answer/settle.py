@@ -17,7 +17,7 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.result import Answer
 from rag.answer.streaming import HeldAbstention
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.verify import UNSUPPORTED, VERIFIED, period_absent, verify
+from rag.answer.verify import UNSUPPORTED, period_absent, verify
 
 UNFOUND_REASON = "the model's answer states what no passage holds"
 
@@ -79,16 +79,8 @@ def withdraw_absent(result: Answer, on_notice: Callable[[str], None] | None) -> 
 
 
 def check(result: Answer, asked: str) -> None:
-    """The grounding check and the verdict, timed. An answer to a question translated into the documents' language
-    (English about a Chinese filing) is verified by the translation too: the sentence or row stating it names the
-    subject in the documents' words ("授信额度总额", not "total credit lines")."""
+    """The grounding check and the verdict, timed."""
     t0 = time.perf_counter()
     result.grounding = check_grounding(result.answer, result.sources, asked)
     result.verdict = verify(result.answer, result.sources, asked)
-    for translation in result.translations:
-        if result.verdict.verdict != UNSUPPORTED:
-            break
-        translated = verify(result.answer, result.sources, translation)
-        if translated.verdict == VERIFIED:
-            result.verdict = translated
     result.timings["verification"] = time.perf_counter() - t0
