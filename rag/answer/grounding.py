@@ -99,7 +99,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 CJK_SCALES = {"千": 3, "万": 4, "萬": 4, "百万": 6, "百萬": 6, "千万": 7, "千萬": 7, "亿": 8, "億": 8, "万亿": 12, "萬億": 12,
               "兆": 12}  # powers of ten
 _FIGURE_RE = re.compile(
-    rf"(?P<cur>[£$€¥])?\s?(?<![.])(?<!(?![{CJK_CHARS}])\w)(?P<num>{_NUMBER})(?!\.\d)"
+    rf"(?P<cur>[£$€¥])?\s?(?<![.])(?<!(?![{CJK_CHARS}])\w)(?P<num>{_NUMBER})(?!\.?\d)"
     r"(?:(?P<glued>k|m|mm|bn|mn|b|tn)\b|\s?(?P<pct>%|per\s?cent\b|percent\b)"
     r"|\s(?P<word>thousand|millions?|billions?|trillion|bn|mn|tn)\b"
     r"|\s?(?P<cjk>万亿|百万|百萬|千万|亿|億|万|萬|兆|千))?",

@@ -11,9 +11,9 @@ import re
 
 
 # Chinese/Japanese: "单位：万元", "（単位：百万円）", "單位：人民幣千元", "单位：股" (the scale characters 千 万 百万 亿
-# and the currency 元 円 before a count word are optional)
-CJK_UNIT = (r"[（(]?\s*(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民幣|美元|港元|日元)?\s*"
-            r"(?:千|万|萬|百万|百萬|千万|亿|億)?\s*(?:元|円|圆|股|人|户|名|%|％)?\s*[）)]?")
+# and the currency 元 円 before a count word are optional, not both); "编制单位：" names who drew the table up, no unit
+CJK_UNIT = (r"[（(]?\s*(?<!编制)(?<!編製)(?<!编製)(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民幣|美元|港元|日元)?\s*"
+            r"(?:(?:千|万|萬|百万|百萬|千万|亿|億)\s*(?:元|円|圆|股|人|户|名)?|元|円|圆|股|人|户|名|%|％)\s*[）)]?")
 UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
     r"|\s*(?:in\s+)?%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"

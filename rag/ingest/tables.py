@@ -43,8 +43,10 @@ _MONEY_RE = re.compile(r"[$£€¥]|\b(?:usd|eur|gbp|dollars?|euros?|ecu)\b", re
 _PERCENT_UNIT_RE = re.compile(r"(?:in\s+)?(?:%|per\s?cent)", re.IGNORECASE)
 _COUNT_HEAD_RE = re.compile(r"\b(?:number|count|n)\b", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(r"^(\(?-?\d+(?:\.\d+)?\)?)(?=$|\s\()")  # "53", "(0.3)", "65 (bcd)": no unit
-# A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）"
-_CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率")
+# A Chinese/Japanese column or row with a unit of its own: "従業員数（名）", "持股比例（%）", "基本每股收益（元/股）", a
+# rate ("増減率", "经常收支比率": a table "単位：百万円、％" scales its amounts, not its rates)
+_CJK_OWN_UNIT_RE = re.compile(r"[（(]\s*(?:名|人|户|戸|股|株|件|家|个|個|%|％|倍|元/股|円/株|[^()（）]*比例)\s*[）)]|比例|比率"
+                              r"|(?<=[\u3040-\u30ff\u4e00-\u9fff])率")
 _PER_SHARE = r"\bper (?:common |ordinary )?share\b"
 _OWN_UNIT_RE = re.compile(r"\((?:[^()]*\b(?:thousands|millions|billions|pence|cents|per share|%|percent|number)\b[^()]*)\)"
                           rf"|{_PER_SHARE}|\bratio\b|(?<![\d.]\s)(?<![\d.])%",  # not "1.200% Notes due 2027"

@@ -93,3 +93,10 @@ def test_dates_written_with_slashes_or_in_chinese_and_japanese():
     assert [d for _, d, _ in dates("Effective: 01/18/2015; received 18/01/2015")] == [(2015, 1, 18), (2015, 1, 18)]
     assert [d for _, d, _ in dates("公司股票于2018年4月10日复牌，截至２０２３年３月末")] == [(2018, 4, 10), (2023, 3, None)]
     assert dates("ratio 13/45/2015") == []  # no month 45
+
+
+def test_a_version_or_section_number_holds_no_figure():
+    from rag.answer.grounding import figures
+
+    assert figures("see section 10.5.3 of version 1.2.3") == []  # not "1" nor "10.5"
+    assert [raw for raw, _figure, _span in figures("12.5% of 1,234.5 million")] == ["12.5%", "1,234.5 million"]

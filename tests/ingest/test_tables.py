@@ -247,6 +247,11 @@ def test_chinese_and_japanese_units_label_every_value():
     assert scale_of("单位：元") is None and scale_of("单位：股") is None  # no scale: values stay as written
     assert _CJK_OWN_UNIT_RE.search("従業員数（名）") and _CJK_OWN_UNIT_RE.search("持股比例")
     assert not UNIT_RE.search("营业收入（元）")  # a row's own unit is not the table's
+    # who drew the table up ("编制单位：") is no unit; the unit after it on the same line is
+    found = UNIT_RE.search("2025年9月30日 编制单位：青岚新能源科技股份有限公司 单位：万元 币种：人民币")
+    assert found and found.group().strip() == "单位：万元"
+    assert _CJK_OWN_UNIT_RE.search("増減率") and _CJK_OWN_UNIT_RE.search("经常收支比率")  # a rate keeps its own unit
+    assert not _CJK_OWN_UNIT_RE.search("一般会計") and not _CJK_OWN_UNIT_RE.search("Tax rate")
 
 
 def test_the_bond_prospectus_credit_table_carries_its_unit(shared_data):
