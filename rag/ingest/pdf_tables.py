@@ -28,6 +28,7 @@ _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=
 # tables side by side, one figure each, as pypdf runs them together: "Spain 268 Spain 153 Germany 91"
 _LABEL_FIGURE_PAIRS = re.compile(r"^(?:\s*[A-Z][^\d\n]{0,40}?\s[$£€(]?-?\d[\d,.]*\)?%?){2,}\s*$")
 _LONE_FIGURE = re.compile(r"^\s*(?:[$£€(]?-?\d[\d,.]*\)?%?|\d{1,2}/\d{1,2}/\d{2,4})\s*$")  # a figure or a date
+_YEARS = re.compile(r"^\s*(?:(?:19|20)\d{2}\s+){2,}(?:19|20)\d{2}\s*$")  # "2023 2024 2025 2026 2027"
 MIN_TABULAR_LINES = 3
 MIN_LONE_FIGURES = 12
 
@@ -35,16 +36,20 @@ MIN_LONE_FIGURES = 12
 def looks_tabular(text: str) -> bool:
     """At least MIN_TABULAR_LINES lines ending (or starting) with two or more figures, holding three in a row, or
     made of label-and-figure pairs (tables side by side), or MIN_LONE_FIGURES lines holding one figure alone (pypdf
-    writes some tables a cell a line)."""
+    writes some tables a cell a line), or a row of three or more years over a line of figures."""
     rows = lone = 0
+    years = False  # the line before was a row of years
     for line in text.splitlines():
         if _FIGURE_TAIL.search(line) or _FIGURE_HEAD.search(line) or _LABEL_FIGURE_PAIRS.match(line) \
                 or _FIGURE_RUN.search(line):
             rows += 1
+            if years and not _YEARS.match(line):  # a schedule of one row: "2023 2024 2025" over "$234 $219 $194"
+                return True
         elif _LONE_FIGURE.match(line):
             lone += 1
         if rows >= MIN_TABULAR_LINES or lone >= MIN_LONE_FIGURES:
             return True
+        years = bool(_YEARS.match(line))
     return False
 
 

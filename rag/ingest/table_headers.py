@@ -277,6 +277,9 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
             start = text.rfind(". ")  # ("The aggregate annual maturities on long-term debt ... were as" / "follows:")
             captions[0] = f"{text[start + 2:] if start >= 0 else text} {captions[0]}"
             continue
+        if text.endswith(":") and not captions and not _CAPTION_START_RE.match(text):  # "$241 and $284. Estimated
+            # amortization expense for the five succeeding years is as follows:":
+            text = re.split(r"(?<=[a-z0-9)%][.;]) (?=[A-Z])", text)[-1]  # the sentence introducing the table
         numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
         long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
         # (Chinese and Japanese lines are short: the paragraph introducing the table takes three)

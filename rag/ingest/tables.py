@@ -32,6 +32,8 @@ from rag.ingest.table_units import is_unit, row_unit, scale_of, with_scale
 from rag.ingest.table_words import Line, Word, column_of, group_lines, is_row, line_cells, value_columns
 from rag.text import has_cjk
 
+SHORT_TABLE_YEARS = 3  # a row of this many years heads a table of one or two rows
+
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
 _PERCENT_OF_RE = re.compile(r"(?:^|[,;:(]\s*|\s)(?:%|percent(?:age)?)\s?of", re.IGNORECASE)
@@ -312,7 +314,7 @@ def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
             last_item = i
             continue
         if start is not None and not row and _cjk_heading(line, lines[start:last_row + 1]):
-            if rows >= MIN_ROWS:  # the next statement's "单位：元" or "项目 本期发生额 上期发生额"
+            if _enough(lines[start:last_row + 1], rows):  # the next statement's "单位：元" or "项目 本期发生额 上期发生额"
                 regions.append((_items_above(lines, start, last_row), last_row + 1))
             start, rows, last_row = None, 0, None
             continue
@@ -331,14 +333,32 @@ def _table_regions(lines: list[Line]) -> list[tuple[int, int]]:
             last_row = last_item = i
             continue
         if start is not None and (gap_break or _is_prose(line, width) or i - max(last_row, last_item or 0) > 3):
-            if rows >= MIN_ROWS:
+            if _enough(lines[start:last_row + 1], rows):
                 regions.append((_items_above(lines, start, last_row), last_row + 1))
             start, rows, last_row = None, 0, None
             if row:
                 start, rows, last_row = i, 1, i
-    if start is not None and rows >= MIN_ROWS:
+    if start is not None and _enough(lines[start:last_row + 1], rows):
         regions.append((_items_above(lines, start, last_row), last_row + 1))
     return regions
+
+
+def _enough(region: list[Line], rows: int) -> bool:
+    """Whether a run of lines with `rows` rows of figures is a table: MIN_ROWS rows, or fewer under a row of years
+    that heads their figures (a 10-K's "2023 2024 2025 2026 2027" over "Estimated amortization expense $234 $219
+    ...", one row)."""
+    return rows >= MIN_ROWS or _year_headed(region)
+
+
+def _year_headed(region: Sequence[Line]) -> bool:
+    """A row of at least SHORT_TABLE_YEARS years with one or two rows under it, each with a figure below every
+    year."""
+    if not region or not is_year_row(region[0]):
+        return False
+    years = region[0].figures()
+    body = [line for line in region[1:] if line.figures()]
+    return (len(years) >= SHORT_TABLE_YEARS and 1 <= len(body) < MIN_ROWS
+            and all(len(line.figures()) >= len(years) and not is_year_row(line) for line in body))
 
 
 def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
@@ -355,7 +375,7 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         header_lines.append(body[first])
         first += 1
     body_rows = body[first:]
-    if sum(1 for line in body_rows if line.figures()) < MIN_ROWS:
+    if sum(1 for line in body_rows if line.figures()) < MIN_ROWS and not _year_headed(body):
         return None
     groups: dict[int, str] = {}  # a line's group label printed once beside another line of its group
     left_labels = left_of_labels(body_rows, columns)

@@ -1042,3 +1042,19 @@ def test_real_chinese_quarterly_statements_keep_their_titles_and_columns(shared_
     assert "在建工程 (单位：元): 期末余额: 42,574,804.34; 期初余额: 42,553,751.05" in rows[10]
     assert "销售费用 (单位：元): 本期发生额: 764,036.62; 上期发生额: 705,678.32" in rows[15]
     assert found[15][0].caption == "3、合并利润表"
+
+
+def test_a_row_or_two_under_a_row_of_years_is_a_table_captioned_by_the_sentence_introducing_it(tmp_path):
+    intro = ("Amortization expense for the years ended December 31, 2022 and 2021 was $241 and $284. Estimated "
+             "amortization expense for the five succeeding years is as follows:")
+    pdf = _table_pdf(tmp_path / "schedule.pdf", [{
+        "intro": intro, "headers": _years("2023", "2024", "2025", "2026", "2027"),
+        "rows": [("Estimated amortization expense", ["$234", "$219", "$194", "$190", "$172"])], "after": PROSE}])
+    tables = _page(pdf).tables
+    assert len(tables) == 1
+    assert tables[0].caption.startswith("Estimated amortization expense for the five succeeding years")  # not "$284."
+    assert tables[0].row_texts() == [
+        "Estimated amortization expense: 2023: $234; 2024: $219; 2025: $194; 2026: $190; 2027: $172"]
+    two_years = _table_pdf(tmp_path / "two.pdf", [{"headers": _years("2023", "2024"),
+                                                  "rows": [("Debt", ["$5,128", "$5,081"])], "after": PROSE}])
+    assert _page(two_years).tables == []  # two years over one row: too little to call a table
