@@ -281,15 +281,19 @@ def _generic(name: str) -> bool:
     return not (set(tokenize(name)) - _INSTRUCTION_WORDS)
 
 
+_FORMER_RE = re.compile(r"(?:由|从|從|\bfrom)\s*[$£€¥]?\s*$", re.IGNORECASE)
+
+
 def _claim_years(answer: str, claim: Claim) -> set[int]:
     """The year the answer writes with this claim: the nearest year within the claim's clause."""
     at = answer.find(claim.text)
-    if at < 0:
-        return set()
-    clause_start = max(answer.rfind(sep, 0, at) for sep in (".", ";", ",", " and ", " while ", " compared"))
+    if at < 0 or _FORMER_RE.search(answer[max(0, at - 8):at]):  # "由14.86元/股调整为14.61元/股", "from $5 to $6": the
+        return set()  # former value, whose year the answer does not give
+    clause_start = max(answer.rfind(sep, 0, at) for sep in (".", ";", ",", " and ", " while ", " compared", "，", "。",
+                                                            "；"))
     clause_end = min([i for i in (answer.find(sep, at + len(claim.text)) for sep in (".", ";", ",", " and ",
-                                                                                       " compared")) if i >= 0]
-                     or [len(answer)])
+                                                                                       " compared", "，", "。", "；"))
+                      if i >= 0] or [len(answer)])
     clause = answer[max(clause_start, 0):clause_end]
     own = years(clause.replace(claim.text, " "))
     return {y for y in own if str(y) not in claim.text}

@@ -701,3 +701,15 @@ INCOME_ZH = """Table: 3、合并利润表 (continued) (单位：元) columns: �
 ])
 def test_a_chinese_statements_columns_are_named_by_the_period_words_of_the_question(question, answer, expected):
     assert verify(answer, [P(1, "report_zh.pdf", 15, INCOME_ZH)], question).verdict == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "青岚转债的转股价格自2025年7月3日起由14.86元/股调整为14.61元/股。",
+    "The conversion price was adjusted from $14.86 to $14.61 per share on July 3, 2025.",
+])
+def test_the_former_value_an_answer_names_beside_the_new_one_takes_no_year_of_the_answer(answer):
+    passages = [P(1, "report.pdf", 2, "2024年12月31日，青岚转债的转股价格为14.86元/股。因实施2024年度权益分派，"
+                                     "青岚转债的转股价格自2025年7月3日起调整为14.61元/股。 In 2024 the conversion "
+                                     "price was $14.86. From July 3, 2025 the conversion price is $14.61 per share.")]
+    question = "青岚转债的转股价格调整后是多少？" if "青岚" in answer else "What is the adjusted conversion price?"
+    assert verify(answer, passages, question).verdict != CONTRADICTED  # not "14.86 for 2024, not 2025"
