@@ -785,3 +785,12 @@ Shares outstanding: 2022: 743 million; 2021: 761 million""")]
     cell = table_cell("How many shares could still be purchased under American Express's repurchase program at the end "
                       "of November 2022?", repurchases)
     assert cell is not None and cell.value == "37,355,642"
+
+
+def test_a_chinese_change_asked_is_read_only_from_a_column_printing_a_change():
+    table = ("Table: 一、主要财务数据 (单位：万元) columns: 本报告期 | 年初至报告期末 | 年初至报告期末比上年同期增减(%)\n"
+             "营业收入: 本报告期: 186,432.57 万元; 年初至报告期末: 512,908.31 万元; 年初至报告期末比上年同期增减(%): 9.87%")
+    passages = [P(1, "report.pdf", 1, table)]
+    assert table_cell("年初至报告期末，营业收入是多少？", passages).value == "512,908.31 万元"
+    assert table_cell("年初至报告期末，营业收入同比增长了多少？", passages) is None or \
+        table_cell("年初至报告期末，营业收入同比增长了多少？", passages).value == "9.87%"  # not the amount
