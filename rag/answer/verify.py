@@ -824,6 +824,9 @@ def _year_near_value(text: str, claim: Claim) -> int | None:
                              and len(leading) > len(values)):
         found = [leading[len(leading) - len(values) + values.index(span)] for span in spots]
         return found[0] if len(set(found)) == 1 else -1
+    respective = _respective_years(text, values, spots, leading)
+    if respective is not None:
+        return respective
     found = []
     for start, end in spots:  # the same figure may be stated twice ("$225,000,000 (2021: $225,000,000)")
         before = max((e for s, e in values if e <= start), default=0)
@@ -835,6 +838,33 @@ def _year_near_value(text: str, claim: Claim) -> int | None:
     if not found or None in found:
         return None
     return found[0] if len(set(found)) == 1 else -1  # -1: stated for several years
+
+
+def _respective_years(text: str, values: list[tuple[int, int]], spots: list[tuple[int, int]], leading: list[int]
+                      ) -> int | None:
+    """"For the years ended December 31, 2019 and 2018, income before tax was $1.6 billion and $1.9 billion,
+    respectively, and income tax expense was $130 million (or an 8% rate) and $29 million (or 2%), respectively":
+    each clause ending in "respectively" gives its values (less those in brackets) to the years listed before the
+    values, in order. None when the claim's clause does not pair up so."""
+    if len(leading) < 2 or not spots:
+        return None
+    ends = [m.end() for m in re.finditer(r"\brespectively\b", text, re.IGNORECASE)]
+    found = []
+    for start, _end in spots:
+        clause_end = next((end for end in ends if end > start), None)
+        if clause_end is None:
+            return None
+        clause_start = max((end for end in ends if end <= start), default=0)
+        own = [span for span in values if clause_start <= span[0] < clause_end and not _bracketed(text, span[0])]
+        if len(own) != len(leading) or (start, _end) not in own:
+            return None
+        found.append(leading[own.index((start, _end))])
+    return found[0] if len(set(found)) == 1 else -1
+
+
+def _bracketed(text: str, at: int) -> bool:
+    """Whether position `at` of `text` is inside round brackets ("(or an 8% effective tax rate)")."""
+    return text.count("(", 0, at) > text.count(")", 0, at)
 
 
 def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: set[str], closest: Unit | None

@@ -713,3 +713,13 @@ def test_the_former_value_an_answer_names_beside_the_new_one_takes_no_year_of_th
                                      "price was $14.86. From July 3, 2025 the conversion price is $14.61 per share.")]
     question = "青岚转债的转股价格调整后是多少？" if "青岚" in answer else "What is the adjusted conversion price?"
     assert verify(answer, passages, question).verdict != CONTRADICTED  # not "14.86 for 2024, not 2025"
+
+
+def test_values_given_respectively_in_several_clauses_go_with_the_years_listed_before_them():
+    sentence = ("For the years ended December 31, 2019 and 2018, the Company's income before income tax expense was "
+                "$1.6 billion and $1.9 billion, respectively, and our income tax expense was $130 million (or an 8% "
+                "effective tax rate) and $29 million (or a 2% effective tax rate), respectively.")
+    passages = [P(1, "10k.pdf", 48, sentence)]
+    question = "What was the Company's income tax expense in 2018?"
+    verdict = verify("The income tax expense in 2018 was $130 million.", passages, question)
+    assert verdict.verdict == CONTRADICTED and "for 2019, not 2018" in verdict.reason
