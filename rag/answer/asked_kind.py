@@ -11,7 +11,8 @@ however well a passage states it.
 - a question that opens on the amount it asks for ("What was broadcasting revenue in fiscal 2022?", "How much ...")
   needs a figure: "It was derived from the rights to the Premier League" names, but gives no revenue;
 - a question asking for a percentage or a ratio (a tax, interest or growth rate, "what percentage") needs more than
-  amounts of money: "the $38.6 million release of tax reserves" does not give an effective tax rate.
+  amounts of money: "the $38.6 million release of tax reserves" does not give an effective tax rate;
+- a question asking how much was spent or paid needs money, not a count: "Common Stock Shares: (1,358 thousand)".
 
 Hands on `missing_kind` to the verifier (`rag.answer.verify.verify`).
 """
@@ -45,6 +46,11 @@ _PROPORTION_RE = re.compile(
     r"\b(?:percent(?:age)?|ratios?|(?:tax|interest|growth|discount|write-?off|churn|attrition|unemployment|inflation"
     r"|participation|response|return|default|vacancy|occupancy|utili[sz]ation) rates?)\b", re.IGNORECASE)
 _MONEY_RE = re.compile(r"[$£€¥]|\b(?:thousand|million|billion|trillion|usd|eur|gbp|rmb|inr)\b", re.IGNORECASE)
+# "How much did Costco spend on repurchasing common stock?" asks for money: a count of shares is not it
+_SPENT_RE = re.compile(r"\bhow much (?:[\w'’.&-]+ ){0,6}?(?:spend|spent|pay|paid|invest|invested)\b", re.IGNORECASE)
+_COUNT_WORDS_RE = re.compile(r"\b(?:shares|units|number of|employees|people|stores|customers)\b", re.IGNORECASE)
+_CURRENCY_RE = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|usd|gbp|eur|yuan|yen|rmb|rs\.?|inr)\b|元|円",
+                          re.IGNORECASE)
 
 
 def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | None:
@@ -53,6 +59,10 @@ def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | N
     for kind in sorted(asked_contacts(question)):
         if not holds(kind, answer):
             return f"a {kind}"
+    if _SPENT_RE.search(question) and _COUNT_WORDS_RE.search(answer) and not _CURRENCY_RE.search(answer) \
+            and any(claim.kind == "figure" for claim in claims):
+        return "an amount of money, not a count"  # "Repurchases of common stock, Common Stock Shares: (1,358
+        # thousand)" for how much was spent on them
     if _AMOUNT_RE.search(question) and not _RELATIVE_RE.search(question):
         values = [figure for claim in claims if claim.kind == "figure" for _, figure, _ in figures(claim.text)]
         if values and all(figure.percent for figure in values):

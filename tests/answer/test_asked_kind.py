@@ -33,6 +33,11 @@ def _missing(question: str, answer: str) -> str | None:
     ("What was Manchester United's broadcasting revenue in fiscal 2022?", "£214.9 million.", None),
     ("What were the main sources of revenue?", "Broadcasting and commercial.", None),  # not an amount
     ("What is the revenue recognition policy?", "Revenue is recognised when a match is played.", None),
+    ("How much did Costco spend on repurchasing common stock in FY2021?",
+     "Repurchases of common stock, Common Stock Shares: (1,358 thousand) [1].", "an amount of money, not a count"),
+    ("How much did Costco spend on repurchasing common stock in FY2021?", "Costco spent $495 million on 1,358 "
+     "thousand shares.", None),
+    ("How much did Costco spend on repurchasing common stock in FY2021?", "It spent 495 million.", None),
 ])
 def test_missing_kind(question, answer, missing):
     assert _missing(question, answer) == missing
