@@ -170,7 +170,8 @@ class Answerer:
         docs = self._retrieve(analysis, also)
         retrieval_seconds = time.perf_counter() - started
         whole = self._whole_document(analysis, docs) if analysis.scope == DOCUMENT else None
-        verdict = self._judge(analysis, docs, also, use_tables=whole is None)
+        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms,
+                        [text for text, _files in also])
         if whole is not None and (verdict.passages or not whole.topic):  # a summary needs no passage near it
             verdict = replace(verdict, passages=whole.passages)
         displayed = [Document(neutralise_special_tokens(d.page_content), metadata=d.metadata)
@@ -258,20 +259,6 @@ class Answerer:
             result.answer = written
             if on_notice:
                 on_notice(f"note: figures as the document writes them: {written}")
-
-    def _judge(self, analysis: QueryAnalysis, docs: list[Document], also: list, use_tables: bool):
-        """The relevance check (`rag.answer.answerability.judge`). Passages refused because they never mention what
-        the question names (a year, a quarter) are looked at again with the table rows of their pages: a schedule
-        "2023 2024 2025 ..." under the sentence retrieved holds the year the sentence does not."""
-        translations = [text for text, _files in also]
-        verdict = judge(analysis, docs, self.settings.score_threshold, self.settings.max_missing_terms, translations)
-        if verdict.passages or not use_tables or not self.settings.table_cells or "never mention" not in verdict.reason:
-            return verdict
-        tabled = self._with_page_tables(docs)
-        if [doc.page_content for doc in tabled] == [doc.page_content for doc in docs]:
-            return verdict
-        again = judge(analysis, tabled, self.settings.score_threshold, self.settings.max_missing_terms, translations)
-        return again if again.passages else verdict
 
     def _whole_document(self, analysis: QueryAnalysis, retrieved: list[Document]) -> "WholeDocument | None":
         """Excerpts from every section of the document a whole-document question is about (`rag.answer.whole`);

@@ -794,16 +794,3 @@ def test_a_chinese_change_asked_is_read_only_from_a_column_printing_a_change():
     assert table_cell("年初至报告期末，营业收入是多少？", passages).value == "512,908.31 万元"
     assert table_cell("年初至报告期末，营业收入同比增长了多少？", passages) is None or \
         table_cell("年初至报告期末，营业收入同比增长了多少？", passages).value == "9.87%"  # not the amount
-
-
-def test_a_year_the_passages_never_mention_is_looked_for_in_their_pages_tables_before_refusing(statement_answerer):
-    from langchain_core.documents import Document
-
-    first = statement_answerer.retriever.index.chunks[0]
-    prose = Document("Acme's capital expenditure is shown in the statement below.",
-                     metadata={**first.metadata, "score": 0.9})
-    prose.metadata.pop("table", None)  # a passage of the page's prose, not its table
-    analysis = statement_answerer.analyse("What was Acme's capital expenditure in 2021?")
-    verdict = statement_answerer._judge(analysis, [prose], [], use_tables=True)
-    assert verdict.passages and "2021" in verdict.passages[0].page_content
-    assert not statement_answerer._judge(analysis, [prose], [], use_tables=False).passages  # "never mention 2021"
