@@ -54,13 +54,45 @@ def without_measure_head(units: Sequence[Unit], question: str) -> list[Unit]:
 
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units that name the model numbers and the segment the question names, where their value is stated
-    ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither)."""
+    ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither), and
+    rows with words in their cells that hold the place the question names (`names_asked_place`)."""
     models = model_numbers(question)
     segments = asked_segments(question)
+    places = asked_places(question)
     units = without_measure_head(units, question)
     return [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
-                                     for words in segments))]
+                                     for words in segments))
+            and names_asked_place(unit, places)]
+
+
+# "the closure in Pasadena", "workers at Thousand Oaks": a place the question names after "in" or "at"
+_PLACE_RE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][a-z][\w'’.&-]*)(?:\s+[A-Z][a-z][\w'’.&-]*){0,2})")
+_NOT_PLACES = MONTHS | {"fiscal", "fy", "note", "notes", "item", "part", "table", "exhibit", "section", "schedule"}
+
+
+def asked_places(question: str) -> list[set[str]]:
+    """The places the question names after "in"/"at" ("Pasadena", "Thousand Oaks"), as word sets."""
+    places = []
+    for match in _PLACE_RE.finditer(question):
+        words = set(tokenize(match.group(1)))
+        if words and not words & _NOT_PLACES:
+            places.append(words)
+    return places
+
+
+def names_asked_place(unit: Unit, places: list[set[str]]) -> bool:
+    """Whether a row whose cells hold words (a WARN notice's "City: Woodland Hills") holds each place the question
+    names, in its label or cells: a Pinecrest Schools row in Woodland Hills is not the closure in Pasadena. Rows of
+    figures only, and sentences, are not judged so (a place is named in their caption or the text around them)."""
+    if unit.kind != "row" or not places or not any(_words_only(value) for _header, value in unit.cells):
+        return True
+    held = set(tokenize(" ".join([unit.label, *(value for _header, value in unit.cells)])))
+    return all(place <= held for place in places)
+
+
+def _words_only(value: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{3,}", value)) and not re.search(r"\d", value)
 
 
 def of_named_statement(units: Sequence[Unit], question: str) -> list[Unit]:

@@ -794,3 +794,21 @@ def test_a_chinese_change_asked_is_read_only_from_a_column_printing_a_change():
     assert table_cell("年初至报告期末，营业收入是多少？", passages).value == "512,908.31 万元"
     assert table_cell("年初至报告期末，营业收入同比增长了多少？", passages) is None or \
         table_cell("年初至报告期末，营业收入同比增长了多少？", passages).value == "9.87%"  # not the amount
+
+
+WARN_ROWS = """Table columns: Notice Date | Effective | Received | City | No. Of
+Pinecrest Schools: Notice Date: 02/12/2016; Effective: 06/15/2016; Received: 02/12/2016; City: Woodland Hills; No. Of: 71
+Pinecrest Schools: Notice Date: 02/12/2016; Effective: 06/15/2016; Received: 02/12/2016; City: Thousand Oaks; No. Of: 37
+Exel Inc.: Notice Date: 12/01/2014; Effective: 01/18/2015; Received: 12/03/2014; City: Ontario; No. Of: 160"""
+
+
+def test_a_row_naming_its_place_in_a_cell_answers_only_for_that_place():
+    passages = [P(1, "warn.pdf", 13, WARN_ROWS)]
+    asked = "What is the effective date of Pinecrest Schools' closure in {}?"
+    cell = table_cell(asked.format("Thousand Oaks"), passages)
+    assert cell is not None and cell.value == "06/15/2016" and "Thousand Oaks" in cell.row.text
+    assert table_cell(asked.format("Pasadena"), passages) is None  # no Pinecrest row is in Pasadena
+    assert verify("The closure in Pasadena was effective on 06/15/2016.", passages,
+                  asked.format("Pasadena")).verdict != VERIFIED
+    assert verify("Exel Inc.'s closure was effective on 01/18/2015.", passages,
+                  "What is the effective date of Exel Inc.'s closure in Ontario?").verdict == VERIFIED
