@@ -1,7 +1,8 @@
 """Answering a question, in steps: analyse → retrieve → judge → the table cell the question names (`rag.answer.cell`)
 → show the lead evidence (that cell's row, if any) → the cell as the answer, without the reader, when its row is the
-whole subject; else focus → read (with the retry strategy of `rag.answer.looks`) → settle and verify
-(`rag.answer.settle`) → the cell instead of a reader's answer a row contradicts.
+whole subject; else focus → read (with the retry strategy of `rag.answer.looks`) → the reader's figures as the
+passages write them (`rag.answer.amounts`) → settle and verify (`rag.answer.settle`) → the cell instead of a reader's
+answer a row contradicts.
 
 A question written in another script than the documents (English about a Chinese filing) is first translated by
 the reader into their language (`rag.answer.translate`, cached) and both are searched.
