@@ -83,6 +83,14 @@ def footer(text: str, font: str):
 
 
 # ---------------------------------------------------------------- Chinese quarterly report (万元 / 亿元)
+def build(story: list, name: str, title: str, running: str, font: str) -> None:
+    """Write `story` to OUT/`name` on A4, with the document title and a running footer."""
+    doc = SimpleDocTemplate(str(OUT / name), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                            bottomMargin=20 * mm, title=title, author="cjk-heldout-3 (fictitious)")
+    f = footer(running, font)
+    doc.build(story, onFirstPage=f, onLaterPages=f)
+
+
 def chinese_report() -> None:
     st = styles("ZenHei", "ZenHei")
     P = lambda s, k="body": Paragraph(s, st[k])  # noqa: E731
@@ -212,14 +220,25 @@ def chinese_report() -> None:
         P("公司负责人：周启明　　主管会计工作负责人：林雪芬　　会计机构负责人：韩志远", "note"),
         P("青岚新能源科技股份有限公司董事会　2025年10月28日", "note"),
     ]
-    doc = SimpleDocTemplate(str(OUT / "qinglan_q3_2025_report_zh.pdf"), pagesize=A4, leftMargin=18 * mm,
-                            rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm,
-                            title="青岚新能源科技股份有限公司2025年第三季度报告", author="cjk-heldout-3 (fictitious)")
-    f = footer("青岚新能源科技股份有限公司 2025年第三季度报告", "ZenHei")
-    doc.build(story, onFirstPage=f, onLaterPages=f)
+    build(story, "qinglan_q3_2025_report_zh.pdf", "青岚新能源科技股份有限公司2025年第三季度报告",
+          "青岚新能源科技股份有限公司 2025年第三季度报告", "ZenHei")
 
 
 # ---------------------------------------------------------------- Japanese city budget (千円 / 百万円 / 億円)
+def rate(a: float, b: float) -> str:
+    """The change from b to a in percent, one decimal (the budget's 増減率)."""
+    return f"{(a / b - 1) * 100:.1f}"
+
+
+def budget_table(items: list[tuple[str, int, int]], total_label: str, total: int, total0: int,
+                 widths: list[float], st: dict):
+    """A budget's 款 table: this year's amount, its share of the total, last year's, the change and its rate."""
+    rows = [["款", "令和7年度", "構成比", "令和6年度", "増減額", "増減率"]]
+    rows += [[n, f"{a:,}", f"{a / total * 100:.1f}", f"{b:,}", f"{a - b:,}", rate(a, b)] for n, a, b in items]
+    rows += [[total_label, f"{total:,}", "100.0", f"{total0:,}", f"{total - total0:,}", rate(total, total0)]]
+    return table(rows, widths, "IPAexM", st)
+
+
 def japanese_budget() -> None:
     st = styles("IPAexM", "IPAexG")
     P = lambda s, k="body": Paragraph(s, st[k])  # noqa: E731
@@ -238,9 +257,6 @@ def japanese_budget() -> None:
     total, total0 = 61_234_000, 57_570_000
     assert sum(r[1] for r in rev) == total == sum(e[1] for e in exp), (sum(r[1] for r in rev), sum(e[1] for e in exp))
     assert sum(r[2] for r in rev) == total0 == sum(e[2] for e in exp), (sum(r[2] for r in rev), sum(e[2] for e in exp))
-
-    def rate(a, b):
-        return f"{(a / b - 1) * 100:.1f}"
 
     story = [
         P("令和7年度 みどり野市 当初予算の概要", "title"),
@@ -271,10 +287,7 @@ def japanese_budget() -> None:
         P("3　一般会計 歳入予算", "h1"),
         P("（単位：千円、％）", "note"),
     ]
-    rows = [["款", "令和7年度", "構成比", "令和6年度", "増減額", "増減率"]]
-    rows += [[n, f"{a:,}", f"{a / total * 100:.1f}", f"{b:,}", f"{a - b:,}", rate(a, b)] for n, a, b in rev]
-    rows += [["歳入合計", f"{total:,}", "100.0", f"{total0:,}", f"{total - total0:,}", rate(total, total0)]]
-    story += [table(rows, [38, 27, 16, 27, 24, 18], "IPAexM", st)]
+    story += [budget_table(rev, "歳入合計", total, total0, [38, 27, 16, 27, 24, 18], st)]
     story += [
         P("市税は、個人市民税が給与所得の増加により前年度比4.1％増となる一方、法人市民税は市内大手製造業の業績見通し"
           "を踏まえ前年度比2.6％減を見込みました。市債は、学校給食センター建替事業及び防災拠点整備事業の財源として"
@@ -283,10 +296,7 @@ def japanese_budget() -> None:
         P("4　一般会計 歳出予算（目的別）", "h1"),
         P("（単位：千円、％）", "note"),
     ]
-    rows = [["款", "令和7年度", "構成比", "令和6年度", "増減額", "増減率"]]
-    rows += [[n, f"{a:,}", f"{a / total * 100:.1f}", f"{b:,}", f"{a - b:,}", rate(a, b)] for n, a, b in exp]
-    rows += [["歳出合計", f"{total:,}", "100.0", f"{total0:,}", f"{total - total0:,}", rate(total, total0)]]
-    story += [table(rows, [48, 25, 15, 25, 22, 16], "IPAexM", st)]
+    story += [budget_table(exp, "歳出合計", total, total0, [48, 25, 15, 25, 22, 16], st)]
     story += [
         P("教育費は、学校給食センター建替事業の本格着工により前年度比17.2％の増となっています。民生費は歳出全体の"
           "40.6％を占め、引き続き最大の費目です。"),
@@ -339,11 +349,8 @@ def japanese_budget() -> None:
         P("お問い合わせ先：みどり野市 財政部 財政課 予算係　電話 0480-55-1234（内線 2315）", "note"),
         P("※ この資料は架空の自治体「みどり野市」を題材とした作例です。", "note"),
     ]
-    doc = SimpleDocTemplate(str(OUT / "midorino_budget_r7_ja.pdf"), pagesize=A4, leftMargin=18 * mm,
-                            rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm,
-                            title="令和7年度 みどり野市 当初予算の概要", author="cjk-heldout-3 (fictitious)")
-    f = footer("令和7年度 みどり野市 当初予算の概要", "IPAexM")
-    doc.build(story, onFirstPage=f, onLaterPages=f)
+    build(story, "midorino_budget_r7_ja.pdf", "令和7年度 みどり野市 当初予算の概要", "令和7年度 みどり野市 当初予算の概要",
+          "IPAexM")
 
 
 if __name__ == "__main__":
