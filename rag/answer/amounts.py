@@ -79,6 +79,8 @@ _SPLIT_FIGURE_RE = re.compile(r"(?<![\d.,])(?P<head>\d{1,3})(?P<mark>[.,])\s+(?P
 def join_split_figures(answer: str, passages: Iterable[str]) -> str:
     """`answer` with a figure split by a space after its separator joined again where the passages print it whole
     ("8. 5％" -> "8.5％" when a passage holds "８．５％"); a split no passage holds as one figure is left alone."""
+    if not _SPLIT_FIGURE_RE.search(answer):
+        return answer  # (most answers: the passages' figures are not read)
     printed = {figure.value for text in passages for _raw, figure, _span in figures(text)}  # "18,420" of 18,420百万
 
     def joined(match: re.Match) -> str:
@@ -94,4 +96,5 @@ def join_split_figures(answer: str, passages: Iterable[str]) -> str:
 def as_written(answer: str, passages: Iterable[str]) -> str:
     """The reader's figures as the passages write them: split figures joined, glossed amounts restored."""
     passages = list(passages)
-    return restore_amounts(join_split_figures(answer, passages), written_amounts(passages))
+    answer = join_split_figures(answer, passages)
+    return restore_amounts(answer, written_amounts(passages)) if _GLOSS_COPY_RE.search(answer) else answer

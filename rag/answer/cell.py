@@ -76,13 +76,14 @@ _ARITHMETIC_RE = re.compile(
     r"\b(?:defined as|define|calculate|calculated|compute|computed|changing|grow|difference|differ|compare[sd]?|"
     r"comparison|versus|vs\.?|between|trend|cagr|yoy|year[- ]over[- ]year|sum of|combined|ratio of|"
     r"from (?:fy)?\s?\d{2,4} to|which|list|each|all)\b", re.IGNORECASE)
+# Chinese/Japanese words for a change, any of which a column headed "同比增减(%)" or "増減率" prints, and for an average
+_CJK_CHANGE = frozenset("增长 增加 减少 下降 增减 变动 増加 減少 増減 変動".split())
+_CJK_MEASURE_WORDS = _CJK_CHANGE | {"平均"}
 # words that ask for a computation unless a table prints the measure under that name ("Average monthly number of
 # employees", "Growth rate", "Net increase in cash"): then the row's label, its title or the column holds the word
 _MEASURE_WORD_RE = re.compile(r"\b(?:average|mean|median|changes?|changed|growth|grew|increases?|increased|"
-                              r"decreases?|decreased|declines?|declined)\b"
-                              r"|增长|增加|减少|下降|增减|变动|平均|増加|減少|増減|変動|平均", re.IGNORECASE)
-# Chinese/Japanese words for a change, any of which a column headed "同比增减(%)" or "増減率" prints
-_CJK_CHANGE = frozenset("增长 增加 减少 下降 增减 变动 増加 減少 増減 変動".split())
+                              r"decreases?|decreased|declines?|declined)\b|" + "|".join(sorted(_CJK_MEASURE_WORDS)),
+                              re.IGNORECASE)
 # a second question in the same one: "How many options were granted, and at what exercise price?"
 _TWO_ASKS_RE = re.compile(r",?\s+and\s+(?:at\s+|in\s+|by\s+)?(?:what|how|which|when|where|who)\b", re.IGNORECASE)
 # a share asked: computed from two amounts, unless a table prints it ("What percentage of employed women worked in
@@ -191,8 +192,8 @@ def _printed_words(row: Unit, header: str) -> set[str]:
     caption; a measure word the question uses is printed there or asks for a computation."""
     text = f"{row.parents} {row.label} {row.section} {header} {caption(row.context)}"
     printed = {_stem(word) for word in re.findall(r"[a-z]+", text.lower())}
-    printed |= {word for word in re.findall(r"平均", text)}
-    return printed | (_CJK_CHANGE if any(word in text for word in _CJK_CHANGE) else set())
+    printed |= {word for word in _CJK_MEASURE_WORDS if word in text}
+    return printed | _CJK_CHANGE if printed & _CJK_CHANGE else printed
 
 
 def _in_statements(cells: list[Cell]) -> list[Cell]:

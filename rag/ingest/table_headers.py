@@ -14,11 +14,10 @@ import statistics
 from collections.abc import Sequence
 
 from rag.ingest.table_rows import BROKEN_OFF_RE
-from rag.ingest.table_units import CJK_UNIT, UNIT_RE, is_unit, short_unit
+from rag.ingest.table_units import CJK_UNIT_RE, UNIT_RE, is_unit, short_unit
 from rag.ingest.table_words import Cell, Column, Line, Word, is_row, is_year
 from rag.text import has_cjk
 
-_CJK_UNIT_RE = re.compile(CJK_UNIT)
 
 _CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
@@ -264,9 +263,9 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
     captions: list[str] = []
     for line in reversed(lines[max(0, top_index - 4):top_index]):
         text = line.text.strip()
-        if not unit or unit in ("%", "％") and _CJK_UNIT_RE.search(text):  # "同比增减(%)" is a column's own unit,
+        if not unit or unit in ("%", "％") and CJK_UNIT_RE.search(text):  # "同比增减(%)" is a column's own unit,
             # "单位：万元" over the table the table's
-            match = UNIT_RE.search(text) if not unit else _CJK_UNIT_RE.search(text)
+            match = UNIT_RE.search(text) if not unit else CJK_UNIT_RE.search(text)
             if match:
                 unit = short_unit(match.group())
                 text = text.replace(match.group(), "").strip(" ,;")

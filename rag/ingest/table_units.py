@@ -14,6 +14,7 @@ import re
 # and the currency 元 円 before a count word are optional, not both); "编制单位：" names who drew the table up, no unit
 CJK_UNIT = (r"[（(]?\s*(?<!编制)(?<!編製)(?<!编製)(?:单位|單位|単位)\s*[:：]\s*(?:人民币|人民幣|美元|港元|日元)?\s*"
             r"(?:(?:千|万|萬|百万|百萬|千万|亿|億)\s*(?:元|円|圆|股|人|户|名)?|元|円|圆|股|人|户|名|%|％)\s*[）)]?")
+CJK_UNIT_RE = re.compile(CJK_UNIT)
 UNIT_RE = re.compile(
     r"\((?:[^()]*(?:\b(?:in\s+)?(?:thousands|millions|billions)|(?<![\d,.])['’]?000s?)\b[^()]*|[£$€¥]\s?'?000s?|[£$€¥]m|[£$€¥]bn"
     r"|\s*(?:in\s+)?%\s*|in\s+[£$€¥][^()]*|millions|thousands|(?:percent(?:age)?|%)\s+of\s[^()]*)\)"
