@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # A question asking for a telephone number, e-mail or web address also ranks the chunks that hold one (0: off).
     contact_weight: float = Field(2.0, ge=0.0)
     page_weight: float = Field(2.0, ge=0.0)  # a question naming a page ("on page 14") also ranks that page's chunks
+    # The question without the words naming its documents' subject ("How many employees does have?" for "How many
+    # employees does Manchester United have?" in the club's filing, whose pages mostly name it) also ranks the chunks
+    # by meaning, with this fusion weight (rag/retrieve/subject.py; 0: off).
+    subject_weight: float = Field(0.5, ge=0.0)
 
     # ---- answer (rag.answer): the relevance check
     # Below 1, abstain when a number, acronym, organisation or quarter the question names is in no passage, when it

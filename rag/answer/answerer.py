@@ -46,8 +46,7 @@ from rag.answer.columns import years
 from rag.answer.units import Unit
 from rag.answer.verify import CONTRADICTED, lead_evidence, subject_words
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
-                              has_substance, overview_of, section_chunks, target_document, title_words,
-                              titled_sections, topic_tokens)
+                              overview_of, target_document, titled_parts, topic_tokens)
 from rag.answer.whole import coverage as whole_coverage
 from rag.config import Settings
 from rag.errors import UserError
@@ -55,9 +54,10 @@ from rag.llm.background import BackgroundLoad
 from rag.llm.base import LLMBackend
 from rag.query.analysis import QueryAnalysis
 from rag.query.languages import language_of, targets
-from rag.query.scope import DOCUMENT, DOCUMENTS, FACT
+from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, asked_parts
 from rag.retrieve.hybrid import build_retriever
 from rag.retrieve.passages import with_page_tables
+from rag.retrieve.subject import title_words
 from rag.text import neutralise_special_tokens, special_token_pattern, tokenize
 
 
@@ -271,23 +271,30 @@ class Answerer:
         overview = overview_of(index, source) if source else None
         if not overview or not overview.get("sections"):
             return None
-        topic = topic_tokens(analysis, source, common_words(index, source), title_words(index, source))
-        candidates, titled, part = list(retrieved), [], []
+        common, title = common_words(index, source), title_words(index, source)
+        topic = topic_tokens(analysis, source, common, title)
+        candidates, titled, part, asked = list(retrieved), [], [], [analysis]
+        if topic and len(asked_parts(analysis.question)) > 1:  # "How many people …, in which areas …, and how much
+            asked = [analysis.asking(text, {source}) for text in asked_parts(analysis.question)]  # …?": each part
+            for question in asked:  # searched on its own too
+                candidates += self.retriever.invoke(question.question, analysis=question)
+        topics = [topic_tokens(question, source, common, title) for question in asked]
         if topic:  # "list all …": the chunks of every section that hold its words, not only the top five pages;
-            candidates += self.retriever.chunks_with(" ".join(sorted(topic)), source)
             own = [doc for doc in index.chunks if doc.metadata.get("source") == source]
-            for named in titled_sections(overview, topic, topic_tokens(analysis, source)):
-                part = section_chunks(own, named)  # the part named so: all its rows and headlines, and the
-                if has_substance(part):  # sentences of an even sample ("A. DEBT SECURITIES Not applicable." has none)
-                    titled = [named]
-                    candidates += part[::max(1, len(part) // TITLED_CHUNKS)][:TITLED_CHUNKS]
-                    break
-                part = []
+            for question, words in zip(asked, topics):
+                if words:
+                    candidates += self.retriever.chunks_with(" ".join(sorted(words)), source)
+            # the parts named so: all their rows and headlines, and the sentences of an even sample
+            for named, chunks in titled_parts(overview, own, [(words, topic_tokens(question, source))
+                                                              for question, words in zip(asked, topics) if words]):
+                titled.append(named)
+                part += chunks
+                candidates += chunks[::max(1, len(chunks) // TITLED_CHUNKS)][:TITLED_CHUNKS]
         search = getattr(self.retriever, "search", None)
         passages, drawn, sections, more = document_passages(
             overview, source, analysis, candidates, self.retriever.embeddings.encode, topic,
             file_counts=getattr(search, "file_counts", None), files=len(index.manifest.files),
-            titled=titled, section_chunks=part)
+            titled=titled, section_chunks=part, parts=[(q.question, words) for q, words in zip(asked, topics)])
         return WholeDocument(source, passages, drawn, sections, bool(topic), overview, more) if passages else None
 
     def _cell_beyond(self, question: str, tabled: list[Document], names: set[str]

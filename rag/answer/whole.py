@@ -30,6 +30,7 @@ from rag.ingest.overview import NUMBERING, SENTENCE_END, common_tokens, running_
 from rag.query.analysis import QueryAnalysis
 from rag.query.scope import summary_request
 from rag.query.terms import capitalised_runs
+from rag.retrieve.subject import TITLE_SHARE
 from rag.text import STOPWORDS, stem, tokenize
 
 SECTION_CAP = 5  # excerpts from one section for a question with a topic ("the main risks")
@@ -154,21 +155,6 @@ def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozen
             and t not in STOPWORDS and not t.isdigit() and (t not in common or t in lower)}
 
 
-TITLE_SHARE = 0.6  # of a capitalised run's words on a document's first page, for the run to name the document
-
-
-def title_words(index, source: str) -> set[str]:
-    """The words of a document's first page (its title, its subject's name), once per index version."""
-    from rag.index.base import derived
-
-    def build() -> set[str]:
-        chunks = [doc for doc in index.chunks if doc.metadata.get("source") == source]
-        first = min((doc.metadata.get("page", 1) for doc in chunks), default=1)
-        return {t for doc in chunks if doc.metadata.get("page", 1) == first for t in tokenize(doc.page_content)}
-
-    return derived(index, ("title_words", source), build)
-
-
 def common_words(index, source: str, share: float = 0.3) -> set[str]:
     """The words on more than `share` of a document's chunks, once per index version."""
     from rag.index.base import derived
@@ -234,6 +220,23 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
         return sum(_names(w, question) for w in words) / max(1, len(words)), part["last_page"] - part["page"]
 
     return sorted(found, key=fit, reverse=True)
+
+
+def titled_parts(overview: dict, chunks: Sequence[Document], asked: Sequence[tuple[set[str], set[str]]]
+                 ) -> list[tuple[dict, list[Document]]]:
+    """For each thing a question asks (its topic words and all its words, as `titled_sections` takes them), the part
+    whose title names it first and that says something ("A. DEBT SECURITIES Not applicable." says nothing), with
+    its chunks (of the document's `chunks`), each part once."""
+    found: list[tuple[dict, list[Document]]] = []
+    for wanted, words in asked:
+        for named in titled_sections(overview, wanted, words):
+            if any(named == other for other, _chunks in found):
+                break
+            inside = section_chunks(chunks, named)
+            if has_substance(inside):
+                found.append((named, inside))
+                break
+    return found
 
 
 _CATCH_ALL = {"other", "others", "general", "miscellaneous", "additional", "various"}  # "Other Matters" names no topic
@@ -490,15 +493,17 @@ def as_passages(excerpts: list[Excerpt], source: str) -> list[Document]:
 
 def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retrieved: Sequence[Document],
                       embed, wanted: set[str], budget: int = DOCUMENT_CHARS, file_counts=None,
-                      files: int = 1, titled: Sequence[dict] = (), section_chunks: Sequence[Document] = ()
-                      ) -> tuple[list[Document], int, int, list[Document]]:
+                      files: int = 1, titled: Sequence[dict] = (), section_chunks: Sequence[Document] = (),
+                      parts: Sequence[tuple[str, set[str]]] = ()) -> tuple[list[Document], int, int, list[Document]]:
     """The passages for a question about the whole of `source` whose topic words are `wanted` (none: a plain
     summary); with the number of sections drawn from and the document's number of sections. `embed(texts)` gives
     unit vectors (the index's embeddings); `titled` is the part whose title names the topic (`titled_sections`) and
     `section_chunks` its chunks (`section_chunks`), which give their rows, headings and headlines (their sentences
     come from the `retrieved` ones). Last, for a list question, the passages of the rows the reader has no room for
-    (`more_rows`)."""
+    (`more_rows`). `parts`: the things a question asks, each with its topic words ("How many people does X employ",
+    "how much does it spend on staff"): a sentence is as close as it is to the closest of them."""
     sections = overview.get("sections", [])
+    parts = [(text, words) for text, words in parts if words] or [(analysis.question, wanted)]
     excerpts = overview_excerpts(overview)
     headings: dict[int, list[str]] = {}
     for sub in overview.get("subsections", []):
@@ -517,10 +522,12 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
         scores = np.zeros(len(excerpts), dtype=np.float32)
         if ranked:
             vectors = np.asarray(embed([excerpts[i].text for i in ranked]), dtype=np.float32)
-            question = np.asarray(embed([analysis.question]), dtype=np.float32)[0]
-            words = np.array([len(wanted & set(tokenize(excerpts[i].text))) / len(wanted) for i in ranked])
+            questions = np.asarray(embed([text for text, _words in parts]), dtype=np.float32)
+            held = [set(tokenize(excerpts[i].text)) for i in ranked]
+            words = np.array([max(len(topic & tokens) / len(topic) for _text, topic in parts) for tokens in held])
             inside = np.array([excerpts[i].inside for i in ranked], dtype=np.float32)
-            scores[ranked] = vectors @ question + words + INSIDE_BONUS * inside  # the part about it says most
+            closest = (vectors @ questions.T).max(axis=1)
+            scores[ranked] = closest + words + INSIDE_BONUS * inside  # the part about it says most
         relevant = np.zeros(len(excerpts), dtype=bool)
         if ranked:
             relevant[ranked] = (words >= RELEVANT_SHARE) | (inside > 0)

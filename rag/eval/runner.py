@@ -32,7 +32,7 @@ from rag.eval.questions import Question, load_questions
 PRESETS: dict[str, dict[str, Any]] = {
     "reference": {"retrieval": "dense", "k": 2, "chunk_size": 500, "chunk_overlap": 50, "chunk_context": "none",
                   "match_documents": False, "passage_chars": 0, "statement_weight": 0.0, "line_item_weight": 0.0,
-                  "contact_weight": 0.0, "page_weight": 0.0,
+                  "contact_weight": 0.0, "page_weight": 0.0, "subject_weight": 0.0,
                   "score_threshold": -1.0, "max_missing_terms": 1.0},
     "default": {},
 }
@@ -143,8 +143,8 @@ class PresetRun:
 
 RETRIEVAL_SETTINGS = ("retrieval", "k", "chunk_size", "chunk_overlap", "chunk_context", "fusion_candidates",
                       "dense_weight", "bm25_weight", "rank_constant", "match_documents", "passage_chars",
-                      "statement_weight", "line_item_weight", "contact_weight", "page_weight", "score_threshold",
-                      "max_missing_terms")
+                      "statement_weight", "line_item_weight", "contact_weight", "page_weight", "subject_weight",
+                      "score_threshold", "max_missing_terms")
 
 
 class RecordingRetriever:

@@ -55,6 +55,14 @@ class QueryAnalysis:
         other._compared = self._compared | self.file_names[1] | set(others)  # nor must it mention the others
         return other
 
+    def asking(self, question: str, files: set[str]) -> "QueryAnalysis":
+        """Another question about `files` (a part of this one: "how much does the club spend on staff?"), with this
+        one's look-ups."""
+        other = QueryAnalysis(question, self._names, self._files_with, self._ordinary)
+        other.__dict__["named_files"] = set(files)
+        other._compared = set(self._compared)
+        return other
+
     def names_only_in(self, others: set[str], source: str) -> set[str]:
         """The words of the names the question gives (organisations, acronyms) that `source` never holds and one of
         `others` does: in a comparison of files whose names say nothing ("a5879805….pdf"), the names of the other

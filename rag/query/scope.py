@@ -20,11 +20,14 @@ _DOCUMENT_RE = re.compile(
     r"|\b(?:main|key|major|principal|most important) (?:points|risks|themes|topics|findings|ideas|arguments|"
     r"takeaways|conclusions|messages|sections|issues|changes)\b"
     r"|\bwhat (?:is|are) (?:this|the|these) (?:document|report|paper|filing|file|book|manual)s? about\b"
-    r"|\blist (?:all|every|each)\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
+    r"|\blist (?:all|every|each)\b|^\s*(?:please\s+)?list\b|\ball (?:the )?(?:risks|risk factors|sections|chapters)\b"
     r"|\bwhat (?:\w+ )?(?:risks|segments|sources of|parts|sections|topics|subsidiaries|chapters)\b"
     r"|^\s*what (?:does|do|did) .{1,80}? (?:say|said|write|state|tell us|explain|describe|discuss)s?"
     r" (?:about|on|regarding)\b"
-    r"|^\s*how (?:does|do|did) .{1,80}? (?:describe|explain|present|discuss|characteri[sz]e)s?\b",
+    r"|^\s*how (?:does|do|did) .{1,80}? (?:describe|explain|present|discuss|characteri[sz]e)s?\b"
+    # "Apart from PFAS, what product liability litigation does 3M describe in its 10-K?"
+    r"|^\s*(?:[^,?]{3,80},\s*)?(?:what|which)\b[^?]{0,120}?\b(?:does|do|did)\s+[^?]{1,60}?\s+"
+    r"(?:describe|discuss|mention|identify|outline)\b",
     re.IGNORECASE)  # "What does the book say about memory management?": what a document says on a topic
 
 
@@ -55,14 +58,19 @@ _MEASURES = {"revenues", "sales", "earnings", "expenses", "costs", "assets", "li
              "gains", "increases", "decreases", "reductions", "additions", "balances", "credits", "deductions"}
 
 
-# "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more.
-_PROCEDURE_RE = re.compile(r"^\s*how (?:(?:do|can|should|would|could|must) (?:i|you|we|one|users?)|to)\b",
+# "How do you connect the monitor?", "How to reset the device": steps, which a manual gives over a page or more;
+# "How should the display be cleaned?": the same, in the passive.
+_PROCEDURE_RE = re.compile(r"^\s*how (?:(?:do|can|should|would|could|must) (?:i|you|we|one|users?)|to)\b"
+                           r"|^\s*how (?:should|must|can|could) (?!.*\bmuch\b).{1,60}? be \w+(?:ed|en)\b",
                            re.IGNORECASE)
 # "How does Netflix account for its content?", "Where and how does Nike make its shoes?": how a thing is done, told
 # over a section, unless it asks how a figure moved ("How did revenue change?") or how much.
 _HOW_DOES_RE = re.compile(r"^\s*(?:(?:where|why|when) and )?how (?:does|do|did) (?P<rest>.+)", re.IGNORECASE)
 _FIGURE_MOVES_RE = re.compile(r"\b(?:change|changed|compare|compared|differ|perform|performed|grow|grew|increase|"
                               r"decrease|decline|rise|rose|fall|fell|rank|ranked|fare|fared)\b", re.IGNORECASE)
+# "How does Manchester United account for the cost of players' registrations?": a policy or method, told over a note
+_ACCOUNTS_FOR_RE = re.compile(r"\baccount(?:s|ed)? for\b|\b(?:estimate|determine|calculate|assess)(?:s|d|es|ed)?\b",
+                              re.IGNORECASE)  # "How does American Express estimate its reserves for credit losses?"
 # "Who are Best Buy's executive officers?": people named in a list ("Who are the authors of the paper on …?" names
 # its subject after "of" and stays a fact, as do "who is …" questions).
 _WHO_ARE_RE = re.compile(r"^\s*who (?:are|were) (?:the |its |their |(?:[\w.&-]+ ){0,2}[\w.&-]+['’]s )"
@@ -76,16 +84,43 @@ _TABLE_NAME_RE = re.compile(r"\b(?:(?:five|ten|\d+)[- ]year|selected|financial|s
                             re.IGNORECASE)
 
 
+# "How many people does it employ, in which areas do they work, and how much does it spend on them?": a question
+# asking three things or more is answered from several parts of a document; two, when one of them is ("How does X
+# estimate its reserves, and how did they change?"): "How many options were granted, and at what price?" asks for
+# one table row's cells.
+_ASKS_RE = re.compile(r"^\s*(?:how|what|which|who|whom|whose|where|when|why|is|are|was|were|do|does|did|can|list"
+                      r"|name)\b", re.IGNORECASE)
+_NEXT_ASK_RE = re.compile(r"(?:[,;]\s*(?:and\s+)?|\s+and\s+|\?\s+)(?P<ask>(?:(?:in|on|for|to|from|by|at|of|with)\s+)?"
+                          r"(?:which|what|how|who|whom|where|when|why)\b)", re.IGNORECASE)
+SEVERAL_ASKS = 3
+
+
+def asked_parts(question: str) -> list[str]:
+    """The things `question` asks, each from its question word on ("How many people does X employ", "in which
+    areas do they work", "how much does the club spend on staff?"), when it starts with one; else the question."""
+    if not _ASKS_RE.search(question):
+        return [question]
+    joins = [match for match in _NEXT_ASK_RE.finditer(question) if len(question[:match.start()].split()) >= 3]
+    starts, ends = [0, *(match.start("ask") for match in joins)], [*(match.start() for match in joins), len(question)]
+    return [question[start:end].strip() for start, end in zip(starts, ends)]
+
+
 def question_scope(question: str) -> str:
     """FACT, DOCUMENT (a summary, main points, a full list, how a thing is done) or DOCUMENTS (a comparison) for
     `question`."""
     question = _TABLE_NAME_RE.sub(" ", question)
     if _DOCUMENTS_RE.search(question):
         return DOCUMENTS
-    if _DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question) or _key_plural(question) \
-            or _describes(question):
+    parts = asked_parts(question)
+    if len(parts) >= SEVERAL_ASKS or any(_whole(part) for part in parts):
         return DOCUMENT
     return FACT
+
+
+def _whole(question: str) -> bool:
+    """Whether one question (or one part of one) is answered from a whole document."""
+    return bool(_DOCUMENT_RE.search(question) or _ABOUT_RE.search(question) or _lists(question)
+                or _key_plural(question) or _describes(question))
 
 
 def _describes(question: str) -> bool:
@@ -97,6 +132,8 @@ def _describes(question: str) -> bool:
         return False
     first = re.split(r"\s+and\s+(?:how|what|which|who|where|when|why)\b", how.group("rest"))[0]  # its first question
     words = {word.lower() for word in re.findall(r"[\w-]+", first)}
+    if _ACCOUNTS_FOR_RE.search(first):  # an accounting policy, whatever figure it names
+        return True
     return not _FIGURE_MOVES_RE.search(first) and not words & (_MEASURES | _FIGURES)
 
 

@@ -37,9 +37,11 @@ from rag.query.terms import mostly_cjk
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
                                    page_key)
+from rag.retrieve.subject import page_shares, subject_words, title_words, without_subject
 from rag.text import without_control_characters
 
 TEXT_VECTOR_CACHE = 20_000  # chunk-text vectors kept between questions (~30 MB at 384 floats)
+MAX_SUBJECT_FILES = 3  # a question naming more files than this is searched only as written
 STATEMENT_DOCUMENTS = 5  # with no file named, statement and contact chunks come from the files of the top fused chunks
 
 
@@ -66,6 +68,7 @@ class HybridRetriever(BaseModel):
     line_item_weight: float = 1.5
     contact_weight: float = 2.0
     page_weight: float = 2.0
+    subject_weight: float = 0.5  # the question without the words naming the documents' subject (rag.retrieve.subject)
     names: Any = None  # rag.query.names.DocumentNames of the index (shared, built once per index version)
     pages: Any = None  # rag.retrieve.passages.PageChunks of the index (shared, built once per index version)
     faiss_nprobe: int = 32
@@ -152,7 +155,9 @@ class HybridRetriever(BaseModel):
             files = named or self._top_files(fused)
             extra = [ranking for ranking in (self._statement_ranking(analysis, files, cosine),
                                              self._contact_ranking(analysis, files, cosine),
-                                             self._page_ranking(pages, cosine)) if ranking]
+                                             self._page_ranking(pages, cosine),
+                                             self._subject_ranking(query, analysis, named or self._top_files(fused, 1)))
+                     if ranking]
             if extra:
                 fused = reciprocal_rank_fusion([*rankings, *extra], self.rank_constant)
         ranks = [{int(row): rank for rank, row in enumerate(ranking, start=1)} for ranking, _weight in rankings]
@@ -207,6 +212,24 @@ class HybridRetriever(BaseModel):
 
     def _top_files(self, fused: list[tuple[int, float]], count: int = STATEMENT_DOCUMENTS) -> set[str]:
         return {self.index.chunks[row].metadata["source"] for row, _score in fused[:count]}
+
+    def _subject_ranking(self, query: str, analysis: QueryAnalysis, files: set[str]
+                         ) -> tuple[list[int], float] | None:
+        """A dense ranking, within `files`, of the question without the words naming their subject
+        (`rag.retrieve.subject`: "How many employees does Manchester United have?" searched as "How many employees
+        does have?"), with its weight; None when the question names no subject."""
+        if not self.subject_weight or not files or len(files) > MAX_SUBJECT_FILES or analysis.mostly_cjk:
+            return None
+        words: set[str] = set()
+        for source in files:
+            shares = page_shares(self.index, source)
+            words |= subject_words(query, title_words(self.index, source), shares, analysis.file_names[1])
+        left = without_subject(query, words)
+        if left is None:
+            return None
+        vector = np.asarray(self.embeddings.embed_query(left), dtype=np.float32)
+        rows, _values = self.search.dense(vector, files, self.candidates)
+        return rows, self.subject_weight
 
     def _statement_ranking(self, analysis: QueryAnalysis, files: set[str], cosine: Cosines
                            ) -> tuple[list[int], float] | None:
@@ -300,5 +323,6 @@ def build_retriever(settings, index, embeddings) -> HybridRetriever:
         cjk_bm25_weight=settings.cjk_bm25_weight,
         passage_chars=settings.passage_chars, statement_weight=settings.statement_weight,
         line_item_weight=settings.line_item_weight, contact_weight=settings.contact_weight,
-        page_weight=settings.page_weight, faiss_nprobe=settings.faiss_nprobe,
+        page_weight=settings.page_weight, subject_weight=settings.subject_weight,
+        faiss_nprobe=settings.faiss_nprobe,
     )

@@ -240,3 +240,29 @@ def test_a_short_outline_shows_the_numbered_headings_inside_its_sections():
                                 {"title": "2.1 Warnings", "page": 11, "level": 2}]}
     assert outline_line(overview) == ("Sections: Chapter 1: Setup (p. 2–9): 1.1 Cables (p. 3); "
                                       "Chapter 2: Safety (p. 10–20): 2.1 Warnings (p. 11)")
+
+
+def test_each_thing_a_question_asks_brings_its_own_sentences(embeddings):
+    """"How many people …, and how much does it spend on staff?": a sentence holding half the words of one part is
+    about the question, though it holds few of all its words."""
+    from rag.answer.whole import document_passages
+    from rag.query.scope import asked_parts
+
+    question = "How many people does Northwind employ, and how much does it spend on staff costs?"
+    sentences = ["Northwind employs 412 people in its three warehouses.", "Staff costs were 40 million pounds.",
+                 "The warehouses are in Leeds, York and Hull.", "Prices of fine foods rose in the year."]
+    passages = [Document(text, metadata={"source": "n.pdf", "page": n + 2, "chunk": n})
+                for n, text in enumerate(sentences)]
+    overview = {"lead": [], "sections": [{"title": "Report", "page": 1, "last_page": 9, "sentences": []}]}
+    analysis = QueryAnalysis(question)
+    wanted = topic_tokens(analysis, "n.pdf")
+    parts = [(text, topic_tokens(QueryAnalysis(text), "n.pdf")) for text in asked_parts(question)]
+    assert len(parts) == 2
+
+    def told(**options):
+        chosen, _drawn, _sections, more = document_passages(overview, "n.pdf", analysis, passages, embeddings.encode,
+                                                             wanted, budget=60, **options)
+        return " ".join(doc.page_content for doc in chosen + more)
+
+    assert "412 people" in told() and "Staff costs" not in told()
+    assert "412 people" in told(parts=parts) and "Staff costs" in told(parts=parts)

@@ -50,6 +50,13 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     ("Where and how does Nike manufacture its footwear?", DOCUMENT),
     ("How does Netflix account for its streaming content and how large are its obligations?", DOCUMENT),
     ("Who are Best Buy's executive officers and what roles do they hold?", DOCUMENT),
+    # an accounting policy, whatever figure it names; a question asking three things; "List the …"
+    ("How does Manchester United account for the cost of buying and selling players' registrations?", DOCUMENT),
+    ("How many people does Manchester United employ, in which areas do they work, and how much does the club spend "
+     "on staff?", DOCUMENT),
+    ("How many stock options did Costco grant in fiscal 2021, and at what weighted-average exercise price?", FACT),
+    ("In Boeing's statement of equity, how much treasury stock was issued for the 401(k) contribution in 2020?", FACT),
+    ("List the solutions that make up Adobe Marketing Cloud and what each one does.", DOCUMENT),
     ("How did Nike's gross margin change in fiscal 2021?", FACT),  # how a figure moved
     ("How does Best Buy record merchandise inventories?", FACT),  # a measure: one policy sentence
     ("Who are the authors of the paper on preemptive information extraction?", FACT),

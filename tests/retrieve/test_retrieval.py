@@ -291,3 +291,56 @@ def test_an_ordinary_word_of_a_file_name_does_not_route_the_search(settings, mak
         {"weather.pdf"}
     assert retriever.analyse("How many kites did zephyrcorp sell?").named_files == {"zephyrcorp_annual_report.pdf"}
     assert retriever.analyse("How many kites did Zephyrcorp sell?").named_files == {"zephyrcorp_annual_report.pdf"}
+
+
+def test_the_words_naming_the_documents_subject_do_not_lead_the_search(settings, make_pdf, embeddings):
+    """In the company's own report its name is on most pages; the employees page, which never names it, is the best
+    match of "How many people does Northwind Traders employ?" without the name (rag.retrieve.subject), not with it,
+    and that ranking lifts it in the fused one."""
+    name = "Northwind Traders"
+    prose = [
+        f"{name} plc\nAnnual Report 2023\n{name} is a wholesaler of fine foods based in Leeds.",
+        f"Our brand. {name} is known across Europe; the {name} brand is our most valuable asset and {name} "
+        f"protects it in every market where {name} trades.",
+        f"Financing. {name} issued senior notes in 2021; the notes of {name} are secured on the assets of {name} and "
+        f"its subsidiaries.",
+        f"Properties. {name} owns its head office in Leeds; {name} leases warehouses from which {name} serves "
+        "customers.",
+        f"Community. The {name} Foundation works with schools in Yorkshire; {name} funds the {name} Foundation "
+        "every year.",
+        "Employees. The average monthly number of employees during the year was as follows: warehouse 212; "
+        "drivers 96; office and administration 104; total 412. We are not party to any collective agreement.",
+        f"Sponsorship. {name} sponsors a cycling team; {name} rides with the team in events {name} supports.",
+    ]
+    make_pdf("northwind_2023_annual_report.pdf", prose)
+    ingest(settings, progress=False, embeddings=embeddings)
+    index = load_index(settings.index_dir)
+
+    question, files = "How many people does Northwind Traders employ?", {"northwind_2023_annual_report.pdf"}
+    retriever = HybridRetriever(index=index, embeddings=embeddings, k=len(prose))
+    plain, _values = retriever.search.dense(np.asarray(embeddings.embed_query(question), dtype=np.float32), files, 50)
+    subject, weight = retriever._subject_ranking(question, retriever.analyse(question), files)
+    assert index.chunks[plain[0]].metadata["page"] != 6 and index.chunks[subject[0]].metadata["page"] == 6
+    assert weight == retriever.subject_weight
+
+    def rank(**options):
+        found = HybridRetriever(index=index, embeddings=embeddings, k=len(prose), **options).invoke(question)
+        return [p.metadata["page"] for p in found].index(6) + 1
+
+    assert rank(subject_weight=1.0) < rank(subject_weight=0.0)
+
+
+def test_the_subject_words_are_the_names_the_first_page_gives():
+    from rag.retrieve.subject import subject_words, without_subject
+
+    title = {"manchester", "united", "plc", "annual", "report", "molycorp", "minerals"}
+    shares = {"manchester": 0.31, "united": 0.43, "molycorp": 0.01, "minerals": 0.02, "nike": 0.8}
+    question = "In which areas do Manchester United's employees work?"
+    words = subject_words(question, title, shares)
+    assert words == {"Manchester", "United's"}
+    assert without_subject(question, words) == "In which areas do employees work?"
+    assert subject_words("How many workers did Molycorp Minerals lay off?", title, shares) == set()  # one row's name
+    assert subject_words("Who laid off workers in Manchester Pass?", title, shares) == set()  # part of another name
+    assert subject_words("What was Nike revenue in 2021?", {"nike", "inc"}, shares) == {"Nike"}
+    assert subject_words("How much did the Direct segment earn?", {"nike", "inc", "direct"}, shares) == set()
+    assert without_subject("What is Nike?", {"Nike"}) is None  # nothing left to search by
