@@ -33,6 +33,7 @@ from rag.query import page_refs
 from rag.query.analysis import QueryAnalysis
 from rag.query.names import document_names, is_ordinary_word, mostly_lowercase
 from rag.query.languages import document_languages, language_of
+from rag.query.scope import FACT
 from rag.query.terms import mostly_cjk
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.retrieve.passages import (best_sentence_start, contact_rows, join_overlapping, merged_table, page_chunks,
@@ -218,7 +219,8 @@ class HybridRetriever(BaseModel):
         """A dense ranking, within `files`, of the question without the words naming their subject
         (`rag.retrieve.subject`: "How many employees does Manchester United have?" searched as "How many employees
         does have?"), with its weight; None when the question names no subject."""
-        if not self.subject_weight or not files or len(files) > MAX_SUBJECT_FILES or analysis.mostly_cjk:
+        if not self.subject_weight or not files or len(files) > MAX_SUBJECT_FILES or analysis.mostly_cjk \
+                or analysis.scope != FACT:  # a whole-document question gathers its topic's sentences from everywhere
             return None
         words: set[str] = set()
         for source in files:
