@@ -284,9 +284,21 @@ def _generic(name: str) -> bool:
 _FORMER_RE = re.compile(r"(?:由|从|從|\bfrom)\s*[$£€¥]?\s*$", re.IGNORECASE)
 
 
+# "changed from 24.6% to 21.6% between FY2021 and FY2022": the first value is the first year's, the second the second's
+_FROM_TO_YEARS_RE = re.compile(
+    r"\bfrom\s+(?P<first>[^,;]{1,40}?)\s+to\s+(?P<second>[^,;]{1,40}?)\s+(?:between|from|over)\s+"
+    r"(?:(?:fiscal|the year|FY)\s?)?(?P<one>(?:19|20)\d\d)\s+(?:and|to)\s+(?:(?:fiscal|FY)\s?)?(?P<two>(?:19|20)\d\d)\b",
+    re.IGNORECASE)
+
+
 def _claim_years(answer: str, claim: Claim) -> set[int]:
-    """The year the answer writes with this claim: the nearest year within the claim's clause."""
+    """The year the answer writes with this claim: the nearest year within the claim's clause, or the year a "from X
+    to Y between A and B" pairs it with."""
     at = answer.find(claim.text)
+    for pair in _FROM_TO_YEARS_RE.finditer(answer):
+        for value, year in (("first", "one"), ("second", "two")):
+            if at >= 0 and pair.start(value) <= at < pair.end(value):
+                return {int(pair.group(year))}
     if at < 0 or _FORMER_RE.search(answer[max(0, at - 8):at]):  # "由14.86元/股调整为14.61元/股", "from $5 to $6": the
         return set()  # former value, whose year the answer does not give
     clause_start = max(answer.rfind(sep, 0, at) for sep in (".", ";", ",", " and ", " while ", " compared", "，", "。",

@@ -723,3 +723,13 @@ def test_values_given_respectively_in_several_clauses_go_with_the_years_listed_b
     question = "What was the Company's income tax expense in 2018?"
     verdict = verify("The income tax expense in 2018 was $130 million.", passages, question)
     assert verdict.verdict == CONTRADICTED and "for 2019, not 2018" in verdict.reason
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("The effective tax rate changed from 24.6% to 21.6% between FY2021 and FY2022.", VERIFIED),
+    ("The effective tax rate changed from 21.6% to 24.6% between FY2021 and FY2022.", CONTRADICTED),
+])
+def test_from_one_value_to_another_between_two_years_pairs_them_in_order(answer, expected):
+    sentence = "The effective tax rate was 21.6 percent and 24.6 percent for 2022 and 2021, respectively."
+    passages = [P(1, "10k.pdf", 49, sentence)]
+    assert verify(answer, passages, "How did the effective tax rate change from FY2021 to FY2022?").verdict == expected
