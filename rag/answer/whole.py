@@ -242,17 +242,21 @@ def titled_parts(overview: dict, chunks: Sequence[Document], asked: Sequence[tup
 _CATCH_ALL = {"other", "others", "general", "miscellaneous", "additional", "various"}  # "Other Matters" names no topic
 
 
+_SUFFIXES = {"ation", "ations", "es", "s", "ing", "ings", "ment", "ments"}  # of a three-letter word's derivations
+
+
 def _names(title: str, wanted: set[str]) -> bool:
     """Whether a title holds one of the `wanted` words, or a word of the same stem ("Competition" for
     "competitors": the first letters alike, six at least and three quarters of the shorter word; "Indebtedness" for
-    "debt")."""
+    "debt"; "Taxation" for "tax")."""
     for word in tokenize(title):
         for other in wanted:
             if word == other:
                 return True
             shared = len(os.path.commonprefix([word, other]))
             if shared >= max(6, 0.75 * min(len(word), len(other))) or \
-                    len(other) >= 4 and re.sub(r"^(?:in|un|non|sub)", "", word).startswith(other):  # "indebtedness"
+                    len(other) >= 4 and re.sub(r"^(?:in|un|non|sub)", "", word).startswith(other) or \
+                    len(other) == 3 and word.startswith(other) and word[3:] in _SUFFIXES:  # "indebtedness", "taxation"
                 return True
     return False
 

@@ -266,3 +266,10 @@ def test_each_thing_a_question_asks_brings_its_own_sentences(embeddings):
 
     assert "412 people" in told() and "Staff costs" not in told()
     assert "412 people" in told(parts=parts) and "Staff costs" in told(parts=parts)
+
+
+def test_a_three_letter_word_names_the_titles_of_its_derivations():
+    from rag.answer.whole import _names
+
+    assert _names("E. TAXATION", {"tax"}) and _names("Fees and charges", {"fee"})
+    assert not _names("Articles of association", {"art"}) and not _names("Taxi services", {"tax"})
