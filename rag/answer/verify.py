@@ -236,7 +236,16 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                           for u in verified_by):  # the year's average for one month's repurchases
         return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} without naming the month asked; "
                                           "check the pages below", checked)
+    most = _SUPERLATIVE_RE.search(question)
+    if most and best.kind == "row" and _TOTAL_RE.search(best.label) and not _TOTAL_RE.search(question):
+        return Verdict(UNSUPPORTED, best, f"{best.where} gives the total ({best.label}), not the {most.group().lower()}"
+                                          " of its items; check the pages below", checked)
     return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
+
+
+# "What was the largest liability on the balance sheet?" asks for one item: a "Total …" row sums them
+_SUPERLATIVE_RE = re.compile(r"\b(?:largest|biggest|highest|greatest|smallest|lowest)\b", re.IGNORECASE)
+_TOTAL_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 
 
 SPAN_UNITS = 3  # evidence may run over this many consecutive sentences of one passage

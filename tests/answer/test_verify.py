@@ -733,3 +733,16 @@ def test_from_one_value_to_another_between_two_years_pairs_them_in_order(answer,
     sentence = "The effective tax rate was 21.6 percent and 24.6 percent for 2022 and 2021, respectively."
     passages = [P(1, "10k.pdf", 49, sentence)]
     assert verify(answer, passages, "How did the effective tax rate change from FY2021 to FY2022?").verdict == expected
+
+
+def test_a_total_row_does_not_verify_the_largest_item():
+    table = P(1, "10k.pdf", 152, "Table: Funding sources (Billions) columns: 2022 | 2021\n"
+                                 "Customer deposits: 2022: $110 billion; 2021: $84 billion\n"
+                                 "Long-term debt: 2022: $43 billion; 2021: $38 billion\n"
+                                 "Total on-balance sheet: 2022: $213 billion; 2021: $172 billion")
+    question = "What was the largest liability on the balance sheet in 2022?"
+    verdict = verify("The largest liability in 2022 was $213 billion.", [table], question)
+    assert verdict.verdict == UNSUPPORTED and "gives the total" in verdict.reason
+    asked_total = verify("The total on-balance sheet funding in 2022 was $213 billion.", [table],
+                         "What was the total of the largest funding sources in 2022?")
+    assert "gives the total" not in asked_total.reason  # a question asking for a total
