@@ -224,7 +224,7 @@ class HybridRetriever(BaseModel):
             return None
         words: set[str] = set()
         for source in files:
-            shares = page_shares(self.index, source)
+            shares = partial(page_shares, self.index, source)  # built (once per index version) only when needed
             words |= subject_words(query, title_words(self.index, source), shares, analysis.file_names[1])
         left = without_subject(query, words)
         if left is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from rag.query.terms import capitalised_runs
 from rag.text import tokenize
@@ -49,10 +49,12 @@ def page_shares(index, source: str) -> dict[str, float]:
     return derived(index, ("page_shares", source), build)
 
 
-def subject_words(question: str, title: set[str], shares: dict[str, float], naming: Iterable[str] = ()) -> set[str]:
+def subject_words(question: str, title: set[str], shares: Callable[[], Mapping[str, float]],
+                  naming: Iterable[str] = ()) -> set[str]:
     """The words of `question` that name the document: those in `naming` (the words that named its file), and the
     capitalised runs and words (past the question's first) that its first page gives (`title`) and many of its pages
-    repeat (`shares`: "Manchester United" on 40% of the club's filing, not a company named in one row of a list)."""
+    repeat (`shares()`, read only for such a name: "Manchester United" on 40% of the club's filing, not a company
+    named in one row of a list)."""
     found, in_runs = set(naming), set()
     for run in capitalised_runs(question):
         tokens = set(tokenize(run))
@@ -69,8 +71,9 @@ def subject_words(question: str, title: set[str], shares: dict[str, float], nami
     return found
 
 
-def _repeated(tokens: set[str], shares: dict[str, float]) -> bool:
-    return max(shares.get(token, 0.0) for token in tokens) >= SUBJECT_PAGES
+def _repeated(tokens: set[str], shares: Callable[[], Mapping[str, float]]) -> bool:
+    held = shares()
+    return max(held.get(token, 0.0) for token in tokens) >= SUBJECT_PAGES
 
 
 def without_subject(question: str, words: set[str]) -> str | None:

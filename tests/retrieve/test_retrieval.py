@@ -334,7 +334,10 @@ def test_the_subject_words_are_the_names_the_first_page_gives():
     from rag.retrieve.subject import subject_words, without_subject
 
     title = {"manchester", "united", "plc", "annual", "report", "molycorp", "minerals"}
-    shares = {"manchester": 0.31, "united": 0.43, "molycorp": 0.01, "minerals": 0.02, "nike": 0.8}
+    pages = {"manchester": 0.31, "united": 0.43, "molycorp": 0.01, "minerals": 0.02, "nike": 0.8}
+
+    def shares():
+        return pages
     question = "In which areas do Manchester United's employees work?"
     words = subject_words(question, title, shares)
     assert words == {"Manchester", "United's"}
