@@ -233,6 +233,15 @@ def test_a_per_share_row_does_not_take_the_tables_scale():
     assert table.row_texts()[1] == "Diluted earnings per common share: 2019: 1.95; 2018: 2.40"
 
 
+def test_a_currency_sign_before_the_brackets_still_takes_the_tables_scale():
+    from rag.ingest.tables import Table
+
+    table = Table(["2018", "2017"], [("Foreign exchange rates", ["$(290)", "$ (242)"]), ("Interest rates", ["-$20", "$15"])],
+                  unit="(Millions)")
+    assert table.row_texts() == ["Foreign exchange rates: 2018: ($290 million); 2017: ($242 million)",
+                                 "Interest rates: 2018: -$20 million; 2017: $15 million"]
+
+
 # --- Chinese and Japanese tables (issue #33) ---------------------------------------------------------------------
 
 
