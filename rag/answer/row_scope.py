@@ -30,8 +30,8 @@ def other_month(asked_words: set[str], context: str) -> bool:
 
 
 _SEGMENT_RE = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}(?!(?i:of|and|the|continuing|discontinued)\b)[A-Z][\w&.-]*)"
-                         r"\s+(?i:segments?|divisions?|operations)\b")  # "Domestic Segment", "Canadian Operations";
-# not "Statements of Operations", "Discontinued Operations"
+                         r"\s+(?i:segments?|divisions?|operations|business(?:es)?)\b")  # "Domestic Segment",
+# "Canadian Operations", "3M's Consumer business"; not "Statements of Operations", "Discontinued Operations"
 
 
 _HEAD_OF_RE = re.compile(r"\b(costs?|proceeds|amortization|depreciation|impairments?|gains?|loss(?:es)?|allowances?)\s+"
@@ -52,10 +52,22 @@ def without_measure_head(units: Sequence[Unit], question: str) -> list[Unit]:
     return [unit for unit in units if unit.kind != "row" or not headless(unit)]
 
 
+_CONNECTOR_RE = re.compile(r"\b(?:after|before|excluding|exclusive of|less|net of|prior to)\b", re.IGNORECASE)
+
+
+def unasked_connector(label: str, question: str) -> bool:
+    """Whether a label names its measure after or before something the question does not ("Net deferred tax assets
+    after valuation allowance" is not the valuation allowance; "Income before income taxes" is not income taxes):
+    the words on both sides are the question's, the measure is another."""
+    asked = {match.casefold() for match in _CONNECTOR_RE.findall(question)}
+    return any(match.casefold() not in asked for match in _CONNECTOR_RE.findall(re.sub(r"\([^)]*\)", " ", label)))
+
+
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units that name the model numbers and the segment the question names, where their value is stated
     ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither), and
-    rows with words in their cells that hold the place the question names (`names_asked_place`)."""
+    rows with words in their cells that hold the place the question names (`names_asked_place`); not rows naming
+    their measure after or before something the question does not (`unasked_connector`)."""
     models = model_numbers(question)
     segments = asked_segments(question)
     places = asked_places(question)
@@ -63,7 +75,8 @@ def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
     return [unit for unit in units if models <= set(re.findall(r"\d+", f"{unit.text} {unit.context}"))
             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
                                      for words in segments))
-            and names_asked_place(unit, places)]
+            and names_asked_place(unit, places)
+            and not (unit.kind == "row" and unasked_connector(unit.label, question))]
 
 
 # "the closure in Pasadena", "workers at Thousand Oaks": a place the question names after "in" or "at"
@@ -98,11 +111,28 @@ def _words_only(value: str) -> bool:
 def of_named_statement(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units less the rows of a financial statement other than the one the question names ("In Costco's
     consolidated statements of equity, how much stock-based compensation ...": not the cash flow statement's row of
-    that name); rows of other tables (notes, schedules) stay."""
+    that name), and less the rows of the parent company's own statements unless the question asks for those (the
+    20-F's "Condensed balance sheet of the Company" holds £131 thousand of the group's £121 million cash); rows of
+    other tables (notes, schedules) stay."""
+    if not _PARENT_ASKED_RE.search(question):
+        units = [unit for unit in units if unit.kind != "row" or not parent_only(unit.context)]
     statements, named = asked_statements(question)
     if not named:
         return list(units)
     return [unit for unit in units if unit.kind != "row" or caption_statement(unit.context) in {None, *statements}]
+
+
+_PARENT_RE = re.compile(r"\bparent\s+company\b|\bcompany[\s-]+only\b|\bregistrant\b|\bcondensed\b[^.;]{0,60}\bof the "
+                        r"company\b|\(parent\)", re.IGNORECASE)
+_PARENT_ASKED_RE = re.compile(r"\bparent\b|\bcompany[\s-]+only\b|\bregistrant\b|\bstand-?alone\b|\bholding company\b",
+                              re.IGNORECASE)
+
+
+def parent_only(context: str) -> bool:
+    """Whether a row's table is the parent company's own statement ("Condensed balance sheet of the Company",
+    "Schedule I – Condensed Financial Information of Registrant"), not the group's consolidated one."""
+    caption = context.split(" columns: ")[0]
+    return bool(_PARENT_RE.search(caption)) and not re.search(r"\bconsolidated\b", caption, re.IGNORECASE)
 
 
 def segment_rows(rows: Sequence[Unit], question: str) -> list[Unit]:

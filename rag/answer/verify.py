@@ -43,7 +43,7 @@ from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.answer.row_scope import (NO_LATEST, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
-                                  segment_rows, year_rows)
+                                  segment_rows, unasked_connector, year_rows)
 from rag.answer.units import Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
@@ -236,11 +236,33 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                           for u in verified_by):  # the year's average for one month's repurchases
         return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} without naming the month asked; "
                                           "check the pages below", checked)
+    stated = _other_state(question, best)
+    if stated:
+        return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} for what is {stated}, not "
+                                          f"{' or '.join(sorted(share_states(question)))}; check the pages below", checked)
     most = _SUPERLATIVE_RE.search(question)
     if most and best.kind == "row" and _TOTAL_RE.search(best.label) and not _TOTAL_RE.search(question):
         return Verdict(UNSUPPORTED, best, f"{best.where} gives the total ({best.label}), not the {most.group().lower()}"
                                           " of its items; check the pages below", checked)
     return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}", checked)
+
+
+# what a count of shares or awards is: shares authorized are not shares issued, options granted not exercised
+_STATE_RE = re.compile(r"\b(issued|authori[sz]ed|outstanding|reserved|repurchased|granted|vested|exercised|forfeited|"
+                       r"cancell?ed|expired)\b", re.IGNORECASE)
+
+
+def share_states(text: str) -> set[str]:
+    return {word.casefold().replace("authorised", "authorized").replace("cancelled", "canceled")
+            for word in _STATE_RE.findall(text)}
+
+
+def _other_state(question: str, unit: Unit) -> str:
+    """The states the evidence names ("authorized") when the question asks for others only ("issued"), else ""."""
+    asked = share_states(question)
+    stated = share_states(f"{unit.label} {' '.join(head for head, _ in unit.cells)} {unit.section}"
+                          if unit.kind == "row" else unit.text)
+    return " and ".join(sorted(stated)) if asked and stated and not asked & stated else ""
 
 
 # "What was the largest liability on the balance sheet?" asks for one item: a "Total …" row sums them
@@ -408,6 +430,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     A row's label is matched against `row_subject`: the subject and the usual statement names of its line item."""
     asked_scale = question_scale(question)
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
+    units = [unit for unit in units if unit.kind != "row" or not unasked_connector(unit.label, question)]
     rivals = [unit for unit in units if unit.kind == "row"]  # rows that may name the subject more fully
     units = of_named_statement(naming_what_is_asked(units, question), question)  # the model and segment asked,
     # named where the value is stated; "In Costco's statements of equity": not a cash flow row

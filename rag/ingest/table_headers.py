@@ -253,6 +253,25 @@ def _centred(cell: Cell, columns: Sequence[Column]) -> bool:
     return abs(middle - (left + right) / 2) <= 0.2 * (right - left) or cell.x1 - cell.x0 >= 0.6 * (right - left)
 
 
+# a sentence that says what the table below it gives: its caption, though it ends in a full stop
+_INTRODUCES_RE = re.compile(r"\bfollowing (?:table|schedule|summary)\b|\btables? below\b|\b(?:is|are|was|were) as follows\b"
+                            r"|\b(?:summarized|presented|shown|set forth|detailed|provided) (?:below|in the following)\b",
+                            re.IGNORECASE)
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[a-z0-9)%][.;]) (?=[A-Z])", text)[-1]
+
+
+def _introducing_sentence(text: str, above: Line | None) -> str:
+    """The sentence ending `text` when it says what the table below gives, with its start on the line above if it
+    began there; else ""."""
+    sentence = _last_sentence(text)
+    if sentence[:1].islower() and above is not None and not is_row(above) and not above.text.strip().endswith("."):
+        sentence = _last_sentence(f"{above.text.strip()} {sentence}")
+    return sentence if _INTRODUCES_RE.search(sentence) and len(sentence) <= 300 else ""
+
+
 def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[Line]) -> tuple[str, str]:
     unit = ""
     for line in header_lines:
@@ -261,7 +280,9 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
             unit = short_unit(match.group())
             break
     captions: list[str] = []
-    for line in reversed(lines[max(0, top_index - 4):top_index]):
+    first = max(0, top_index - 4)
+    for index in range(top_index - 1, first - 1, -1):
+        line = lines[index]
         text = line.text.strip()
         if not unit or unit in ("%", "％") and CJK_UNIT_RE.search(text):  # "同比增减(%)" is a column's own unit,
             # "单位：万元" over the table the table's
@@ -276,9 +297,14 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
             start = text.rfind(". ")  # ("The aggregate annual maturities on long-term debt ... were as" / "follows:")
             captions[0] = f"{text[start + 2:] if start >= 0 else text} {captions[0]}"
             continue
+        if text.endswith(".") and not captions:
+            introducing = _introducing_sentence(text, lines[index - 1] if index > first else None)
+            if introducing:  # "The following table summarizes product warranty activity ... 2022 and 2021."
+                captions.insert(0, introducing)
+                break
         if text.endswith(":") and not captions and not _CAPTION_START_RE.match(text):  # "$241 and $284. Estimated
             # amortization expense for the five succeeding years is as follows:":
-            text = re.split(r"(?<=[a-z0-9)%][.;]) (?=[A-Z])", text)[-1]  # the sentence introducing the table
+            text = _last_sentence(text)  # the sentence introducing the table
         numbered = bool(_CAPTION_START_RE.match(text))  # "Table 324. Arrests by Sex and Age: 2009" is no row
         long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
         # (Chinese and Japanese lines are short: the paragraph introducing the table takes three)

@@ -497,6 +497,23 @@ def test_a_question_naming_a_statement_is_verified_by_that_statements_row_only()
     assert verify("$619 million.", passages, plain).verdict == VERIFIED
 
 
+PARENT_BALANCE_SHEET = """Table: Condensed balance sheet of the Company, As of 30 June (£’000) columns: 2022 | 2021
+Cash and cash equivalents: 2022: £131 thousand; 2021: £148 thousand"""
+
+
+def test_the_parent_companys_own_statement_answers_only_a_question_about_the_parent():
+    """A 20-F's Schedule I: the parent's cash (£131 thousand) is not the group's (£121.2 million)."""
+    from rag.answer.cell import table_cell
+
+    question = "What were cash and cash equivalents at 30 June 2022?"
+    passages = [P(1, "manu-20f-2022-09-24.pdf", 174, PARENT_BALANCE_SHEET)]
+    assert table_cell(question, passages) is None
+    assert verify("£131 thousand.", passages, question).verdict != VERIFIED
+    parent = "What cash and cash equivalents did the parent company hold at 30 June 2022?"
+    assert table_cell(parent, passages).value == "£131 thousand"
+    assert verify("£131 thousand.", passages, parent).verdict == VERIFIED
+
+
 SEGMENTS_2018 = """Table: Year Ended December 31, 2018 (amounts in millions) columns: Activision | Blizzard | King | Total
 Segment operating income: Activision: $1,011 million; Blizzard: $685 million; King: $750 million; Total: $2,446 million"""
 SEGMENTS_2019 = SEGMENTS_2018.replace("2018", "2019").replace("$750", "$740").replace("$685", "$464")
@@ -746,3 +763,35 @@ def test_a_total_row_does_not_verify_the_largest_item():
     asked_total = verify("The total on-balance sheet funding in 2022 was $213 billion.", [table],
                          "What was the total of the largest funding sources in 2022?")
     assert "gives the total" not in asked_total.reason  # a question asking for a total
+
+
+def test_shares_authorized_do_not_verify_shares_issued():
+    question = "How many shares of Boeing common stock were issued as of December 31, 2022?"
+    passages = [P(1, "BOEING_2022_10K.pdf", 107, "As of December 31, 2022 and 2021, there were 1,200,000,000 shares of "
+                  "common stock and 20,000,000 shares of preferred stock authorized.")]
+    verdict = verify("1,200,000,000 shares were issued.", passages, question)
+    assert verdict.verdict == UNSUPPORTED and "authorized, not issued" in verdict.reason
+    authorized = "How many shares of common stock was Boeing authorized to issue as of December 31, 2022?"
+    assert verify("1,200,000,000 shares.", passages, authorized).verdict == VERIFIED
+
+
+def test_a_label_naming_its_measure_after_another_is_not_that_other():
+    table = """Table: Significant components of our deferred tax assets/(liabilities) (in millions) columns: 2022 | 2021
+Valuation allowance: 2022: (2,648 million); 2021: (2,423 million)
+Net deferred tax assets/(liabilities) after valuation allowance: 2022: ($167 million); 2021: ($141 million)"""
+    passages = [P(1, "BOEING_2022_10K.pdf", 77, table)]
+    question = "What valuation allowance had Boeing recorded against its deferred tax assets at December 31, 2021?"
+    assert verify("($141 million).", passages, question).verdict != VERIFIED
+    assert verify("$2,423 million.", passages, question).verdict == VERIFIED
+    after = "What were Boeing's net deferred tax assets after valuation allowance at December 31, 2021?"
+    assert verify("($141 million).", passages, after).verdict == VERIFIED
+
+
+def test_a_business_the_question_names_must_be_named_where_the_figure_is():
+    table = """Table: Year ended December 31, 2017 columns: United States | Latin America/ Canada | Worldwide
+Net sales (millions): United States: $12,372 million; Latin America/ Canada: $3,033 million; Worldwide: $31,657 million"""
+    passages = [P(1, "3M_2018_10K.pdf", 25, table)]
+    question = "How much in net sales did 3M's Consumer business generate in the Latin America and Canada region in 2017?"
+    assert verify("$3,033 million.", passages, question).verdict != VERIFIED
+    company = "How much in net sales did 3M generate in the Latin America and Canada region in 2017?"
+    assert verify("$3,033 million.", passages, company).verdict == VERIFIED

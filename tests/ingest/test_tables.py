@@ -730,6 +730,26 @@ def test_a_schedule_labelled_by_years_then_words_with_its_introducing_sentence_a
     assert "Total future lease payments: Capital Leases: 1,241 million; Operating Leases: $27,980 million" in texts
 
 
+def test_a_sentence_introducing_the_table_is_its_caption_though_it_ends_in_a_full_stop():
+    """Boeing's warranty roll-forward: "Product Warranties", then "The following table summarizes product warranty
+    activity ..." (ending in "."), then rows whose labels ("Beginning balance – January 1") name no measure; the
+    sentence is the caption, whole when it wraps, and an ordinary sentence above a table is not."""
+    def table(above):
+        lines = [(20 + 12 * i, [(text, 18, 18 + 5 * len(text))]) for i, text in enumerate(above)]
+        lines += [(80, [("2022", 480, 500), ("2021", 545, 565)])]
+        rows = [("Beginning balance", "$1,900", "$1,527"), ("Additions", "202", "116"), ("Payments", "(403)", "(241)"),
+                ("Ending balance", "$2,275", "$1,900")]
+        lines += [(92 + 12 * i, [(label, 18, 90), (a, 500 - 5 * len(a), 500), (b, 565 - 5 * len(b), 565)])
+                  for i, (label, a, b) in enumerate(rows)]
+        return find_tables(_words(lines))[0]
+
+    sentence = "The following table summarizes product warranty activity during 2022 and 2021."
+    assert table(["Product Warranties", sentence]).caption == sentence
+    assert table(["Product Warranties", "Net of reserves. The following table summarizes product warranty",
+                  "activity during 2022 and 2021."]).caption == sentence
+    assert table(["Product Warranties", "We accrue warranty costs when we deliver products."]).caption == ""
+
+
 def test_a_share_price_column_and_columns_the_unit_excepts_take_no_scale():
     from rag.ingest.tables import Table
 
