@@ -559,7 +559,9 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if named is None and not dated and len(unit.cells) > 1 and HOW_MANY_RE.search(question):
             named = count_column(unit.cells)  # "how many ... forfeited?": the "Number of Shares" column
         if dated and len(asked) > 1:  # several columns of the asked year: the one the question names by a
-            named = named_column(asked, asked_words, order)  # word, if any ("of franchisees 1994"; not "31")
+            named = segment and named_column(asked, segment, order) \
+                or named_column(asked, asked_words, order)  # word, if any ("of franchisees 1994"; not "31"),
+            # the segment's first ("Activision Blizzard's Blizzard segment": the company's name names two columns)
             named = named if named and any(word.isalpha() for word in header_words(named[0], asked_words)) else None
         if named:
             asked = [named]

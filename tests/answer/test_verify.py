@@ -795,3 +795,13 @@ Net sales (millions): United States: $12,372 million; Latin America/ Canada: $3,
     assert verify("$3,033 million.", passages, question).verdict != VERIFIED
     company = "How much in net sales did 3M generate in the Latin America and Canada region in 2017?"
     assert verify("$3,033 million.", passages, company).verdict == VERIFIED
+
+
+def test_a_segment_column_under_a_year_header_is_found_by_the_segment_the_question_names():
+    table = """Table: (amounts in millions) columns: For the Year Ended December 31, 2019 Activision | For the Year Ended December 31, 2019 Blizzard | For the Year Ended December 31, 2019 King
+Segment net revenues: For the Year Ended December 31, 2019 Activision: $2,219 million; For the Year Ended December 31, 2019 Blizzard: $1,719 million; For the Year Ended December 31, 2019 King: $2,031 million"""
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 40, table)]
+    question = ("What were the segment net revenues of Activision Blizzard's Blizzard segment for the year ended "
+                "December 31, 2019?")
+    assert verify("$1,719 million.", passages, question).verdict == VERIFIED
+    assert verify("$2,219 million.", passages, question).verdict != VERIFIED
