@@ -115,7 +115,8 @@ class Cell:
         footnote's mark in the column's header ("Operating Leases (1)") is left out, as no figure of the answer."""
         header = _FOOTNOTE_MARK_RE.sub("", self.header)
         column = f", {header}" if header else ""
-        return f"{self.row.parents}{self.row.label}{column}: {self.value} [{self.row.source}]."
+        label = _FOOTNOTE_MARK_RE.sub("", self.row.label)  # "securities(1)": no figure "1" of the answer
+        return f"{self.row.parents}{label}{column}: {self.value} [{self.row.source}]."
 
 
 def table_cell(question: str, passages: Sequence[Passage], names: set[str] = frozenset()) -> Cell | None:

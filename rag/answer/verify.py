@@ -584,7 +584,8 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
         if in_asked and len(best_rows) == 1 and against is None:
             best = best_rows[0]
             value = asked_cells(best, period, by_date)
-            if value and not _supports(claim, best, value[0][1], asked_scale, value[0][0]):
+            if value and not _supports(claim, best, value[0][1], asked_scale, value[0][0]) \
+                    and _same_kind(claim, value[0][1]):
                 against = (best, f"{best.where} gives {value[0][1]} for {best.label}"
                                  + (f" ({value[0][0]})" if value[0][0] else "")
                                  + f"; the answer's {claim.text} is {unit.label}")
@@ -613,6 +614,13 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
                 and any(row is unit for row in best_rows):  # (another year's "4,787 thousand" given as "4,787")
             against = _other_year(claim, unit, holding, period, by_date, best_rows)
     return None, against
+
+
+def _same_kind(claim: Claim, value: str) -> bool:
+    """Whether the claim and a cell are both percentages or both not: "5% of total revenue" is no rival of the
+    total revenue's amount."""
+    mine, theirs = figures(claim.text), figures(value)
+    return not mine or not theirs or mine[0][1].percent == theirs[0][1].percent
 
 
 def _same_digits(claim: Claim, unit: Unit) -> list[tuple[str, str]]:

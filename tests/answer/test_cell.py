@@ -64,7 +64,9 @@ def test_doubt_leaves_the_question_to_the_reader(question, texts):
 MD_A = """Table: Revenue (dollars in millions) columns: Fiscal 2015 | Fiscal 2014 | % Change 2015-2014
 Total revenue: Fiscal 2015: $4,795.5 million; Fiscal 2014: $4,147.1 million; % Change 2015-2014: 16%"""
 INCOME = """Table: Consolidated statements of income (in thousands) columns: November 27, 2015 | November 28, 2014
-Total revenue: November 27, 2015: 4,795,511 thousand; November 28, 2014: 4,147,065 thousand"""
+Total revenue: November 27, 2015: 4,795,511 thousand; November 28, 2014: 4,147,065 thousand
+Table: Provision for Income Taxes (dollars in millions) columns: Fiscal 2015 | Fiscal 2014
+Provision 163% 40% › Percentage of total revenue: Fiscal 2015: 5%; Fiscal 2014: 2%"""
 NO_HEADERS = """Table: Net revenues by distribution channel (in millions)
 Total net revenues: 4,795.5 million; 100 million"""
 
@@ -812,3 +814,24 @@ def test_a_row_naming_its_place_in_a_cell_answers_only_for_that_place():
                   asked.format("Pasadena")).verdict != VERIFIED
     assert verify("Exel Inc.'s closure was effective on 01/18/2015.", passages,
                   "What is the effective date of Exel Inc.'s closure in Ontario?").verdict == VERIFIED
+
+
+def test_a_footnote_mark_on_the_rows_label_is_no_figure_of_the_answer():
+    """Costco's "Investment in government and agency securities(1)": the cell answer left the "(1)" in, and the
+    verifier read it as a second figure, "stated for a quarter"."""
+    table = """Table: Level 2 fair value (in millions) columns: 2021 | 2020
+Investment in government and agency securities(1): 2021: $393 million; 2020: $1,017 million"""
+    question = "At the end of fiscal 2021, what was the Level 2 fair value of Costco's investment in government and agency securities?"
+    cell = table_cell(question, passages(table))
+    assert cell.answer() == "Investment in government and agency securities, 2021: $393 million [1]."
+    assert verify(cell.answer(), passages(table), question).verdict == VERIFIED
+
+
+def test_a_percentage_is_not_contradicted_by_the_amount_it_is_a_share_of():
+    table = """Table: CONSOLIDATED STATEMENTS OF INCOME (Years Ended, In thousands) columns: November 27, 2015 | November 28, 2014
+Total revenue: November 27, 2015: 4,795,511 thousand; November 28, 2014: 4,147,065 thousand
+Table: Provision for Income Taxes (dollars in millions) columns: Fiscal 2015 | Fiscal 2014
+Provision 163% 40% › Percentage of total revenue: Fiscal 2015: 5%; Fiscal 2014: 2%"""
+    question = "What share of Adobe's total revenue did its provision for income taxes represent in fiscal 2015?"
+    answer = "The provision for income taxes represented 5% of Adobe's total revenue in fiscal 2015."
+    assert verify(answer, passages(table), question).verdict != CONTRADICTED
