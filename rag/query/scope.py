@@ -158,7 +158,13 @@ def summary_request(question: str) -> bool:
 
 
 def _key_plural(question: str) -> bool:
-    return any(match.group("head").lower() not in _MEASURES for match in _KEY_PLURAL_RE.finditer(question))
+    """"What are the main risks ...": a list of the key things; not "how much in mortgage loan principal repayments
+    ...", a figure (the loan's principal)."""
+    return not _HOW_MUCH_RE.search(question) \
+        and any(match.group("head").lower() not in _MEASURES for match in _KEY_PLURAL_RE.finditer(question))
+
+
+_HOW_MUCH_RE = re.compile(r"\bhow (?:much|many)\b", re.IGNORECASE)
 
 
 def _lists(question: str) -> bool:

@@ -67,6 +67,8 @@ from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, question_scope, summary_r
     # "principal", "key" before a plural measure: one figure ("principal contractual commitments" are amounts)
     ("How much did Amazon owe under operating leases in 2019, according to its principal contractual commitments?",
      FACT),
+    ("As of December 31, 2018, how much in mortgage loan principal repayments was CVS Health scheduled to receive in "
+     "2021?", FACT),  # "how much": a figure, whatever plural follows "principal"
 ])
 def test_the_scope_of_a_question(question, scope):
     assert question_scope(question) == scope
