@@ -58,9 +58,11 @@ _CONNECTOR_RE = re.compile(r"\b(?:after|before|excluding|exclusive of|less|net o
 def unasked_connector(label: str, question: str) -> bool:
     """Whether a label names its measure after or before something the question does not ("Net deferred tax assets
     after valuation allowance" is not the valuation allowance; "Income before income taxes" is not income taxes):
-    the words on both sides are the question's, the measure is another."""
+    the words on both sides are the question's, the measure is another. A label opening with one ("Less: Current
+    portion of long-term debt") only says how the row is summed."""
     asked = {match.casefold() for match in _CONNECTOR_RE.findall(question)}
-    return any(match.casefold() not in asked for match in _CONNECTOR_RE.findall(re.sub(r"\([^)]*\)", " ", label)))
+    label = re.sub(r"\([^)]*\)", " ", label).strip()
+    return any(match.group().casefold() not in asked for match in _CONNECTOR_RE.finditer(label) if match.start() > 0)
 
 
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:

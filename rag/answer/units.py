@@ -21,7 +21,9 @@ from rag.ingest.table_rows import PARENT_MARK
 from rag.text import place_text
 
 UNIT_CHARS = 300  # a unit shown is cut to about this length
-_ROW_RE = re.compile(r"^(?P<label>[^:\n]{1,200}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
+# a label may open with how the row is summed ("Less: Accumulated depreciation: 2018: ...")
+OPERATOR = r"(?:less|add|plus|minus|deduct|add back|of which)"
+_ROW_RE = re.compile(rf"^(?P<label>(?i:{OPERATOR}):\s+[^:\n]{{1,200}}?|[^:\n]{{1,200}}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
 _NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,3}$")  # "(Torrey View)", not "(in millions)" or "(a)"
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)

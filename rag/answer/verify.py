@@ -44,7 +44,7 @@ from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_
 from rag.answer.row_scope import (NO_LATEST, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
-from rag.answer.units import Unit, passage_units
+from rag.answer.units import OPERATOR, Unit, passage_units
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
@@ -744,13 +744,14 @@ def _claim_start(claim: Claim, text: str) -> int:
     return (_claim_span(claim, text) or (0, 0))[0]
 
 
+_OPERATOR_RE = re.compile(rf"^(?i:{OPERATOR}):\s+")  # "Less: Accumulated depreciation" names accumulated depreciation
 _QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)
 
 
 def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
-    named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label))
+    named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", _OPERATOR_RE.sub("", label)))
     return set(tokenize(named)) | ampersand_words(named)
 
 

@@ -785,6 +785,10 @@ Net deferred tax assets/(liabilities) after valuation allowance: 2022: ($167 mil
     assert verify("$2,423 million.", passages, question).verdict == VERIFIED
     after = "What were Boeing's net deferred tax assets after valuation allowance at December 31, 2021?"
     assert verify("($141 million).", passages, after).verdict == VERIFIED
+    debt = """Table: Long-term debt (in millions) columns: 2022 | 2021
+Less: Current portion of long-term debt: 2022: (500 million); 2021: (250 million)"""
+    question = "What was the current portion of Boeing's long-term debt at December 31, 2022?"
+    assert verify("$500 million.", [P(1, "BOEING_2022_10K.pdf", 90, debt)], question).verdict == VERIFIED
 
 
 def test_a_business_the_question_names_must_be_named_where_the_figure_is():
