@@ -809,3 +809,13 @@ Segment net revenues: For the Year Ended December 31, 2019 Activision: $2,219 mi
                 "December 31, 2019?")
     assert verify("$1,719 million.", passages, question).verdict == VERIFIED
     assert verify("$2,219 million.", passages, question).verdict != VERIFIED
+
+
+def test_a_label_summing_the_asked_item_and_others_does_not_verify_it():
+    table = """Table: Purchased and other intangible assets subject to amortization (in thousands) columns: 2015 Cost | 2015 Net
+Purchased technology: 2015 Cost: $199,053 thousand; 2015 Net: $94,349 thousand
+Purchased and other intangible assets, net: 2015 Cost: $968,893 thousand; 2015 Net: $510,007 thousand"""
+    passages = [P(1, "ADOBE_2015_10K.pdf", 81, table)]
+    question = "What was the gross cost of Adobe's purchased technology intangible assets as of November 27, 2015?"
+    assert verify("$968,893 thousand.", passages, question).verdict != VERIFIED
+    assert verify("$199,053 thousand.", passages, question).verdict == VERIFIED
