@@ -269,6 +269,8 @@ def _introducing_sentence(text: str, above: Line | None) -> str:
     sentence = _last_sentence(text)
     if sentence[:1].islower() and above is not None and not is_row(above) and not above.text.strip().endswith("."):
         sentence = _last_sentence(f"{above.text.strip()} {sentence}")
+    if re.search(r"\b(?:is|are)\s*\.$", sentence):
+        return ""  # "All amounts set forth in the following tables are [in millions]." gives only the unit
     return sentence if _INTRODUCES_RE.search(sentence) and len(sentence) <= 300 else ""
 
 

@@ -748,6 +748,8 @@ def test_a_sentence_introducing_the_table_is_its_caption_though_it_ends_in_a_ful
     assert table(["Product Warranties", "Net of reserves. The following table summarizes product warranty",
                   "activity during 2022 and 2021."]).caption == sentence
     assert table(["Product Warranties", "We accrue warranty costs when we deliver products."]).caption == ""
+    only_unit = table(["Results", "All amounts set forth in the following tables are in millions."])
+    assert only_unit.caption == "" and only_unit.unit == "in millions"
 
 
 def test_a_share_price_column_and_columns_the_unit_excepts_take_no_scale():
