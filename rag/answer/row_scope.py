@@ -124,8 +124,9 @@ def of_named_statement(units: Sequence[Unit], question: str) -> list[Unit]:
     return [unit for unit in units if unit.kind != "row" or caption_statement(unit.context) in {None, *statements}]
 
 
-_PARENT_RE = re.compile(r"\bparent\s+company\b|\bcompany[\s-]+only\b|\bof (?:the )?registrant\b|\bregistrant[\s-]+only\b"
-                        r"|\bcondensed\b[^.;]{0,60}\bof the company\b|\(parent\)", re.IGNORECASE)  # not "Market for
+_PARENT_RE = re.compile(r"\bparent\s+company\b|\bcompany[\s-]+only\b|\bof (?:the )?registrant\b"
+                        r"|\bregistrant[\s-]+only\b|\bcondensed\b[^.;]{0,60}\bof the company\b|\(parent\)",
+                        re.IGNORECASE)  # not "Market for
 # Registrant's Common Equity", Item 5's share prices
 _PARENT_ASKED_RE = re.compile(r"\bparent\b|\bcompany[\s-]+only\b|\bregistrant\b|\bstand-?alone\b|\bholding company\b",
                               re.IGNORECASE)

@@ -23,7 +23,8 @@ from rag.text import place_text
 UNIT_CHARS = 300  # a unit shown is cut to about this length
 # a label may open with how the row is summed ("Less: Accumulated depreciation: 2018: ...")
 OPERATOR = r"(?:less|add|plus|minus|deduct|add back|of which)"
-_ROW_RE = re.compile(rf"^(?P<label>(?i:{OPERATOR}):\s+[^:\n]{{1,200}}?|[^:\n]{{1,200}}?)(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
+_ROW_RE = re.compile(rf"^(?P<label>(?i:{OPERATOR}):\s+[^:\n]{{1,200}}?|[^:\n]{{1,200}}?)"
+                     r"(?: \((?P<unit>[^()]*(?:\([^()]*\)[^()]*)*)\))?: (?P<cells>.+)$")
 _CELL_SPLIT = re.compile(r";\s+")
 _NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,3}$")  # "(Torrey View)", not "(in millions)" or "(a)"
 _MARKERS_RE = re.compile(r"(?:\(\d{1,2}\)){2,}|\*+")  # "(6)(7)": footnote marks ("(4)" alone is a negative four)

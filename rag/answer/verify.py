@@ -238,8 +238,9 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
                                           "check the pages below", checked)
     stated = _other_state(question, best)
     if stated:
-        return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} for what is {stated}, not "
-                                          f"{' or '.join(sorted(share_states(question)))}; check the pages below", checked)
+        asked = " or ".join(sorted(share_states(question)))
+        return Verdict(UNSUPPORTED, best, f"{best.where} states {checked[0]} for what is {stated}, not {asked}; "
+                                          "check the pages below", checked)
     most = _SUPERLATIVE_RE.search(question)
     if most and best.kind == "row" and _TOTAL_RE.search(best.label) and not _TOTAL_RE.search(question):
         return Verdict(UNSUPPORTED, best, f"{best.where} gives the total ({best.label}), not the {most.group().lower()}"

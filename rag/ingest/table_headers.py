@@ -254,8 +254,10 @@ def _centred(cell: Cell, columns: Sequence[Column]) -> bool:
 
 
 # a sentence that says what the table below it gives: its caption, though it ends in a full stop
-_INTRODUCES_RE = re.compile(r"\bfollowing (?:table|schedule|summary)\b|\btables? below\b|\b(?:is|are|was|were) as follows\b"
-                            r"|\b(?:summarized|presented|shown|set forth|detailed|provided) (?:below|in the following)\b",
+_INTRODUCES_RE = re.compile(r"\bfollowing (?:table|schedule|summary)\b|\btables? below\b"
+                            r"|\b(?:is|are|was|were) as follows\b"
+                            r"|\b(?:summarized|presented|shown|set forth|detailed|provided)"
+                            r" (?:below|in the following)\b",
                             re.IGNORECASE)
 
 

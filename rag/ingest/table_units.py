@@ -54,7 +54,8 @@ def scale_of(unit: str) -> tuple[str, str] | None:
 def with_scale(value: str, currency: str, word: str) -> str:
     """"(338,503)" in a £'000 table -> "(£338,503 thousand)", "$(290)" -> "($290 million)", "-$12" -> "-$12
     million"; a dash or a percentage stays as it is."""
-    match = re.fullmatch(r"(-\s*)?([$£€¥])?\s*(\()?\s*([$£€¥])?\s*(-?[\d,]+(?:\.\d+)?)\s*(\))?(.*)", value.strip())
+    match = re.fullmatch(r"(-\s*)?([$£€¥])?\s*(\()?\s*([$£€¥])?\s*(-?[\d,]+(?:\.\d+)?)\s*(\))?(.*)",
+                         value.strip())
     if not match or "%" in value or not any(ch.isdigit() for ch in value):
         return value
     minus, outer_sign, opened, sign, number, closed, rest = match.groups()
