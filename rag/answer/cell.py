@@ -43,10 +43,10 @@ from rag.answer.months import asked_months
 from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, of_latest_year, of_named_statement, other_period,
                                   other_years_row, segment_rows, year_rows)
-from rag.answer.units import Unit, passage_units
+from rag.answer.units import Unit, passage_units, table_caption
 from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
                                column_named, label_words, own_name, period_end_words, qualified, row_scale,
-                               subject_words, table_caption)
+                               subject_words)
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from rag.answer.columns import MONTHS, column_years, years
 from rag.answer.grounding import dates
-from rag.answer.units import Unit
+from rag.answer.units import Unit, table_caption
 from rag.query.statements import asked_statements, caption_statement
 from rag.text import tokenize
 
@@ -135,7 +135,7 @@ _PARENT_ASKED_RE = re.compile(r"\bparent\b|\bcompany[\s-]+only\b|\bregistrant\b|
 def parent_only(context: str) -> bool:
     """Whether a row's table is the parent company's own statement ("Condensed balance sheet of the Company",
     "Schedule I – Condensed Financial Information of Registrant"), not the group's consolidated one."""
-    caption = context.split(" columns: ")[0]
+    caption = table_caption(context)
     return bool(_PARENT_RE.search(caption)) and not re.search(r"\bconsolidated\b", caption, re.IGNORECASE)
 
 

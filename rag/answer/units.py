@@ -67,6 +67,12 @@ class Unit:
         return out
 
 
+def table_caption(context: str) -> str:
+    """A table's caption from a row's context, its opening line: "Table: Retail/LTC Segment (in millions)
+    columns: 2017 | 2016" gives "Retail/LTC Segment (in millions)"."""
+    return re.sub(r"^Table:?\s*|\s*columns: .*$", "", context)
+
+
 def passage_units(passage: Passage) -> list[Unit]:
     """A passage's table rows (lines of a labelled table) and sentences, in order."""
     units: list[Unit] = []

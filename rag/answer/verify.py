@@ -44,7 +44,7 @@ from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_
 from rag.answer.row_scope import (NO_LATEST, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
-from rag.answer.units import OPERATOR, Unit, passage_units
+from rag.answer.units import OPERATOR, Unit, passage_units, table_caption
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
 from rag.text import STOPWORDS, tokenize
@@ -668,12 +668,6 @@ def _names_measure(row: Unit, subject: set[str]) -> bool:
 def _caption_words(row: Unit) -> set[str]:
     """The words of a row's table caption (its unit in parentheses aside) and of the title it stands under."""
     return label_words(table_caption(row.context)) | label_words(row.section)
-
-
-def table_caption(context: str) -> str:
-    """A table's caption from a row's context, its opening line: "Table: Retail/LTC Segment (in millions)
-    columns: 2017 | 2016" gives "Retail/LTC Segment (in millions)"."""
-    return re.sub(r"^Table:?\s*|\s*columns: .*$", "", context)
 
 
 def _asked_apart(asked: Sequence[tuple[str, str]], holding: Sequence[tuple[str, str]], by_date: bool = False
