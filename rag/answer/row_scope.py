@@ -52,7 +52,9 @@ def without_measure_head(units: Sequence[Unit], question: str) -> list[Unit]:
     return [unit for unit in units if unit.kind != "row" or not headless(unit)]
 
 
-_CONNECTOR_RE = re.compile(r"\b(?:after|before|excluding|exclusive of|less|net of|prior to)\b", re.IGNORECASE)
+_CONNECTOR_RE = re.compile(r"\b(?:after|before|excluding|exclusive of|less|prior to)\b", re.IGNORECASE)
+# a clause qualifying a label's line item (", net of tax", ", including restricted"): still that item
+QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)
 
 
 def unasked_connector(label: str, question: str) -> bool:
@@ -61,7 +63,7 @@ def unasked_connector(label: str, question: str) -> bool:
     the words on both sides are the question's, the measure is another. A label opening with one ("Less: Current
     portion of long-term debt") only says how the row is summed."""
     asked = {match.casefold() for match in _CONNECTOR_RE.findall(question)}
-    label = re.sub(r"\([^)]*\)", " ", label).strip()
+    label = QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label)).strip()
     return any(match.group().casefold() not in asked for match in _CONNECTOR_RE.finditer(label) if match.start() > 0)
 
 

@@ -41,7 +41,7 @@ from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold
                                   dates, figures, names)
 from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.row_scope import (NO_LATEST, asked_days, asked_segments, day_column, latest_years,
+from rag.answer.row_scope import (NO_LATEST, QUALIFIER_RE, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
 from rag.answer.units import OPERATOR, Unit, passage_units, table_caption
@@ -740,13 +740,12 @@ def _claim_start(claim: Claim, text: str) -> int:
 
 
 _OPERATOR_RE = re.compile(rf"^(?i:{OPERATOR}):\s+")  # "Less: Accumulated depreciation" names accumulated depreciation
-_QUALIFIER_RE = re.compile(r",\s*(?:including|excluding|inclusive of|exclusive of|net of)\b[^,]*", re.IGNORECASE)
 
 
 def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
-    named = _QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", _OPERATOR_RE.sub("", label)))
+    named = QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", _OPERATOR_RE.sub("", label)))
     return set(tokenize(named)) | ampersand_words(named)
 
 
@@ -760,7 +759,7 @@ def ampersand_words(text: str) -> set[str]:
 
 def qualified(label: str) -> bool:
     """Whether a row's label qualifies its line item (", including restricted"): it may be more than was asked."""
-    return bool(_QUALIFIER_RE.search(label))
+    return bool(QUALIFIER_RE.search(label))
 
 
 _AND_OTHER_RE = re.compile(r"\b(?:and|&)\s+other\b", re.IGNORECASE)

@@ -789,6 +789,10 @@ Net deferred tax assets/(liabilities) after valuation allowance: 2022: ($167 mil
 Less: Current portion of long-term debt: 2022: (500 million); 2021: (250 million)"""
     question = "What was the current portion of Boeing's long-term debt at December 31, 2022?"
     assert verify("$500 million.", [P(1, "BOEING_2022_10K.pdf", 90, debt)], question).verdict == VERIFIED
+    acquisitions = """Table: Cash flows from investing activities (in millions) columns: 2022 | 2021
+Acquisitions, net of cash acquired: 2022: (1,200 million); 2021: (300 million)"""  # ", net of": the item itself
+    question = "How much did Boeing spend on acquisitions in 2022?"
+    assert verify("$1,200 million.", [P(1, "BOEING_2022_10K.pdf", 60, acquisitions)], question).verdict == VERIFIED
 
 
 def test_a_business_the_question_names_must_be_named_where_the_figure_is():
