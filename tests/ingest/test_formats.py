@@ -82,6 +82,9 @@ def test_markdown_html_and_text_places(tmp_path):
     md = tmp_path / "guide.md"
     md.write_text("Intro text before any heading.\n\n# A\n\ntext a\n\n## B\n\ntext b\n\n# C\n\ntext c\n")
     assert places(read_document(md)) == ["start of the document", "A", "A › B", "C"]
+    converted = tmp_path / "converted.md"  # a converter's GUID heading names no place a person could find
+    converted.write_text("# Introduction\n\ntext\n\n## d666f1f7-46cb-42bd-9a39-9a39cf2a509f\n\nmore text\n")
+    assert places(read_document(converted)) == ["Introduction"]
     text = tmp_path / "notes.txt"
     text.write_text("\n".join(f"line {n}" for n in range(1, 91)))
     assert places(read_document(text)) == ["lines 1–40", "lines 41–80", "lines 81–90"]

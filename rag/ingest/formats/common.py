@@ -23,6 +23,9 @@ MAX_COLUMNS = 200
 ROWS_PER_UNIT = 50  # a sheet's rows are cited in blocks of this many ("sheet Q1, rows 2–51")
 LINES_PER_UNIT = 40  # a text file's lines likewise ("lines 1–40")
 PATH_SEPARATOR = " › "
+# A heading that is only an identifier (a GUID or hash left by a converter) names nothing a person can find.
+_IDENTIFIER_RE = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$",
+                            re.IGNORECASE)
 
 
 class MissingLibrary(Exception):
@@ -143,7 +146,7 @@ class Sections:
 
     def heading(self, level: int, text: str) -> None:
         text = re.sub(r"\s+", " ", clean_text(text.replace("\u200b", "").replace("\ufeff", ""))).strip()
-        if not text:
+        if not text or _IDENTIFIER_RE.match(text):
             return
         self.flush()
         while self.path and self.path[-1][0] >= level:
