@@ -44,7 +44,9 @@ from rag.answer.amounts import as_written, gloss_amounts
 from rag.answer.translate import Translator, answer_language_hint
 from rag.answer.columns import years
 from rag.answer.units import Unit
-from rag.answer.verify import CONTRADICTED, lead_evidence, subject_words
+from rag.answer.question_subject import subject_words
+from rag.answer.verdict import CONTRADICTED
+from rag.answer.verify import lead_evidence
 from rag.answer.whole import (WholeDocument, common_words, document_passages, excerpt_points, outline_line,
                               overview_of, target_document, titled_parts, topic_tokens)
 from rag.answer.whole import coverage as whole_coverage

@@ -44,9 +44,10 @@ from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segm
                                   naming_what_is_asked, of_latest_year, of_named_statement, other_period,
                                   other_years_row, segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units, table_caption
-from rag.answer.verify import (CONTRADICTED, VERIFIED, ampersand_words, asks_quantity, asks_yes_no, column_name,
-                               column_named, label_words, own_name, period_end_words, qualified, row_scale,
-                               subject_words)
+from rag.answer.question_subject import (ampersand_words, asks_quantity, asks_yes_no, own_name, period_end_words,
+                                         subject_words)
+from rag.answer.verdict import CONTRADICTED, VERIFIED
+from rag.answer.verify import column_name, column_named, label_words, qualified, row_scale
 from rag.query.aliases import alias_readings
 from rag.text import tokenize
 

@@ -13,7 +13,7 @@ from langchain_core.documents import Document
 from rag.answer.grounding import Grounding
 from rag.answer.points import Point
 from rag.answer.units import Unit
-from rag.answer.verify import Verdict
+from rag.answer.verdict import Verdict
 from rag.text import place_text
 
 SNIPPET_CHARS = 160

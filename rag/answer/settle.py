@@ -17,7 +17,8 @@ from rag.answer.prompts import cited_numbers
 from rag.answer.result import Answer
 from rag.answer.streaming import HeldAbstention
 from rag.answer.templates import ABSTAIN_TEXT
-from rag.answer.verify import UNSUPPORTED, period_absent, verify
+from rag.answer.verdict import UNSUPPORTED
+from rag.answer.verify import period_absent, verify
 
 UNFOUND_REASON = "the model's answer states what no passage holds"
 

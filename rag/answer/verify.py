@@ -25,101 +25,47 @@ Hands on a `Verdict` to the answer (`rag.answer.answerer.Answer.verdict`), shown
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from rag.answer.asked_kind import missing_kind
 from rag.answer.binding import bound_elsewhere, counted_otherwise, other_amount
 from rag.answer.change_figure import asks_change, asks_difference, change_column, stated_as_change
 from rag.answer.closer_unit import closer_unit
-from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, YEAR_RE, asked_cells, asks_by_date,
+from rag.answer.columns import (FISCAL_LABEL_RE, GENERIC, HOW_MANY_RE, asked_cells, asks_by_date,
                                 column_years, count_column, estimates, header_words, named_column, with_header_words,
                                 years)
 from rag.answer.grounding import (Claim, Figure, Passage, _date_supported, _fold, _name_supported, answer_claims,
-                                  dates, figures, names)
+                                  dates, figures)
 from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
+from rag.answer.question_subject import (ASKS_NAME_RE, ampersand_words, asked_codes, asks_quantity, asks_yes_no,
+                                         extends_asked_name, generic_name, names_codes, names_subject, own_name,
+                                         period_end_words, shares_subject, subject_words)
 from rag.answer.row_scope import (NO_LATEST, QUALIFIER_RE, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
+from rag.answer.sentence_years import is_year_figure, value_spans, year_near_value
 from rag.answer.units import OPERATOR, Unit, passage_units, table_caption
+from rag.answer.verdict import CONTRADICTED, UNSUPPORTED, VERIFIED, Verdict
+from rag.answer.word_answers import subject_beside, subject_weights, verify_words
 from rag.ingest.tables import own_column
 from rag.query.aliases import alias_tokens
-from rag.text import STOPWORDS, tokenize
+from rag.text import tokenize
 
-VERIFIED, UNSUPPORTED, CONTRADICTED = "verified", "unsupported", "contradicted"
 _PER_UNIT = r"per (?:common |ordinary )?share|%|percent|ratio|\(pence\)|\(cents\)"  # no scale goes with these
 _PER_UNIT_RE = re.compile(_PER_UNIT, re.IGNORECASE)
 _OWN_UNIT_RE = re.compile(rf"{_PER_UNIT}|\bnumber\b|\bshares\b|\(thousands\)|\bmembers\b|\bemployees\b|\bstores\b",
                           re.IGNORECASE)  # counts may be in thousands or millions where their cells say so
 _SCALE_WORD_RE = re.compile(r"\b(?:thousand|million|billion)s?\b", re.IGNORECASE)
 _STATED_SCALE_RE = re.compile(r"\((?:dollars |amounts |figures )?in (?:thousands|millions|billions)\b", re.IGNORECASE)
-SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
-
-_YES_NO_RE = re.compile(r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
-_QUANTITY_RE = re.compile(r"\bhow (?:much|many|long|old)\b|\b(?:amount|number|percentage|ratio|rate|total|value)\b"
-                          r"|\bin (?:usd |us\$ )?(?:millions|thousands|billions)\b|\banswer in\b", re.IGNORECASE)
-# words of a question's instructions, not of its subject ("Answer in USD millions", "based on the cash flow statement")
-_INSTRUCTION_WORDS = frozenset(tokenize(
-    "what how much many is was were amount value figure reported report according answer respond response "
-    "question relying details shown shows show statement statements provide primarily information round decimal "
-    "place places unit units usd dollar dollars million millions billion billions thousand thousands percent "
-    "percentage calculate calculated assume analyst public equities year years fiscal fy end ending ended as of "
-    "company company's document documents state stated give tell list name does did do has have had "
-    # a month qualifies the period (checked through the year), it does not name what is asked
-    "january february march april may june july august september october november december"))
-
-
-@dataclass
-class Verdict:
-    verdict: str  # VERIFIED, UNSUPPORTED or CONTRADICTED
-    unit: Unit | None = None  # the unit stating the answer (verified), another value (contradicted), or the closest
-    reason: str = ""  # one line for a person
-    claims: list[str] = field(default_factory=list)  # the answer's values that were checked
-
-    def to_dict(self) -> dict:
-        return {"verdict": self.verdict, "reason": self.reason, "claims": list(self.claims),
-                "evidence": self.unit.to_dict() if self.unit else None}
 
 
 # ---------------------------------------------------------------- units
 
 
 # ---------------------------------------------------------------- the question's subject and period
-
-
-def subject_words(question: str, file: str = "") -> set[str]:
-    """The question's content words, less instruction words, years, figures and the document's own name."""
-    own = own_name(file, question)
-    return {t for t in tokenize(question) if t not in _INSTRUCTION_WORDS and t not in own and t.isalpha()
-            and len(t) > 1} | ampersand_words(question)
-
-
-_PERIOD_CODE_RE = re.compile(r"(?:fy|q|h)\d+|\d+(?:q|h|st|nd|rd|th)")  # "fy2021", "q3", "2q", "1st": periods
-
-
-def asked_codes(question: str) -> set[str]:
-    """Identifiers the question names, mixing letters and digits ("i386", "libc6", "ms700" is "ms" and "700"): a
-    sentence stating the answer must name them too."""
-    return {t for t in tokenize(question) if len(t) >= 4 and any(c.isdigit() for c in t)
-            and any(c.isalpha() for c in t) and not _PERIOD_CODE_RE.fullmatch(t)}
-
-
-def _names_codes(codes: set[str], words: set[str]) -> bool:
-    """Whether `words` hold each code, whole or written apart ("Llama 2" for "llama2")."""
-    return all(code in words or set(re.findall(r"[^\W\d_]+|\d+", code)) <= words for code in codes)
-
-
-_END_OF_RE = re.compile(r"\b(?:at|as of) the end of\b", re.IGNORECASE)
-_PERIOD_END = frozenset(tokenize("end period"))
-
-
-def period_end_words(question: str) -> frozenset[str]:
-    """The words of a label's "at end of period" when the question asks for "the end of" a year: the period is the
-    one asked, not part of the row's name ("Paid memberships at end of period" for "at the end of 2014")."""
-    return _PERIOD_END if _END_OF_RE.search(question) else frozenset()
 
 
 def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order: Sequence[str], file: str,
@@ -132,45 +78,6 @@ def column_named(cells: Sequence[tuple[str, str]], asked_words: set[str], order:
         or named_column(cells, asked_words, order)
 
 
-def own_name(file: str, question: str = "") -> set[str]:
-    """The tokens of the document's own name: its file name's words, and the question's words that spell part of
-    it ("AMERICANEXPRESS_2022_10K": "american" and "express"; "BESTBUY_2023_10K": "best buy" as two words)."""
-    own = set(tokenize(re.sub(r"[_\-.]", " ", file)))
-    squeezed = "".join(own)
-    words = re.findall(r"[a-z]+", question.casefold())
-    for pair in zip(words, words[1:]):
-        if len("".join(pair)) >= 6 and "".join(pair) in squeezed:
-            own.update(tokenize(" ".join(pair)))
-    return own | {t for t in tokenize(question) if len(t) >= 4 and t in squeezed}
-
-
-_ASKS_NAME_RE = re.compile(r"\s*(?:who|whom|whose|where|which\s+(?!years?\b|quarters?\b|months?\b|periods?\b|dates?\b)"
-                           r"[a-z]+\s+(?:is|was|are|were)\b)", re.IGNORECASE)
-
-
-def asks_yes_no(question: str) -> bool:
-    return bool(_YES_NO_RE.match(question.strip()))
-
-
-def asks_quantity(question: str) -> bool:
-    return bool(_QUANTITY_RE.search(question))
-
-
-def _names_subject(unit_words: set[str], subject: set[str]) -> bool:
-    """A stricter test, for names and words that are not figures: at least half the subject words (two or more)."""
-    common = unit_words & subject
-    return len(common) >= min(2, len(subject)) and len(common) >= 0.5 * len(subject)
-
-
-def _shares_subject(unit_words: set[str], subject: set[str], label: set[str] | None = None) -> bool:
-    common = unit_words & subject
-    if label is not None:  # a row: its label is the measure
-        label_common = label & subject
-        return bool(label_common) and (len(label_common) >= 2 or len(label_common) >= 0.5 * len(label)
-                                       or len(label_common) >= 0.5 * len(subject))
-    return bool(common) and len(common) >= min(len(subject), max(2, math.ceil(SUBJECT_SHARE * len(subject))))
-
-
 # ---------------------------------------------------------------- the check
 
 
@@ -178,7 +85,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     """The verdict on `answer` to `question` given the passages it was read from (see the module docstring)."""
     units = [unit for passage in passages for unit in passage_units(passage)]
     claims = [claim for claim in answer_claims(answer, question)
-              if (claim.kind != "name" or not _generic(claim.text) and not _extends_asked_name(claim, question))
+              if (claim.kind != "name" or not generic_name(claim.text) and not extends_asked_name(claim, question))
               and not _compound(answer, claim)]
     file = passages[0].file if passages else ""
     subject = subject_words(question, file)
@@ -189,7 +96,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
     row_subject = subject | alias_tokens(question)  # a row's label may use the line item's statement name
     figure_row = _row_naming(units, row_subject)
     if figure_row is not None and not any(claim.kind in ("figure", "date") for claim in claims) \
-            and not _ASKS_NAME_RE.match(question):  # "Which bank is the lender under the term loan?" asks no figure
+            and not ASKS_NAME_RE.match(question):  # "Which bank is the lender under the term loan?" asks no figure
         return Verdict(UNSUPPORTED, figure_row, f"{figure_row.where} gives a figure for {figure_row.label}; "
                                                 "the answer gives none", [claim.text for claim in claims])
     wanted = missing_kind(question, answer, claims)
@@ -202,7 +109,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
         if asks_yes_no(question):
             return Verdict(UNSUPPORTED, closest, "a yes or no is not stated as such in the passages; check the "
                                                  "pages below")
-        return _verify_words(answer, question, units, subject, closest)
+        return verify_words(answer, question, units, subject, closest)
     checked = [claim.text for claim in claims]
     verified_by: list[Unit] = []
     by_figure: list[Unit] = []  # the evidence shown is the unit stating the answer's first figure, if it has one
@@ -216,7 +123,7 @@ def verify(answer: str, passages: Sequence[Passage], question: str) -> Verdict:
             if spans is None:  # at their planned destination airport in Jakarta")
                 spans, weights = _spans(units), subject_weights(units, subject)
             found, _ = _find(claim, spans, subject, period, row_subject, question)
-            if found is not None and not _subject_beside(claim.text, found.text, subject, weights):
+            if found is not None and not subject_beside(claim.text, found.text, subject, weights):
                 found = None  # a longer text shares more words by chance: the subject must be right beside the claim
         if found is None:
             if claim.kind == "name" and any(_supports(claim, u) for u in units) and len(claims) > 1:
@@ -291,14 +198,6 @@ def _spans(units: Sequence[Unit]) -> list[Unit]:
     return spans
 
 
-def _extends_asked_name(claim: Claim, question: str) -> bool:
-    """A name that only lengthens one the question names ("Manchester United Football Club" for a question about
-    Manchester United) says who, not what was asked."""
-    asked = {_fold(name) for name, _ in names(question)}
-    folded = _fold(claim.text)
-    return any(name and folded.startswith(name + " ") for name in asked)
-
-
 def _compound(answer: str, claim: Claim) -> bool:
     """A number that is part of a word ("the 10-year agreement", "a 3-for-1 split", "COVID-19") names or describes,
     it is not a value."""
@@ -307,10 +206,6 @@ def _compound(answer: str, claim: Claim) -> bool:
         or re.search(rf"[A-Za-z]-{re.escape(claim.text)}(?![\d.,]*\d)", answer)  # "COVID-19", "Form 10-K" kin
         or re.search(rf"\b(?:section|rule|item|note|article|chapter|part|form|schedule)\s+{re.escape(claim.text)}\b",
                      answer, re.IGNORECASE))
-
-
-def _generic(name: str) -> bool:
-    return not (set(tokenize(name)) - _INSTRUCTION_WORDS)
 
 
 _FORMER_RE = re.compile(r"(?:由|从|從|\bfrom)\s*[$£€¥]?\s*$", re.IGNORECASE)
@@ -363,13 +258,13 @@ def _supports(claim: Claim, unit: Unit, value: str | None = None, asked_scale: i
                 and _STATED_SCALE_RE.search(text):
             return False  # "$6,779,511" from a flattened table "(in thousands, ...)": the answer dropped its unit
         if not scale:
-            return any(claimed.supported_by(other) for _, other, _ in figures(text) if not _is_year_figure(other, text))
+            return any(claimed.supported_by(other) for _, other, _ in figures(text) if not is_year_figure(other, text))
         if claimed.exponent == 0 and not claimed.percent:
             if not asked_scale:
                 return False  # "£384,141" for a row in £'000: the answer dropped the row's unit
             claimed = replace(claimed, exponent=asked_scale)  # "Answer in millions": a bare figure is in millions
         return any(claimed.supported_by(_scaled(other, scale)) for _, other, _ in figures(text)
-                   if not _is_year_figure(other, text))
+                   if not is_year_figure(other, text))
     if claim.kind == "date":
         mine = dates(claim.text)
         return bool(mine) and _date_supported(mine[0][1], [d for _, d, _ in dates(text)], text)
@@ -411,11 +306,6 @@ def _scaled(figure: Figure, exponent: int) -> Figure:
     return figure if figure.exponent or figure.percent else replace(figure, exponent=exponent)
 
 
-def _is_year_figure(figure: Figure, text: str) -> bool:
-    return figure.exponent == 0 and not figure.percent and figure.decimals == 0 and 1900 <= figure.value <= 2099 \
-        and f"{int(figure.value):,}" not in text
-
-
 ROW_NAMES_SUBJECT = 1.5  # a row whose label fits the question this well names what it asks for
 NEAR_BEST = 0.25  # a row whose label fits the question this much less well than the best row's still counts
 DENSE_FIGURES = 4  # a "sentence" with this many figures is a flattened table: each figure goes with its own label
@@ -448,12 +338,12 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     for unit in units:
         if unit.kind == "row" or not _supports(claim, unit, asked_scale=asked_scale):
             continue
-        if not _names_codes(codes, set(tokenize(unit.text))):
+        if not names_codes(codes, set(tokenize(unit.text))):
             continue  # "i386" asked: a sentence about amd64's count states another thing's figure
         if difference and not stated_as_change(unit.text, _claim_start(claim, unit.text)):
             continue  # "the dividend was Rs. 1,645.27" is a level, not how much higher it was
         words = set(tokenize(unit.text))
-        if not (_names_subject(words, subject) if claim.kind == "name" else _shares_subject(words, subject)):
+        if not (names_subject(words, subject) if claim.kind == "name" else shares_subject(words, subject)):
             continue
         if claim.kind == "figure" and not _own_label_fits(unit.text, claim, subject, bool(period)):
             continue
@@ -463,7 +353,7 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
             continue
         if claim.kind != "figure":
             return unit, None
-        near = _year_near_value(unit.text, claim) if period else None
+        near = year_near_value(unit.text, claim) if period else None
         if not period or near is None and years(unit.text) & period or near is not None and near in period \
                 or near == -1 and years(unit.text) & period:
             if closer_unit(unit, units, subject, period,
@@ -538,7 +428,7 @@ def _find_in_rows(claim: Claim, rows: Sequence[Unit], subject: set[str], period:
     ends = period_end_words(question)
     naming = {id(unit): _naming_words(unit, asked_words, order, period, months, ends) for unit in rows}
     fits = {id(unit): _row_fit(naming[id(unit)], subject) for unit in rows
-            if _shares_subject(set(), subject, naming[id(unit)])}
+            if shares_subject(set(), subject, naming[id(unit)])}
     if not fits:
         return None, None
     best_fit = max(fits.values())
@@ -749,14 +639,6 @@ def label_words(label: str) -> set[str]:
     return set(tokenize(named)) | ampersand_words(named)
 
 
-_AMPERSAND_RE = re.compile(r"\b[A-Za-z]{1,3}&[A-Za-z]{1,3}\b")
-
-
-def ampersand_words(text: str) -> set[str]:
-    """Abbreviations joined by "&" ("R&D", "S&P", "M&A"), which the search tokens split into letters they drop."""
-    return {match.lower() for match in _AMPERSAND_RE.findall(text)}
-
-
 def qualified(label: str) -> bool:
     """Whether a row's label qualifies its line item (", including restricted"): it may be more than was asked."""
     return bool(QUALIFIER_RE.search(label))
@@ -783,7 +665,7 @@ def _own_label_fits(text: str, claim: Claim, subject: set[str], dated: bool = Fa
     (`dated`: the year check decides), the label must not give several values (`_column_undetermined`)."""
     if not _flattened_table(text):
         return True  # prose: its figures stand in sentences, not in a flattened row
-    found = _value_spans(text)
+    found = value_spans(text)
     mine = figures(claim.text)
     labels, beside, at, own = [], [], 0, []
     for index, ((start, end), figure) in enumerate(found):
@@ -820,7 +702,7 @@ def _column_undetermined(found: Sequence[Figure], beside: Sequence[bool], own: S
 def _flattened_table(text: str) -> bool:
     """Whether a "sentence" is a table row flattened to text: many figures, few words between them (words with
     letters, outside parentheses: "300 cd/m² (typ.)" is one figure and its unit)."""
-    count = len(_value_spans(text))
+    count = len(value_spans(text))
     return count >= DENSE_FIGURES and len(_letter_words(text)) <= DENSE_WORDS_PER_FIGURE * count
 
 
@@ -845,144 +727,6 @@ def _row_fit(label: set[str], subject: set[str]) -> float:
         return 0.0
     common = len(label & subject)
     return common / len(label) + common / len(subject)
-
-
-def _value_spans(text: str) -> list[tuple[tuple[int, int], Figure]]:
-    """The figures of `text` that are values: not years, not the day or year of a date ("30 June 2022")."""
-    in_dates = [span for _, _, span in dates(text)]
-    return [(span, figure) for _, figure, span in figures(text) if not _is_year_figure(figure, text)
-            and not any(start <= span[0] < end for start, end in in_dates)]
-
-
-def _year_near_value(text: str, claim: Claim) -> int | None:
-    """The year the sentence gives the claim's figure for: the first year after the figure and before the next one
-    ("£110.5 million for the year ended 30 June 2022 from £7.1 million ... 2021"), else the last year before it and
-    after the figure before it ("In 2022, revenue was ..."); None when its stretch of the sentence names no year."""
-    mine = figures(claim.text)
-    if not mine:
-        return None
-    values = [span for span, _ in _value_spans(text)]
-    spots = [span for span, figure in _value_spans(text) if mine[0][1].supported_by(figure)]
-    year_spots = [(m.start(), int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
-                  for m in YEAR_RE.finditer(text)]
-    # "$270 million, $287 million and $366 million in 2015, 2016 and 2017": as many years after the last value as
-    # there are values, none between them: the values go with the years in order
-    trailing = [year for at, year in year_spots if values and at >= values[-1][1]]
-    if len(values) >= 2 and len(trailing) == len(values) and not any(values[0][0] <= at < values[-1][1]
-                                                                      for at, _ in year_spots):
-        found = [trailing[values.index(span)] for span in spots]
-        return found[0] if len(set(found)) == 1 else -1
-    # "For each of the years ended 30 June 2022, 2021 and 2020, revenue constituted 36.8%, 51.6% and 27.6%,
-    # respectively": the years listed before the values, in the same order
-    leading = [year for at, year in year_spots if values and at < values[0][0]]
-    if len(values) >= 2 and (len(leading) == len(values) or "respectively" in text.lower()
-                             and len(leading) > len(values)):
-        found = [leading[len(leading) - len(values) + values.index(span)] for span in spots]
-        return found[0] if len(set(found)) == 1 else -1
-    respective = _respective_years(text, values, spots, leading)
-    if respective is not None:
-        return respective
-    found = []
-    for start, end in spots:  # the same figure may be stated twice ("$225,000,000 (2021: $225,000,000)")
-        before = max((e for s, e in values if e <= start), default=0)
-        after = min((s for s, e in values if s >= end), default=len(text))
-        # "(2021: $225,000,000)": a year with a colon labels the figure after it, never the one before
-        following = [year for at, year in year_spots if end <= at < after and not text[at + 4:at + 6].startswith(":")]
-        preceding = [year for at, year in year_spots if before <= at < start]
-        found.append(following[0] if following else preceding[-1] if preceding else None)
-    if not found or None in found:
-        return None
-    return found[0] if len(set(found)) == 1 else -1  # -1: stated for several years
-
-
-def _respective_years(text: str, values: list[tuple[int, int]], spots: list[tuple[int, int]], leading: list[int]
-                      ) -> int | None:
-    """"For the years ended December 31, 2019 and 2018, income before tax was $1.6 billion and $1.9 billion,
-    respectively, and income tax expense was $130 million (or an 8% rate) and $29 million (or 2%), respectively":
-    each clause ending in "respectively" gives its values (less those in brackets) to the years listed before the
-    values, in order. None when the claim's clause does not pair up so."""
-    if len(leading) < 2 or not spots:
-        return None
-    ends = [m.end() for m in re.finditer(r"\brespectively\b", text, re.IGNORECASE)]
-    found = []
-    for start, _end in spots:
-        clause_end = next((end for end in ends if end > start), None)
-        if clause_end is None:
-            return None
-        clause_start = max((end for end in ends if end <= start), default=0)
-        own = [span for span in values if clause_start <= span[0] < clause_end and not _bracketed(text, span[0])]
-        if len(own) != len(leading) or (start, _end) not in own:
-            return None
-        found.append(leading[own.index((start, _end))])
-    return found[0] if len(set(found)) == 1 else -1
-
-
-def _bracketed(text: str, at: int) -> bool:
-    """Whether position `at` of `text` is inside round brackets ("(or an 8% effective tax rate)")."""
-    return text.count("(", 0, at) > text.count(")", 0, at)
-
-
-def _verify_words(answer: str, question: str, units: Sequence[Unit], subject: set[str], closest: Unit | None
-                  ) -> Verdict:
-    """An answer with no figure, date or name: one unit must hold its own words and the question's subject."""
-    asked = set(tokenize(question))
-    for name, _span in names(answer):  # "Manchester United Football Club" for a question about Manchester United
-        if _extends_asked_name(Claim(name, "name"), question):  # names the asked subject, not an answer
-            asked.update(tokenize(name))
-    own = {t for t in tokenize(answer) if t not in asked and t not in STOPWORDS and t not in _INSTRUCTION_WORDS
-           and len(t) > 2}
-    if len(own - _VAGUE) == 1:
-        return _verify_one_word(next(iter(own - _VAGUE)), units, subject, closest)
-    if own and own <= _VAGUE:
-        return Verdict(UNSUPPORTED, closest, "the answer is too vague to check")
-    if len(own) < 2:
-        return Verdict(UNSUPPORTED, closest, "the answer states too little beyond the question to check")
-    best, best_score = None, 0.0
-    for unit in units:
-        words = set(tokenize(unit.text))
-        score = len(own & words) / len(own)
-        if score > best_score and _names_subject(words, subject):
-            best, best_score = unit, score
-    if best is not None and best_score >= 0.8:
-        return Verdict(VERIFIED, best, f"stated on {best.where} of {best.file}")
-    return Verdict(UNSUPPORTED, best or closest, "no sentence states the answer in these words; check the pages below")
-
-
-_VAGUE = frozenset(tokenize("multiple various several many numerous different other certain some diverse "
-                            "variety range number"))
-ONE_WORD_REACH = 8  # tokens either side of a one-word answer where the question's subject must be stated
-
-
-def subject_weights(units: Sequence[Unit], subject: set[str]) -> dict[str, float]:
-    """How telling each subject word is among these passages: rarer words weigh more ("farm" beside "schedule" and
-    "income" on a tax form), as inverse document frequency over the units."""
-    seen = [set(tokenize(unit.text)) & subject for unit in units]
-    return {word: math.log((len(seen) + 1) / (1 + sum(word in words for words in seen))) + 1.0 for word in subject}
-
-
-def _subject_beside(phrase: str, text: str, subject: set[str], weights: dict[str, float]) -> bool:
-    """Whether the subject is stated within ONE_WORD_REACH tokens of `phrase`: two words or more, carrying at least
-    half the subject's weight."""
-    wanted = tokenize(phrase)
-    tokens = tokenize(text)
-    total = sum(weights.get(word, 1.0) for word in subject)
-    for at in range(len(tokens) - len(wanted) + 1):
-        if wanted and tokens[at:at + len(wanted)] == wanted:
-            near = set(tokens[max(0, at - ONE_WORD_REACH):at + len(wanted) + ONE_WORD_REACH]) & subject
-            if len(near) >= min(2, len(subject)) and sum(weights.get(w, 1.0) for w in near) >= 0.5 * total:
-                return True
-    return False
-
-
-def _verify_one_word(word: str, units: Sequence[Unit], subject: set[str], closest: Unit | None) -> Verdict:
-    """A one-word answer ("lookup", "Johnston") is verified where the subject is stated right beside that word:
-    "lookup Indicates that the call will return a borrowed pointer", not "In contrast to 'find' described above"
-    a clause away from it."""
-    weights = subject_weights(units, subject)
-    for unit in units:
-        if _subject_beside(word, unit.text, subject, weights):
-            return Verdict(VERIFIED, unit, f"stated on {unit.where} of {unit.file}")
-    return Verdict(UNSUPPORTED, closest, "no sentence states the answer beside what was asked; check the pages below")
 
 
 def lead_evidence(passages: Sequence[Passage], question: str) -> Unit | None:

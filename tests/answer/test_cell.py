@@ -7,7 +7,8 @@ import pytest
 from rag.answer.cell import table_cell, disproved_answer
 from rag.answer.result import Answer
 from rag.answer.settle import UNFOUND_REASON
-from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, Verdict, verify
+from rag.answer.verdict import CONTRADICTED, UNSUPPORTED, VERIFIED, Verdict
+from rag.answer.verify import verify
 from tests.answer.test_verify import P  # a passage: number, file, page, text
 
 

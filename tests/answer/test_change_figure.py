@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.change_figure import asks_change, stated_as_change
-from rag.answer.verify import CONTRADICTED, VERIFIED, verify
+from rag.answer.verdict import CONTRADICTED, VERIFIED
+from rag.answer.verify import verify
 from tests.answer.test_verify import P
 
 PAPER = ("STEP-BACK PROMPTING improves the performance of PaLM-2L across the board: 7% and 11% on MMLU Physics and "

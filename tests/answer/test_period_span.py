@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
-from rag.answer.verify import CONTRADICTED, VERIFIED, verify
+from rag.answer.verdict import CONTRADICTED, VERIFIED
+from rag.answer.verify import verify
 from tests.answer.test_verify import P
 
 RELEASE = ("Net income increased 17.8% to $340.8 million compared to $289.4 million in the fourth quarter of fiscal "

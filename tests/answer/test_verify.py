@@ -8,7 +8,9 @@ import pytest
 
 from rag.answer.columns import years
 from rag.answer.units import parse_row, passage_units
-from rag.answer.verify import CONTRADICTED, UNSUPPORTED, VERIFIED, subject_words, verify
+from rag.answer.question_subject import subject_words
+from rag.answer.verdict import CONTRADICTED, UNSUPPORTED, VERIFIED
+from rag.answer.verify import verify
 
 
 @dataclass
