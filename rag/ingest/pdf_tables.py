@@ -29,8 +29,10 @@ _FIGURE_HEAD = re.compile(r"^\s*(?:[$£€]?\s?\(?-?\d[\d,.]*\s?\)?%?\s+){2,}(?=
 _LABEL_FIGURE_PAIRS = re.compile(r"^(?:\s*[A-Z][^\d\n]{0,40}?\s[$£€(]?-?\d[\d,.]*\)?%?){2,}\s*$")
 _LONE_FIGURE = re.compile(r"^\s*(?:[$£€(]?-?\d[\d,.]*\)?%?|\d{1,2}/\d{1,2}/\d{2,4})\s*$")  # a figure or a date
 _YEARS = re.compile(r"^\s*(?:(?:19|20)\d{2}\s+){2,}(?:19|20)\d{2}\s*$")  # "2023 2024 2025 2026 2027"
+_TOKEN_FIGURE = re.compile(r"^\(?-?\d[\d,.]*\)?%?$")
 MIN_TABULAR_LINES = 3
 MIN_LONE_FIGURES = 12
+MIN_RECORD_LINES = 4  # lines in a row holding a figure at the same word place: records with a text column after it
 
 
 def looks_tabular(text: str) -> bool:
@@ -53,9 +55,26 @@ def looks_tabular(text: str) -> bool:
     return False
 
 
+def looks_like_records(text: str) -> bool:
+    """MIN_RECORD_LINES lines in a row with a figure at the same word place, words on both sides of it
+    ("btrfs-progs V:43,I:72 4281 Btrfs 文件系统工具": a package table whose last column is a description; a table
+    of contents' page numbers end their lines). Such a page is searched for tables of words only."""
+    places: set[int] = set()  # word places holding a figure in every line of the current run
+    run = 0
+    for line in text.splitlines():
+        tokens = line.split()
+        here = {i for i, token in enumerate(tokens[:-1]) if i and _TOKEN_FIGURE.match(token)}
+        places, run = (places & here, run + 1) if run and places & here else (here, 1 if here else 0)
+        if run >= MIN_RECORD_LINES:
+            return True
+    return False
+
+
 def label_tables(path: Path | bytes, password: str | None, result) -> None:
     """Label the tables of `result`'s pages (a `rag.ingest.pdf.ParsedPdf`; `path` may be the PDF's bytes), in place."""
-    candidates = [page for page in result.pages if page.text and not page.ocr and looks_tabular(page.text)]
+    figures = {page.number for page in result.pages if page.text and not page.ocr and looks_tabular(page.text)}
+    candidates = [page for page in result.pages if page.number in figures
+                  or page.text and not page.ocr and looks_like_records(page.text)]
     if not candidates:
         return
     try:
@@ -71,7 +90,8 @@ def label_tables(path: Path | bytes, password: str | None, result) -> None:
             if previous is not None and previous.page != page.number - 1:
                 previous = None
             try:
-                text, tables = tabled_text(document[page.number - 1], page.number, previous)
+                text, tables = tabled_text(document[page.number - 1], page.number, previous,
+                                           words_only=page.number not in figures)
             except Exception:  # noqa: BLE001 - one odd page never costs the file
                 result.table_failures += 1
                 continue
@@ -82,14 +102,16 @@ def label_tables(path: Path | bytes, password: str | None, result) -> None:
         document.close()
 
 
-def tabled_text(pdf_page, number: int, previous: Table | None = None) -> tuple[str, list[Table]]:
+def tabled_text(pdf_page, number: int, previous: Table | None = None, words_only: bool = False
+                ) -> tuple[str, list[Table]]:
     """The page's text with each table's words replaced by its labelled rows, and the tables. A first table with
     no headers of its own, at the top of the page, continues `previous` (the last table of the page before) when
-    it has as many columns: it takes that table's headers, caption and unit."""
+    it has as many columns: it takes that table's headers, caption and unit. `words_only`: look for tables of
+    words (`rag.ingest.text_grids`) only."""
     from rag.ingest.pdf_words import page_layout
 
     layout = page_layout(pdf_page)
-    tables = find_tables(layout.words, number)
+    tables = [] if words_only else find_tables(layout.words, number)
     tables = sorted(tables + find_grids(layout.words, number, [table.box for table in tables]),
                     key=lambda table: table.box[1])
     if not tables:

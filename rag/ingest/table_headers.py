@@ -19,7 +19,8 @@ from rag.ingest.table_words import Cell, Column, Line, Word, is_row, is_year
 from rag.text import has_cjk
 
 
-_CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
+_CAPTION_START_RE = re.compile(r"^(?:(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b|[表図图]\s*[\d０-９]+)",
+                               re.IGNORECASE)  # "表１ 2024年地区生产总值", "図2"
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -70,6 +71,9 @@ def header_lines_above(lines: list[Line], start: int, columns: Sequence[Column])
         if below.top - line.bottom > 4 * line.height:
             break
         over_columns = [cell for cell in line.cells if cell.x1 > left]
+        if not over_columns and out and i > 0 and _label_head(line, lines[i - 1], out[0], left):
+            i -= 1  # the label column's header ("指标"), centred between two lines of column headers
+            continue
         if not over_columns:
             if out or len(skipped) >= 2 or len(line.text) > 100 or line.text.rstrip().endswith("."):
                 break  # (a section title: "Child feeding practices (based on last-born child in the ...) (%)")
@@ -89,6 +93,14 @@ def header_lines_above(lines: list[Line], start: int, columns: Sequence[Column])
         out.insert(0, line)
         i -= 1
     return out + skipped if out else []
+
+
+def _label_head(line: Line, above: Line, below: Line, left: float) -> bool:
+    """Whether `line` is a short header over the row labels standing between two lines of column headers, the
+    upper of group headers (its band overlapping or touching both): the headers go on above it."""
+    return len(line.cells) == 1 and len(line.text) <= 12 and sum(cell.x1 > left for cell in above.cells) >= 2 \
+        and not is_row(above) and line.top - above.bottom <= 0.5 * line.height \
+        and below.top - line.bottom <= 0.5 * line.height
 
 
 def _caption_goes_on(caption: Line, line: Line) -> bool:
@@ -313,7 +325,7 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
         long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
         # (Chinese and Japanese lines are short: the paragraph introducing the table takes three)
         most = 3 if has_cjk(text) else 2
-        if long or is_row(line) and not numbered or text.endswith(".") or len(captions) >= most and not numbered:
+        if long or is_row(line) and not numbered or text.endswith((".", "。")) or len(captions) >= most and not numbered:
             break  # (a numbered title over two short lines still heads it: "TABLE 125: ... - 1997" over "(As at
             # end-March)" and the unit)
         captions.insert(0, text)

@@ -157,8 +157,20 @@ def parent_labels(rows: Sequence[tuple[str, list[str]]], spans: dict[int, tuple[
             # of a balance ("Balance at January 1, 2022" / "Recoveries"), a result ("Cost of sales" / "Gross profit")
         if stack:
             out[index] = PARENT_MARK.join(parent for _, parent, _ in stack)
-        stack.append((start, label, index))
+        stack.append((_item_start(label, spans[index]), label, index))
     return out
+
+
+_OF_WHICH_RE = re.compile(r"^(?:其中|うち|of which)\s*[：:]\s*", re.IGNORECASE)
+
+
+def _item_start(label: str, span: tuple[float, float]) -> float:
+    """Where a row's item starts: after "其中：" ("of which:"), whose next rows set in as far are its siblings
+    ("其中：教育" / "社会保障和就业"), not its parts."""
+    match = _OF_WHICH_RE.match(label)
+    if not match or len(label) <= match.end():
+        return span[0]
+    return span[0] + (span[1] - span[0]) * match.end() / len(label)
 
 
 def _aligned(span: tuple[float, float], other: tuple[float, float]) -> bool:

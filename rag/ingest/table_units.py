@@ -53,14 +53,14 @@ def scale_of(unit: str) -> tuple[str, str] | None:
 
 def with_scale(value: str, currency: str, word: str) -> str:
     """"(338,503)" in a £'000 table -> "(£338,503 thousand)", "$(290)" -> "($290 million)", "-$12" -> "-$12
-    million"; a dash or a percentage stays as it is."""
-    match = re.fullmatch(r"(-\s*)?([$£€¥])?\s*(\()?\s*([$£€¥])?\s*(-?[\d,]+(?:\.\d+)?)\s*(\))?(.*)",
+    million", "△772" -> "△772 百万円"; a dash or a percentage stays as it is."""
+    match = re.fullmatch(r"([-△▲]\s*)?([$£€¥])?\s*(\()?\s*([$£€¥])?\s*(-?[\d,]+(?:\.\d+)?)\s*(\))?(.*)",
                          value.strip())
     if not match or "%" in value or not any(ch.isdigit() for ch in value):
         return value
     minus, outer_sign, opened, sign, number, closed, rest = match.groups()
     body = f"{outer_sign or sign or currency}{number} {word}"
-    return (f"({body})" if opened and closed else f"{'-' if minus else ''}{body}") + (rest or "")
+    return (f"({body})" if opened and closed else f"{minus.strip() if minus else ''}{body}") + (rest or "")
 
 
 def row_unit(unit: str) -> str:

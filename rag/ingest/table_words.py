@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 
 _FIGURE_RE = re.compile(
-    r"^\*{0,3}[(\[]?[-–—−]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:%|pts?|x|bps)?"
+    # "△3.2" / "▲3.2": the minus of Japanese and Chinese statements
+    r"^\*{0,3}[(\[]?[-–—−△▲]?[$£€¥]?\s?[(]?[-–—−]?(?:\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,]\d+)?\s?[)]?\s?(?:[%％]|pts?|x|bps)?"
     # a footnote or significance letters ("(a)", "73ab"), a spread ("35.5% (3%)", "0.71 ± 0.02")
     r"[)\]]?\*?(?:\(\w\)|(?<=\d)[a-e]{1,4})?(?:\s?(?:\(\s?±?\d+(?:\.\d+)?\s?%?\)|±\s?\d+(?:\.\d+)?%?))?$",
     re.IGNORECASE,
 )
-_DASHES = {"-", "–", "—", "−", "--", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%",
+_DASHES = {"-", "–", "—", "−", "--", "－", "n/a", "N/A", "n.a.", "N.A.", "nm", "NM", "n.m.", "n/m", "*", "#", "##", "—%",
            "-%",
            # statistical agencies' marks for a value not given: not applicable, not available, suppressed, ...
            "(X)", "(NA)", "NA", "N.A", "(S)", "(Z)", "(D)", "(B)", ":", "..", "...", "x", "X", "***", "****", "*****"}

@@ -29,10 +29,12 @@ from rag.ingest.table_rows import (MARKERS_RE, MIN_ROWS, PARENT_MARK, axis_ticks
                                    label_goes_on, label_totals, labels_in_first_column, left_of_labels, line_numbers,
                                    parent_labels, spanned_groups)
 from rag.ingest.table_units import is_unit, row_unit, scale_of, with_scale
-from rag.ingest.table_words import Line, Word, column_of, group_lines, is_row, line_cells, value_columns
+from rag.ingest.table_words import (Line, Word, column_of, group_lines, is_figure, is_row, is_year, line_cells,
+                                    value_columns)
 from rag.text import has_cjk
 
 SHORT_TABLE_YEARS = 3  # a row of this many years heads a table of one or two rows
+WIDE_ROW_FIGURES = 4  # two rows of this many figures each are a table (this period and the last)
 
 _EXCEPT_PER_RE = re.compile(r"\bexcept\b[^)]*\bper\b", re.IGNORECASE)
 # "% of those", also "% ofthose"; "(Percent of net sales)"
@@ -347,7 +349,29 @@ def _enough(region: list[Line], rows: int) -> bool:
     """Whether a run of lines with `rows` rows of figures is a table: MIN_ROWS rows, or fewer under a row of years
     that heads their figures (a 10-K's "2023 2024 2025 2026 2027" over "Estimated amortization expense $234 $219
     ...", one row)."""
-    return rows >= MIN_ROWS or _year_headed(region)
+    return rows >= MIN_ROWS or _year_headed(region) or _wide_pair(region)
+
+
+def _wide_pair(region: Sequence[Line]) -> bool:
+    """Two rows of at least WIDE_ROW_FIGURES figures each, as many in both, below a label: a results summary of
+    this period and the last (決算短信: "2025年3月期 84,362 6.8 5,127 12.4 5,398 10.9 3,482 15.3" over the year
+    before's)."""
+    body = [line for line in region if line.figures()]
+    counts = {len(line.figures()) for line in body}
+    return len(body) == MIN_ROWS - 1 and len(counts) == 1 and min(counts) >= WIDE_ROW_FIGURES \
+        and all(line.cells and not line.cells[0].figure for line in body)
+
+
+def _clean_pair(headers: Sequence[str], rows: Sequence[tuple[str, list[str]]]) -> bool:
+    """Whether a table of fewer than MIN_ROWS rows read cleanly: a header over every column, with no figure in a
+    header or a label ("Cost of sales $63,106 $59,269 ..." is a flattened table, "$— (60)" a figure taken for a
+    header). Two rows cannot outvote a misread the way a longer table's rows do."""
+    texts = [*headers, *(label for label, _ in rows)]
+    return all(headers) and not any(is_figure(word) and not is_year(word) and not _FOOTNOTE_RE.match(word)
+                                          for text in texts for word in text.split())
+
+
+_FOOTNOTE_RE = re.compile(r"^\(\w{1,2}\)$")  # "(1)", "(a)": a footnote's mark, not a figure
 
 
 def _year_headed(region: Sequence[Line]) -> bool:
@@ -375,7 +399,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
         header_lines.append(body[first])
         first += 1
     body_rows = body[first:]
-    if sum(1 for line in body_rows if line.figures()) < MIN_ROWS and not _year_headed(body):
+    pair_only = sum(1 for line in body_rows if line.figures()) < MIN_ROWS and not _year_headed(body)
+    if pair_only and not _wide_pair(body_rows):
         return None
     groups: dict[int, str] = {}  # a line's group label printed once beside another line of its group
     left_labels = left_of_labels(body_rows, columns)
@@ -466,6 +491,8 @@ def _build_table(lines: list[Line], start: int, end: int) -> Table | None:
            max(w.bottom for w in region))
     headers = [_glued(header) for header in headers]
     rows = [(_glued(label), values) for label, values in rows]
+    if pair_only and not _clean_pair(headers, rows):
+        return None
     return Table(headers=headers, rows=rows, caption=_glued(caption), unit=unit, chars=chars, box=box,
                  qualifier=qualifier, edges=[round(col.x1, 1) for col in columns], parents=parents)
 

@@ -40,7 +40,7 @@ _DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 def find_grids(words: Sequence[Word], page: int = 0, taken: Sequence[tuple[float, float, float, float]] = ()
                ) -> list[Table]:
     """The word tables among a page's words, outside the boxes `taken` by its tables of figures."""
-    lines = [line for line in group_lines(words) if not any(_inside(line, box) for box in taken)]
+    lines = _fold_wrapped([line for line in group_lines(words) if not any(_inside(line, box) for box in taken)])
     grids = []
     for start, end in _runs(lines):
         grid = _grid(lines, start, end, grids[-1] if grids else None)
@@ -50,6 +50,66 @@ def find_grids(words: Sequence[Word], page: int = 0, taken: Sequence[tuple[float
                 take_headers(grid, grids[-1])
             grids.append(grid)
     return grids
+
+
+WRAP_REACH = 3  # lines above and below a wrapped cell's piece where its record's line may be
+_CJK_END_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]$")
+_CJK_START_RE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def _fold_wrapped(lines: list[Line]) -> list[Line]:
+    """Lines holding only the wrapped pieces of some records' cells, put back into their records' lines: a manual's
+    package table whose description runs over two lines, centred on its row ("アクセント付き文字をアクセントの無しの等価文"
+    above the row of `unaccent`, "字に置換" on it). A piece is a line of fewer than MIN_COLUMNS cells, none at the
+    left edge of the full lines (MIN_COLUMNS cells or more) within WRAP_REACH lines of it, each starting where some
+    of their cells start, of words (no figure) and short; it joins the nearest of them, in reading order within
+    its cell, unless the cell would grow longer than MAX_LONG_CELL_WORDS (prose beside a table)."""
+    full = [i for i, line in enumerate(lines) if len(line.cells) >= MIN_COLUMNS]
+    pieces: dict[int, list[Line]] = {}
+    kept = []
+    for i, line in enumerate(lines):
+        near = [j for j in full if abs(j - i) <= WRAP_REACH and j != i]
+        home = _home(line, [lines[j] for j in near]) if near and len(line.cells) < MIN_COLUMNS else None
+        if home is None:
+            kept.append(line)
+        else:
+            pieces.setdefault(id(home), []).append(line)
+    for line in kept:
+        for piece in pieces.get(id(line), []):
+            _join_piece(line, piece)
+    return kept
+
+
+def _home(line: Line, full: list[Line]) -> Line | None:
+    """The full line whose record `line` is a wrapped piece of, or None."""
+    left = min(other.cells[0].x0 for other in full)
+    starts = [cell.x0 for other in full for cell in other.cells[1:]]
+    if any(abs(cell.x0 - left) <= ALIGN or not any(abs(cell.x0 - x) <= ALIGN for x in starts) or _datum(cell.text)
+           or len(cell.text.split()) > MAX_LONG_CELL_WORDS for cell in line.cells):
+        return None  # a row's label, a figure (a chart's), or a line of prose beside the table
+    middle = (line.top + line.bottom) / 2
+    nearest = min(full, key=lambda other: abs((other.top + other.bottom) / 2 - middle))
+    if abs((nearest.top + nearest.bottom) / 2 - middle) > 2 * nearest.height:
+        return None
+    return nearest
+
+
+def _join_piece(line: Line, piece: Line) -> None:
+    """Each cell of `piece` into the cell of `line` starting where it starts (or as a new cell), above or below."""
+    for cell in piece.cells:
+        own = next((c for c in line.cells if abs(c.x0 - cell.x0) <= ALIGN), None)
+        if own is not None and len(own.text.split()) + len(cell.text.split()) > MAX_LONG_CELL_WORDS:
+            continue
+        if own is None:
+            line.cells.append(cell)
+            line.cells.sort(key=lambda c: c.x0)
+        else:
+            above = min(w.top for w in cell.words) < min(w.top for w in own.words)
+            first, second = (cell, own) if above else (own, cell)
+            joiner = "" if _CJK_END_RE.search(first.text) and _CJK_START_RE.search(second.text) else " "
+            own.text = f"{first.text}{joiner}{second.text}"
+            own.x0, own.x1, own.words = min(own.x0, cell.x0), max(own.x1, cell.x1), first.words + second.words
+    line.words = sorted(line.words + piece.words, key=lambda w: w.x0)
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

@@ -3,7 +3,9 @@ one of its answer keys, so the gold values are the documents' own. cjk_questions
 ../shared/data/messy and the generated Japanese report; cjk_questions_2.jsonl (held out, written from the documents
 alone) also of two excerpts of the Debian Reference in Japanese and Chinese (tests/data/cjk, GPL-2+, SOURCES.md);
 cjk_questions_3.jsonl (held out the same way) of two other excerpts (Japanese, Traditional Chinese) and two generated
-documents (a Chinese quarterly report in 万元, a Japanese city budget in 千円/百万円)."""
+documents (a Chinese quarterly report in 万元, a Japanese city budget in 千円/百万円); cjk_questions_4.jsonl (held out
+the same way) of two more excerpts (Japanese chapter 11, Simplified Chinese chapter 9) and two generated documents
+(a Chinese statistics bulletin, a Japanese 決算短信)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from rag.eval.questions import load_questions
 from tests.eval.test_eval_manu_questions import PdfPages, _shared_data
 
 DATA = Path(__file__).parents[1] / "data"
-SETS = {"cjk_questions.jsonl": (36, 0), "cjk_questions_2.jsonl": (26, 5), "cjk_questions_3.jsonl": (30, 5)}  # (answerable, not)
+SETS = {"cjk_questions.jsonl": (36, 0), "cjk_questions_2.jsonl": (26, 5), "cjk_questions_3.jsonl": (30, 5),
+        "cjk_questions_4.jsonl": (30, 5)}  # (answerable, not)
 MOJIBAKE = "japanese_jo_mojibake.pdf"  # its fonts map glyphs to the wrong characters: pypdf's text is garbage
 BROKEN = {"en-ja-36"}  # "２１０百万円" broken over two lines ("２" / "１０百万円")
 

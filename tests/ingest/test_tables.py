@@ -1089,3 +1089,43 @@ def test_a_row_or_two_under_a_row_of_years_is_a_table_captioned_by_the_sentence_
     two_years = _table_pdf(tmp_path / "two.pdf", [{"headers": _years("2023", "2024"),
                                                   "rows": [("Debt", ["$5,128", "$5,081"])], "after": PROSE}])
     assert _page(two_years).tables == []  # two years over one row: too little to call a table
+
+
+def test_japanese_results_of_two_periods_with_triangle_minus_are_tables_under_group_headers():
+    """A 決算短信's summary (tests/data/cjk, generated, CC0): two rows (this period and the last) under measures
+    each over an amount and a percentage column are a table; "△3.2" (the Japanese minus) is a value and keeps its
+    sign with the unit; a segment table's "△772" takes the table's unit, its columns under their measure ("セグメント",
+    the labels' header, stands between the two header lines)."""
+    parsed = read_pdf(Path(__file__).parents[1] / "data" / "cjk" / "asanagi_kessan_tanshin_fy2025_ja.pdf")
+    rows = [row for page in parsed.pages for table in page.tables for row in table.row_texts()]
+    assert any(row.startswith("2024年3月期: 売上高 百万円: 78,991; 売上高 ％: 4.1; 営業利益 百万円: 4,561; "
+                              "営業利益 ％: △3.2; 経常利益 百万円: 4,867") for row in rows)
+    assert any(row.startswith("2025年3月期: 営業活動による キャッシュ・フロー 百万円: 6,842; "
+                              "投資活動による キャッシュ・フロー 百万円: △4,915") for row in rows)
+    assert any(row.startswith("調整額: 売上高（外部顧客への売上高） 当期: －;") and "セグメント利益 当期: △772 百万円; "
+               "セグメント利益 前期: △758 百万円" in row for row in rows)
+
+
+def test_chinese_group_headers_over_a_label_header_and_of_which_rows_as_siblings():
+    """A statistics bulletin (tests/data/cjk, generated, CC0): "全年" and "第四季度" over two columns each, with
+    "指标" (the labels' header) set between the two header lines, head their columns; "表１ ..." is the caption, not
+    the sentence above it; rows after "其中：教育" set in as far are its siblings under the total."""
+    parsed = read_pdf(Path(__file__).parents[1] / "data" / "cjk" / "yunxiu_statistics_bulletin_2024_zh.pdf")
+    tables = [table for page in parsed.pages for table in page.tables]
+    first = tables[0]
+    assert first.caption.startswith("表１ 2024年地区生产总值及其增长速度")
+    assert first.headers == ["全年 绝对数（亿元）", "全年 比上年增长（%）", "第四季度 绝对数（亿元）", "第四季度 比上年增长（%）"]
+    rows = [row for table in tables for row in table.row_texts()]
+    assert any(row.startswith("一般公共预算支出 › 社会保障和就业: ") for row in rows)
+    assert not any("其中：教育 › " in row for row in rows)
+
+
+def test_a_run_of_records_with_a_figure_amid_words_is_searched_for_tables_of_words_only():
+    from rag.ingest.pdf_tables import looks_like_records, looks_tabular
+
+    records = "\n".join(f"pkg{i} V:{i},I:{i} {100 + i} a tool for text {i}" for i in range(5))
+    assert looks_like_records(records) and not looks_tabular(records)
+    contents = "\n".join(f"{i}.{i} Section title . . . . . {10 + i}" for i in range(1, 8))  # page numbers end lines
+    assert not looks_like_records(contents)
+    prose = "In 2019 we had 3 plants.\nSales rose 5 % in 2020 and\nthe 12 stores grew.\nWe hired 40 people.\n"
+    assert not looks_like_records(prose)

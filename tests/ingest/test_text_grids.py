@@ -84,3 +84,37 @@ def test_prose_set_in_three_columns_is_no_grid():
                                       ("markers if applicable, by accomplishing", 230),
                                       ("Board Report at the address below", 430)])
     assert find_grids(words) == []
+
+
+def test_a_description_wrapped_over_lines_around_its_row_is_folded_into_its_record():
+    """A manual's package table: the description, centred on its row, starts on a line above it (words only,
+    starting where the description column starts); a note line starting at the labels' edge stays out."""
+    header = _line(100, [("Package", 30), ("Popcon", 150), ("Size", 250), ("Description", 320)])
+    records = []
+    for i, (name, size, first, second) in enumerate([("recode", "603", "converts text between", "many locales"),
+                                                     ("konwert", "134", "converts text between", "locales (fancy)"),
+                                                     ("tcs", "518", "character set translator", "for Unix"),
+                                                     ("nkf", "360", "Japanese character set", "translator")]):
+        top = 125 + 31 * i
+        records += _line(top - 10, [(first, 320)]) + _line(top, [(name, 30), ("V:3,I:22", 150), (size, 250),
+                                                                  (second, 320)])
+    note = _line(252, [("See the manual page for each tool.", 30)])
+    grids = find_grids(header + records + note)
+    assert len(grids) == 1
+    rows = grids[0].row_texts()
+    assert rows[0] == "recode: Popcon: V:3,I:22; Size: 603; Description: converts text between many locales"
+    assert rows[3] == "nkf: Popcon: V:3,I:22; Size: 360; Description: Japanese character set translator"
+    assert not any("manual page" in row for row in rows)
+
+
+def test_real_japanese_package_table_with_wrapped_descriptions_and_header():
+    """Page 1 of the Debian Reference's Japanese chapter 11 (tests/data/cjk, GPL-2+): a table whose last column is a
+    description is found though no line ends in figures, its header "サイズ" broken over two lines is whole, and
+    each wrapped description is joined to its own package."""
+    from rag.ingest.pdf import read_pdf
+
+    parsed = read_pdf(Path(__file__).parents[1] / "data" / "cjk" / "debian_reference_ja_ch11.pdf")
+    rows = [row for table in parsed.pages[0].tables for row in table.row_texts()]
+    assert "nkf: ポプコン: V:0, I:10; サイズ: 360; キーワード: 文字セット; 説明: 日本語のための文字セット翻訳ソフト" in rows
+    assert "unaccent: ポプコン: V:0, I:0; サイズ: 35; キーワード: 文字セット; " \
+           "説明: アクセント付き文字をアクセントの無しの等価文字に置換" in rows
