@@ -67,11 +67,22 @@ def unasked_connector(label: str, question: str) -> bool:
     return any(match.group().casefold() not in asked for match in _CONNECTOR_RE.finditer(label) if match.start() > 0)
 
 
+_OTHER_RE = re.compile(r"\bother\b", re.IGNORECASE)
+
+
+def unasked_other(label: str, question: str) -> bool:
+    """Whether a label names the "other" items of a kind and the question does not: "Total other comprehensive
+    income" is a part of total comprehensive income, "Purchased and other intangible assets" more than the
+    purchased technology asked ("other" is a stop word, so the label's words alone cannot tell)."""
+    return bool(_OTHER_RE.search(re.sub(r"\([^)]*\)", " ", label))) and not _OTHER_RE.search(question)
+
+
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
     """The units that name the model numbers and the segment the question names, where their value is stated
     ("Boeing's 787 program", "the Blizzard segment": a row of the consolidated figures by year names neither), and
     rows with words in their cells that hold the place the question names (`names_asked_place`); not rows naming
-    their measure after or before something the question does not (`unasked_connector`)."""
+    their measure after or before something the question does not (`unasked_connector`), nor its "other" items
+    (`unasked_other`)."""
     models = model_numbers(question)
     segments = asked_segments(question)
     places = asked_places(question)
@@ -80,7 +91,8 @@ def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
             and (not segments or any(words <= set(tokenize(f"{unit.text} {unit.context} {unit.section}"))
                                      for words in segments))
             and names_asked_place(unit, places)
-            and not (unit.kind == "row" and unasked_connector(unit.label, question))]
+            and not (unit.kind == "row" and (unasked_connector(unit.label, question)
+                                             or unasked_other(unit.label, question)))]
 
 
 # "the closure in Pasadena", "workers at Thousand Oaks": a place the question names after "in" or "at"

@@ -644,16 +644,11 @@ def qualified(label: str) -> bool:
     return bool(QUALIFIER_RE.search(label))
 
 
-_AND_OTHER_RE = re.compile(r"\b(?:and|&)\s+other\b", re.IGNORECASE)
-
-
 def _label_within(label: str, subject: set[str], own: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether a row's label names nothing the question does not ("Total current assets" is not "total assets"):
     its words outside parentheses are all subject words, one extra word allowed in a long label. The document's
-    own name (`own`: "Net Income Attributable to PepsiCo" in PepsiCo's filing) is not an extra word. "Purchased and
-    other intangible assets" sums more than the purchased technology asked."""
-    if _AND_OTHER_RE.search(label) and "other" not in subject:
-        return False
+    own name (`own`: "Net Income Attributable to PepsiCo" in PepsiCo's filing) is not an extra word. (A label naming
+    "other" items the question does not ask is no candidate at all: `rag.answer.row_scope.unasked_other`.)"""
     words = label_words(label) - GENERIC - own
     extra = words - subject
     return not extra or len(extra) == 1 and len(words) >= 4

@@ -825,3 +825,18 @@ Purchased and other intangible assets, net: 2015 Cost: $968,893 thousand; 2015 N
     question = "What was the gross cost of Adobe's purchased technology intangible assets as of November 27, 2015?"
     assert verify("$968,893 thousand.", passages, question).verdict != VERIFIED
     assert verify("$199,053 thousand.", passages, question).verdict == VERIFIED
+
+
+def test_a_row_of_the_other_items_of_a_kind_is_not_the_kind_asked():
+    """"other" is a stop word, so "Total other comprehensive income" holds every word of "total comprehensive
+    income": the label's "other" (the question not saying it) rules the row out."""
+    table = """Table: Consolidated Statements of Comprehensive Income (in millions) columns: 2019 | 2018
+Net income: 2019: $1,503 million; 2018: $1,813 million
+Total other comprehensive income (loss): 2019: ($18 million); 2018: $34 million
+Comprehensive income: 2019: $1,485 million; 2018: $1,847 million"""
+    passages = [P(1, "ACTIVISIONBLIZZARD_2019_10K.pdf", 71, table)]
+    question = "What was Activision Blizzard's total comprehensive income for 2019?"
+    assert verify("($18 million).", passages, question).verdict != VERIFIED
+    assert verify("$1,485 million.", passages, question).verdict == VERIFIED
+    other = "What was Activision Blizzard's total other comprehensive income (loss) for 2019?"
+    assert verify("($18 million).", passages, other).verdict == VERIFIED
