@@ -19,8 +19,7 @@ from rag.ingest.table_words import Cell, Column, Line, Word, is_row, is_year
 from rag.text import has_cjk
 
 
-_CAPTION_START_RE = re.compile(r"^(?:(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b|[表図图]\s*[\d０-９]+)",
-                               re.IGNORECASE)  # "表１ 2024年地区生产总值", "図2"
+_CAPTION_START_RE = re.compile(r"^(?:table|exhibit|chart|figure)\s+[\dA-Z][\w.]*\b", re.IGNORECASE)
 _NOT_CAPTION_RE = re.compile(r"^(?:table of contents|index|page \d+|\d+|continued)$", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b(?:years?|months?|quarters?|weeks?)\s+ended\b|\bas of\b|\bfiscal\b|\bended\b"
                         r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -325,7 +324,7 @@ def caption_and_unit(lines: list[Line], top_index: int, header_lines: Sequence[L
         long = len(text) > 100 and not text.endswith(":")  # a sentence, not one that introduces the table
         # (Chinese and Japanese lines are short: the paragraph introducing the table takes three)
         most = 3 if has_cjk(text) else 2
-        if long or is_row(line) and not numbered or text.endswith((".", "。")) or len(captions) >= most and not numbered:
+        if long or is_row(line) and not numbered or text.endswith(".") or len(captions) >= most and not numbered:
             break  # (a numbered title over two short lines still heads it: "TABLE 125: ... - 1997" over "(As at
             # end-March)" and the unit)
         captions.insert(0, text)
