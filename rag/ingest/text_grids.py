@@ -63,7 +63,7 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
     above the row of `unaccent`, "字に置換" on it). A piece is a line of fewer than MIN_COLUMNS cells, none at the
     left edge of the full lines (MIN_COLUMNS cells or more) within WRAP_REACH lines of it, each starting where some
     of their cells start, of words (no figure) and short; it joins the nearest of them, in reading order within
-    its cell, unless the cell would grow longer than MAX_LONG_CELL_WORDS (prose beside a table)."""
+    its cell, unless that cell would grow longer than MAX_LONG_CELL_WORDS (prose beside a table stays a line)."""
     full = [i for i, line in enumerate(lines) if len(line.cells) >= MIN_COLUMNS]
     pieces: dict[int, list[Line]] = {}
     kept = []
@@ -72,8 +72,13 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
         home = _home(line, [lines[j] for j in near]) if near and len(line.cells) < MIN_COLUMNS else None
         if home is None:
             kept.append(line)
-        else:
-            pieces.setdefault(id(home), []).append(line)
+            continue
+        fitting = [cell for cell in line.cells if _fits(cell, home)]
+        rest = [cell for cell in line.cells if not _fits(cell, home)]
+        if fitting:
+            pieces.setdefault(id(home), []).append(Line([w for c in fitting for w in c.words], fitting))
+        if rest:  # prose beside the table stays a line of its own: no word is lost
+            kept.append(Line([w for c in rest for w in c.words], rest))
     for line in kept:
         for piece in pieces.get(id(line), []):
             _join_piece(line, piece)
@@ -94,12 +99,17 @@ def _home(line: Line, full: list[Line]) -> Line | None:
     return nearest
 
 
+def _fits(cell: Cell, line: Line) -> bool:
+    """Whether a piece's cell joins its cell of `line` without growing longer than MAX_LONG_CELL_WORDS (longer: prose
+    beside the table, left where it is)."""
+    return all(len(own.text.split()) + len(cell.text.split()) <= MAX_LONG_CELL_WORDS
+               for own in line.cells if abs(own.x0 - cell.x0) <= ALIGN)
+
+
 def _join_piece(line: Line, piece: Line) -> None:
     """Each cell of `piece` into the cell of `line` starting where it starts (or as a new cell), above or below."""
     for cell in piece.cells:
         own = next((c for c in line.cells if abs(c.x0 - cell.x0) <= ALIGN), None)
-        if own is not None and len(own.text.split()) + len(cell.text.split()) > MAX_LONG_CELL_WORDS:
-            continue
         if own is None:
             line.cells.append(cell)
             line.cells.sort(key=lambda c: c.x0)

@@ -99,12 +99,14 @@ def test_a_description_wrapped_over_lines_around_its_row_is_folded_into_its_reco
         records += _line(top - 10, [(first, 320)]) + _line(top, [(name, 30), ("V:3,I:22", 150), (size, 250),
                                                                   (second, 320)])
     note = _line(252, [("See the manual page for each tool.", 30)])
+    # a long line of prose beside the last record, starting where the descriptions start: it stays whole, in the text
+    records += _line(232, [("and a further remark running on well past any cell of a table row here", 320)])
     grids = find_grids(header + records + note)
     assert len(grids) == 1
     rows = grids[0].row_texts()
     assert rows[0] == "recode: Popcon: V:3,I:22; Size: 603; Description: converts text between many locales"
     assert rows[3] == "nkf: Popcon: V:3,I:22; Size: 360; Description: Japanese character set translator"
-    assert not any("manual page" in row for row in rows)
+    assert not any("manual page" in row or "further remark" in row for row in rows)
 
 
 def test_real_japanese_package_table_with_wrapped_descriptions_and_header():
