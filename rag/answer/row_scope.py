@@ -63,7 +63,7 @@ def unasked_connector(label: str, question: str) -> bool:
     the words on both sides are the question's, the measure is another. A label opening with one ("Less: Current
     portion of long-term debt") only says how the row is summed."""
     asked = {match.casefold() for match in _CONNECTOR_RE.findall(question)}
-    label = QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", label)).strip()
+    label = QUALIFIER_RE.sub(" ", _outside_brackets(label)).strip()
     return any(match.group().casefold() not in asked for match in _CONNECTOR_RE.finditer(label) if match.start() > 0)
 
 
@@ -74,7 +74,12 @@ def unasked_other(label: str, question: str) -> bool:
     """Whether a label names the "other" items of a kind and the question does not: "Total other comprehensive
     income" is a part of total comprehensive income, "Purchased and other intangible assets" more than the
     purchased technology asked ("other" is a stop word, so the label's words alone cannot tell)."""
-    return bool(_OTHER_RE.search(re.sub(r"\([^)]*\)", " ", label))) and not _OTHER_RE.search(question)
+    return bool(_OTHER_RE.search(_outside_brackets(label))) and not _OTHER_RE.search(question)
+
+
+def _outside_brackets(label: str) -> str:
+    """A label less what it has in parentheses ("Income (loss) before taxes")."""
+    return re.sub(r"\([^)]*\)", " ", label)
 
 
 def naming_what_is_asked(units: Sequence[Unit], question: str) -> list[Unit]:
