@@ -249,7 +249,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     columns are the asked year's ("Domestic 2022", "International 2022"), the column whose header the question
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
-    if not dated and period and not of_latest_year(row, period, latest) and (
+    if not dated and period and not of_latest_year(row, period, latest) \
+            and not _period_column_named(row, asked_words) and (
             not years(f"{row.label} {row.context} {row.section} {row.period}") & period
             or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
@@ -271,6 +272,17 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
             asked = [counted] if counted else []
     return asked[0] if len(asked) == 1 and (figures(asked[0][1]) or NOT_GIVEN_RE.fullmatch(asked[0][1].strip())) \
         else None
+
+
+# columns a Chinese or Japanese statement heads by the period, not its year: "当期" / "前期", "本期" / "上期"
+_CJK_PERIOD_HEADS = frozenset("本期 当期 上期 前期 本年 上年 当年".split())
+
+
+def _period_column_named(row: Unit, asked_words: set[str]) -> bool:
+    """Whether the question names a column of the row by the period word that heads it ("外食事業の当期のセグメント
+    利益": "セグメント利益 当期"): the year it also names is that period's, which the table does not print."""
+    asked = asked_words & _CJK_PERIOD_HEADS
+    return bool(asked) and any(asked & set(tokenize(head)) for head, _ in row.cells)
 
 
 def _in_percent(header: str, value: str) -> bool:

@@ -35,11 +35,26 @@ INSTRUCTION_WORDS = frozenset(tokenize(
 SUBJECT_SHARE = 0.4  # a sentence states the asked value when it holds this share of the subject words (two at least)
 
 
+# Chinese/Japanese character pairs of a question's grammar, not of its subject: any pair with hiragana (Japanese
+# particles and endings: "の", "は", "ですか"), with a Chinese function character, or a question word
+_HIRAGANA_RE = re.compile("[\u3040-\u309f]")
+_CJK_FUNCTION_CHARS = frozenset("的是了吗呢么哪请问")
+_CJK_QUESTION_PAIRS = frozenset("多少 几个 如何 怎样 怎么 何か 何で".split())
+# a Chinese/Japanese period, checked through the year: "2025年3月期", "2024年度", "第3四半期", "第一季度"
+_CJK_PERIOD_RE = re.compile(r"\d+\s*年(?:度)?(?:\s*\d+\s*月期?)?|\d+\s*月期|第\s*[\d一二三四１-４]\s*(?:四半期|季度)")
+
+
 def subject_words(question: str, file: str = "") -> set[str]:
-    """The question's content words, less instruction words, years, figures and the document's own name."""
+    """The question's content words, less instruction words, years, figures, the document's own name and the
+    character pairs of a Chinese or Japanese question's grammar."""
     own = own_name(file, question)
-    return {t for t in tokenize(question) if t not in INSTRUCTION_WORDS and t not in own and t.isalpha()
-            and len(t) > 1} | ampersand_words(question)
+    return {t for t in tokenize(_CJK_PERIOD_RE.sub(" ", question)) if t not in INSTRUCTION_WORDS and t not in own
+            and t.isalpha() and len(t) > 1 and not _grammar_pair(t)} | ampersand_words(question)
+
+
+def _grammar_pair(token: str) -> bool:
+    """Whether a character pair is of the question's grammar ("のサ", "すか", "是多", "多少"), not of its subject."""
+    return bool(_HIRAGANA_RE.search(token)) or bool(_CJK_FUNCTION_CHARS & set(token)) or token in _CJK_QUESTION_PAIRS
 
 
 _PERIOD_CODE_RE = re.compile(r"(?:fy|q|h)\d+|\d+(?:q|h|st|nd|rd|th)")  # "fy2021", "q3", "2q", "1st": periods

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 from rag.ingest.cleaning import MIN_PAGE_CHARS, clean_text
+from rag.ingest.table_captions import take_captions_below
+from rag.ingest.table_words import group_lines
 from rag.ingest.tables import Table, continues, find_tables, take_headers
 from rag.ingest.text_grids import find_grids
 
@@ -116,6 +118,7 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None, words_only
                     key=lambda table: table.box[1])
     if not tables:
         return "", []
+    take_captions_below(tables, group_lines(layout.words))
     first = tables[0]
     if previous is not None and first.box[1] < 0.35 * layout.height and (
             continues(first, previous) or not any(first.headers) and len(first.headers) == len(previous.headers)):

@@ -88,15 +88,26 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
 def _home(line: Line, full: list[Line]) -> Line | None:
     """The full line whose record `line` is a wrapped piece of, or None."""
     left = min(other.cells[0].x0 for other in full)
+    middle = (line.top + line.bottom) / 2
+    if len(line.cells) == 1 and abs(line.cells[0].x0 - left) <= ALIGN and not _datum(line.cells[0].text):
+        return _unlabelled_beside(line, full, left)
     starts = [cell.x0 for other in full for cell in other.cells[1:]]
     if any(abs(cell.x0 - left) <= ALIGN or not any(abs(cell.x0 - x) <= ALIGN for x in starts) or _datum(cell.text)
            or len(cell.text.split()) > MAX_LONG_CELL_WORDS for cell in line.cells):
         return None  # a row's label, a figure (a chart's), or a line of prose beside the table
-    middle = (line.top + line.bottom) / 2
     nearest = min(full, key=lambda other: abs((other.top + other.bottom) / 2 - middle))
     if abs((nearest.top + nearest.bottom) / 2 - middle) > 2 * nearest.height:
         return None
     return nearest
+
+
+def _unlabelled_beside(line: Line, full: list[Line], left: float) -> Line | None:
+    """The record without a label whose line `line`, a lone label, overlaps: a long package name set a little above
+    its row's other cells ("libvirt-clients" over "V:43, I:62 1311 libvirt 的库程序")."""
+    middle = (line.top + line.bottom) / 2
+    nearest = min(full, key=lambda other: abs((other.top + other.bottom) / 2 - middle))
+    overlaps = nearest.top < line.bottom and line.top < nearest.bottom
+    return nearest if overlaps and nearest.cells[0].x0 > left + ALIGN else None
 
 
 def _fits(cell: Cell, line: Line) -> bool:

@@ -836,3 +836,25 @@ Provision 163% 40% › Percentage of total revenue: Fiscal 2015: 5%; Fiscal 2014
     question = "What share of Adobe's total revenue did its provision for income taxes represent in fiscal 2015?"
     answer = "The provision for income taxes represented 5% of Adobe's total revenue in fiscal 2015."
     assert verify(answer, passages(table), question).verdict != CONTRADICTED
+
+
+KESSAN_SEGMENTS = """Table: （報告セグメントごとの売上高及び利益の金額） columns: セグメント利益 当期 | セグメント利益 前期
+業務用食品事業: セグメント利益 当期: 3,214 百万円; セグメント利益 前期: 2,806 百万円
+外食事業: セグメント利益 当期: 1,146 百万円; セグメント利益 前期: 987 百万円"""
+
+
+def test_a_japanese_question_naming_the_current_period_column_gets_its_cell():
+    cell = table_cell("外食事業の当期（2025年3月期）のセグメント利益はいくらですか？", passages(KESSAN_SEGMENTS))
+    assert cell is not None and cell.value == "1,146 百万円" and cell.row.label == "外食事業"
+    # the year alone names no column of a table headed by the period: doubt, the reader answers
+    assert table_cell("外食事業の2025年3月期のセグメント利益はいくらですか？", passages(KESSAN_SEGMENTS)) is None
+
+
+PACKAGES = """Table: Table 11.1: テキストデーター変換ツールのリスト columns: ポプコン | サイズ | キーワード
+libc6: ポプコン: V:930, I:999; サイズ: 12977; キーワード: 文字セット
+nkf: ポプコン: V:0, I:10; サイズ: 360; キーワード: 文字セット"""
+
+
+def test_a_package_tables_size_cell_is_named_by_the_package_the_column_and_the_caption():
+    cell = table_cell("テキストデーター変換ツールのリストで、nkf パッケージのサイズはいくつですか？", passages(PACKAGES))
+    assert cell is not None and cell.value == "360"

@@ -840,3 +840,12 @@ Comprehensive income: 2019: $1,485 million; 2018: $1,847 million"""
     assert verify("$1,485 million.", passages, question).verdict == VERIFIED
     other = "What was Activision Blizzard's total other comprehensive income (loss) for 2019?"
     assert verify("($18 million).", passages, other).verdict == VERIFIED
+
+
+def test_a_cjk_questions_grammar_and_period_are_no_subject_words():
+    from rag.answer.question_subject import subject_words
+
+    assert subject_words("テキストデーター変換ツールのリストで、nkf パッケージのサイズはいくつですか？") >= {"nkf", "サイ", "イズ"}
+    assert not {"のサ", "すか", "です", "いく"} & subject_words("nkf パッケージのサイズはいくつですか？")
+    assert subject_words("2024年第四季度云岫市金融业增加值是多少？") == {"云岫", "岫市", "市金", "金融", "融业", "业增",
+                                                                  "增加", "加值"}

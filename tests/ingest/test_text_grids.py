@@ -120,3 +120,18 @@ def test_real_japanese_package_table_with_wrapped_descriptions_and_header():
     assert "nkf: ポプコン: V:0, I:10; サイズ: 360; キーワード: 文字セット; 説明: 日本語のための文字セット翻訳ソフト" in rows
     assert "unaccent: ポプコン: V:0, I:0; サイズ: 35; キーワード: 文字セット; " \
            "説明: アクセント付き文字をアクセントの無しの等価文字に置換" in rows
+
+
+def test_a_long_label_set_above_its_records_line_joins_that_record():
+    header = [("Package", 70), ("Popcon", 180), ("Size", 250), ("Description", 300)]
+    records = [[("schroot", 70), ("V:6,I:8", 180), ("2508", 250), ("chroot tool", 300)],
+               [("sbuild", 70), ("V:1,I:4", 180), ("242", 250), ("builder", 300)]]
+    words = _line(100, header)
+    for i, record in enumerate(records):
+        words += _line(113 + 13 * i, record)
+    words += _line(137, [("libvirt-clients", 70)])  # overlaps the next line, which has no label of its own
+    words += _line(141, [("V:43,I:62", 180), ("1311", 250), ("libvirt programs", 300)])
+    words += _line(154, [("pipx", 70), ("V:0,I:1", 180), ("887", 250), ("installer", 300)])
+    grid = find_grids(words)[0]
+    assert ("libvirt-clients", ["V:43,I:62", "1311", "libvirt programs"]) in grid.rows
+    assert grid.rows[-1][0] == "pipx" and len(grid.rows) == 4
