@@ -40,8 +40,8 @@ from rag.answer.columns import GENERIC, unstated_fiscal_years
 from rag.index.bm25 import chunk_search_text
 from rag.query import contacts
 from rag.query.analysis import QueryAnalysis, analysed
-from rag.query.terms import GENERAL_ABBREVIATIONS, mostly_cjk, quarters
-from rag.text import tokenize
+from rag.query.terms import GENERAL_ABBREVIATIONS, latin_names, mostly_cjk, quarters
+from rag.text import normalize, tokenize
 
 CONTACT_MARGIN = 0.1  # how far below the score threshold a passage holding the asked contact detail (or a table row
 # the question names) may be
@@ -105,6 +105,8 @@ def unmentioned(question: str | QueryAnalysis, passages: Sequence[Document], max
         never += [word for word in question.acronyms(ignore) if not present.intersection(tokenize(word))]
         never += [name for name in question.organisations if not set(name.split()) <= ignore
                   and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
+    never += [name for name in latin_names(question.question)
+              if normalize(name) not in ignore and not any(_contains(tokens, tokenize(name)) for tokens in texts)]
     contents = [doc.page_content for doc in passages]
     never += [f"fiscal {year}" for year in unstated_fiscal_years(question.question, contents)
               if f"fiscal {year}" not in never and str(year) not in never]

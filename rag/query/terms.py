@@ -110,6 +110,18 @@ def acronyms(question: str, ignore: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def latin_names(question: str) -> list[str]:
+    """The Latin words of a Chinese or Japanese question, which name things (packages, commands, products, codes:
+    "nkf", "docker.io", "MS-700"), not units after figures; none for a question mostly in Latin letters."""
+    if not mostly_cjk(question):
+        return []
+    return list(dict.fromkeys(word for word in _LATIN_NAME_RE.findall(question)
+                              if word.lower() not in GENERAL_ABBREVIATIONS))
+
+
+_LATIN_NAME_RE = re.compile(r"(?<![A-Za-z0-9.])(?<!\d\s)[A-Za-z][A-Za-z0-9_.+\-]*[A-Za-z0-9]")  # not a unit after a figure ("5.0GiB")
+
+
 def named_organisations(question: str) -> list[str]:
     """Organisations the question names by their title ("Florida Department of Health"), in a mixed-case question."""
     if _mostly_capitals(question):

@@ -142,6 +142,16 @@ def test_a_chinese_question_is_not_refused_for_its_run_of_characters():
         'the passages found never mention "2019"'
 
 
+def test_a_latin_name_in_a_chinese_question_the_passages_never_mention_is_refused():
+    tools = [chunk("Table: Table 9.27: 虚拟化工具列表 columns: 流行度 | 大小\nqemu-kvm: 流行度: V:2, I:19; 大小: 107\n"
+                   "virtualbox: 流行度: V:9, I:11; 大小: 126370", "debian_zh.pdf")]
+    assert judge("在虚拟化工具列表中，virtualbox 软件包的大小是多少？", tools, 0.3, 0.0).passages == tools
+    assert judge("在虚拟化工具列表中，docker.io 软件包的大小是多少？", tools, 0.3, 0.0).reason == \
+        'the passages found never mention "docker.io"'
+    # a unit after a figure is no name: "5.0GiB"
+    assert judge("在虚拟化工具列表中，大小为 126370KiB 的软件包是哪个？", tools, 0.3, 0.0).passages == tools
+
+
 def test_an_english_question_about_a_chinese_passage_is_checked_on_figures_and_quarters_only():
     asked = "How many ordinary shareholders did Northeast Electric have at the end of the first quarter of 2018?"
     assert judge(asked, REPORT_ZH, 0.3, 0.0).passages == REPORT_ZH
