@@ -12,7 +12,8 @@ however well a passage states it.
   needs a figure: "It was derived from the rights to the Premier League" names, but gives no revenue;
 - a question asking for a percentage or a ratio (a tax, interest or growth rate, "what percentage") needs more than
   amounts of money: "the $38.6 million release of tax reserves" does not give an effective tax rate;
-- a question asking how much was spent or paid needs money, not a count: "Common Stock Shares: (1,358 thousand)".
+- a question asking how much was spent or paid needs money, not a count: "Common Stock Shares: (1,358 thousand)";
+  one asking how many (options exercised, stores) needs a count, not money: "Stock options: $323 million".
 
 Hands on `missing_kind` to the verifier (`rag.answer.verify.verify`).
 """
@@ -51,6 +52,13 @@ _SPENT_RE = re.compile(r"\bhow much (?:[\w'’.&-]+ ){0,6}?(?:spend|spent|pay|pa
 _COUNT_WORDS_RE = re.compile(r"\b(?:shares|units|number of|employees|people|stores|customers)\b", re.IGNORECASE)
 _CURRENCY_RE = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|usd|gbp|eur|yuan|yen|rmb|rs\.?|inr)\b|元|円",
                           re.IGNORECASE)
+_HOW_MANY_RE = re.compile(r"\bhow many\b(?!\s+(?:dollars?|pounds?|euros?|yuan|yen|rupees?)\b)", re.IGNORECASE)
+
+
+def money_for_a_count(question: str, value: str) -> bool:
+    """Whether `value` is an amount of money where the question asks how many: "$323 million" for "How many stock
+    options were exercised?"."""
+    return bool(_HOW_MANY_RE.search(question)) and bool(_CURRENCY_RE.search(value))
 
 
 def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | None:
@@ -63,6 +71,9 @@ def missing_kind(question: str, answer: str, claims: Sequence[Claim]) -> str | N
             and any(claim.kind == "figure" for claim in claims):
         return "an amount of money, not a count"  # "Repurchases of common stock, Common Stock Shares: (1,358
         # thousand)" for how much was spent on them
+    if money_for_a_count(question, answer) and not any(
+            not _CURRENCY_RE.search(claim.text) for claim in claims if claim.kind == "figure"):
+        return "a count, not an amount of money"
     if _AMOUNT_RE.search(question) and not _RELATIVE_RE.search(question):
         values = [figure for claim in claims if claim.kind == "figure" for _, figure, _ in figures(claim.text)]
         if values and all(figure.percent for figure in values):

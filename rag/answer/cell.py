@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answer.asked_kind import money_for_a_count
 from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
@@ -147,6 +148,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     # Quarter 2017"), or the other way round; another month's report
     kept = {id(row) for row in segment_rows(year_rows([row for row in rows if id(row) in values], period), question)}
     values = {key: value for key, value in values.items() if key in kept}  # a schedule's year asked
+    values = {key: value for key, value in values.items() if not money_for_a_count(question, value[1])}
     if not percent_asked and any("%" not in value for _, value in values.values()):
         values = {key: value for key, value in values.items() if "%" not in value[1]}  # an amount asked: the
         # rows giving its change or share in percent ("Front Store: 2016: 0.3%") are no candidates

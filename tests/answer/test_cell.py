@@ -858,3 +858,12 @@ nkf: ポプコン: V:0, I:10; サイズ: 360; キーワード: 文字セット""
 def test_a_package_tables_size_cell_is_named_by_the_package_the_column_and_the_caption():
     cell = table_cell("テキストデーター変換ツールのリストで、nkf パッケージのサイズはいくつですか？", passages(PACKAGES))
     assert cell is not None and cell.value == "360"
+
+
+def test_money_is_no_answer_to_how_many():
+    comp = """Table: Stock-based compensation (Dollars in millions) columns: 2021 | 2020
+Stock options: 2021: $323 million; 2020: $237 million"""
+    asked = "How many Nike stock options were exercised during the fiscal year ended May 31, 2021?"
+    assert table_cell(asked, passages(comp)) is None
+    assert verify("Stock options, 2021: $323 million [1].", passages(comp), asked).verdict == UNSUPPORTED
+    assert table_cell("How much stock option expense did Nike record in 2021?", passages(comp)).value == "$323 million"
