@@ -53,7 +53,9 @@ def find_grids(words: Sequence[Word], page: int = 0, taken: Sequence[tuple[float
 
 
 WRAP_REACH = 3  # lines above and below a wrapped cell's piece where its record's line may be
+TIE = 1.5  # points within which two lines are as near to a wrapped piece
 _CJK_END_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]$")
+_BROKEN_NAME_RE = re.compile(r"[a-z0-9]-$")  # a package or file name broken after its hyphen
 _CJK_START_RE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -95,8 +97,12 @@ def _home(line: Line, full: list[Line]) -> Line | None:
     if any(abs(cell.x0 - left) <= ALIGN or not any(abs(cell.x0 - x) <= ALIGN for x in starts) or _datum(cell.text)
            or len(cell.text.split()) > MAX_LONG_CELL_WORDS for cell in line.cells):
         return None  # a row's label, a figure (a chart's), or a line of prose beside the table
-    nearest = min(full, key=lambda other: abs((other.top + other.bottom) / 2 - middle))
-    if abs((nearest.top + nearest.bottom) / 2 - middle) > 2 * nearest.height:
+    distance = {id(other): abs((other.top + other.bottom) / 2 - middle) for other in full}
+    best = min(distance.values())
+    # between a line above and one below about as near, the piece goes on the cell above: a header wrapped onto a
+    # third line ("軟體" / "包大" / "小") ends under the header line, not on the first record
+    nearest = min((other for other in full if distance[id(other)] <= best + TIE), key=lambda other: other.top)
+    if distance[id(nearest)] > 2 * nearest.height:
         return None
     return nearest
 
@@ -127,10 +133,17 @@ def _join_piece(line: Line, piece: Line) -> None:
         else:
             above = min(w.top for w in cell.words) < min(w.top for w in own.words)
             first, second = (cell, own) if above else (own, cell)
-            joiner = "" if _CJK_END_RE.search(first.text) and _CJK_START_RE.search(second.text) else " "
+            joiner = "" if _runs_on(first.text, second.text) else " "
             own.text = f"{first.text}{joiner}{second.text}"
             own.x0, own.x1, own.words = min(own.x0, cell.x0), max(own.x1, cell.x1), first.words + second.words
     line.words = sorted(line.words + piece.words, key=lambda w: w.x0)
+
+
+def _runs_on(first: str, second: str) -> bool:
+    """Whether a cell's second line goes on without a space: Chinese or Japanese text, or a name broken after its
+    hyphen ("fonts-sil-" / "gentiumplus")."""
+    return bool(_CJK_END_RE.search(first) and _CJK_START_RE.search(second)
+                or _BROKEN_NAME_RE.search(first) and second[:1].isalnum())
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

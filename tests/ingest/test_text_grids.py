@@ -135,3 +135,18 @@ def test_a_long_label_set_above_its_records_line_joins_that_record():
     grid = find_grids(words)[0]
     assert ("libvirt-clients", ["V:43,I:62", "1311", "libvirt programs"]) in grid.rows
     assert grid.rows[-1][0] == "pipx" and len(grid.rows) == 4
+
+
+def test_a_header_wrapped_over_three_lines_stays_a_header_and_a_name_broken_after_its_hyphen_is_one():
+    words = _line(100, [("軟體", 233)]) + _line(112, [("軟體包", 68), ("流行度", 168), ("包大", 233), ("類型", 271),
+                                                     ("說明", 336)])
+    words += _line(124.5, [("小", 233)])  # about as near the header line above as the first record below
+    records = [("evolution", "470", "GNOME"), ("kontact", "2195", "KDE"), ("abiword", "3467", "GNOME")]
+    for i, (name, size, kind) in enumerate(records):
+        words += _line(136 + 12 * i, [(name, 68), ("V:1,I:9", 168), (size, 233), (kind, 271), ("文書處理軟體", 336)])
+    words += _line(172, [("fonts-sil-", 68)]) + _line(184, [("gentiumplus", 68)])  # a name over two lines beside
+    words += _line(178, [("I:35", 168), ("13568", 233), ("-", 271), ("Gentium", 336)])  # its record
+    grid = find_grids(words)[0]
+    assert grid.headers == ["流行度", "軟體包大小", "類型", "說明"]
+    assert grid.rows[0] == ("evolution", ["V:1,I:9", "470", "GNOME", "文書處理軟體"])
+    assert grid.rows[-1][0] == "fonts-sil-gentiumplus"
