@@ -46,7 +46,7 @@ from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segm
                                   other_years_row, segment_rows, year_rows)
 from rag.answer.units import Unit, passage_units, table_caption
 from rag.answer.question_subject import (ampersand_words, asks_quantity, asks_yes_no, own_name, period_end_words,
-                                         subject_words)
+                                         rows_naming_latin_names, subject_words)
 from rag.answer.verdict import CONTRADICTED, VERIFIED
 from rag.answer.verify import column_name, column_named, label_words, qualified, row_scale
 from rag.query.aliases import alias_readings
@@ -127,8 +127,9 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     if _ARITHMETIC_RE.search(question) or _TWO_ASKS_RE.search(question) or asks_yes_no(question):
         return None
     measure_words = {_stem(word) for word in _MEASURE_WORD_RE.findall(question)}
-    rows = of_named_statement(naming_what_is_asked([unit for passage in passages for unit in passage_units(passage)
-                                                    if unit.kind == "row"], question), question)
+    rows = of_named_statement(naming_what_is_asked(rows_naming_latin_names(
+        [unit for passage in passages for unit in passage_units(passage) if unit.kind == "row"], question), question),
+        question)
     if not rows:
         return None
     file = passages[0].file

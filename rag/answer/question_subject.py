@@ -11,6 +11,7 @@ import math
 import re
 
 from rag.answer.grounding import Claim, _fold, names
+from rag.query.terms import latin_names
 from rag.text import tokenize
 
 
@@ -65,6 +66,17 @@ def asked_codes(question: str) -> set[str]:
     sentence stating the answer must name them too."""
     return {t for t in tokenize(question) if len(t) >= 4 and any(c.isdigit() for c in t)
             and any(c.isalpha() for c in t) and not _PERIOD_CODE_RE.fullmatch(t)}
+
+
+def rows_naming_latin_names(rows: list, question: str) -> list:
+    """The table rows whose label, cells, caption or title hold every Latin name of a Chinese or Japanese question
+    (`rag.query.terms.latin_names`): "fcitx5" asked in "IBus 輸入法相關的軟體包列表", the row of "ibus" does not
+    state its size. All rows for other questions."""
+    names = [tokenize(name) for name in latin_names(question)]
+    if not names:
+        return rows
+    return [row for row in rows if row.kind != "row" or all(
+        set(name) <= set(tokenize(f"{row.text} {row.context} {row.section}")) for name in names)]
 
 
 def names_codes(codes: set[str], words: set[str]) -> bool:

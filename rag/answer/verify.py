@@ -42,7 +42,7 @@ from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.answer.question_subject import (ASKS_NAME_RE, ampersand_words, asked_codes, asks_quantity, asks_yes_no,
                                          extends_asked_name, generic_name, names_codes, names_subject, own_name,
-                                         period_end_words, shares_subject, subject_words)
+                                         period_end_words, rows_naming_latin_names, shares_subject, subject_words)
 from rag.answer.row_scope import (NO_LATEST, QUALIFIER_RE, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
@@ -323,7 +323,8 @@ def _find(claim: Claim, units: Sequence[Unit], subject: set[str], period: set[in
     difference = claim.kind == "figure" and asks_difference(question)  # only a change column or a stated change
     units = [unit for unit in units if unit.kind != "row" or not unasked_connector(unit.label, question)]
     rivals = [unit for unit in units if unit.kind == "row"]  # rows that may name the subject more fully
-    units = of_named_statement(naming_what_is_asked(units, question), question)  # the model and segment asked,
+    units = of_named_statement(naming_what_is_asked(rows_naming_latin_names(units, question), question),
+                               question)  # the model and segment asked,
     # named where the value is stated; "In Costco's statements of equity": not a cash flow row
     rows = [unit for unit in units if unit.kind == "row"]
     if difference:  # the years asked are the two compared: the change column is the asked one

@@ -867,3 +867,13 @@ Stock options: 2021: $323 million; 2020: $237 million"""
     assert table_cell(asked, passages(comp)) is None
     assert verify("Stock options, 2021: $323 million [1].", passages(comp), asked).verdict == UNSUPPORTED
     assert table_cell("How much stock option expense did Nike record in 2021?", passages(comp)).value == "$323 million"
+
+
+def test_a_row_not_naming_the_latin_name_a_cjk_question_asks_about_is_no_answer():
+    ibus = """Table: Table 8.1: IBus 和它的引擎軟體包列表 columns: 流行度 | 大小
+ibus: 流行度: V:198, I:234; 大小: 1637
+ibus-mozc: 流行度: V:1, I:2; 大小: 951"""
+    assert table_cell("在 IBus 輸入法相關的軟體包列表中，fcitx5 軟體包的大小是多少？", passages(ibus)) is None
+    assert verify("ibus, 大小: 1637 [1].", passages(ibus), "在 IBus 輸入法相關的軟體包列表中，fcitx5 軟體包的大小是多少？"
+                  ).verdict == UNSUPPORTED
+    assert table_cell("在 IBus 輸入法相關的軟體包列表中，ibus-mozc 軟體包的大小是多少？", passages(ibus)).value == "951"
