@@ -1,7 +1,7 @@
 """Settling the answer once the reader is done: the reader's own "no answer" is an abstention; an answer that only
 restates the question is withdrawn; any other answer is shown and checked (grounding and the verdict of
-`rag.answer.verify`), and withdrawn when it is invented or another period's figure for one the documents do not
-cover.
+`rag.answer.verify`), and withdrawn when it is invented, another period's figure for one the documents do not
+cover, or a figure they state only for other items (`rag.answer.other_item`).
 
 Hands on the finished `Answer` (abstained, reason, cited numbers, grounding, verdict).
 """
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from rag.answer.abstention import ECHO_REASON, READER_REASON, reader_abstained, repeats_question
 from rag.answer.grounding import check_grounding
+from rag.answer.other_item import other_items_cell
 from rag.answer.prompts import cited_numbers
 from rag.answer.result import Answer
 from rag.answer.streaming import HeldAbstention
 from rag.answer.templates import ABSTAIN_TEXT
+from rag.answer.units import Unit
 from rag.answer.verdict import UNSUPPORTED
 from rag.answer.verify import period_absent, verify
 
@@ -48,6 +51,9 @@ def settle(result: Answer, held: HeldAbstention, asked: str, cut_short: bool,
                 withdraw(result, on_notice)
             elif withdraw_unfound and period_absent(result.verdict):
                 withdraw_absent(result, on_notice)
+            elif withdraw_unfound and result.verdict is not None and result.verdict.verdict == UNSUPPORTED and (
+                    cell := other_items_cell(result.answer, result.sources, asked)):
+                withdraw_other_item(result, *cell, on_notice)
 
 
 def invented(result: Answer) -> bool:
@@ -75,6 +81,21 @@ def withdraw_absent(result: Answer, on_notice: Callable[[str], None] | None) -> 
     result.abstained = True
     result.abstain_reason = result.verdict.reason
     result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
+    if on_notice:
+        on_notice(f"note: answer withdrawn: {result.abstain_reason}")
+
+
+def withdraw_other_item(result: Answer, row: Unit, header: str, value: str,
+                        on_notice: Callable[[str], None] | None) -> None:
+    """Replace a figure that the passages state only for other items (`rag.answer.other_item`) by "the documents do
+    not contain the answer" and the cell that does state it ("page 2 gives 7,552,816,903.44 for 总资产, 2022年末:
+    another item"), that row kept as the evidence."""
+    column = f", {header}" if header else ""
+    result.abstained = True
+    result.abstain_reason = (f"{row.where} gives {value.strip()} for {row.parents}{row.label}{column}, not for what "
+                             "was asked")
+    result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
+    result.verdict = replace(result.verdict, unit=row, reason=result.abstain_reason)
     if on_notice:
         on_notice(f"note: answer withdrawn: {result.abstain_reason}")
 

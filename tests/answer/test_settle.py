@@ -53,3 +53,27 @@ def test_another_years_figure_for_a_year_no_row_covers_is_withdrawn_with_what_th
                     sources=answer.sources)
     settle(stated, HeldAbstention(None, stated.question), stated.question, False, None, None, True)
     assert not stated.abstained and stated.verdict.verdict == "contradicted"  # the asked year is there: shown
+
+
+BALANCE = """Table: 主要会计数据 (单位：元) columns: 2024年末 | 2023年末
+总资产: 2024年末: 7,552,816,903.44; 2023年末: 6,901,004,512.10
+营业收入: 2024年末: 4,186,225,017.35; 2023年末: 3,742,905,318.27"""
+
+
+def _settled_on(text: str, answer_text: str, question: str) -> Answer:
+    answer = Answer(question=question, answer=answer_text,
+                    sources=[Source(number=1, file="report.pdf", page=2, score=0.8, text=text)])
+    settle(answer, HeldAbstention(None, question), question, False, None, None)
+    return answer
+
+
+def test_a_figure_the_tables_state_only_for_another_item_is_withdrawn_with_that_cell():
+    answer = _settled_on(BALANCE, "审计费用为7,552,816,903.44元。", "鹭汀新材2024年度支付给会计师事务所的审计费用是多少？")
+    assert answer.abstained and answer.abstain_reason.startswith("page 2 gives 7,552,816,903.44 for 总资产")
+    assert answer.verdict.unit.label == "总资产"
+    # the asked item's own row: verified, not withdrawn
+    answer = _settled_on(BALANCE, "2024年营业收入为4,186,225,017.35元。", "鹭汀新材2024年的营业收入是多少？")
+    assert not answer.abstained and answer.verdict.verdict == "verified"
+    # an English question about a Chinese table shares no word with its rows: left alone
+    answer = _settled_on(BALANCE, "Total assets were 7,552,816,903.44 yuan.", "What were Luting's total assets in 2024?")
+    assert not answer.abstained
