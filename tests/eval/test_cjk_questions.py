@@ -5,7 +5,9 @@ alone) also of two excerpts of the Debian Reference in Japanese and Chinese (tes
 cjk_questions_3.jsonl (held out the same way) of two other excerpts (Japanese, Traditional Chinese) and two generated
 documents (a Chinese quarterly report in 万元, a Japanese city budget in 千円/百万円); cjk_questions_4.jsonl (held out
 the same way) of two more excerpts (Japanese chapter 11, Simplified Chinese chapter 9) and two generated documents
-(a Chinese statistics bulletin, a Japanese 決算短信)."""
+(a Chinese statistics bulletin, a Japanese 決算短信); cjk_questions_5.jsonl (held out the same way, session 31) of two
+more (Japanese chapter 12, Traditional Chinese chapters 7-8) and two generated documents (a Chinese annual-report
+summary, a Japanese 有価証券報告書 excerpt)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from tests.eval.test_eval_manu_questions import PdfPages, _shared_data
 
 DATA = Path(__file__).parents[1] / "data"
 SETS = {"cjk_questions.jsonl": (36, 0), "cjk_questions_2.jsonl": (26, 5), "cjk_questions_3.jsonl": (30, 5),
-        "cjk_questions_4.jsonl": (30, 5)}  # (answerable, not)
+        "cjk_questions_4.jsonl": (30, 5), "cjk_questions_5.jsonl": (30, 5)}  # (answerable, not)
 MOJIBAKE = "japanese_jo_mojibake.pdf"  # its fonts map glyphs to the wrong characters: pypdf's text is garbage
 BROKEN = {"en-ja-36"}  # "２１０百万円" broken over two lines ("２" / "１０百万円")
 

@@ -18,7 +18,8 @@ change. table_questions_9.jsonl and table_questions_10.jsonl: the same way over 
 MMLongBench PDFs (`folder`), written by helpers that read only the documents (set 10 on 7 December, pages drawn with
 seed 10 among the table pages no earlier set used) and run once before any change. table_questions_11.jsonl: the same
 again with seed 11 (session 27), run once on the code it was written against before any change;
-table_questions_12.jsonl: seed 12 (session 29), likewise; table_questions_13.jsonl: seed 13 (session 30), likewise."""
+table_questions_12.jsonl: seed 12 (session 29), likewise; table_questions_13.jsonl: seed 13 (session 30), likewise;
+table_questions_14.jsonl: seed 14 (session 31), likewise."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ SETS = {"table_questions.jsonl": (25, 4), "table_questions_2.jsonl": (24, 10),
         "table_questions_7.jsonl": (30, 6), "table_questions_8.jsonl": (30, 6),
         "table_questions_9.jsonl": (30, 6), "table_questions_10.jsonl": (30, 6),
         "table_questions_11.jsonl": (30, 6), "table_questions_12.jsonl": (30, 6),
-        "table_questions_13.jsonl": (30, 6)}  # (cells, not covered)
+        "table_questions_13.jsonl": (30, 6), "table_questions_14.jsonl": (30, 6)}  # (cells, not covered)
 FINANCEBENCH_SETS = ("table_questions.jsonl", "table_questions_2.jsonl", "table_questions_3.jsonl",
                      "table_questions_8.jsonl")
 
@@ -85,9 +86,10 @@ def test_every_evidence_page_prints_an_answer_key(questions):
 
 @pytest.mark.shared
 @pytest.mark.parametrize("name", ["table_questions_9.jsonl", "table_questions_10.jsonl", "table_questions_11.jsonl",
-                                  "table_questions_12.jsonl", "table_questions_13.jsonl"])
-def test_sets_9_to_13s_evidence_pages_print_an_answer_key(name):
-    """Sets 9 to 13 ask of several folders: the FinanceBench filings, messy PDFs and (sets 10-13) MMLongBench reports
+                                  "table_questions_12.jsonl", "table_questions_13.jsonl",
+                                  "table_questions_14.jsonl"])
+def test_sets_9_to_14s_evidence_pages_print_an_answer_key(name):
+    """Sets 9 to 14 ask of several folders: the FinanceBench filings, messy PDFs and (sets 10-14) MMLongBench reports
     (their `folder` field)."""
     rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     questions, _ = load_questions(DATA / name)
