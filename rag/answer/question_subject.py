@@ -70,9 +70,9 @@ def asked_codes(question: str) -> set[str]:
 
 def rows_naming_latin_names(rows: list, question: str) -> list:
     """The table rows whose label, cells, caption or title hold every Latin name of a Chinese or Japanese question
-    (`rag.query.terms.latin_names`): "fcitx5" asked in "IBus 輸入法相關的軟體包列表", the row of "ibus" does not
-    state its size. All rows for other questions."""
-    names = [tokenize(name) for name in latin_names(question)]
+    (`rag.query.terms.latin_names`) but an acronym, which names a kind ("GUI"): "fcitx5" asked in "IBus
+    輸入法相關的軟體包列表", the row of "ibus" does not state its size. All rows for other questions."""
+    names = [tokenize(name) for name in latin_names(question) if not name.isupper()]  # "GUI": a kind, not an item
     if not names:
         return rows
     return [row for row in rows if row.kind != "row" or all(

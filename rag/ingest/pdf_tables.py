@@ -87,6 +87,7 @@ def label_tables(path: Path | bytes, password: str | None, result) -> None:
         result.table_failures += len(candidates)
         return
     previous: Table | None = None  # the last table of the page before, for a table running over onto the next
+    previous_page = None
     try:
         for page in candidates:
             if previous is not None and previous.page != page.number - 1:
@@ -99,9 +100,21 @@ def label_tables(path: Path | bytes, password: str | None, result) -> None:
                 continue
             if tables and len(text) >= MIN_PAGE_CHARS:
                 page.text, page.tables = text, tables
-            previous = tables[-1] if tables else None
+                if previous is not None and previous_page is not None and tables[0].continued:
+                    caption_back(previous, tables[0], previous_page)
+            previous, previous_page = (tables[-1], page) if tables else (None, None)
     finally:
         document.close()
+
+
+def caption_back(before: Table, rest: Table, page) -> None:
+    """Give a table running over onto the next page the caption printed under its rest ("Table 7.1: ..." below the
+    last rows), in its page's text too."""
+    if before.caption or not rest.caption:
+        return
+    old = before.text()
+    before.caption = rest.caption
+    page.text = page.text.replace(old, before.text(), 1)
 
 
 def tabled_text(pdf_page, number: int, previous: Table | None = None, words_only: bool = False

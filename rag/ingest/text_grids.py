@@ -67,11 +67,14 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
     of their cells start, of words (no figure) and short; it joins the nearest of them, in reading order within
     its cell, unless that cell would grow longer than MAX_LONG_CELL_WORDS (prose beside a table stays a line)."""
     full = [i for i, line in enumerate(lines) if len(line.cells) >= MIN_COLUMNS]
+    # where the full lines' cells start, over the page: a column whose cells near a piece are all wrapped (a type
+    # "單純的 X 應" / "用" on both sides of two records) still starts there
+    starts = [cell.x0 for i in full for cell in lines[i].cells[1:]]
     pieces: dict[int, list[Line]] = {}
     kept = []
     for i, line in enumerate(lines):
         near = [j for j in full if abs(j - i) <= WRAP_REACH and j != i]
-        home = _home(line, [lines[j] for j in near]) if near and len(line.cells) < MIN_COLUMNS else None
+        home = _home(line, [lines[j] for j in near], starts) if near and len(line.cells) < MIN_COLUMNS else None
         if home is None:
             kept.append(line)
             continue
@@ -87,13 +90,12 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
     return kept
 
 
-def _home(line: Line, full: list[Line]) -> Line | None:
-    """The full line whose record `line` is a wrapped piece of, or None."""
+def _home(line: Line, full: list[Line], starts: list[float]) -> Line | None:
+    """The full line whose record `line` is a wrapped piece of, or None. `starts`: where cells start on the page."""
     left = min(other.cells[0].x0 for other in full)
     middle = (line.top + line.bottom) / 2
     if len(line.cells) == 1 and abs(line.cells[0].x0 - left) <= ALIGN and not _datum(line.cells[0].text):
         return _unlabelled_beside(line, full, left)
-    starts = [cell.x0 for other in full for cell in other.cells[1:]]
     if any(abs(cell.x0 - left) <= ALIGN or not any(abs(cell.x0 - x) <= ALIGN for x in starts) or _datum(cell.text)
            or len(cell.text.split()) > MAX_LONG_CELL_WORDS for cell in line.cells):
         return None  # a row's label, a figure (a chart's), or a line of prose beside the table

@@ -38,3 +38,20 @@ def test_a_caption_heading_the_next_table_or_far_below_or_unnumbered_is_not_take
         tables = find_grids(words)
         take_captions_below(tables, group_lines(words))
         assert tables[0].caption == ""
+
+
+def test_a_table_running_onto_the_next_page_takes_the_caption_under_its_rest():
+    from types import SimpleNamespace
+
+    from rag.ingest.pdf_tables import caption_back
+    from rag.ingest.tables import take_headers
+
+    first = find_grids(_table_at(100))[0]
+    rest_words = _table_at(40)[len(_line(40, HEADER)):] + _line(90, [("Table 7.3: Known GUI applications", 70)])
+    rest = find_grids(rest_words)[0]
+    take_captions_below([rest], group_lines(rest_words))
+    take_headers(rest, first)  # the rest has no header line: it takes the first part's, keeping its own caption
+    assert rest.caption == "Table 7.3: Known GUI applications" and rest.continued
+    page = SimpleNamespace(text=f"Intro.\n\n{first.text()}\n\nAfter.")
+    caption_back(first, rest, page)
+    assert first.caption == rest.caption and page.text.startswith("Intro.\n\nTable: Table 7.3: Known GUI applications")
