@@ -39,7 +39,7 @@ from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
-                                header_words, with_header_words, years)
+                                header_words, ordinal_periods, with_header_words, years)
 from rag.answer.months import asked_months
 from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, of_latest_year, of_named_statement, other_period,
@@ -143,7 +143,7 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     latest = NO_LATEST if asked_months(question) else latest_years(rows)  # a month asked: an undated row is no month's
     values = {id(row): value for row in rows
               if (value := _asked_value(row, period, by_date, percent_asked, asked_words, count_asked, order, segment,
-                                        latest, asked_days(question)))
+                                        latest, asked_days(question), ordinal_periods(question)))
               and not other_span(span(value[0]) or span(row.context), question)  # a quarter's row for a
               and not other_period(question, asked_words, row)}  # year asked ("13 Weeks Ended", "Second
     # Quarter 2017"), or the other way round; another month's report
@@ -163,7 +163,8 @@ def table_cell(question: str, passages: Sequence[Passage], names: set[str] = fro
     named = {id(row): header_words(values[id(row)][0], asked_words) for row in rows if id(row) in values}
     also = {id(row): named[id(row)] | _record_words(row) for row in rows if id(row) in values}
     naming, (strict, loose, titled, distinct) = _rows_naming([row for row in rows if id(row) in values], readings,
-                                                            also, period_end_words(question))
+                                                            also, period_end_words(question),
+                                                            frozenset(t for t in order if t.isdigit()))
     # strong: the label and column name it, or a fragment of a label ("Diluted") under the title naming the rest
     # ("Earnings per common share"); not a label naming a measure of its own ("Net income" under "Operating
     # activities" for operating income); or most of the label and the table's caption name all of it ("Forward
@@ -245,7 +246,8 @@ def _record_words(row: Unit) -> set[str]:
 def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_asked: bool = False,
                  asked_words: set[str] = frozenset(), count_asked: bool = False, order: Sequence[str] = (),
                  segment: set[str] = frozenset(), latest: LatestYears = NO_LATEST,
-                 days: set[tuple[int, int]] = frozenset()) -> tuple[str, str] | None:
+                 days: set[tuple[int, int]] = frozenset(), ordinals: set[int] = frozenset()
+                 ) -> tuple[str, str] | None:
     """The row's (header, value) in the asked year's column, or its only value when no year is asked; None when it
     has no such column or more than one. A column headed by two years ("% Change 2015-2014") is not a year's.
     Where the columns are not years (models, benchmarks, kinds: "Permit", "HOVER (3-hop) Open"), or several
@@ -259,6 +261,8 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
         # 2017") or its table's ("NICS checks, November 2015"), not another's or none
     asked = asked_cells(row, period, by_date) if dated or not period else []
+    if not asked and dated and not period and ordinals:  # "第78期" asked of columns headed "第78期 2025年3月"
+        asked = [(head, value) for head, value in row.cells if ordinal_periods(head) & ordinals]
     if len(asked) > 1:
         asked = [(head, value) for head, value in asked if len(column_years(head, by_date)) <= 1]
     asked = estimates(asked, asked_words)
@@ -303,7 +307,8 @@ def _agree(amounts: list[tuple[float, int] | None]) -> bool:
 
 
 def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int, set[str]] | None = None,
-                 ends: frozenset[str] = frozenset()) -> tuple[list[Unit], tuple[float, float]]:
+                 ends: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset()
+                 ) -> tuple[list[Unit], tuple[float, float]]:
     """The rows whose label (less what it has in parentheses and the document's own name) is made only of the
     words of one reading of the subject (and "total" or "net") and names a measure, with how much of that
     reading (the words the passages hold) they cover: strictly, by the label and the words of the column the
@@ -319,7 +324,8 @@ def _rows_naming(rows: Sequence[Unit], readings: list[set[str]], named: dict[int
     readings = [_verb_forms(reading) for reading in readings]  # "reacquire" asked, "Reacquired stock" printed
     fits: list[tuple[tuple[float, float, float, float], Unit]] = []
     for row in rows:
-        label = _undated(label_words(row.label) - own_name(row.file) - ends)  # ("at end of period", end asked)
+        label = _undated(label_words(row.label) - own_name(row.file) - ends) - numbers  # ("at end of period",
+        # end asked; "1株当たり" asked: the "1" of the label)
         column = named.get(id(row), set())
         if not label - GENERIC and years(row.label):  # a year's row ("2005: EU-25 Female: 56.3%"): the
             label = column_name(row, column)  # column the question names names its measure

@@ -10,6 +10,7 @@ question's words name ("women": "Female"). Used by the verifier and the cell ste
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -165,6 +166,15 @@ def with_header_words(words: set[str]) -> set[str]:
     本报告期: 本期)."""
     return words | {_HEADED[word] for word in words if word in _HEADED} | {
         head for pairs, head in _CJK_HEADED if set(pairs) <= words}
+
+
+_ORDINAL_PERIOD_RE = re.compile(r"第\s*(\d+)\s*期")
+
+
+def ordinal_periods(text: str) -> set[int]:
+    """The fiscal periods a Japanese or Chinese text names by their number ("第78期"), which filings print over each
+    year's column ("第78期 2025年3月")."""
+    return {int(number) for number in _ORDINAL_PERIOD_RE.findall(unicodedata.normalize("NFKC", text))}
 
 
 _COUNT_VALUE_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # a plain count: "3000", "8,729" (no date, no amount)

@@ -50,10 +50,10 @@ def subject_words(question: str, file: str = "") -> set[str]:
     character pairs of a Chinese or Japanese question's grammar."""
     own = own_name(file, question)
     return {t for t in tokenize(_CJK_PERIOD_RE.sub(" ", question)) if t not in INSTRUCTION_WORDS and t not in own
-            and t.isalpha() and len(t) > 1 and not _grammar_pair(t)} | ampersand_words(question)
+            and t.isalpha() and len(t) > 1 and not grammar_pair(t)} | ampersand_words(question)
 
 
-def _grammar_pair(token: str) -> bool:
+def grammar_pair(token: str) -> bool:
     """Whether a character pair is of the question's grammar ("のサ", "すか", "是多", "多少"), not of its subject."""
     return bool(_HIRAGANA_RE.search(token)) or bool(_CJK_FUNCTION_CHARS & set(token)) or token in _CJK_QUESTION_PAIRS
 

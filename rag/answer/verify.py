@@ -42,7 +42,8 @@ from rag.answer.months import asked_months, month_of, names_month
 from rag.answer.period_span import QUARTER, YEAR, asked_span, claim_span, other_span, span
 from rag.answer.question_subject import (ASKS_NAME_RE, ampersand_words, asked_codes, asks_quantity, asks_yes_no,
                                          extends_asked_name, generic_name, names_codes, names_subject, own_name,
-                                         period_end_words, rows_naming_latin_names, shares_subject, subject_words)
+                                         grammar_pair, period_end_words, rows_naming_latin_names, shares_subject,
+                                         subject_words)
 from rag.answer.row_scope import (NO_LATEST, QUALIFIER_RE, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, not_of_years, of_latest_year, of_named_statement, other_period,
                                   segment_rows, unasked_connector, year_rows)
@@ -637,7 +638,7 @@ def label_words(label: str) -> set[str]:
     """The words naming a row's line item: its label less what it has in parentheses and a qualifying clause
     ("Purchases of property and equipment, including internal-use software and website development")."""
     named = QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", _OPERATOR_RE.sub("", label)))
-    return set(tokenize(named)) | ampersand_words(named)
+    return {word for word in tokenize(named) if not grammar_pair(word)} | ampersand_words(named)
 
 
 def qualified(label: str) -> bool:

@@ -877,3 +877,12 @@ ibus-mozc: 流行度: V:1, I:2; 大小: 951"""
     assert verify("ibus, 大小: 1637 [1].", passages(ibus), "在 IBus 輸入法相關的軟體包列表中，fcitx5 軟體包的大小是多少？"
                   ).verdict == UNSUPPORTED
     assert table_cell("在 IBus 輸入法相關的軟體包列表中，ibus-mozc 軟體包的大小是多少？", passages(ibus)).value == "951"
+
+
+def test_a_fiscal_period_asked_by_its_number_is_the_column_headed_by_it():
+    indicators = """Table: (2) 提出会社の経営指標等 columns: 第77期 2024年3月 | 第78期 2025年3月
+（うち1株当たり中間配当額）(円): 第77期 2024年3月: (22.00); 第78期 2025年3月: (26.50)
+配当性向 (％): 第77期 2024年3月: 32.3; 第78期 2025年3月: 34.1"""
+    cell = table_cell("澪標工業の第78期の1株当たり配当額のうち、中間配当額はいくらですか？", passages(indicators))
+    assert cell is not None and cell.value == "(26.50)" and cell.header == "第78期 2025年3月"
+    assert table_cell("澪標工業の第79期の1株当たり配当額のうち、中間配当額はいくらですか？", passages(indicators)) is None
