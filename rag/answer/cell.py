@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from rag.answer.asked_kind import money_for_a_count
 from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
-from rag.answer.settle import UNFOUND_REASON
+from rag.answer.settle import OTHER_ITEM_END, UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
                                 header_words, ordinal_periods, with_header_words, years)
 from rag.answer.months import asked_months
@@ -389,15 +389,15 @@ def _amount(cell: Cell) -> tuple[float, int] | None:
 
 def disproved_answer(result, cell: Cell | None = None) -> bool:
     """A settled answer (`rag.answer.result.Answer`) that a cell of partial fit may replace: one a unit contradicts,
-    one withdrawn for stating what no passage holds, one giving another column's value of the cell's own row (the
+    one withdrawn for stating what no passage holds or what the tables state for other items, one giving another column's value of the cell's own row (the
     reader's usual slip: the year beside the asked one), one giving no figure or only a percentage for an amount,
     and, for a `strong` cell, one no passage verifies. Else an
     answer merely unsupported stands (the sentence that states it may use the question's words the row lacks: "the
     outstanding principal of the loan facility"), and so does the reader's own "no answer"."""
     if cell is not None and not cell.given:
         return False  # nothing to answer with
-    if result.abstained:
-        return result.abstain_reason.startswith(UNFOUND_REASON)
+    if result.abstained:  # withdrawn as invented, or as another item's figure
+        return result.abstain_reason.startswith(UNFOUND_REASON) or result.abstain_reason.endswith(OTHER_ITEM_END)
     if result.verdict is not None and result.verdict.verdict == CONTRADICTED:
         return True
     if cell is None or _states(result.answer, cell.value):

@@ -24,6 +24,7 @@ from rag.answer.verdict import UNSUPPORTED
 from rag.answer.verify import period_absent, verify
 
 UNFOUND_REASON = "the model's answer states what no passage holds"
+OTHER_ITEM_END = ", not for what was asked"  # ends the reason of an answer withdrawn as another item's figure
 
 
 def settle(result: Answer, held: HeldAbstention, asked: str, cut_short: bool,
@@ -92,8 +93,7 @@ def withdraw_other_item(result: Answer, row: Unit, header: str, value: str,
     another item"), that row kept as the evidence."""
     column = f", {header}" if header else ""
     result.abstained = True
-    result.abstain_reason = (f"{row.where} gives {value.strip()} for {row.parents}{row.label}{column}, not for what "
-                             "was asked")
+    result.abstain_reason = f"{row.where} gives {value.strip()} for {row.parents}{row.label}{column}{OTHER_ITEM_END}"
     result.answer = f"{ABSTAIN_TEXT[:-1]}: {result.abstain_reason}."
     result.verdict = replace(result.verdict, unit=row, reason=result.abstain_reason)
     if on_notice:

@@ -111,6 +111,8 @@ def test_only_a_contradicted_or_invented_answer_is_replaced():
         assert not disproved_answer(answer)
     answer.abstained, answer.abstain_reason = True, f"{UNFOUND_REASON} (“$63”)"
     assert disproved_answer(answer)
+    answer.abstain_reason = "page 3 gives $63 for Other revenue, 2022, not for what was asked"  # another item's
+    assert disproved_answer(answer)
     answer.abstain_reason = "the model found no answer in the passages"
     assert not disproved_answer(answer)
 
