@@ -131,11 +131,11 @@ def tabled_text(pdf_page, number: int, previous: Table | None = None, words_only
                     key=lambda table: table.box[1])
     if not tables:
         return "", []
-    take_captions_below(tables, group_lines(layout.words))
     first = tables[0]
     if previous is not None and first.box[1] < 0.35 * layout.height and (
             continues(first, previous) or not any(first.headers) and len(first.headers) == len(previous.headers)):
         take_headers(first, previous)
+    take_captions_below(tables, group_lines(layout.words))  # after: a table going on keeps its own caption below
     chars = list(layout.text)
     inserts: dict[int, str] = {}
     for table in tables:

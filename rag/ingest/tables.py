@@ -253,7 +253,7 @@ def take_column_headers(table: Table, before: Table) -> None:
 
 
 def take_headers(table: Table, before: Table) -> None:
-    table.headers, table.caption, table.unit = list(before.headers), before.caption or table.caption, before.unit
+    table.headers, table.caption, table.unit = list(before.headers), before.caption, before.unit
     table.qualifier = before.qualifier
     table.continued = True
 

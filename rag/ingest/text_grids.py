@@ -54,6 +54,7 @@ def find_grids(words: Sequence[Word], page: int = 0, taken: Sequence[tuple[float
 
 WRAP_REACH = 3  # lines above and below a wrapped cell's piece where its record's line may be
 TIE = 1.5  # points within which two lines are as near to a wrapped piece
+START_REACH = 10  # lines above and below a wrapped piece whose cells tell where the columns start
 _CJK_END_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]$")
 _BROKEN_NAME_RE = re.compile(r"[a-z0-9]-$")  # a package or file name broken after its hyphen
 _CJK_START_RE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
@@ -67,13 +68,16 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
     of their cells start, of words (no figure) and short; it joins the nearest of them, in reading order within
     its cell, unless that cell would grow longer than MAX_LONG_CELL_WORDS (prose beside a table stays a line)."""
     full = [i for i, line in enumerate(lines) if len(line.cells) >= MIN_COLUMNS]
-    # where the full lines' cells start, over the page: a column whose cells near a piece are all wrapped (a type
-    # "單純的 X 應" / "用" on both sides of two records) still starts there
-    starts = [cell.x0 for i in full for cell in lines[i].cells[1:]]
     pieces: dict[int, list[Line]] = {}
     kept = []
     for i, line in enumerate(lines):
         near = [j for j in full if abs(j - i) <= WRAP_REACH and j != i]
+        # where cells start: on the full lines near, and for a piece inside a table (full lines above and below)
+        # on those a little farther off too: a column whose cells near it are all wrapped (a type "單純的 X 應" /
+        # "用" on both sides of two records) still starts there; a title over a table is no piece of it
+        inside = any(j < i for j in near) and any(j > i for j in near)
+        starts = [cell.x0 for j in full if abs(j - i) <= (START_REACH if inside else WRAP_REACH)
+                  for cell in lines[j].cells[1:]]
         home = _home(line, [lines[j] for j in near], starts) if near and len(line.cells) < MIN_COLUMNS else None
         if home is None:
             kept.append(line)

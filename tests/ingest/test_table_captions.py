@@ -49,8 +49,8 @@ def test_a_table_running_onto_the_next_page_takes_the_caption_under_its_rest():
     first = find_grids(_table_at(100))[0]
     rest_words = _table_at(40)[len(_line(40, HEADER)):] + _line(90, [("Table 7.3: Known GUI applications", 70)])
     rest = find_grids(rest_words)[0]
-    take_captions_below([rest], group_lines(rest_words))
-    take_headers(rest, first)  # the rest has no header line: it takes the first part's, keeping its own caption
+    take_headers(rest, first)  # the rest has no header line: it takes the first part's (no caption) ...
+    take_captions_below([rest], group_lines(rest_words))  # ... and then the caption printed under it
     assert rest.caption == "Table 7.3: Known GUI applications" and rest.continued
     page = SimpleNamespace(text=f"Intro.\n\n{first.text()}\n\nAfter.")
     caption_back(first, rest, page)
