@@ -95,7 +95,8 @@ def _fold_wrapped(lines: list[Line]) -> list[Line]:
 
 
 def _home(line: Line, full: list[Line], starts: list[float]) -> Line | None:
-    """The full line whose record `line` is a wrapped piece of, or None. `starts`: where cells start on the page."""
+    """The full line whose record `line` is a wrapped piece of (or, for a lone label, the record it labels), or None.
+    `starts`: where cells start on the full lines around it."""
     left = min(other.cells[0].x0 for other in full)
     middle = (line.top + line.bottom) / 2
     if len(line.cells) == 1 and abs(line.cells[0].x0 - left) <= ALIGN and not _datum(line.cells[0].text):
