@@ -39,7 +39,7 @@ from rag.answer.grounding import Figure, Passage, figures
 from rag.answer.period_span import other_span, span
 from rag.answer.settle import OTHER_ITEM_END, UNFOUND_REASON
 from rag.answer.columns import (GENERIC, MONTHS, asked_cells, asks_by_date, column_years, count_column, estimates,
-                                header_words, ordinal_periods, with_header_words, years)
+                                header_words, ordinal_periods, period_column_named, with_header_words, years)
 from rag.answer.months import asked_months
 from rag.answer.row_scope import (NO_LATEST, LatestYears, asked_days, asked_segments, day_column, latest_years,
                                   naming_what_is_asked, of_latest_year, of_named_statement, other_period,
@@ -255,7 +255,7 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
     names best (`named_column`)."""
     dated = any(column_years(head, by_date) for head, _ in row.cells)
     if not dated and period and not of_latest_year(row, period, latest) \
-            and not _period_column_named(row, asked_words) and (
+            and not period_column_named(row.cells, asked_words) and (
             not years(f"{row.label} {row.context} {row.section} {row.period}") & period
             or other_years_row(row, period)):
         return None  # columns of segments or kinds: the year asked must be the row's ("Balance at December 31,
@@ -279,17 +279,6 @@ def _asked_value(row: Unit, period: set[int], by_date: bool = False, percent_ask
             asked = [counted] if counted else []
     return asked[0] if len(asked) == 1 and (figures(asked[0][1]) or NOT_GIVEN_RE.fullmatch(asked[0][1].strip())) \
         else None
-
-
-# columns a Chinese or Japanese statement heads by the period, not its year: "当期" / "前期", "本期" / "上期"
-_CJK_PERIOD_HEADS = frozenset("本期 当期 上期 前期 本年 上年 当年".split())
-
-
-def _period_column_named(row: Unit, asked_words: set[str]) -> bool:
-    """Whether the question names a column of the row by the period word that heads it ("外食事業の当期のセグメント
-    利益": "セグメント利益 当期"): the year it also names is that period's, which the table does not print."""
-    asked = asked_words & _CJK_PERIOD_HEADS
-    return bool(asked) and any(asked & set(tokenize(head)) for head, _ in row.cells)
 
 
 def _in_percent(header: str, value: str) -> bool:
@@ -389,9 +378,9 @@ def _amount(cell: Cell) -> tuple[float, int] | None:
 
 def disproved_answer(result, cell: Cell | None = None) -> bool:
     """A settled answer (`rag.answer.result.Answer`) that a cell of partial fit may replace: one a unit contradicts,
-    one withdrawn for stating what no passage holds or what the tables state for other items, one giving another column's value of the cell's own row (the
-    reader's usual slip: the year beside the asked one), one giving no figure or only a percentage for an amount,
-    and, for a `strong` cell, one no passage verifies. Else an
+    one withdrawn for stating what no passage holds or what the tables state for other items, one giving another
+    column's value of the cell's own row (the reader's usual slip: the year beside the asked one), one giving no
+    figure or only a percentage for an amount, and, for a `strong` cell, one no passage verifies. Else an
     answer merely unsupported stands (the sentence that states it may use the question's words the row lacks: "the
     outstanding principal of the loan facility"), and so does the reader's own "no answer"."""
     if cell is not None and not cell.given:

@@ -168,6 +168,17 @@ def with_header_words(words: set[str]) -> set[str]:
         head for pairs, head in _CJK_HEADED if set(pairs) <= words}
 
 
+# columns a Chinese or Japanese statement heads by the period, not its year: "当期" / "前期", "本期" / "上期"
+_CJK_PERIOD_HEADS = frozenset("本期 当期 上期 前期 本年 上年 当年".split())
+
+
+def period_column_named(cells: Sequence[tuple[str, str]], asked_words: set[str]) -> bool:
+    """Whether the question names one of the cells' columns by the period word that heads it ("外食事業の当期の
+    セグメント利益": "セグメント利益 当期"): the year it also names is that period's, which the table does not print."""
+    asked = asked_words & _CJK_PERIOD_HEADS
+    return bool(asked) and any(asked & set(tokenize(head)) for head, _ in cells)
+
+
 _ORDINAL_PERIOD_RE = re.compile(r"第\s*(\d+)\s*期")
 
 

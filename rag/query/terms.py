@@ -119,7 +119,8 @@ def latin_names(question: str) -> list[str]:
                               if word.lower() not in GENERAL_ABBREVIATIONS))
 
 
-_LATIN_NAME_RE = re.compile(r"(?<![A-Za-z0-9.])(?<!\d\s)[A-Za-z][A-Za-z0-9_.+\-]*[A-Za-z0-9]")  # not a unit after a figure ("5.0GiB")
+# a Latin word, not glued to a figure before it (a unit: "5.0GiB", "10 MB")
+_LATIN_NAME_RE = re.compile(r"(?<![A-Za-z0-9.])(?<!\d\s)[A-Za-z][A-Za-z0-9_.+\-]*[A-Za-z0-9]")
 
 
 def named_organisations(question: str) -> list[str]:
