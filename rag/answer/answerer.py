@@ -56,7 +56,7 @@ from rag.llm.background import BackgroundLoad
 from rag.llm.base import LLMBackend
 from rag.query.analysis import QueryAnalysis
 from rag.query.languages import language_of, targets
-from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, asked_parts
+from rag.query.scope import DOCUMENT, DOCUMENTS, FACT, asked_parts, one_document_scope
 from rag.retrieve.hybrid import build_retriever
 from rag.retrieve.passages import with_page_tables
 from rag.retrieve.subject import title_words
@@ -162,6 +162,7 @@ class Answerer:
             compared = compare_documents(self, asked, analysis, on_token, on_notice, should_stop, started)
             if compared is not None:
                 return compared
+            analysis = analysis.rescoped(one_document_scope(analysis.question))  # it compares years of one
         return self.answer(asked, analysis, on_token, on_notice, history, should_stop, on_evidence, started)
 
     def answer(self, asked: str, analysis: QueryAnalysis, on_token=None, on_notice=None, history: Sequence[Turn] = (),

@@ -18,6 +18,7 @@ the answer was drawn from ("from 14 of the 39 sections of …").
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -144,15 +145,34 @@ def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozen
     request to summarise a document has no topic: its words describe the document."""
     if summary_request(analysis.question):
         return set()
+    name_words = naming_words(analysis, source, title)
+    asked = without_exceptions(analysis.question)
+    lower = {t for word in asked.split() if word[:1].islower() for t in tokenize(word)}
+    return {t for t in tokenize(asked) if t not in _CUE_WORDS and t not in name_words
+            and t not in STOPWORDS and not t.isdigit() and (t not in common or t in lower)}
+
+
+def naming_words(analysis: QueryAnalysis, source: str, title: set[str] = frozenset()) -> set[str]:
+    """The words of the question that name the document: its file's, and a capitalised name holding one of them
+    ("CVS Health's": the file names CVS) or most of whose words its first page gives (`title`)."""
     name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
     name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
-    for run in capitalised_runs(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
+    for run in capitalised_runs(analysis.question):
         words = set(tokenize(run))
         if name_words & words or (title and len(words & title) >= TITLE_SHARE * len(words)):
             name_words |= words
-    lower = {t for word in analysis.question.split() if word[:1].islower() for t in tokenize(word)}
-    return {t for t in tokenize(analysis.question) if t not in _CUE_WORDS and t not in name_words
-            and t not in STOPWORDS and not t.isdigit() and (t not in common or t in lower)}
+    return name_words
+
+
+# "Apart from environmental and PFAS matters, what product liability litigation …": what it leaves out, up to its
+# comma, is no topic
+_EXCEPTION = re.compile(r"\b(?:apart from|aside from|other than|besides|excluding|except(?: for)?)\s+[^,;:?]+[,;:]",
+                        re.IGNORECASE)
+
+
+def without_exceptions(question: str) -> str:
+    """`question` less what it sets aside ("Apart from PFAS matters, …"), so that a topic is not looked for there."""
+    return " ".join(_EXCEPTION.sub(" ", question).split())
 
 
 def common_words(index, source: str, share: float = 0.3) -> set[str]:
@@ -197,6 +217,7 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
     sections = overview.get("sections", [])
     subsections = overview.get("subsections", [])
     last = max((s["last_page"] for s in sections), default=1)
+    wanted = wanted - _MOVES or wanted  # "how did those reserves change": no part titled "Change in Control"
     found = []
     for n, section in enumerate(sections):
         if _names(section["title"], wanted):
@@ -214,7 +235,7 @@ def titled_sections(overview: dict, wanted: set[str], asked: set[str] = frozense
     question = wanted | asked
 
     def fit(part: dict) -> tuple[float, int]:
-        title = NUMBERING.sub("", part["title"])
+        title = _LABEL.sub("", NUMBERING.sub("", part["title"]))
         words = {w for w in tokenize(title) if w not in STOPWORDS and len(w) > 1} \
             | {w for w in re.findall(r"[a-z]+", title.lower()) if w in _CATCH_ALL}
         return sum(_names(w, question) for w in words) / max(1, len(words)), part["last_page"] - part["page"]
@@ -239,6 +260,11 @@ def titled_parts(overview: dict, chunks: Sequence[Document], asked: Sequence[tup
     return found
 
 
+# How a figure moved, which a question asks of its topic and a title may hold for another ("Change in Control")
+_MOVES = {stem(word) for word in "change changed changes affect affected affects impact impacted impacts increase "
+          "increased decrease decreased grow grew rise rose fall fell decline declined differ differed".split()}
+# "NOTE 9 — INCOME TAXES": a note's label says nothing of its topic
+_LABEL = re.compile(r"^(?:note|section|chapter|appendix|schedule|exhibit|part)\s+[\dA-Z]{1,3}\b\s*[—–.:-]?\s*", re.IGNORECASE)
 _CATCH_ALL = {"other", "others", "general", "miscellaneous", "additional", "various"}  # "Other Matters" names no topic
 
 
@@ -524,23 +550,26 @@ def document_passages(overview: dict, source: str, analysis: QueryAnalysis, retr
                 e.row = e.row or e.inside
         ranked = [i for i, e in enumerate(excerpts) if not e.row]  # rows are listed in their order, unranked
         scores = np.zeros(len(excerpts), dtype=np.float32)
+        relevant = np.zeros(len(excerpts), dtype=bool)
+        part_of = np.zeros(len(excerpts), dtype=int)  # the thing asked each sentence is closest to
         if ranked:
             vectors = np.asarray(embed([excerpts[i].text for i in ranked]), dtype=np.float32)
-            questions = np.asarray(embed([text for text, _words in parts]), dtype=np.float32)
+            questions = np.asarray(embed([without_exceptions(text) for text, _words in parts]), dtype=np.float32)
             held = [set(tokenize(excerpts[i].text)) for i in ranked]
-            words = np.array([max(len(topic & tokens) / len(topic) for _text, topic in parts) for tokens in held])
+            similar = vectors @ questions.T  # sentence × thing asked
+            shares = np.array([[len(topic & tokens) / len(topic) for _text, topic in parts] for tokens in held])
+            closest, words = similar.max(axis=1), shares.max(axis=1)
             inside = np.array([excerpts[i].inside for i in ranked], dtype=np.float32)
-            closest = (vectors @ questions.T).max(axis=1)
             scores[ranked] = closest + words + INSIDE_BONUS * inside  # the part about it says most
-        relevant = np.zeros(len(excerpts), dtype=bool)
-        if ranked:
-            relevant[ranked] = (words >= RELEVANT_SHARE) | (inside > 0)
+            part_of[ranked] = (similar + shares).argmax(axis=1)
+            relevant[ranked] = (words >= RELEVANT_SHARE) | (inside > 0) | (closest >= CLOSE_ENOUGH)
     more: list[Excerpt] = []
     if scores is not None:
         chosen = best_by_topic(excerpts, budget, scores)
         more = more_rows(excerpts, chosen, LISTING_CHARS - budget)
         left = LISTING_CHARS - budget - sum(len(e.text) + 2 for e in more)
-        more = sorted(more + more_sentences(excerpts, chosen + more, scores, relevant, left), key=lambda e: e.order)
+        more = sorted(more + more_sentences(excerpts, chosen + more, scores, relevant, left, part_of),
+                      key=lambda e: e.order)
     else:
         chosen = spread_by_section(informative(excerpts, file_counts, files) if file_counts else excerpts, budget)
     return as_passages(chosen, source), len({e.section for e in chosen + more}), len(sections), \
@@ -568,16 +597,22 @@ def more_rows(excerpts: list[Excerpt], chosen: list[Excerpt], budget: int) -> li
 
 
 RELEVANT_SHARE = 0.5  # of the topic's words a sentence holds, to be listed under the answer beyond the reader's
+CLOSE_ENOUGH = 0.4  # or its embedding's cosine to one thing asked: "fans returned at full capacity" is about COVID
 
 
 def more_sentences(excerpts: list[Excerpt], taken: list[Excerpt], scores: np.ndarray, relevant: np.ndarray,
-                   budget: int) -> list[Excerpt]:
-    """The sentences about the topic the reader had no room for (holding half its words or more, or in the part
-    whose title names it), most like the question first, within `budget` characters: listed under the answer in
-    their order, not read ("What does 3M say about PFAS?" is told over seven pages)."""
+                   budget: int, part_of: np.ndarray | None = None) -> list[Excerpt]:
+    """The sentences about the topic the reader had no room for (holding half its words or more, in the part whose
+    title names it, or close to it in meaning), most like the question first, within `budget` characters: listed
+    under the answer in their order, not read ("What does 3M say about PFAS?" is told over seven pages). A question
+    asking several things (`part_of`: the one each sentence is closest to) has them taken in turn, the best of each
+    first, so that no one thing fills the list."""
     known = {e.text for e in taken}
     order = [int(i) for i in np.argsort(-scores)
              if relevant[i] and not excerpts[i].row and excerpts[i].text not in known]
+    if part_of is not None and len(set(part_of[order])) > 1:
+        queues = [[i for i in order if part_of[i] == p] for p in sorted(set(part_of[order]))]
+        order = [i for group in itertools.zip_longest(*queues) for i in group if i is not None]
     return _fill(excerpts, order, budget, taken) if budget > 0 else []
 
 

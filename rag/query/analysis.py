@@ -55,6 +55,11 @@ class QueryAnalysis:
         other._compared = self._compared | self.file_names[1] | set(others)  # nor must it mention the others
         return other
 
+    def rescoped(self, scope: str) -> "QueryAnalysis":
+        """This analysis with `scope` in place of the one its words give."""
+        self.__dict__["scope"] = scope
+        return self
+
     def asking(self, question: str, files: set[str]) -> "QueryAnalysis":
         """Another question about `files` (a part of this one: "how much does the club spend on staff?"), with this
         one's look-ups."""

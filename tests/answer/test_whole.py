@@ -87,6 +87,15 @@ def test_a_comparison_asks_each_document_on_its_own(kites_and_boats, embeddings,
     assert [part["file"] for part in one_named.parts] == ["boats.pdf", "kites.pdf"]
 
 
+def test_a_comparison_of_years_in_the_only_document_reads_all_of_it(settings, make_pdf, embeddings, llm_backend):
+    make_pdf("kites.pdf", [CONTENTS, INTRO, METHODS, RISKS])
+    ingest(settings, progress=False, embeddings=embeddings)
+    answerer = build_answerer(settings, embeddings, llm_backend)
+    answer = answerer.ask("How did the kite methods compare with the risks: the main methods and the main risks?")
+    assert answer.scope == DOCUMENT and all(s.excerpt for s in answer.sources)
+    assert "Main points in the document's own words" in answer.answer
+
+
 def test_this_book_is_the_file_that_calls_itself_a_book():
     from rag.answer.whole import target_document
 
@@ -264,8 +273,39 @@ def test_each_thing_a_question_asks_brings_its_own_sentences(embeddings):
                                                              wanted, budget=60, **options)
         return " ".join(doc.page_content for doc in chosen + more)
 
-    assert "412 people" in told() and "Staff costs" not in told()
     assert "412 people" in told(parts=parts) and "Staff costs" in told(parts=parts)
+    assert "Prices of fine foods" not in told(parts=parts)  # about neither
+
+
+def test_the_things_a_question_asks_take_turns_in_the_list_under_the_answer():
+    from rag.answer.whole import more_sentences
+
+    texts = ["Staff numbers rose to 412.", "Most staff work in Leeds.", "Staff turnover was low.", "Wages cost £40m."]
+    excerpts = [Excerpt(n + 1, "Report", text, n) for n, text in enumerate(texts)]
+    scores, relevant = np.array([0.9, 0.8, 0.7, 0.5]), np.ones(4, dtype=bool)
+    budget = len(texts[0]) + len(texts[1]) + 4  # room for two
+    alone = more_sentences(excerpts, [], scores, relevant, budget)
+    in_turn = more_sentences(excerpts, [], scores, relevant, budget, part_of=np.array([0, 0, 0, 1]))
+    assert [e.text for e in alone] == texts[:2]
+    assert [e.text for e in in_turn] == [texts[0], texts[3]]
+
+
+def test_a_sentence_close_in_meaning_is_listed_with_few_of_the_topics_words(embeddings):
+    from rag.answer.whole import document_passages
+
+    question = "How did the pandemic affect the club?"
+    sentences = ["The club closed its stadium to fans for a season in the Covid-19 outbreak.",
+                 "The club keeps its kit in warehouses in Leeds, York and Hull."]  # one topic word of three each
+    passages = [Document(text, metadata={"source": "n.pdf", "page": n + 2, "chunk": n})
+                for n, text in enumerate(sentences)]
+    overview = {"lead": [], "sections": [{"title": "Report", "page": 1, "last_page": 9, "sentences": []}]}
+    analysis = QueryAnalysis(question)
+    wanted = topic_tokens(analysis, "n.pdf")
+    assert wanted == {"pandemic", "affect", "club"}
+    chosen, _drawn, _sections, more = document_passages(overview, "n.pdf", analysis, passages, embeddings.encode,
+                                                         wanted, budget=10)
+    listed = " ".join(doc.page_content for doc in chosen + more)
+    assert "Covid-19 outbreak" in listed and "warehouses" not in listed
 
 
 def test_a_three_letter_word_names_the_titles_of_its_derivations():
@@ -273,3 +313,35 @@ def test_a_three_letter_word_names_the_titles_of_its_derivations():
 
     assert _names("E. TAXATION", {"tax"}) and _names("Fees and charges", {"fee"})
     assert not _names("Articles of association", {"art"}) and not _names("Taxi services", {"tax"})
+
+
+def test_what_a_question_sets_aside_is_not_its_topic():
+    from rag.answer.whole import without_exceptions
+
+    question = "Apart from environmental and PFAS matters, what product liability litigation does 3M describe?"
+    assert without_exceptions(question) == "what product liability litigation does 3M describe?"
+    assert topic_tokens(QueryAnalysis(question), "3m.pdf") == {"product", "liability", "litigation"}
+    assert without_exceptions("Which costs, other than wages, rose?") == "Which costs, rose?"
+    assert without_exceptions("What costs other than wages rose?") == "What costs other than wages rose?"  # unsure
+
+
+def test_a_notes_label_does_not_count_against_its_title():
+    from rag.answer.whole import titled_sections
+
+    overview = {"sections": [{"title": "ITEM 7", "page": 30, "last_page": 90}],
+                "subsections": [{"title": "INCOME TAXES", "page": 37, "level": 3},
+                                {"title": "LIQUIDITY", "page": 39, "level": 3},
+                                {"title": "NOTE 9 — INCOME TAXES", "page": 76, "level": 2},
+                                {"title": "NOTE 10 — LEASES", "page": 80, "level": 2}]}
+    found = titled_sections(overview, {"income", "tax"}, {"income", "tax"})
+    assert [part["title"] for part in found] == ["NOTE 9 — INCOME TAXES", "INCOME TAXES"]  # the longer part first
+
+
+def test_how_a_figure_moved_names_no_part():
+    from rag.answer.whole import titled_sections
+
+    overview = {"sections": [{"title": "Reserves for credit losses", "page": 3, "last_page": 5},
+                             {"title": "Change in control", "page": 6, "last_page": 9}], "subsections": []}
+    found = titled_sections(overview, {"reserve", "change"}, {"reserve", "change"})
+    assert [part["title"] for part in found] == ["Reserves for credit losses"]
+    assert [part["title"] for part in titled_sections(overview, {"change"})] == ["Change in control"]  # alone
