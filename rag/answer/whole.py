@@ -264,7 +264,8 @@ def titled_parts(overview: dict, chunks: Sequence[Document], asked: Sequence[tup
 _MOVES = {stem(word) for word in "change changed changes affect affected affects impact impacted impacts increase "
           "increased decrease decreased grow grew rise rose fall fell decline declined differ differed".split()}
 # "NOTE 9 — INCOME TAXES": a note's label says nothing of its topic
-_LABEL = re.compile(r"^(?:note|section|chapter|appendix|schedule|exhibit|part)\s+[\dA-Z]{1,3}\b\s*[—–.:-]?\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:note|section|chapter|appendix|schedule|exhibit|part)\s+[\dA-Z]{1,3}\b\s*[—–.:-]?\s*",
+                    re.IGNORECASE)
 _CATCH_ALL = {"other", "others", "general", "miscellaneous", "additional", "various"}  # "Other Matters" names no topic
 
 

@@ -56,7 +56,8 @@ class QueryAnalysis:
         return other
 
     def rescoped(self, scope: str) -> "QueryAnalysis":
-        """This analysis with `scope` in place of the one its words give."""
+        """This analysis (itself, changed) with `scope` in place of the one its words give: a comparison that finds
+        one document is asked as a question about it."""
         self.__dict__["scope"] = scope
         return self
 
