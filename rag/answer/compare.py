@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 
+from rag.answer.columns import years
 from rag.answer.result import Answer
 from rag.query.analysis import QueryAnalysis
 from rag.query.scope import DOCUMENTS
@@ -23,11 +24,14 @@ _CITATION = re.compile(r"\[(\d+)\]")
 
 
 def compared_files(answerer, analysis: QueryAnalysis) -> list[str]:
-    """The documents a comparison is about: the ones it names; in a folder of two or three files, all of them; else
-    the ones it names and then the files of the best passages of a search over every file."""
+    """The documents a comparison is about: the ones it names; none when it names fewer than two and compares years
+    (one document's); in a folder of two or three files, all of them; else the ones it names and then the files of
+    the best passages of a search over every file."""
     named = sorted(analysis.named_files)
     if len(named) >= 2:
         return named[:MAX_DOCUMENTS]
+    if len(years(analysis.question)) >= 2:  # "How did revenue in 2022 compare with 2021?": years of one document
+        return []
     index = getattr(answerer.retriever, "index", None)
     files = sorted(index.manifest.files) if index is not None else []
     if 2 <= len(files) <= 3:

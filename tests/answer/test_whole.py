@@ -85,6 +85,9 @@ def test_a_comparison_asks_each_document_on_its_own(kites_and_boats, embeddings,
     # one document named, the other not: a folder of two compares both
     one_named = answerer.ask("Compare the kites report with the other document.")
     assert [part["file"] for part in one_named.parts] == ["boats.pdf", "kites.pdf"]
+    # years compared: one document's, not the folder's two
+    years = answerer.ask("How did the main kite risks in 2021 compare with 2020?")
+    assert years.scope == DOCUMENT and not years.parts
 
 
 def test_a_comparison_of_years_in_the_only_document_reads_all_of_it(settings, make_pdf, embeddings, llm_backend):
