@@ -145,23 +145,16 @@ def topic_tokens(analysis: QueryAnalysis, source: str, common: set[str] = frozen
     request to summarise a document has no topic: its words describe the document."""
     if summary_request(analysis.question):
         return set()
-    name_words = naming_words(analysis, source, title)
+    name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
+    name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
+    for run in capitalised_runs(analysis.question):  # "CVS Health's": the file names CVS, the run is a name
+        words = set(tokenize(run))
+        if name_words & words or (title and len(words & title) >= TITLE_SHARE * len(words)):
+            name_words |= words
     asked = without_exceptions(analysis.question)
     lower = {t for word in asked.split() if word[:1].islower() for t in tokenize(word)}
     return {t for t in tokenize(asked) if t not in _CUE_WORDS and t not in name_words
             and t not in STOPWORDS and not t.isdigit() and (t not in common or t in lower)}
-
-
-def naming_words(analysis: QueryAnalysis, source: str, title: set[str] = frozenset()) -> set[str]:
-    """The words of the question that name the document: its file's, and a capitalised name holding one of them
-    ("CVS Health's": the file names CVS) or most of whose words its first page gives (`title`)."""
-    name_words = set(tokenize(re.sub(r"[_\-.]+", " ", source)))
-    name_words |= {t for word in analysis.file_names[1] for t in tokenize(word)}
-    for run in capitalised_runs(analysis.question):
-        words = set(tokenize(run))
-        if name_words & words or (title and len(words & title) >= TITLE_SHARE * len(words)):
-            name_words |= words
-    return name_words
 
 
 # "Apart from environmental and PFAS matters, what product liability litigation …": what it leaves out, up to its

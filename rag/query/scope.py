@@ -111,13 +111,16 @@ def question_scope(question: str) -> str:
     question = _TABLE_NAME_RE.sub(" ", question)
     if _DOCUMENTS_RE.search(question):
         return DOCUMENTS
-    return one_document_scope(question)
+    return _one_document(question)
 
 
 def one_document_scope(question: str) -> str:
     """FACT or DOCUMENT for `question` asked of one document, comparison or not ("How did 2022's results compare
     with 2021's: each revenue stream and the main cost lines?" is about the whole of one filing)."""
-    question = _TABLE_NAME_RE.sub(" ", question)
+    return _one_document(_TABLE_NAME_RE.sub(" ", question))
+
+
+def _one_document(question: str) -> str:
     parts = asked_parts(question)
     if len(parts) >= SEVERAL_ASKS or any(_whole(part) for part in parts):
         return DOCUMENT
